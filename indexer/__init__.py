@@ -1,0 +1,1 @@
+"""Indexer: PostgreSQL rows to search documents, kept in step with the engine."""

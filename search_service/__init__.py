@@ -1,0 +1,1 @@
+"""Skillspring catalog search and course-detail service."""

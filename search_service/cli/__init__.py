@@ -1,0 +1,52 @@
+"""The ``skillspring`` command: one parser, one sub-command module per area."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import warnings
+from collections.abc import Sequence
+
+from search_service.cli import commands_db, commands_search, commands_serve
+from search_service.errors import UsageError
+from search_service.settings import load_settings
+
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full command tree; every command and sub-command answers ``--help``."""
+    parser = argparse.ArgumentParser(
+        prog="skillspring",
+        description="Skillspring catalog search: database, demo catalog, indexer and web service.",
+        epilog="Settings come from SKILLSPRING_* environment variables (see README).",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands_db.register(commands)
+    commands_search.register(commands)
+    commands_serve.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the process exit code."""
+    warnings.filterwarnings("ignore", module="platformdirs")
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        code: int = args.handler(settings, args)
+    except UsageError as exc:
+        print(f"skillspring: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("skillspring: interrupted", file=sys.stderr)
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

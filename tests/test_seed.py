@@ -1,0 +1,168 @@
+"""The demo catalog: deterministic, realistic, and consistent with its own counters."""
+
+from __future__ import annotations
+
+import asyncpg
+import pytest
+
+from search_service.seed.run import CatalogNotEmpty, seed_catalog
+from search_service.seed.vocab_categories import CATEGORY_TREE
+
+COURSES = 400
+
+
+@pytest.fixture
+async def seeded(raw: asyncpg.Connection) -> asyncpg.Connection:
+    """The test transaction, holding a 400-course demo catalog (rolled back afterwards)."""
+    await seed_catalog(raw, COURSES, seed=7)
+    return raw
+
+
+async def _fingerprint(raw: asyncpg.Connection) -> list[tuple[object, ...]]:
+    rows = await raw.fetch(
+        "SELECT id, slug, title, status, list_price_cents, lecture_count FROM courses ORDER BY id"
+    )
+    return [tuple(r) for r in rows]
+
+
+async def test_same_seed_gives_same_catalog(database: str) -> None:
+    from search_service.db.connection import asyncpg_dsn
+
+    prints = []
+    for _ in range(2):
+        conn = await asyncpg.connect(asyncpg_dsn(database))
+        tx = conn.transaction()
+        await tx.start()
+        await seed_catalog(conn, 60, seed=3)
+        prints.append(await _fingerprint(conn))
+        await tx.rollback()
+        await conn.close()
+    assert prints[0] == prints[1]
+    assert len(prints[0]) == 60
+
+
+async def test_counts_and_category_tree(seeded: asyncpg.Connection) -> None:
+    assert await seeded.fetchval("SELECT count(*) FROM courses") == COURSES
+    roots = await seeded.fetchval("SELECT count(*) FROM categories WHERE level = 0")
+    subs = await seeded.fetchval("SELECT count(*) FROM categories WHERE level = 1")
+    assert roots == len(CATEGORY_TREE) == 15
+    assert subs == sum(len(s) for s in CATEGORY_TREE.values()) >= 80
+    assert (
+        await seeded.fetchval("SELECT name FROM categories WHERE slug = 'web-development'")
+        == "Web Development"
+    )
+
+
+async def test_every_state_and_language_is_present(seeded: asyncpg.Connection) -> None:
+    statuses = {r[0] for r in await seeded.fetch("SELECT DISTINCT status::text FROM courses")}
+    assert statuses == {"draft", "submitted", "published", "archived"}
+    assert await seeded.fetchval("SELECT count(*) FROM courses WHERE deleted_at IS NOT NULL") > 0
+    languages = {
+        r[0].strip() for r in await seeded.fetch("SELECT DISTINCT language_code FROM courses")
+    }
+    assert {"en", "es", "de", "fr", "pt", "ja"} <= languages
+    levels = {r[0] for r in await seeded.fetch("SELECT DISTINCT level::text FROM courses")}
+    assert levels == {"beginner", "intermediate", "advanced", "all"}
+
+
+async def test_course_counters_agree_with_curriculum(seeded: asyncpg.Connection) -> None:
+    mismatches = await seeded.fetchval(
+        """
+        SELECT count(*) FROM courses c
+        JOIN (SELECT s.course_id, sum(s.lecture_count) n, sum(s.total_duration_minutes) m
+              FROM course_sections s GROUP BY s.course_id) s ON s.course_id = c.id
+        WHERE s.n <> c.lecture_count OR s.m <> c.total_duration_minutes
+        """
+    )
+    assert mismatches == 0
+    section_mismatches = await seeded.fetchval(
+        """
+        SELECT count(*) FROM course_sections s
+        JOIN (SELECT section_id, count(*) n, sum(duration_minutes) m FROM lectures
+              GROUP BY section_id) l ON l.section_id = s.id
+        WHERE l.n <> s.lecture_count OR l.m <> s.total_duration_minutes
+        """
+    )
+    assert section_mismatches == 0
+
+
+async def test_mentor_totals_agree_with_rows(seeded: asyncpg.Connection) -> None:
+    mismatches = await seeded.fetchval(
+        """
+        SELECT count(*) FROM mentors m
+        LEFT JOIN (SELECT c.mentor_id, count(*) n, round(avg(r.rating), 2) a
+                   FROM course_reviews r JOIN courses c ON c.id = r.course_id
+                   GROUP BY c.mentor_id) r ON r.mentor_id = m.user_id
+        LEFT JOIN (SELECT c.mentor_id, count(DISTINCT e.student_id) s
+                   FROM enrollments e JOIN courses c ON c.id = e.course_id
+                   GROUP BY c.mentor_id) e ON e.mentor_id = m.user_id
+        WHERE m.total_reviews <> coalesce(r.n, 0)
+           OR m.total_students <> coalesce(e.s, 0)
+           OR m.average_rating IS DISTINCT FROM r.a
+        """
+    )
+    assert mismatches == 0
+
+
+async def test_reviews_come_from_enrolled_students(seeded: asyncpg.Connection) -> None:
+    assert await seeded.fetchval("SELECT count(*) FROM course_reviews") > 100
+    orphans = await seeded.fetchval(
+        """
+        SELECT count(*) FROM course_reviews r
+        LEFT JOIN enrollments e ON e.course_id = r.course_id AND e.student_id = r.student_id
+        WHERE e.id IS NULL OR NOT r.is_verified
+        """
+    )
+    assert orphans == 0
+    unpublished_reviews = await seeded.fetchval(
+        "SELECT count(*) FROM course_reviews r JOIN courses c ON c.id = r.course_id "
+        "WHERE c.status IN ('draft', 'submitted')"
+    )
+    assert unpublished_reviews == 0
+
+
+async def test_good_and_weak_courses_rate_differently(seeded: asyncpg.Connection) -> None:
+    averages = [
+        r[0]
+        for r in await seeded.fetch(
+            "SELECT avg(rating) FROM course_reviews GROUP BY course_id HAVING count(*) >= 5"
+        )
+    ]
+    assert max(averages) >= 4.5
+    assert min(averages) <= 3.6
+
+
+async def test_bestsellers_and_engagement_exist(seeded: asyncpg.Connection) -> None:
+    assert await seeded.fetchval("SELECT count(*) FROM courses WHERE is_bestseller") > 0
+    for table in (
+        "review_helpful_votes",
+        "course_questions",
+        "course_answers",
+        "coupons",
+        "course_metrics",
+        "course_tag_map",
+        "media_assets",
+    ):
+        assert await seeded.fetchval(f"SELECT count(*) FROM {table}") > 0, table
+    helpful = await seeded.fetchval(
+        """
+        SELECT count(*) FROM course_reviews r
+        LEFT JOIN (SELECT review_id, count(*) n FROM review_helpful_votes
+                   WHERE vote = 'helpful' GROUP BY review_id) v ON v.review_id = r.id
+        WHERE r.helpful_count <> coalesce(v.n, 0)
+        """
+    )
+    assert helpful == 0
+
+
+async def test_meta_has_objectives_and_prerequisites(seeded: asyncpg.Connection) -> None:
+    missing = await seeded.fetchval(
+        "SELECT count(*) FROM courses WHERE NOT (meta ? 'objectives' AND meta ? 'prerequisites')"
+    )
+    assert missing == 0
+
+
+async def test_seeding_a_non_empty_catalog_is_refused(seeded: asyncpg.Connection) -> None:
+    with pytest.raises(CatalogNotEmpty):
+        await seed_catalog(seeded, 5, seed=1)
+    assert await seeded.fetchval("SELECT count(*) FROM courses") == COURSES
