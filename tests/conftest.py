@@ -87,3 +87,89 @@ async def raw(database: str) -> AsyncIterator[asyncpg.Connection]:
 def run(coro):  # type: ignore[no-untyped-def]
     """Run a coroutine from synchronous test code."""
     return asyncio.run(coro)
+
+
+CATALOG_TEMPLATE = "catalog_template"
+CATALOG_COURSES = 500
+PINNED_TITLES = (
+    "JavaScript for Beginners",
+    "Machine Learning A-Z: Hands-On Python",
+    "Adobe Photoshop Essentials",
+    "Kubernetes in Practice",
+)
+
+
+@pytest.fixture(scope="session")
+def catalog_template(database: str) -> str:
+    """A committed, seeded database used as a template (500 courses, seed 11)."""
+    from search_service.db.connection import with_database
+    from search_service.seed.run import seed_catalog
+
+    async def build() -> None:
+        admin = await asyncpg.connect(asyncpg_dsn(with_database(database, "postgres")))
+        await admin.execute(f"DROP DATABASE IF EXISTS {CATALOG_TEMPLATE}")
+        await admin.execute(f"CREATE DATABASE {CATALOG_TEMPLATE}")
+        await admin.close()
+        url = with_database(database, CATALOG_TEMPLATE)
+        await asyncio.to_thread(migrate.upgrade, url)
+        conn = await asyncpg.connect(asyncpg_dsn(url))
+        await seed_catalog(conn, CATALOG_COURSES, seed=11)
+        # Titles the text-matching tests rely on, whatever the generator drew.
+        for title in PINNED_TITLES:
+            await conn.execute(
+                "UPDATE courses SET title = $1 WHERE id = (SELECT id FROM courses "
+                "WHERE status = 'published' AND deleted_at IS NULL AND title NOT IN "
+                "(SELECT unnest($2::text[])) ORDER BY id LIMIT 1)",
+                title, list(PINNED_TITLES),
+            )
+        await conn.execute("DELETE FROM search_outbox")
+        await conn.close()
+
+    asyncio.run(build())
+    return with_database(database, CATALOG_TEMPLATE)
+
+
+@pytest.fixture
+async def catalog_url(catalog_template: str) -> AsyncIterator[str]:
+    """A fresh database cloned from the seeded template; dropped after the test."""
+    import uuid as _uuid
+
+    from search_service.db.connection import with_database
+
+    name = f"catalog_{_uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(asyncpg_dsn(with_database(catalog_template, "postgres")))
+    await admin.execute(f"CREATE DATABASE {name} TEMPLATE {CATALOG_TEMPLATE}")
+    try:
+        yield with_database(catalog_template, name)
+    finally:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        await admin.close()
+
+
+@pytest.fixture
+async def catalog(catalog_url: str) -> AsyncIterator[asyncpg.Connection]:
+    """A connection to the fresh catalog database (autocommit: changes are real)."""
+    conn = await asyncpg.connect(asyncpg_dsn(catalog_url))
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def indexed_catalog(
+    catalog_template: str, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, Path]:
+    """The template catalog indexed into tantivy once: (database URL, index folder)."""
+    from indexer.reindex import reindex
+    from search_service.search.tantivy import TantivyEngine
+
+    root = tmp_path_factory.mktemp("index") / "courses"
+
+    async def build() -> None:
+        engine = TantivyEngine(root)
+        await engine.apply_settings()
+        await reindex(asyncpg_dsn(catalog_template), engine)
+
+    asyncio.run(build())
+    return catalog_template, root

@@ -90,6 +90,17 @@ async def test_negative_course_count_writes_nothing(database: str) -> None:
     assert await _course_count(database) == before
 
 
-def test_not_yet_available_command_exits_2() -> None:
-    result = skillspring("sync")
-    assert result.returncode == 2
+def test_reindex_then_sync_from_the_command_line(catalog_url: str, tmp_path: Path) -> None:
+    env = {"SKILLSPRING_DATABASE_URL": catalog_url, "SKILLSPRING_DATA_DIR": str(tmp_path)}
+    result = skillspring("reindex", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "indexed" in result.stdout and "docs/s" in result.stdout
+    assert (tmp_path / "search" / "courses" / "CURRENT").exists()
+    result = skillspring("sync", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "synced 0 changes" in result.stdout
+
+
+def test_sync_without_an_index_is_one_line(catalog_url: str, tmp_path: Path) -> None:
+    env = {"SKILLSPRING_DATABASE_URL": catalog_url, "SKILLSPRING_DATA_DIR": str(tmp_path)}
+    _assert_one_line_error(skillspring("sync", env=env), "search engine", "reindex")

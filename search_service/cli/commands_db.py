@@ -71,7 +71,7 @@ async def _seed(url: str, courses: int, seed: int, if_empty: bool) -> int:
         if if_empty and await count_courses(conn):
             print("catalog already seeded; nothing to do")
             return 0
-        with progress_bar("seeding courses", total=courses) as advance:
+        with progress_bar("seeding courses", total=courses) as (advance, _):
             report = await seed_catalog(conn, courses, seed, progress=advance)
     finally:
         await conn.close()

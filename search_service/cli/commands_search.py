@@ -3,19 +3,102 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
+import signal
 
-from search_service.errors import UsageError
+from indexer.reindex import reindex
+from indexer.sync import Follower, sync_once
+from search_service.cli.progress import progress_bar
+from search_service.db.connection import asyncpg_dsn, check_reachable, database_url
+from search_service.errors import SearchUnavailable, UsageError
+from search_service.search.factory import make_engine
 from search_service.settings import Settings
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the indexer commands to the parser."""
-    reindex = commands.add_parser("reindex", help="rebuild the search index from PostgreSQL")
-    reindex.set_defaults(handler=cmd_not_yet)
-    sync = commands.add_parser("sync", help="apply pending catalog changes to the search index")
+    reindex_cmd = commands.add_parser(
+        "reindex",
+        help="rebuild the search index from PostgreSQL with zero downtime",
+        description="Build a new index from one database snapshot, check its document count "
+        "against the published courses, then switch to it atomically. Searches keep using "
+        "the old index until the switch; a failed run leaves it untouched.",
+    )
+    reindex_cmd.set_defaults(handler=cmd_reindex)
+    sync = commands.add_parser(
+        "sync",
+        help="apply pending catalog changes to the search index",
+        description="Rebuild the documents of every course changed since the last sync. "
+        "With --follow, keep running: woken by LISTEN/NOTIFY, polling as a fallback.",
+    )
     sync.add_argument("--follow", action="store_true", help="keep running and follow changes")
-    sync.set_defaults(handler=cmd_not_yet)
+    sync.add_argument("--poll-seconds", type=float, default=5.0,
+                      help="fallback poll interval with --follow (default 5)")
+    sync.set_defaults(handler=cmd_sync)
 
 
-def cmd_not_yet(settings: Settings, args: argparse.Namespace) -> int:
-    raise UsageError(f"'{args.command}' is not available yet")
+async def _reindex(url: str, settings: Settings) -> int:
+    engine = make_engine(settings)
+    try:
+        await engine.apply_settings()
+        with progress_bar("indexing", total=0, unit="docs") as (advance, set_total):
+            report = await reindex(asyncpg_dsn(url), engine, advance, set_total)
+    finally:
+        await engine.close()
+    print(
+        f"indexed {report.documents:,} courses in {report.seconds:.1f} s "
+        f"({report.per_second:,.0f} docs/s); {report.caught_up} changes caught up"
+    )
+    return 0
+
+
+def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
+    with database_url(settings) as url:
+        asyncio.run(check_reachable(url))
+        try:
+            return asyncio.run(_reindex(url, settings))
+        except SearchUnavailable as exc:
+            raise UsageError(f"search engine: {exc}") from exc
+
+
+async def _sync_once(url: str, settings: Settings) -> int:
+    import asyncpg
+
+    engine = make_engine(settings)
+    conn = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        await engine.health()
+        applied = await sync_once(conn, engine)
+    finally:
+        await conn.close()
+        await engine.close()
+    print(f"synced {applied} changes")
+    return 0
+
+
+async def _follow(url: str, settings: Settings, poll_seconds: float) -> int:
+    engine = make_engine(settings)
+    follower = Follower(asyncpg_dsn(url), engine, poll_seconds=poll_seconds)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, follower.stop.set)
+    print("following catalog changes (Ctrl-C to stop)", flush=True)
+    try:
+        await follower.run()
+    finally:
+        await engine.close()
+    print(f"sync stopped after applying {follower.applied} changes", flush=True)
+    return 0
+
+
+def cmd_sync(settings: Settings, args: argparse.Namespace) -> int:
+    with database_url(settings) as url:
+        asyncio.run(check_reachable(url))
+        try:
+            if args.follow:
+                return asyncio.run(_follow(url, settings, args.poll_seconds))
+            return asyncio.run(_sync_once(url, settings))
+        except SearchUnavailable as exc:
+            raise UsageError(f"search engine: {exc}") from exc

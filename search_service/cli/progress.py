@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 
+from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -32,8 +33,10 @@ class _Rate(ProgressColumn):
 
 
 @contextlib.contextmanager
-def progress_bar(label: str, total: int, unit: str = "courses") -> Iterator[Callable[[int], None]]:
-    """Yield ``advance(n)``; draws on stderr, quietly when it is not a terminal."""
+def progress_bar(
+    label: str, total: int, unit: str = "courses"
+) -> Iterator[tuple[Callable[[int], None], Callable[[int], None]]]:
+    """Yield ``(advance(n), set_total(n))``; draws on stderr, quietly off a terminal."""
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -42,7 +45,11 @@ def progress_bar(label: str, total: int, unit: str = "courses") -> Iterator[Call
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         transient=False,
+        console=Console(stderr=True),
     )
     with progress:
         task = progress.add_task(label, total=total)
-        yield lambda n: progress.advance(task, n)
+        yield (
+            lambda n: progress.advance(task, n),
+            lambda n: progress.update(task, total=n),
+        )

@@ -93,7 +93,9 @@ def _curriculum(
     rng: random.Random, batch: Batch, course_id: uuid.UUID, topic: str, level: str
 ) -> tuple[int, int, list[uuid.UUID]]:
     """Sections and lectures; returns (total minutes, lecture count, preview lecture ids)."""
-    sections = 3 + int(rng.random() * (4 if level == "beginner" else 6))
+    sections = 3 + int(rng.random() * (4 if level == "beginner" else 8))
+    # Short workshops to multi-day bootcamps: every duration bucket gets courses.
+    stretch = (0.3, 0.6, 1.0, 1.0, 1.5, 2.5, 4.0)[int(rng.random() * 7)]
     total_minutes = total_lectures = 0
     previews: list[uuid.UUID] = []
     lecture_rows, section_rows = batch.rows["lectures"], batch.rows["course_sections"]
@@ -105,7 +107,7 @@ def _curriculum(
         for lecture_position in range(count):
             roll = rng.random()
             kind, _, low, span = next(k for k in LECTURE_KINDS if roll <= k[1])
-            duration = low + int(rng.random() * span)
+            duration = max(1, int((low + int(rng.random() * span)) * stretch))
             lecture_id = new_uuid(rng)
             preview = (position == 0 and lecture_position == 0) or roll < 0.03
             if preview:

@@ -24,6 +24,7 @@ from search_service.db.models.engagement import (
     CourseReview,
     ReviewHelpfulVote,
 )
+from search_service.db.models.search_sync import SearchOutbox, SearchSyncState
 from search_service.db.models.support import CourseMetric, MediaAsset
 from search_service.db.models.users import Mentor, Student, User
 
@@ -47,6 +48,8 @@ __all__ = [
     "MediaAsset",
     "Mentor",
     "ReviewHelpfulVote",
+    "SearchOutbox",
+    "SearchSyncState",
     "Student",
     "User",
     "Wishlist",

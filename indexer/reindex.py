@@ -1,0 +1,95 @@
+"""Full reindex with zero downtime: build a new index from one snapshot, check it, switch."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import asyncpg
+
+from indexer import checkpoint, source
+from indexer.documents import build_document
+from indexer.sync import sync_once
+from search_service.errors import UsageError
+from search_service.search.engine import SearchEngine
+
+BATCH = 2000
+Progress = Callable[[int], None]
+
+
+class ReindexError(UsageError):
+    """The reindex could not finish; the live index is untouched."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReindexReport:
+    documents: int
+    seconds: float
+    caught_up: int
+
+    @property
+    def per_second(self) -> float:
+        return self.documents / self.seconds if self.seconds else 0.0
+
+
+async def _build(
+    reader: asyncpg.Connection, writer: asyncpg.Connection, engine: SearchEngine,
+    progress: Progress | None, on_total: Callable[[int], None] | None,
+) -> int:
+    rebuild = await engine.rebuild()
+    try:
+        async with reader.transaction(isolation="repeatable_read", readonly=True):
+            snapshot = await reader.fetchval("SELECT pg_current_snapshot()::text")
+            await checkpoint.record_snapshot(writer, snapshot)
+            expected = await source.count_published(reader)
+            if on_total is not None:
+                on_total(expected)
+            written = 0
+            async for rows in source.stream_published(reader, BATCH):
+                await rebuild.add([build_document(row) for row in rows])
+                written += len(rows)
+                if progress is not None:
+                    progress(len(rows))
+        indexed = await rebuild.count()
+        if indexed != expected:
+            raise ReindexError(
+                f"new index holds {indexed:,} documents but {expected:,} courses are published;"
+                " not switching"
+            )
+        async with writer.transaction():
+            await checkpoint.lock_batch(writer)
+            await rebuild.switch()
+            await checkpoint.finish_reindex(writer)
+        return indexed
+    except BaseException:
+        await rebuild.abort()
+        raise
+
+
+async def reindex(
+    dsn: str, engine: SearchEngine, progress: Progress | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> ReindexReport:
+    """Rebuild the whole index; searches keep using the old one until the switch.
+
+    Raises:
+        ReindexError: another reindex runs, or the new index's count is wrong.
+    """
+    started = time.perf_counter()
+    reader = await asyncpg.connect(dsn)
+    writer = await asyncpg.connect(dsn)
+    try:
+        if not await writer.fetchval("SELECT pg_try_advisory_lock($1)", checkpoint.REINDEX_LOCK):
+            raise ReindexError("another reindex is running")
+        await checkpoint.mark_reindex_started(writer)
+        try:
+            documents = await _build(reader, writer, engine, progress, on_total)
+        except BaseException:
+            await checkpoint.abandon_reindex(writer)
+            raise
+        caught_up = await sync_once(writer, engine)
+    finally:
+        await reader.close()
+        await writer.close()
+    return ReindexReport(documents, time.perf_counter() - started, caught_up)

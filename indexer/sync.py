@@ -1,0 +1,105 @@
+"""Incremental sync: outbox rows → rebuilt documents → engine → rows acknowledged."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from dataclasses import dataclass, field
+
+import asyncpg
+
+from indexer import checkpoint, sink, source
+from indexer.documents import build_document, is_searchable
+from search_service.search.engine import SearchEngine
+
+BATCH = 500
+POLL_SECONDS = 5.0  # fallback when a notification is missed
+MAX_BACKOFF = 30.0
+CHANNEL = "search_outbox"
+log = logging.getLogger("skillspring.sync")
+
+
+async def sync_batch(conn: asyncpg.Connection, engine: SearchEngine, limit: int = BATCH) -> int:
+    """Apply one batch of pending changes in one transaction; returns rows acknowledged.
+
+    The outbox rows are deleted in the same transaction, after the engine confirmed the write;
+    if anything fails the transaction rolls back and the rows stay pending.
+    """
+    async with conn.transaction():
+        await checkpoint.lock_batch(conn)
+        claimed = await checkpoint.claim(conn, limit)
+        if not claimed.outbox_ids:
+            return 0
+        rows = await source.rows_for(conn, claimed.course_ids)
+        documents = [build_document(row) for row in rows if is_searchable(row)]
+        kept = {d.id for d in documents}
+        deleted = [str(cid) for cid in claimed.course_ids if str(cid) not in kept]
+        await sink.apply(engine, documents, deleted)
+        await checkpoint.acknowledge(conn, claimed)
+        return len(claimed.outbox_ids)
+
+
+async def sync_once(conn: asyncpg.Connection, engine: SearchEngine) -> int:
+    """Drain the outbox; returns rows acknowledged."""
+    total = 0
+    while processed := await sync_batch(conn, engine):
+        total += processed
+    return total
+
+
+@dataclass
+class Follower:
+    """``sync --follow``: drain on every NOTIFY (or every few seconds), retry with backoff."""
+
+    dsn: str
+    engine: SearchEngine
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    poll_seconds: float = POLL_SECONDS
+    applied: int = 0
+    _last_error: str | None = None
+
+    async def run(self) -> None:
+        """Follow until ``stop`` is set; a batch in flight always finishes first."""
+        backoff = 1.0
+        while not self.stop.is_set():
+            try:
+                await self._follow()
+                backoff = 1.0
+            except (OSError, asyncpg.PostgresError, Exception) as exc:
+                self._report(exc)
+                await self._wait(backoff * (1 + random.random() / 4))
+                backoff = min(backoff * 2, MAX_BACKOFF)
+
+    def _report(self, exc: BaseException) -> None:
+        message = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        if message != self._last_error:  # each distinct failure is logged once
+            log.error("sync failed, retrying with backoff: %s", message)
+            self._last_error = message
+
+    async def _wait(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.stop.wait(), timeout=seconds)
+
+    async def _follow(self) -> None:
+        conn = await asyncpg.connect(self.dsn)
+        woken = asyncio.Event()
+        try:
+            await conn.add_listener(CHANNEL, lambda *_: woken.set())
+            while not self.stop.is_set():
+                woken.clear()
+                self.applied += await sync_once(conn, self.engine)
+                if self._last_error is not None:
+                    log.info("sync recovered")
+                    self._last_error = None
+                waiter = asyncio.create_task(woken.wait())
+                stopper = asyncio.create_task(self.stop.wait())
+                await asyncio.wait(
+                    {waiter, stopper}, timeout=self.poll_seconds,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                waiter.cancel()
+                stopper.cancel()
+        finally:
+            await conn.close()

@@ -1,0 +1,1 @@
+"""Search: the document, the typed request, and the engines behind one port."""

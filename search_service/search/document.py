@@ -1,0 +1,51 @@
+"""The search document: one per published, non-deleted course."""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class CourseDocument(msgspec.Struct, kw_only=True, frozen=True):
+    """Everything search needs about a course: filterable, sortable, searchable and shown."""
+
+    id: str
+    slug: str
+    title: str
+    subtitle: str = ""
+    description: str = ""
+    language_code: str
+    level: str
+    mentor_id: str
+    mentor_name: str
+    mentor_headline: str = ""
+    mentor_rating: float | None = None
+    category_slugs: list[str] = []
+    category_names: list[str] = []
+    subcategory_slug: str | None = None
+    subcategory_name: str | None = None
+    root_category_slug: str | None = None
+    root_category_name: str | None = None
+    tags: list[str] = []
+    list_price_cents: int
+    sale_price_cents: int | None = None
+    effective_price_cents: int
+    currency: str
+    is_free: bool
+    discount_percent: int
+    price_band: str
+    rating: float
+    rating_floor: float
+    review_count: int
+    enrollment_count: int
+    popularity: int
+    total_duration_minutes: int
+    duration_bucket: str
+    lecture_count: int
+    features: list[str] = []
+    is_bestseller: bool
+    last_updated_at: int
+    thumbnail_url: str | None = None
+
+
+DOCUMENT_DECODER = msgspec.json.Decoder(CourseDocument)
+DOCUMENT_ENCODER = msgspec.json.Encoder()

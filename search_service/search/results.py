@@ -1,0 +1,34 @@
+"""What an engine answers: hits, exact total, raw facet counts."""
+
+from __future__ import annotations
+
+import msgspec
+
+from search_service.search.document import CourseDocument
+
+
+class Highlights(msgspec.Struct, kw_only=True, frozen=True):
+    """HTML-safe snippets with matched words in ``<mark>``."""
+
+    title: str | None = None
+    subtitle: str | None = None
+    description: str | None = None
+
+
+class EngineHit(msgspec.Struct, kw_only=True, frozen=True):
+    """One result: the stored document and its highlights."""
+
+    document: CourseDocument
+    highlights: Highlights = Highlights()
+    score: float = 0.0
+
+
+class EngineResult(msgspec.Struct, kw_only=True):
+    """Hits of the page, the exact total and disjunctive facet counts per raw field."""
+
+    total: int
+    hits: list[EngineHit]
+    # facet field -> value -> count; fields: level, language_code, category_slugs, is_free,
+    # price_band, rating_floor, duration_bucket, features, is_bestseller
+    facets: dict[str, dict[str, int]] = {}
+    relaxed: bool = False

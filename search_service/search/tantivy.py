@@ -1,0 +1,129 @@
+"""The embedded engine: tantivy, in-process, with its index under SKILLSPRING_DATA_DIR."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from pathlib import Path
+
+import tantivy
+
+from search_service.errors import SearchUnavailable
+from search_service.search.document import CourseDocument
+from search_service.search.query import SearchRequest
+from search_service.search.results import EngineResult
+from search_service.search.tantivy_query import QueryBuilder
+from search_service.search.tantivy_schema import to_tantivy
+from search_service.search.tantivy_search import Reader, run_search
+from search_service.search.tantivy_store import TantivyStore
+
+WRITER_HEAP = 64_000_000
+REBUILD_HEAP = 256_000_000
+
+
+class TantivyRebuild:
+    """A new generation being filled; the live one serves until ``switch``."""
+
+    def __init__(self, store: TantivyStore) -> None:
+        self.store = store
+        self.name, self.index = store.create()
+        self.writer: tantivy.IndexWriter | None = self.index.writer(REBUILD_HEAP, 2)
+
+    async def add(self, documents: Sequence[CourseDocument]) -> None:
+        writer = self.writer
+        assert writer is not None, "rebuild already finished"
+        schema = self.store.schema
+        for doc in documents:
+            writer.add_document(to_tantivy(doc, schema))
+
+    async def _finish(self) -> None:
+        if self.writer is not None:
+            writer, self.writer = self.writer, None
+            await asyncio.to_thread(_commit, writer)
+            self.index.reload()
+
+    async def count(self) -> int:
+        await self._finish()
+        return int(self.index.searcher().num_docs)
+
+    async def switch(self) -> None:
+        await self._finish()
+        self.store.switch(self.name)
+
+    async def abort(self) -> None:
+        if self.writer is not None:
+            self.writer.rollback()
+            self.writer = None
+        self.store.discard(self.name)
+
+
+def _commit(writer: tantivy.IndexWriter) -> None:
+    writer.commit()
+    writer.wait_merging_threads()  # also releases the writer lock
+
+
+class TantivyEngine:
+    """The search port over tantivy generations in ``root``."""
+
+    name = "tantivy"
+
+    def __init__(self, root: Path) -> None:
+        self.store = TantivyStore(root)
+        self.builder = QueryBuilder(self.store.schema, self.store.analyzers)
+        self._reader: Reader | None = None
+
+    def _current_reader(self) -> Reader:
+        stamp = self.store.stamp()
+        reader = self._reader
+        if reader is None or reader.stamp != stamp:
+            name, index = self.store.open_live()
+            if reader is not None and reader.name == name:
+                index = reader.index
+                index.reload()
+            reader = Reader(name, index, index.searcher(), self.store.stamp())
+            self._reader = reader
+        return reader
+
+    async def apply_settings(self) -> None:
+        if self.store.live_name() is None:
+            name, index = self.store.create()
+            await asyncio.to_thread(_commit, index.writer(WRITER_HEAP, 1))
+            self.store.switch(name)
+
+    def _write(self, documents: Sequence[CourseDocument], ids: Sequence[str]) -> None:
+        _, index = self.store.open_live()
+        try:
+            writer = index.writer(WRITER_HEAP, 1)
+        except ValueError as exc:
+            raise SearchUnavailable(f"search index is locked or unwritable: {exc}") from exc
+        for doc_id in (*ids, *(d.id for d in documents)):
+            writer.delete_documents_by_term("id", doc_id)
+        schema = self.store.schema
+        for doc in documents:
+            writer.add_document(to_tantivy(doc, schema))
+        _commit(writer)
+
+    async def upsert(self, documents: Sequence[CourseDocument]) -> None:
+        if documents:
+            await asyncio.to_thread(self._write, documents, ())
+
+    async def delete(self, ids: Sequence[str]) -> None:
+        if ids:
+            await asyncio.to_thread(self._write, (), ids)
+
+    async def search(self, request: SearchRequest) -> EngineResult:
+        # tantivy answers in about a millisecond and releases the GIL while it searches, so
+        # running inline is cheaper than a thread hop.
+        return run_search(self._current_reader(), self.builder, request)
+
+    async def rebuild(self) -> TantivyRebuild:
+        return TantivyRebuild(self.store)
+
+    async def document_count(self) -> int:
+        return int(self._current_reader().searcher.num_docs)
+
+    async def health(self) -> None:
+        self._current_reader()
+
+    async def close(self) -> None:
+        self._reader = None

@@ -1,0 +1,127 @@
+"""Search requests as tantivy queries: weighted text clauses, filters, relaxation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import tantivy
+from tantivy import Occur, Query
+
+from search_service.search.query import AnyOf, Condition, IsTrue, Range
+from search_service.search.tantivy_schema import FOLD, PREFIX_WEIGHTS, STEM, TEXT_WEIGHTS, keyword
+from search_service.search.text import WordGroup, typo_budget
+
+FUZZY_FACTOR = 0.3  # a typo match scores well below the exact word
+PREFIX_FACTOR = 0.6  # so does an unfinished word
+SYNONYM_FACTOR = 0.9
+PHRASE_BOOST = 4.0
+
+
+class QueryBuilder:
+    """Builds queries against one schema with the index's own analyzers."""
+
+    def __init__(self, schema: tantivy.Schema, analyzers: dict[str, tantivy.TextAnalyzer]):
+        self.schema = schema
+        self.stem = analyzers[STEM]
+        self.fold = analyzers[FOLD]
+
+    # -- text -------------------------------------------------------------------------------
+    def _stemmed(self, word: str) -> str | None:
+        tokens = self.stem.analyze(word)
+        return tokens[0] if tokens else None
+
+    def _word(self, word: str, typos: bool, prefix: bool) -> Query | None:
+        stem = self._stemmed(word)
+        clauses: list[Query] = []
+        budget = typo_budget(word) if typos else 0
+        if stem is not None:
+            for field, weight in TEXT_WEIGHTS:
+                exact = Query.term_query(self.schema, field, stem)
+                clauses.append(Query.boost_query(exact, weight))
+                if budget:
+                    fuzzy = Query.fuzzy_term_query(self.schema, field, stem, distance=budget)
+                    clauses.append(Query.boost_query(fuzzy, weight * FUZZY_FACTOR))
+        if prefix:
+            folded = self.fold.analyze(word)
+            if folded:
+                distance = min(budget, 1)
+                for field, weight in PREFIX_WEIGHTS:
+                    partial = Query.fuzzy_term_query(
+                        self.schema, field, folded[0], distance=distance, prefix=True
+                    )
+                    clauses.append(Query.boost_query(partial, weight * PREFIX_FACTOR))
+        if not clauses:
+            return None
+        return Query.disjunction_max_query(clauses, tie_breaker=0.1)
+
+    def _words(self, words: Sequence[str], typos: bool, prefix_last: bool) -> Query | None:
+        parts = []
+        for index, word in enumerate(words):
+            clause = self._word(word, typos, prefix_last and index == len(words) - 1)
+            if clause is None:
+                return None
+            parts.append((Occur.Must, clause))
+        return Query.boolean_query(parts) if len(parts) > 1 else parts[0][1]
+
+    def _group(self, group: WordGroup) -> Query | None:
+        own = self._words(group.words, typos=True, prefix_last=group.last)
+        alternatives = [own] if own is not None else []
+        for synonym in group.synonyms:
+            clause = self._words(synonym, typos=False, prefix_last=False)
+            if clause is not None:
+                alternatives.append(Query.boost_query(clause, SYNONYM_FACTOR))
+        if not alternatives:
+            return None
+        return alternatives[0] if len(alternatives) == 1 else Query.disjunction_max_query(
+            alternatives
+        )
+
+    def text(self, groups: Sequence[WordGroup]) -> Query | None:
+        """All groups must match; the words in order in the title score extra."""
+        clauses = [(Occur.Must, q) for q in (self._group(g) for g in groups) if q is not None]
+        if len(clauses) < len(groups) or not clauses:
+            return Query.empty_query() if groups else None
+        words = [w for g in groups for w in g.words]
+        stems = [s for s in (self._stemmed(w) for w in words) if s]
+        if len(stems) > 1:
+            phrase = Query.phrase_query(self.schema, "title", stems, slop=1)
+            clauses.append((Occur.Should, Query.boost_query(phrase, PHRASE_BOOST)))
+        return Query.boolean_query(clauses)
+
+    def highlight_terms(self, groups: Sequence[WordGroup]) -> list[str]:
+        """Stemmed words to mark in snippets."""
+        out = []
+        for group in groups:
+            for word in (*group.words, *(w for alt in group.synonyms for w in alt)):
+                stem = self._stemmed(word)
+                if stem:
+                    out.append(stem)
+        return out
+
+    # -- filters ----------------------------------------------------------------------------
+    def condition(self, condition: Condition) -> Query:
+        """One engine-neutral condition as a tantivy query."""
+        if isinstance(condition, AnyOf):
+            return Query.term_set_query(self.schema, condition.field, list(condition.values))
+        if isinstance(condition, IsTrue):
+            return Query.term_query(self.schema, condition.field, keyword(condition.value))
+        return self._range(condition)
+
+    def _range(self, condition: Range) -> Query:
+        cast = int if condition.integer else float
+        kind = tantivy.FieldType.Integer if condition.integer else tantivy.FieldType.Float
+        low = cast(condition.low) if condition.low is not None else None
+        high = cast(condition.high) if condition.high is not None else None
+        return Query.range_query(self.schema, condition.field, kind, low, high)
+
+    def combine(self, text: Query | None, conditions: Sequence[Condition]) -> Query:
+        """Text AND every condition; everything when there is neither."""
+        parts = [(Occur.Must, self.condition(c)) for c in conditions]
+        if text is not None:
+            parts.insert(0, (Occur.Must, text))
+        if not parts:
+            return Query.all_query()
+        if text is None:
+            # Filters alone: constant score, so browse order comes from the sort field.
+            return Query.const_score_query(Query.boolean_query(parts), 1.0)
+        return Query.boolean_query(parts)

@@ -1,0 +1,157 @@
+"""One search on a tantivy reader: hits with tie-breaks, relaxation, facets, highlights."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import tantivy
+from markupsafe import escape
+
+from search_service.search.document import DOCUMENT_DECODER
+from search_service.search.engine import FACET_FIELDS
+from search_service.search.query import (
+    FACET_GROUPS,
+    SORT_FIELDS,
+    Condition,
+    FacetGroup,
+    SearchRequest,
+    conditions,
+    flatten,
+    without,
+)
+from search_service.search.results import EngineHit, EngineResult, Highlights
+from search_service.search.tantivy_query import QueryBuilder
+from search_service.search.text import WordGroup, plan
+
+TIE_WINDOW = 50  # extra hits read past the page so equal scores can be re-ordered
+FACET_SIZE = 200
+SNIPPET_CHARS = 180
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """A searcher on one generation, with the file stamp it was opened at."""
+
+    name: str
+    index: tantivy.Index
+    searcher: tantivy.Searcher
+    stamp: tuple[int, int]
+
+
+def _facet_counts(
+    searcher: tantivy.Searcher, query: tantivy.Query, groups: Sequence[FacetGroup]
+) -> dict[str, dict[str, int]]:
+    fields = [f for g in groups for f in FACET_FIELDS[g]]
+    if not fields:
+        return {}
+    request = {f: {"terms": {"field": f, "size": FACET_SIZE}} for f in fields}
+    raw: dict[str, Any] = searcher.aggregate(query, request)
+    return {
+        field: {str(b["key"]): int(b["doc_count"]) for b in raw.get(field, {}).get("buckets", [])}
+        for field in fields
+    }
+
+
+def _facets(
+    reader: Reader,
+    builder: QueryBuilder,
+    text: tantivy.Query | None,
+    main: tantivy.Query,
+    selected: dict[FacetGroup, list[Condition]],
+) -> dict[str, dict[str, int]]:
+    """Disjunctive counts: unselected groups over the main query, each selected group over
+    the query without its own conditions."""
+    counts = _facet_counts(reader.searcher, main, [g for g in FACET_GROUPS if g not in selected])
+    for group in selected:
+        query = builder.combine(text, without(selected, group))
+        counts.update(_facet_counts(reader.searcher, query, [group]))
+    return counts
+
+
+def _page(
+    reader: Reader, query: tantivy.Query, request: SearchRequest, scored: bool
+) -> tuple[int, list[tuple[float, tantivy.DocAddress]]]:
+    searcher = reader.searcher
+    if scored and request.sort == "relevance":
+        window = request.offset + request.per_page + TIE_WINDOW
+        result = searcher.search(query, window, count=True)
+        hits = result.hits
+        if hits:
+            addresses = [address for _, address in hits]
+            ratings = searcher.fast_field_values("rating", addresses)
+            popularity = searcher.fast_field_values("popularity", addresses)
+            order = sorted(
+                range(len(hits)),
+                key=lambda i: (-round(hits[i][0], 3), -(ratings[i] or 0), -(popularity[i] or 0)),
+            )
+            hits = [hits[i] for i in order]
+        return result.count, hits[request.offset : request.offset + request.per_page]
+    field, descending = SORT_FIELDS.get(request.sort, ("relevance_key", True))
+    order = tantivy.Order.Desc if descending else tantivy.Order.Asc
+    result = searcher.search(
+        query, request.per_page, count=True, order_by_field=field, order=order,
+        offset=request.offset,
+    )
+    return result.count, [(0.0, address) for _, address in result.hits]
+
+
+def _highlighter(
+    reader: Reader, builder: QueryBuilder, groups: Sequence[WordGroup]
+) -> dict[str, tantivy.SnippetGenerator] | None:
+    terms = builder.highlight_terms(groups)
+    if not terms:
+        return None
+    generators = {}
+    for field in ("title", "subtitle", "description"):
+        clauses = [
+            (tantivy.Occur.Should, tantivy.Query.term_query(builder.schema, field, term))
+            for term in terms
+        ]
+        generator = tantivy.SnippetGenerator.create(
+            reader.searcher, tantivy.Query.boolean_query(clauses), builder.schema, field
+        )
+        generator.set_max_num_chars(SNIPPET_CHARS if field == "description" else 400)
+        generators[field] = generator
+    return generators
+
+
+def _mark(generator: tantivy.SnippetGenerator, field: str, text: str) -> str | None:
+    html: str = generator.snippet_from_doc(tantivy.Document(**{field: text})).to_html()
+    return html.replace("<b>", "<mark>").replace("</b>", "</mark>") or None
+
+
+def _hit(
+    reader: Reader, address: tantivy.DocAddress, score: float,
+    generators: dict[str, tantivy.SnippetGenerator] | None,
+) -> EngineHit:
+    document = DOCUMENT_DECODER.decode(reader.searcher.doc(address)["source"][0])
+    if generators is None:
+        return EngineHit(document=document, score=score)
+    highlights = Highlights(
+        title=_mark(generators["title"], "title", document.title) or str(escape(document.title)),
+        subtitle=_mark(generators["subtitle"], "subtitle", document.subtitle)
+        or (str(escape(document.subtitle)) or None),
+        description=_mark(generators["description"], "description", document.description),
+    )
+    return EngineHit(document=document, highlights=highlights, score=score)
+
+
+def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) -> EngineResult:
+    """Search like Meilisearch does: every word must match, dropping words from the end
+    (its ``last`` matching strategy) only when nothing matches them all."""
+    groups = plan(request.q)
+    selected = conditions(request)
+    relaxed = False
+    while True:
+        text = builder.text(groups) if groups else None
+        main = builder.combine(text, flatten(selected))
+        total, page = _page(reader, main, request, scored=text is not None)
+        if total or len(groups) <= 1:
+            break
+        groups, relaxed = groups[:-1], True
+    generators = _highlighter(reader, builder, groups) if request.with_highlights else None
+    hits = [_hit(reader, address, score, generators) for score, address in page]
+    facets = _facets(reader, builder, text, main, selected) if request.with_facets else {}
+    return EngineResult(total=total, hits=hits, facets=facets, relaxed=relaxed)

@@ -1,0 +1,206 @@
+"""The tantivy engine for real: filters, disjunctive facets, sorts, pages, text matching."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from indexer import source
+from indexer.documents import build_document
+from search_service.db.connection import asyncpg_dsn
+from search_service.search.document import CourseDocument
+from search_service.search.query import SearchRequest
+from search_service.search.tantivy import TantivyEngine
+
+Predicate = Callable[[CourseDocument], bool]
+
+
+@pytest.fixture(scope="module")
+def engine(indexed_catalog: tuple[str, Path]) -> TantivyEngine:
+    return TantivyEngine(indexed_catalog[1])
+
+
+@pytest.fixture(scope="module")
+def documents(indexed_catalog: tuple[str, Path]) -> list[CourseDocument]:
+    """Every published course as the indexer builds it: the ground truth for filters."""
+
+    async def load() -> list[CourseDocument]:
+        conn = await asyncpg.connect(asyncpg_dsn(indexed_catalog[0]))
+        try:
+            async with conn.transaction():
+                return [build_document(r) async for rows in source.stream_published(conn)
+                        for r in rows]
+        finally:
+            await conn.close()
+
+    return asyncio.run(load())
+
+
+async def all_ids(engine: TantivyEngine, **filters: object) -> list[str]:
+    ids: list[str] = []
+    page = 1
+    while True:
+        result = await engine.search(SearchRequest(page=page, per_page=100, with_facets=False,
+                                                   **filters))  # type: ignore[arg-type]
+        ids.extend(h.document.id for h in result.hits)
+        if not result.hits:
+            return ids
+        page += 1
+
+
+async def test_index_holds_exactly_the_published_courses(
+    engine: TantivyEngine, documents: list[CourseDocument], indexed_catalog: tuple[str, Path]
+) -> None:
+    conn = await asyncpg.connect(asyncpg_dsn(indexed_catalog[0]))
+    expected = await conn.fetchval(
+        "SELECT count(*) FROM courses WHERE status = 'published' AND deleted_at IS NULL")
+    hidden = await conn.fetchval(
+        "SELECT count(*) FROM courses WHERE status <> 'published' OR deleted_at IS NOT NULL")
+    await conn.close()
+    assert hidden > 0
+    assert await engine.document_count() == expected == len(documents)
+    result = await engine.search(SearchRequest())
+    assert result.total == expected
+
+
+FILTERS: list[tuple[str, dict[str, object], Predicate]] = [
+    ("one level", {"levels": ("beginner",)}, lambda d: d.level == "beginner"),
+    ("two levels (OR)", {"levels": ("beginner", "advanced")},
+     lambda d: d.level in ("beginner", "advanced")),
+    ("language", {"languages": ("es", "de")}, lambda d: d.language_code in ("es", "de")),
+    ("root category selects its subcategories", {"categories": ("development",)},
+     lambda d: d.root_category_slug == "development"),
+    ("subcategory", {"categories": ("web-development",)},
+     lambda d: d.subcategory_slug == "web-development"),
+    ("free", {"price": "free"}, lambda d: d.is_free),
+    ("paid", {"price": "paid"}, lambda d: not d.is_free),
+    ("price range", {"price_min": 2000, "price_max": 5000},
+     lambda d: 2000 <= d.effective_price_cents <= 5000),
+    ("rating 4 and up", {"rating_min": 4.0}, lambda d: d.rating >= 4.0),
+    ("duration", {"durations": ("0-1h", "17h+")},
+     lambda d: d.duration_bucket in ("0-1h", "17h+")),
+    ("features (OR)", {"features": ("quizzes", "downloads")},
+     lambda d: "quizzes" in d.features or "downloads" in d.features),
+    ("bestseller", {"bestseller": True}, lambda d: d.is_bestseller),
+    ("AND across facets", {"levels": ("beginner", "all"), "price": "paid", "rating_min": 3.5},
+     lambda d: d.level in ("beginner", "all") and not d.is_free and d.rating >= 3.5),
+]
+
+
+@pytest.mark.parametrize(("name", "filters", "predicate"), FILTERS, ids=[f[0] for f in FILTERS])
+async def test_filters_match_ground_truth(
+    engine: TantivyEngine, documents: list[CourseDocument], name: str,
+    filters: dict[str, object], predicate: Predicate,
+) -> None:
+    expected = {d.id for d in documents if predicate(d)}
+    assert expected, f"the fixture catalog should have courses for {name}"
+    assert set(await all_ids(engine, **filters)) == expected
+    result = await engine.search(SearchRequest(**filters))  # type: ignore[arg-type]
+    assert result.total == len(expected)
+
+
+async def test_facet_counts_are_disjunctive(
+    engine: TantivyEngine, documents: list[CourseDocument]
+) -> None:
+    result = await engine.search(SearchRequest(levels=("beginner",), languages=("en",)))
+    # The level group ignores its own selection but keeps the language filter...
+    english = [d for d in documents if d.language_code == "en"]
+    expected_levels = {lvl: sum(d.level == lvl for d in english) for lvl in
+                       {d.level for d in english}}
+    assert result.facets["level"] == expected_levels
+    # ...and the language group ignores the language selection but keeps the level filter.
+    beginners = [d for d in documents if d.level == "beginner"]
+    expected_languages = {lang: sum(d.language_code == lang for d in beginners)
+                          for lang in {d.language_code for d in beginners}}
+    assert result.facets["language_code"] == expected_languages
+    # Unselected groups are counted over the fully filtered result.
+    both = [d for d in beginners if d.language_code == "en"]
+    assert sum(result.facets["is_bestseller"].values()) == len(both) == result.total
+
+
+@pytest.mark.parametrize(
+    ("sort", "key", "descending"),
+    [("price_asc", "effective_price_cents", False), ("price_desc", "effective_price_cents", True),
+     ("newest", "last_updated_at", True), ("most_reviewed", "review_count", True),
+     ("highest_rated", "rating", True), ("popular", "popularity", True)],
+)
+async def test_sorts(engine: TantivyEngine, sort: str, key: str, descending: bool) -> None:
+    result = await engine.search(SearchRequest(sort=sort, per_page=100))  # type: ignore[arg-type]
+    values = [getattr(h.document, key) for h in result.hits]
+    assert values == sorted(values, reverse=descending)
+
+
+async def test_browse_relevance_is_rating_then_popularity(engine: TantivyEngine) -> None:
+    result = await engine.search(SearchRequest(per_page=100))
+    keys = [(h.document.rating, h.document.popularity) for h in result.hits]
+    assert keys == sorted(keys, reverse=True)
+
+
+async def test_pages_cover_every_result_once(
+    engine: TantivyEngine, documents: list[CourseDocument]
+) -> None:
+    seen: list[str] = []
+    for page in range(1, 100):
+        result = await engine.search(SearchRequest(page=page, per_page=7, sort="newest"))
+        assert result.total == len(documents)
+        if not result.hits:
+            break
+        seen.extend(h.document.id for h in result.hits)
+    assert sorted(seen) == sorted(d.id for d in documents)
+
+
+def _titles(result: object) -> list[str]:
+    return [h.document.title.lower() for h in result.hits]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("query", "word"),
+    [
+        ("javascript", "javascript"),
+        ("javscript", "javascript"),          # one typo (9+ letters allow two)
+        ("kubernets", "kubernetes"),
+        ("kubern", "kubernetes"),             # as-you-type prefix
+        ("k8s", "kubernetes"),                # synonym
+        ("ml", "machine learning"),           # synonym to a phrase
+        ("machine learning", "machine learning"),
+        ("PHOTOSHOP", "photoshop"),           # case folding
+        ("débutants", "débutants"),           # accents kept in titles, folded for matching
+        ("debutants", "débutants"),
+    ],
+)
+async def test_text_matching(engine: TantivyEngine, documents: list[CourseDocument],
+                             query: str, word: str) -> None:
+    assert any(word in d.title.lower() for d in documents), "fixture catalog lacks the word"
+    result = await engine.search(SearchRequest(q=query, per_page=5))
+    assert result.total > 0, query
+    assert word in _titles(result)[0]
+
+
+async def test_synonyms_work_both_ways(engine: TantivyEngine) -> None:
+    short = await engine.search(SearchRequest(q="k8s", per_page=100))
+    long = await engine.search(SearchRequest(q="kubernetes", per_page=100))
+    assert short.total == long.total > 0
+
+
+async def test_highlights_mark_matched_words(engine: TantivyEngine) -> None:
+    result = await engine.search(SearchRequest(q="kubernetes"))
+    assert "<mark>" in (result.hits[0].highlights.title or "")
+
+
+async def test_unmatched_words_are_dropped_from_the_end(engine: TantivyEngine) -> None:
+    result = await engine.search(SearchRequest(q="kubernetes zzqqxx"))
+    assert result.relaxed and result.total > 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"quoted"', "back\\slash", "a AND b OR NOT c TO d", "🚀 emoji ✨", "ctrl\x00\x07\x1b",
+     "'; DROP TABLE courses; --", "*", "(unbalanced", "title:react", "\\", "🙂" * 50, ""],
+)
+async def test_hostile_text_is_searched_safely(engine: TantivyEngine, query: str) -> None:
+    result = await engine.search(SearchRequest(q=query))
+    assert result.total >= 0
