@@ -22,12 +22,13 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/skillspring demo
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check search_service indexer migrations tests
 	$(BIN)/ruff format --check search_service indexer migrations tests
+	$(BIN)/mypy search_service indexer
 
 seed-bench: $(STAMP)
 	$(BIN)/python benchmarks/seed_bench.py

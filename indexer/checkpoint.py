@@ -42,9 +42,7 @@ async def claim(conn: asyncpg.Connection, limit: int) -> Claimed:
 
 
 async def _reindex_running(conn: asyncpg.Connection) -> bool:
-    marker = await conn.fetchval(
-        "SELECT 1 FROM search_sync_state WHERE name = $1", REINDEX_MARKER
-    )
+    marker = await conn.fetchval("SELECT 1 FROM search_sync_state WHERE name = $1", REINDEX_MARKER)
     if not marker:
         return False
     # A marker nobody holds the reindex lock for was left by a killed reindex: clear it.
@@ -85,7 +83,8 @@ async def record_snapshot(conn: asyncpg.Connection, snapshot: str) -> None:
     """Remember which transactions the reindex's snapshot sees."""
     await conn.execute(
         "UPDATE search_sync_state SET value = $2, updated_at = now() WHERE name = $1",
-        REINDEX_MARKER, snapshot,
+        REINDEX_MARKER,
+        snapshot,
     )
 
 

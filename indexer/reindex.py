@@ -34,8 +34,11 @@ class ReindexReport:
 
 
 async def _build(
-    reader: asyncpg.Connection, writer: asyncpg.Connection, engine: SearchEngine,
-    progress: Progress | None, on_total: Callable[[int], None] | None,
+    reader: asyncpg.Connection,
+    writer: asyncpg.Connection,
+    engine: SearchEngine,
+    progress: Progress | None,
+    on_total: Callable[[int], None] | None,
 ) -> int:
     rebuild = await engine.rebuild()
     try:
@@ -68,7 +71,9 @@ async def _build(
 
 
 async def reindex(
-    dsn: str, engine: SearchEngine, progress: Progress | None = None,
+    dsn: str,
+    engine: SearchEngine,
+    progress: Progress | None = None,
     on_total: Callable[[int], None] | None = None,
 ) -> ReindexReport:
     """Rebuild the whole index; searches keep using the old one until the switch.

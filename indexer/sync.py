@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import asyncpg
@@ -57,6 +58,7 @@ class Follower:
     engine: SearchEngine
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     poll_seconds: float = POLL_SECONDS
+    on_applied: Callable[[int], None] | None = None
     applied: int = 0
     _last_error: str | None = None
 
@@ -89,14 +91,18 @@ class Follower:
             await conn.add_listener(CHANNEL, lambda *_: woken.set())
             while not self.stop.is_set():
                 woken.clear()
-                self.applied += await sync_once(conn, self.engine)
+                applied = await sync_once(conn, self.engine)
+                self.applied += applied
+                if applied and self.on_applied is not None:
+                    self.on_applied(applied)
                 if self._last_error is not None:
                     log.info("sync recovered")
                     self._last_error = None
                 waiter = asyncio.create_task(woken.wait())
                 stopper = asyncio.create_task(self.stop.wait())
                 await asyncio.wait(
-                    {waiter, stopper}, timeout=self.poll_seconds,
+                    {waiter, stopper},
+                    timeout=self.poll_seconds,
                     return_when=asyncio.FIRST_COMPLETED,
                 )
                 waiter.cancel()

@@ -120,7 +120,8 @@ def catalog_template(database: str) -> str:
                 "UPDATE courses SET title = $1 WHERE id = (SELECT id FROM courses "
                 "WHERE status = 'published' AND deleted_at IS NULL AND title NOT IN "
                 "(SELECT unnest($2::text[])) ORDER BY id LIMIT 1)",
-                title, list(PINNED_TITLES),
+                title,
+                list(PINNED_TITLES),
             )
         await conn.execute("DELETE FROM search_outbox")
         await conn.close()

@@ -14,18 +14,39 @@ from search_service.search.facets import duration_bucket, price_band, rating_flo
 
 def row(**overrides: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
-        "id": uuid.UUID(int=1), "slug": "react-for-beginners", "title": "React for Beginners",
-        "subtitle": "Learn React", "description": "All of React.", "language_code": "en   ",
-        "level": "beginner", "status": "published", "deleted_at": None,
-        "list_price_cents": 10000, "sale_price_cents": 2500, "currency": "USD",
-        "total_duration_minutes": 200, "lecture_count": 30, "is_bestseller": True,
-        "last_updated_at": dt.datetime(2026, 1, 2, tzinfo=dt.UTC), "thumbnail_url": "t.jpg",
-        "mentor_id": uuid.UUID(int=2), "first_name": "Ana", "last_name": "Silva",
-        "mentor_headline": "React trainer", "mentor_rating": None,
+        "id": uuid.UUID(int=1),
+        "slug": "react-for-beginners",
+        "title": "React for Beginners",
+        "subtitle": "Learn React",
+        "description": "All of React.",
+        "language_code": "en   ",
+        "level": "beginner",
+        "status": "published",
+        "deleted_at": None,
+        "list_price_cents": 10000,
+        "sale_price_cents": 2500,
+        "currency": "USD",
+        "total_duration_minutes": 200,
+        "lecture_count": 30,
+        "is_bestseller": True,
+        "last_updated_at": dt.datetime(2026, 1, 2, tzinfo=dt.UTC),
+        "thumbnail_url": "t.jpg",
+        "mentor_id": uuid.UUID(int=2),
+        "first_name": "Ana",
+        "last_name": "Silva",
+        "mentor_headline": "React trainer",
+        "mentor_rating": None,
         "categories": [["web-development", "Web Development", "development", "Development"]],
-        "tags": ["javascript", "react"], "rating_avg": 4.26, "review_count": 12,
-        "enrollment_count": 40, "recent_views": 500, "recent_enrollments": 3,
-        "has_quiz": True, "has_assignment": False, "has_download": True, "has_article": False,
+        "tags": ["javascript", "react"],
+        "rating_avg": 4.26,
+        "review_count": 12,
+        "enrollment_count": 40,
+        "recent_views": 500,
+        "recent_enrollments": 3,
+        "has_quiz": True,
+        "has_assignment": False,
+        "has_download": True,
+        "has_article": False,
         "has_preview": True,
     }
     base.update(overrides)
@@ -51,8 +72,14 @@ def test_document_fields() -> None:
 
 def test_free_course_without_reviews() -> None:
     doc = build_document(
-        row(list_price_cents=0, sale_price_cents=None, rating_avg=None, review_count=0,
-            categories=None, tags=None)
+        row(
+            list_price_cents=0,
+            sale_price_cents=None,
+            rating_avg=None,
+            review_count=0,
+            categories=None,
+            tags=None,
+        )
     )
     assert (doc.is_free, doc.effective_price_cents, doc.discount_percent) == (True, 0, 0)
     assert (doc.rating, doc.rating_floor, doc.price_band) == (0.0, 0.0, "free")
@@ -67,8 +94,12 @@ def test_course_in_a_root_category_only() -> None:
 
 @pytest.mark.parametrize(
     ("status", "deleted", "searchable"),
-    [("published", None, True), ("draft", None, False), ("archived", None, False),
-     ("published", dt.datetime(2026, 1, 1, tzinfo=dt.UTC), False)],
+    [
+        ("published", None, True),
+        ("draft", None, False),
+        ("archived", None, False),
+        ("published", dt.datetime(2026, 1, 1, tzinfo=dt.UTC), False),
+    ],
 )
 def test_only_published_undeleted_courses_are_searchable(
     status: str, deleted: dt.datetime | None, searchable: bool
@@ -78,8 +109,17 @@ def test_only_published_undeleted_courses_are_searchable(
 
 @pytest.mark.parametrize(
     ("minutes", "bucket"),
-    [(0, "0-1h"), (59, "0-1h"), (60, "1-3h"), (179, "1-3h"), (180, "3-6h"), (360, "6-17h"),
-     (1019, "6-17h"), (1020, "17h+"), (9000, "17h+")],
+    [
+        (0, "0-1h"),
+        (59, "0-1h"),
+        (60, "1-3h"),
+        (179, "1-3h"),
+        (180, "3-6h"),
+        (360, "6-17h"),
+        (1019, "6-17h"),
+        (1020, "17h+"),
+        (9000, "17h+"),
+    ],
 )
 def test_duration_buckets(minutes: int, bucket: str) -> None:
     assert duration_bucket(minutes) == bucket
@@ -87,7 +127,13 @@ def test_duration_buckets(minutes: int, bucket: str) -> None:
 
 def test_price_bands_ratings_and_discounts() -> None:
     assert [price_band(c) for c in (0, 1, 1999, 2000, 9999, 10000)] == [
-        "free", "under-20", "under-20", "20-50", "50-100", "100-plus"]
+        "free",
+        "under-20",
+        "under-20",
+        "20-50",
+        "50-100",
+        "100-plus",
+    ]
     assert [rating_floor(r) for r in (0.0, 3.49, 3.5, 4.99, 5.0)] == [0.0, 3.0, 3.5, 4.5, 5.0]
     assert discount_percent(0, 0) == 0 and discount_percent(1999, 999) == 50
     assert popularity(0, 0, 49) == 0

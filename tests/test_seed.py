@@ -166,3 +166,12 @@ async def test_seeding_a_non_empty_catalog_is_refused(seeded: asyncpg.Connection
     with pytest.raises(CatalogNotEmpty):
         await seed_catalog(seeded, 5, seed=1)
     assert await seeded.fetchval("SELECT count(*) FROM courses") == COURSES
+
+
+async def test_bulk_load_skips_the_outbox_but_later_writes_are_captured(
+    seeded: asyncpg.Connection,
+) -> None:
+    assert await seeded.fetchval("SELECT count(*) FROM search_outbox") == 0
+    await seeded.execute("UPDATE courses SET title = 'Captured' WHERE id = "
+                         "(SELECT id FROM courses ORDER BY id LIMIT 1)")
+    assert await seeded.fetchval("SELECT count(*) FROM search_outbox") == 1

@@ -30,17 +30,20 @@ async def engine(catalog_url: str, tmp_path: Path) -> AsyncIterator[TantivyEngin
 async def published_course(catalog: asyncpg.Connection) -> asyncpg.Record:
     return await catalog.fetchrow(
         "SELECT id, slug, mentor_id FROM courses WHERE status = 'published' "
-        "AND deleted_at IS NULL ORDER BY id LIMIT 1")
+        "AND deleted_at IS NULL ORDER BY id LIMIT 1"
+    )
 
 
 async def find(engine: TantivyEngine, slug: str) -> CourseDocument | None:
-    result = await engine.search(SearchRequest(per_page=100, with_facets=False, page=1,
-                                               sort="newest"))
+    result = await engine.search(
+        SearchRequest(per_page=100, with_facets=False, page=1, sort="newest")
+    )
     pages = [result]
     page = 2
     while result.hits:
-        result = await engine.search(SearchRequest(per_page=100, with_facets=False, page=page,
-                                                   sort="newest"))
+        result = await engine.search(
+            SearchRequest(per_page=100, with_facets=False, page=page, sort="newest")
+        )
         pages.append(result)
         page += 1
     for res in pages:
@@ -50,11 +53,13 @@ async def find(engine: TantivyEngine, slug: str) -> CourseDocument | None:
     return None
 
 
-async def test_title_change_reaches_search(catalog: asyncpg.Connection,
-                                           engine: TantivyEngine) -> None:
+async def test_title_change_reaches_search(
+    catalog: asyncpg.Connection, engine: TantivyEngine
+) -> None:
     course = await published_course(catalog)
-    await catalog.execute("UPDATE courses SET title = 'Quantum Basketweaving' WHERE id = $1",
-                          course["id"])
+    await catalog.execute(
+        "UPDATE courses SET title = 'Quantum Basketweaving' WHERE id = $1", course["id"]
+    )
     assert (await engine.search(SearchRequest(q="basketweaving"))).total == 0
     assert await sync_once(catalog, engine) >= 1
     result = await engine.search(SearchRequest(q="basketweaving"))
@@ -71,8 +76,9 @@ async def test_title_change_reaches_search(catalog: asyncpg.Connection,
     ],
     ids=["unpublish", "archive", "soft delete"],
 )
-async def test_course_leaves_search(catalog: asyncpg.Connection, engine: TantivyEngine,
-                                    change: str) -> None:
+async def test_course_leaves_search(
+    catalog: asyncpg.Connection, engine: TantivyEngine, change: str
+) -> None:
     course = await published_course(catalog)
     before = await engine.document_count()
     await catalog.execute(change, course["id"])
@@ -81,51 +87,66 @@ async def test_course_leaves_search(catalog: asyncpg.Connection, engine: Tantivy
     assert await find(engine, course["slug"]) is None
 
 
-async def test_publishing_adds_a_course(catalog: asyncpg.Connection,
-                                        engine: TantivyEngine) -> None:
+async def test_publishing_adds_a_course(catalog: asyncpg.Connection, engine: TantivyEngine) -> None:
     slug = await catalog.fetchval(
-        "SELECT slug FROM courses WHERE status = 'draft' AND deleted_at IS NULL LIMIT 1")
+        "SELECT slug FROM courses WHERE status = 'draft' AND deleted_at IS NULL LIMIT 1"
+    )
     await catalog.execute("UPDATE courses SET status = 'published' WHERE slug = $1", slug)
     await sync_once(catalog, engine)
     assert await find(engine, slug) is not None
 
 
 RELATED_CHANGES = [
-    ("new review",
-     "INSERT INTO course_reviews (course_id, student_id, rating) SELECT $1, s.user_id, 1 "
-     "FROM students s WHERE NOT EXISTS (SELECT 1 FROM course_reviews r WHERE r.course_id = $1 "
-     "AND r.student_id = s.user_id) LIMIT 1",
-     lambda old, new: new.review_count == old.review_count + 1),
-    ("mentor renamed",
-     "UPDATE users SET first_name = 'Zebedee' WHERE id = (SELECT mentor_id FROM courses "
-     "WHERE id = $1)",
-     lambda old, new: new.mentor_name.startswith("Zebedee")),
-    ("category renamed",
-     "UPDATE categories SET name = 'Renamed Category' WHERE id = (SELECT category_id "
-     "FROM course_categories WHERE course_id = $1 LIMIT 1)",
-     lambda old, new: "Renamed Category" in new.category_names),
-    ("tag renamed",
-     "UPDATE course_tags SET name = 'renamed-tag' WHERE id = (SELECT tag_id FROM course_tag_map "
-     "WHERE course_id = $1 ORDER BY tag_id LIMIT 1)",
-     lambda old, new: "renamed-tag" in new.tags),
-    ("quiz lecture added",
-     "INSERT INTO lectures (section_id, title, position, content_type, duration_minutes) "
-     "SELECT id, 'Final quiz', 99, 'quiz', 5 FROM course_sections WHERE course_id = $1 LIMIT 1",
-     lambda old, new: "quizzes" in new.features),
-    ("enrollment",
-     "INSERT INTO enrollments (course_id, student_id) SELECT $1, s.user_id FROM students s "
-     "WHERE NOT EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = $1 "
-     "AND e.student_id = s.user_id) LIMIT 1",
-     lambda old, new: new.enrollment_count == old.enrollment_count + 1),
-    ("sale price",
-     "UPDATE courses SET sale_price_cents = 0, list_price_cents = greatest(list_price_cents, 1) "
-     "WHERE id = $1",
-     lambda old, new: new.is_free and new.effective_price_cents == 0),
+    (
+        "new review",
+        "INSERT INTO course_reviews (course_id, student_id, rating) SELECT $1, s.user_id, 1 "
+        "FROM students s WHERE NOT EXISTS (SELECT 1 FROM course_reviews r WHERE r.course_id = $1 "
+        "AND r.student_id = s.user_id) LIMIT 1",
+        lambda old, new: new.review_count == old.review_count + 1,
+    ),
+    (
+        "mentor renamed",
+        "UPDATE users SET first_name = 'Zebedee' WHERE id = (SELECT mentor_id FROM courses "
+        "WHERE id = $1)",
+        lambda old, new: new.mentor_name.startswith("Zebedee"),
+    ),
+    (
+        "category renamed",
+        "UPDATE categories SET name = 'Renamed Category' WHERE id = (SELECT category_id "
+        "FROM course_categories WHERE course_id = $1 LIMIT 1)",
+        lambda old, new: "Renamed Category" in new.category_names,
+    ),
+    (
+        "tag renamed",
+        "UPDATE course_tags SET name = 'renamed-tag' WHERE id = (SELECT tag_id FROM course_tag_map "
+        "WHERE course_id = $1 ORDER BY tag_id LIMIT 1)",
+        lambda old, new: "renamed-tag" in new.tags,
+    ),
+    (
+        "quiz lecture added",
+        "INSERT INTO lectures (section_id, title, position, content_type, duration_minutes) "
+        "SELECT id, 'Final quiz', 99, 'quiz', 5 FROM course_sections WHERE course_id = $1 LIMIT 1",
+        lambda old, new: "quizzes" in new.features,
+    ),
+    (
+        "enrollment",
+        "INSERT INTO enrollments (course_id, student_id) SELECT $1, s.user_id FROM students s "
+        "WHERE NOT EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = $1 "
+        "AND e.student_id = s.user_id) LIMIT 1",
+        lambda old, new: new.enrollment_count == old.enrollment_count + 1,
+    ),
+    (
+        "sale price",
+        "UPDATE courses SET sale_price_cents = 0, list_price_cents = greatest(list_price_cents, 1) "
+        "WHERE id = $1",
+        lambda old, new: new.is_free and new.effective_price_cents == 0,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("name", "change", "check"), RELATED_CHANGES,
-                         ids=[c[0] for c in RELATED_CHANGES])
+@pytest.mark.parametrize(
+    ("name", "change", "check"), RELATED_CHANGES, ids=[c[0] for c in RELATED_CHANGES]
+)
 async def test_related_changes_reach_the_document(
     catalog: asyncpg.Connection, engine: TantivyEngine, name: str, change: str, check: object
 ) -> None:
@@ -143,8 +164,7 @@ async def test_engine_failure_keeps_the_change_pending(
     catalog: asyncpg.Connection, engine: TantivyEngine
 ) -> None:
     course = await published_course(catalog)
-    await catalog.execute("UPDATE courses SET title = 'Pending Change' WHERE id = $1",
-                          course["id"])
+    await catalog.execute("UPDATE courses SET title = 'Pending Change' WHERE id = $1", course["id"])
     # Another writer holds the index lock: the engine cannot confirm the write.
     _, index = engine.store.open_live()
     blocker = index.writer(15_000_000, 1)
@@ -183,9 +203,12 @@ async def test_change_during_reindex_is_in_the_new_index(
             changed = True
             # Committed after the reindex's snapshot, before its switch.
             import asyncio
-            asyncio.get_event_loop().create_task(catalog.execute(
-                "UPDATE courses SET title = 'Committed Mid Reindex' WHERE id = $1",
-                course["id"]))
+
+            asyncio.get_event_loop().create_task(
+                catalog.execute(
+                    "UPDATE courses SET title = 'Committed Mid Reindex' WHERE id = $1", course["id"]
+                )
+            )
 
     report = await reindex(asyncpg_dsn(catalog_url), engine, progress=commit_a_change)
     assert changed
@@ -227,8 +250,12 @@ async def test_reindex_replays_exactly_what_its_snapshot_missed(
 ) -> None:
     from indexer import checkpoint
 
-    before, after = [r["id"] for r in await catalog.fetch(
-        "SELECT id FROM courses WHERE status = 'published' ORDER BY id LIMIT 2")]
+    before, after = [
+        r["id"]
+        for r in await catalog.fetch(
+            "SELECT id FROM courses WHERE status = 'published' ORDER BY id LIMIT 2"
+        )
+    ]
     writer = await asyncpg.connect(asyncpg_dsn(catalog_url))
     reader = await asyncpg.connect(asyncpg_dsn(catalog_url))
     try:
@@ -243,12 +270,14 @@ async def test_reindex_replays_exactly_what_its_snapshot_missed(
             await catalog.execute("UPDATE courses SET title = 'Unseen' WHERE id = $1", after)
             await sync_once(catalog, engine)
             marked = await catalog.fetchval(
-                "SELECT count(*) FROM search_outbox WHERE processed_at IS NOT NULL")
+                "SELECT count(*) FROM search_outbox WHERE processed_at IS NOT NULL"
+            )
             assert marked == 2, "during a reindex confirmed rows are kept, marked"
             requeued = await checkpoint.finish_reindex(writer)
         assert requeued == 1
         pending = await catalog.fetch(
-            "SELECT course_id FROM search_outbox WHERE processed_at IS NULL")
+            "SELECT course_id FROM search_outbox WHERE processed_at IS NULL"
+        )
         assert [r["course_id"] for r in pending] == [after]
     finally:
         await writer.close()
@@ -266,5 +295,9 @@ async def test_stale_reindex_marker_is_cleared(
     await catalog.execute("UPDATE courses SET title = 'After Crash' WHERE id = $1", course["id"])
     await sync_once(catalog, engine)
     assert await catalog.fetchval("SELECT count(*) FROM search_outbox") == 0
-    assert await catalog.fetchval(
-        "SELECT count(*) FROM search_sync_state WHERE name = $1", checkpoint.REINDEX_MARKER) == 0
+    assert (
+        await catalog.fetchval(
+            "SELECT count(*) FROM search_sync_state WHERE name = $1", checkpoint.REINDEX_MARKER
+        )
+        == 0
+    )

@@ -32,8 +32,9 @@ def documents(indexed_catalog: tuple[str, Path]) -> list[CourseDocument]:
         conn = await asyncpg.connect(asyncpg_dsn(indexed_catalog[0]))
         try:
             async with conn.transaction():
-                return [build_document(r) async for rows in source.stream_published(conn)
-                        for r in rows]
+                return [
+                    build_document(r) async for rows in source.stream_published(conn) for r in rows
+                ]
         finally:
             await conn.close()
 
@@ -44,8 +45,9 @@ async def all_ids(engine: TantivyEngine, **filters: object) -> list[str]:
     ids: list[str] = []
     page = 1
     while True:
-        result = await engine.search(SearchRequest(page=page, per_page=100, with_facets=False,
-                                                   **filters))  # type: ignore[arg-type]
+        result = await engine.search(
+            SearchRequest(page=page, per_page=100, with_facets=False, **filters)
+        )  # type: ignore[arg-type]
         ids.extend(h.document.id for h in result.hits)
         if not result.hits:
             return ids
@@ -57,9 +59,11 @@ async def test_index_holds_exactly_the_published_courses(
 ) -> None:
     conn = await asyncpg.connect(asyncpg_dsn(indexed_catalog[0]))
     expected = await conn.fetchval(
-        "SELECT count(*) FROM courses WHERE status = 'published' AND deleted_at IS NULL")
+        "SELECT count(*) FROM courses WHERE status = 'published' AND deleted_at IS NULL"
+    )
     hidden = await conn.fetchval(
-        "SELECT count(*) FROM courses WHERE status <> 'published' OR deleted_at IS NOT NULL")
+        "SELECT count(*) FROM courses WHERE status <> 'published' OR deleted_at IS NOT NULL"
+    )
     await conn.close()
     assert hidden > 0
     assert await engine.document_count() == expected == len(documents)
@@ -69,32 +73,52 @@ async def test_index_holds_exactly_the_published_courses(
 
 FILTERS: list[tuple[str, dict[str, object], Predicate]] = [
     ("one level", {"levels": ("beginner",)}, lambda d: d.level == "beginner"),
-    ("two levels (OR)", {"levels": ("beginner", "advanced")},
-     lambda d: d.level in ("beginner", "advanced")),
+    (
+        "two levels (OR)",
+        {"levels": ("beginner", "advanced")},
+        lambda d: d.level in ("beginner", "advanced"),
+    ),
     ("language", {"languages": ("es", "de")}, lambda d: d.language_code in ("es", "de")),
-    ("root category selects its subcategories", {"categories": ("development",)},
-     lambda d: d.root_category_slug == "development"),
-    ("subcategory", {"categories": ("web-development",)},
-     lambda d: d.subcategory_slug == "web-development"),
+    (
+        "root category selects its subcategories",
+        {"categories": ("development",)},
+        lambda d: d.root_category_slug == "development",
+    ),
+    (
+        "subcategory",
+        {"categories": ("web-development",)},
+        lambda d: d.subcategory_slug == "web-development",
+    ),
     ("free", {"price": "free"}, lambda d: d.is_free),
     ("paid", {"price": "paid"}, lambda d: not d.is_free),
-    ("price range", {"price_min": 2000, "price_max": 5000},
-     lambda d: 2000 <= d.effective_price_cents <= 5000),
+    (
+        "price range",
+        {"price_min": 2000, "price_max": 5000},
+        lambda d: 2000 <= d.effective_price_cents <= 5000,
+    ),
     ("rating 4 and up", {"rating_min": 4.0}, lambda d: d.rating >= 4.0),
-    ("duration", {"durations": ("0-1h", "17h+")},
-     lambda d: d.duration_bucket in ("0-1h", "17h+")),
-    ("features (OR)", {"features": ("quizzes", "downloads")},
-     lambda d: "quizzes" in d.features or "downloads" in d.features),
+    ("duration", {"durations": ("0-1h", "17h+")}, lambda d: d.duration_bucket in ("0-1h", "17h+")),
+    (
+        "features (OR)",
+        {"features": ("quizzes", "downloads")},
+        lambda d: "quizzes" in d.features or "downloads" in d.features,
+    ),
     ("bestseller", {"bestseller": True}, lambda d: d.is_bestseller),
-    ("AND across facets", {"levels": ("beginner", "all"), "price": "paid", "rating_min": 3.5},
-     lambda d: d.level in ("beginner", "all") and not d.is_free and d.rating >= 3.5),
+    (
+        "AND across facets",
+        {"levels": ("beginner", "all"), "price": "paid", "rating_min": 3.5},
+        lambda d: d.level in ("beginner", "all") and not d.is_free and d.rating >= 3.5,
+    ),
 ]
 
 
 @pytest.mark.parametrize(("name", "filters", "predicate"), FILTERS, ids=[f[0] for f in FILTERS])
 async def test_filters_match_ground_truth(
-    engine: TantivyEngine, documents: list[CourseDocument], name: str,
-    filters: dict[str, object], predicate: Predicate,
+    engine: TantivyEngine,
+    documents: list[CourseDocument],
+    name: str,
+    filters: dict[str, object],
+    predicate: Predicate,
 ) -> None:
     expected = {d.id for d in documents if predicate(d)}
     assert expected, f"the fixture catalog should have courses for {name}"
@@ -109,13 +133,16 @@ async def test_facet_counts_are_disjunctive(
     result = await engine.search(SearchRequest(levels=("beginner",), languages=("en",)))
     # The level group ignores its own selection but keeps the language filter...
     english = [d for d in documents if d.language_code == "en"]
-    expected_levels = {lvl: sum(d.level == lvl for d in english) for lvl in
-                       {d.level for d in english}}
+    expected_levels = {
+        lvl: sum(d.level == lvl for d in english) for lvl in {d.level for d in english}
+    }
     assert result.facets["level"] == expected_levels
     # ...and the language group ignores the language selection but keeps the level filter.
     beginners = [d for d in documents if d.level == "beginner"]
-    expected_languages = {lang: sum(d.language_code == lang for d in beginners)
-                          for lang in {d.language_code for d in beginners}}
+    expected_languages = {
+        lang: sum(d.language_code == lang for d in beginners)
+        for lang in {d.language_code for d in beginners}
+    }
     assert result.facets["language_code"] == expected_languages
     # Unselected groups are counted over the fully filtered result.
     both = [d for d in beginners if d.language_code == "en"]
@@ -124,9 +151,14 @@ async def test_facet_counts_are_disjunctive(
 
 @pytest.mark.parametrize(
     ("sort", "key", "descending"),
-    [("price_asc", "effective_price_cents", False), ("price_desc", "effective_price_cents", True),
-     ("newest", "last_updated_at", True), ("most_reviewed", "review_count", True),
-     ("highest_rated", "rating", True), ("popular", "popularity", True)],
+    [
+        ("price_asc", "effective_price_cents", False),
+        ("price_desc", "effective_price_cents", True),
+        ("newest", "last_updated_at", True),
+        ("most_reviewed", "review_count", True),
+        ("highest_rated", "rating", True),
+        ("popular", "popularity", True),
+    ],
 )
 async def test_sorts(engine: TantivyEngine, sort: str, key: str, descending: bool) -> None:
     result = await engine.search(SearchRequest(sort=sort, per_page=100))  # type: ignore[arg-type]
@@ -161,19 +193,20 @@ def _titles(result: object) -> list[str]:
     ("query", "word"),
     [
         ("javascript", "javascript"),
-        ("javscript", "javascript"),          # one typo (9+ letters allow two)
+        ("javscript", "javascript"),  # one typo (9+ letters allow two)
         ("kubernets", "kubernetes"),
-        ("kubern", "kubernetes"),             # as-you-type prefix
-        ("k8s", "kubernetes"),                # synonym
-        ("ml", "machine learning"),           # synonym to a phrase
+        ("kubern", "kubernetes"),  # as-you-type prefix
+        ("k8s", "kubernetes"),  # synonym
+        ("ml", "machine learning"),  # synonym to a phrase
         ("machine learning", "machine learning"),
-        ("PHOTOSHOP", "photoshop"),           # case folding
-        ("débutants", "débutants"),           # accents kept in titles, folded for matching
+        ("PHOTOSHOP", "photoshop"),  # case folding
+        ("débutants", "débutants"),  # accents kept in titles, folded for matching
         ("debutants", "débutants"),
     ],
 )
-async def test_text_matching(engine: TantivyEngine, documents: list[CourseDocument],
-                             query: str, word: str) -> None:
+async def test_text_matching(
+    engine: TantivyEngine, documents: list[CourseDocument], query: str, word: str
+) -> None:
     assert any(word in d.title.lower() for d in documents), "fixture catalog lacks the word"
     result = await engine.search(SearchRequest(q=query, per_page=5))
     assert result.total > 0, query
@@ -198,8 +231,20 @@ async def test_unmatched_words_are_dropped_from_the_end(engine: TantivyEngine) -
 
 @pytest.mark.parametrize(
     "query",
-    ['"quoted"', "back\\slash", "a AND b OR NOT c TO d", "🚀 emoji ✨", "ctrl\x00\x07\x1b",
-     "'; DROP TABLE courses; --", "*", "(unbalanced", "title:react", "\\", "🙂" * 50, ""],
+    [
+        '"quoted"',
+        "back\\slash",
+        "a AND b OR NOT c TO d",
+        "🚀 emoji ✨",
+        "ctrl\x00\x07\x1b",
+        "'; DROP TABLE courses; --",
+        "*",
+        "(unbalanced",
+        "title:react",
+        "\\",
+        "🙂" * 50,
+        "",
+    ],
 )
 async def test_hostile_text_is_searched_safely(engine: TantivyEngine, query: str) -> None:
     result = await engine.search(SearchRequest(q=query))

@@ -33,8 +33,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "With --follow, keep running: woken by LISTEN/NOTIFY, polling as a fallback.",
     )
     sync.add_argument("--follow", action="store_true", help="keep running and follow changes")
-    sync.add_argument("--poll-seconds", type=float, default=5.0,
-                      help="fallback poll interval with --follow (default 5)")
+    sync.add_argument(
+        "--poll-seconds",
+        type=float,
+        default=5.0,
+        help="fallback poll interval with --follow (default 5)",
+    )
     sync.set_defaults(handler=cmd_sync)
 
 
@@ -79,7 +83,12 @@ async def _sync_once(url: str, settings: Settings) -> int:
 
 async def _follow(url: str, settings: Settings, poll_seconds: float) -> int:
     engine = make_engine(settings)
-    follower = Follower(asyncpg_dsn(url), engine, poll_seconds=poll_seconds)
+    follower = Follower(
+        asyncpg_dsn(url),
+        engine,
+        poll_seconds=poll_seconds,
+        on_applied=lambda n: print(f"applied {n} changes", flush=True),
+    )
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError):

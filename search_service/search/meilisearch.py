@@ -1,0 +1,163 @@
+"""The production engine: Meilisearch through meilisearch-python-sdk's AsyncClient."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import secrets
+from collections.abc import Awaitable, Sequence
+from typing import Any
+
+import msgspec
+from meilisearch_python_sdk import AsyncClient
+from meilisearch_python_sdk.errors import (
+    MeilisearchApiError,
+    MeilisearchCommunicationError,
+    MeilisearchError,
+    MeilisearchTimeoutError,
+)
+from meilisearch_python_sdk.models.task import TaskInfo
+
+from search_service.errors import SearchUnavailable
+from search_service.search.document import CourseDocument
+from search_service.search.meili_protocol import index_settings, merge_results, multi_search_queries
+from search_service.search.query import SearchRequest
+from search_service.search.results import EngineResult
+
+TASK_TIMEOUT_MS = 120_000
+PRIMARY_KEY = "id"
+_ENGINE_ERRORS = (MeilisearchError, MeilisearchCommunicationError, MeilisearchTimeoutError, OSError)
+
+
+def _failure(exc: BaseException) -> SearchUnavailable:
+    if isinstance(exc, MeilisearchApiError):
+        return SearchUnavailable(f"meilisearch refused the request ({exc.code}): {exc.message}")
+    return SearchUnavailable(f"meilisearch is unreachable: {exc}")
+
+
+class MeilisearchEngine:
+    """The search port over one Meilisearch index (and its rebuild twin during a reindex)."""
+
+    name = "meilisearch"
+
+    def __init__(self, url: str, api_key: str | None, index_name: str) -> None:
+        self.client = AsyncClient(url, api_key, timeout=10)
+        self.index_name = index_name
+
+    async def _call(self, awaitable: Awaitable[Any]) -> Any:
+        try:
+            return await awaitable
+        except _ENGINE_ERRORS as exc:
+            raise _failure(exc) from exc
+
+    async def _confirm(self, task: Awaitable[TaskInfo]) -> None:
+        """Wait for an asynchronous write; failed or canceled tasks are errors."""
+        info = await self._call(task)
+        result = await self._call(
+            self.client.wait_for_task(info.task_uid, timeout_in_ms=TASK_TIMEOUT_MS)
+        )
+        if result.status != "succeeded":
+            error = result.error or {}
+            raise SearchUnavailable(
+                f"meilisearch task {info.task_uid} {result.status}: "
+                f"{error.get('code', '')} {error.get('message', '')}".strip()
+            )
+
+    async def _ensure_index(self, uid: str) -> None:
+        try:
+            await self.client.get_index(uid)
+            return
+        except MeilisearchApiError as exc:
+            if exc.code != "index_not_found":
+                raise _failure(exc) from exc
+        except _ENGINE_ERRORS as exc:
+            raise _failure(exc) from exc
+
+        async def create() -> TaskInfo:
+            body = {"uid": uid, "primaryKey": PRIMARY_KEY}
+            return TaskInfo(**await self._raw("post", "indexes", body))
+
+        await self._confirm(create())
+
+    async def _raw(self, method: str, path: str, body: Any) -> Any:
+        """A request whose body we build ourselves (validated against the OpenAPI spec in
+        tests): the SDK's models lag the engine's settings and add nulls to multi-search."""
+        http = self.client._http_requests
+        try:
+            response = await getattr(http, method)(path, body=body)
+        except _ENGINE_ERRORS as exc:
+            raise _failure(exc) from exc
+        return response.json()
+
+    async def _settings(self, uid: str) -> None:
+        async def patch() -> TaskInfo:
+            return TaskInfo(**await self._raw("patch", f"indexes/{uid}/settings", index_settings()))
+
+        await self._confirm(patch())
+
+    async def apply_settings(self) -> None:
+        await self._ensure_index(self.index_name)
+        await self._settings(self.index_name)
+
+    async def _add(self, uid: str, documents: Sequence[CourseDocument]) -> None:
+        payload = msgspec.to_builtins(list(documents))
+        await self._confirm(self.client.index(uid).add_documents(payload, primary_key=PRIMARY_KEY))
+
+    async def upsert(self, documents: Sequence[CourseDocument]) -> None:
+        if documents:
+            await self._add(self.index_name, documents)
+
+    async def delete(self, ids: Sequence[str]) -> None:
+        if ids:
+            await self._confirm(self.client.index(self.index_name).delete_documents(list(ids)))
+
+    async def search(self, request: SearchRequest) -> EngineResult:
+        queries = multi_search_queries(self.index_name, request)
+        response = await self._raw("post", "multi-search", {"queries": queries})
+        return merge_results(response["results"])
+
+    async def rebuild(self) -> MeilisearchRebuild:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S")
+        uid = f"{self.index_name}_{stamp}_{secrets.token_hex(3)}"
+        await self._ensure_index(uid)
+        await self._settings(uid)
+        return MeilisearchRebuild(self, uid)
+
+    async def _count(self, uid: str) -> int:
+        stats = await self._call(self.client.index(uid).get_stats())
+        return int(stats.number_of_documents)
+
+    async def document_count(self) -> int:
+        return await self._count(self.index_name)
+
+    async def health(self) -> None:
+        await self._call(self.client.health())
+        await self._call(self.client.get_index(self.index_name))
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+
+class MeilisearchRebuild:
+    """A new index filled beside the live one, then swapped in and the old one deleted."""
+
+    def __init__(self, engine: MeilisearchEngine, uid: str) -> None:
+        self.engine = engine
+        self.uid = uid
+
+    async def add(self, documents: Sequence[CourseDocument]) -> None:
+        await self.engine._add(self.uid, documents)
+
+    async def count(self) -> int:
+        return await self.engine._count(self.uid)
+
+    async def switch(self) -> None:
+        engine = self.engine
+        await engine._confirm(engine.client.swap_indexes([(engine.index_name, self.uid)]))
+        # After the swap the twin holds the old documents.
+        await engine._confirm(engine.client.index(self.uid).delete())
+
+    async def abort(self) -> None:
+        # Best effort: the live index is untouched either way.
+        with contextlib.suppress(SearchUnavailable):
+            await self.engine._confirm(self.engine.client.index(self.uid).delete())
