@@ -26,8 +26,8 @@ test: lint
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check search_service indexer migrations tests
-	$(BIN)/ruff format --check search_service indexer migrations tests
+	$(BIN)/ruff check search_service indexer migrations tests benchmarks
+	$(BIN)/ruff format --check search_service indexer migrations tests benchmarks
 	$(BIN)/mypy search_service indexer
 
 seed-bench: $(STAMP)

@@ -35,15 +35,21 @@ async def _measure(url: str, changes: int, rate: float) -> list[float]:
     settings = load_settings()
     engine = make_engine(settings)
     conn = await asyncpg.connect(asyncpg_dsn(url))
-    ids = [r["id"] for r in await conn.fetch(
-        "SELECT id FROM courses WHERE status = 'published' AND deleted_at IS NULL "
-        "ORDER BY random() LIMIT $1", changes)]
+    ids = [
+        r["id"]
+        for r in await conn.fetch(
+            "SELECT id FROM courses WHERE status = 'published' AND deleted_at IS NULL "
+            "ORDER BY random() LIMIT $1",
+            changes,
+        )
+    ]
     latencies: list[float] = []
     for course_id in ids:
         started = time.perf_counter()
         token = _token()
-        await conn.execute("UPDATE courses SET title = $1 WHERE id = $2",
-                           f"Course {token}", course_id)
+        await conn.execute(
+            "UPDATE courses SET title = $1 WHERE id = $2", f"Course {token}", course_id
+        )
         committed = time.perf_counter()
         while (await engine.search(SearchRequest(q=token, with_facets=False))).total == 0:
             await asyncio.sleep(0.002)
@@ -66,7 +72,10 @@ def main() -> int:
         env = {**os.environ, "SKILLSPRING_DATABASE_URL": url}
         follower = subprocess.Popen(
             [sys.executable, "-m", "search_service.cli", "sync", "--follow"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         try:
             assert follower.stdout is not None
@@ -77,8 +86,10 @@ def main() -> int:
             follower.wait(timeout=30)
     ms = sorted(x * 1000 for x in latencies)
     p95 = ms[int(0.95 * (len(ms) - 1))]
-    print(f"freshness over {len(ms)} changes at {args.rate:g}/s: "
-          f"p50 {statistics.median(ms):.0f} ms, p95 {p95:.0f} ms, max {ms[-1]:.0f} ms")
+    print(
+        f"freshness over {len(ms)} changes at {args.rate:g}/s: "
+        f"p50 {statistics.median(ms):.0f} ms, p95 {p95:.0f} ms, max {ms[-1]:.0f} ms"
+    )
     return 0
 
 

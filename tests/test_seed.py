@@ -172,6 +172,8 @@ async def test_bulk_load_skips_the_outbox_but_later_writes_are_captured(
     seeded: asyncpg.Connection,
 ) -> None:
     assert await seeded.fetchval("SELECT count(*) FROM search_outbox") == 0
-    await seeded.execute("UPDATE courses SET title = 'Captured' WHERE id = "
-                         "(SELECT id FROM courses ORDER BY id LIMIT 1)")
+    await seeded.execute(
+        "UPDATE courses SET title = 'Captured' WHERE id = "
+        "(SELECT id FROM courses ORDER BY id LIMIT 1)"
+    )
     assert await seeded.fetchval("SELECT count(*) FROM search_outbox") == 1
