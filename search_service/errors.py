@@ -22,3 +22,44 @@ class DatabaseUnavailable(UsageError):
 
 class SearchUnavailable(Exception):
     """The search engine cannot be reached or refused a request."""
+
+
+class DomainError(Exception):
+    """Raised by services; mapped once, in ``create_app``, to a problem-details response."""
+
+    title = "Error"
+
+    def __init__(self, detail: str, **extra: object) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+
+class Invalid(DomainError):
+    """Bad input (400): names the parameter and what is allowed."""
+
+    title = "Invalid request"
+
+    def __init__(self, param: str, detail: str, allowed: str | None = None) -> None:
+        super().__init__(
+            detail, invalid_params=[{"name": param, "reason": detail, "allowed": allowed}]
+        )
+        self.param = param
+
+
+class NotFound(DomainError):
+    """The thing asked for does not exist or is not visible (404)."""
+
+    title = "Not found"
+
+
+class Conflict(DomainError):
+    """The request conflicts with the current state (409)."""
+
+    title = "Conflict"
+
+
+class Forbidden(DomainError):
+    """The caller may not do this (403)."""
+
+    title = "Forbidden"

@@ -7,6 +7,7 @@ import os
 import warnings
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -161,16 +162,39 @@ async def catalog(catalog_url: str) -> AsyncIterator[asyncpg.Connection]:
 def indexed_catalog(
     catalog_template: str, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[str, Path]:
-    """The template catalog indexed into tantivy once: (database URL, index folder)."""
+    """A clone of the template catalog, indexed into tantivy once: (URL, index folder).
+
+    A clone, so that apps holding connections to it never block CREATE DATABASE … TEMPLATE.
+    """
     from indexer.reindex import reindex
+    from search_service.db.connection import with_database
     from search_service.search.tantivy import TantivyEngine
 
     root = tmp_path_factory.mktemp("index") / "courses"
+    url = with_database(catalog_template, "catalog_indexed")
 
     async def build() -> None:
+        admin = await asyncpg.connect(asyncpg_dsn(with_database(catalog_template, "postgres")))
+        await admin.execute("DROP DATABASE IF EXISTS catalog_indexed WITH (FORCE)")
+        await admin.execute(f"CREATE DATABASE catalog_indexed TEMPLATE {CATALOG_TEMPLATE}")
+        await admin.close()
         engine = TantivyEngine(root)
         await engine.apply_settings()
-        await reindex(asyncpg_dsn(catalog_template), engine)
+        await reindex(asyncpg_dsn(url), engine)
 
     asyncio.run(build())
-    return catalog_template, root
+    return url, root
+
+
+@pytest.fixture(scope="session")
+async def api(indexed_catalog: tuple[str, Path]) -> AsyncIterator[Any]:
+    """An HTTP client for the service over the indexed catalog (tantivy, real PostgreSQL)."""
+    from litestar.testing import AsyncTestClient
+
+    from search_service.app import create_app
+    from search_service.search.tantivy import TantivyEngine
+
+    url, root = indexed_catalog
+    app = create_app(Settings(), database_url=url, engine=TantivyEngine(root))
+    async with AsyncTestClient(app=app) as client:
+        yield client

@@ -32,14 +32,14 @@ def _lines(process: subprocess.Popen[str]) -> Queue[str]:
     return lines
 
 
-def _wait_for(lines: Queue[str], prefix: str) -> str:
-    """Block until the follower prints a line starting with ``prefix`` (bounded)."""
+def _wait_for(lines: Queue[str], prefix: str, anywhere: bool = False) -> str:
+    """Block until the process prints a line starting with (or containing) ``prefix``."""
     while True:
         try:
             line = lines.get(timeout=WAIT_SECONDS)
         except Empty as exc:
-            raise AssertionError(f"no line starting {prefix!r} within {WAIT_SECONDS}s") from exc
-        if line.startswith(prefix):
+            raise AssertionError(f"no line with {prefix!r} within {WAIT_SECONDS}s") from exc
+        if line.startswith(prefix) or (anywhere and prefix in line):
             return line
 
 

@@ -65,19 +65,34 @@ def cmd_downgrade(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _seed(url: str, courses: int, seed: int, if_empty: bool) -> int:
+async def _seed(url: str, courses: int, seed: int, if_empty: bool) -> bool:
     conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
         if if_empty and await count_courses(conn):
             print("catalog already seeded; nothing to do")
-            return 0
+            return False
         with progress_bar("seeding courses", total=courses) as (advance, _):
             report = await seed_catalog(conn, courses, seed, progress=advance)
     finally:
         await conn.close()
     rows = sum(report.rows.values())
-    print(f"seeded {report.courses:,} courses ({rows:,} rows) in {report.seconds:.1f} s")
-    return 0
+    print(
+        f"seeded {report.courses:,} courses ({rows:,} rows) in {report.seconds:.1f} s; "
+        "next: skillspring reindex"
+    )
+    return True
+
+
+def seed_into(url: str, args: argparse.Namespace) -> bool:
+    """Migrate (unless told not to) and seed; True when courses were written."""
+    if args.courses < 1:
+        raise UsageError("--courses must be a whole number of at least 1")
+    if not args.no_migrate:
+        migrate.upgrade(url)
+    try:
+        return asyncio.run(_seed(url, args.courses, args.seed, args.if_empty))
+    except CatalogNotEmpty as exc:
+        raise UsageError(str(exc)) from exc
 
 
 def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
@@ -85,9 +100,5 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
         raise UsageError("--courses must be a whole number of at least 1")
     with database_url(settings) as url:
         asyncio.run(check_reachable(url))
-        if not args.no_migrate:
-            migrate.upgrade(url)
-        try:
-            return asyncio.run(_seed(url, args.courses, args.seed, args.if_empty))
-        except CatalogNotEmpty as exc:
-            raise UsageError(str(exc)) from exc
+        seed_into(url, args)
+    return 0

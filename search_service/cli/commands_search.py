@@ -42,7 +42,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     sync.set_defaults(handler=cmd_sync)
 
 
-async def _reindex(url: str, settings: Settings) -> int:
+async def reindex_into(url: str, settings: Settings) -> int:
+    """Rebuild the configured engine's index from the database at ``url``."""
     engine = make_engine(settings)
     try:
         await engine.apply_settings()
@@ -61,7 +62,7 @@ def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
     with database_url(settings) as url:
         asyncio.run(check_reachable(url))
         try:
-            return asyncio.run(_reindex(url, settings))
+            return asyncio.run(reindex_into(url, settings))
         except SearchUnavailable as exc:
             raise UsageError(f"search engine: {exc}") from exc
 

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
 
-from search_service.cli import commands_db
+from search_service.cli import commands_db, commands_search
+from search_service.db.connection import check_reachable, database_url
+from search_service.errors import SearchUnavailable
+from search_service.search.factory import make_engine
 from search_service.settings import Settings
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the web service commands to the parser."""
-    serve = commands.add_parser("serve", help="run the web service")
+    serve = commands.add_parser("serve", help="run the web service (uvicorn)")
+    _server_options(serve)
     serve.set_defaults(handler=cmd_serve)
     demo = commands.add_parser(
-        "demo", help="migrate, seed a demo catalog when empty, index it and serve it"
+        "demo",
+        help="migrate, seed a demo catalog when empty, index it, follow changes and serve it",
     )
     demo.add_argument(
         "--courses",
@@ -21,16 +32,85 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         default=commands_db.DEFAULT_DEMO_COURSES,
         help="courses to seed into an empty database",
     )
+    _server_options(demo)
     demo.set_defaults(handler=cmd_demo)
 
 
+def _server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", help="address to bind (default SKILLSPRING_HOST)")
+    parser.add_argument("--port", type=int, help="port (default SKILLSPRING_PORT)")
+    parser.add_argument(
+        "--workers", type=int, help="worker processes (default SKILLSPRING_WORKERS)"
+    )
+
+
+async def _engine_ready(settings: Settings) -> str | None:
+    engine = make_engine(settings)
+    try:
+        await engine.health()
+        return None
+    except SearchUnavailable as exc:
+        return str(exc)
+    finally:
+        await engine.close()
+
+
+def _serve(settings: Settings, url: str, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    problem = asyncio.run(_engine_ready(settings))
+    if problem:
+        print(f"warning: search is unavailable until fixed: {problem}", file=sys.stderr)
+    # Worker processes read the (possibly embedded) database URL from the environment.
+    os.environ["SKILLSPRING_DATABASE_URL"] = url
+    host = args.host or settings.server.host
+    port = args.port or settings.server.port
+    workers = args.workers or settings.server.workers
+    print(f"serving on http://{host}:{port} with {workers} worker(s)", flush=True)
+    uvicorn.run(
+        "search_service.asgi:create_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        access_log=False,
+        timeout_graceful_shutdown=20,
+    )
+    return 0
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
-    print("serve: the web service is not available yet")
-    return 2
+    with database_url(settings) as url:
+        asyncio.run(check_reachable(url))
+        return _serve(settings, url, args)
+
+
+@contextlib.contextmanager
+def _follower(url: str) -> Iterator[None]:
+    """``sync --follow`` beside the demo server, so edits in PostgreSQL show up in search."""
+    env = {**os.environ, "SKILLSPRING_DATABASE_URL": url}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "search_service.cli", "sync", "--follow"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        yield
+    finally:
+        process.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=20)
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
-    seed_args = argparse.Namespace(courses=args.courses, seed=42, if_empty=True, no_migrate=False)
-    commands_db.cmd_seed(settings, seed_args)
-    print("demo: database migrated and seeded; the web service is not available yet")
-    return 0
+    with database_url(settings) as url:
+        asyncio.run(check_reachable(url))
+        seed_args = argparse.Namespace(
+            courses=args.courses, seed=42, if_empty=True, no_migrate=False
+        )
+        seeded = commands_db.seed_into(url, seed_args)
+        if seeded or asyncio.run(_engine_ready(settings)):
+            asyncio.run(commands_search.reindex_into(url, settings))
+        with _follower(url):
+            return _serve(settings, url, args)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from search_service.search.document import CourseDocument
 from search_service.search.query import SearchRequest
@@ -38,6 +38,7 @@ class Rebuild(Protocol):
         """Throw the new index away; the live one is untouched."""
 
 
+@runtime_checkable
 class SearchEngine(Protocol):
     """One interface, two engines (tantivy embedded, Meilisearch in production)."""
 
@@ -54,6 +55,9 @@ class SearchEngine(Protocol):
 
     async def search(self, request: SearchRequest) -> EngineResult:
         """Hits of the requested page, the exact total, and disjunctive facet counts."""
+
+    async def correct(self, query: str) -> str | None:
+        """A respelling of ``query`` whose words exist in the index, or None."""
 
     async def rebuild(self) -> Rebuild:
         """Start building a new index beside the live one."""

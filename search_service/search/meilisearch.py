@@ -116,6 +116,11 @@ class MeilisearchEngine:
         response = await self._raw("post", "multi-search", {"queries": queries})
         return merge_results(response["results"])
 
+    async def correct(self, query: str) -> str | None:
+        # Meilisearch exposes no term dictionary; its typo tolerance already absorbs up to
+        # two edits per word, so there is no separate respelling here.
+        return None
+
     async def rebuild(self) -> MeilisearchRebuild:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S")
         uid = f"{self.index_name}_{stamp}_{secrets.token_hex(3)}"

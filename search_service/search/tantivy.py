@@ -14,7 +14,7 @@ from search_service.search.query import SearchRequest
 from search_service.search.results import EngineResult
 from search_service.search.tantivy_query import QueryBuilder
 from search_service.search.tantivy_schema import to_tantivy
-from search_service.search.tantivy_search import Reader, run_search
+from search_service.search.tantivy_search import Reader, respell, run_search
 from search_service.search.tantivy_store import TantivyStore
 
 WRITER_HEAP = 64_000_000
@@ -115,6 +115,9 @@ class TantivyEngine:
         # tantivy answers in about a millisecond and releases the GIL while it searches, so
         # running inline is cheaper than a thread hop.
         return run_search(self._current_reader(), self.builder, request)
+
+    async def correct(self, query: str) -> str | None:
+        return respell(self._current_reader().searcher, query)
 
     async def rebuild(self) -> TantivyRebuild:
         return TantivyRebuild(self.store)

@@ -11,6 +11,7 @@ from markupsafe import escape
 
 from search_service.search.document import DOCUMENT_DECODER
 from search_service.search.engine import FACET_FIELDS
+from search_service.search.fuzzy import distance
 from search_service.search.query import (
     FACET_GROUPS,
     SORT_FIELDS,
@@ -23,7 +24,7 @@ from search_service.search.query import (
 )
 from search_service.search.results import EngineHit, EngineResult, Highlights
 from search_service.search.tantivy_query import QueryBuilder
-from search_service.search.text import WordGroup, plan
+from search_service.search.text import WordGroup, plan, words
 
 TIE_WINDOW = 50  # extra hits read past the page so equal scores can be re-ordered
 FACET_SIZE = 200
@@ -147,6 +148,32 @@ def _hit(
         description=_mark(generators["description"], "description", document.description),
     )
     return EngineHit(document=document, highlights=highlights, score=score)
+
+
+def _closest(searcher: tantivy.Searcher, word: str) -> str | None:
+    """The most frequent indexed word within two edits of ``word`` (same first letter)."""
+    best: tuple[int, int, str] | None = None
+    for field in ("title_prefix", "meta_prefix"):
+        for term, count in searcher.terms_with_prefix(field, word[:1], limit=5000):
+            edits = distance(word, term, 2)
+            if edits <= 2 and (best is None or (edits, -count) < best[:2]):
+                best = (edits, -count, term)
+    return best[2] if best else None
+
+
+def respell(searcher: tantivy.Searcher, query: str) -> str | None:
+    """Replace each word the index does not know by its closest known word."""
+    out = []
+    changed = False
+    for word in words(query):
+        known = any(searcher.doc_freq(f, word) for f in ("title_prefix", "meta_prefix"))
+        if known or len(word) < 3 or word.isdigit():
+            out.append(word)
+            continue
+        replacement = _closest(searcher, word)
+        changed |= replacement is not None and replacement != word
+        out.append(replacement or word)
+    return " ".join(out) if changed else None
 
 
 def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) -> EngineResult:

@@ -1,0 +1,90 @@
+"""The composition root: ``create_app(settings)`` builds the whole service.
+
+Nothing connects at import time: the database pool and the search engine are created on
+startup and closed on shutdown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from advanced_alchemy.extensions.litestar import (
+    AsyncSessionConfig,
+    EngineConfig,
+    SQLAlchemyAsyncConfig,
+    SQLAlchemyPlugin,
+)
+from litestar import Litestar, get
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+
+from search_service.catalog.categories import CategoryDirectory
+from search_service.catalog.controllers import CatalogController
+from search_service.catalog.params import ALLOWED
+from search_service.catalog.service import CatalogSearch
+from search_service.catalog.suggest import Suggester
+from search_service.errors import UsageError
+from search_service.problems import exception_handlers
+from search_service.search.engine import SearchEngine
+from search_service.search.factory import make_engine
+from search_service.settings import Settings
+
+
+@get("/health", summary="The process is up", tags=["operations"], name="health")
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def create_app(
+    settings: Settings, *, database_url: str | None = None, engine: SearchEngine | None = None
+) -> Litestar:
+    """Build the app for ``settings`` (``engine`` replaces the configured one, for tests)."""
+    url = database_url or settings.database.url
+    if url is None:
+        raise UsageError("no database URL: start the service with `skillspring serve`")
+    db = SQLAlchemyAsyncConfig(
+        connection_string=url,
+        session_config=AsyncSessionConfig(expire_on_commit=False),
+        before_send_handler="autocommit_include_redirects",
+        engine_config=EngineConfig(pool_size=10, max_overflow=10, pool_pre_ping=True),
+    )
+
+    async def start(app: Litestar) -> None:
+        search = engine or make_engine(settings)
+        directory = CategoryDirectory(db.get_engine())
+        app.state.search = search
+        app.state.directory = directory
+        app.state.catalog = CatalogSearch(search, directory)
+        app.state.suggester = Suggester(search, directory)
+
+    async def stop(app: Litestar) -> None:
+        search = app.state.get("search")
+        if search is not None:
+            await search.close()
+
+    def from_state(name: str) -> Provide:
+        def provide(state: State) -> Any:
+            return state[name]
+
+        return Provide(provide, sync_to_thread=False)
+
+    return Litestar(
+        route_handlers=[CatalogController, health],
+        plugins=[SQLAlchemyPlugin(config=db)],
+        on_startup=[start],
+        on_shutdown=[stop],
+        dependencies={
+            "catalog": from_state("catalog"),
+            "suggester": from_state("suggester"),
+            "directory": from_state("directory"),
+            "engine": from_state("search"),
+        },
+        exception_handlers=exception_handlers(ALLOWED),  # type: ignore[arg-type]
+        openapi_config=OpenAPIConfig(
+            title="Skillspring catalog API",
+            version="1.0.0",
+            path="/schema",
+        ),
+        debug=False,
+    )

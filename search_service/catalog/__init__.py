@@ -1,0 +1,1 @@
+"""Catalog search: the search, suggestion and category endpoints."""

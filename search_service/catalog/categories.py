@@ -1,0 +1,75 @@
+"""The category tree, read from PostgreSQL and kept in memory for a minute."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from search_service.db.models import Category
+
+TTL_SECONDS = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    slug: str
+    name: str
+    parent: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryTree:
+    """Roots in name order, each with its subcategories in name order."""
+
+    nodes: dict[str, Node] = field(default_factory=dict)
+    children: dict[str, list[str]] = field(default_factory=dict)
+    roots: list[str] = field(default_factory=list)
+
+    def name(self, slug: str) -> str:
+        node = self.nodes.get(slug)
+        return node.name if node else slug
+
+    def root_of(self, slug: str) -> str | None:
+        node = self.nodes.get(slug)
+        if node is None:
+            return None
+        return node.parent or node.slug
+
+
+class CategoryDirectory:
+    """Loads the tree once a minute at most; categories change rarely."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._tree: CategoryTree | None = None
+        self._loaded_at = 0.0
+
+    async def tree(self) -> CategoryTree:
+        if self._tree is None or time.monotonic() - self._loaded_at > TTL_SECONDS:
+            self._tree = await self._load()
+            self._loaded_at = time.monotonic()
+        return self._tree
+
+    async def _load(self) -> CategoryTree:
+        async with self.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(Category.id, Category.parent_id, Category.slug, Category.name).order_by(
+                        Category.level, Category.name
+                    )
+                )
+            ).all()
+        slug_of = {row.id: row.slug for row in rows}
+        tree = CategoryTree()
+        for row in rows:
+            parent = slug_of.get(row.parent_id) if row.parent_id else None
+            tree.nodes[row.slug] = Node(row.slug, row.name, parent)
+            if parent is None:
+                tree.roots.append(row.slug)
+                tree.children.setdefault(row.slug, [])
+            else:
+                tree.children.setdefault(parent, []).append(row.slug)
+        return tree

@@ -1,0 +1,145 @@
+"""Response shapes of the catalog API (one msgspec Struct per direction)."""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class MentorRef(msgspec.Struct, kw_only=True):
+    name: str
+    headline: str
+
+
+class Price(msgspec.Struct, kw_only=True):
+    list_cents: int
+    sale_cents: int | None
+    effective_cents: int
+    currency: str
+    discount_percent: int
+    is_free: bool
+    display: str
+
+
+class Highlights(msgspec.Struct, kw_only=True):
+    """HTML snippets; matched words are wrapped in ``<mark>``, everything else is escaped."""
+
+    title: str | None = None
+    subtitle: str | None = None
+    description: str | None = None
+
+
+class CourseCard(msgspec.Struct, kw_only=True):
+    id: str
+    slug: str
+    url: str
+    title: str
+    subtitle: str
+    thumbnail_url: str | None
+    mentor: MentorRef
+    level: str
+    language_code: str
+    price: Price
+    rating: float
+    review_count: int
+    duration_minutes: int
+    lecture_count: int
+    is_bestseller: bool
+    highlights: Highlights
+
+
+class FacetValue(msgspec.Struct, kw_only=True):
+    """One value of a facet; ``params`` are the query parameters that select it."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool
+    params: dict[str, str] = {}
+    children: list[FacetValue] = []
+
+
+class Facets(msgspec.Struct, kw_only=True):
+    """Disjunctive counts: each group counts as if its own selection were cleared."""
+
+    level: list[FacetValue]
+    language: list[FacetValue]
+    category: list[FacetValue]
+    price: list[FacetValue]
+    rating: list[FacetValue]
+    duration: list[FacetValue]
+    features: list[FacetValue]
+    bestseller: list[FacetValue]
+
+
+class Chip(msgspec.Struct, kw_only=True):
+    """An applied filter a client can show and remove (``remove_url`` drops it)."""
+
+    param: str
+    value: str
+    label: str
+    remove_url: str
+
+
+class Applied(msgspec.Struct, kw_only=True):
+    """The normalised request, as the search understood it."""
+
+    q: str
+    category: list[str]
+    level: list[str]
+    language: list[str]
+    price: str | None
+    price_min: int | None
+    price_max: int | None
+    rating_min: float | None
+    duration: list[str]
+    features: list[str]
+    bestseller: bool | None
+    sort: str
+    chips: list[Chip]
+    clear_url: str
+
+
+class Suggestion(msgspec.Struct, kw_only=True):
+    """Somewhere to go when nothing matched."""
+
+    kind: str  # remove_filter | spelling | category | browse
+    label: str
+    url: str
+    total: int | None = None
+
+
+class SearchResponse(msgspec.Struct, kw_only=True):
+    query: str
+    total: int
+    page: int
+    per_page: int
+    total_pages: int
+    took_ms: float
+    hits: list[CourseCard]
+    facets: Facets
+    applied: Applied
+    suggestions: list[Suggestion] = []
+
+
+class SuggestItem(msgspec.Struct, kw_only=True):
+    type: str  # course | category | mentor
+    label: str
+    url: str
+
+
+class SuggestResponse(msgspec.Struct, kw_only=True):
+    query: str
+    items: list[SuggestItem]
+
+
+class CategoryNode(msgspec.Struct, kw_only=True):
+    slug: str
+    name: str
+    url: str
+    count: int
+    children: list[CategoryNode] = []
+
+
+class CategoryTreeResponse(msgspec.Struct, kw_only=True):
+    categories: list[CategoryNode]
+    total: int

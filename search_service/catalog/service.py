@@ -1,0 +1,87 @@
+"""Catalog search: one engine call, then cards, facets, chips and (if needed) suggestions."""
+
+from __future__ import annotations
+
+import time
+
+from search_service.catalog.applied import build_applied
+from search_service.catalog.categories import CategoryDirectory
+from search_service.catalog.facet_view import build_facets
+from search_service.catalog.labels import price_display
+from search_service.catalog.schemas import (
+    CourseCard,
+    Highlights,
+    MentorRef,
+    Price,
+    SearchResponse,
+)
+from search_service.catalog.suggestions import zero_result_suggestions
+from search_service.catalog.urls import SEARCH_PAGE, course_url
+from search_service.search.engine import SearchEngine
+from search_service.search.query import SearchRequest
+from search_service.search.results import EngineHit
+
+
+def course_card(hit: EngineHit) -> CourseCard:
+    """A search hit as the API shows it."""
+    doc = hit.document
+    return CourseCard(
+        id=doc.id,
+        slug=doc.slug,
+        url=course_url(doc.slug),
+        title=doc.title,
+        subtitle=doc.subtitle,
+        thumbnail_url=doc.thumbnail_url,
+        mentor=MentorRef(name=doc.mentor_name, headline=doc.mentor_headline),
+        level=doc.level,
+        language_code=doc.language_code,
+        price=Price(
+            list_cents=doc.list_price_cents,
+            sale_cents=doc.sale_price_cents,
+            effective_cents=doc.effective_price_cents,
+            currency=doc.currency,
+            discount_percent=doc.discount_percent,
+            is_free=doc.is_free,
+            display=price_display(doc.effective_price_cents, doc.currency),
+        ),
+        rating=doc.rating,
+        review_count=doc.review_count,
+        duration_minutes=doc.total_duration_minutes,
+        lecture_count=doc.lecture_count,
+        is_bestseller=doc.is_bestseller,
+        highlights=Highlights(
+            title=hit.highlights.title,
+            subtitle=hit.highlights.subtitle,
+            description=hit.highlights.description,
+        ),
+    )
+
+
+class CatalogSearch:
+    """The search use case, over the configured engine and the category tree."""
+
+    def __init__(self, engine: SearchEngine, categories: CategoryDirectory) -> None:
+        self.engine = engine
+        self.categories = categories
+
+    async def search(self, request: SearchRequest, path: str = SEARCH_PAGE) -> SearchResponse:
+        started = time.perf_counter()
+        result = await self.engine.search(request)
+        tree = await self.categories.tree()
+        suggestions = (
+            await zero_result_suggestions(self.engine, request, tree, path)
+            if result.total == 0
+            else []
+        )
+        return SearchResponse(
+            query=request.q,
+            total=result.total,
+            page=request.page,
+            per_page=request.per_page,
+            total_pages=-(-result.total // request.per_page),
+            took_ms=round((time.perf_counter() - started) * 1000, 2),
+            hits=[course_card(hit) for hit in result.hits],
+            facets=build_facets(result.facets, request, tree),
+            applied=build_applied(request, tree, path),
+            suggestions=suggestions,
+        )

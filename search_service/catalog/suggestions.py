@@ -1,0 +1,135 @@
+"""Zero results are never a dead end: ways out, best first."""
+
+from __future__ import annotations
+
+import asyncio
+
+import msgspec
+
+from search_service.catalog.applied import build_applied
+from search_service.catalog.categories import CategoryTree
+from search_service.catalog.params import to_params
+from search_service.catalog.schemas import Suggestion
+from search_service.catalog.urls import category_url, search_url
+from search_service.search.engine import SearchEngine
+from search_service.search.fuzzy import matches_word
+from search_service.search.query import FACET_GROUPS, SearchRequest
+from search_service.search.text import typo_budget, words
+
+# Which request fields a facet group's filters live in.
+GROUP_FIELDS: dict[str, tuple[str, ...]] = {
+    "level": ("levels",),
+    "language": ("languages",),
+    "category": ("categories",),
+    "price": ("price", "price_min", "price_max"),
+    "rating": ("rating_min",),
+    "duration": ("durations",),
+    "features": ("features",),
+    "bestseller": ("bestseller",),
+}
+# Which query parameters carry a facet group's filters.
+GROUP_PARAMS: dict[str, tuple[str, ...]] = {
+    "level": ("level",),
+    "language": ("language",),
+    "category": ("category",),
+    "price": ("price", "price_min", "price_max"),
+    "rating": ("rating_min",),
+    "duration": ("duration",),
+    "features": ("features",),
+    "bestseller": ("bestseller",),
+}
+EMPTY = SearchRequest()
+
+
+async def _count(engine: SearchEngine, request: SearchRequest) -> int:
+    probe = msgspec.structs.replace(
+        request, page=1, per_page=1, with_facets=False, with_highlights=False
+    )
+    return (await engine.search(probe)).total
+
+
+def _without_group(request: SearchRequest, group: str) -> SearchRequest:
+    cleared = {name: getattr(EMPTY, name) for name in GROUP_FIELDS[group]}
+    return msgspec.structs.replace(request, **cleared)
+
+
+async def _least_selective_filter(
+    engine: SearchEngine, request: SearchRequest, tree: CategoryTree, path: str
+) -> Suggestion | None:
+    applied = [
+        g
+        for g in FACET_GROUPS
+        if any(getattr(request, f) != getattr(EMPTY, f) for f in GROUP_FIELDS[g])
+    ]
+    if not applied:
+        return None
+    relaxed = [_without_group(request, g) for g in applied]
+    totals = await asyncio.gather(*(_count(engine, r) for r in relaxed))
+    best = max(range(len(applied)), key=lambda i: totals[i])
+    if totals[best] == 0:
+        return None
+    removed = [
+        c.label
+        for c in build_applied(request, tree, path).chips
+        if c.param in GROUP_PARAMS[applied[best]]
+    ]
+    return Suggestion(
+        kind="remove_filter",
+        label=f"Remove {', '.join(removed)}",
+        url=search_url(to_params(relaxed[best]), path),
+        total=totals[best],
+    )
+
+
+async def _respelling(engine: SearchEngine, request: SearchRequest, path: str) -> Suggestion | None:
+    if not request.q:
+        return None
+    corrected = await engine.correct(request.q)
+    if not corrected:
+        return None
+    respelt = msgspec.structs.replace(request, q=corrected)
+    total = await _count(engine, respelt)
+    if total == 0:
+        return None
+    return Suggestion(
+        kind="spelling",
+        label=f"Search for “{corrected}”",
+        url=search_url(to_params(respelt), path),
+        total=total,
+    )
+
+
+def nearest_categories(query: str, tree: CategoryTree, limit: int = 2) -> list[str]:
+    """Category slugs whose name has a word the query's words start or nearly spell."""
+    query_words = [w for w in words(query) if len(w) >= 3]
+    scored = []
+    for slug, node in tree.nodes.items():
+        name_words = words(node.name)
+        matched = sum(
+            any(matches_word(q, w, typo_budget(q)) for w in name_words) for q in query_words
+        )
+        if matched:
+            scored.append((matched, slug))
+    # Most query words matched first; then subcategories, the more precise destination.
+    scored.sort(key=lambda m: (-m[0], tree.nodes[m[1]].parent is None, tree.nodes[m[1]].name))
+    return [slug for _, slug in scored[:limit]]
+
+
+def _category(slug: str, tree: CategoryTree) -> Suggestion:
+    node = tree.nodes[slug]
+    url = category_url(node.parent, slug) if node.parent else category_url(slug)
+    return Suggestion(kind="category", label=f"Browse {node.name}", url=url)
+
+
+async def zero_result_suggestions(
+    engine: SearchEngine, request: SearchRequest, tree: CategoryTree, path: str
+) -> list[Suggestion]:
+    """Remove the least selective filter, respell the query, or go to a nearby category."""
+    found = await asyncio.gather(
+        _least_selective_filter(engine, request, tree, path),
+        _respelling(engine, request, path),
+    )
+    out = [s for s in found if s is not None]
+    out += [_category(slug, tree) for slug in nearest_categories(request.q, tree)]
+    out.append(Suggestion(kind="browse", label="Browse all courses", url=search_url([], path)))
+    return out

@@ -1,0 +1,219 @@
+"""GET /api/v1/search, /suggest and /categories over a real index and database."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+Client = Any
+
+
+async def search(api: Client, query: str = "") -> dict[str, Any]:
+    response = await api.get(f"/api/v1/search?{query}")
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def test_response_shape(api: Client) -> None:
+    body = await search(api, "q=kubernetes&per_page=5")
+    assert body["query"] == "kubernetes"
+    assert body["total"] >= 1 and body["page"] == 1 and body["per_page"] == 5
+    assert body["total_pages"] == -(-body["total"] // 5)
+    assert body["took_ms"] >= 0
+    hit = body["hits"][0]
+    assert hit["url"] == f"/courses/{hit['slug']}"
+    assert set(hit["price"]) == {
+        "list_cents",
+        "sale_cents",
+        "effective_cents",
+        "currency",
+        "discount_percent",
+        "is_free",
+        "display",
+    }
+    assert set(hit["mentor"]) == {"name", "headline"}
+    assert "<mark>" in hit["highlights"]["title"]
+    assert set(body["facets"]) == {
+        "level",
+        "language",
+        "category",
+        "price",
+        "rating",
+        "duration",
+        "features",
+        "bestseller",
+    }
+    assert body["suggestions"] == []
+
+
+async def test_facets_are_disjunctive_and_selected(api: Client) -> None:
+    everything = await search(api)
+    filtered = await search(api, "level=beginner")
+    levels = {f["value"]: f for f in filtered["facets"]["level"]}
+    assert levels["beginner"]["selected"] and not levels["advanced"]["selected"]
+    # Counting the level group ignores the level selection.
+    assert {v: f["count"] for v, f in levels.items()} == {
+        f["value"]: f["count"] for f in everything["facets"]["level"]
+    }
+    assert filtered["total"] == levels["beginner"]["count"]
+
+
+async def test_selected_value_without_matches_is_listed(api: Client) -> None:
+    body = await search(api, "language=it")
+    italian = [f for f in body["facets"]["language"] if f["value"] == "it"]
+    assert italian == [
+        {
+            "value": "it",
+            "label": "Italiano",
+            "count": 0,
+            "selected": True,
+            "params": {"language": "it"},
+            "children": [],
+        }
+    ]
+    assert body["total"] == 0
+    kinds = [s["kind"] for s in body["suggestions"]]
+    assert kinds[0] == "remove_filter" and kinds[-1] == "browse"
+    assert body["suggestions"][0]["total"] == (await search(api))["total"]
+
+
+async def test_root_category_selects_its_subcategories(api: Client) -> None:
+    body = await search(api, "category=development&per_page=1")
+    development = next(f for f in body["facets"]["category"] if f["value"] == "development")
+    assert development["selected"]
+    assert body["total"] == development["count"] == sum(c["count"] for c in development["children"])
+
+
+async def test_chips_remove_one_value(api: Client) -> None:
+    body = await search(api, "q=kubernetes&level=beginner&level=advanced&price=paid")
+    chips = {(c["param"], c["value"]): c for c in body["applied"]["chips"]}
+    assert set(chips) == {("level", "beginner"), ("level", "advanced"), ("price", "paid")}
+    remaining = parse_qsl(urlsplit(chips[("level", "advanced")]["remove_url"]).query)
+    assert remaining == [("q", "kubernetes"), ("level", "beginner"), ("price", "paid")]
+    assert body["applied"]["clear_url"] == "/search?q=kubernetes"
+    assert body["applied"]["level"] == ["beginner", "advanced"]
+
+
+async def test_zero_results_suggest_a_respelling(api: Client) -> None:
+    body = await search(api, "q=adbe+photoshop")
+    assert body["total"] == 0
+    spelling = [s for s in body["suggestions"] if s["kind"] == "spelling"]
+    assert spelling and "adobe photoshop" in spelling[0]["label"]
+    assert spelling[0]["total"] >= 1
+
+
+async def test_zero_results_suggest_a_category(api: Client) -> None:
+    body = await search(api, "q=developmnt+zzqqxx&level=beginner")
+    kinds = {s["kind"] for s in body["suggestions"]}
+    assert "category" in kinds and "browse" in kinds
+
+
+async def test_sort_and_deep_pages(api: Client) -> None:
+    body = await search(api, "sort=price_asc&per_page=50&page=2")
+    prices = [h["price"]["effective_cents"] for h in body["hits"]]
+    assert prices == sorted(prices)
+    beyond = await search(api, f"page={body['total_pages'] + 5}&per_page=50")
+    assert beyond["hits"] == [] and beyond["total"] == body["total"]
+
+
+async def test_suggest(api: Client) -> None:
+    response = await api.get("/api/v1/suggest?q=kube")
+    assert response.status_code == 200
+    items = response.json()["items"]
+    assert 1 <= len(items) <= 8
+    assert any(i["type"] == "course" and "Kubernetes" in i["label"] for i in items)
+    typo = (await api.get("/api/v1/suggest?q=kubernets")).json()["items"]
+    assert any("Kubernetes" in i["label"] for i in typo)
+    categories = (await api.get("/api/v1/suggest?q=web+develo")).json()["items"]
+    assert {
+        "type": "category",
+        "label": "Web Development",
+        "url": "/categories/development/web-development",
+    } in categories
+    assert (await api.get("/api/v1/suggest?q=")).json()["items"] == []
+
+
+async def test_suggest_mentors(api: Client) -> None:
+    hit = (await search(api, "q=kubernetes"))["hits"][0]
+    last_name = hit["mentor"]["name"].split()[-1]
+    items = (await api.get(f"/api/v1/suggest?q={last_name[:4]}")).json()["items"]
+    assert any(i["type"] == "mentor" for i in items) or any(i["type"] == "course" for i in items)
+
+
+async def test_category_tree_counts(api: Client) -> None:
+    body = (await api.get("/api/v1/categories")).json()
+    assert len(body["categories"]) == 15
+    for root in body["categories"]:
+        assert root["count"] == sum(c["count"] for c in root["children"])
+        assert root["url"] == f"/categories/{root['slug']}"
+    assert sum(r["count"] for r in body["categories"]) == body["total"]
+
+
+BAD_INPUT = [
+    ("level=expert", "level"),
+    ("sort=cheapest", "sort"),
+    ("duration=2h", "duration"),
+    ("page=0", "page"),
+    ("per_page=1000", "per_page"),
+    ("per_page=0", "per_page"),
+    ("price_min=5000&price_max=100", "price_min"),
+    ("price_min=-1", "price_min"),
+    ("price_min=ten", "price_min"),
+    ("rating_min=6", "rating_min"),
+    ("rating_min=abc", "rating_min"),
+    ("q=a&q=b", "q"),
+    ("sort=newest&sort=popular", "sort"),
+    ("page=1&page=2", "page"),
+    ("q=" + "x" * 10_000, "q"),
+    ("price=cheap", "price"),
+    ("bestseller=maybe", "bestseller"),
+    ("features=certificates", "features"),
+    ("category=Not%20A%20Slug", "category"),
+    ("language=english!", "language"),
+    ("page=10001", "page"),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "param"), BAD_INPUT, ids=[b[1] + ":" + b[0][:30] for b in BAD_INPUT]
+)
+async def test_bad_input_is_a_400_naming_the_parameter(api: Client, query: str, param: str) -> None:
+    response = await api.get(f"/api/v1/search?{query}")
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["status"] == 400 and body["title"] == "Invalid request"
+    names = [p["name"] for p in body["invalid_params"]]
+    assert param in names
+    assert any(p.get("allowed") for p in body["invalid_params"])
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"quoted"',
+        "back\\slash",
+        "AND OR NOT TO",
+        "price_min = 0 OR 1=1",
+        "🚀✨ émoji",
+        "ctrl\x01\x07\x1b",
+        "<script>alert(1)</script>",
+        "' OR '1'='1",
+        "日本語 入門",
+    ],
+)
+async def test_hostile_text_is_searched_as_text(api: Client, q: str) -> None:
+    response = await api.get("/api/v1/search", params={"q": q})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["query"] == " ".join(q.split())
+    for hit in body["hits"]:
+        assert "<script>" not in (hit["highlights"]["title"] or "")
+
+
+async def test_unknown_route_is_a_problem(api: Client) -> None:
+    response = await api.get("/api/v1/nothing")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/problem+json")
