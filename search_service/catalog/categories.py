@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from search_service.db.models import Category
+from search_service.search.text import words
 
 TTL_SECONDS = 60.0
 
@@ -18,6 +19,7 @@ class Node:
     slug: str
     name: str
     parent: str | None
+    words: tuple[str, ...] = ()  # folded words of the name, for matching typed text
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +68,7 @@ class CategoryDirectory:
         tree = CategoryTree()
         for row in rows:
             parent = slug_of.get(row.parent_id) if row.parent_id else None
-            tree.nodes[row.slug] = Node(row.slug, row.name, parent)
+            tree.nodes[row.slug] = Node(row.slug, row.name, parent, tuple(words(row.name)))
             if parent is None:
                 tree.roots.append(row.slug)
                 tree.children.setdefault(row.slug, [])

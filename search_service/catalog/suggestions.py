@@ -103,11 +103,9 @@ def nearest_categories(query: str, tree: CategoryTree, limit: int = 2) -> list[s
     """Category slugs whose name has a word the query's words start or nearly spell."""
     query_words = [w for w in words(query) if len(w) >= 3]
     scored = []
+    budgets = [(q, typo_budget(q)) for q in query_words]
     for slug, node in tree.nodes.items():
-        name_words = words(node.name)
-        matched = sum(
-            any(matches_word(q, w, typo_budget(q)) for w in name_words) for q in query_words
-        )
+        matched = sum(any(matches_word(q, w, b) for w in node.words) for q, b in budgets)
         if matched:
             scored.append((matched, slug))
     # Most query words matched first; then subcategories, the more precise destination.

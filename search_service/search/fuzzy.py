@@ -26,4 +26,10 @@ def matches_word(query_word: str, word: str, budget: int) -> bool:
     """``word`` starts with ``query_word`` (as-you-type) or is within ``budget`` edits of it."""
     if word.startswith(query_word):
         return True
-    return budget > 0 and distance(query_word, word[: len(query_word) + budget], budget) <= budget
+    if budget == 0 or not word or not query_word:
+        return False
+    # Typos rarely hit the first letter (a swap of the first two letters still counts), and
+    # checking it first skips most distance computations.
+    if word[0] != query_word[0] and word[:2] != query_word[:2][::-1]:
+        return False
+    return distance(query_word, word[: len(query_word) + budget], budget) <= budget
