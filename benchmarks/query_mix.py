@@ -7,8 +7,15 @@ from urllib.parse import urlencode
 
 from search_service.seed.vocab_categories import CATEGORY_TREE
 
-SORTS = ("relevance", "most_reviewed", "highest_rated", "newest", "price_asc", "price_desc",
-         "popular")
+SORTS = (
+    "relevance",
+    "most_reviewed",
+    "highest_rated",
+    "newest",
+    "price_asc",
+    "price_desc",
+    "popular",
+)
 LEVELS = ("beginner", "intermediate", "advanced", "all")
 LANGUAGES = ("en", "es", "de", "fr", "pt", "ja")
 
@@ -17,7 +24,7 @@ def _typo(word: str, rng: random.Random) -> str:
     if len(word) < 5:
         return word
     i = rng.randrange(1, len(word) - 1)
-    return word[:i] + word[i + 1:]
+    return word[:i] + word[i + 1 :]
 
 
 def search_mix(size: int = 400, seed: int = 7) -> list[str]:
@@ -40,11 +47,19 @@ def search_mix(size: int = 400, seed: int = 7) -> list[str]:
         elif kind == 2:  # as-you-type prefix
             params = [("q", topic[: max(3, len(topic) // 2)])]
         elif kind == 3:  # text with filters
-            params = [("q", topic.split()[0]), ("level", rng.choice(LEVELS)),
-                      ("price", "paid"), ("rating_min", "4.0")]
+            params = [
+                ("q", topic.split()[0]),
+                ("level", rng.choice(LEVELS)),
+                ("price", "paid"),
+                ("rating_min", "4.0"),
+            ]
         elif kind == 4:  # browse a category with filters
-            params = [("category", slugify(rng.choice(subs))), ("language", rng.choice(LANGUAGES)),
-                      ("duration", "1-3h"), ("duration", "3-6h")]
+            params = [
+                ("category", slugify(rng.choice(subs))),
+                ("language", rng.choice(LANGUAGES)),
+                ("duration", "1-3h"),
+                ("duration", "3-6h"),
+            ]
         elif kind == 5:  # browse a root, sorted
             params = [("category", slugify(rng.choice(roots))), ("sort", rng.choice(SORTS))]
         elif kind == 6:  # every sort on text

@@ -36,8 +36,11 @@ class Pool:
 
     async def get(self, path: str) -> tuple[int, bytes]:
         async with self.slots:
-            conn = self.idle.pop() if self.idle else Connection(
-                *await asyncio.open_connection(self.host, self.port))
+            conn = (
+                self.idle.pop()
+                if self.idle
+                else Connection(*await asyncio.open_connection(self.host, self.port))
+            )
             result = await conn.get(f"{self.host}:{self.port}", path)
             self.idle.append(conn)
             return result

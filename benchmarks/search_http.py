@@ -42,13 +42,18 @@ def percentile(values: list[float], p: float) -> float:
 
 def _request_of(path: str):  # type: ignore[no-untyped-def]
     query = parse_qs(urlsplit(path).query)
-    single = {k: v[0] for k, v in query.items() if k in ("q", "price", "sort", "page",
-                                                          "rating_min")}
+    single = {
+        k: v[0] for k, v in query.items() if k in ("q", "price", "sort", "page", "rating_min")
+    }
     return build_request(
-        q=single.get("q", ""), category=query.get("category"), level=query.get("level"),
-        language=query.get("language"), price=single.get("price"),
+        q=single.get("q", ""),
+        category=query.get("category"),
+        level=query.get("level"),
+        language=query.get("language"),
+        price=single.get("price"),
         rating_min=float(single["rating_min"]) if "rating_min" in single else None,
-        duration=query.get("duration"), sort=single.get("sort", "relevance"),
+        duration=query.get("duration"),
+        sort=single.get("sort", "relevance"),
         page=int(single.get("page", 1)),
     )
 
@@ -99,13 +104,17 @@ def saturation(base: str, paths: list[str], seconds: int, connections: int) -> f
     """Requests per second from wrk cycling through the mix."""
     script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)  # noqa: SIM115
     quoted = ",".join(json.dumps(p) for p in paths)
-    script.write(f"local paths = {{{quoted}}}\nlocal i = 0\n"
-                 "request = function()\n  i = i % #paths + 1\n"
-                 "  return wrk.format(\"GET\", paths[i])\nend\n")
+    script.write(
+        f"local paths = {{{quoted}}}\nlocal i = 0\n"
+        "request = function()\n  i = i % #paths + 1\n"
+        '  return wrk.format("GET", paths[i])\nend\n'
+    )
     script.close()
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", script.name, base],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     os.unlink(script.name)
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -135,9 +144,20 @@ def main() -> int:
     with database_url(settings) as url:
         env = {**os.environ, "SKILLSPRING_DATABASE_URL": url}
         server = subprocess.Popen(
-            [sys.executable, "-m", "search_service.cli", "serve", "--port", str(port),
-             "--workers", str(args.workers)],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [
+                sys.executable,
+                "-m",
+                "search_service.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         try:
             assert server.stdout is not None
@@ -148,8 +168,11 @@ def main() -> int:
                     break
             search_ms = asyncio.run(steady_rate(port, paths, args.rate, args.seconds))
             suggest_ms = asyncio.run(steady_rate(port, suggests, args.rate, args.seconds / 2))
-            rps = saturation(base, paths, int(args.seconds), args.connections) if shutil.which(
-                "wrk") else float("nan")
+            rps = (
+                saturation(base, paths, int(args.seconds), args.connections)
+                if shutil.which("wrk")
+                else float("nan")
+            )
         finally:
             server.terminate()
             server.wait(timeout=60)
@@ -163,7 +186,9 @@ def main() -> int:
         "suggest_p99_ms": percentile(suggest_ms, 99),
         "search_rps_at_saturation": rps,
         "service_over_engine_p50": statistics.median(search_ms) / statistics.median(engine_ms),
-        "rate": args.rate, "workers": args.workers, "connections": args.connections,
+        "rate": args.rate,
+        "workers": args.workers,
+        "connections": args.connections,
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "search_http.json").write_text(json.dumps(figures, indent=2))
