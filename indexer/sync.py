@@ -59,6 +59,7 @@ class Follower:
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     poll_seconds: float = POLL_SECONDS
     on_applied: Callable[[int], None] | None = None
+    on_error: Callable[[BaseException], None] | None = None
     applied: int = 0
     _last_error: str | None = None
 
@@ -71,6 +72,8 @@ class Follower:
                 backoff = 1.0
             except (OSError, asyncpg.PostgresError, Exception) as exc:
                 self._report(exc)
+                if self.on_error is not None:
+                    self.on_error(exc)
                 await self._wait(backoff * (1 + random.random() / 4))
                 backoff = min(backoff * 2, MAX_BACKOFF)
 

@@ -10,7 +10,12 @@ import signal
 from indexer.reindex import reindex
 from indexer.sync import Follower, sync_once
 from search_service.cli.progress import progress_bar
-from search_service.db.connection import asyncpg_dsn, check_reachable, database_url
+from search_service.db.connection import (
+    asyncpg_dsn,
+    check_reachable,
+    database_errors,
+    database_url,
+)
 from search_service.errors import SearchUnavailable, UsageError
 from search_service.search.factory import make_engine
 from search_service.settings import Settings
@@ -62,7 +67,8 @@ def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
     with database_url(settings) as url:
         asyncio.run(check_reachable(url))
         try:
-            return asyncio.run(reindex_into(url, settings))
+            with database_errors("reindex"):
+                return asyncio.run(reindex_into(url, settings))
         except SearchUnavailable as exc:
             raise UsageError(f"search engine: {exc}") from exc
 
@@ -109,6 +115,7 @@ def cmd_sync(settings: Settings, args: argparse.Namespace) -> int:
         try:
             if args.follow:
                 return asyncio.run(_follow(url, settings, args.poll_seconds))
-            return asyncio.run(_sync_once(url, settings))
+            with database_errors("sync"):
+                return asyncio.run(_sync_once(url, settings))
         except SearchUnavailable as exc:
             raise UsageError(f"search engine: {exc}") from exc

@@ -97,6 +97,21 @@ async def check_reachable(url: str) -> None:
     await conn.close()
 
 
+@contextlib.contextmanager
+def database_errors(action: str) -> Iterator[None]:
+    """Turn a lost or refused PostgreSQL connection during ``action`` into one clear line."""
+    try:
+        yield
+    except (
+        OSError,
+        asyncpg.PostgresConnectionError,
+        asyncpg.InterfaceError,
+        asyncpg.exceptions.AdminShutdownError,
+    ) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DatabaseUnavailable(f"{action}: lost the PostgreSQL connection: {reason}") from exc
+
+
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async SQLAlchemy engine for ``url`` with the project's pool settings."""
     options: dict[str, Any] = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
