@@ -23,6 +23,7 @@ from search_service.catalog.categories import CategoryDirectory
 from search_service.catalog.controllers import CatalogController
 from search_service.catalog.params import ALLOWED
 from search_service.catalog.service import CatalogSearch
+from search_service.courses.controllers import CourseController
 from search_service.catalog.suggest import Suggester
 from search_service.errors import UsageError
 from search_service.problems import exception_handlers
@@ -70,7 +71,7 @@ def create_app(
         return Provide(provide, sync_to_thread=False)
 
     return Litestar(
-        route_handlers=[CatalogController, health],
+        route_handlers=[CatalogController, CourseController, health],
         plugins=[SQLAlchemyPlugin(config=db)],
         on_startup=[start],
         on_shutdown=[stop],
