@@ -23,8 +23,8 @@ from search_service.catalog.categories import CategoryDirectory
 from search_service.catalog.controllers import CatalogController
 from search_service.catalog.params import ALLOWED
 from search_service.catalog.service import CatalogSearch
-from search_service.courses.controllers import CourseController
 from search_service.catalog.suggest import Suggester
+from search_service.courses.controllers import CourseController
 from search_service.errors import UsageError
 from search_service.problems import exception_handlers
 from search_service.search.engine import SearchEngine

@@ -40,19 +40,22 @@ async def course(indexed_catalog: tuple[str, Path]) -> dict[str, Any]:
         "WHERE c.status = 'published' AND c.deleted_at IS NULL "
         "AND (SELECT count(*) FROM course_reviews r WHERE r.course_id = c.id) >= 4 "
         "AND EXISTS (SELECT 1 FROM course_questions q WHERE q.course_id = c.id) "
-        "ORDER BY c.id LIMIT 1")
-    reviews = await conn.fetch("SELECT rating FROM course_reviews WHERE course_id = $1",
-                               row["id"])
+        "ORDER BY c.id LIMIT 1"
+    )
+    reviews = await conn.fetch("SELECT rating FROM course_reviews WHERE course_id = $1", row["id"])
     hidden = await conn.fetch(
         "SELECT DISTINCT ON (status, deleted_at IS NULL) slug FROM courses "
-        "WHERE status <> 'published' OR deleted_at IS NOT NULL")
+        "WHERE status <> 'published' OR deleted_at IS NOT NULL"
+    )
     await conn.close()
-    return {**dict(row), "ratings": [r["rating"] for r in reviews],
-            "hidden": [h["slug"] for h in hidden]}
+    return {
+        **dict(row),
+        "ratings": [r["rating"] for r in reviews],
+        "hidden": [h["slug"] for h in hidden],
+    }
 
 
-async def test_detail_has_everything_in_three_queries(api: Client,
-                                                      course: dict[str, Any]) -> None:
+async def test_detail_has_everything_in_three_queries(api: Client, course: dict[str, Any]) -> None:
     with count_queries(api) as statements:
         response = await api.get(f"/api/v1/courses/{course['slug']}")
     assert response.status_code == 200, response.text
@@ -61,19 +64,22 @@ async def test_detail_has_everything_in_three_queries(api: Client,
     assert body["slug"] == course["slug"] and body["url"] == f"/courses/{course['slug']}"
     assert body["lecture_count"] == course["lecture_count"]
     assert sum(s["lecture_count"] for s in body["curriculum"]) == course["lecture_count"]
-    assert sum(s["duration_minutes"] for s in body["curriculum"]) == (
-        course["total_duration_minutes"])
+    assert (
+        sum(s["duration_minutes"] for s in body["curriculum"]) == (course["total_duration_minutes"])
+    )
     positions = [s["position"] for s in body["curriculum"]]
     assert positions == sorted(positions)
     for section in body["curriculum"]:
         for lecture in section["lectures"]:
             assert (lecture["video_url"] is not None) == (
-                lecture["is_preview"] and lecture["content_type"] == "video")
+                lecture["is_preview"] and lecture["content_type"] == "video"
+            )
     rating = body["rating"]
     assert rating["count"] == len(course["ratings"])
     assert [b["stars"] for b in rating["distribution"]] == [5, 4, 3, 2, 1]
     assert [b["count"] for b in rating["distribution"]] == [
-        course["ratings"].count(s) for s in (5, 4, 3, 2, 1)]
+        course["ratings"].count(s) for s in (5, 4, 3, 2, 1)
+    ]
     assert rating["average"] == round(sum(course["ratings"]) / len(course["ratings"]), 2)
     assert len(body["top_reviews"]) == 3
     helpful = [r["helpful_count"] for r in body["top_reviews"]]
@@ -97,11 +103,16 @@ async def test_hidden_courses_are_404(api: Client, course: dict[str, Any]) -> No
 
 @pytest.mark.parametrize(
     ("sort", "key", "descending"),
-    [("highest", "rating", True), ("lowest", "rating", False),
-     ("recent", "created_at", True), ("helpful", "helpful_count", True)],
+    [
+        ("highest", "rating", True),
+        ("lowest", "rating", False),
+        ("recent", "created_at", True),
+        ("helpful", "helpful_count", True),
+    ],
 )
-async def test_reviews_sorted(api: Client, course: dict[str, Any], sort: str, key: str,
-                              descending: bool) -> None:
+async def test_reviews_sorted(
+    api: Client, course: dict[str, Any], sort: str, key: str, descending: bool
+) -> None:
     body = (await api.get(f"/api/v1/courses/{course['slug']}/reviews?sort={sort}")).json()
     values = [r[key] for r in body["items"]]
     assert values == sorted(values, reverse=descending)
@@ -117,8 +128,7 @@ async def test_reviews_by_rating_and_page(api: Client, course: dict[str, Any]) -
     assert beyond["items"] == [] and beyond["total"] == 0
 
 
-async def test_questions_have_answers_solution_first(api: Client,
-                                                     course: dict[str, Any]) -> None:
+async def test_questions_have_answers_solution_first(api: Client, course: dict[str, Any]) -> None:
     body = (await api.get(f"/api/v1/courses/{course['slug']}/questions")).json()
     assert body["total"] >= 1
     for question in body["items"]:
@@ -137,9 +147,13 @@ async def test_related_courses(api: Client, course: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["/api/v1/courses/Bad%20Slug", "/api/v1/courses/x/reviews?sort=best",
-     "/api/v1/courses/x/reviews?rating=6", "/api/v1/courses/x/reviews?page=0",
-     "/api/v1/courses/x/questions?page=abc"],
+    [
+        "/api/v1/courses/Bad%20Slug",
+        "/api/v1/courses/x/reviews?sort=best",
+        "/api/v1/courses/x/reviews?rating=6",
+        "/api/v1/courses/x/reviews?page=0",
+        "/api/v1/courses/x/questions?page=abc",
+    ],
 )
 async def test_bad_input_is_400(api: Client, path: str) -> None:
     response = await api.get(path)

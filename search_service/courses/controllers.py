@@ -24,30 +24,44 @@ class CourseController(Controller):
     path = "/api/v1/courses/{slug:str}"
     tags = ("courses",)
 
-    @get("", summary="Course detail", name="api_course",
-         responses=problem_responses(400, 404))
+    @get("", summary="Course detail", name="api_course", responses=problem_responses(400, 404))
     async def detail(self, db_session: AsyncSession, slug: Slug) -> CourseDetail:
         """A published course with its mentor, curriculum, ratings and price; 404 for
         drafts, submitted, archived and deleted courses."""
         return await service.course_detail(db_session, slug)
 
-    @get("/reviews", summary="Reviews of a course", name="api_course_reviews",
-         responses=problem_responses(400, 404))
+    @get(
+        "/reviews",
+        summary="Reviews of a course",
+        name="api_course_reviews",
+        responses=problem_responses(400, 404),
+    )
     async def reviews(
-        self, db_session: AsyncSession, slug: Slug, sort: ReviewSort = "recent",
+        self,
+        db_session: AsyncSession,
+        slug: Slug,
+        sort: ReviewSort = "recent",
         rating: Annotated[int | None, Parameter(ge=1, le=5, required=False)] = None,
         page: Page = 1,
     ) -> ReviewPage:
         return await service.course_reviews(db_session, slug, sort, rating, page)
 
-    @get("/questions", summary="Questions and answers", name="api_course_questions",
-         responses=problem_responses(400, 404))
-    async def questions(self, db_session: AsyncSession, slug: Slug,
-                        page: Page = 1) -> QuestionPage:
+    @get(
+        "/questions",
+        summary="Questions and answers",
+        name="api_course_questions",
+        responses=problem_responses(400, 404),
+    )
+    async def questions(self, db_session: AsyncSession, slug: Slug, page: Page = 1) -> QuestionPage:
         return await service.course_questions(db_session, slug, page)
 
-    @get("/related", summary="Related courses", name="api_course_related",
-         responses=problem_responses(400, 404, 503))
-    async def related(self, db_session: AsyncSession, engine: NamedDependency[SearchEngine],
-                      slug: Slug) -> list[CourseCard]:
+    @get(
+        "/related",
+        summary="Related courses",
+        name="api_course_related",
+        responses=problem_responses(400, 404, 503),
+    )
+    async def related(
+        self, db_session: AsyncSession, engine: NamedDependency[SearchEngine], slug: Slug
+    ) -> list[CourseCard]:
         return await service.related_courses(db_session, engine, slug)

@@ -44,22 +44,30 @@ def _author(first: str | None, last: str | None) -> str:
     return " ".join(p for p in (first, f"{last[0]}." if last else None) if p) or "A student"
 
 
-def _review(row: Mapping[str, Any]) -> ReviewItem:
+def _review(row: Mapping[Any, Any]) -> ReviewItem:
     return ReviewItem(
-        id=str(row["id"]), rating=row["rating"], title=row["title"], body=row["body"],
-        author=_author(row["first_name"], row["last_name"]), is_verified=row["is_verified"],
-        helpful_count=row["helpful_count"], would_recommend=row["would_recommend"],
+        id=str(row["id"]),
+        rating=row["rating"],
+        title=row["title"],
+        body=row["body"],
+        author=_author(row["first_name"], row["last_name"]),
+        is_verified=row["is_verified"],
+        helpful_count=row["helpful_count"],
+        would_recommend=row["would_recommend"],
         created_at=row["created_at"],
     )
 
 
-def _price(row: Mapping[str, Any]) -> Price:
+def _price(row: Mapping[Any, Any]) -> Price:
     effective = effective_price_cents(row["list_price_cents"], row["sale_price_cents"])
     return Price(
-        list_cents=row["list_price_cents"], sale_cents=row["sale_price_cents"],
-        effective_cents=effective, currency=row["currency"],
+        list_cents=row["list_price_cents"],
+        sale_cents=row["sale_price_cents"],
+        effective_cents=effective,
+        currency=row["currency"],
         discount_percent=discount_percent(row["list_price_cents"], effective),
-        is_free=effective == 0, display=price_display(effective, row["currency"]),
+        is_free=effective == 0,
+        display=price_display(effective, row["currency"]),
     )
 
 
@@ -68,35 +76,46 @@ def _breadcrumb(categories: Sequence[Sequence[str]] | None) -> list[Crumb]:
         return []
     slug, name, parent_slug, parent_name = categories[0]
     if parent_slug:
-        return [Crumb(name=parent_name, url=category_url(parent_slug)),
-                Crumb(name=name, url=category_url(parent_slug, slug))]
+        return [
+            Crumb(name=parent_name, url=category_url(parent_slug)),
+            Crumb(name=name, url=category_url(parent_slug, slug)),
+        ]
     return [Crumb(name=name, url=category_url(slug))]
 
 
-def _rating(row: Mapping[str, Any]) -> RatingSummary:
+def _rating(row: Mapping[Any, Any]) -> RatingSummary:
     count = int(row["review_count"] or 0)
     bars = [
         StarBar(stars=5 - i, count=int(n), percent=round(100 * int(n) / count) if count else 0)
         for i, n in enumerate(row["distribution"] or [0] * 5)
     ]
-    return RatingSummary(average=round(float(row["rating_avg"] or 0), 2), count=count,
-                         distribution=bars)
+    return RatingSummary(
+        average=round(float(row["rating_avg"] or 0), 2), count=count, distribution=bars
+    )
 
 
-def _curriculum(rows: Sequence[Mapping[str, Any]]) -> list[SectionItem]:
+def _curriculum(rows: Sequence[Mapping[Any, Any]]) -> list[SectionItem]:
     sections: dict[uuid.UUID, SectionItem] = {}
     for row in rows:
         section = sections.get(row["section_id"])
         if section is None:
             section = sections[row["section_id"]] = SectionItem(
-                title=row["section_title"], position=row["section_position"],
+                title=row["section_title"],
+                position=row["section_position"],
                 lecture_count=row["lecture_count"],
-                duration_minutes=row["total_duration_minutes"], lectures=[])
+                duration_minutes=row["total_duration_minutes"],
+                lectures=[],
+            )
         if row["title"] is not None:
-            section.lectures.append(LectureItem(
-                title=row["title"], content_type=row["content_type"],
-                duration_minutes=row["duration_minutes"], is_preview=row["is_preview"],
-                video_url=row["video_url"] if row["is_preview"] else None))
+            section.lectures.append(
+                LectureItem(
+                    title=row["title"],
+                    content_type=row["content_type"],
+                    duration_minutes=row["duration_minutes"],
+                    is_preview=row["is_preview"],
+                    video_url=row["video_url"] if row["is_preview"] else None,
+                )
+            )
     return list(sections.values())
 
 
@@ -113,19 +132,30 @@ async def course_detail(session: AsyncSession, slug: str) -> CourseDetail:
     reviews = (await session.execute(queries.TOP_REVIEWS, {"course_id": row["id"]})).mappings()
     meta = row["meta"] or {}
     return CourseDetail(
-        id=str(row["id"]), slug=row["slug"], url=course_url(row["slug"]), title=row["title"],
-        subtitle=row["subtitle"] or "", description=row["description"] or "",
-        language_code=row["language_code"], level=row["level"],
-        is_bestseller=row["is_bestseller"], last_updated_at=row["last_updated_at"],
-        thumbnail_url=row["thumbnail_url"], hero_video_url=row["hero_video_url"],
-        lecture_count=row["lecture_count"], duration_minutes=row["total_duration_minutes"],
+        id=str(row["id"]),
+        slug=row["slug"],
+        url=course_url(row["slug"]),
+        title=row["title"],
+        subtitle=row["subtitle"] or "",
+        description=row["description"] or "",
+        language_code=row["language_code"],
+        level=row["level"],
+        is_bestseller=row["is_bestseller"],
+        last_updated_at=row["last_updated_at"],
+        thumbnail_url=row["thumbnail_url"],
+        hero_video_url=row["hero_video_url"],
+        lecture_count=row["lecture_count"],
+        duration_minutes=row["total_duration_minutes"],
         mentor=MentorCard(
-            id=str(row["mentor_id"]), name=" ".join(
-                p for p in (row["first_name"], row["last_name"]) if p),
-            avatar_url=row["avatar_url"], headline=row["headline"] or "",
+            id=str(row["mentor_id"]),
+            name=" ".join(p for p in (row["first_name"], row["last_name"]) if p),
+            avatar_url=row["avatar_url"],
+            headline=row["headline"] or "",
             average_rating=float(row["average_rating"]) if row["average_rating"] else None,
-            total_reviews=row["total_reviews"], total_students=row["total_students"],
-            course_count=row["mentor_courses"]),
+            total_reviews=row["total_reviews"],
+            total_students=row["total_students"],
+            course_count=row["mentor_courses"],
+        ),
         breadcrumb=_breadcrumb(row["categories"]),
         tags=list(row["tags"] or []),
         objectives=[str(o) for o in meta.get("objectives", [])],
@@ -146,33 +176,47 @@ async def course_reviews(
     session: AsyncSession, slug: str, sort: str, rating: int | None, page: int
 ) -> ReviewPage:
     """A page of reviews, sorted and optionally of one star rating."""
-    params = {"slug": slug, "rating": rating, "limit": REVIEWS_PER_PAGE,
-              "offset": (page - 1) * REVIEWS_PER_PAGE}
+    params = {
+        "slug": slug,
+        "rating": rating,
+        "limit": REVIEWS_PER_PAGE,
+        "offset": (page - 1) * REVIEWS_PER_PAGE,
+    }
     rows = list((await session.execute(text(queries.reviews_page(sort)), params)).mappings())
     if not rows:
         await _require_course(session, slug)
-    return ReviewPage(total=int(rows[0]["total"]) if rows else 0, page=page,
-                      per_page=REVIEWS_PER_PAGE, items=[_review(r) for r in rows])
+    return ReviewPage(
+        total=int(rows[0]["total"]) if rows else 0,
+        page=page,
+        per_page=REVIEWS_PER_PAGE,
+        items=[_review(r) for r in rows],
+    )
 
 
 async def course_questions(session: AsyncSession, slug: str, page: int) -> QuestionPage:
     """A page of questions, newest first, each with its answers (the solution first)."""
-    params = {"slug": slug, "limit": QUESTIONS_PER_PAGE,
-              "offset": (page - 1) * QUESTIONS_PER_PAGE}
+    params = {"slug": slug, "limit": QUESTIONS_PER_PAGE, "offset": (page - 1) * QUESTIONS_PER_PAGE}
     rows = list((await session.execute(queries.QUESTIONS_PAGE, params)).mappings())
     if not rows:
         await _require_course(session, slug)
     answers = msgspec.json.Decoder(list[AnswerItem])
     items = [
         QuestionItem(
-            id=str(r["id"]), question=r["question"], author=_author(r["first_name"],
-                                                                     r["last_name"]),
-            created_at=r["created_at"], resolved_at=r["resolved_at"],
-            answers=answers.decode(msgspec.json.encode(r["answers"])))
+            id=str(r["id"]),
+            question=r["question"],
+            author=_author(r["first_name"], r["last_name"]),
+            created_at=r["created_at"],
+            resolved_at=r["resolved_at"],
+            answers=answers.decode(msgspec.json.encode(r["answers"])),
+        )
         for r in rows
     ]
-    return QuestionPage(total=int(rows[0]["total"]) if rows else 0, page=page,
-                        per_page=QUESTIONS_PER_PAGE, items=items)
+    return QuestionPage(
+        total=int(rows[0]["total"]) if rows else 0,
+        page=page,
+        per_page=QUESTIONS_PER_PAGE,
+        items=items,
+    )
 
 
 RELATION = text(f"""
@@ -194,12 +238,19 @@ async def related_courses(
         raise NotFound(f"No published course at {course_url(slug)}.")
     requests = []
     if row["category"]:
-        requests.append(SearchRequest(categories=(row["category"],), sort="popular",
-                                      per_page=RELATED + 1, with_facets=False,
-                                      with_highlights=False))
+        requests.append(
+            SearchRequest(
+                categories=(row["category"],),
+                sort="popular",
+                per_page=RELATED + 1,
+                with_facets=False,
+                with_highlights=False,
+            )
+        )
     for tag in (row["tags"] or [])[:2]:
-        requests.append(SearchRequest(q=tag, per_page=RELATED + 1, with_facets=False,
-                                      with_highlights=False))
+        requests.append(
+            SearchRequest(q=tag, per_page=RELATED + 1, with_facets=False, with_highlights=False)
+        )
     cards: dict[str, CourseCard] = {}
     for request in requests:
         for hit in (await engine.search(request)).hits:
