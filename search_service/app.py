@@ -6,6 +6,7 @@ startup and closed on shutdown.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from advanced_alchemy.extensions.litestar import (
@@ -14,10 +15,14 @@ from advanced_alchemy.extensions.litestar import (
     SQLAlchemyAsyncConfig,
     SQLAlchemyPlugin,
 )
+from jinja2 import StrictUndefined
 from litestar import Litestar, get
+from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
 
 from search_service.catalog.categories import CategoryDirectory
 from search_service.catalog.controllers import CatalogController
@@ -26,10 +31,20 @@ from search_service.catalog.service import CatalogSearch
 from search_service.catalog.suggest import Suggester
 from search_service.courses.controllers import CourseController
 from search_service.errors import UsageError
+from search_service.pages.controllers import PagesController
+from search_service.pages.views import ViewCounter
 from search_service.problems import exception_handlers
 from search_service.search.engine import SearchEngine
 from search_service.search.factory import make_engine
 from search_service.settings import Settings
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def _jinja(engine: JinjaTemplateEngine) -> None:
+    engine.engine.undefined = StrictUndefined
+    engine.engine.autoescape = True
 
 
 @get("/health", summary="The process is up", tags=["operations"], name="health")
@@ -58,8 +73,13 @@ def create_app(
         app.state.directory = directory
         app.state.catalog = CatalogSearch(search, directory)
         app.state.suggester = Suggester(search, directory)
+        app.state.views = ViewCounter(db.get_engine())
+        app.state.views.start()
 
     async def stop(app: Litestar) -> None:
+        views = app.state.get("views")
+        if views is not None:
+            await views.stop()
         search = app.state.get("search")
         if search is not None:
             await search.close()
@@ -71,7 +91,18 @@ def create_app(
         return Provide(provide, sync_to_thread=False)
 
     return Litestar(
-        route_handlers=[CatalogController, CourseController, health],
+        route_handlers=[
+            CatalogController,
+            CourseController,
+            PagesController,
+            health,
+            create_static_files_router(path="/static", directories=[STATIC], name="static"),
+        ],
+        template_config=TemplateConfig(
+            directory=TEMPLATES,
+            engine=JinjaTemplateEngine,
+            engine_callback=_jinja,
+        ),
         plugins=[SQLAlchemyPlugin(config=db)],
         on_startup=[start],
         on_shutdown=[stop],
@@ -80,6 +111,7 @@ def create_app(
             "suggester": from_state("suggester"),
             "directory": from_state("directory"),
             "engine": from_state("search"),
+            "views": from_state("views"),
         },
         exception_handlers=exception_handlers(ALLOWED),  # type: ignore[arg-type]
         openapi_config=OpenAPIConfig(

@@ -84,10 +84,19 @@ TITLES = {
 }
 
 
+def wants_page(request: Request[Any, Any, Any]) -> bool:
+    """Pages get friendly HTML errors; the API (and JSON clients) get problem details."""
+    if request.url.path.startswith(("/api/", "/schema", "/health", "/ready", "/metrics")):
+        return False
+    return "application/json" not in request.headers.get("accept", "")
+
+
 def problem(
     request: Request[Any, Any, Any], status: int, detail: str, **extra: Any
-) -> Response[dict[str, Any]]:
-    """A problem-details response."""
+) -> Response[Any]:
+    """A problem-details response, or the site's error page for a page request."""
+    if wants_page(request):
+        return error_page(status, detail, extra.get("invalid_params"))
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": TITLES.get(status, "Error"),
@@ -97,6 +106,23 @@ def problem(
     }
     body.update({k: v for k, v in extra.items() if v is not None})
     return Response(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def error_page(status: int, detail: str, invalid: Any = None) -> Response[Any]:
+    """The site's own error page for ``status``."""
+    from litestar.response import Template
+
+    name = "errors/404.html.jinja2" if status == 404 else "errors/error.html.jinja2"
+    return Template(
+        template_name=name,
+        status_code=status,
+        context={
+            "status": status,
+            "title": TITLES.get(status, "Error"),
+            "detail": detail,
+            "invalid_params": invalid or [],
+        },
+    )
 
 
 def _domain(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

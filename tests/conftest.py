@@ -198,3 +198,36 @@ async def api(indexed_catalog: tuple[str, Path]) -> AsyncIterator[Any]:
     app = create_app(Settings(), database_url=url, engine=TantivyEngine(root))
     async with AsyncTestClient(app=app) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def live_server(indexed_catalog: tuple[str, Path], tmp_path_factory: Any) -> Iterator[str]:
+    """``skillspring serve`` (one worker) over the indexed catalog, as a real process."""
+    import subprocess
+    import sys
+
+    from tests.test_follow import _lines, _wait_for
+    from tests.test_serve import free_port
+
+    url, root = indexed_catalog
+    data_dir = tmp_path_factory.mktemp("live")
+    (data_dir / "search").mkdir()
+    (data_dir / "search" / "courses").symlink_to(root)
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPRING_")}
+    env.update(SKILLSPRING_DATABASE_URL=url, SKILLSPRING_DATA_DIR=str(data_dir))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "search_service.cli", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    try:
+        lines = _lines(process)
+        # One worker: uvicorn runs the app's startup, then binds and says so.
+        _wait_for(lines, "Uvicorn running on", anywhere=True)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=60)

@@ -32,6 +32,7 @@ async def test_response_shape(api: Client) -> None:
         "discount_percent",
         "is_free",
         "display",
+        "list_display",
     }
     assert set(hit["mentor"]) == {"name", "headline"}
     assert "<mark>" in hit["highlights"]["title"]

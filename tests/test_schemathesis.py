@@ -3,46 +3,11 @@ no response that breaks the schema."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
-
-from tests.test_follow import _lines, _wait_for
-from tests.test_serve import free_port
-
-
-@pytest.fixture(scope="module")
-def live_server(indexed_catalog: tuple[str, Path], tmp_path_factory: Any) -> Iterator[str]:
-    url, root = indexed_catalog
-    data_dir = tmp_path_factory.mktemp("live")
-    (data_dir / "search").mkdir()
-    (data_dir / "search" / "courses").symlink_to(root)
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPRING_")}
-    env.update(SKILLSPRING_DATABASE_URL=url, SKILLSPRING_DATA_DIR=str(data_dir))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "search_service.cli", "serve", "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
-    try:
-        lines = _lines(process)
-        # One worker: uvicorn runs the app's startup, then binds and says so.
-        _wait_for(lines, "Uvicorn running on", anywhere=True)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
 
 
 def test_read_endpoints_conform(live_server: str) -> None:

@@ -36,9 +36,12 @@ def _label(param: str, value: str, tree: CategoryTree) -> str:
     return value
 
 
-def build_applied(request: SearchRequest, tree: CategoryTree, path: str) -> Applied:
-    """Normalised filters; each chip's URL is the current search without that one value."""
-    params = to_params(request)
+def build_applied(
+    request: SearchRequest, tree: CategoryTree, path: str, fixed: tuple[str, ...] = ()
+) -> Applied:
+    """Normalised filters; each chip's URL is the current search without that one value.
+    Categories fixed by the page's path are not chips."""
+    params = to_params(request, fixed=fixed)
     chips = [
         Chip(
             param=name,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal, get_args
 
 from search_service.errors import Invalid
 from search_service.search.query import SORT_KEYS, SearchRequest
@@ -120,12 +120,15 @@ def build_request(
     )
 
 
-def to_params(request: SearchRequest, *, page: bool = False) -> list[tuple[str, str]]:
-    """The request as query parameters (for links that keep the current state)."""
+def to_params(
+    request: SearchRequest, *, page: bool = False, fixed: tuple[str, ...] = ()
+) -> list[tuple[str, str]]:
+    """The request as query parameters (for links that keep the current state); categories
+    fixed by the page's path are left out."""
     params: list[tuple[str, str]] = []
     if request.q:
         params.append(("q", request.q))
-    params += [("category", v) for v in request.categories]
+    params += [("category", v) for v in request.categories if v not in fixed]
     params += [("level", v) for v in request.levels]
     params += [("language", v) for v in request.languages]
     if request.price:
@@ -147,3 +150,70 @@ def to_params(request: SearchRequest, *, page: bool = False) -> list[tuple[str, 
     if page and request.per_page != 20:
         params.append(("per_page", str(request.per_page)))
     return params
+
+
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "level": get_args(Level),
+    "duration": get_args(Duration),
+    "features": get_args(Feature),
+    "price": get_args(PriceKind),
+    "sort": get_args(Sort),
+}
+
+
+def _one(query: Mapping[str, list[str]], name: str) -> str | None:
+    values = query.get(name) or []
+    return values[0] if values and values[0] != "" else None
+
+
+def _number(query: Mapping[str, list[str]], name: str, kind: type, low: float, high: float) -> Any:
+    raw = _one(query, name)
+    if raw is None:
+        return None
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise Invalid(name, f"{raw[:20]!r} is not a number", ALLOWED[name]) from None
+    if not low <= value <= high:
+        raise Invalid(name, f"{raw[:20]} is out of range", ALLOWED[name])
+    return value
+
+
+def request_from_query(
+    query: Mapping[str, list[str]], fixed_categories: tuple[str, ...] = ()
+) -> SearchRequest:
+    """A search request from a page's query string (the API gets its types from Litestar).
+
+    Raises:
+        Invalid: naming the parameter and what it allows.
+    """
+    check_single_valued(query)
+    for name, allowed in _CHOICES.items():
+        for value in query.get(name, []):
+            if value and value not in allowed:
+                raise Invalid(name, f"{value[:40]!r} is not allowed", ALLOWED[name])
+    q = _one(query, "q") or ""
+    if len(q) > MAX_QUERY:
+        raise Invalid("q", f"the query is longer than {MAX_QUERY} characters", ALLOWED["q"])
+    bestseller = _one(query, "bestseller")
+    if bestseller not in (None, "true", "false"):
+        raise Invalid(
+            "bestseller", f"{bestseller[:20]!r} is not true or false", ALLOWED["bestseller"]
+        )
+    return build_request(
+        q=q,
+        # On a category page the path fixes the category; chosen subcategories narrow it.
+        category=query.get("category") or list(fixed_categories),
+        level=query.get("level"),
+        language=query.get("language"),
+        price=_one(query, "price"),
+        price_min=_number(query, "price_min", int, 0, 10**9),
+        price_max=_number(query, "price_max", int, 0, 10**9),
+        rating_min=_number(query, "rating_min", float, 0, 5),
+        duration=query.get("duration"),
+        features=query.get("features"),
+        bestseller=None if bestseller is None else bestseller == "true",
+        sort=_one(query, "sort") or "relevance",
+        page=_number(query, "page", int, 1, MAX_PAGE) or 1,
+        per_page=_number(query, "per_page", int, 1, MAX_PER_PAGE) or 20,
+    )

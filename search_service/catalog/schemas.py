@@ -18,6 +18,7 @@ class Price(msgspec.Struct, kw_only=True):
     discount_percent: int
     is_free: bool
     display: str
+    list_display: str
 
 
 class Highlights(msgspec.Struct, kw_only=True):

@@ -43,6 +43,7 @@ def course_card(hit: EngineHit) -> CourseCard:
             discount_percent=doc.discount_percent,
             is_free=doc.is_free,
             display=price_display(doc.effective_price_cents, doc.currency),
+            list_display=price_display(doc.list_price_cents, doc.currency),
         ),
         rating=doc.rating,
         review_count=doc.review_count,
@@ -64,7 +65,9 @@ class CatalogSearch:
         self.engine = engine
         self.categories = categories
 
-    async def search(self, request: SearchRequest, path: str = SEARCH_PAGE) -> SearchResponse:
+    async def search(
+        self, request: SearchRequest, path: str = SEARCH_PAGE, fixed: tuple[str, ...] = ()
+    ) -> SearchResponse:
         started = time.perf_counter()
         result = await self.engine.search(request)
         tree = await self.categories.tree()
@@ -82,6 +85,6 @@ class CatalogSearch:
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             hits=[course_card(hit) for hit in result.hits],
             facets=build_facets(result.facets, request, tree),
-            applied=build_applied(request, tree, path),
+            applied=build_applied(request, tree, path, fixed),
             suggestions=suggestions,
         )

@@ -68,6 +68,7 @@ def _price(row: Mapping[Any, Any]) -> Price:
         discount_percent=discount_percent(row["list_price_cents"], effective),
         is_free=effective == 0,
         display=price_display(effective, row["currency"]),
+        list_display=price_display(row["list_price_cents"], row["currency"]),
     )
 
 

@@ -35,6 +35,8 @@ LECTURE_KINDS = (
     ("download", 1.0, 1, 2),
 )
 MEDIA_URL = "https://media.skillspring.example"
+# Demo courses show the image the service bundles, so pages look right without a media host.
+THUMBNAIL = "/static/thumbnail.svg"
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -189,7 +191,7 @@ def make_course(
             lectures,
             updated,
             f"{MEDIA_URL}/hero/{course_id}.mp4",
-            f"{MEDIA_URL}/thumbs/{course_id}.jpg",
+            THUMBNAIL,
             False,
             msgspec.json.encode(meta).decode(),
             created,

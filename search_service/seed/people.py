@@ -69,7 +69,7 @@ def _user_row(
         status,
         first,
         last,
-        f"https://cdn.skillspring.example/avatars/{user_id}.jpg",
+        "/static/avatar.svg",
         None,
         TIMEZONES[int(rng.random() * len(TIMEZONES))],
         created,

@@ -1,0 +1,1 @@
+"""Server-rendered pages (Jinja2): home, search, category browsing, course detail."""

@@ -1,0 +1,157 @@
+"""The pages in a real browser: headless Chromium (Debian's package) driven by Playwright.
+
+Screenshots of the search and course pages are saved to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="Chromium is not installed (bash .ci/run installs Debian's package)"
+)
+
+
+def expect(locator: Any) -> Any:
+    from playwright.async_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
+@pytest.fixture(scope="module")
+async def browser() -> AsyncIterator[Any]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=FLAGS
+        )
+        yield browser
+        await browser.close()
+
+
+@pytest.fixture
+async def tab(browser: Any) -> AsyncIterator[Any]:
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    yield page
+    await context.close()
+
+
+def checkbox(page: Any, label: str) -> Any:
+    """The facet checkbox whose label starts with ``label`` (its count follows)."""
+    return page.get_by_role("checkbox", name=re.compile(rf"^{label}\b"))
+
+
+def query_of(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query)
+
+
+async def test_filters_apply_in_place_and_chips_remove_them(tab: Any, live_server: str) -> None:
+    await tab.goto(f"{live_server}/search?q=kubernetes")
+    status = tab.get_by_role("status")
+    before = await status.inner_text()
+    await checkbox(tab, "Beginner").check()
+    await tab.wait_for_url(lambda url: "level=beginner" in url)
+    assert query_of(tab.url)["q"] == ["kubernetes"]
+    await tab.get_by_role("link", name="Remove filter Beginner").wait_for()
+    assert await checkbox(tab, "Beginner").is_checked()
+    await tab.get_by_role("radio", name=re.compile(r"^Paid\b")).check()
+    await tab.wait_for_url(lambda url: "price=paid" in url)
+    await tab.get_by_role("link", name="Remove filter Beginner").click()
+    await tab.wait_for_url(lambda url: "level=beginner" not in url)
+    assert query_of(tab.url)["price"] == ["paid"]
+    await tab.get_by_role("link", name="Clear all").click()
+    await tab.wait_for_url(lambda url: "price" not in url)
+    assert query_of(tab.url) == {"q": ["kubernetes"]}
+    assert await status.inner_text() == before
+
+
+async def test_back_button_and_shared_url(tab: Any, live_server: str) -> None:
+    url = f"{live_server}/search?q=kubernetes&level=beginner&sort=newest"
+    await tab.goto(url)
+    assert await checkbox(tab, "Beginner").is_checked()
+    assert await tab.get_by_label("Sort by").input_value() == "newest"
+    await tab.get_by_label("Sort by").select_option("price_asc")
+    await tab.wait_for_url(lambda u: "sort=price_asc" in u)
+    await tab.go_back()
+    await tab.wait_for_url(lambda u: "sort=newest" in u)
+    await expect(tab.get_by_label("Sort by")).to_have_value("newest")
+
+
+async def test_paginate_open_a_course_and_expand_a_section(tab: Any, live_server: str) -> None:
+    await tab.goto(f"{live_server}/search?sort=newest")
+    await tab.get_by_role("navigation", name="Pages").get_by_role("link", name="Next").click()
+    await tab.wait_for_url(lambda u: "page=2" in u)
+    current = tab.locator(".pagination [aria-current=page]")
+    assert await current.inner_text() == "2"
+    ARTIFACTS.mkdir(exist_ok=True)
+    await tab.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)
+    await tab.locator(".course-card h3 a").first.click()
+    await tab.wait_for_url(lambda u: "/courses/" in u)
+    sections = tab.locator("details.section")
+    assert await sections.count() >= 2
+    second = sections.nth(1)
+    assert await second.get_attribute("open") is None
+    await second.locator("summary").click()
+    assert await second.get_attribute("open") is not None
+    await tab.screenshot(path=str(ARTIFACTS / "course.png"), full_page=True)
+
+
+async def test_as_you_type_suggestions_by_keyboard(tab: Any, live_server: str) -> None:
+    await tab.goto(f"{live_server}/")
+    box = tab.get_by_role("combobox")
+    await box.press_sequentially("kube", delay=20)
+    listbox = tab.get_by_role("listbox")
+    await listbox.get_by_role("option").first.wait_for()
+    assert await box.get_attribute("aria-expanded") == "true"
+    await box.press("ArrowDown")
+    active = await box.get_attribute("aria-activedescendant")
+    assert active and await tab.locator(f"#{active}").get_attribute("aria-selected") == "true"
+    await box.press("Enter")
+    await tab.wait_for_url(lambda u: "/courses/" in u or "/categories/" in u)
+
+
+async def test_everything_works_without_javascript(browser: Any, live_server: str) -> None:
+    context = await browser.new_context(java_script_enabled=False)
+    page = await context.new_page()
+    await page.goto(f"{live_server}/search?q=kubernetes")
+    await checkbox(page, "Beginner").check()
+    await page.get_by_role("button", name="Apply filters").click()
+    await page.wait_for_url(lambda u: "level=beginner" in u)
+    await page.get_by_role("link", name="Remove filter Beginner").click()
+    await page.wait_for_url(lambda u: "level" not in u)
+    await context.close()
+
+
+async def test_small_screen_shows_results_first(browser: Any, live_server: str) -> None:
+    context = await browser.new_context(viewport={"width": 360, "height": 740})
+    page = await context.new_page()
+    await page.goto(f"{live_server}/search?q=kubernetes")
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, "no sideways scrolling at 360 px"
+    results = await page.locator(".results").bounding_box()
+    facets = await page.locator("#facets").bounding_box()
+    assert results["y"] < facets["y"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / "search-360.png"))
+    await context.close()
