@@ -30,7 +30,9 @@ async def sample_slugs(url: str, count: int) -> list[str]:
     conn = await asyncpg.connect(asyncpg_dsn(url))
     rows = await conn.fetch(
         "SELECT slug FROM courses WHERE status = 'published' AND deleted_at IS NULL "
-        "ORDER BY md5(slug) LIMIT $1", count)
+        "ORDER BY md5(slug) LIMIT $1",
+        count,
+    )
     await conn.close()
     return [r["slug"] for r in rows]
 
@@ -75,9 +77,20 @@ def main() -> int:
         queries = asyncio.run(queries_per_request(url, api_paths[:20] + page_paths[:20]))
         env = {**os.environ, "SKILLSPRING_DATABASE_URL": url}
         server = subprocess.Popen(
-            [sys.executable, "-m", "search_service.cli", "serve", "--port", str(port),
-             "--workers", str(args.workers)],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [
+                sys.executable,
+                "-m",
+                "search_service.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         try:
             assert server.stdout is not None
@@ -98,7 +111,8 @@ def main() -> int:
         "course_page_p99_ms": percentile(page_ms, 99),
         "detail_api_sql_queries": float(queries.get("api", 0)),
         "course_page_sql_queries": float(queries.get("page", 0)),
-        "rate": args.rate, "workers": args.workers,
+        "rate": args.rate,
+        "workers": args.workers,
     }
     RESULTS.mkdir(exist_ok=True)
     Path(RESULTS / "detail_http.json").write_text(json.dumps(figures, indent=2))
