@@ -16,7 +16,7 @@ from advanced_alchemy.extensions.litestar import (
     SQLAlchemyPlugin,
 )
 from jinja2 import StrictUndefined
-from litestar import Litestar, get
+from litestar import Litestar
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -31,6 +31,9 @@ from search_service.catalog.service import CatalogSearch
 from search_service.catalog.suggest import Suggester
 from search_service.courses.controllers import CourseController
 from search_service.errors import UsageError
+from search_service.ops.controllers import OpsController
+from search_service.ops.logs import request_log_middleware
+from search_service.ops.metrics import metrics_middleware
 from search_service.pages.controllers import PagesController
 from search_service.pages.views import ViewCounter
 from search_service.problems import exception_handlers
@@ -45,11 +48,6 @@ STATIC = Path(__file__).resolve().parent / "static"
 def _jinja(engine: JinjaTemplateEngine) -> None:
     engine.engine.undefined = StrictUndefined
     engine.engine.autoescape = True
-
-
-@get("/health", summary="The process is up", tags=["operations"], name="health")
-async def health() -> dict[str, str]:
-    return {"status": "ok"}
 
 
 def create_app(
@@ -95,7 +93,7 @@ def create_app(
             CatalogController,
             CourseController,
             PagesController,
-            health,
+            OpsController,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         template_config=TemplateConfig(
@@ -113,6 +111,7 @@ def create_app(
             "engine": from_state("search"),
             "views": from_state("views"),
         },
+        middleware=[request_log_middleware, metrics_middleware],
         exception_handlers=exception_handlers(ALLOWED),  # type: ignore[arg-type]
         openapi_config=OpenAPIConfig(
             title="Skillspring catalog API",

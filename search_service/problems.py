@@ -132,6 +132,9 @@ def _domain(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
 
 
 def _search_down(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    from search_service.ops.metrics import ENGINE_ERRORS
+
+    ENGINE_ERRORS.inc()
     log.error("search engine unavailable on %s: %s", request.url.path, exc)
     return problem(
         request,

@@ -13,6 +13,20 @@ import msgspec
 from search_service.errors import SettingsError
 
 PREFIX = "SKILLSPRING_"
+# Every variable load_settings reads (without the prefix), for docs and deployment checks.
+ENV_VARS = (
+    "DATABASE_URL",
+    "DATA_DIR",
+    "SEARCH_ENGINE",
+    "MEILI_URL",
+    "MEILI_API_KEY",
+    "INDEX_NAME",
+    "HOST",
+    "PORT",
+    "WORKERS",
+    "LOG_FORMAT",
+    "SECURE_COOKIES",
+)
 EngineName = Literal["tantivy", "meilisearch"]
 LogFormat = Literal["text", "json"]
 _ALLOWED_DB_SCHEMES = ("postgresql", "postgresql+asyncpg", "postgres")

@@ -17,6 +17,7 @@ from search_service.catalog.schemas import (
 )
 from search_service.catalog.suggestions import zero_result_suggestions
 from search_service.catalog.urls import SEARCH_PAGE, course_url
+from search_service.ops.metrics import timed_search
 from search_service.search.engine import SearchEngine
 from search_service.search.query import SearchRequest
 from search_service.search.results import EngineHit
@@ -69,7 +70,7 @@ class CatalogSearch:
         self, request: SearchRequest, path: str = SEARCH_PAGE, fixed: tuple[str, ...] = ()
     ) -> SearchResponse:
         started = time.perf_counter()
-        result = await self.engine.search(request)
+        result = await timed_search(lambda: self.engine.search(request))
         tree = await self.categories.tree()
         suggestions = (
             await zero_result_suggestions(self.engine, request, tree, path)

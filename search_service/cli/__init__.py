@@ -8,7 +8,12 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from search_service.cli import commands_db, commands_search, commands_serve
+from search_service.cli import (
+    commands_db,
+    commands_lifecycle,
+    commands_search,
+    commands_serve,
+)
 from search_service.errors import UsageError
 from search_service.settings import load_settings
 
@@ -26,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_db.register(commands)
     commands_search.register(commands)
     commands_serve.register(commands)
+    commands_lifecycle.register(commands)
     return parser
 
 

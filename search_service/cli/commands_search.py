@@ -30,6 +30,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "against the published courses, then switch to it atomically. Searches keep using "
         "the old index until the switch; a failed run leaves it untouched.",
     )
+    reindex_cmd.add_argument(
+        "--if-missing",
+        action="store_true",
+        help="do nothing when the live index exists and holds documents (first deploys)",
+    )
     reindex_cmd.set_defaults(handler=cmd_reindex)
     sync = commands.add_parser(
         "sync",
@@ -47,11 +52,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     sync.set_defaults(handler=cmd_sync)
 
 
-async def reindex_into(url: str, settings: Settings) -> int:
+async def reindex_into(url: str, settings: Settings, if_missing: bool = False) -> int:
     """Rebuild the configured engine's index from the database at ``url``."""
     engine = make_engine(settings)
     try:
         await engine.apply_settings()
+        if if_missing and await engine.document_count() > 0:
+            print("the index exists and holds documents; nothing to do")
+            return 0
         with progress_bar("indexing", total=0, unit="docs") as (advance, set_total):
             report = await reindex(asyncpg_dsn(url), engine, advance, set_total)
     finally:
@@ -68,7 +76,7 @@ def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
         asyncio.run(check_reachable(url))
         try:
             with database_errors("reindex"):
-                return asyncio.run(reindex_into(url, settings))
+                return asyncio.run(reindex_into(url, settings, args.if_missing))
         except SearchUnavailable as exc:
             raise UsageError(f"search engine: {exc}") from exc
 

@@ -8,7 +8,9 @@ import contextlib
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 from search_service.cli import commands_db, commands_search
 from search_service.db.connection import check_reachable, database_url
@@ -63,6 +65,9 @@ def _serve(settings: Settings, url: str, args: argparse.Namespace) -> int:
         print(f"warning: search is unavailable until fixed: {problem}", file=sys.stderr)
     # Worker processes read the (possibly embedded) database URL from the environment.
     os.environ["SKILLSPRING_DATABASE_URL"] = url
+    # Every worker writes its metrics here so /metrics can report all of them.
+    metrics_dir = Path(tempfile.mkdtemp(prefix="skillspring-metrics-"))
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(metrics_dir))
     host = args.host or settings.server.host
     port = args.port or settings.server.port
     workers = args.workers or settings.server.workers

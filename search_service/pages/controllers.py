@@ -28,6 +28,7 @@ from search_service.catalog.urls import (
 from search_service.courses import service as courses
 from search_service.courses.schemas import CourseDetail, Crumb
 from search_service.errors import NotFound, SearchUnavailable
+from search_service.ops.metrics import ENGINE_ERRORS
 from search_service.pages.views import ViewCounter
 from search_service.search.engine import SearchEngine
 from search_service.search.query import SearchRequest
@@ -109,6 +110,7 @@ async def _search_page(
     try:
         result: SearchResponse = await catalog.search(search_request, path, fixed)
     except SearchUnavailable:
+        ENGINE_ERRORS.inc()
         context["notice"] = UNAVAILABLE
         return Template("search/results.html.jinja2", context=context, status_code=503)
     if fixed:

@@ -1,0 +1,33 @@
+# syntax=docker/dockerfile:1
+# Build stage: compile and install the dependencies into a virtualenv.
+FROM python:3.11-slim AS build
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN apt-get update && apt-get install -y --no-install-recommends build-essential \
+    && rm -rf /var/lib/apt/lists/*
+RUN python -m venv /venv
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY search_service ./search_service
+COPY indexer ./indexer
+# Installs the dependencies; the project itself runs from /app (templates and migrations live
+# beside the packages, not inside them).
+RUN /venv/bin/pip install . && /venv/bin/pip uninstall -y skillspring
+
+# Final stage: no compilers, a non-root user, the code and the virtualenv.
+FROM python:3.11-slim
+ENV PATH=/venv/bin:$PATH PYTHONPATH=/app PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    SKILLSPRING_DATA_DIR=/data SKILLSPRING_HOST=0.0.0.0
+RUN useradd --system --create-home --uid 10001 skillspring \
+    && mkdir -p /data && chown skillspring /data
+COPY --from=build /venv /venv
+WORKDIR /app
+COPY search_service ./search_service
+COPY indexer ./indexer
+COPY migrations ./migrations
+COPY templates ./templates
+RUN printf '#!/bin/sh\nexec python -m search_service.cli "$@"\n' > /usr/local/bin/skillspring \
+    && chmod 755 /usr/local/bin/skillspring
+USER skillspring
+EXPOSE 8000
+VOLUME ["/data"]
+CMD ["skillspring", "serve", "--host", "0.0.0.0", "--port", "8000", "--workers", "4"]

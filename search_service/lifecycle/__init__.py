@@ -1,0 +1,1 @@
+"""Course lifecycle as the data model describes it: archive courses, then their media."""

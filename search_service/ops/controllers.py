@@ -1,0 +1,81 @@
+"""/health, /ready and /metrics."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency
+from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from search_service.errors import SearchUnavailable
+from search_service.ops.metrics import SYNC_BACKLOG, SYNC_LAG, exposition
+from search_service.problems import problem
+from search_service.search.engine import SearchEngine
+
+CHECK_TIMEOUT_S = 2.0
+BACKLOG = text(
+    "SELECT count(*) AS n, extract(epoch FROM now() - min(created_at)) AS lag "
+    "FROM search_outbox WHERE processed_at IS NULL"
+)
+
+
+async def _database(db_engine: AsyncEngine) -> str | None:
+    try:
+        async with asyncio.timeout(CHECK_TIMEOUT_S), db_engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except (TimeoutError, OSError, Exception) as exc:
+        return f"PostgreSQL unreachable: {type(exc).__name__}"
+    return None
+
+
+async def _search(engine: SearchEngine) -> str | None:
+    try:
+        async with asyncio.timeout(CHECK_TIMEOUT_S):
+            await engine.health()
+    except SearchUnavailable as exc:
+        return f"search engine: {exc}"
+    except TimeoutError:
+        return "search engine: no answer within 2 s"
+    return None
+
+
+class OpsController(Controller):
+    tags = ("operations",)
+
+    @get("/health", summary="The process is up", name="health")
+    async def health(self) -> dict[str, str]:
+        return {"status": "ok"}
+
+    @get("/ready", summary="PostgreSQL, the engine and the index are all usable", name="ready")
+    async def ready(
+        self,
+        request: Request[Any, Any, Any],
+        db_engine: AsyncEngine,
+        engine: NamedDependency[SearchEngine],
+    ) -> Response[Any]:
+        database, search = await asyncio.gather(_database(db_engine), _search(engine))
+        failing = [f for f in (database, search) if f]
+        if failing:
+            return problem(
+                request,
+                HTTP_503_SERVICE_UNAVAILABLE,
+                "; ".join(failing),
+                checks={"database": database or "ok", "search": search or "ok"},
+            )
+        return Response({"status": "ready", "checks": {"database": "ok", "search": "ok"}})
+
+    @get("/metrics", summary="Prometheus metrics", name="metrics", include_in_schema=False)
+    async def metrics(self, db_engine: AsyncEngine) -> Response[bytes]:
+        try:
+            async with asyncio.timeout(CHECK_TIMEOUT_S), db_engine.connect() as conn:
+                row = (await conn.execute(BACKLOG)).one()
+            SYNC_BACKLOG.set(row.n)
+            SYNC_LAG.set(float(row.lag or 0.0))
+        except Exception:  # noqa: S110 - the rest of the metrics still matter
+            pass
+        body, content_type = exposition()
+        return Response(body, media_type=content_type)

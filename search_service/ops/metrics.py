@@ -1,0 +1,90 @@
+"""Prometheus metrics: requests and latency per route, search latency, engine errors, sync
+lag and outbox backlog. Works with several worker processes (prometheus_client's multiprocess
+mode, set up by ``skillspring serve``)."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.multiprocess import MultiProcessCollector
+
+REQUESTS = Counter(
+    "skillspring_http_requests_total", "HTTP requests", ["method", "route", "status"]
+)
+LATENCY = Histogram(
+    "skillspring_http_request_seconds",
+    "HTTP request latency",
+    ["route"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+)
+SEARCH_LATENCY = Histogram(
+    "skillspring_search_seconds",
+    "Search engine call latency",
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25),
+)
+ENGINE_ERRORS = Counter(
+    "skillspring_search_engine_errors_total",
+    "Search requests that failed because the engine was unavailable",
+)
+SYNC_BACKLOG = Gauge(
+    "skillspring_sync_outbox_backlog", "Catalog changes not yet indexed", multiprocess_mode="max"
+)
+SYNC_LAG = Gauge(
+    "skillspring_sync_lag_seconds", "Age of the oldest unindexed change", multiprocess_mode="max"
+)
+
+
+def metrics_middleware(app: ASGIApp) -> ASGIApp:
+    """Count requests and time them per route template (not per raw path)."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":  # type: ignore[comparison-overlap]
+            await app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def capture(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await app(scope, receive, capture)
+        finally:
+            # The route template (/api/v1/courses/{slug:str}), never the raw path: bounded labels.
+            label = str(scope.get("path_template") or "unmatched")
+            REQUESTS.labels(scope.get("method", "GET"), label, str(status)).inc()
+            LATENCY.labels(label).observe(time.perf_counter() - started)
+
+    return middleware
+
+
+async def timed_search(call: Callable[[], Awaitable[Any]]) -> Any:
+    started = time.perf_counter()
+    try:
+        return await call()
+    finally:
+        SEARCH_LATENCY.observe(time.perf_counter() - started)
+
+
+def exposition() -> tuple[bytes, str]:
+    """Every process's metrics when several workers share PROMETHEUS_MULTIPROC_DIR."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return generate_latest(registry), CONTENT_TYPE_LATEST
+    return generate_latest(), CONTENT_TYPE_LATEST
