@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint clean seed-bench
+.PHONY: install demo test lint clean bench bench-smoke
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "make: Python >= 3.11 is required" >&2; exit 2; }
@@ -30,8 +30,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check search_service indexer migrations tests benchmarks
 	$(BIN)/mypy search_service indexer
 
-seed-bench: $(STAMP)
-	$(BIN)/python benchmarks/seed_bench.py
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m benchmarks.run --sizes 10000,100000
+
+bench-smoke: $(STAMP)
+	$(BIN)/python -m benchmarks.run --smoke --out bench-results/smoke.json
 
 clean:
 	rm -rf $(VENV) .skillspring .pytest_cache

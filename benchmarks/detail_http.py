@@ -13,7 +13,6 @@ import asyncio
 import json
 import os
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ import asyncpg
 from sqlalchemy import event
 
 from benchmarks.search_http import RESULTS, free_port, percentile, steady_rate
+from benchmarks.serverproc import start_server
 from search_service.db.connection import asyncpg_dsn, database_url
 from search_service.settings import load_settings
 
@@ -67,6 +67,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rate", type=float, default=50.0)
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--out", type=Path, default=RESULTS / "detail_http.json")
     args = parser.parse_args()
     settings = load_settings()
     port = free_port()
@@ -76,29 +77,8 @@ def main() -> int:
         page_paths = [f"/courses/{s}" for s in slugs]
         queries = asyncio.run(queries_per_request(url, api_paths[:20] + page_paths[:20]))
         env = {**os.environ, "SKILLSPRING_DATABASE_URL": url}
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "search_service.cli",
-                "serve",
-                "--port",
-                str(port),
-                "--workers",
-                str(args.workers),
-            ],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+        server = start_server(port, args.workers, env)
         try:
-            assert server.stdout is not None
-            started = 0
-            for line in server.stdout:
-                started += "Application startup complete" in line
-                if started == args.workers:
-                    break
             api_ms = asyncio.run(steady_rate(port, api_paths, args.rate, args.seconds))
             page_ms = asyncio.run(steady_rate(port, page_paths, args.rate, args.seconds))
         finally:
@@ -114,8 +94,8 @@ def main() -> int:
         "rate": args.rate,
         "workers": args.workers,
     }
-    RESULTS.mkdir(exist_ok=True)
-    Path(RESULTS / "detail_http.json").write_text(json.dumps(figures, indent=2))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(figures, indent=2))
     for name, value in figures.items():
         print(f"{name:28} {value:10.2f}")
     return 0

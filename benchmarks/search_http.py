@@ -27,6 +27,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from benchmarks.query_mix import search_mix, suggest_mix
 from benchmarks.rawhttp import Pool
+from benchmarks.serverproc import start_server
 from search_service.catalog.params import build_request
 from search_service.db.connection import database_url
 from search_service.search.factory import make_engine
@@ -135,6 +136,13 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--out", type=Path, default=RESULTS / "search_http.json")
+    parser.add_argument(
+        "--server",
+        choices=("uvicorn", "granian"),
+        default="uvicorn",
+        help="ASGI server to measure (production runs uvicorn)",
+    )
     args = parser.parse_args()
     settings = load_settings()
     paths, suggests = search_mix(), suggest_mix()
@@ -143,33 +151,12 @@ def main() -> int:
     base = f"http://127.0.0.1:{port}"
     with database_url(settings) as url:
         env = {**os.environ, "SKILLSPRING_DATABASE_URL": url}
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "search_service.cli",
-                "serve",
-                "--port",
-                str(port),
-                "--workers",
-                str(args.workers),
-            ],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+        server = start_server(port, args.workers, env, args.server)
         try:
-            assert server.stdout is not None
-            started = 0
-            for line in server.stdout:
-                started += "Application startup complete" in line
-                if started == args.workers:
-                    break
             search_ms = asyncio.run(steady_rate(port, paths, args.rate, args.seconds))
             suggest_ms = asyncio.run(steady_rate(port, suggests, args.rate, args.seconds / 2))
             rps = (
-                saturation(base, paths, int(args.seconds), args.connections)
+                saturation(base, paths, max(1, int(args.seconds)), args.connections)
                 if shutil.which("wrk")
                 else float("nan")
             )
@@ -177,7 +164,6 @@ def main() -> int:
             server.terminate()
             server.wait(timeout=60)
     figures = {
-        "documents": None,
         "engine_p50_ms": statistics.median(engine_ms),
         "engine_p99_ms": percentile(engine_ms, 99),
         "search_p50_ms": statistics.median(search_ms),
@@ -190,8 +176,8 @@ def main() -> int:
         "workers": args.workers,
         "connections": args.connections,
     }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "search_http.json").write_text(json.dumps(figures, indent=2))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(figures, indent=2))
     for name, value in figures.items():
         if isinstance(value, float):
             print(f"{name:28} {value:10.2f}")

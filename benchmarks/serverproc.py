@@ -1,0 +1,86 @@
+"""Start the web server for a benchmark and keep draining its output.
+
+The server logs a line per request; a pipe nobody reads fills up and blocks the server.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+
+def start_server(
+    port: int, workers: int, env: dict[str, str], server: str = "uvicorn"
+) -> subprocess.Popen[str]:
+    """Return once the server answers on every worker.
+
+    ``uvicorn`` is what ``skillspring serve`` runs; ``granian`` is started directly on the same
+    app factory with the environment ``serve`` would give its workers, to compare the two.
+    """
+    if server == "granian":
+        granian = Path(sys.executable).with_name("granian")
+        env = {**env, "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="metrics-")}
+        argv = [
+            str(granian),
+            "--interface",
+            "asgi",
+            "--factory",
+            "--loop",
+            "uvloop",
+            "--workers",
+            str(workers),
+            "--port",
+            str(port),
+            "--no-access-log",
+            "search_service.asgi:create_from_env",
+        ]
+    else:
+        argv = [
+            sys.executable,
+            "-m",
+            "search_service.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ]
+    process = subprocess.Popen(
+        argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    drain(process)
+    # Connections spread over the workers: ask until each has most likely answered.
+    for _ in range(workers * 10):
+        _wait_healthy(port, process)
+    return process
+
+
+def _wait_healthy(port: int, process: subprocess.Popen[str], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the server exited with status {process.returncode}")
+        try:
+            url = f"http://127.0.0.1:{port}/health"
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)  # polling a starting server; a benchmark, not a test
+    raise SystemExit("the server did not become healthy")
+
+
+def drain(process: subprocess.Popen[str]) -> None:
+    """Read and discard a process's output in the background."""
+
+    def read() -> None:
+        assert process.stdout is not None
+        for _ in process.stdout:
+            pass
+
+    threading.Thread(target=read, daemon=True).start()
