@@ -5,18 +5,11 @@ from __future__ import annotations
 import random
 from urllib.parse import urlencode
 
+from search_service.search.facets import LEVELS
+from search_service.search.query import SORT_KEYS
 from search_service.seed.vocab_categories import CATEGORY_TREE
 
-SORTS = (
-    "relevance",
-    "most_reviewed",
-    "highest_rated",
-    "newest",
-    "price_asc",
-    "price_desc",
-    "popular",
-)
-LEVELS = ("beginner", "intermediate", "advanced", "all")
+SORTS = SORT_KEYS
 LANGUAGES = ("en", "es", "de", "fr", "pt", "ja")
 
 
