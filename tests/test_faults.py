@@ -162,6 +162,7 @@ async def test_follower_retries_logs_once_and_catches_up(
     failures = [r for r in caplog.records if "retrying" in r.message]
     assert len(failures) == 1, "each distinct failure is logged once"
     assert any("recovered" in r.message for r in caplog.records)
-    assert (await engine.search(SearchRequest(q="eventually indexed"))).total == 1
+    top = (await engine.search(SearchRequest(q="eventually indexed"))).hits[0]
+    assert top.document.title == "Eventually Indexed"
     assert await conn.fetchval("SELECT count(*) FROM search_outbox") == 0
     await conn.close()

@@ -68,7 +68,8 @@ async def test_follow_applies_changes_and_stops_gracefully(
         # Woken by NOTIFY: the poll interval (30 s) is far longer than the wait allows.
         _wait_for(lines, "applied")
         engine = TantivyEngine(tmp_path / "search" / "courses")
-        assert (await engine.search(SearchRequest(q="live follow title"))).total == 1
+        top = (await engine.search(SearchRequest(q="live follow title"))).hits[0]
+        assert top.document.title == "Live Follow Title"
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=WAIT_SECONDS) == 0
         assert _wait_for(lines, "sync stopped").startswith("sync stopped after applying")

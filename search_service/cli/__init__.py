@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from search_service.cli import (
     commands_db,
     commands_lifecycle,
+    commands_relevance,
     commands_search,
     commands_serve,
 )
@@ -32,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_search.register(commands)
     commands_serve.register(commands)
     commands_lifecycle.register(commands)
+    commands_relevance.register(commands)
     return parser
 
 

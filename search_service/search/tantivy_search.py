@@ -76,27 +76,33 @@ def _count(result: tantivy.SearchResult) -> int:
     return int(result.count)  # type: ignore[attr-defined]
 
 
-def _page(
-    reader: Reader, query: tantivy.Query, request: SearchRequest, scored: bool
-) -> tuple[int, list[tuple[float, tantivy.DocAddress]]]:
+Hit = tuple[float, tantivy.DocAddress]
+
+
+def _ranked(reader: Reader, query: tantivy.Query, limit: int) -> tuple[int, list[Hit]]:
+    """The exact total and the best ``limit`` hits by score × business weight, equal scores
+    ordered by rating, then popularity."""
     searcher = reader.searcher
-    if scored and request.sort == "relevance":
-        window = request.offset + request.per_page + TIE_WINDOW
-        result = searcher.search(query, window, count=True)
-        hits = result.hits
-        if hits:
-            addresses = [address for _, address in hits]
-            ratings = searcher.fast_field_values("rating", addresses)
-            popularity = searcher.fast_field_values("popularity", addresses)
-            ranked = sorted(
-                range(len(hits)),
-                key=lambda i: (-round(hits[i][0], 3), -(ratings[i] or 0), -(popularity[i] or 0)),
-            )
-            hits = [hits[i] for i in ranked]
-        return _count(result), hits[request.offset : request.offset + request.per_page]
+    result = searcher.search(query, limit + TIE_WINDOW, count=True, weight_by_field="rank_weight")
+    hits = result.hits
+    if hits:
+        addresses = [address for _, address in hits]
+        ratings = searcher.fast_field_values("rating", addresses)
+        popularity = searcher.fast_field_values("popularity", addresses)
+        ranked = sorted(
+            range(len(hits)),
+            key=lambda i: (-round(hits[i][0], 3), -(ratings[i] or 0), -(popularity[i] or 0)),
+        )
+        hits = [hits[i] for i in ranked]
+    return _count(result), hits[:limit]
+
+
+def _sorted_page(
+    reader: Reader, query: tantivy.Query, request: SearchRequest
+) -> tuple[int, list[Hit]]:
     field, descending = SORT_FIELDS.get(request.sort, ("relevance_key", True))
     order = tantivy.Order.Desc if descending else tantivy.Order.Asc
-    result = searcher.search(
+    result = reader.searcher.search(
         query,
         request.per_page,
         count=True,
@@ -176,20 +182,51 @@ def respell(searcher: tantivy.Searcher, query: str) -> str | None:
     return " ".join(out) if changed else None
 
 
+def _key(address: tantivy.DocAddress) -> tuple[int, int]:
+    return (address.segment_ord, address.doc)
+
+
 def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) -> EngineResult:
-    """Search like Meilisearch does: every word must match, dropping words from the end
-    (its ``last`` matching strategy) only when nothing matches them all."""
+    """Search like Meilisearch's ``last`` matching strategy: documents with every word first;
+    when they do not fill the page, documents matching fewer words follow, dropping words
+    from the end of the query."""
     groups = plan(request.q)
     selected = conditions(request)
-    relaxed = False
-    while True:
-        text = builder.text(groups) if groups else None
-        main = builder.combine(text, flatten(selected))
-        total, page = _page(reader, main, request, scored=text is not None)
-        if total or len(groups) <= 1:
-            break
-        groups, relaxed = groups[:-1], True
+    filters = flatten(selected)
+    text = builder.text(groups) if groups else None
+    main = builder.combine(text, filters)
+    if text is None or request.sort != "relevance":
+        total, page = (
+            _sorted_page(reader, main, request)
+            if text is None or (request.sort != "relevance")
+            else (0, [])
+        )
+        relaxed = False
+        if text is not None and total == 0 and len(groups) > 1:
+            # An explicit sort is strict; only when nothing matches are words dropped.
+            for size in range(len(groups) - 1, 0, -1):
+                main = builder.combine(builder.text(groups[:size]), filters)
+                total, page = _sorted_page(reader, main, request)
+                relaxed = True
+                if total:
+                    break
+    else:
+        wanted = request.offset + request.per_page
+        total, hits = _ranked(reader, main, wanted)
+        seen = {_key(address) for _, address in hits}
+        relaxed = False
+        for size in range(len(groups) - 1, 0, -1):
+            if len(hits) >= wanted:
+                break
+            main = builder.combine(builder.text(groups[:size]), filters)
+            total, more = _ranked(reader, main, wanted)
+            relaxed = True
+            for score, address in more:
+                if _key(address) not in seen:
+                    seen.add(_key(address))
+                    hits.append((score, address))
+        page = hits[request.offset : wanted]
     generators = _highlighter(reader, builder, groups) if request.with_highlights else None
-    hits = [_hit(reader, address, score, generators) for score, address in page]
+    results = [_hit(reader, address, score, generators) for score, address in page]
     facets = _facets(reader, builder, text, main, selected) if request.with_facets else {}
-    return EngineResult(total=total, hits=hits, facets=facets, relaxed=relaxed)
+    return EngineResult(total=total, hits=results, facets=facets, relaxed=relaxed)

@@ -1,0 +1,87 @@
+"""``relevance``: NDCG@10, MRR and P@5 of the judged queries."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from pathlib import Path
+
+from search_service.catalog.categories import CategoryDirectory
+from search_service.catalog.service import CatalogSearch
+from search_service.db.connection import check_reachable, database_url, make_engine
+from search_service.relevance.evaluate import (
+    evaluate,
+    read_judgments,
+    read_kinds,
+    render,
+    write_judgments,
+)
+from search_service.relevance.fixture import FIXTURE_DIR
+from search_service.relevance.scratch import scratch_catalog
+from search_service.search.factory import make_engine as make_search_engine
+from search_service.settings import Settings
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the relevance command to the parser."""
+    cmd = commands.add_parser(
+        "relevance",
+        help="score ranking on judged queries (NDCG@10, MRR, P@5 overall and per kind)",
+        description="Loads the fixture catalog (tests/relevance/catalog.tsv) into a scratch "
+        "database and tantivy index, runs every judged query through the search API's code "
+        "path and prints the scores and the worst queries.",
+    )
+    cmd.add_argument(
+        "--judgments",
+        type=Path,
+        default=FIXTURE_DIR / "judgments.csv",
+        help="query,docid,rating CSV (default: the committed judgments)",
+    )
+    cmd.add_argument(
+        "--kinds", type=Path, default=FIXTURE_DIR / "queries.csv", help="query,kind CSV"
+    )
+    cmd.add_argument("--json", action="store_true", help="print the scores as JSON")
+    cmd.add_argument(
+        "--live",
+        action="store_true",
+        help="use the configured database and search engine (e.g. a Meilisearch "
+        "holding the fixture catalog) instead of a scratch copy",
+    )
+    cmd.add_argument(
+        "--export",
+        type=Path,
+        metavar="FILE",
+        help="write the judgments as query,docid,rating CSV and exit",
+    )
+    cmd.set_defaults(handler=cmd_relevance)
+
+
+async def _run(url: str, settings: Settings, args: argparse.Namespace) -> int:
+    judged = read_judgments(args.judgments)
+    kinds = read_kinds(args.kinds)
+    if args.live:
+        db_engine = make_engine(url, pool_size=2)
+        engine = make_search_engine(settings)
+        try:
+            report = await evaluate(
+                CatalogSearch(engine, CategoryDirectory(db_engine)), judged, kinds
+            )
+        finally:
+            await engine.close()
+            await db_engine.dispose()
+    else:
+        async with scratch_catalog(url) as catalog:
+            report = await evaluate(catalog, judged, kinds)
+    print(json.dumps(report.as_dict(), indent=2) if args.json else render(report, judged))
+    return 0
+
+
+def cmd_relevance(settings: Settings, args: argparse.Namespace) -> int:
+    if args.export:
+        write_judgments(read_judgments(args.judgments), args.export)
+        print(f"wrote {args.export}")
+        return 0
+    with database_url(settings) as url:
+        asyncio.run(check_reachable(url))
+        return asyncio.run(_run(url, settings, args))
