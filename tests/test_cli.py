@@ -22,6 +22,11 @@ COMMANDS = [
     ["reindex"],
     ["sync"],
     ["demo"],
+    ["relevance"],
+    ["course"],
+    ["course", "archive"],
+    ["media"],
+    ["media", "archive"],
 ]
 
 

@@ -64,3 +64,21 @@ def test_ndcg_overall_and_per_kind(report: Report) -> None:
 
 def test_every_query_has_a_relevant_course_in_its_top_10(report: Report) -> None:
     assert report.without_hit_in_top10(JUDGMENTS) == []
+
+
+def test_relevance_command_against_the_configured_database_and_engine(tmp_path: object) -> None:
+    import json
+
+    from tests.test_cli import _assert_one_line_error, skillspring
+
+    env = {"SKILLSPRING_DATA_DIR": str(tmp_path)}
+    result = skillspring("relevance", "--live", "--load", "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    body = json.loads(result.stdout[result.stdout.index("{") :])
+    assert body["overall"]["ndcg"] >= 0.90
+    assert set(body["kinds"]) == EXPECTED_KINDS
+    # Loading twice would mix catalogs: refused.
+    _assert_one_line_error(skillspring("relevance", "--live", "--load", env=env), "empty")
+    exported = tmp_path / "judgments.csv"  # type: ignore[operator]
+    assert skillspring("relevance", "--export", str(exported), env=env).returncode == 0
+    assert read_judgments(exported) == JUDGMENTS

@@ -7,9 +7,14 @@ import asyncio
 import json
 from pathlib import Path
 
+import asyncpg
+
 from search_service.catalog.categories import CategoryDirectory
 from search_service.catalog.service import CatalogSearch
-from search_service.db.connection import check_reachable, database_url, make_engine
+from search_service.cli.commands_search import reindex_into
+from search_service.db import migrate
+from search_service.db.connection import asyncpg_dsn, check_reachable, database_url, make_engine
+from search_service.errors import UsageError
 from search_service.relevance.evaluate import (
     evaluate,
     read_judgments,
@@ -17,7 +22,7 @@ from search_service.relevance.evaluate import (
     render,
     write_judgments,
 )
-from search_service.relevance.fixture import FIXTURE_DIR
+from search_service.relevance.fixture import FIXTURE_DIR, load_catalog, read_catalog
 from search_service.relevance.scratch import scratch_catalog
 from search_service.search.factory import make_engine as make_search_engine
 from search_service.settings import Settings
@@ -45,8 +50,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     cmd.add_argument(
         "--live",
         action="store_true",
-        help="use the configured database and search engine (e.g. a Meilisearch "
-        "holding the fixture catalog) instead of a scratch copy",
+        help="use the configured database and search engine (e.g. Meilisearch) "
+        "instead of a scratch copy; they must hold the fixture catalog",
+    )
+    cmd.add_argument(
+        "--load",
+        action="store_true",
+        help="with --live: first load the fixture catalog into the configured "
+        "(empty) database and reindex the configured engine",
     )
     cmd.add_argument(
         "--export",
@@ -57,10 +68,24 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     cmd.set_defaults(handler=cmd_relevance)
 
 
+async def _load_live(url: str, settings: Settings) -> None:
+    """The fixture into the configured database (which must hold no courses), then reindex."""
+    conn = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        if await conn.fetchval("SELECT count(*) FROM courses"):
+            raise UsageError("--load needs an empty database: it already holds courses")
+        await load_catalog(conn, read_catalog())
+    finally:
+        await conn.close()
+    await reindex_into(url, settings)
+
+
 async def _run(url: str, settings: Settings, args: argparse.Namespace) -> int:
     judged = read_judgments(args.judgments)
     kinds = read_kinds(args.kinds)
     if args.live:
+        if args.load:
+            await _load_live(url, settings)
         db_engine = make_engine(url, pool_size=2)
         engine = make_search_engine(settings)
         try:
@@ -82,6 +107,10 @@ def cmd_relevance(settings: Settings, args: argparse.Namespace) -> int:
         write_judgments(read_judgments(args.judgments), args.export)
         print(f"wrote {args.export}")
         return 0
+    if args.load and not args.live:
+        raise UsageError("--load goes with --live")
     with database_url(settings) as url:
         asyncio.run(check_reachable(url))
+        if args.load:
+            migrate.upgrade(url)
         return asyncio.run(_run(url, settings, args))
