@@ -20,10 +20,12 @@ from litestar import Litestar
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from search_service.accounts.controllers import LOGIN_PATH, AuthController, current_user
 from search_service.catalog.categories import CategoryDirectory
 from search_service.catalog.controllers import CatalogController
 from search_service.catalog.params import ALLOWED
@@ -41,6 +43,7 @@ from search_service.search.engine import SearchEngine
 from search_service.search.factory import make_engine
 from search_service.settings import Settings
 
+LOGIN_ATTEMPTS_PER_MINUTE = 10  # per client address
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -92,6 +95,7 @@ def create_app(
         route_handlers=[
             CatalogController,
             CourseController,
+            AuthController,
             PagesController,
             OpsController,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
@@ -110,8 +114,16 @@ def create_app(
             "directory": from_state("directory"),
             "engine": from_state("search"),
             "views": from_state("views"),
+            "user": Provide(current_user),
         },
-        middleware=[request_log_middleware, metrics_middleware],
+        middleware=[
+            request_log_middleware,
+            metrics_middleware,
+            RateLimitConfig(
+                rate_limit=("minute", LOGIN_ATTEMPTS_PER_MINUTE),
+                check_throttle_handler=lambda request: request.url.path == LOGIN_PATH,
+            ).middleware,
+        ],
         exception_handlers=exception_handlers(ALLOWED),  # type: ignore[arg-type]
         openapi_config=OpenAPIConfig(
             title="Skillspring catalog API",

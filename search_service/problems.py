@@ -16,6 +16,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import ResponseSpec
 from litestar.status_codes import (
     HTTP_400_BAD_REQUEST,
+    HTTP_401_UNAUTHORIZED,
     HTTP_403_FORBIDDEN,
     HTTP_404_NOT_FOUND,
     HTTP_409_CONFLICT,
@@ -64,6 +65,13 @@ def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
 
 log = logging.getLogger("skillspring.errors")
 Handler = Callable[[Request[Any, Any, Any], Exception], Response[Any]]
+
+
+def _status_of() -> dict[type[DomainError], int]:
+    from search_service.accounts.service import Unauthorized
+
+    return {Unauthorized: HTTP_401_UNAUTHORIZED, **STATUS_OF}
+
 
 STATUS_OF: dict[type[DomainError], int] = {
     Invalid: HTTP_400_BAD_REQUEST,
@@ -127,7 +135,7 @@ def error_page(status: int, detail: str, invalid: Any = None) -> Response[Any]:
 
 def _domain(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     assert isinstance(exc, DomainError)
-    status = next((s for t, s in STATUS_OF.items() if isinstance(exc, t)), 400)
+    status = next((s for t, s in _status_of().items() if isinstance(exc, t)), 400)
     return problem(request, status, exc.detail, **exc.extra)
 
 

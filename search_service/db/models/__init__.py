@@ -1,5 +1,6 @@
 """Every table of the data model (``shared/data-model.md``), as SQLAlchemy 2.0 typed models."""
 
+from search_service.db.models.auth import AuthToken
 from search_service.db.models.base import Base
 from search_service.db.models.catalog import (
     Category,
@@ -29,6 +30,7 @@ from search_service.db.models.support import CourseMetric, MediaAsset
 from search_service.db.models.users import Mentor, Student, User
 
 __all__ = [
+    "AuthToken",
     "Base",
     "Cart",
     "CartItem",

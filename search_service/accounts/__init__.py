@@ -1,0 +1,1 @@
+"""Accounts: registration, log-in with argon2id passwords, bearer tokens, who am I."""
