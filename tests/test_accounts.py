@@ -148,3 +148,22 @@ async def test_login_attempts_are_rate_limited(indexed_catalog: tuple[str, Path]
         assert statuses[-1] == 429
         # Other endpoints are not limited.
         assert (await client.get("/health")).status_code == 200
+
+
+async def test_demo_accounts_can_sign_in(api: Client, indexed_catalog: tuple[str, Path]) -> None:
+    from search_service.accounts.demo import ensure_demo_accounts
+
+    conn = await asyncpg.connect(asyncpg_dsn(indexed_catalog[0]))
+    try:
+        student, mentor = await ensure_demo_accounts(conn)
+        again = await ensure_demo_accounts(conn)  # idempotent: runs on every `make demo`
+    finally:
+        await conn.close()
+    assert again == (student, mentor)
+    for address, password in (student, mentor):
+        response = await login(api, address, password)
+        assert response.status_code == 200, (address, response.text)
+        token = response.json()["token"]
+        me = await api.get("/api/v1/me", headers={"authorization": f"Bearer {token}"})
+        assert me.json()["email"] == address
+    assert me.json()["role"] == "mentor"

@@ -108,6 +108,19 @@ def _follower(url: str) -> Iterator[None]:
             process.wait(timeout=20)
 
 
+async def _demo_accounts(url: str) -> tuple[tuple[str, str], tuple[str, str]]:
+    import asyncpg
+
+    from search_service.accounts.demo import ensure_demo_accounts
+    from search_service.db.connection import asyncpg_dsn
+
+    conn = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        return await ensure_demo_accounts(conn)
+    finally:
+        await conn.close()
+
+
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     with database_url(settings) as url:
         asyncio.run(check_reachable(url))
@@ -117,5 +130,9 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         seeded = commands_db.seed_into(url, seed_args)
         if seeded or asyncio.run(_engine_ready(settings)):
             asyncio.run(commands_search.reindex_into(url, settings))
+        student, mentor = asyncio.run(_demo_accounts(url))
+        print(f"demo student: {student[0]} / {student[1]}")
+        print(f"demo mentor:  {mentor[0]} / {mentor[1]}")
+        print("sign in with POST /api/v1/auth/login (log-in pages come with carts)", flush=True)
         with _follower(url):
             return _serve(settings, url, args)
