@@ -26,6 +26,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from search_service.accounts.controllers import LOGIN_PATH, AuthController, current_user
+from search_service.cart.controllers import CartController
 from search_service.catalog.categories import CategoryDirectory
 from search_service.catalog.controllers import CatalogController
 from search_service.catalog.params import ALLOWED
@@ -96,6 +97,7 @@ def create_app(
             CatalogController,
             CourseController,
             AuthController,
+            CartController,
             PagesController,
             OpsController,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),

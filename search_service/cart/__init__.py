@@ -1,0 +1,1 @@
+"""Carts, coupons and checkout: the purchase path, written back to PostgreSQL."""

@@ -1,0 +1,58 @@
+"""Request and response shapes of the cart API."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+import msgspec
+
+CouponCode = Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class AddItemIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    course_id: uuid.UUID
+
+
+class CouponIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    code: CouponCode
+
+
+class CartItemOut(msgspec.Struct, kw_only=True):
+    course_id: str
+    slug: str
+    title: str
+    added_price_cents: int  # what it cost when added
+    price_cents: int  # what it costs now: checkout charges this
+    price_changed: bool
+    discount_cents: int
+    currency: str
+
+
+class CouponOut(msgspec.Struct, kw_only=True):
+    code: str
+    discount_percent: int
+    mentor_only: bool
+
+
+class CartOut(msgspec.Struct, kw_only=True):
+    id: str
+    items: list[CartItemOut]
+    coupon: CouponOut | None
+    subtotal_cents: int
+    discount_cents: int
+    total_cents: int
+    currency: str
+
+
+class PurchaseOut(msgspec.Struct, kw_only=True):
+    course_id: str
+    slug: str
+    paid_cents: int
+    currency: str
+
+
+class CheckoutOut(msgspec.Struct, kw_only=True):
+    purchases: list[PurchaseOut]
+    total_cents: int
+    currency: str
