@@ -43,6 +43,7 @@ from search_service.problems import exception_handlers
 from search_service.search.engine import SearchEngine
 from search_service.search.factory import make_engine
 from search_service.settings import Settings
+from search_service.wishlists.controllers import WishlistController
 
 LOGIN_ATTEMPTS_PER_MINUTE = 10  # per client address
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -98,6 +99,7 @@ def create_app(
             CourseController,
             AuthController,
             CartController,
+            WishlistController,
             PagesController,
             OpsController,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),

@@ -1,0 +1,1 @@
+"""Wishlists: named lists of courses a student may buy later."""

@@ -1,0 +1,63 @@
+"""The wishlist API (bearer token required)."""
+
+from __future__ import annotations
+
+import uuid
+
+from litestar import Controller, delete, get, post
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from search_service.cart.schemas import CartOut
+from search_service.db.models import User
+from search_service.problems import problem_responses
+from search_service.wishlists import service
+from search_service.wishlists.schemas import WishlistIn, WishlistItemIn, WishlistOut
+
+ERRORS = problem_responses(400, 401, 403, 404, 409)
+
+
+class WishlistController(Controller):
+    path = "/api/v1/wishlists"
+    tags = ("wishlists",)
+
+    @get("", name="api_wishlists", responses=ERRORS)
+    async def lists(self, db_session: AsyncSession, user: User) -> list[WishlistOut]:
+        return await service.all_lists(db_session, user.id)
+
+    @post("", name="api_wishlist_create", status_code=HTTP_201_CREATED, responses=ERRORS)
+    async def create(self, db_session: AsyncSession, user: User, data: WishlistIn) -> WishlistOut:
+        return await service.create(db_session, user.id, data.name)
+
+    @post(
+        "/{wishlist_id:uuid}/items",
+        name="api_wishlist_add",
+        status_code=HTTP_200_OK,
+        responses=ERRORS,
+    )
+    async def add(
+        self, db_session: AsyncSession, user: User, wishlist_id: uuid.UUID, data: WishlistItemIn
+    ) -> WishlistOut:
+        return await service.add(db_session, user.id, wishlist_id, data.course_id)
+
+    @delete(
+        "/{wishlist_id:uuid}/items/{course_id:uuid}",
+        name="api_wishlist_remove",
+        status_code=HTTP_200_OK,
+        responses=ERRORS,
+    )
+    async def remove(
+        self, db_session: AsyncSession, user: User, wishlist_id: uuid.UUID, course_id: uuid.UUID
+    ) -> WishlistOut:
+        return await service.remove(db_session, user.id, wishlist_id, course_id)
+
+    @post(
+        "/{wishlist_id:uuid}/items/{course_id:uuid}/move-to-cart",
+        name="api_wishlist_move",
+        status_code=HTTP_200_OK,
+        responses=ERRORS,
+    )
+    async def move(
+        self, db_session: AsyncSession, user: User, wishlist_id: uuid.UUID, course_id: uuid.UUID
+    ) -> CartOut:
+        return await service.move_to_cart(db_session, user.id, wishlist_id, course_id)

@@ -1,0 +1,33 @@
+"""Request and response shapes of the wishlist API."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+import msgspec
+
+ListName = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=120, pattern=r"^[^\x00-\x1f<>]*\S[^\x00-\x1f<>]*$")
+]
+
+
+class WishlistIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    name: ListName
+
+
+class WishlistItemIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    course_id: uuid.UUID
+
+
+class WishlistItemOut(msgspec.Struct, kw_only=True):
+    course_id: str
+    slug: str
+    title: str
+    owned: bool  # the student already bought it
+
+
+class WishlistOut(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    items: list[WishlistItemOut]

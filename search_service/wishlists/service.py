@@ -1,0 +1,130 @@
+"""Wishlist use cases; each runs in the request's one transaction."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from search_service.cart import service as cart
+from search_service.cart.schemas import CartOut
+from search_service.errors import Conflict, Forbidden, NotFound
+from search_service.wishlists.schemas import WishlistItemOut, WishlistOut
+
+DEFAULT = "Favorites"
+IS_STUDENT = text("SELECT 1 FROM students WHERE user_id = :student_id")
+CREATE_DEFAULT = text(
+    "INSERT INTO wishlists (student_id, name) SELECT :student_id, :name "
+    "WHERE NOT EXISTS (SELECT 1 FROM wishlists WHERE student_id = :student_id) "
+    "ON CONFLICT DO NOTHING"
+)
+LISTS = text("""
+SELECT w.id, w.name, i.course_id, c.slug, c.title,
+       EXISTS (SELECT 1 FROM enrollments e WHERE e.student_id = w.student_id
+               AND e.course_id = i.course_id) AS owned
+FROM wishlists w
+LEFT JOIN wishlist_items i ON i.wishlist_id = w.id
+LEFT JOIN courses c ON c.id = i.course_id
+WHERE w.student_id = :student_id AND (CAST(:wishlist_id AS uuid) IS NULL OR w.id = :wishlist_id)
+ORDER BY w.name = :default DESC, w.name, i.added_at, i.course_id
+""")
+OWNS = text("SELECT 1 FROM wishlists WHERE id = :wishlist_id AND student_id = :student_id")
+CREATE = text("INSERT INTO wishlists (student_id, name) VALUES (:student_id, :name) RETURNING id")
+PUBLISHED = text(
+    "SELECT 1 FROM courses WHERE id = :course_id AND status = 'published' AND deleted_at IS NULL"
+)
+ADD = text(
+    "INSERT INTO wishlist_items (wishlist_id, course_id) VALUES (:wishlist_id, :course_id) "
+    "ON CONFLICT DO NOTHING"
+)
+REMOVE = text(
+    "DELETE FROM wishlist_items WHERE wishlist_id = :wishlist_id AND course_id = :course_id"
+)
+
+
+async def _student(session: AsyncSession, student_id: uuid.UUID) -> None:
+    if (await session.execute(IS_STUDENT, {"student_id": student_id})).first() is None:
+        raise Forbidden("Only student accounts have wishlists.")
+    await session.execute(CREATE_DEFAULT, {"student_id": student_id, "name": DEFAULT})
+
+
+async def _lists(
+    session: AsyncSession, student_id: uuid.UUID, wishlist_id: uuid.UUID | None = None
+) -> list[WishlistOut]:
+    rows = (
+        await session.execute(
+            LISTS, {"student_id": student_id, "wishlist_id": wishlist_id, "default": DEFAULT}
+        )
+    ).mappings()
+    lists: dict[Any, WishlistOut] = {}
+    for row in rows:
+        wishlist = lists.setdefault(
+            row["id"], WishlistOut(id=str(row["id"]), name=row["name"], items=[])
+        )
+        if row["course_id"] is not None:
+            wishlist.items.append(
+                WishlistItemOut(
+                    course_id=str(row["course_id"]),
+                    slug=row["slug"],
+                    title=row["title"],
+                    owned=row["owned"],
+                )
+            )
+    return list(lists.values())
+
+
+async def _own(session: AsyncSession, student_id: uuid.UUID, wishlist_id: uuid.UUID) -> None:
+    """Another student's list is as good as missing (404, not 403: ids are not disclosed)."""
+    await _student(session, student_id)
+    found = await session.execute(OWNS, {"wishlist_id": wishlist_id, "student_id": student_id})
+    if found.first() is None:
+        raise NotFound("No such wishlist.")
+
+
+async def all_lists(session: AsyncSession, student_id: uuid.UUID) -> list[WishlistOut]:
+    """Every list of the student; "Favorites" exists from the first call."""
+    await _student(session, student_id)
+    return await _lists(session, student_id)
+
+
+async def create(session: AsyncSession, student_id: uuid.UUID, name: str) -> WishlistOut:
+    await _student(session, student_id)
+    try:
+        async with session.begin_nested():
+            new_id = (
+                await session.execute(CREATE, {"student_id": student_id, "name": name.strip()})
+            ).scalar_one()
+    except IntegrityError as exc:
+        raise Conflict(f"You already have a list called {name.strip()!r}.") from exc
+    return (await _lists(session, student_id, new_id))[0]
+
+
+async def add(
+    session: AsyncSession, student_id: uuid.UUID, wishlist_id: uuid.UUID, course_id: uuid.UUID
+) -> WishlistOut:
+    await _own(session, student_id, wishlist_id)
+    if (await session.execute(PUBLISHED, {"course_id": course_id})).first() is None:
+        raise NotFound("No published course has this id.")
+    await session.execute(ADD, {"wishlist_id": wishlist_id, "course_id": course_id})
+    return (await _lists(session, student_id, wishlist_id))[0]
+
+
+async def remove(
+    session: AsyncSession, student_id: uuid.UUID, wishlist_id: uuid.UUID, course_id: uuid.UUID
+) -> WishlistOut:
+    await _own(session, student_id, wishlist_id)
+    removed = await session.execute(REMOVE, {"wishlist_id": wishlist_id, "course_id": course_id})
+    if removed.rowcount == 0:  # type: ignore[attr-defined]
+        raise NotFound("This course is not on that list.")
+    return (await _lists(session, student_id, wishlist_id))[0]
+
+
+async def move_to_cart(
+    session: AsyncSession, student_id: uuid.UUID, wishlist_id: uuid.UUID, course_id: uuid.UUID
+) -> CartOut:
+    """Off the list and into the cart, together or not at all (the cart's rules apply)."""
+    await remove(session, student_id, wishlist_id, course_id)
+    return await cart.add_item(session, student_id, course_id)
