@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from litestar import Controller, get
+from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import Parameter
+from litestar.status_codes import HTTP_201_CREATED
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from search_service.catalog.schemas import CourseCard
 from search_service.courses import service
-from search_service.courses.schemas import CourseDetail, QuestionPage, ReviewPage
+from search_service.courses.schemas import CourseDetail, QuestionPage, ReviewItem, ReviewPage
+from search_service.db.models import User
 from search_service.problems import problem_responses
+from search_service.reviews import service as reviews
+from search_service.reviews.schemas import ReviewIn
 from search_service.search.engine import SearchEngine
 
 ReviewSort = Literal["recent", "helpful", "highest", "lowest"]
@@ -45,6 +49,19 @@ class CourseController(Controller):
         page: Page = 1,
     ) -> ReviewPage:
         return await service.course_reviews(db_session, slug, sort, rating, page)
+
+    @post(
+        "/reviews",
+        summary="Review a course you bought",
+        name="api_review_create",
+        status_code=HTTP_201_CREATED,
+        responses=problem_responses(400, 401, 403, 404, 409),
+    )
+    async def create_review(
+        self, db_session: AsyncSession, user: User, slug: Slug, data: ReviewIn
+    ) -> ReviewItem:
+        """One review per student and course (a second is 409: edit it with PUT)."""
+        return await reviews.create(db_session, user.id, slug, data)
 
     @get(
         "/questions",

@@ -44,7 +44,7 @@ def _author(first: str | None, last: str | None) -> str:
     return " ".join(p for p in (first, f"{last[0]}." if last else None) if p) or "A student"
 
 
-def _review(row: Mapping[Any, Any]) -> ReviewItem:
+def review_item(row: Mapping[Any, Any]) -> ReviewItem:
     return ReviewItem(
         id=str(row["id"]),
         rating=row["rating"],
@@ -163,7 +163,7 @@ async def course_detail(session: AsyncSession, slug: str) -> CourseDetail:
         prerequisites=[str(p) for p in meta.get("prerequisites", [])],
         curriculum=_curriculum(list(curriculum)),
         rating=_rating(row),
-        top_reviews=[_review(r) for r in reviews],
+        top_reviews=[review_item(r) for r in reviews],
         price=_price(row),
     )
 
@@ -190,7 +190,7 @@ async def course_reviews(
         total=int(rows[0]["total"]) if rows else 0,
         page=page,
         per_page=REVIEWS_PER_PAGE,
-        items=[_review(r) for r in rows],
+        items=[review_item(r) for r in rows],
     )
 
 

@@ -24,6 +24,7 @@ from search_service.db.models.engagement import (
     CourseQuestion,
     CourseReview,
     ReviewHelpfulVote,
+    ReviewReport,
 )
 from search_service.db.models.search_sync import SearchOutbox, SearchSyncState
 from search_service.db.models.support import CourseMetric, MediaAsset
@@ -50,6 +51,7 @@ __all__ = [
     "MediaAsset",
     "Mentor",
     "ReviewHelpfulVote",
+    "ReviewReport",
     "SearchOutbox",
     "SearchSyncState",
     "Student",

@@ -104,3 +104,20 @@ class CourseAnswer(Base):
     is_marked_solution: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
 
     __table_args__ = (CheckConstraint("length(btrim(answer)) > 0", name="answer_not_blank"),)
+
+
+class ReviewReport(Base):
+    """Beyond the data model: who reported a review (one report per student per review)."""
+
+    __tablename__ = "review_reports"
+
+    review_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("course_reviews.id", ondelete="CASCADE"), primary_key=True
+    )
+    student_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True),
+        ForeignKey("students.user_id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    )
+    created_at: Mapped[CreatedAt]

@@ -1,0 +1,1 @@
+"""Review writes: create, edit, delete, vote, report."""
