@@ -40,6 +40,7 @@ from search_service.ops.metrics import metrics_middleware
 from search_service.pages.controllers import PagesController
 from search_service.pages.views import ViewCounter
 from search_service.problems import exception_handlers
+from search_service.questions.controllers import QuestionController
 from search_service.reviews.controllers import ReviewController
 from search_service.search.engine import SearchEngine
 from search_service.search.factory import make_engine
@@ -102,6 +103,7 @@ def create_app(
             CartController,
             WishlistController,
             ReviewController,
+            QuestionController,
             PagesController,
             OpsController,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),

@@ -12,9 +12,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from search_service.catalog.schemas import CourseCard
 from search_service.courses import service
-from search_service.courses.schemas import CourseDetail, QuestionPage, ReviewItem, ReviewPage
+from search_service.courses.schemas import (
+    CourseDetail,
+    QuestionItem,
+    QuestionPage,
+    ReviewItem,
+    ReviewPage,
+)
 from search_service.db.models import User
 from search_service.problems import problem_responses
+from search_service.questions import service as questions
+from search_service.questions.schemas import QuestionIn
 from search_service.reviews import service as reviews
 from search_service.reviews.schemas import ReviewIn
 from search_service.search.engine import SearchEngine
@@ -71,6 +79,18 @@ class CourseController(Controller):
     )
     async def questions(self, db_session: AsyncSession, slug: Slug, page: Page = 1) -> QuestionPage:
         return await service.course_questions(db_session, slug, page)
+
+    @post(
+        "/questions",
+        summary="Ask about a course you bought",
+        name="api_question_create",
+        status_code=HTTP_201_CREATED,
+        responses=problem_responses(400, 401, 403, 404),
+    )
+    async def ask(
+        self, db_session: AsyncSession, user: User, slug: Slug, data: QuestionIn
+    ) -> QuestionItem:
+        return await questions.ask(db_session, user, slug, data.question)
 
     @get(
         "/related",

@@ -1,0 +1,1 @@
+"""Questions and answers: enrolled students ask, the mentor answers, a solution resolves."""
