@@ -102,8 +102,6 @@ ORDER BY q.created_at DESC, q.id
 LIMIT :limit OFFSET :offset
 """)  # noqa: S608 - constants only
 
-COURSE_EXISTS = text(f"SELECT c.id FROM courses c WHERE c.slug = :slug AND {PUBLISHED}")  # noqa: S608
-
 RECORD_VIEWS = text("""
 INSERT INTO course_metrics (course_id, date, views)
 SELECT v.course_id, current_date, v.views
@@ -111,3 +109,11 @@ FROM unnest(CAST(:course_ids AS uuid[]), CAST(:views AS int[])) AS v(course_id, 
 JOIN courses c ON c.id = v.course_id
 ON CONFLICT (course_id, date) DO UPDATE SET views = course_metrics.views + excluded.views
 """)
+
+# For writes about a course (reviews, questions): the published course and its mentor.
+PUBLISHED_BY_SLUG = text(
+    f"SELECT c.id, c.mentor_id FROM courses c WHERE c.slug = :slug AND {PUBLISHED}"  # noqa: S608
+)
+IS_ENROLLED = text(
+    "SELECT 1 FROM enrollments WHERE course_id = :course_id AND student_id = :student_id"
+)

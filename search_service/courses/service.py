@@ -169,7 +169,7 @@ async def course_detail(session: AsyncSession, slug: str) -> CourseDetail:
 
 
 async def _require_course(session: AsyncSession, slug: str) -> None:
-    if (await session.execute(queries.COURSE_EXISTS, {"slug": slug})).first() is None:
+    if (await session.execute(queries.PUBLISHED_BY_SLUG, {"slug": slug})).first() is None:
         raise NotFound(f"No published course at {course_url(slug)}.")
 
 

@@ -7,17 +7,11 @@ import uuid
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from search_service.courses.queries import IS_ENROLLED, PUBLISHED_BY_SLUG
 from search_service.courses.schemas import AnswerItem, QuestionItem
 from search_service.db.models import User
 from search_service.errors import Forbidden, NotFound
 
-COURSE = text(
-    "SELECT id, mentor_id FROM courses WHERE slug = :slug "
-    "AND status = 'published' AND deleted_at IS NULL"
-)
-ENROLLED = text(
-    "SELECT 1 FROM enrollments WHERE course_id = :course_id AND student_id = :student_id"
-)
 ASK = text(
     "INSERT INTO course_questions (course_id, student_id, question) "
     "VALUES (:course_id, :student_id, :question) RETURNING id, created_at"
@@ -47,11 +41,11 @@ NAME = text("SELECT concat_ws(' ', first_name, last_name) FROM users WHERE id = 
 
 async def ask(session: AsyncSession, user: User, slug: str, question: str) -> QuestionItem:
     """Raises NotFound (no such course) or Forbidden (not enrolled)."""
-    course = (await session.execute(COURSE, {"slug": slug})).mappings().first()
+    course = (await session.execute(PUBLISHED_BY_SLUG, {"slug": slug})).mappings().first()
     if course is None:
         raise NotFound("No published course at this address.")
     if (
-        await session.execute(ENROLLED, {"course_id": course["id"], "student_id": user.id})
+        await session.execute(IS_ENROLLED, {"course_id": course["id"], "student_id": user.id})
     ).first() is None:
         raise Forbidden("Only students who bought this course can ask about it.")
     row = (

@@ -9,18 +9,12 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from search_service.courses.queries import IS_ENROLLED, PUBLISHED_BY_SLUG
 from search_service.courses.schemas import ReviewItem
 from search_service.courses.service import review_item
 from search_service.errors import Conflict, Forbidden, NotFound
 from search_service.reviews.schemas import ReviewIn
 
-COURSE = text(
-    "SELECT id, mentor_id FROM courses WHERE slug = :slug "
-    "AND status = 'published' AND deleted_at IS NULL"
-)
-ENROLLED = text(
-    "SELECT 1 FROM enrollments WHERE course_id = :course_id AND student_id = :student_id"
-)
 INSERT = text("""
 INSERT INTO course_reviews (course_id, student_id, rating, title, body, would_recommend,
                             is_verified)
@@ -89,11 +83,11 @@ async def create(
     session: AsyncSession, student_id: uuid.UUID, slug: str, data: ReviewIn
 ) -> ReviewItem:
     """Raises NotFound (no such course), Forbidden (not enrolled), Conflict (already reviewed)."""
-    course = (await session.execute(COURSE, {"slug": slug})).mappings().first()
+    course = (await session.execute(PUBLISHED_BY_SLUG, {"slug": slug})).mappings().first()
     if course is None:
         raise NotFound("No published course at this address.")
     if (
-        await session.execute(ENROLLED, {"course_id": course["id"], "student_id": student_id})
+        await session.execute(IS_ENROLLED, {"course_id": course["id"], "student_id": student_id})
     ).first() is None:
         raise Forbidden("Only students who bought this course can review it.")
     try:
