@@ -17,6 +17,7 @@ from advanced_alchemy.extensions.litestar import (
 )
 from jinja2 import StrictUndefined
 from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -38,6 +39,8 @@ from search_service.ops.controllers import OpsController
 from search_service.ops.logs import request_log_middleware
 from search_service.ops.metrics import metrics_middleware
 from search_service.pages.controllers import PagesController
+from search_service.pages.session import csrf_secret
+from search_service.pages.shop import ShopPages
 from search_service.pages.views import ViewCounter
 from search_service.problems import exception_handlers
 from search_service.questions.controllers import QuestionController
@@ -74,6 +77,7 @@ def create_app(
     async def start(app: Litestar) -> None:
         search = engine or make_engine(settings)
         directory = CategoryDirectory(db.get_engine())
+        app.state.settings = settings
         app.state.search = search
         app.state.directory = directory
         app.state.catalog = CatalogSearch(search, directory)
@@ -105,9 +109,16 @@ def create_app(
             ReviewController,
             QuestionController,
             PagesController,
+            ShopPages,
             OpsController,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
+        csrf_config=CSRFConfig(
+            secret=csrf_secret(settings),
+            cookie_secure=settings.server.secure_cookies,
+            cookie_samesite="lax",
+            exclude=["/api"],
+        ),
         template_config=TemplateConfig(
             directory=TEMPLATES,
             engine=JinjaTemplateEngine,
@@ -129,7 +140,9 @@ def create_app(
             metrics_middleware,
             RateLimitConfig(
                 rate_limit=("minute", LOGIN_ATTEMPTS_PER_MINUTE),
-                check_throttle_handler=lambda request: request.url.path == LOGIN_PATH,
+                check_throttle_handler=lambda request: (
+                    request.method == "POST" and request.url.path in (LOGIN_PATH, "/login")
+                ),
             ).middleware,
         ],
         exception_handlers=exception_handlers(ALLOWED),  # type: ignore[arg-type]

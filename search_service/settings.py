@@ -26,6 +26,7 @@ ENV_VARS = (
     "WORKERS",
     "LOG_FORMAT",
     "SECURE_COOKIES",
+    "SECRET_KEY",
 )
 EngineName = Literal["tantivy", "meilisearch"]
 LogFormat = Literal["text", "json"]
@@ -55,6 +56,7 @@ class ServerSettings(msgspec.Struct, kw_only=True, frozen=True):
     workers: int = 1
     log_format: LogFormat = "text"
     secure_cookies: bool = False
+    secret_key: str | None = None
 
 
 class Settings(msgspec.Struct, kw_only=True, frozen=True):
@@ -162,5 +164,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             workers=_int(env, "WORKERS", 1, 1, 64),
             log_format=log_format,  # type: ignore[arg-type]
             secure_cookies=_bool(env, "SECURE_COOKIES", False),
+            secret_key=_get(env, "SECRET_KEY"),
         ),
     )

@@ -231,3 +231,43 @@ def live_server(indexed_catalog: tuple[str, Path], tmp_path_factory: Any) -> Ite
     finally:
         process.terminate()
         process.wait(timeout=60)
+
+
+@pytest.fixture(scope="session")
+def shop_catalog(
+    catalog_template: str, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, Path]:
+    """A clone of the template for tests that write (accounts, carts, reviews…), so the
+    read-only search tests keep comparing the index with an unchanged database."""
+    from indexer.reindex import reindex
+    from search_service.db.connection import with_database
+    from search_service.search.tantivy import TantivyEngine
+
+    root = tmp_path_factory.mktemp("shop-index") / "courses"
+    url = with_database(catalog_template, "catalog_shop")
+
+    async def build() -> None:
+        admin = await asyncpg.connect(asyncpg_dsn(with_database(catalog_template, "postgres")))
+        await admin.execute("DROP DATABASE IF EXISTS catalog_shop WITH (FORCE)")
+        await admin.execute(f"CREATE DATABASE catalog_shop TEMPLATE {CATALOG_TEMPLATE}")
+        await admin.close()
+        engine = TantivyEngine(root)
+        await engine.apply_settings()
+        await reindex(asyncpg_dsn(url), engine)
+
+    asyncio.run(build())
+    return url, root
+
+
+@pytest.fixture(scope="session")
+async def shop_api(shop_catalog: tuple[str, Path]) -> AsyncIterator[Any]:
+    """The service over the writable catalog."""
+    from litestar.testing import AsyncTestClient
+
+    from search_service.app import create_app
+    from search_service.search.tantivy import TantivyEngine
+
+    url, root = shop_catalog
+    app = create_app(Settings(), database_url=url, engine=TantivyEngine(root))
+    async with AsyncTestClient(app=app) as client:
+        yield client

@@ -11,6 +11,7 @@ import asyncpg
 import pytest
 
 from search_service.db.connection import asyncpg_dsn
+from tests.shop import api, indexed_catalog  # noqa: F401 - fixtures: write to their own catalog
 
 Client = Any
 PASSWORD = "correct horse battery"

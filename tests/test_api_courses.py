@@ -9,6 +9,7 @@ from typing import Any
 
 import asyncpg
 import pytest
+from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from sqlalchemy import event
 
 from search_service.db.connection import asyncpg_dsn
@@ -19,7 +20,8 @@ Client = Any
 @contextlib.contextmanager
 def count_queries(api: Client) -> Iterator[list[str]]:
     statements: list[str] = []
-    engine = api.app.state.db_engine.sync_engine
+    # Ask the plugin: its app-state key gets a suffix when a process builds several apps.
+    engine = api.app.plugins.get(SQLAlchemyPlugin).config[0].get_engine().sync_engine
 
     def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         statements.append(statement)

@@ -7,6 +7,7 @@ from typing import Any
 
 import asyncpg
 
+from tests.shop import api, indexed_catalog  # noqa: F401 - fixtures: write to their own catalog
 from tests.test_cart import auth, courses, db, student
 
 Client = Any

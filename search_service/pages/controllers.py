@@ -243,9 +243,6 @@ class PagesController(Controller):
                 "tag_urls": {t: search_url([("q", t)]) for t in detail.tags},
                 "canonical": str(request.base_url).rstrip("/") + page_url,
                 "json_ld": _json_ld(detail, str(request.base_url).rstrip("/") + page_url),
-                "cart_enabled": False,
-                "cart_url": "",
-                "wishlist_url": "",
             },
         )
 
