@@ -207,3 +207,32 @@ async def test_a_bad_coupon_and_a_vote_through_the_pages(
         )
         == 1
     )
+
+
+async def test_named_wishlists_through_the_pages(browser: Client, db: asyncpg.Connection) -> None:
+    address = await sign_up(browser)
+    course = await a_course(db, skip=3)
+    await submit(browser, "/wishlists", "/wishlists/add", course_id=str(course["id"]))
+    count = (
+        "SELECT count(*) FROM wishlists w JOIN users u ON u.id = w.student_id WHERE u.email = $1"
+    )
+    before = await db.fetchval(count, address)
+    blank = await submit(browser, "/wishlists", "/wishlists/create", name="")
+    assert blank.status_code == 400 and 'class="site-header"' in blank.text
+    assert await db.fetchval(count, address) == before
+    made = await submit(browser, "/wishlists", "/wishlists/create", name="Later")
+    assert made.status_code == 303
+    assert await db.fetchval(count, address) == before + 1
+    page = (await browser.get("/wishlists")).text
+    later = re.search(r'<option value="([^"]+)">Later</option>', page).group(1)  # type: ignore[union-attr]
+    await submit(
+        browser, "/wishlists", "/wishlists/add", course_id=str(course["id"]), wishlist_id=later
+    )
+    assert (
+        await db.fetchval(
+            "SELECT count(*) FROM wishlist_items WHERE wishlist_id = $1 AND course_id = $2",
+            uuid.UUID(later),
+            course["id"],
+        )
+        == 1
+    )

@@ -30,6 +30,7 @@ from search_service.questions import service as questions
 from search_service.reviews import service as reviews
 from search_service.reviews.schemas import ReviewIn, VoteIn
 from search_service.wishlists import service as wishlists
+from search_service.wishlists.schemas import WishlistIn
 
 Form = dict[str, str]
 
@@ -167,10 +168,18 @@ class ShopPages(Controller):
         form = await _form(request)
         if user is None:
             return to_login(request, form.get("back") or "/wishlists")
+        if action == "create":
+            await wishlists.create(
+                db_session, user.id, _parse(WishlistIn, {"name": form.get("name", "")}).name
+            )
+            return Redirect("/wishlists", status_code=303)
         course_id = _uuid(form, "course_id")
         if action == "add":
-            lists = await wishlists.all_lists(db_session, user.id)
-            await wishlists.add(db_session, user.id, uuid.UUID(lists[0].id), course_id)
+            if form.get("wishlist_id"):
+                target = _uuid(form, "wishlist_id")
+            else:  # the course page's button: the first list, "Favorites"
+                target = uuid.UUID((await wishlists.all_lists(db_session, user.id))[0].id)
+            await wishlists.add(db_session, user.id, target, course_id)
             return Redirect("/wishlists", status_code=303)
         wishlist_id = _uuid(form, "wishlist_id")
         if action == "remove":
