@@ -152,9 +152,11 @@ async def test_shop_review_ask_and_log_out(browser: Client, db: asyncpg.Connecti
     assert moved.headers["location"] == "/cart"
     assert other["title"] in (await browser.get("/cart")).text
 
+    assert "Log out" in (await browser.get("/")).text
     out = await submit(browser, "/cart", "/logout")
     assert out.status_code == 303
     assert (await browser.get("/cart")).status_code == 303
+    assert "Log in" in (await browser.get("/")).text
 
 
 def test_the_csrf_secret_is_shared_by_racing_workers(tmp_path: Path) -> None:
