@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import warnings
 from collections.abc import AsyncIterator, Iterator
@@ -158,25 +159,18 @@ async def catalog(catalog_url: str) -> AsyncIterator[asyncpg.Connection]:
         await conn.close()
 
 
-@pytest.fixture(scope="session")
-def indexed_catalog(
-    catalog_template: str, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[str, Path]:
-    """A clone of the template catalog, indexed into tantivy once: (URL, index folder).
-
-    A clone, so that apps holding connections to it never block CREATE DATABASE … TEMPLATE.
-    """
+def _indexed_clone(template: str, name: str, root: Path) -> tuple[str, Path]:
+    """Clone the template catalog as database ``name`` and index it into tantivy at ``root``."""
     from indexer.reindex import reindex
     from search_service.db.connection import with_database
     from search_service.search.tantivy import TantivyEngine
 
-    root = tmp_path_factory.mktemp("index") / "courses"
-    url = with_database(catalog_template, "catalog_indexed")
+    url = with_database(template, name)
 
     async def build() -> None:
-        admin = await asyncpg.connect(asyncpg_dsn(with_database(catalog_template, "postgres")))
-        await admin.execute("DROP DATABASE IF EXISTS catalog_indexed WITH (FORCE)")
-        await admin.execute(f"CREATE DATABASE catalog_indexed TEMPLATE {CATALOG_TEMPLATE}")
+        admin = await asyncpg.connect(asyncpg_dsn(with_database(template, "postgres")))
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {CATALOG_TEMPLATE}")
         await admin.close()
         engine = TantivyEngine(root)
         await engine.apply_settings()
@@ -186,17 +180,36 @@ def indexed_catalog(
     return url, root
 
 
-@pytest.fixture(scope="session")
-async def api(indexed_catalog: tuple[str, Path]) -> AsyncIterator[Any]:
-    """An HTTP client for the service over the indexed catalog (tantivy, real PostgreSQL)."""
+@contextlib.asynccontextmanager
+async def _client(catalog: tuple[str, Path]) -> AsyncIterator[Any]:
+    """An HTTP client for the service over ``catalog`` (tantivy, real PostgreSQL)."""
     from litestar.testing import AsyncTestClient
 
     from search_service.app import create_app
     from search_service.search.tantivy import TantivyEngine
 
-    url, root = indexed_catalog
+    url, root = catalog
     app = create_app(Settings(), database_url=url, engine=TantivyEngine(root))
     async with AsyncTestClient(app=app) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def indexed_catalog(
+    catalog_template: str, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, Path]:
+    """A clone of the template catalog, indexed into tantivy once: (URL, index folder).
+
+    A clone, so that apps holding connections to it never block CREATE DATABASE … TEMPLATE.
+    """
+    root = tmp_path_factory.mktemp("index") / "courses"
+    return _indexed_clone(catalog_template, "catalog_indexed", root)
+
+
+@pytest.fixture(scope="session")
+async def api(indexed_catalog: tuple[str, Path]) -> AsyncIterator[Any]:
+    """An HTTP client for the service over the indexed catalog (tantivy, real PostgreSQL)."""
+    async with _client(indexed_catalog) as client:
         yield client
 
 
@@ -239,35 +252,12 @@ def shop_catalog(
 ) -> tuple[str, Path]:
     """A clone of the template for tests that write (accounts, carts, reviews…), so the
     read-only search tests keep comparing the index with an unchanged database."""
-    from indexer.reindex import reindex
-    from search_service.db.connection import with_database
-    from search_service.search.tantivy import TantivyEngine
-
     root = tmp_path_factory.mktemp("shop-index") / "courses"
-    url = with_database(catalog_template, "catalog_shop")
-
-    async def build() -> None:
-        admin = await asyncpg.connect(asyncpg_dsn(with_database(catalog_template, "postgres")))
-        await admin.execute("DROP DATABASE IF EXISTS catalog_shop WITH (FORCE)")
-        await admin.execute(f"CREATE DATABASE catalog_shop TEMPLATE {CATALOG_TEMPLATE}")
-        await admin.close()
-        engine = TantivyEngine(root)
-        await engine.apply_settings()
-        await reindex(asyncpg_dsn(url), engine)
-
-    asyncio.run(build())
-    return url, root
+    return _indexed_clone(catalog_template, "catalog_shop", root)
 
 
 @pytest.fixture(scope="session")
 async def shop_api(shop_catalog: tuple[str, Path]) -> AsyncIterator[Any]:
     """The service over the writable catalog."""
-    from litestar.testing import AsyncTestClient
-
-    from search_service.app import create_app
-    from search_service.search.tantivy import TantivyEngine
-
-    url, root = shop_catalog
-    app = create_app(Settings(), database_url=url, engine=TantivyEngine(root))
-    async with AsyncTestClient(app=app) as client:
+    async with _client(shop_catalog) as client:
         yield client

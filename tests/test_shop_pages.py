@@ -136,6 +136,10 @@ async def test_shop_review_ask_and_log_out(browser: Client, db: asyncpg.Connecti
         browser, page, f"{page}/question", question="Is there a community forum for this course?"
     )
     assert asked.status_code == 303 and asked.headers["location"].endswith("#qa")
+    questions = await db.fetchval("SELECT count(*) FROM course_questions")
+    short = await submit(browser, page, f"{page}/question", question="   why?       ")
+    assert short.status_code == 400 and 'class="site-header"' in short.text
+    assert await db.fetchval("SELECT count(*) FROM course_questions") == questions
 
     other = await a_course(db, skip=1)
     await submit(browser, page, "/wishlists/add", course_id=str(other["id"]))
