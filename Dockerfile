@@ -6,12 +6,10 @@ RUN apt-get update && apt-get install -y --no-install-recommends build-essential
     && rm -rf /var/lib/apt/lists/*
 RUN python -m venv /venv
 WORKDIR /src
-COPY pyproject.toml README.md ./
-COPY search_service ./search_service
-COPY indexer ./indexer
-# Installs the dependencies; the project itself runs from /app (templates and migrations live
-# beside the packages, not inside them).
-RUN /venv/bin/pip install . && /venv/bin/pip uninstall -y skillspring
+# The locked runtime dependencies, each checked against its hash; the project itself runs from
+# /app (templates and migrations live beside the packages, not inside them).
+COPY requirements/runtime.txt ./requirements/
+RUN /venv/bin/pip install --require-hashes -r requirements/runtime.txt
 
 # Final stage: no compilers, a non-root user, the code and the virtualenv.
 FROM python:3.11-slim

@@ -8,13 +8,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint clean bench bench-smoke
+LOCK := requirements/dev.txt
 
-$(STAMP): pyproject.toml
+.PHONY: install demo test lint clean bench bench-smoke lock
+
+# Everything is installed from the lock, each file checked against its hash; the project
+# itself is installed editable on top, without fetching anything more.
+$(STAMP): pyproject.toml $(LOCK)
 	@test -n "$(PYTHON)" || { echo "make: Python >= 3.11 is required" >&2; exit 2; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -31,11 +35,21 @@ lint: $(STAMP)
 	$(BIN)/mypy search_service indexer
 
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python -m benchmarks.run --sizes 10000,100000
 
 bench-smoke: $(STAMP)
 	$(BIN)/python -m benchmarks.run --smoke --out bench-results/smoke.json
+
+# Re-resolve the locks after changing pyproject.toml's dependencies (or to take updates):
+# the newest versions the ranges and requirements/constraints.in allow, for every platform.
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml requirements/tools.in --extra test --extra bench \
+		-c requirements/constraints.in --universal --python-version 3.11 --generate-hashes \
+		--index-url https://pypi.org/simple --no-header --upgrade -o requirements/dev.txt
+	$(BIN)/uv pip compile pyproject.toml -c requirements/constraints.in -c requirements/dev.txt \
+		--universal --python-version 3.11 --generate-hashes \
+		--index-url https://pypi.org/simple --no-header -o requirements/runtime.txt
 
 clean:
 	rm -rf $(VENV) .skillspring .pytest_cache

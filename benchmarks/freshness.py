@@ -26,7 +26,7 @@ import asyncpg
 from benchmarks.serverproc import drain
 from search_service.db.connection import asyncpg_dsn, database_url
 from search_service.search.factory import make_engine
-from search_service.search.query import SearchRequest
+from search_service.search.request import SearchRequest
 from search_service.settings import load_settings
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import random
 from urllib.parse import urlencode
 
-from search_service.search.facets import LEVELS
-from search_service.search.query import SORT_KEYS
+from search_service.search.vocabulary import LEVELS, SORT_KEYS
 from search_service.seed.vocab_categories import CATEGORY_TREE
 
 SORTS = SORT_KEYS

@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 from benchmarks.query_mix import search_mix, suggest_mix
 from benchmarks.rawhttp import Pool
 from benchmarks.serverproc import start_server
-from search_service.catalog.params import build_request
+from search_service.catalog.params import parse_search
 from search_service.db.connection import database_url
 from search_service.search.factory import make_engine
 from search_service.settings import load_settings
@@ -42,21 +42,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def _request_of(path: str):  # type: ignore[no-untyped-def]
-    query = parse_qs(urlsplit(path).query)
-    single = {
-        k: v[0] for k, v in query.items() if k in ("q", "price", "sort", "page", "rating_min")
-    }
-    return build_request(
-        q=single.get("q", ""),
-        category=query.get("category"),
-        level=query.get("level"),
-        language=query.get("language"),
-        price=single.get("price"),
-        rating_min=float(single["rating_min"]) if "rating_min" in single else None,
-        duration=query.get("duration"),
-        sort=single.get("sort", "relevance"),
-        page=int(single.get("page", 1)),
-    )
+    return parse_search(parse_qs(urlsplit(path).query))
 
 
 async def engine_times(paths: list[str], rounds: int = 3) -> list[float]:

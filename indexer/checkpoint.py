@@ -113,13 +113,3 @@ async def abandon_reindex(conn: asyncpg.Connection) -> None:
     """A reindex failed: the live index already has the marked rows; forget them."""
     await conn.execute("DELETE FROM search_outbox WHERE processed_at IS NOT NULL")
     await conn.execute("DELETE FROM search_sync_state WHERE name = $1", REINDEX_MARKER)
-
-
-async def backlog(conn: asyncpg.Connection) -> tuple[int, float | None]:
-    """(pending rows, seconds since the oldest pending change) for metrics and health."""
-    row = await conn.fetchrow(
-        "SELECT count(*) AS n, extract(epoch FROM now() - min(created_at)) AS lag "
-        "FROM search_outbox WHERE processed_at IS NULL"
-    )
-    lag = row["lag"]
-    return int(row["n"]), float(lag) if lag is not None else None

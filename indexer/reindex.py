@@ -11,6 +11,7 @@ import asyncpg
 from indexer import checkpoint, source
 from indexer.documents import build_document
 from indexer.sync import sync_once
+from search_service.db.connection import connect
 from search_service.errors import UsageError
 from search_service.search.engine import SearchEngine
 
@@ -71,7 +72,7 @@ async def _build(
 
 
 async def reindex(
-    dsn: str,
+    url: str,
     engine: SearchEngine,
     progress: Progress | None = None,
     on_total: Callable[[int], None] | None = None,
@@ -82,9 +83,7 @@ async def reindex(
         ReindexError: another reindex runs, or the new index's count is wrong.
     """
     started = time.perf_counter()
-    reader = await asyncpg.connect(dsn)
-    writer = await asyncpg.connect(dsn)
-    try:
+    async with connect(url) as reader, connect(url) as writer:
         if not await writer.fetchval("SELECT pg_try_advisory_lock($1)", checkpoint.REINDEX_LOCK):
             raise ReindexError("another reindex is running")
         await checkpoint.mark_reindex_started(writer)
@@ -94,7 +93,4 @@ async def reindex(
             await checkpoint.abandon_reindex(writer)
             raise
         caught_up = await sync_once(writer, engine)
-    finally:
-        await reader.close()
-        await writer.close()
     return ReindexReport(documents, time.perf_counter() - started, caught_up)

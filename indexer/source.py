@@ -8,7 +8,8 @@ from typing import Any
 
 import asyncpg
 
-PUBLISHED = "c.status = 'published' AND c.deleted_at IS NULL"
+from search_service.db.lookups import PUBLISHED
+
 POPULARITY_DAYS = 30
 
 # One row per course with everything its document needs: mentor, categories (with their
@@ -66,7 +67,6 @@ SELECT c.id, c.slug, c.title, c.subtitle, c.description, rtrim(c.language_code) 
        c.list_price_cents, c.sale_price_cents, c.currency, c.total_duration_minutes,
        c.lecture_count, c.is_bestseller, c.last_updated_at, c.thumbnail_url,
        c.mentor_id, u.first_name, u.last_name, m.headline AS mentor_headline,
-       m.average_rating AS mentor_rating,
        cats.categories, tg.tags, rv.rating_avg, coalesce(rv.review_count, 0) AS review_count,
        coalesce(en.enrollment_count, 0) AS enrollment_count,
        coalesce(mt.recent_views, 0) AS recent_views,

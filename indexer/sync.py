@@ -13,6 +13,7 @@ import asyncpg
 
 from indexer import checkpoint, sink, source
 from indexer.documents import build_document, is_searchable
+from search_service.db.connection import connect
 from search_service.search.engine import SearchEngine
 
 BATCH = 500
@@ -54,7 +55,7 @@ async def sync_once(conn: asyncpg.Connection, engine: SearchEngine) -> int:
 class Follower:
     """``sync --follow``: drain on every NOTIFY (or every few seconds), retry with backoff."""
 
-    dsn: str
+    url: str
     engine: SearchEngine
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     poll_seconds: float = POLL_SECONDS
@@ -88,9 +89,8 @@ class Follower:
             await asyncio.wait_for(self.stop.wait(), timeout=seconds)
 
     async def _follow(self) -> None:
-        conn = await asyncpg.connect(self.dsn)
         woken = asyncio.Event()
-        try:
+        async with connect(self.url) as conn:
             await conn.add_listener(CHANNEL, lambda *_: woken.set())
             while not self.stop.is_set():
                 woken.clear()
@@ -110,5 +110,3 @@ class Follower:
                 )
                 waiter.cancel()
                 stopper.cancel()
-        finally:
-            await conn.close()

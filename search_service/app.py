@@ -1,7 +1,9 @@
 """The composition root: ``create_app(settings)`` builds the whole service.
 
-Nothing connects at import time: the database pool and the search engine are created on
-startup and closed on shutdown.
+Two layers, each a Litestar ``Router`` with its own errors and its own idea of who is asking:
+the JSON API under ``/api/v1`` (problem details, bearer tokens) and the pages (HTML error
+pages, the session cookie, CSRF on every form). Nothing connects at import time: the database
+pool and the search engine are created on startup and closed on shutdown.
 """
 
 from __future__ import annotations
@@ -16,40 +18,57 @@ from advanced_alchemy.extensions.litestar import (
     SQLAlchemyPlugin,
 )
 from jinja2 import StrictUndefined
-from litestar import Litestar
+from litestar import Litestar, Request, Response, Router
 from litestar.config.csrf import CSRFConfig
-from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.exceptions import MethodNotAllowedException, NotFoundException
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.csrf import CSRFMiddleware
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi import OpenAPIConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from search_service.accounts.controllers import LOGIN_PATH, AuthController, current_user
+from search_service.accounts.controllers import AuthController
+from search_service.accounts.identity import (
+    load_page_viewer,
+    provide_api_user,
+    provide_api_viewer,
+    provide_page_user,
+    provide_page_viewer,
+)
+from search_service.accounts.pages import AccountPages
 from search_service.cart.controllers import CartController
+from search_service.cart.pages import CartPages
 from search_service.catalog.categories import CategoryDirectory
 from search_service.catalog.controllers import CatalogController
-from search_service.catalog.params import ALLOWED
+from search_service.catalog.pages import CatalogPages
+from search_service.catalog.params import provide_search_request
 from search_service.catalog.service import CatalogSearch
 from search_service.catalog.suggest import Suggester
 from search_service.courses.controllers import CourseController
+from search_service.courses.pages import CoursePages
+from search_service.courses.views import ViewCounter
 from search_service.errors import UsageError
 from search_service.ops.controllers import OpsController
 from search_service.ops.logs import request_log_middleware
 from search_service.ops.metrics import metrics_middleware
-from search_service.pages.controllers import PagesController
-from search_service.pages.session import csrf_secret
-from search_service.pages.shop import ShopPages
-from search_service.pages.views import ViewCounter
-from search_service.problems import exception_handlers
+from search_service.pages.csrf import csrf_secret
+from search_service.pages.errors import error_page, page_exception_handlers
+from search_service.problems import api_exception_handlers, problem
 from search_service.questions.controllers import QuestionController
 from search_service.reviews.controllers import ReviewController
 from search_service.search.engine import SearchEngine
 from search_service.search.factory import make_engine
+from search_service.search.instrumented import InstrumentedEngine
 from search_service.settings import Settings
 from search_service.wishlists.controllers import WishlistController
+from search_service.wishlists.pages import WishlistPages
 
+API_PREFIX = "/api/v1"
 LOGIN_ATTEMPTS_PER_MINUTE = 10  # per client address
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
@@ -58,6 +77,83 @@ STATIC = Path(__file__).resolve().parent / "static"
 def _jinja(engine: JinjaTemplateEngine) -> None:
     engine.engine.undefined = StrictUndefined
     engine.engine.autoescape = True
+
+
+def _from_state(name: str) -> Provide:
+    def provide(state: State) -> Any:
+        return state[name]
+
+    return Provide(provide, sync_to_thread=False)
+
+
+def _api(search_request: Provide) -> Router:
+    return Router(
+        path=API_PREFIX,
+        route_handlers=[
+            CatalogController,
+            CourseController,
+            ReviewController,
+            QuestionController,
+            AuthController,
+            CartController,
+            WishlistController,
+        ],
+        dependencies={
+            "user": Provide(provide_api_user),
+            "viewer": Provide(provide_api_viewer),
+            "search_request": search_request,
+        },
+        exception_handlers=api_exception_handlers(),  # type: ignore[arg-type]
+    )
+
+
+def _pages(settings: Settings, search_request: Provide) -> Router:
+    csrf = CSRFConfig(
+        secret=csrf_secret(settings),
+        cookie_secure=settings.server.secure_cookies,
+        cookie_samesite="lax",
+    )
+    return Router(
+        path="/",
+        route_handlers=[
+            CatalogPages,
+            CoursePages,
+            AccountPages,
+            CartPages,
+            WishlistPages,
+        ],
+        dependencies={
+            "user": Provide(provide_page_user, sync_to_thread=False),
+            "viewer": Provide(provide_page_viewer, sync_to_thread=False),
+            "search_request": search_request,
+        },
+        before_request=load_page_viewer,
+        middleware=[DefineMiddleware(CSRFMiddleware, config=csrf)],
+        exception_handlers=page_exception_handlers(),  # type: ignore[arg-type]
+        include_in_schema=False,
+    )
+
+
+def _unrouted(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """A path no route matched (404) or a method a route does not take (405): no layer has
+    claimed the request yet, so its address says which layer's error it gets."""
+    status = getattr(exc, "status_code", 404)
+    detail = str(getattr(exc, "detail", "")) or "Not found"
+    if request.url.path.startswith(API_PREFIX + "/") or request.url.path.startswith(
+        ("/schema", "/health", "/ready", "/metrics")
+    ):
+        return problem(request, status, detail)
+    return error_page(status, "There is no page at this address.")
+
+
+def _app_exception_handlers() -> dict[Any, Any]:
+    """The operations endpoints answer problem details; unrouted requests get their layer's
+    error (the routers name these two exceptions themselves, so theirs win)."""
+    return {
+        **api_exception_handlers(),
+        NotFoundException: _unrouted,
+        MethodNotAllowedException: _unrouted,
+    }
 
 
 def create_app(
@@ -71,18 +167,22 @@ def create_app(
         connection_string=url,
         session_config=AsyncSessionConfig(expire_on_commit=False),
         before_send_handler="autocommit_include_redirects",
-        engine_config=EngineConfig(pool_size=10, max_overflow=10, pool_pre_ping=True),
+        engine_config=EngineConfig(
+            pool_size=settings.database.pool_size,
+            max_overflow=settings.database.max_overflow,
+            pool_pre_ping=True,
+        ),
     )
 
     async def start(app: Litestar) -> None:
-        search = engine or make_engine(settings)
-        directory = CategoryDirectory(db.get_engine())
-        app.state.settings = settings
+        search = InstrumentedEngine(engine or make_engine(settings))
+        sessions = async_sessionmaker(db.get_engine(), expire_on_commit=False)
+        directory = CategoryDirectory(sessions)
         app.state.search = search
         app.state.directory = directory
         app.state.catalog = CatalogSearch(search, directory)
         app.state.suggester = Suggester(search, directory)
-        app.state.views = ViewCounter(db.get_engine())
+        app.state.views = ViewCounter(sessions)
         app.state.views.start()
 
     async def stop(app: Litestar) -> None:
@@ -93,32 +193,15 @@ def create_app(
         if search is not None:
             await search.close()
 
-    def from_state(name: str) -> Provide:
-        def provide(state: State) -> Any:
-            return state[name]
-
-        return Provide(provide, sync_to_thread=False)
-
+    search_request = Provide(provide_search_request)
     return Litestar(
         route_handlers=[
-            CatalogController,
-            CourseController,
-            AuthController,
-            CartController,
-            WishlistController,
-            ReviewController,
-            QuestionController,
-            PagesController,
-            ShopPages,
+            _api(search_request),
+            _pages(settings, search_request),
             OpsController,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
-        csrf_config=CSRFConfig(
-            secret=csrf_secret(settings),
-            cookie_secure=settings.server.secure_cookies,
-            cookie_samesite="lax",
-            exclude=["/api"],
-        ),
+        state=State({"settings": settings, "sqlalchemy": db}),
         template_config=TemplateConfig(
             directory=TEMPLATES,
             engine=JinjaTemplateEngine,
@@ -128,12 +211,11 @@ def create_app(
         on_startup=[start],
         on_shutdown=[stop],
         dependencies={
-            "catalog": from_state("catalog"),
-            "suggester": from_state("suggester"),
-            "directory": from_state("directory"),
-            "engine": from_state("search"),
-            "views": from_state("views"),
-            "user": Provide(current_user),
+            "catalog": _from_state("catalog"),
+            "suggester": _from_state("suggester"),
+            "directory": _from_state("directory"),
+            "engine": _from_state("search"),
+            "views": _from_state("views"),
         },
         middleware=[
             request_log_middleware,
@@ -141,11 +223,12 @@ def create_app(
             RateLimitConfig(
                 rate_limit=("minute", LOGIN_ATTEMPTS_PER_MINUTE),
                 check_throttle_handler=lambda request: (
-                    request.method == "POST" and request.url.path in (LOGIN_PATH, "/login")
+                    request.method == "POST"
+                    and request.url.path in (API_PREFIX + "/auth/login", "/login")
                 ),
             ).middleware,
         ],
-        exception_handlers=exception_handlers(ALLOWED),  # type: ignore[arg-type]
+        exception_handlers=_app_exception_handlers(),
         openapi_config=OpenAPIConfig(
             title="Skillspring catalog API",
             version="1.0.0",

@@ -1,6 +1,10 @@
-"""Errors that stop a command with one clear line (exit code 2), and domain errors."""
+"""Errors that stop a command with one clear line (exit code 2), and the domain errors services
+raise. ``problems.py`` (the API) and ``pages/errors.py`` (HTML) map the domain errors once each;
+nothing here knows about HTTP."""
 
 from __future__ import annotations
+
+import msgspec
 
 
 class UsageError(Exception):
@@ -24,42 +28,65 @@ class SearchUnavailable(Exception):
     """The search engine cannot be reached or refused a request."""
 
 
+class FieldError(msgspec.Struct, kw_only=True, frozen=True):
+    """What is wrong with one input field, and what it allows."""
+
+    name: str
+    reason: str
+    allowed: str | None = None
+
+
 class DomainError(Exception):
-    """Raised by services; mapped once, in ``create_app``, to a problem-details response."""
+    """Raised by services. ``fields`` names the inputs the error is about, if any, so a form
+    can show it beside the field and the API can return field-level problem details."""
 
-    title = "Error"
-
-    def __init__(self, detail: str, **extra: object) -> None:
+    def __init__(self, detail: str, *, field: str | None = None, **extra: object) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.fields: list[FieldError] = [FieldError(name=field, reason=detail)] if field else []
         self.extra = extra
 
 
 class Invalid(DomainError):
-    """Bad input (400): names the parameter and what is allowed."""
+    """Bad input (400): names the field and what it allows."""
 
-    title = "Invalid request"
+    def __init__(self, field: str, detail: str, allowed: str | None = None) -> None:
+        super().__init__(detail)
+        self.fields = [FieldError(name=field, reason=detail, allowed=allowed)]
 
-    def __init__(self, param: str, detail: str, allowed: str | None = None) -> None:
-        super().__init__(
-            detail, invalid_params=[{"name": param, "reason": detail, "allowed": allowed}]
-        )
-        self.param = param
+    @classmethod
+    def of(cls, errors: list[FieldError]) -> Invalid:
+        """Input that failed decoding: each field's error, and a detail naming them (with
+        what the field allows, when only one is wrong)."""
+        first = errors[0]
+        if len(errors) == 1 and first.allowed:
+            detail = f"Invalid value for {first.name}: {first.allowed}."
+        else:
+            detail = "Invalid value for " + ", ".join(e.name for e in errors) + "."
+        error = cls(first.name, detail, first.allowed)
+        error.fields = list(errors)
+        return error
 
 
-class NotFound(DomainError):
-    """The thing asked for does not exist or is not visible (404)."""
-
-    title = "Not found"
-
-
-class Conflict(DomainError):
-    """The request conflicts with the current state (409)."""
-
-    title = "Conflict"
+class Unauthorized(DomainError):
+    """Not signed in, or the credentials are wrong (401)."""
 
 
 class Forbidden(DomainError):
     """The caller may not do this (403)."""
 
-    title = "Forbidden"
+
+class NotFound(DomainError):
+    """The thing asked for does not exist or is not visible (404)."""
+
+
+class Conflict(DomainError):
+    """The request conflicts with the current state (409)."""
+
+
+class TooManyRequests(DomainError):
+    """A limit was reached (429); ``retry_after`` seconds until the next try may succeed."""
+
+    def __init__(self, detail: str, retry_after: int, *, field: str | None = None) -> None:
+        super().__init__(detail, field=field)
+        self.retry_after = max(1, retry_after)

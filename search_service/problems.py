@@ -1,45 +1,68 @@
 """Every error the API can return, as RFC 9457 problem details (``application/problem+json``).
 
-Services raise domain errors; this module is the one place that turns them (and Litestar's own
-HTTP errors) into responses. Nothing here is raised, only mapped.
+Services raise domain errors; ``STATUS_OF`` is the one place that gives each its HTTP status
+(the pages use it too), and ``api_exception_handlers`` the one place that turns them (and
+Litestar's own errors) into problem details. Nothing here is raised, only mapped.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import (
+    HTTPException,
+    MethodNotAllowedException,
+    NotFoundException,
+    ValidationException,
+)
 from litestar.openapi import ResponseSpec
 from litestar.status_codes import (
     HTTP_400_BAD_REQUEST,
-    HTTP_401_UNAUTHORIZED,
-    HTTP_403_FORBIDDEN,
-    HTTP_404_NOT_FOUND,
-    HTTP_409_CONFLICT,
     HTTP_500_INTERNAL_SERVER_ERROR,
     HTTP_503_SERVICE_UNAVAILABLE,
 )
 
+from search_service.decoding import describe
 from search_service.errors import (
     Conflict,
     DomainError,
+    FieldError,
     Forbidden,
     Invalid,
     NotFound,
     SearchUnavailable,
+    TooManyRequests,
+    Unauthorized,
 )
 
 PROBLEM_JSON = "application/problem+json"
-
-
-class InvalidParam(msgspec.Struct, kw_only=True):
-    name: str
-    reason: str
-    allowed: str | None = None
+STATUS_OF: dict[type[DomainError], int] = {
+    Invalid: 400,
+    Unauthorized: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    TooManyRequests: 429,
+}
+TITLES = {
+    400: "Invalid request",
+    401: "Not signed in",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Request too large",
+    429: "Too many requests",
+    500: "Internal server error",
+    503: "Service unavailable",
+}
+UNAVAILABLE = "Search is temporarily unavailable. Please try again shortly."
+log = logging.getLogger("skillspring.errors")
+Handler = Callable[[Request[Any, Any, Any], Exception], Response[Any]]
 
 
 class Problem(msgspec.Struct, kw_only=True):
@@ -50,7 +73,12 @@ class Problem(msgspec.Struct, kw_only=True):
     status: int
     detail: str
     instance: str
-    invalid_params: list[InvalidParam] | None = None
+    invalid_params: list[FieldError] | None = None
+
+
+def status_of(error: DomainError) -> int:
+    """The HTTP status of a domain error."""
+    return next((s for kind, s in STATUS_OF.items() if isinstance(error, kind)), 400)
 
 
 def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
@@ -63,48 +91,10 @@ def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
     }
 
 
-log = logging.getLogger("skillspring.errors")
-Handler = Callable[[Request[Any, Any, Any], Exception], Response[Any]]
-
-
-def _status_of() -> dict[type[DomainError], int]:
-    from search_service.accounts.service import Unauthorized
-
-    return {Unauthorized: HTTP_401_UNAUTHORIZED, **STATUS_OF}
-
-
-STATUS_OF: dict[type[DomainError], int] = {
-    Invalid: HTTP_400_BAD_REQUEST,
-    NotFound: HTTP_404_NOT_FOUND,
-    Conflict: HTTP_409_CONFLICT,
-    Forbidden: HTTP_403_FORBIDDEN,
-}
-TITLES = {
-    400: "Invalid request",
-    401: "Not signed in",
-    403: "Forbidden",
-    404: "Not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    429: "Too many requests",
-    500: "Internal server error",
-    503: "Service unavailable",
-}
-
-
-def wants_page(request: Request[Any, Any, Any]) -> bool:
-    """Pages get friendly HTML errors; the API (and JSON clients) get problem details."""
-    if request.url.path.startswith(("/api/", "/schema", "/health", "/ready", "/metrics")):
-        return False
-    return "application/json" not in request.headers.get("accept", "")
-
-
 def problem(
     request: Request[Any, Any, Any], status: int, detail: str, **extra: Any
 ) -> Response[Any]:
-    """A problem-details response, or the site's error page for a page request."""
-    if wants_page(request):
-        return error_page(status, detail, extra.get("invalid_params"))
+    """A problem-details response."""
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": TITLES.get(status, "Error"),
@@ -116,84 +106,92 @@ def problem(
     return Response(body, status_code=status, media_type=PROBLEM_JSON)
 
 
-def error_page(status: int, detail: str, invalid: Any = None) -> Response[Any]:
-    """The site's own error page for ``status``."""
-    from litestar.response import Template
-
-    name = "errors/404.html.jinja2" if status == 404 else "errors/error.html.jinja2"
-    return Template(
-        template_name=name,
-        status_code=status,
-        context={
-            "status": status,
-            "title": TITLES.get(status, "Error"),
-            "detail": detail,
-            "invalid_params": invalid or [],
-        },
-    )
-
-
 def _domain(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     assert isinstance(exc, DomainError)
-    status = next((s for t, s in _status_of().items() if isinstance(exc, t)), 400)
-    return problem(request, status, exc.detail, **exc.extra)
+    response = problem(
+        request, status_of(exc), exc.detail, invalid_params=exc.fields or None, **exc.extra
+    )
+    if isinstance(exc, TooManyRequests):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _search_down(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    from search_service.ops.metrics import ENGINE_ERRORS
-
-    ENGINE_ERRORS.inc()
     log.error("search engine unavailable on %s: %s", request.url.path, exc)
-    return problem(
-        request,
-        HTTP_503_SERVICE_UNAVAILABLE,
-        "Search is temporarily unavailable. Please try again shortly.",
-    )
+    return problem(request, HTTP_503_SERVICE_UNAVAILABLE, UNAVAILABLE)
 
 
-def validation_handler(allowed: Mapping[str, str]) -> Handler:
-    """Litestar's validation errors, each naming its parameter and what that allows."""
+def _allowed(request: Request[Any, Any, Any], key: str) -> str | None:
+    """What the handler's parameter (or body field) ``key`` allows, from its declared type."""
+    handler = request.scope.get("route_handler")
+    if handler is None or not key:
+        return None
+    parameters = handler.parsed_fn_signature.parameters
+    field = parameters.get(key)
+    if field is not None:
+        declared = getattr(field.kwarg_definition, "description", None)
+        return declared or _describe(field.annotation)
+    body = parameters.get("data")
+    kind = body.annotation if body is not None else None
+    if isinstance(kind, type) and issubclass(kind, msgspec.Struct):
+        struct_fields = {f.encode_name: f for f in msgspec.structs.fields(kind)}
+        top = key.split(".", 1)[0]
+        if top in struct_fields:
+            return _describe(struct_fields[top].type)
+    return None
 
-    def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-        assert isinstance(exc, ValidationException)
-        params = []
-        for item in exc.extra if isinstance(exc.extra, list) else []:
-            name = str(item.get("key", "")) if isinstance(item, dict) else ""
-            reason = str(item.get("message", "")) if isinstance(item, dict) else str(item)
-            params.append({"name": name, "reason": reason, "allowed": allowed.get(name)})
-        names = ", ".join(p["name"] for p in params if p["name"]) or "request"
-        detail = f"Invalid value for {names}."
-        if len(params) == 1 and params[0]["allowed"]:
-            detail = f"Invalid value for {names}: {params[0]['allowed']}."
-        return problem(request, HTTP_400_BAD_REQUEST, detail, invalid_params=params)
 
-    return handle
+def _describe(annotation: Any) -> str | None:
+    try:
+        return describe(annotation)
+    except TypeError:  # a type msgspec cannot inspect: say nothing rather than guess
+        return None
+
+
+def _validation(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Litestar's own validation errors (path, body), each naming its parameter and what
+    that parameter of this endpoint allows."""
+    assert isinstance(exc, ValidationException)
+    params = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        name = str(item.get("key", "")) if isinstance(item, dict) else ""
+        reason = str(item.get("message", "")) if isinstance(item, dict) else str(item)
+        params.append(
+            FieldError(name=name or "body", reason=reason, allowed=_allowed(request, name))
+        )
+    names = ", ".join(p.name for p in params) or "request"
+    detail = f"Invalid value for {names}."
+    if len(params) == 1 and params[0].allowed:
+        detail = f"Invalid value for {names}: {params[0].allowed}."
+    return problem(request, HTTP_400_BAD_REQUEST, detail, invalid_params=params or None)
 
 
 def _http(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     assert isinstance(exc, HTTPException)
     if exc.status_code >= 500:
         log.error("server error on %s %s", request.method, request.url.path, exc_info=exc)
-    headers = getattr(exc, "headers", None) or {}
     response = problem(request, exc.status_code, str(exc.detail))
-    response.headers.update(headers)
+    response.headers.update(getattr(exc, "headers", None) or {})
     return response
 
 
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(request, HTTP_500_INTERNAL_SERVER_ERROR, "Something went wrong on our side.")
 
 
-def exception_handlers(allowed: Mapping[str, str]) -> dict[type[Exception], Handler]:
-    """The mapping ``create_app`` installs."""
+def api_exception_handlers() -> dict[type[Exception], Handler]:
+    """The API router's mapping (and the operations endpoints')."""
     return {
         DomainError: _domain,
         SearchUnavailable: _search_down,
-        ValidationException: validation_handler(allowed),
+        ValidationException: _validation,
+        # Named, so that they win over the app's handler for requests no route matched.
+        NotFoundException: _http,
+        MethodNotAllowedException: _http,
         HTTPException: _http,
         Exception: _unexpected,
     }
 
 
-__all__ = ["PROBLEM_JSON", "exception_handlers", "problem"]
+__all__ = ["PROBLEM_JSON", "STATUS_OF", "api_exception_handlers", "problem", "status_of"]

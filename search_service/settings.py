@@ -1,61 +1,82 @@
-"""Typed settings read once from ``SKILLSPRING_*`` environment variables and passed down."""
+"""Typed settings read once from ``SKILLSPRING_*`` environment variables and passed down.
+
+One Struct per concern, every default and allowed value declared on its field; ``ENV`` maps
+each variable to its field, and one ``msgspec.convert`` decodes them all.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
-from urllib.parse import urlsplit
+from typing import Annotated, Any, Literal
 
 import msgspec
+import msgspec.inspect as mi
+from msgspec import Meta
 
 from search_service.errors import SettingsError
 
 PREFIX = "SKILLSPRING_"
-# Every variable load_settings reads (without the prefix), for docs and deployment checks.
-ENV_VARS = (
-    "DATABASE_URL",
-    "DATA_DIR",
-    "SEARCH_ENGINE",
-    "MEILI_URL",
-    "MEILI_API_KEY",
-    "INDEX_NAME",
-    "HOST",
-    "PORT",
-    "WORKERS",
-    "LOG_FORMAT",
-    "SECURE_COOKIES",
-    "SECRET_KEY",
-)
-EngineName = Literal["tantivy", "meilisearch"]
-LogFormat = Literal["text", "json"]
-_ALLOWED_DB_SCHEMES = ("postgresql", "postgresql+asyncpg", "postgres")
+
+DatabaseUrl = Annotated[
+    str,
+    Meta(
+        pattern=r"^(postgresql|postgres|postgresql\+asyncpg)://",
+        description="must be a postgresql:// or postgresql+asyncpg:// URL",
+    ),
+]
+HttpUrl = Annotated[
+    str, Meta(pattern=r"^https?://", description="must be an http:// or https:// URL")
+]
+EngineName = Annotated[
+    Literal["tantivy", "meilisearch"], Meta(description="must be one of tantivy, meilisearch")
+]
+LogFormat = Annotated[Literal["text", "json"], Meta(description="must be one of text, json")]
+IndexName = Annotated[
+    str,
+    Meta(
+        pattern=r"^[A-Za-z0-9_-]+$",
+        max_length=100,
+        description="letters, digits, '-' and '_' only",
+    ),
+]
+Flag = Annotated[bool, Meta(description="must be true or false")]
+
+
+PoolSize = Annotated[int, Meta(ge=1, le=200, description="must be a whole number from 1 to 200")]
+Overflow = Annotated[int, Meta(ge=0, le=200, description="must be a whole number from 0 to 200")]
+Port = Annotated[int, Meta(ge=1, le=65535, description="must be a whole number from 1 to 65535")]
+Workers = Annotated[int, Meta(ge=1, le=64, description="must be a whole number from 1 to 64")]
 
 
 class DatabaseSettings(msgspec.Struct, kw_only=True, frozen=True):
-    """Where PostgreSQL is: ``url`` is None for the embedded cluster under ``data_dir``."""
+    """Where PostgreSQL is (``url`` None: the embedded cluster under ``data_dir``) and how
+    many connections each process keeps."""
 
-    url: str | None = None
+    url: DatabaseUrl | None = None
+    pool_size: PoolSize = 10
+    max_overflow: Overflow = 10
 
 
 class SearchSettings(msgspec.Struct, kw_only=True, frozen=True):
     """Which search engine, and how to reach it."""
 
     engine: EngineName = "tantivy"
-    meili_url: str = "http://127.0.0.1:7700"
+    meili_url: HttpUrl = "http://127.0.0.1:7700"
     meili_api_key: str | None = None
-    index_name: str = "courses"
+    index_name: IndexName = "courses"
 
 
 class ServerSettings(msgspec.Struct, kw_only=True, frozen=True):
-    """HTTP server binding."""
+    """HTTP server binding, logs and cookies."""
 
     host: str = "127.0.0.1"
-    port: int = 8000
-    workers: int = 1
+    port: Port = 8000
+    workers: Workers = 1
     log_format: LogFormat = "text"
-    secure_cookies: bool = False
+    secure_cookies: Flag = False
     secret_key: str | None = None
 
 
@@ -78,92 +99,100 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
         return self.data_dir / "pg"
 
 
-def _get(env: Mapping[str, str], name: str) -> str | None:
-    value = env.get(PREFIX + name)
-    if value is None or value.strip() == "":
-        return None
-    return value.strip()
+# Variable (without the prefix) -> (section of Settings, or None for a top-level field; field).
+ENV: dict[str, tuple[str | None, str]] = {
+    "DATABASE_URL": ("database", "url"),
+    "DB_POOL_SIZE": ("database", "pool_size"),
+    "DB_MAX_OVERFLOW": ("database", "max_overflow"),
+    "DATA_DIR": (None, "data_dir"),
+    "SEARCH_ENGINE": ("search", "engine"),
+    "MEILI_URL": ("search", "meili_url"),
+    "MEILI_API_KEY": ("search", "meili_api_key"),
+    "INDEX_NAME": ("search", "index_name"),
+    "HOST": ("server", "host"),
+    "PORT": ("server", "port"),
+    "WORKERS": ("server", "workers"),
+    "LOG_FORMAT": ("server", "log_format"),
+    "SECURE_COOKIES": ("server", "secure_cookies"),
+    "SECRET_KEY": ("server", "secret_key"),
+}
+ENV_VARS = tuple(ENV)  # for docs and deployment checks
+_VARIABLE_OF = {(section, field): name for name, (section, field) in ENV.items()}
+_LOCATION = re.compile(r" - at `\$\.(\w+)(?:\.(\w+))?`$")
+_BOOLEAN_WORDS = {"yes": "true", "on": "true", "no": "false", "off": "false"}
+
+
+def _field_type(section: str | None, field: str) -> Any:
+    owner: Any = Settings if section is None else type(getattr(Settings(), section))
+    return next(f.type for f in msgspec.structs.fields(owner) if f.name == field)
+
+
+def _description(section: str | None, field: str) -> str | None:
+    info = mi.type_info(_field_type(section, field))
+    options = info.types if isinstance(info, mi.UnionType) else (info,)
+    for option in options:
+        if isinstance(option, mi.Metadata) and option.extra_json_schema:
+            return str(option.extra_json_schema.get("description"))
+    return None
+
+
+def _decode_path(kind: type, value: Any) -> Any:
+    if kind is Path and isinstance(value, str):
+        return Path(value)
+    raise NotImplementedError
+
+
+def _normalised(section: str | None, field: str, raw: str) -> str:
+    """Case and spelling that the field's type accepts (``True``, ``yes`` for a flag)."""
+    info = mi.type_info(_field_type(section, field))
+    while isinstance(info, mi.Metadata):
+        info = info.type
+    if isinstance(info, mi.BoolType):
+        return _BOOLEAN_WORDS.get(raw.lower(), raw.lower())
+    return raw.lower() if isinstance(info, mi.LiteralType) else raw
+
+
+def _error(exc: msgspec.ValidationError, raw: dict[str, dict[str, str] | str]) -> SettingsError:
+    match = _LOCATION.search(str(exc))
+    first, second = match.groups() if match else ("", None)
+    section, field = (first, second) if second else (None, first)
+    variable = PREFIX + _VARIABLE_OF.get((section, field), "?")
+    value = raw.get(field) if section is None else raw.get(section, {}).get(field)  # type: ignore[union-attr]
+    allowed = _description(section, field) if (section, field) in _VARIABLE_OF else None
+    shown = str(value).split("@")[-1] if field == "url" else value
+    return SettingsError(variable, allowed or str(exc).split(" - at ")[0], shown)  # type: ignore[arg-type]
 
 
 def normalise_database_url(raw: str) -> str:
-    """Return an SQLAlchemy asyncpg URL for a ``postgresql://`` style URL.
-
-    Raises:
-        SettingsError: the URL is not a PostgreSQL URL.
-    """
-    scheme = urlsplit(raw).scheme
-    if scheme not in _ALLOWED_DB_SCHEMES:
-        raise SettingsError(
-            PREFIX + "DATABASE_URL",
-            "must be a postgresql:// or postgresql+asyncpg:// URL",
-            raw.split("@")[-1] if "@" in raw else raw,
-        )
+    """The SQLAlchemy asyncpg URL of a ``postgresql://`` style URL."""
     return "postgresql+asyncpg://" + raw.split("://", 1)[1]
-
-
-def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
-    raw = _get(env, name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = low - 1
-    if not low <= value <= high:
-        raise SettingsError(PREFIX + name, f"must be a whole number from {low} to {high}", raw)
-    return value
-
-
-def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...]) -> str:
-    raw = _get(env, name)
-    if raw is None:
-        return default
-    if raw.lower() not in allowed:
-        raise SettingsError(PREFIX + name, "must be one of " + ", ".join(allowed), raw)
-    return raw.lower()
-
-
-def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = _get(env, name)
-    if raw is None:
-        return default
-    truthy, falsy = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
-    if raw.lower() not in truthy + falsy:
-        raise SettingsError(PREFIX + name, "must be true or false", raw)
-    return raw.lower() in truthy
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read every ``SKILLSPRING_*`` variable once.
 
     Raises:
-        SettingsError: a variable holds a value that is not allowed.
+        SettingsError: a variable holds a value that is not allowed, naming it and what it
+            allows.
     """
     env = os.environ if env is None else env
-    url = _get(env, "DATABASE_URL")
-    index_name = _get(env, "INDEX_NAME") or "courses"
-    if not index_name.replace("_", "").replace("-", "").isalnum() or not index_name.isascii():
-        raise SettingsError(PREFIX + "INDEX_NAME", "letters, digits, '-' and '_' only", index_name)
-    meili_url = _get(env, "MEILI_URL") or "http://127.0.0.1:7700"
-    if urlsplit(meili_url).scheme not in ("http", "https"):
-        raise SettingsError(PREFIX + "MEILI_URL", "must be an http:// or https:// URL", meili_url)
-    engine = _choice(env, "SEARCH_ENGINE", "tantivy", ("tantivy", "meilisearch"))
-    log_format = _choice(env, "LOG_FORMAT", "text", ("text", "json"))
-    return Settings(
-        data_dir=Path(_get(env, "DATA_DIR") or ".skillspring"),
-        database=DatabaseSettings(url=normalise_database_url(url) if url else None),
-        search=SearchSettings(
-            engine=engine,  # type: ignore[arg-type]
-            meili_url=meili_url,
-            meili_api_key=_get(env, "MEILI_API_KEY"),
-            index_name=index_name,
-        ),
-        server=ServerSettings(
-            host=_get(env, "HOST") or "127.0.0.1",
-            port=_int(env, "PORT", 8000, 1, 65535),
-            workers=_int(env, "WORKERS", 1, 1, 64),
-            log_format=log_format,  # type: ignore[arg-type]
-            secure_cookies=_bool(env, "SECURE_COOKIES", False),
-            secret_key=_get(env, "SECRET_KEY"),
-        ),
-    )
+    raw: dict[str, Any] = {}
+    for name, (section, field) in ENV.items():
+        value = (env.get(PREFIX + name) or "").strip()
+        if not value:
+            continue
+        value = _normalised(section, field, value)
+        if section is None:
+            raw[field] = value
+        else:
+            raw.setdefault(section, {})[field] = value
+    try:
+        settings = msgspec.convert(raw, Settings, strict=False, dec_hook=_decode_path)
+    except msgspec.ValidationError as exc:
+        raise _error(exc, raw) from None
+    if settings.database.url is not None:
+        database = msgspec.structs.replace(
+            settings.database, url=normalise_database_url(settings.database.url)
+        )
+        settings = msgspec.structs.replace(settings, database=database)
+    return settings

@@ -1,4 +1,5 @@
-"""Shared fixtures: one embedded PostgreSQL per test session, migrated once; tests roll back."""
+"""Shared fixtures: one embedded PostgreSQL per test session, migrated once; tests roll back
+or work on their own clone of a seeded catalog."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 
 import asyncpg
 import pytest
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from search_service.db import migrate
 from search_service.db.connection import asyncpg_dsn, database_url, make_engine
@@ -53,24 +54,6 @@ async def engine(database: str) -> AsyncIterator[AsyncEngine]:
     engine = make_engine(database)
     yield engine
     await engine.dispose()
-
-
-@pytest.fixture
-async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """A connection inside a transaction that is rolled back after the test."""
-    async with engine.connect() as conn:
-        transaction = await conn.begin()
-        yield conn
-        await transaction.rollback()
-
-
-@pytest.fixture
-async def session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
-    """An ORM session whose commits become savepoints of the rolled-back transaction."""
-    async with AsyncSession(
-        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
-    ) as session:
-        yield session
 
 
 @pytest.fixture
@@ -219,8 +202,7 @@ def live_server(indexed_catalog: tuple[str, Path], tmp_path_factory: Any) -> Ite
     import subprocess
     import sys
 
-    from tests.test_follow import _lines, _wait_for
-    from tests.test_serve import free_port
+    from tests.support.processes import free_port, read_lines, wait_for_line
 
     url, root = indexed_catalog
     data_dir = tmp_path_factory.mktemp("live")
@@ -237,9 +219,9 @@ def live_server(indexed_catalog: tuple[str, Path], tmp_path_factory: Any) -> Ite
         env=env,
     )
     try:
-        lines = _lines(process)
+        lines = read_lines(process)
         # One worker: uvicorn runs the app's startup, then binds and says so.
-        _wait_for(lines, "Uvicorn running on", anywhere=True)
+        wait_for_line(lines, "Uvicorn running on", anywhere=True)
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()

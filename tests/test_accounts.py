@@ -152,7 +152,7 @@ async def test_login_attempts_are_rate_limited(indexed_catalog: tuple[str, Path]
 
 
 async def test_demo_accounts_can_sign_in(api: Client, indexed_catalog: tuple[str, Path]) -> None:
-    from search_service.accounts.demo import ensure_demo_accounts
+    from search_service.seed.demo_accounts import ensure_demo_accounts
 
     conn = await asyncpg.connect(asyncpg_dsn(indexed_catalog[0]))
     try:

@@ -148,16 +148,25 @@ async def test_related_courses(api: Client, course: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize(
-    "path",
+    ("path", "param", "allowed"),
     [
-        "/api/v1/courses/Bad%20Slug",
-        "/api/v1/courses/x/reviews?sort=best",
-        "/api/v1/courses/x/reviews?rating=6",
-        "/api/v1/courses/x/reviews?page=0",
-        "/api/v1/courses/x/questions?page=abc",
+        ("/api/v1/courses/Bad%20Slug", "slug", "lower-case letters, digits and hyphens"),
+        ("/api/v1/courses/x/reviews?sort=best", "sort", "recent, helpful, highest or lowest"),
+        ("/api/v1/courses/x/reviews?rating=6", "rating", "only reviews of N stars"),
+        ("/api/v1/courses/x/reviews?page=0", "page", "a whole number from 1 to 10,000"),
+        ("/api/v1/courses/x/questions?page=abc", "page", "a whole number from 1 to 10,000"),
     ],
 )
-async def test_bad_input_is_400(api: Client, path: str) -> None:
+async def test_bad_input_is_400_naming_what_this_endpoint_allows(
+    api: Client, path: str, param: str, allowed: str
+) -> None:
     response = await api.get(path)
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["detail"].startswith(f"Invalid value for {param}: ")
+    assert allowed in body["detail"]
+    assert [p["name"] for p in body["invalid_params"]] == [param]
+    assert allowed in body["invalid_params"][0]["allowed"]
+    # Not another endpoint's vocabulary (the catalog's sort keys, say).
+    assert "most_reviewed" not in response.text

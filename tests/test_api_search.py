@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
@@ -138,9 +138,11 @@ async def test_suggest(api: Client) -> None:
 
 async def test_suggest_mentors(api: Client) -> None:
     hit = (await search(api, "q=kubernetes"))["hits"][0]
-    last_name = hit["mentor"]["name"].split()[-1]
-    items = (await api.get(f"/api/v1/suggest?q={last_name[:4]}")).json()["items"]
-    assert any(i["type"] == "mentor" for i in items) or any(i["type"] == "course" for i in items)
+    name = hit["mentor"]["name"]
+    items = (await api.get("/api/v1/suggest", params={"q": name})).json()["items"]
+    mentors = [i for i in items if i["type"] == "mentor"]
+    assert mentors and mentors[0]["label"] == name
+    assert mentors[0]["url"] == "/search?" + urlencode({"q": name})
 
 
 async def test_category_tree_counts(api: Client) -> None:

@@ -3,60 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import secrets
 import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import asyncpg
-import pytest
 
-from search_service.db.connection import asyncpg_dsn
-from tests.shop import api, indexed_catalog  # noqa: F401 - fixtures: write to their own catalog
+from tests.shop import api, db, indexed_catalog  # noqa: F401 - fixtures: write to their own catalog
+from tests.support.shoppers import auth, courses, student
 
 Client = Any
-
-
-@pytest.fixture
-async def db(indexed_catalog: tuple[str, Path]) -> AsyncIterator[asyncpg.Connection]:
-    conn = await asyncpg.connect(asyncpg_dsn(indexed_catalog[0]))
-    yield conn
-    await conn.close()
-
-
-async def student(db: asyncpg.Connection, mentor_of: uuid.UUID | None = None) -> dict[str, str]:
-    """A signed-in student (a token row written directly: no log-in rate limit in tests)."""
-    user_id = mentor_of or uuid.uuid4()
-    token = secrets.token_urlsafe(32)
-    if mentor_of is None:
-        await db.execute(
-            "INSERT INTO users (id, email) VALUES ($1, $2)",
-            user_id,
-            f"s-{user_id.hex[:12]}@example.com",
-        )
-    await db.execute("INSERT INTO students (user_id) VALUES ($1) ON CONFLICT DO NOTHING", user_id)
-    await db.execute(
-        "INSERT INTO auth_tokens (user_id, token_hash, expires_at) "
-        "VALUES ($1, $2, now() + interval '1 day')",
-        user_id,
-        hashlib.sha256(token.encode()).digest(),
-    )
-    return {"authorization": f"Bearer {token}", "id": str(user_id)}
-
-
-async def courses(db: asyncpg.Connection, count: int, paid: bool = True) -> list[asyncpg.Record]:
-    return await db.fetch(
-        "SELECT id, mentor_id, slug, list_price_cents, sale_price_cents FROM courses "
-        "WHERE status = 'published' AND deleted_at IS NULL AND list_price_cents > 0 "
-        "ORDER BY md5(id::text) LIMIT $1",
-        count,
-    )
-
-
-def auth(who: dict[str, str]) -> dict[str, str]:
-    return {"authorization": who["authorization"]}
 
 
 async def coupon(

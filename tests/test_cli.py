@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import asyncpg
 import pytest
 
 from search_service.db.connection import asyncpg_dsn
+from tests.support.processes import assert_one_line_error, skillspring
 
 COMMANDS = [
     [],
@@ -30,20 +28,6 @@ COMMANDS = [
 ]
 
 
-def skillspring(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the CLI as a user would, with only the given SKILLSPRING_* variables."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPRING_")}
-    clean.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "search_service.cli", *args],
-        capture_output=True,
-        text=True,
-        env=clean,
-        timeout=120,
-        check=False,
-    )
-
-
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "top")
 def test_every_command_has_help(command: list[str]) -> None:
     result = skillspring(*command, "--help")
@@ -51,20 +35,11 @@ def test_every_command_has_help(command: list[str]) -> None:
     assert "usage: skillspring" in result.stdout
 
 
-def _assert_one_line_error(result: subprocess.CompletedProcess[str], *words: str) -> None:
-    assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    for word in words:
-        assert word in lines[0]
-
-
 def test_unknown_search_engine_is_one_line(tmp_path: Path) -> None:
     result = skillspring(
         "seed", env={"SKILLSPRING_SEARCH_ENGINE": "solr", "SKILLSPRING_DATA_DIR": str(tmp_path)}
     )
-    _assert_one_line_error(result, "SKILLSPRING_SEARCH_ENGINE", "tantivy")
+    assert_one_line_error(result, "SKILLSPRING_SEARCH_ENGINE", "tantivy")
     assert not (tmp_path / "pg").exists()
 
 
@@ -76,7 +51,7 @@ def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
             "SKILLSPRING_DATA_DIR": str(tmp_path),
         },
     )
-    _assert_one_line_error(result, "SKILLSPRING_DATABASE_URL", "cannot reach")
+    assert_one_line_error(result, "SKILLSPRING_DATABASE_URL", "cannot reach")
     assert not (tmp_path / "pg").exists(), "an embedded cluster must not start when a URL is set"
 
 
@@ -91,7 +66,7 @@ async def _course_count(url: str) -> int:
 async def test_negative_course_count_writes_nothing(database: str) -> None:
     before = await _course_count(database)
     result = skillspring("seed", "--courses", "-1", env={"SKILLSPRING_DATABASE_URL": database})
-    _assert_one_line_error(result, "--courses")
+    assert_one_line_error(result, "--courses")
     assert await _course_count(database) == before
 
 
@@ -108,4 +83,4 @@ def test_reindex_then_sync_from_the_command_line(catalog_url: str, tmp_path: Pat
 
 def test_sync_without_an_index_is_one_line(catalog_url: str, tmp_path: Path) -> None:
     env = {"SKILLSPRING_DATABASE_URL": catalog_url, "SKILLSPRING_DATA_DIR": str(tmp_path)}
-    _assert_one_line_error(skillspring("sync", env=env), "search engine", "reindex")
+    assert_one_line_error(skillspring("sync", env=env), "search engine", "reindex")

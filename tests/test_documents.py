@@ -4,53 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
 
 import pytest
 
-from indexer.documents import build_document, discount_percent, is_searchable, popularity
-from search_service.search.facets import duration_bucket, price_band, rating_floor
-
-
-def row(**overrides: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {
-        "id": uuid.UUID(int=1),
-        "slug": "react-for-beginners",
-        "title": "React for Beginners",
-        "subtitle": "Learn React",
-        "description": "All of React.",
-        "language_code": "en   ",
-        "level": "beginner",
-        "status": "published",
-        "deleted_at": None,
-        "list_price_cents": 10000,
-        "sale_price_cents": 2500,
-        "currency": "USD",
-        "total_duration_minutes": 200,
-        "lecture_count": 30,
-        "is_bestseller": True,
-        "last_updated_at": dt.datetime(2026, 1, 2, tzinfo=dt.UTC),
-        "thumbnail_url": "t.jpg",
-        "mentor_id": uuid.UUID(int=2),
-        "first_name": "Ana",
-        "last_name": "Silva",
-        "mentor_headline": "React trainer",
-        "mentor_rating": None,
-        "categories": [["web-development", "Web Development", "development", "Development"]],
-        "tags": ["javascript", "react"],
-        "rating_avg": 4.26,
-        "review_count": 12,
-        "enrollment_count": 40,
-        "recent_views": 500,
-        "recent_enrollments": 3,
-        "has_quiz": True,
-        "has_assignment": False,
-        "has_download": True,
-        "has_article": False,
-        "has_preview": True,
-    }
-    base.update(overrides)
-    return base
+from indexer.documents import build_document, is_searchable, popularity
+from search_service.pricing import discount_percent
+from search_service.search.vocabulary import duration_bucket, price_band, rating_floor
+from tests.support.documents import row
 
 
 def test_document_fields() -> None:
@@ -64,7 +24,6 @@ def test_document_fields() -> None:
     assert doc.duration_bucket == "3-6h"
     assert doc.features == ["quizzes", "downloads", "previews"]
     assert doc.category_slugs == ["web-development", "development"]
-    assert (doc.subcategory_slug, doc.root_category_slug) == ("web-development", "development")
     assert doc.category_names == ["Web Development", "Development"]
     assert doc.popularity == 40 + 3 * 3 + 500 // 50
     assert doc.last_updated_at == int(dt.datetime(2026, 1, 2, tzinfo=dt.UTC).timestamp())
@@ -88,8 +47,7 @@ def test_free_course_without_reviews() -> None:
 
 def test_course_in_a_root_category_only() -> None:
     doc = build_document(row(categories=[["business", "Business", "", ""]]))
-    assert doc.category_slugs == ["business"]
-    assert doc.subcategory_slug is None and doc.root_category_slug == "business"
+    assert doc.category_slugs == ["business"] and doc.category_names == ["Business"]
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from search_service.settings import Settings
-from tests.test_cli import skillspring
+from tests.support.processes import skillspring
 
 
 def _postmaster_pid(pgdata: Path) -> int:

@@ -17,10 +17,9 @@ from indexer.reindex import reindex
 from indexer.sync import Follower
 from search_service.db.connection import asyncpg_dsn, database_errors
 from search_service.errors import DatabaseUnavailable
-from search_service.search.query import SearchRequest
+from search_service.search.request import SearchRequest
 from search_service.search.tantivy import TantivyEngine
-from tests.test_cli import _assert_one_line_error, skillspring
-from tests.test_follow import _lines, _wait_for
+from tests.support.processes import assert_one_line_error, read_lines, skillspring, wait_for_line
 
 
 async def _fresh_index(catalog_url: str, root: Path) -> TantivyEngine:
@@ -68,7 +67,7 @@ def test_corrupt_index_is_one_line(catalog_url: str, tmp_path: Path) -> None:
     root = tmp_path / "search" / "courses"
     live = (root / "CURRENT").read_text().strip()
     (root / live / "meta.json").write_text("{ not json")
-    _assert_one_line_error(skillspring("sync", env=env), "search engine", "unreadable")
+    assert_one_line_error(skillspring("sync", env=env), "search engine", "unreadable")
 
 
 def test_unreachable_database_during_work_is_one_line() -> None:
@@ -95,8 +94,8 @@ async def test_killed_follower_loses_nothing(catalog_url: str, tmp_path: Path) -
     )
     conn = await asyncpg.connect(asyncpg_dsn(catalog_url))
     try:
-        lines = _lines(follower)
-        _wait_for(lines, "following")
+        lines = read_lines(follower)
+        wait_for_line(lines, "following")
         ids = [
             r["id"]
             for r in await conn.fetch(
@@ -108,7 +107,7 @@ async def test_killed_follower_loses_nothing(catalog_url: str, tmp_path: Path) -
             await conn.execute(
                 "UPDATE courses SET title = $1 WHERE id = $2", f"Survivor{number:02d}", course_id
             )
-        _wait_for(lines, "applied")
+        wait_for_line(lines, "applied")
         follower.send_signal(signal.SIGKILL)  # wherever it is: mid-batch or between batches
         follower.wait(timeout=30)
         assert skillspring("sync", env=env).returncode == 0
@@ -139,7 +138,7 @@ async def test_follower_retries_logs_once_and_catches_up(
             failed_twice.set()
 
     follower = Follower(
-        asyncpg_dsn(catalog_url),
+        catalog_url,
         engine,
         poll_seconds=0.2,
         on_applied=lambda _: applied.set(),

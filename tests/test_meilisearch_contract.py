@@ -21,11 +21,11 @@ from search_service.search.meili_protocol import (
     total_of,
 )
 from search_service.search.meilisearch import MeilisearchEngine
-from search_service.search.query import AnyOf, IsTrue, Range, SearchRequest
+from search_service.search.request import AnyOf, IsTrue, Range, SearchRequest
 from tests.meili.openapi import validate
 from tests.meili.shared import recorded, requires_shared
 from tests.meili.stub import MeiliStub
-from tests.test_documents import row
+from tests.support.documents import row
 
 
 def documents(count: int) -> list[CourseDocument]:
@@ -72,7 +72,7 @@ def test_conditions_in_the_filter_grammar() -> None:
 
 
 def test_disjunctive_facets_use_one_query_per_selected_group() -> None:
-    request = SearchRequest(q="python", levels=("beginner",), languages=("en", "fr"))
+    request = SearchRequest(q="python", level=["beginner"], language=["en", "fr"])
     main, level_query, language_query = multi_search_queries("courses", request)
     assert main["filter"] == ['level IN ["beginner"]', 'language_code IN ["en", "fr"]']
     assert "level" not in main["facets"] and "language_code" not in main["facets"]
@@ -163,7 +163,7 @@ async def test_upsert_delete_and_search(stub: MeiliStub, engine: MeilisearchEngi
         docs[0].id
     ]
     result = await engine.search(
-        SearchRequest(q='ja"va\\ AND', levels=("beginner",), price="paid", rating_min=4.0)
+        SearchRequest(q='ja"va\\ AND', level=["beginner"], price="paid", rating_min=4.0)
     )
     assert result.total == 4
     assert {h.document.id for h in result.hits} == {d.id for d in docs[1:]}
@@ -261,7 +261,7 @@ def test_the_validator_rejects_bad_requests(query: dict[str, Any]) -> None:
 
 @requires_shared
 def test_reindex_command_against_the_stub(stub: MeiliStub, catalog_url: str, tmp_path: Any) -> None:
-    from tests.test_cli import skillspring
+    from tests.support.processes import skillspring
 
     env = {
         "SKILLSPRING_DATABASE_URL": catalog_url,
@@ -278,7 +278,7 @@ def test_reindex_command_against_the_stub(stub: MeiliStub, catalog_url: str, tmp
 
 
 def test_reindex_with_meilisearch_down_is_one_line(catalog_url: str, tmp_path: Any) -> None:
-    from tests.test_cli import _assert_one_line_error, skillspring
+    from tests.support.processes import assert_one_line_error, skillspring
 
     env = {
         "SKILLSPRING_DATABASE_URL": catalog_url,
@@ -286,5 +286,5 @@ def test_reindex_with_meilisearch_down_is_one_line(catalog_url: str, tmp_path: A
         "SKILLSPRING_SEARCH_ENGINE": "meilisearch",
         "SKILLSPRING_MEILI_URL": "http://127.0.0.1:1",
     }
-    _assert_one_line_error(skillspring("reindex", env=env), "search engine", "unreachable")
-    _assert_one_line_error(skillspring("sync", env=env), "search engine", "unreachable")
+    assert_one_line_error(skillspring("reindex", env=env), "search engine", "unreachable")
+    assert_one_line_error(skillspring("sync", env=env), "search engine", "unreachable")

@@ -13,9 +13,9 @@ import pytest
 
 from search_service.db.connection import asyncpg_dsn
 from search_service.ops.logs import JsonFormatter
-from search_service.search.query import SearchRequest
+from search_service.search.request import SearchRequest
 from search_service.search.tantivy import TantivyEngine
-from tests.test_cli import _assert_one_line_error, skillspring
+from tests.support.processes import assert_one_line_error, skillspring
 
 Client = Any
 
@@ -128,7 +128,7 @@ async def test_course_archive_leaves_search(catalog_url: str, tmp_path: Path) ->
         ).hits
     ]
     assert slug not in found
-    _assert_one_line_error(skillspring("course", "archive", "no-such-course", env=env), "no course")
+    assert_one_line_error(skillspring("course", "archive", "no-such-course", env=env), "no course")
 
     # The media of archived courses get marked, once.
     pending = await conn.fetchval(

@@ -7,9 +7,9 @@ import math
 import pytest
 
 from search_service.relevance.evaluate import Report, evaluate, read_judgments, read_kinds
-from search_service.relevance.fixture import FIXTURE_DIR, read_catalog, review_ratings
 from search_service.relevance.metrics import ndcg, precision, reciprocal_rank
 from search_service.relevance.scratch import scratch_catalog
+from search_service.seed.judged import FIXTURE_DIR, read_catalog, review_ratings
 
 JUDGMENTS = read_judgments(FIXTURE_DIR / "judgments.csv")
 KINDS = read_kinds(FIXTURE_DIR / "queries.csv")
@@ -69,7 +69,7 @@ def test_every_query_has_a_relevant_course_in_its_top_10(report: Report) -> None
 def test_relevance_command_against_the_configured_database_and_engine(tmp_path: object) -> None:
     import json
 
-    from tests.test_cli import _assert_one_line_error, skillspring
+    from tests.support.processes import assert_one_line_error, skillspring
 
     env = {"SKILLSPRING_DATA_DIR": str(tmp_path)}
     result = skillspring("relevance", "--live", "--load", "--json", env=env)
@@ -78,7 +78,7 @@ def test_relevance_command_against_the_configured_database_and_engine(tmp_path: 
     assert body["overall"]["ndcg"] >= 0.90
     assert set(body["kinds"]) == EXPECTED_KINDS
     # Loading twice would mix catalogs: refused.
-    _assert_one_line_error(skillspring("relevance", "--live", "--load", env=env), "empty")
+    assert_one_line_error(skillspring("relevance", "--live", "--load", env=env), "empty")
     exported = tmp_path / "judgments.csv"  # type: ignore[operator]
     assert skillspring("relevance", "--export", str(exported), env=env).returncode == 0
     assert read_judgments(exported) == JUDGMENTS

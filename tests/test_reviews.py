@@ -12,10 +12,10 @@ import asyncpg
 from indexer.reindex import reindex
 from indexer.sync import sync_once
 from search_service.db.connection import asyncpg_dsn
-from search_service.search.query import SearchRequest
+from search_service.search.request import SearchRequest
 from search_service.search.tantivy import TantivyEngine
-from tests.shop import api, indexed_catalog  # noqa: F401 - fixtures: write to their own catalog
-from tests.test_cart import auth, courses, db, student
+from tests.shop import api, db, indexed_catalog  # noqa: F401 - fixtures: write to their own catalog
+from tests.support.shoppers import auth, courses, student
 
 Client = Any
 __all__ = ["db"]

@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import httpx
 
-from tests.test_follow import _lines, _wait_for
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.support.processes import free_port, read_lines, wait_for_line
 
 
 def test_serve_with_two_workers(indexed_catalog: tuple[str, Path], tmp_path: Path) -> None:
@@ -45,10 +38,10 @@ def test_serve_with_two_workers(indexed_catalog: tuple[str, Path], tmp_path: Pat
         env=env,
     )
     try:
-        lines = _lines(process)
-        _wait_for(lines, "serving on")
+        lines = read_lines(process)
+        wait_for_line(lines, "serving on")
         for _ in range(2):  # one line per worker
-            _wait_for(lines, "Application startup complete", anywhere=True)
+            wait_for_line(lines, "Application startup complete", anywhere=True)
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
             assert client.get("/health").json() == {"status": "ok"}
             body = client.get("/api/v1/search", params={"q": "kubernetes"}).json()
@@ -68,7 +61,7 @@ async def test_sigterm_finishes_the_request_in_flight(catalog_url: str, tmp_path
     import asyncpg
 
     from search_service.db.connection import asyncpg_dsn
-    from tests.test_cli import skillspring
+    from tests.support.processes import skillspring
 
     env_vars = {"SKILLSPRING_DATABASE_URL": catalog_url, "SKILLSPRING_DATA_DIR": str(tmp_path)}
     assert skillspring("reindex", env=env_vars).returncode == 0
@@ -84,8 +77,8 @@ async def test_sigterm_finishes_the_request_in_flight(catalog_url: str, tmp_path
     )
     locker = await asyncpg.connect(asyncpg_dsn(catalog_url))
     try:
-        output = _lines(process)
-        _wait_for(output, "Uvicorn running on", anywhere=True)
+        output = read_lines(process)
+        wait_for_line(output, "Uvicorn running on", anywhere=True)
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
             slug = await locker.fetchval(
                 "SELECT slug FROM courses WHERE status = 'published' AND deleted_at IS NULL LIMIT 1"

@@ -166,7 +166,7 @@ async def test_shop_review_ask_and_log_out(browser: Client, db: asyncpg.Connecti
 def test_the_csrf_secret_is_shared_by_racing_workers(tmp_path: Path) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from search_service.pages.session import csrf_secret
+    from search_service.pages.csrf import csrf_secret
     from search_service.settings import Settings
 
     settings = Settings(data_dir=tmp_path)

@@ -13,7 +13,7 @@ from indexer.sync import sync_once
 from search_service.db.connection import asyncpg_dsn
 from search_service.errors import SearchUnavailable
 from search_service.search.document import CourseDocument
-from search_service.search.query import SearchRequest
+from search_service.search.request import SearchRequest
 from search_service.search.tantivy import TantivyEngine
 
 
@@ -133,7 +133,7 @@ RELATED_CHANGES = [
         "INSERT INTO enrollments (course_id, student_id) SELECT $1, s.user_id FROM students s "
         "WHERE NOT EXISTS (SELECT 1 FROM enrollments e WHERE e.course_id = $1 "
         "AND e.student_id = s.user_id) LIMIT 1",
-        lambda old, new: new.enrollment_count == old.enrollment_count + 1,
+        lambda old, new: new.popularity == old.popularity + 1,
     ),
     (
         "sale price",

@@ -7,8 +7,8 @@ from typing import Any
 
 import asyncpg
 
-from tests.shop import api, indexed_catalog  # noqa: F401 - fixtures: write to their own catalog
-from tests.test_cart import auth, courses, db, student
+from tests.shop import api, db, indexed_catalog  # noqa: F401 - fixtures: write to their own catalog
+from tests.support.shoppers import auth, courses, student
 
 Client = Any
 __all__ = ["db"]  # the fixture, shared

@@ -1,4 +1,5 @@
-"""Accounts: argon2id passwords, opaque tokens stored as SHA-256 hashes, status checks.
+"""Accounts: argon2id passwords (hashed off the event loop), opaque tokens stored as SHA-256
+hashes, status checks.
 
 Every write is one transaction (the request's session; the plugin commits it).
 """
@@ -9,26 +10,16 @@ import datetime as dt
 import hashlib
 import secrets
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from search_service.accounts.passwords import hash_password, needs_rehash, verify_password
 from search_service.accounts.schemas import LoginIn, MeOut, RegisterIn, TokenOut
 from search_service.db.models import AuthToken, Student, User
-from search_service.errors import Conflict, DomainError, Forbidden
+from search_service.errors import Conflict, Forbidden, Unauthorized
 
 TOKEN_DAYS = 30
-HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
-# Verified when the email is unknown, so both cases take the same time.
-_DUMMY_HASH = HASHER.hash("not-a-real-password")
-
-
-class Unauthorized(DomainError):
-    """Not signed in, or the credentials are wrong (401)."""
-
-    title = "Not signed in"
 
 
 def token_hash(token: str) -> bytes:
@@ -47,7 +38,7 @@ async def register(session: AsyncSession, data: RegisterIn) -> MeOut:
     """
     user = User(
         email=normalise_email(data.email),
-        password_hash=HASHER.hash(data.password),
+        password_hash=await hash_password(data.password),
         role="student",
         status="active",
         first_name=data.first_name.strip(),
@@ -57,10 +48,10 @@ async def register(session: AsyncSession, data: RegisterIn) -> MeOut:
     try:
         await session.flush()
     except IntegrityError as exc:
-        raise Conflict("An account with this email already exists.") from exc
+        raise Conflict("An account with this email already exists.", field="email") from exc
     session.add(Student(user_id=user.id))
     await session.flush()
-    return _me(user)
+    return me(user)
 
 
 async def login(session: AsyncSession, data: LoginIn, kind: str = "api") -> TokenOut:
@@ -75,18 +66,13 @@ async def login(session: AsyncSession, data: LoginIn, kind: str = "api") -> Toke
             select(User).where(User.email == normalise_email(data.email), User.deleted_at.is_(None))
         )
     ).scalar_one_or_none()
-    try:
-        HASHER.verify(
-            user.password_hash if user and user.password_hash else _DUMMY_HASH, data.password
-        )
-    except (VerificationError, InvalidHashError):
-        raise Unauthorized("Wrong email or password.") from None
-    if user is None or not user.password_hash:
+    stored = user.password_hash if user is not None else None
+    if not await verify_password(stored, data.password) or user is None or stored is None:
         raise Unauthorized("Wrong email or password.")
     if user.status != "active":
         raise Forbidden(f"This account is {user.status}; it cannot sign in.")
-    if HASHER.check_needs_rehash(user.password_hash):
-        user.password_hash = HASHER.hash(data.password)
+    if needs_rehash(stored):
+        user.password_hash = await hash_password(data.password)
     token = secrets.token_urlsafe(32)
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=TOKEN_DAYS)
     session.add(
@@ -122,7 +108,7 @@ async def logout(session: AsyncSession, token: str) -> None:
     )
 
 
-def _me(user: User) -> MeOut:
+def me(user: User) -> MeOut:
     return MeOut(
         id=str(user.id),
         email=user.email,
@@ -131,10 +117,3 @@ def _me(user: User) -> MeOut:
         last_name=user.last_name,
         last_login_at=user.last_login_at,
     )
-
-
-def me(user: User) -> MeOut:
-    return _me(user)
-
-
-__all__ = ["Unauthorized", "login", "logout", "me", "register", "user_for_token"]

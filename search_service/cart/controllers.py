@@ -2,49 +2,51 @@
 
 from __future__ import annotations
 
-import uuid
-
 from litestar import Controller, delete, get, post
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from search_service.cart import service
 from search_service.cart.schemas import AddItemIn, CartOut, CheckoutOut, CouponIn
-from search_service.db.models import User
 from search_service.problems import problem_responses
+from search_service.web import CourseId, DbSession, SignedIn
 
 ERRORS = problem_responses(400, 401, 403, 404, 409)
 
 
 class CartController(Controller):
-    path = "/api/v1/cart"
+    path = "/cart"
     tags = ("cart",)
 
     @get("", name="api_cart", responses=ERRORS)
-    async def show(self, db_session: AsyncSession, user: User) -> CartOut:
+    async def show(self, db_session: DbSession, user: SignedIn) -> CartOut:
         """The open cart (created on first use), with today's prices."""
         return await service.get_cart(db_session, user.id)
 
     @post("/items", name="api_cart_add", status_code=HTTP_200_OK, responses=ERRORS)
-    async def add(self, db_session: AsyncSession, user: User, data: AddItemIn) -> CartOut:
+    async def add(
+        self, db_session: DbSession, user: SignedIn, data: JSONBody[AddItemIn]
+    ) -> CartOut:
         return await service.add_item(db_session, user.id, data.course_id)
 
     @delete(
         "/items/{course_id:uuid}", name="api_cart_remove", status_code=HTTP_200_OK, responses=ERRORS
     )
-    async def remove(self, db_session: AsyncSession, user: User, course_id: uuid.UUID) -> CartOut:
+    async def remove(self, db_session: DbSession, user: SignedIn, course_id: CourseId) -> CartOut:
         return await service.remove_item(db_session, user.id, course_id)
 
     @post("/coupon", name="api_cart_coupon", status_code=HTTP_200_OK, responses=ERRORS)
-    async def coupon(self, db_session: AsyncSession, user: User, data: CouponIn) -> CartOut:
+    async def coupon(
+        self, db_session: DbSession, user: SignedIn, data: JSONBody[CouponIn]
+    ) -> CartOut:
         """Apply a coupon (codes are case-insensitive; one per cart)."""
         return await service.apply_coupon(db_session, user.id, data.code)
 
     @delete("/coupon", name="api_cart_uncoupon", status_code=HTTP_200_OK, responses=ERRORS)
-    async def uncoupon(self, db_session: AsyncSession, user: User) -> CartOut:
+    async def uncoupon(self, db_session: DbSession, user: SignedIn) -> CartOut:
         return await service.remove_coupon(db_session, user.id)
 
     @post("/checkout", name="api_checkout", status_code=HTTP_200_OK, responses=ERRORS)
-    async def checkout(self, db_session: AsyncSession, user: User) -> CheckoutOut:
+    async def checkout(self, db_session: DbSession, user: SignedIn) -> CheckoutOut:
         """Buy everything in the cart (no payment provider: checkout is the purchase)."""
         return await service.checkout(db_session, user.id)

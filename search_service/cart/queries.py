@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-EFFECTIVE = (
-    "CASE WHEN c.sale_price_cents IS NULL THEN c.list_price_cents "
-    "ELSE least(c.sale_price_cents, c.list_price_cents) END"
-)
+from search_service.db.lookups import PUBLISHED
+from search_service.pricing import EFFECTIVE_PRICE_SQL as EFFECTIVE
 
-IS_STUDENT = text("SELECT 1 FROM students WHERE user_id = :user_id")
 CREATE_CART = text(
     "INSERT INTO carts (student_id) VALUES (:student_id) "
     "ON CONFLICT (student_id) WHERE status = 'open' DO NOTHING"
@@ -23,19 +20,15 @@ LOCK_CART = text(
 ITEMS = text(f"""
 SELECT ci.course_id, c.slug, c.title, c.mentor_id, ci.price_cents AS added_price_cents,
        {EFFECTIVE} AS price_cents, c.currency,
-       (c.status = 'published' AND c.deleted_at IS NULL) AS available
+       ({PUBLISHED}) AS available
 FROM cart_items ci JOIN courses c ON c.id = ci.course_id
 WHERE ci.cart_id = :cart_id
 ORDER BY ci.added_at, ci.course_id
 """)  # noqa: S608 - constants only
 COURSE = text(f"""
 SELECT c.id, c.mentor_id, {EFFECTIVE} AS price_cents, c.currency
-FROM courses c WHERE c.id = :course_id AND c.status = 'published' AND c.deleted_at IS NULL
+FROM courses c WHERE c.id = :course_id AND {PUBLISHED}
 """)  # noqa: S608 - constants only
-ENROLLED = text(
-    "SELECT course_id FROM enrollments WHERE student_id = :student_id "
-    "AND course_id = ANY(:course_ids)"
-)
 ADD_ITEM = text(
     "INSERT INTO cart_items (cart_id, course_id, price_cents, currency) "
     "VALUES (:cart_id, :course_id, :price_cents, :currency) ON CONFLICT DO NOTHING"

@@ -16,14 +16,11 @@ from search_service.cart.schemas import (
     CouponOut,
     PurchaseOut,
 )
+from search_service.db.lookups import is_enrolled, is_student, owned
 from search_service.errors import Conflict, Forbidden, Invalid, NotFound
+from search_service.pricing import coupon_discount
 
 Row = Mapping[Any, Any]
-
-
-def discount(price_cents: int, percent: int) -> int:
-    """Whole cents off, rounded half up."""
-    return (price_cents * percent + 50) // 100
 
 
 def _applies(coupon: Row | None, item: Row) -> bool:
@@ -32,7 +29,7 @@ def _applies(coupon: Row | None, item: Row) -> bool:
 
 async def _open_cart(session: AsyncSession, user_id: uuid.UUID, lock: bool = False) -> Row:
     """The student's open cart, created on first use."""
-    if (await session.execute(queries.IS_STUDENT, {"user_id": user_id})).first() is None:
+    if not await is_student(session, user_id):
         raise Forbidden("Only student accounts have a cart.")
     await session.execute(queries.CREATE_CART, {"student_id": user_id})
     query = queries.LOCK_CART if lock else queries.OPEN_CART
@@ -60,7 +57,7 @@ def _cart_out(cart: Row, items: Sequence[Row], coupon: Row | None) -> CartOut:
             added_price_cents=i["added_price_cents"],
             price_cents=i["price_cents"],
             price_changed=i["added_price_cents"] != i["price_cents"],
-            discount_cents=discount(i["price_cents"], coupon["discount_percent"])
+            discount_cents=coupon_discount(i["price_cents"], coupon["discount_percent"])
             if coupon is not None and _applies(coupon, i)
             else 0,
             currency=i["currency"],
@@ -107,10 +104,7 @@ async def add_item(session: AsyncSession, user_id: uuid.UUID, course_id: uuid.UU
         raise NotFound("No published course has this id.")
     if course["mentor_id"] == user_id:
         raise Forbidden("You cannot buy your own course.")
-    owned = await session.execute(
-        queries.ENROLLED, {"student_id": user_id, "course_ids": [course_id]}
-    )
-    if owned.first() is not None:
+    if await is_enrolled(session, user_id, course_id):
         raise Conflict("You already own this course.")
     await session.execute(
         queries.ADD_ITEM,
@@ -184,9 +178,7 @@ async def checkout(session: AsyncSession, user_id: uuid.UUID) -> CheckoutOut:
     if gone:
         raise Conflict(f"No longer available, remove it to continue: {', '.join(gone)}.")
     ids = [i["course_id"] for i in items]
-    if (
-        await session.execute(queries.ENROLLED, {"student_id": user_id, "course_ids": ids})
-    ).first() is not None:
+    if await owned(session, user_id, ids):
         raise Conflict("You already own a course in your cart; remove it to continue.")
     coupon = None
     if cart["coupon_id"] is not None:
@@ -200,7 +192,7 @@ async def checkout(session: AsyncSession, user_id: uuid.UUID) -> CheckoutOut:
     paid = [
         i["price_cents"]
         - (
-            discount(i["price_cents"], coupon["discount_percent"])
+            coupon_discount(i["price_cents"], coupon["discount_percent"])
             if _applies(coupon, i) and coupon
             else 0
         )

@@ -3,37 +3,30 @@
 from __future__ import annotations
 
 from search_service.catalog.categories import CategoryTree
-from search_service.catalog.labels import language_label, price_display
+from search_service.catalog.labels import rating_label, value_label
 from search_service.catalog.params import to_params
 from search_service.catalog.schemas import Applied, Chip
 from search_service.catalog.urls import search_url
-from search_service.search.facets import DURATION_LABELS, FEATURE_LABELS, LEVEL_LABELS
-from search_service.search.query import SearchRequest
+from search_service.pricing import price_display
+from search_service.search.request import FILTER_FIELDS, SearchRequest
+from search_service.search.vocabulary import FACETS
+
+# Query parameter -> the facet group it filters.
+GROUP_OF = {param: group for group, spec in FACETS.items() for param in spec.params}
+NOT_CHIPS = ("q", "sort", "page", "per_page")
 
 
 def _label(param: str, value: str, tree: CategoryTree) -> str:
     match param:
         case "category":
             return tree.name(value)
-        case "level":
-            return LEVEL_LABELS.get(value, value)
-        case "language":
-            return language_label(value)
-        case "price":
-            return "Free" if value == "free" else "Paid"
         case "price_min":
             return f"From {price_display(int(value), 'USD')}"
         case "price_max":
             return f"Up to {price_display(int(value), 'USD')}"
         case "rating_min":
-            return f"{float(value):.1f} & up"
-        case "duration":
-            return DURATION_LABELS.get(value, value)
-        case "features":
-            return FEATURE_LABELS.get(value, value)
-        case "bestseller":
-            return "Bestseller" if value == "true" else "Not bestseller"
-    return value
+            return rating_label(float(value))
+    return value_label(GROUP_OF.get(param, param), value)
 
 
 def build_applied(
@@ -50,22 +43,8 @@ def build_applied(
             remove_url=search_url([p for p in params if p != (name, value)], path),
         )
         for name, value in params
-        if name not in ("q", "sort")
+        if name not in NOT_CHIPS
     ]
     kept = [p for p in params if p[0] in ("q", "sort")]
-    return Applied(
-        q=request.q,
-        category=list(request.categories),
-        level=list(request.levels),
-        language=list(request.languages),
-        price=request.price,
-        price_min=request.price_min,
-        price_max=request.price_max,
-        rating_min=request.rating_min,
-        duration=list(request.durations),
-        features=list(request.features),
-        bestseller=request.bestseller,
-        sort=request.sort,
-        chips=chips,
-        clear_url=search_url(kept, path),
-    )
+    fields = {name: getattr(request, name) for name in FILTER_FIELDS}
+    return Applied(**fields, chips=chips, clear_url=search_url(kept, path))

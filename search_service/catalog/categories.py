@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from search_service.db.models import Category
 from search_service.search.text import words
@@ -44,8 +44,8 @@ class CategoryTree:
 class CategoryDirectory:
     """Loads the tree once a minute at most; categories change rarely."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
         self._tree: CategoryTree | None = None
         self._loaded_at = 0.0
 
@@ -56,9 +56,9 @@ class CategoryDirectory:
         return self._tree
 
     async def _load(self) -> CategoryTree:
-        async with self.engine.connect() as conn:
+        async with self.sessions() as session:
             rows = (
-                await conn.execute(
+                await session.execute(
                     select(Category.id, Category.parent_id, Category.slug, Category.name).order_by(
                         Category.level, Category.name
                     )

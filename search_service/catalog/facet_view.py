@@ -1,56 +1,65 @@
-"""Engine facet counts → the API's facet groups, with labels, selection and zero-count values."""
+"""Engine facet counts → the API's facet groups: labels, selection and zero-count values.
+
+Every group of the vocabulary is shown by its kind, so a new facet needs only its label.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from search_service.catalog.categories import CategoryTree
-from search_service.catalog.labels import language_label
+from search_service.catalog.labels import rating_label, value_label
 from search_service.catalog.schemas import Facets, FacetValue
-from search_service.search.facets import (
-    DURATION_BUCKETS,
-    DURATION_LABELS,
-    FEATURE_LABELS,
-    FEATURES,
-    LEVEL_LABELS,
-    LEVELS,
-    PRICE_BAND_LABELS,
+from search_service.search.request import SearchRequest
+from search_service.search.vocabulary import (
+    FACETS,
     PRICE_BANDS,
     RATING_STEPS,
+    FacetGroup,
+    FacetSpec,
 )
-from search_service.search.query import SearchRequest
 
-Counts = dict[str, dict[str, int]]
-
-
-def _simple(
-    counts: dict[str, int],
-    values: tuple[str, ...],
-    selected: tuple[str, ...],
-    param: str,
-    labels: dict[str, str],
-) -> list[FacetValue]:
-    return [
-        FacetValue(
-            value=v,
-            label=labels.get(v, v),
-            count=counts.get(v, 0),
-            selected=v in selected,
-            params={param: v},
-        )
-        for v in values
-    ]
+Counts = dict[str, int]
 
 
-def _languages(counts: dict[str, int], request: SearchRequest) -> list[FacetValue]:
-    values = sorted(set(counts) | set(request.languages), key=lambda v: (-counts.get(v, 0), v))
-    return _simple(
-        counts, tuple(values), request.languages, "language", {v: language_label(v) for v in values}
+def _selected(request: SearchRequest, spec: FacetSpec) -> tuple[str, ...]:
+    value = getattr(request, spec.params[0])
+    if isinstance(value, list | tuple):
+        return tuple(str(v) for v in value)
+    return () if value is None else (str(value).lower(),)
+
+
+def _value(spec: FacetSpec, value: str, counts: Counts, selected: tuple[str, ...]) -> FacetValue:
+    return FacetValue(
+        value=value,
+        label=value_label(spec.group, value),
+        count=counts.get(value, 0),
+        selected=value in selected,
+        params={spec.params[0]: value},
     )
 
 
-def _categories(
-    counts: dict[str, int], request: SearchRequest, tree: CategoryTree
+def _terms(
+    spec: FacetSpec, counts: Counts, request: SearchRequest, _: CategoryTree
 ) -> list[FacetValue]:
-    selected = set(request.categories)
+    selected = _selected(request, spec)
+    values = spec.values or tuple(
+        sorted(set(counts) | set(selected), key=lambda v: (-counts.get(v, 0), v))
+    )
+    return [_value(spec, v, counts, selected) for v in values]
+
+
+def _flag(
+    spec: FacetSpec, counts: Counts, request: SearchRequest, _: CategoryTree
+) -> list[FacetValue]:
+    selected = ("true",) if getattr(request, spec.params[0]) is True else ()
+    return [_value(spec, "true", counts, selected)]
+
+
+def _tree(
+    spec: FacetSpec, counts: Counts, request: SearchRequest, tree: CategoryTree
+) -> list[FacetValue]:
+    selected = set(request.category)
     out = []
     for root in tree.roots:
         children = [
@@ -78,33 +87,19 @@ def _categories(
     return sorted(out, key=lambda f: (-f.count, f.label))
 
 
-def _price(counts: Counts, request: SearchRequest) -> list[FacetValue]:
-    free = counts.get("is_free", {})
-    values = [
-        FacetValue(
-            value="free",
-            label="Free",
-            count=free.get("true", 0),
-            selected=request.price == "free",
-            params={"price": "free"},
-        ),
-        FacetValue(
-            value="paid",
-            label="Paid",
-            count=free.get("false", 0),
-            selected=request.price == "paid",
-            params={"price": "paid"},
-        ),
-    ]
-    bands = counts.get("price_band", {})
+def _price(
+    spec: FacetSpec, counts: Counts, request: SearchRequest, _: CategoryTree
+) -> list[FacetValue]:
+    kind = (request.price,) if request.price else ()
+    values = [_value(spec, v, counts, kind) for v in ("free", "paid")]
     for band, low, high in PRICE_BANDS[1:]:
         upper = None if high is None else high - 1
         params = {"price_min": str(low)} | ({"price_max": str(upper)} if upper is not None else {})
         values.append(
             FacetValue(
                 value=f"{low}-{upper if upper is not None else ''}",
-                label=PRICE_BAND_LABELS[band],
-                count=bands.get(band, 0),
+                label=value_label("price", band),
+                count=counts.get(band, 0),
                 selected=(request.price_min, request.price_max) == (low, upper),
                 params=params,
             )
@@ -112,12 +107,14 @@ def _price(counts: Counts, request: SearchRequest) -> list[FacetValue]:
     return values
 
 
-def _rating(counts: dict[str, int], request: SearchRequest) -> list[FacetValue]:
+def _rating(
+    spec: FacetSpec, counts: Counts, request: SearchRequest, _: CategoryTree
+) -> list[FacetValue]:
     floors = {float(k): v for k, v in counts.items()}
     return [
         FacetValue(
             value=f"{step:.1f}",
-            label=f"{step:.1f} & up",
+            label=rating_label(step),
             count=sum(n for floor, n in floors.items() if floor >= step),
             selected=request.rating_min == step,
             params={"rating_min": f"{step:.1f}"},
@@ -126,32 +123,22 @@ def _rating(counts: dict[str, int], request: SearchRequest) -> list[FacetValue]:
     ]
 
 
-def build_facets(counts: Counts, request: SearchRequest, tree: CategoryTree) -> Facets:
-    """Every facet group, in a stable order, selected values always listed."""
-    best = counts.get("is_bestseller", {})
-    return Facets(
-        level=_simple(counts.get("level", {}), LEVELS, request.levels, "level", LEVEL_LABELS),
-        language=_languages(counts.get("language_code", {}), request),
-        category=_categories(counts.get("category_slugs", {}), request, tree),
-        price=_price(counts, request),
-        rating=_rating(counts.get("rating_floor", {}), request),
-        duration=_simple(
-            counts.get("duration_bucket", {}),
-            tuple(b for b, _, _ in DURATION_BUCKETS),
-            request.durations,
-            "duration",
-            DURATION_LABELS,
-        ),
-        features=_simple(
-            counts.get("features", {}), FEATURES, request.features, "features", FEATURE_LABELS
-        ),
-        bestseller=[
-            FacetValue(
-                value="true",
-                label="Bestseller",
-                count=best.get("true", 0),
-                selected=request.bestseller is True,
-                params={"bestseller": "true"},
-            )
-        ],
-    )
+_BUILDERS: dict[
+    str, Callable[[FacetSpec, Counts, SearchRequest, CategoryTree], list[FacetValue]]
+] = {
+    "terms": _terms,
+    "flag": _flag,
+    "tree": _tree,
+    "price": _price,
+    "rating": _rating,
+}
+
+
+def build_facets(
+    counts: dict[FacetGroup, Counts], request: SearchRequest, tree: CategoryTree
+) -> Facets:
+    """Every facet group, in the vocabulary's order, selected values always listed."""
+    return {
+        group: _BUILDERS[spec.kind](spec, counts.get(group, {}), request, tree)
+        for group, spec in FACETS.items()
+    }

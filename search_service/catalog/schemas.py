@@ -4,6 +4,16 @@ from __future__ import annotations
 
 import msgspec
 
+from search_service.search.request import SearchFilters
+from search_service.search.vocabulary import FacetGroup
+
+
+class Crumb(msgspec.Struct, kw_only=True):
+    """One step of a breadcrumb."""
+
+    name: str
+    url: str
+
 
 class MentorRef(msgspec.Struct, kw_only=True):
     name: str
@@ -59,17 +69,9 @@ class FacetValue(msgspec.Struct, kw_only=True):
     children: list[FacetValue] = []
 
 
-class Facets(msgspec.Struct, kw_only=True):
-    """Disjunctive counts: each group counts as if its own selection were cleared."""
-
-    level: list[FacetValue]
-    language: list[FacetValue]
-    category: list[FacetValue]
-    price: list[FacetValue]
-    rating: list[FacetValue]
-    duration: list[FacetValue]
-    features: list[FacetValue]
-    bestseller: list[FacetValue]
+# Facet group -> its values. Disjunctive counts: each group counts as if its own selection
+# were cleared.
+Facets = dict[FacetGroup, list[FacetValue]]
 
 
 class Chip(msgspec.Struct, kw_only=True):
@@ -81,21 +83,10 @@ class Chip(msgspec.Struct, kw_only=True):
     remove_url: str
 
 
-class Applied(msgspec.Struct, kw_only=True):
-    """The normalised request, as the search understood it."""
+class Applied(SearchFilters, kw_only=True, frozen=True):
+    """The normalised request as the search understood it (the request's own filter fields,
+    so a new filter shows up here by itself), its chips and the URL that clears them."""
 
-    q: str
-    category: list[str]
-    level: list[str]
-    language: list[str]
-    price: str | None
-    price_min: int | None
-    price_max: int | None
-    rating_min: float | None
-    duration: list[str]
-    features: list[str]
-    bestseller: bool | None
-    sort: str
     chips: list[Chip]
     clear_url: str
 

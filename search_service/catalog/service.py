@@ -7,7 +7,6 @@ import time
 from search_service.catalog.applied import build_applied
 from search_service.catalog.categories import CategoryDirectory
 from search_service.catalog.facet_view import build_facets
-from search_service.catalog.labels import price_display
 from search_service.catalog.schemas import (
     CourseCard,
     Highlights,
@@ -17,10 +16,25 @@ from search_service.catalog.schemas import (
 )
 from search_service.catalog.suggestions import zero_result_suggestions
 from search_service.catalog.urls import SEARCH_PAGE, course_url
-from search_service.ops.metrics import timed_search
+from search_service.pricing import discount_percent, effective_price_cents, price_display
 from search_service.search.engine import SearchEngine
-from search_service.search.query import SearchRequest
+from search_service.search.request import SearchRequest
 from search_service.search.results import EngineHit
+
+
+def price(list_cents: int, sale_cents: int | None, currency: str) -> Price:
+    """The price box of a course: what it costs, what it cost, and how to show both."""
+    effective = effective_price_cents(list_cents, sale_cents)
+    return Price(
+        list_cents=list_cents,
+        sale_cents=sale_cents,
+        effective_cents=effective,
+        currency=currency,
+        discount_percent=discount_percent(list_cents, effective),
+        is_free=effective == 0,
+        display=price_display(effective, currency),
+        list_display=price_display(list_cents, currency),
+    )
 
 
 def course_card(hit: EngineHit) -> CourseCard:
@@ -36,16 +50,7 @@ def course_card(hit: EngineHit) -> CourseCard:
         mentor=MentorRef(name=doc.mentor_name, headline=doc.mentor_headline),
         level=doc.level,
         language_code=doc.language_code,
-        price=Price(
-            list_cents=doc.list_price_cents,
-            sale_cents=doc.sale_price_cents,
-            effective_cents=doc.effective_price_cents,
-            currency=doc.currency,
-            discount_percent=doc.discount_percent,
-            is_free=doc.is_free,
-            display=price_display(doc.effective_price_cents, doc.currency),
-            list_display=price_display(doc.list_price_cents, doc.currency),
-        ),
+        price=price(doc.list_price_cents, doc.sale_price_cents, doc.currency),
         rating=doc.rating,
         review_count=doc.review_count,
         duration_minutes=doc.total_duration_minutes,
@@ -70,7 +75,7 @@ class CatalogSearch:
         self, request: SearchRequest, path: str = SEARCH_PAGE, fixed: tuple[str, ...] = ()
     ) -> SearchResponse:
         started = time.perf_counter()
-        result = await timed_search(lambda: self.engine.search(request))
+        result = await self.engine.search(request)
         tree = await self.categories.tree()
         suggestions = (
             await zero_result_suggestions(self.engine, request, tree, path)
@@ -89,3 +94,9 @@ class CatalogSearch:
             applied=build_applied(request, tree, path, fixed),
             suggestions=suggestions,
         )
+
+    async def category_counts(self) -> tuple[dict[str, int], int]:
+        """Published courses per category slug (a root counts its subcategories' courses),
+        and the number of published courses."""
+        result = await self.engine.search(SearchRequest(per_page=1, with_highlights=False))
+        return result.facets.get("category", {}), result.total

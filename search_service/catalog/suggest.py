@@ -8,7 +8,7 @@ from search_service.catalog.suggestions import nearest_categories
 from search_service.catalog.urls import category_url, course_url, search_url
 from search_service.search.engine import SearchEngine
 from search_service.search.fuzzy import matches_word
-from search_service.search.query import SearchRequest
+from search_service.search.request import SearchRequest
 from search_service.search.text import typo_budget, words
 
 MAX_ITEMS = 8

@@ -13,32 +13,9 @@ from search_service.catalog.schemas import Suggestion
 from search_service.catalog.urls import category_url, search_url
 from search_service.search.engine import SearchEngine
 from search_service.search.fuzzy import matches_word
-from search_service.search.query import FACET_GROUPS, SearchRequest
+from search_service.search.request import SearchRequest, clear_group, filtered_groups
 from search_service.search.text import typo_budget, words
-
-# Which request fields a facet group's filters live in.
-GROUP_FIELDS: dict[str, tuple[str, ...]] = {
-    "level": ("levels",),
-    "language": ("languages",),
-    "category": ("categories",),
-    "price": ("price", "price_min", "price_max"),
-    "rating": ("rating_min",),
-    "duration": ("durations",),
-    "features": ("features",),
-    "bestseller": ("bestseller",),
-}
-# Which query parameters carry a facet group's filters.
-GROUP_PARAMS: dict[str, tuple[str, ...]] = {
-    "level": ("level",),
-    "language": ("language",),
-    "category": ("category",),
-    "price": ("price", "price_min", "price_max"),
-    "rating": ("rating_min",),
-    "duration": ("duration",),
-    "features": ("features",),
-    "bestseller": ("bestseller",),
-}
-EMPTY = SearchRequest()
+from search_service.search.vocabulary import FACETS
 
 
 async def _count(engine: SearchEngine, request: SearchRequest) -> int:
@@ -48,22 +25,13 @@ async def _count(engine: SearchEngine, request: SearchRequest) -> int:
     return (await engine.search(probe)).total
 
 
-def _without_group(request: SearchRequest, group: str) -> SearchRequest:
-    cleared = {name: getattr(EMPTY, name) for name in GROUP_FIELDS[group]}
-    return msgspec.structs.replace(request, **cleared)
-
-
 async def _least_selective_filter(
     engine: SearchEngine, request: SearchRequest, tree: CategoryTree, path: str
 ) -> Suggestion | None:
-    applied = [
-        g
-        for g in FACET_GROUPS
-        if any(getattr(request, f) != getattr(EMPTY, f) for f in GROUP_FIELDS[g])
-    ]
+    applied = filtered_groups(request)
     if not applied:
         return None
-    relaxed = [_without_group(request, g) for g in applied]
+    relaxed = [clear_group(request, g) for g in applied]
     totals = await asyncio.gather(*(_count(engine, r) for r in relaxed))
     best = max(range(len(applied)), key=lambda i: totals[i])
     if totals[best] == 0:
@@ -71,7 +39,7 @@ async def _least_selective_filter(
     removed = [
         c.label
         for c in build_applied(request, tree, path).chips
-        if c.param in GROUP_PARAMS[applied[best]]
+        if c.param in FACETS[applied[best]].params
     ]
     return Suggestion(
         kind="remove_filter",

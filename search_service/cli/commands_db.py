@@ -5,11 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-import asyncpg
-
 from search_service.cli.progress import progress_bar
 from search_service.db import migrate
-from search_service.db.connection import asyncpg_dsn, check_reachable, database_url
+from search_service.db.connection import check_reachable, connect, database_url
 from search_service.errors import UsageError
 from search_service.seed.run import CatalogNotEmpty, count_courses, seed_catalog
 from search_service.settings import Settings
@@ -66,15 +64,12 @@ def cmd_downgrade(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _seed(url: str, courses: int, seed: int, if_empty: bool) -> bool:
-    conn = await asyncpg.connect(asyncpg_dsn(url))
-    try:
+    async with connect(url) as conn:
         if if_empty and await count_courses(conn):
             print("catalog already seeded; nothing to do")
             return False
         with progress_bar("seeding courses", total=courses) as (advance, _):
             report = await seed_catalog(conn, courses, seed, progress=advance)
-    finally:
-        await conn.close()
     rows = sum(report.rows.values())
     print(
         f"seeded {report.courses:,} courses ({rows:,} rows) in {report.seconds:.1f} s; "

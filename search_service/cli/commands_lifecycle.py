@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-import asyncpg
-
 from search_service.cli.progress import progress_bar
-from search_service.db.connection import asyncpg_dsn, check_reachable, database_url
+from search_service.db.connection import check_reachable, connect, database_url
 from search_service.errors import NotFound, UsageError
 from search_service.lifecycle.service import archive_course, archive_media, pending_media
 from search_service.settings import Settings
@@ -34,11 +32,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 async def _archive_course(url: str, slug: str) -> None:
-    conn = await asyncpg.connect(asyncpg_dsn(url))
-    try:
+    async with connect(url) as conn:
         await archive_course(conn, slug)
-    finally:
-        await conn.close()
 
 
 def cmd_course_archive(settings: Settings, args: argparse.Namespace) -> int:
@@ -53,15 +48,10 @@ def cmd_course_archive(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _archive_media(url: str) -> int:
-    conn = await asyncpg.connect(asyncpg_dsn(url))
-    try:
-        with progress_bar("marking media", total=await pending_media(conn), unit="assets") as (
-            advance,
-            _,
-        ):
+    async with connect(url) as conn:
+        total = await pending_media(conn)
+        with progress_bar("marking media", total=total, unit="assets") as (advance, _):
             return await archive_media(conn, advance)
-    finally:
-        await conn.close()
 
 
 def cmd_media_archive(settings: Settings, args: argparse.Namespace) -> int:

@@ -7,13 +7,13 @@ import asyncio
 import json
 from pathlib import Path
 
-import asyncpg
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from search_service.catalog.categories import CategoryDirectory
 from search_service.catalog.service import CatalogSearch
 from search_service.cli.commands_search import reindex_into
 from search_service.db import migrate
-from search_service.db.connection import asyncpg_dsn, check_reachable, database_url, make_engine
+from search_service.db.connection import check_reachable, connect, database_url, make_engine
 from search_service.errors import UsageError
 from search_service.relevance.evaluate import (
     evaluate,
@@ -22,9 +22,9 @@ from search_service.relevance.evaluate import (
     render,
     write_judgments,
 )
-from search_service.relevance.fixture import FIXTURE_DIR, load_catalog, read_catalog
 from search_service.relevance.scratch import scratch_catalog
 from search_service.search.factory import make_engine as make_search_engine
+from search_service.seed.judged import FIXTURE_DIR, load_catalog, read_catalog
 from search_service.settings import Settings
 
 
@@ -70,13 +70,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 async def _load_live(url: str, settings: Settings) -> None:
     """The fixture into the configured database (which must hold no courses), then reindex."""
-    conn = await asyncpg.connect(asyncpg_dsn(url))
-    try:
+    async with connect(url) as conn:
         if await conn.fetchval("SELECT count(*) FROM courses"):
             raise UsageError("--load needs an empty database: it already holds courses")
         await load_catalog(conn, read_catalog())
-    finally:
-        await conn.close()
     await reindex_into(url, settings)
 
 
@@ -89,9 +86,8 @@ async def _run(url: str, settings: Settings, args: argparse.Namespace) -> int:
         db_engine = make_engine(url, pool_size=2)
         engine = make_search_engine(settings)
         try:
-            report = await evaluate(
-                CatalogSearch(engine, CategoryDirectory(db_engine)), judged, kinds
-            )
+            directory = CategoryDirectory(async_sessionmaker(db_engine))
+            report = await evaluate(CatalogSearch(engine, directory), judged, kinds)
         finally:
             await engine.close()
             await db_engine.dispose()

@@ -11,8 +11,8 @@ from indexer.reindex import reindex
 from indexer.sync import Follower, sync_once
 from search_service.cli.progress import progress_bar
 from search_service.db.connection import (
-    asyncpg_dsn,
     check_reachable,
+    connect,
     database_errors,
     database_url,
 )
@@ -61,7 +61,7 @@ async def reindex_into(url: str, settings: Settings, if_missing: bool = False) -
             print("the index exists and holds documents; nothing to do")
             return 0
         with progress_bar("indexing", total=0, unit="docs") as (advance, set_total):
-            report = await reindex(asyncpg_dsn(url), engine, advance, set_total)
+            report = await reindex(url, engine, advance, set_total)
     finally:
         await engine.close()
     print(
@@ -82,15 +82,12 @@ def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _sync_once(url: str, settings: Settings) -> int:
-    import asyncpg
-
     engine = make_engine(settings)
-    conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
         await engine.health()
-        applied = await sync_once(conn, engine)
+        async with connect(url) as conn:
+            applied = await sync_once(conn, engine)
     finally:
-        await conn.close()
         await engine.close()
     print(f"synced {applied} changes")
     return 0
@@ -99,7 +96,7 @@ async def _sync_once(url: str, settings: Settings) -> int:
 async def _follow(url: str, settings: Settings, poll_seconds: float) -> int:
     engine = make_engine(settings)
     follower = Follower(
-        asyncpg_dsn(url),
+        url,
         engine,
         poll_seconds=poll_seconds,
         on_applied=lambda n: print(f"applied {n} changes", flush=True),

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from search_service.cli import commands_db, commands_search
-from search_service.db.connection import check_reachable, database_url
+from search_service.db.connection import check_reachable, connect, database_url
 from search_service.errors import SearchUnavailable
 from search_service.search.factory import make_engine
 from search_service.settings import Settings
@@ -109,16 +109,10 @@ def _follower(url: str) -> Iterator[None]:
 
 
 async def _demo_accounts(url: str) -> tuple[tuple[str, str], tuple[str, str]]:
-    import asyncpg
+    from search_service.seed.demo_accounts import ensure_demo_accounts
 
-    from search_service.accounts.demo import ensure_demo_accounts
-    from search_service.db.connection import asyncpg_dsn
-
-    conn = await asyncpg.connect(asyncpg_dsn(url))
-    try:
+    async with connect(url) as conn:
         return await ensure_demo_accounts(conn)
-    finally:
-        await conn.close()
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
@@ -133,6 +127,6 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         student, mentor = asyncio.run(_demo_accounts(url))
         print(f"demo student: {student[0]} / {student[1]}")
         print(f"demo mentor:  {mentor[0]} / {mentor[1]}")
-        print("sign in with POST /api/v1/auth/login (log-in pages come with carts)", flush=True)
+        print("sign in at /login, or with POST /api/v1/auth/login", flush=True)
         with _follower(url):
             return _serve(settings, url, args)

@@ -1,10 +1,10 @@
-"""The course page's SQL: parameterised, set-based, three round trips at most."""
+"""The course page's SQL: parameterised, set-based (with the top reviews, three round trips)."""
 
 from __future__ import annotations
 
 from sqlalchemy import text
 
-PUBLISHED = "c.status = 'published' AND c.deleted_at IS NULL"
+from search_service.db.lookups import PUBLISHED
 
 # 1: the course with its mentor card, categories, tags and rating summary.
 COURSE = text(f"""
@@ -48,72 +48,12 @@ WHERE s.course_id = :course_id
 ORDER BY s.position, l.position
 """)
 
-REVIEW_COLUMNS = """
-r.id, r.rating, r.title, r.body, r.is_verified, r.helpful_count, r.would_recommend,
-r.created_at, u.first_name, u.last_name
-"""
-
-# 3: the most helpful reviews.
-TOP_REVIEWS = text(f"""
-SELECT {REVIEW_COLUMNS}
-FROM course_reviews r JOIN users u ON u.id = r.student_id
-WHERE r.course_id = :course_id
-ORDER BY r.helpful_count DESC, r.created_at DESC
-LIMIT 3
+# Where a course sits for "related courses": its subcategory and tags.
+RELATION = text(f"""
+SELECT c.id,
+       (SELECT cat.slug FROM course_categories cc JOIN categories cat ON cat.id = cc.category_id
+         WHERE cc.course_id = c.id ORDER BY cat.level DESC LIMIT 1) AS category,
+       (SELECT array_agg(t.name ORDER BY t.name) FROM course_tag_map tm
+          JOIN course_tags t ON t.id = tm.tag_id WHERE tm.course_id = c.id) AS tags
+FROM courses c WHERE c.slug = :slug AND {PUBLISHED}
 """)  # noqa: S608 - constants only
-
-REVIEW_ORDER = {
-    "recent": "r.created_at DESC, r.id",
-    "helpful": "r.helpful_count DESC, r.created_at DESC, r.id",
-    "highest": "r.rating DESC, r.created_at DESC, r.id",
-    "lowest": "r.rating ASC, r.created_at DESC, r.id",
-}
-
-
-def reviews_page(sort: str) -> str:
-    """A page of a published course's reviews; ``sort`` is one of REVIEW_ORDER's keys."""
-    return f"""
-SELECT {REVIEW_COLUMNS}, count(*) OVER () AS total
-FROM course_reviews r
-JOIN courses c ON c.id = r.course_id
-JOIN users u ON u.id = r.student_id
-WHERE c.slug = :slug AND {PUBLISHED} AND (CAST(:rating AS int) IS NULL OR r.rating = :rating)
-ORDER BY {REVIEW_ORDER[sort]}
-LIMIT :limit OFFSET :offset
-"""  # noqa: S608 - the order comes from REVIEW_ORDER, never from input
-
-
-QUESTIONS_PAGE = text(f"""
-SELECT q.id, q.question, q.created_at, q.resolved_at, u.first_name, u.last_name,
-       count(*) OVER () AS total,
-       coalesce((
-         SELECT json_agg(json_build_object(
-                  'id', a.id, 'answer', a.answer, 'is_marked_solution', a.is_marked_solution,
-                  'created_at', a.created_at,
-                  'mentor_name', concat_ws(' ', mu.first_name, mu.last_name))
-                ORDER BY a.is_marked_solution DESC, a.created_at)
-         FROM course_answers a JOIN users mu ON mu.id = a.mentor_id
-         WHERE a.question_id = q.id), '[]') AS answers
-FROM course_questions q
-JOIN courses c ON c.id = q.course_id
-JOIN users u ON u.id = q.student_id
-WHERE c.slug = :slug AND {PUBLISHED}
-ORDER BY q.created_at DESC, q.id
-LIMIT :limit OFFSET :offset
-""")  # noqa: S608 - constants only
-
-RECORD_VIEWS = text("""
-INSERT INTO course_metrics (course_id, date, views)
-SELECT v.course_id, current_date, v.views
-FROM unnest(CAST(:course_ids AS uuid[]), CAST(:views AS int[])) AS v(course_id, views)
-JOIN courses c ON c.id = v.course_id
-ON CONFLICT (course_id, date) DO UPDATE SET views = course_metrics.views + excluded.views
-""")
-
-# For writes about a course (reviews, questions): the published course and its mentor.
-PUBLISHED_BY_SLUG = text(
-    f"SELECT c.id, c.mentor_id FROM courses c WHERE c.slug = :slug AND {PUBLISHED}"  # noqa: S608
-)
-IS_ENROLLED = text(
-    "SELECT 1 FROM enrollments WHERE course_id = :course_id AND student_id = :student_id"
-)

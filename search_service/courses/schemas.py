@@ -6,7 +6,8 @@ import datetime as dt
 
 import msgspec
 
-from search_service.catalog.schemas import Price
+from search_service.catalog.schemas import Crumb, Price
+from search_service.reviews.schemas import RatingSummary, ReviewItem
 
 
 class MentorCard(msgspec.Struct, kw_only=True):
@@ -18,11 +19,6 @@ class MentorCard(msgspec.Struct, kw_only=True):
     total_reviews: int
     total_students: int
     course_count: int
-
-
-class Crumb(msgspec.Struct, kw_only=True):
-    name: str
-    url: str
 
 
 class LectureItem(msgspec.Struct, kw_only=True):
@@ -39,30 +35,6 @@ class SectionItem(msgspec.Struct, kw_only=True):
     lecture_count: int
     duration_minutes: int
     lectures: list[LectureItem]
-
-
-class StarBar(msgspec.Struct, kw_only=True):
-    stars: int
-    count: int
-    percent: int
-
-
-class RatingSummary(msgspec.Struct, kw_only=True):
-    average: float
-    count: int
-    distribution: list[StarBar]  # 5 stars first
-
-
-class ReviewItem(msgspec.Struct, kw_only=True):
-    id: str
-    rating: int
-    title: str | None
-    body: str | None
-    author: str
-    is_verified: bool
-    helpful_count: int
-    would_recommend: bool | None
-    created_at: dt.datetime
 
 
 class CourseDetail(msgspec.Struct, kw_only=True):
@@ -89,34 +61,3 @@ class CourseDetail(msgspec.Struct, kw_only=True):
     rating: RatingSummary
     top_reviews: list[ReviewItem]
     price: Price
-
-
-class ReviewPage(msgspec.Struct, kw_only=True):
-    total: int
-    page: int
-    per_page: int
-    items: list[ReviewItem]
-
-
-class AnswerItem(msgspec.Struct, kw_only=True):
-    id: str
-    answer: str
-    mentor_name: str
-    is_marked_solution: bool
-    created_at: dt.datetime
-
-
-class QuestionItem(msgspec.Struct, kw_only=True):
-    id: str
-    question: str
-    author: str
-    created_at: dt.datetime
-    resolved_at: dt.datetime | None
-    answers: list[AnswerItem]  # the solution first
-
-
-class QuestionPage(msgspec.Struct, kw_only=True):
-    total: int
-    page: int
-    per_page: int
-    items: list[QuestionItem]

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import socket
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from search_service.errors import DatabaseUnavailable
-from search_service.settings import Settings
+from search_service.settings import DatabaseSettings, Settings
 
 EMBEDDED_DATABASE = "skillspring"
 CONNECT_TIMEOUT_S = 5.0
@@ -112,8 +112,38 @@ def database_errors(action: str) -> Iterator[None]:
         raise DatabaseUnavailable(f"{action}: lost the PostgreSQL connection: {reason}") from exc
 
 
-def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An async SQLAlchemy engine for ``url`` with the project's pool settings."""
-    options: dict[str, Any] = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
+def make_engine(url: str, pool: DatabaseSettings | None = None, **kwargs: Any) -> AsyncEngine:
+    """An async SQLAlchemy engine for ``url`` with the configured pool sizes."""
+    pool = pool or DatabaseSettings()
+    options: dict[str, Any] = {
+        "pool_pre_ping": True,
+        "pool_size": pool.pool_size,
+        "max_overflow": pool.max_overflow,
+    }
     options.update(kwargs)
     return create_async_engine(url, **options)
+
+
+@contextlib.asynccontextmanager
+async def connect(url: str) -> AsyncIterator[asyncpg.Connection]:
+    """One plain asyncpg connection (for the indexer, seeding and lifecycle commands; web
+    code uses SQLAlchemy sessions)."""
+    conn = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+@contextlib.asynccontextmanager
+async def fresh_database(server_url: str, name: str) -> AsyncIterator[str]:
+    """A new, empty database ``name`` on ``server_url``'s server (dropped first if it exists,
+    and again afterwards); yields its URL."""
+    async with connect(with_database(server_url, "postgres")) as admin:
+        # Identifiers cannot be bound as parameters; names are our own constants.
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield with_database(server_url, name)
+        finally:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -9,12 +9,12 @@ from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from search_service.errors import SearchUnavailable
 from search_service.ops.metrics import SYNC_BACKLOG, SYNC_LAG, exposition
 from search_service.problems import problem
 from search_service.search.engine import SearchEngine
+from search_service.web import DbSession
 
 CHECK_TIMEOUT_S = 2.0
 BACKLOG = text(
@@ -23,10 +23,10 @@ BACKLOG = text(
 )
 
 
-async def _database(db_engine: AsyncEngine) -> str | None:
+async def _database(db_session: DbSession) -> str | None:
     try:
-        async with asyncio.timeout(CHECK_TIMEOUT_S), db_engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
+        async with asyncio.timeout(CHECK_TIMEOUT_S):
+            await db_session.execute(text("SELECT 1"))
     except (TimeoutError, OSError, Exception) as exc:
         return f"PostgreSQL unreachable: {type(exc).__name__}"
     return None
@@ -54,10 +54,10 @@ class OpsController(Controller):
     async def ready(
         self,
         request: Request[Any, Any, Any],
-        db_engine: AsyncEngine,
+        db_session: DbSession,
         engine: NamedDependency[SearchEngine],
     ) -> Response[Any]:
-        database, search = await asyncio.gather(_database(db_engine), _search(engine))
+        database, search = await asyncio.gather(_database(db_session), _search(engine))
         failing = [f for f in (database, search) if f]
         if failing:
             return problem(
@@ -69,10 +69,10 @@ class OpsController(Controller):
         return Response({"status": "ready", "checks": {"database": "ok", "search": "ok"}})
 
     @get("/metrics", summary="Prometheus metrics", name="metrics", include_in_schema=False)
-    async def metrics(self, db_engine: AsyncEngine) -> Response[bytes]:
+    async def metrics(self, db_session: DbSession) -> Response[bytes]:
         try:
-            async with asyncio.timeout(CHECK_TIMEOUT_S), db_engine.connect() as conn:
-                row = (await conn.execute(BACKLOG)).one()
+            async with asyncio.timeout(CHECK_TIMEOUT_S):
+                row = (await db_session.execute(BACKLOG)).one()
             SYNC_BACKLOG.set(row.n)
             SYNC_LAG.set(float(row.lag or 0.0))
         except Exception:  # noqa: S110 - the rest of the metrics still matter

@@ -1,13 +1,11 @@
-"""Prometheus metrics: requests and latency per route, search latency, engine errors, sync
-lag and outbox backlog. Works with several worker processes (prometheus_client's multiprocess
-mode, set up by ``skillspring serve``)."""
+"""Prometheus metrics: requests and latency per route, sync lag and outbox backlog (the
+engine's own metrics are kept by ``search/instrumented.py``). Works with several worker
+processes (prometheus_client's multiprocess mode, set up by ``skillspring serve``)."""
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Awaitable, Callable
-from typing import Any
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from prometheus_client import (
@@ -28,15 +26,6 @@ LATENCY = Histogram(
     "HTTP request latency",
     ["route"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
-)
-SEARCH_LATENCY = Histogram(
-    "skillspring_search_seconds",
-    "Search engine call latency",
-    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25),
-)
-ENGINE_ERRORS = Counter(
-    "skillspring_search_engine_errors_total",
-    "Search requests that failed because the engine was unavailable",
 )
 SYNC_BACKLOG = Gauge(
     "skillspring_sync_outbox_backlog", "Catalog changes not yet indexed", multiprocess_mode="max"
@@ -71,14 +60,6 @@ def metrics_middleware(app: ASGIApp) -> ASGIApp:
             LATENCY.labels(label).observe(time.perf_counter() - started)
 
     return middleware
-
-
-async def timed_search(call: Callable[[], Awaitable[Any]]) -> Any:
-    started = time.perf_counter()
-    try:
-        return await call()
-    finally:
-        SEARCH_LATENCY.observe(time.perf_counter() - started)
 
 
 def exposition() -> tuple[bytes, str]:

@@ -1,25 +1,50 @@
-"""The Q&A API (bearer token required). Asking lives with the course routes."""
+"""The Q&A API: a course's questions, asking, answering and marking a solution."""
 
 from __future__ import annotations
 
-import uuid
-
-from litestar import Controller, post
+from litestar import Controller, get, post
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from search_service.courses.schemas import AnswerItem
-from search_service.db.models import User
 from search_service.problems import problem_responses
 from search_service.questions import service
-from search_service.questions.schemas import AnswerIn
+from search_service.questions.schemas import (
+    AnswerIn,
+    AnswerItem,
+    QuestionIn,
+    QuestionItem,
+    QuestionPage,
+)
+from search_service.web import AnswerId, CourseSlug, DbSession, PageNumber, QuestionId, SignedIn
 
 ERRORS = problem_responses(400, 401, 403, 404)
 
 
 class QuestionController(Controller):
-    path = "/api/v1"
     tags = ("questions",)
+
+    @get(
+        "/courses/{slug:str}/questions",
+        summary="Questions and answers",
+        name="api_course_questions",
+        responses=problem_responses(400, 404),
+    )
+    async def list_questions(
+        self, db_session: DbSession, slug: CourseSlug, page: PageNumber = 1
+    ) -> QuestionPage:
+        return await service.questions_page(db_session, slug, page)
+
+    @post(
+        "/courses/{slug:str}/questions",
+        summary="Ask about a course you bought",
+        name="api_question_create",
+        status_code=HTTP_201_CREATED,
+        responses=ERRORS,
+    )
+    async def ask(
+        self, db_session: DbSession, user: SignedIn, slug: CourseSlug, data: JSONBody[QuestionIn]
+    ) -> QuestionItem:
+        return await service.ask(db_session, user, slug, data.question)
 
     @post(
         "/questions/{question_id:uuid}/answers",
@@ -28,7 +53,11 @@ class QuestionController(Controller):
         responses=ERRORS,
     )
     async def answer(
-        self, db_session: AsyncSession, user: User, question_id: uuid.UUID, data: AnswerIn
+        self,
+        db_session: DbSession,
+        user: SignedIn,
+        question_id: QuestionId,
+        data: JSONBody[AnswerIn],
     ) -> AnswerItem:
         return await service.answer(db_session, user, question_id, data.answer)
 
@@ -39,7 +68,7 @@ class QuestionController(Controller):
         responses=ERRORS,
     )
     async def solution(
-        self, db_session: AsyncSession, user: User, answer_id: uuid.UUID
+        self, db_session: DbSession, user: SignedIn, answer_id: AnswerId
     ) -> dict[str, str]:
         await service.mark_solution(db_session, user, answer_id)
         return {"status": "resolved"}

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from search_service.catalog.params import request_from_query
+from search_service.catalog.params import parse_search
 from search_service.catalog.service import CatalogSearch
 from search_service.relevance.metrics import RELEVANT, ndcg, precision, reciprocal_rank
 
@@ -85,7 +85,7 @@ async def evaluate(catalog: CatalogSearch, judged: Judgments, kinds: dict[str, s
     """Each query as a search request (the API's parser and service), scored at 10."""
     report = Report()
     for query, grades in judged.items():
-        request = request_from_query(parse_qs(query, keep_blank_values=True))
+        request = parse_search(parse_qs(query, keep_blank_values=True))
         response = await catalog.search(request)
         ranked = [hit.slug for hit in response.hits]
         report.results.append(

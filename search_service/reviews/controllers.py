@@ -1,29 +1,59 @@
-"""The review API (bearer token required)."""
+"""The review API: a course's reviews, and writing, voting on and reporting them."""
 
 from __future__ import annotations
 
-import uuid
+from typing import Annotated
 
-from litestar import Controller, delete, post, put
-from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
-from sqlalchemy.ext.asyncio import AsyncSession
+from litestar import Controller, delete, get, post, put
+from litestar.params import JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from search_service.courses.schemas import ReviewItem
-from search_service.db.models import User
 from search_service.problems import problem_responses
 from search_service.reviews import service
-from search_service.reviews.schemas import ReviewIn, VoteIn
+from search_service.reviews.schemas import ReviewIn, ReviewItem, ReviewPage, ReviewSort, VoteIn
+from search_service.web import CourseSlug, DbSession, PageNumber, ReviewId, SignedIn
 
 ERRORS = problem_responses(400, 401, 403, 404, 409)
+StarFilter = Annotated[
+    int | None, QueryParameter(ge=1, le=5, required=False, description="only reviews of N stars")
+]
 
 
 class ReviewController(Controller):
-    path = "/api/v1"
     tags = ("reviews",)
+
+    @get(
+        "/courses/{slug:str}/reviews",
+        summary="Reviews of a course",
+        name="api_course_reviews",
+        responses=problem_responses(400, 404),
+    )
+    async def list_reviews(
+        self,
+        db_session: DbSession,
+        slug: CourseSlug,
+        sort: Annotated[ReviewSort, QueryParameter(required=False)] = "recent",
+        rating: StarFilter = None,
+        page: PageNumber = 1,
+    ) -> ReviewPage:
+        return await service.reviews_page(db_session, slug, sort, rating, page)
+
+    @post(
+        "/courses/{slug:str}/reviews",
+        summary="Review a course you bought",
+        name="api_review_create",
+        status_code=HTTP_201_CREATED,
+        responses=ERRORS,
+    )
+    async def create(
+        self, db_session: DbSession, user: SignedIn, slug: CourseSlug, data: JSONBody[ReviewIn]
+    ) -> ReviewItem:
+        """One review per student and course (a second is 409: edit it with PUT)."""
+        return await service.create(db_session, user.id, slug, data)
 
     @put("/reviews/{review_id:uuid}", name="api_review_edit", responses=ERRORS)
     async def edit(
-        self, db_session: AsyncSession, user: User, review_id: uuid.UUID, data: ReviewIn
+        self, db_session: DbSession, user: SignedIn, review_id: ReviewId, data: JSONBody[ReviewIn]
     ) -> ReviewItem:
         return await service.edit(db_session, user.id, review_id, data)
 
@@ -33,12 +63,12 @@ class ReviewController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         responses=ERRORS,
     )
-    async def remove(self, db_session: AsyncSession, user: User, review_id: uuid.UUID) -> None:
+    async def remove(self, db_session: DbSession, user: SignedIn, review_id: ReviewId) -> None:
         await service.remove(db_session, user.id, review_id)
 
     @put("/reviews/{review_id:uuid}/vote", name="api_review_vote", responses=ERRORS)
     async def vote(
-        self, db_session: AsyncSession, user: User, review_id: uuid.UUID, data: VoteIn
+        self, db_session: DbSession, user: SignedIn, review_id: ReviewId, data: JSONBody[VoteIn]
     ) -> ReviewItem:
         return await service.vote(db_session, user.id, review_id, data.vote)
 
@@ -49,7 +79,7 @@ class ReviewController(Controller):
         responses=ERRORS,
     )
     async def report(
-        self, db_session: AsyncSession, user: User, review_id: uuid.UUID
+        self, db_session: DbSession, user: SignedIn, review_id: ReviewId
     ) -> dict[str, str]:
         await service.report(db_session, user.id, review_id)
         return {"status": "reported"}

@@ -1,73 +1,92 @@
-"""Review use cases. Each is one transaction; the course's and the mentor's rating change in it
-(the course's through the search outbox, the mentor's totals directly)."""
+"""Review use cases. Each write is one transaction; the course's and the mentor's rating change
+in it (the course's through the search outbox, the mentor's totals directly)."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from search_service.courses.queries import IS_ENROLLED, PUBLISHED_BY_SLUG
-from search_service.courses.schemas import ReviewItem
-from search_service.courses.service import review_item
+from search_service.db.lookups import is_enrolled, published_course
 from search_service.errors import Conflict, Forbidden, NotFound
-from search_service.reviews.schemas import ReviewIn
+from search_service.people import public_name
+from search_service.reviews import queries
+from search_service.reviews.schemas import (
+    RatingSummary,
+    ReviewIn,
+    ReviewItem,
+    ReviewPage,
+    ReviewSort,
+    StarBar,
+)
 
-INSERT = text("""
-INSERT INTO course_reviews (course_id, student_id, rating, title, body, would_recommend,
-                            is_verified)
-VALUES (:course_id, :student_id, :rating, :title, :body, :would_recommend, true)
-RETURNING id
-""")
-SELECT = text("""
-SELECT r.id, r.rating, r.title, r.body, r.is_verified, r.helpful_count, r.would_recommend,
-       r.created_at, u.first_name, u.last_name
-FROM course_reviews r JOIN users u ON u.id = r.student_id WHERE r.id = :review_id
-""")
-MINE = text(
-    "SELECT r.id, c.mentor_id FROM course_reviews r JOIN courses c ON c.id = r.course_id "
-    "WHERE r.id = :review_id AND r.student_id = :student_id"
-)
-ANY_REVIEW = text(
-    "SELECT r.id, r.student_id, c.mentor_id FROM course_reviews r "
-    "JOIN courses c ON c.id = r.course_id WHERE r.id = :review_id"
-)
-UPDATE = text(
-    "UPDATE course_reviews SET rating = :rating, title = :title, body = :body, "
-    "would_recommend = :would_recommend WHERE id = :review_id"
-)
-DELETE = text("DELETE FROM course_reviews WHERE id = :review_id")
-MENTOR_TOTALS = text("""
-UPDATE mentors m SET total_reviews = s.reviews, average_rating = s.average
-FROM (SELECT count(r.id) AS reviews, round(avg(r.rating), 2) AS average
-      FROM courses c LEFT JOIN course_reviews r ON r.course_id = c.id
-      WHERE c.mentor_id = :mentor_id) s
-WHERE m.user_id = :mentor_id
-""")
-VOTE = text("""
-INSERT INTO review_helpful_votes (review_id, student_id, vote)
-VALUES (:review_id, :student_id, CAST(:vote AS review_vote))
-ON CONFLICT (review_id, student_id) DO UPDATE SET vote = excluded.vote
-""")
-HELPFUL_COUNT = text("""
-UPDATE course_reviews SET helpful_count = (
-    SELECT count(*) FROM review_helpful_votes WHERE review_id = :review_id AND vote = 'helpful')
-WHERE id = :review_id
-""")
-REPORT = text(
-    "INSERT INTO review_reports (review_id, student_id) VALUES (:review_id, "
-    ":student_id) ON CONFLICT DO NOTHING"
-)
-REPORTED_COUNT = text(
-    "UPDATE course_reviews SET reported_count = (SELECT count(*) FROM "
-    "review_reports WHERE review_id = :review_id) WHERE id = :review_id"
-)
+REVIEWS_PER_PAGE = 10
+TOP_REVIEWS = 3
+
+
+def review_item(row: Mapping[Any, Any]) -> ReviewItem:
+    return ReviewItem(
+        id=str(row["id"]),
+        rating=row["rating"],
+        title=row["title"],
+        body=row["body"],
+        author=public_name(row["first_name"], row["last_name"]),
+        is_verified=row["is_verified"],
+        helpful_count=row["helpful_count"],
+        would_recommend=row["would_recommend"],
+        created_at=row["created_at"],
+    )
+
+
+def rating_summary(count: int, average: float | None, stars: Sequence[int] | None) -> RatingSummary:
+    """The rating block: the mean and the five-bar distribution (5 stars first)."""
+    bars = [
+        StarBar(stars=5 - i, count=int(n), percent=round(100 * int(n) / count) if count else 0)
+        for i, n in enumerate(stars or [0] * 5)
+    ]
+    return RatingSummary(average=round(float(average or 0), 2), count=count, distribution=bars)
+
+
+async def top_reviews(session: AsyncSession, course_id: uuid.UUID) -> list[ReviewItem]:
+    """The most helpful reviews of a course."""
+    rows = await session.execute(
+        queries.TOP_REVIEWS, {"course_id": course_id, "limit": TOP_REVIEWS}
+    )
+    return [review_item(r) for r in rows.mappings()]
+
+
+async def reviews_page(
+    session: AsyncSession, slug: str, sort: ReviewSort, rating: int | None, page: int
+) -> ReviewPage:
+    """A page of a published course's reviews, sorted and optionally of one star rating.
+
+    Raises:
+        NotFound: no published course has this slug.
+    """
+    params = {
+        "slug": slug,
+        "rating": rating,
+        "limit": REVIEWS_PER_PAGE,
+        "offset": (page - 1) * REVIEWS_PER_PAGE,
+    }
+    rows = list((await session.execute(queries.PAGES[sort], params)).mappings())
+    if not rows:
+        await published_course(session, slug)
+    return ReviewPage(
+        total=int(rows[0]["total"]) if rows else 0,
+        page=page,
+        per_page=REVIEWS_PER_PAGE,
+        items=[review_item(r) for r in rows],
+    )
 
 
 async def _item(session: AsyncSession, review_id: uuid.UUID) -> ReviewItem:
-    return review_item((await session.execute(SELECT, {"review_id": review_id})).mappings().one())
+    return review_item(
+        (await session.execute(queries.ONE, {"review_id": review_id})).mappings().one()
+    )
 
 
 def _values(data: ReviewIn) -> dict[str, object]:
@@ -83,29 +102,26 @@ async def create(
     session: AsyncSession, student_id: uuid.UUID, slug: str, data: ReviewIn
 ) -> ReviewItem:
     """Raises NotFound (no such course), Forbidden (not enrolled), Conflict (already reviewed)."""
-    course = (await session.execute(PUBLISHED_BY_SLUG, {"slug": slug})).mappings().first()
-    if course is None:
-        raise NotFound("No published course at this address.")
-    if (
-        await session.execute(IS_ENROLLED, {"course_id": course["id"], "student_id": student_id})
-    ).first() is None:
+    course = await published_course(session, slug)
+    if not await is_enrolled(session, student_id, course.id):
         raise Forbidden("Only students who bought this course can review it.")
     try:
         async with session.begin_nested():
             review_id = (
                 await session.execute(
-                    INSERT, {"course_id": course["id"], "student_id": student_id, **_values(data)}
+                    queries.INSERT,
+                    {"course_id": course.id, "student_id": student_id, **_values(data)},
                 )
             ).scalar_one()
     except IntegrityError as exc:
         raise Conflict("You have already reviewed this course; edit your review instead.") from exc
-    await session.execute(MENTOR_TOTALS, {"mentor_id": course["mentor_id"]})
+    await session.execute(queries.MENTOR_TOTALS, {"mentor_id": course.mentor_id})
     return await _item(session, review_id)
 
 
 async def _mine(session: AsyncSession, student_id: uuid.UUID, review_id: uuid.UUID) -> uuid.UUID:
     row = (
-        (await session.execute(MINE, {"review_id": review_id, "student_id": student_id}))
+        (await session.execute(queries.MINE, {"review_id": review_id, "student_id": student_id}))
         .mappings()
         .first()
     )
@@ -119,21 +135,21 @@ async def edit(
     session: AsyncSession, student_id: uuid.UUID, review_id: uuid.UUID, data: ReviewIn
 ) -> ReviewItem:
     mentor = await _mine(session, student_id, review_id)
-    await session.execute(UPDATE, {"review_id": review_id, **_values(data)})
-    await session.execute(MENTOR_TOTALS, {"mentor_id": mentor})
+    await session.execute(queries.UPDATE, {"review_id": review_id, **_values(data)})
+    await session.execute(queries.MENTOR_TOTALS, {"mentor_id": mentor})
     return await _item(session, review_id)
 
 
 async def remove(session: AsyncSession, student_id: uuid.UUID, review_id: uuid.UUID) -> None:
     mentor = await _mine(session, student_id, review_id)
-    await session.execute(DELETE, {"review_id": review_id})
-    await session.execute(MENTOR_TOTALS, {"mentor_id": mentor})
+    await session.execute(queries.DELETE, {"review_id": review_id})
+    await session.execute(queries.MENTOR_TOTALS, {"mentor_id": mentor})
 
 
 async def _others(
     session: AsyncSession, student_id: uuid.UUID, review_id: uuid.UUID, action: str
 ) -> None:
-    row = (await session.execute(ANY_REVIEW, {"review_id": review_id})).mappings().first()
+    row = (await session.execute(queries.ANY_REVIEW, {"review_id": review_id})).mappings().first()
     if row is None:
         raise NotFound("No such review.")
     if row["student_id"] == student_id:
@@ -145,13 +161,15 @@ async def vote(
 ) -> ReviewItem:
     """One vote per student, changeable; helpful_count is recounted from the votes."""
     await _others(session, student_id, review_id, "vote on")
-    await session.execute(VOTE, {"review_id": review_id, "student_id": student_id, "vote": value})
-    await session.execute(HELPFUL_COUNT, {"review_id": review_id})
+    await session.execute(
+        queries.VOTE, {"review_id": review_id, "student_id": student_id, "vote": value}
+    )
+    await session.execute(queries.HELPFUL_COUNT, {"review_id": review_id})
     return await _item(session, review_id)
 
 
 async def report(session: AsyncSession, student_id: uuid.UUID, review_id: uuid.UUID) -> None:
     """One report per student; reported_count is recounted from the reports."""
     await _others(session, student_id, review_id, "report")
-    await session.execute(REPORT, {"review_id": review_id, "student_id": student_id})
-    await session.execute(REPORTED_COUNT, {"review_id": review_id})
+    await session.execute(queries.REPORT, {"review_id": review_id, "student_id": student_id})
+    await session.execute(queries.REPORTED_COUNT, {"review_id": review_id})

@@ -6,7 +6,10 @@ import msgspec
 
 
 class CourseDocument(msgspec.Struct, kw_only=True, frozen=True):
-    """Everything search needs about a course: filterable, sortable, searchable and shown."""
+    """Everything search needs about a course: searched, filtered, counted, sorted and shown.
+
+    Field names are the vocabulary's (``vocabulary.py``).
+    """
 
     id: str
     slug: str
@@ -18,13 +21,8 @@ class CourseDocument(msgspec.Struct, kw_only=True, frozen=True):
     mentor_id: str
     mentor_name: str
     mentor_headline: str = ""
-    mentor_rating: float | None = None
     category_slugs: list[str] = []
     category_names: list[str] = []
-    subcategory_slug: str | None = None
-    subcategory_name: str | None = None
-    root_category_slug: str | None = None
-    root_category_name: str | None = None
     tags: list[str] = []
     list_price_cents: int
     sale_price_cents: int | None = None
@@ -36,7 +34,6 @@ class CourseDocument(msgspec.Struct, kw_only=True, frozen=True):
     rating: float
     rating_floor: float
     review_count: int
-    enrollment_count: int
     popularity: int
     total_duration_minutes: int
     duration_bucket: str

@@ -6,20 +6,8 @@ from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
 from search_service.search.document import CourseDocument
-from search_service.search.query import SearchRequest
+from search_service.search.request import SearchRequest
 from search_service.search.results import EngineResult
-
-# Facet group -> the raw document fields whose values it counts.
-FACET_FIELDS: dict[str, tuple[str, ...]] = {
-    "level": ("level",),
-    "language": ("language_code",),
-    "category": ("category_slugs",),
-    "price": ("is_free", "price_band"),
-    "rating": ("rating_floor",),
-    "duration": ("duration_bucket",),
-    "features": ("features",),
-    "bestseller": ("is_bestseller",),
-}
 
 
 class Rebuild(Protocol):

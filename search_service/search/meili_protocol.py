@@ -12,10 +12,7 @@ from typing import Any
 from markupsafe import escape
 
 from search_service.search.document import CourseDocument
-from search_service.search.engine import FACET_FIELDS
-from search_service.search.query import (
-    FACET_GROUPS,
-    SORT_FIELDS,
+from search_service.search.request import (
     AnyOf,
     Condition,
     IsTrue,
@@ -25,52 +22,33 @@ from search_service.search.query import (
     without,
 )
 from search_service.search.results import EngineHit, EngineResult, Highlights
-from search_service.search.text import synonym_groups
+from search_service.search.text import synonym_map
+from search_service.search.vocabulary import (
+    FACETS,
+    FILTERABLE,
+    HIGHLIGHTED,
+    SEARCHABLE,
+    SORTABLE,
+    SORTS,
+    facet_key,
+    group_counts,
+)
 
 # Highlight markers no catalog text contains (Unicode private use): the engine's _formatted
 # text is not HTML-escaped, so we escape it ourselves and only then insert <mark>.
 PRE_TAG, POST_TAG = "\ue000", "\ue001"
 MAX_TOTAL_HITS = 1_000_000
 CROP_WORDS = 30
-HIGHLIGHTED = ("title", "subtitle", "description")
 
 
 def index_settings() -> dict[str, Any]:
-    """The index settings (PATCH /indexes/{uid}/settings body)."""
-    synonyms: dict[str, list[str]] = {}
-    for group in synonym_groups():
-        for member in group:
-            synonyms.setdefault(member, []).extend(m for m in group if m != member)
+    """The index settings (PATCH /indexes/{uid}/settings body), from the vocabulary."""
     return {
-        "searchableAttributes": [
-            "title",
-            "tags",
-            "subtitle",
-            "mentor_name",
-            "category_names",
-            "description",
-        ],
+        # Most important first: `attributeRank` ranks by this order.
+        "searchableAttributes": [field for field, _ in SEARCHABLE],
         "displayedAttributes": ["*"],
-        "filterableAttributes": [
-            "level",
-            "language_code",
-            "category_slugs",
-            "is_free",
-            "price_band",
-            "rating_floor",
-            "duration_bucket",
-            "features",
-            "is_bestseller",
-            "effective_price_cents",
-            "rating",
-        ],
-        "sortableAttributes": [
-            "review_count",
-            "rating",
-            "last_updated_at",
-            "effective_price_cents",
-            "popularity",
-        ],
+        "filterableAttributes": list(FILTERABLE),
+        "sortableAttributes": list(SORTABLE),
         # `sort` first: a shopper's explicit sort is strict, as on tantivy; without one, ties
         # after the text rules fall to rating, then popularity.
         "rankingRules": [
@@ -84,7 +62,7 @@ def index_settings() -> dict[str, Any]:
             "rating:desc",
             "popularity:desc",
         ],
-        "synonyms": {k: list(dict.fromkeys(v)) for k, v in synonyms.items()},
+        "synonyms": {k: list(v) for k, v in synonym_map().items()},
         "typoTolerance": {
             "enabled": True,
             "minWordSizeForTypos": {"oneTypo": 5, "twoTypos": 9},
@@ -134,8 +112,8 @@ def multi_search_queries(index: str, request: SearchRequest) -> list[dict[str, A
         "hitsPerPage": request.per_page,
         "matchingStrategy": "last",
     }
-    if request.sort in SORT_FIELDS:
-        field, descending = SORT_FIELDS[request.sort]
+    if request.sort in SORTS:
+        field, descending = SORTS[request.sort]
         main["sort"] = [f"{field}:{'desc' if descending else 'asc'}"]
     if request.with_highlights and request.q.strip():
         main.update(
@@ -147,26 +125,20 @@ def multi_search_queries(index: str, request: SearchRequest) -> list[dict[str, A
         )
     queries = [main]
     if request.with_facets:
-        unselected = [g for g in FACET_GROUPS if g not in selected]
-        main["facets"] = [f for g in unselected for f in FACET_FIELDS[g]]
+        unselected = [g for g in FACETS if g not in selected]
+        main["facets"] = [f for g in unselected for f in FACETS[g].fields]
         for group in selected:
             queries.append(
                 {
                     "indexUid": index,
                     "q": request.q,
                     "filter": filters(without(selected, group)),
-                    "facets": list(FACET_FIELDS[group]),
+                    "facets": list(FACETS[group].fields),
                     "limit": 0,
                     "matchingStrategy": "last",
                 }
             )
     return queries
-
-
-def _facet_key(field: str, key: str) -> str:
-    if field == "rating_floor":
-        return f"{float(key):.1f}"
-    return key.lower() if field in ("is_free", "is_bestseller") else key
 
 
 def _marked(text: Any) -> str | None:
@@ -182,13 +154,7 @@ def parse_hit(raw: Mapping[str, Any]) -> EngineHit:
     formatted = raw.get("_formatted") or {}
     return EngineHit(
         document=document,
-        highlights=Highlights(
-            title=_marked(formatted.get("title")),
-            subtitle=_marked(formatted.get("subtitle")),
-            description=_marked(formatted.get("description")),
-        )
-        if formatted
-        else Highlights(),
+        highlights=Highlights(**{field: _marked(formatted.get(field)) for field in HIGHLIGHTED}),
     )
 
 
@@ -202,16 +168,15 @@ def facet_counts(results: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, in
     facets: dict[str, dict[str, int]] = {}
     for result in results:
         for field, counts in (result.get("facetDistribution") or {}).items():
-            facets[field] = {_facet_key(field, str(k)): int(v) for k, v in counts.items()}
+            facets[field] = {facet_key(field, k): int(v) for k, v in counts.items()}
     return facets
 
 
 def merge_results(results: Sequence[Mapping[str, Any]]) -> EngineResult:
     """Hits and total from the main result, each group's counts from its own query."""
     main = results[0]
-    facets = facet_counts(results)
     return EngineResult(
         total=total_of(main),
         hits=[parse_hit(hit) for hit in main.get("hits", [])],
-        facets=facets,
+        facets=group_counts(facet_counts(results)),
     )

@@ -21,7 +21,7 @@ from meilisearch_python_sdk.models.task import TaskInfo
 from search_service.errors import SearchUnavailable
 from search_service.search.document import CourseDocument
 from search_service.search.meili_protocol import index_settings, merge_results, multi_search_queries
-from search_service.search.query import SearchRequest
+from search_service.search.request import SearchRequest
 from search_service.search.results import EngineResult
 
 TASK_TIMEOUT_MS = 120_000

@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from search_service.search.document import CourseDocument
+from search_service.search.vocabulary import FacetGroup
 
 
 class Highlights(msgspec.Struct, kw_only=True, frozen=True):
@@ -24,11 +25,9 @@ class EngineHit(msgspec.Struct, kw_only=True, frozen=True):
 
 
 class EngineResult(msgspec.Struct, kw_only=True):
-    """Hits of the page, the exact total and disjunctive facet counts per raw field."""
+    """Hits of the page, the exact total and disjunctive counts per facet group (value ->
+    count; the price group counts ``free``, ``paid`` and the paid price bands)."""
 
     total: int
     hits: list[EngineHit]
-    # facet field -> value -> count; fields: level, language_code, category_slugs, is_free,
-    # price_band, rating_floor, duration_bucket, features, is_bestseller
-    facets: dict[str, dict[str, int]] = {}
-    relaxed: bool = False
+    facets: dict[FacetGroup, dict[str, int]] = {}

@@ -10,7 +10,7 @@ import tantivy
 
 from search_service.errors import SearchUnavailable
 from search_service.search.document import CourseDocument
-from search_service.search.query import SearchRequest
+from search_service.search.request import SearchRequest
 from search_service.search.results import EngineResult
 from search_service.search.tantivy_query import QueryBuilder
 from search_service.search.tantivy_schema import to_tantivy

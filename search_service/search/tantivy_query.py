@@ -7,9 +7,10 @@ from collections.abc import Sequence
 import tantivy
 from tantivy import Occur, Query
 
-from search_service.search.query import AnyOf, Condition, IsTrue, Range
-from search_service.search.tantivy_schema import FOLD, PREFIX_WEIGHTS, STEM, TEXT_WEIGHTS, keyword
+from search_service.search.request import AnyOf, Condition, IsTrue, Range
+from search_service.search.tantivy_schema import FOLD, PREFIX_WEIGHTS, STEM, TEXT_WEIGHTS
 from search_service.search.text import WordGroup, typo_budget
+from search_service.search.vocabulary import facet_key
 
 FUZZY_FACTOR = 0.3  # a typo match scores well below the exact word
 PREFIX_FACTOR = 0.6  # so does an unfinished word
@@ -104,7 +105,9 @@ class QueryBuilder:
         if isinstance(condition, AnyOf):
             return Query.term_set_query(self.schema, condition.field, list(condition.values))
         if isinstance(condition, IsTrue):
-            return Query.term_query(self.schema, condition.field, keyword(condition.value))
+            return Query.term_query(
+                self.schema, condition.field, facet_key(condition.field, condition.value)
+            )
         return self._range(condition)
 
     def _range(self, condition: Range) -> Query:

@@ -3,46 +3,33 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import tantivy
 
 from search_service.search.document import DOCUMENT_ENCODER, CourseDocument
+from search_service.search.vocabulary import (
+    FACET_FIELDS,
+    RANGE_FIELDS,
+    SEARCHABLE,
+    SORTABLE,
+    facet_key,
+)
 
 STEM = "sk_stem"
 FOLD = "sk_fold"
 
-# Searchable text fields (stemmed), weighted title > tags > subtitle = mentor = category >
-# description: the field order the issue and Meilisearch's searchableAttributes share.
-TEXT_WEIGHTS: tuple[tuple[str, float], ...] = (
-    ("title", 10.0),
-    ("tags_text", 5.0),
-    ("subtitle", 3.0),
-    ("mentor_text", 3.0),
-    ("category_text", 3.0),
-    ("description", 1.0),
-)
-# Unstemmed copies for as-you-type prefixes of the last word.
+# Searchable text fields (stemmed) carry the vocabulary's names and weights.
+TEXT_WEIGHTS: tuple[tuple[str, float], ...] = SEARCHABLE
+# Unstemmed copies for as-you-type prefixes of the last word (tantivy only).
 PREFIX_WEIGHTS: tuple[tuple[str, float], ...] = (("title_prefix", 10.0), ("meta_prefix", 3.0))
 # Exact-value fields used for filters and facet counts.
-KEYWORD_FIELDS = (
-    "level",
-    "language_code",
-    "category_slugs",
-    "is_free",
-    "price_band",
-    "rating_floor",
-    "duration_bucket",
-    "features",
-    "is_bestseller",
-)
-INTEGER_FIELDS = (
-    "effective_price_cents",
-    "review_count",
-    "popularity",
-    "last_updated_at",
-    "relevance_key",
-)
+KEYWORD_FIELDS = FACET_FIELDS
+# Numeric fast fields: the vocabulary's sort and range fields, plus the engine's own.
 FLOAT_FIELDS = ("rating", "rank_weight")
+INTEGER_FIELDS = tuple(
+    dict.fromkeys(f for f in (*SORTABLE, *RANGE_FIELDS, "relevance_key") if f not in FLOAT_FIELDS)
+)
 
 
 def analyzers() -> dict[str, tantivy.TextAnalyzer]:
@@ -104,44 +91,25 @@ def relevance_key(doc: CourseDocument) -> int:
     return round(doc.rating * 100) * 10_000_000 + min(doc.popularity, 9_999_999)
 
 
-def keyword(value: bool | float | str) -> str:
-    """How a facet value is written in a keyword field."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return f"{value:.1f}"
-    return value
-
-
 def to_tantivy(doc: CourseDocument, schema: tantivy.Schema) -> tantivy.Document:
     """The tantivy document of a search document; the whole document is stored as JSON."""
-    meta = [*doc.tags, doc.mentor_name, *doc.category_names, doc.subtitle]
-    fields = dict(
-        id=doc.id,
-        title=doc.title,
-        tags_text=doc.tags,
-        subtitle=doc.subtitle,
-        mentor_text=doc.mentor_name,
-        category_text=doc.category_names,
-        description=doc.description,
-        title_prefix=doc.title,
-        meta_prefix=meta,
-        level=doc.level,
-        language_code=doc.language_code,
-        category_slugs=doc.category_slugs,
-        is_free=keyword(doc.is_free),
-        price_band=doc.price_band,
-        rating_floor=keyword(doc.rating_floor),
-        duration_bucket=doc.duration_bucket,
-        features=doc.features,
-        is_bestseller=keyword(doc.is_bestseller),
-        effective_price_cents=doc.effective_price_cents,
-        review_count=doc.review_count,
-        popularity=doc.popularity,
-        last_updated_at=doc.last_updated_at,
-        relevance_key=relevance_key(doc),
-        rank_weight=float(rank_weight(doc)),
-        rating=float(doc.rating),
-        source=DOCUMENT_ENCODER.encode(doc),
-    )
+    fields: dict[str, Any] = {"id": doc.id}
+    for name, _ in TEXT_WEIGHTS:
+        fields[name] = getattr(doc, name)
+    fields["title_prefix"] = doc.title
+    fields["meta_prefix"] = [*doc.tags, doc.mentor_name, *doc.category_names, doc.subtitle]
+    for name in KEYWORD_FIELDS:
+        value = getattr(doc, name)
+        fields[name] = (
+            [facet_key(name, v) for v in value]
+            if isinstance(value, list)
+            else facet_key(name, value)
+        )
+    for name in INTEGER_FIELDS:
+        if name != "relevance_key":
+            fields[name] = int(getattr(doc, name))
+    fields["relevance_key"] = relevance_key(doc)
+    fields["rank_weight"] = float(rank_weight(doc))
+    fields["rating"] = float(doc.rating)
+    fields["source"] = DOCUMENT_ENCODER.encode(doc)
     return tantivy.Document.from_dict(fields, schema)

@@ -10,13 +10,9 @@ import tantivy
 from markupsafe import escape
 
 from search_service.search.document import DOCUMENT_DECODER
-from search_service.search.engine import FACET_FIELDS
 from search_service.search.fuzzy import distance
-from search_service.search.query import (
-    FACET_GROUPS,
-    SORT_FIELDS,
-    Condition,
-    FacetGroup,
+from search_service.search.request import (
+    Conditions,
     SearchRequest,
     conditions,
     flatten,
@@ -25,6 +21,13 @@ from search_service.search.query import (
 from search_service.search.results import EngineHit, EngineResult, Highlights
 from search_service.search.tantivy_query import QueryBuilder
 from search_service.search.text import WordGroup, plan, words
+from search_service.search.vocabulary import (
+    FACETS,
+    HIGHLIGHTED,
+    SORTS,
+    FacetGroup,
+    group_counts,
+)
 
 TIE_WINDOW = 50  # extra hits read past the page so equal scores can be re-ordered
 FACET_SIZE = 200
@@ -44,7 +47,7 @@ class Reader:
 def _facet_counts(
     searcher: tantivy.Searcher, query: tantivy.Query, groups: Sequence[FacetGroup]
 ) -> dict[str, dict[str, int]]:
-    fields = [f for g in groups for f in FACET_FIELDS[g]]
+    fields = [f for g in groups for f in FACETS[g].fields]
     if not fields:
         return {}
     request = {f: {"terms": {"field": f, "size": FACET_SIZE}} for f in fields}
@@ -60,15 +63,15 @@ def _facets(
     builder: QueryBuilder,
     text: tantivy.Query | None,
     main: tantivy.Query,
-    selected: dict[FacetGroup, list[Condition]],
-) -> dict[str, dict[str, int]]:
+    selected: Conditions,
+) -> dict[FacetGroup, dict[str, int]]:
     """Disjunctive counts: unselected groups over the main query, each selected group over
     the query without its own conditions."""
-    counts = _facet_counts(reader.searcher, main, [g for g in FACET_GROUPS if g not in selected])
+    counts = _facet_counts(reader.searcher, main, [g for g in FACETS if g not in selected])
     for group in selected:
         query = builder.combine(text, without(selected, group))
         counts.update(_facet_counts(reader.searcher, query, [group]))
-    return counts
+    return group_counts(counts)
 
 
 def _count(result: tantivy.SearchResult) -> int:
@@ -100,7 +103,7 @@ def _ranked(reader: Reader, query: tantivy.Query, limit: int) -> tuple[int, list
 def _sorted_page(
     reader: Reader, query: tantivy.Query, request: SearchRequest
 ) -> tuple[int, list[Hit]]:
-    field, descending = SORT_FIELDS.get(request.sort, ("relevance_key", True))
+    field, descending = SORTS.get(request.sort, ("relevance_key", True))
     order = tantivy.Order.Desc if descending else tantivy.Order.Asc
     result = reader.searcher.search(
         query,
@@ -120,7 +123,7 @@ def _highlighter(
     if not terms:
         return None
     generators = {}
-    for field in ("title", "subtitle", "description"):
+    for field in HIGHLIGHTED:
         clauses = [
             (tantivy.Occur.Should, tantivy.Query.term_query(builder.schema, field, term))
             for term in terms
@@ -147,12 +150,13 @@ def _hit(
     document = DOCUMENT_DECODER.decode(reader.searcher.doc(address)["source"][0])
     if generators is None:
         return EngineHit(document=document, score=score)
-    highlights = Highlights(
-        title=_mark(generators["title"], "title", document.title) or str(escape(document.title)),
-        subtitle=_mark(generators["subtitle"], "subtitle", document.subtitle)
-        or (str(escape(document.subtitle)) or None),
-        description=_mark(generators["description"], "description", document.description),
-    )
+    marked = {}
+    for field in HIGHLIGHTED:
+        text = getattr(document, field)
+        # The description is a snippet: only where a word matched. The rest are shown whole.
+        plain = None if field == "description" else (str(escape(text)) or None)
+        marked[field] = _mark(generators[field], field, text) or plain
+    highlights = Highlights(**marked)
     return EngineHit(document=document, highlights=highlights, score=score)
 
 
@@ -196,31 +200,23 @@ def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) ->
     text = builder.text(groups) if groups else None
     main = builder.combine(text, filters)
     if text is None or request.sort != "relevance":
-        total, page = (
-            _sorted_page(reader, main, request)
-            if text is None or (request.sort != "relevance")
-            else (0, [])
-        )
-        relaxed = False
+        total, page = _sorted_page(reader, main, request)
         if text is not None and total == 0 and len(groups) > 1:
             # An explicit sort is strict; only when nothing matches are words dropped.
             for size in range(len(groups) - 1, 0, -1):
                 main = builder.combine(builder.text(groups[:size]), filters)
                 total, page = _sorted_page(reader, main, request)
-                relaxed = True
                 if total:
                     break
     else:
         wanted = request.offset + request.per_page
         total, hits = _ranked(reader, main, wanted)
         seen = {_key(address) for _, address in hits}
-        relaxed = False
         for size in range(len(groups) - 1, 0, -1):
             if len(hits) >= wanted:
                 break
             main = builder.combine(builder.text(groups[:size]), filters)
             total, more = _ranked(reader, main, wanted)
-            relaxed = True
             for score, address in more:
                 if _key(address) not in seen:
                     seen.add(_key(address))
@@ -229,4 +225,4 @@ def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) ->
     generators = _highlighter(reader, builder, groups) if request.with_highlights else None
     results = [_hit(reader, address, score, generators) for score, address in page]
     facets = _facets(reader, builder, text, main, selected) if request.with_facets else {}
-    return EngineResult(total=total, hits=results, facets=facets, relaxed=relaxed)
+    return EngineResult(total=total, hits=results, facets=facets)

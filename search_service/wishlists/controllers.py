@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-
 from litestar import Controller, delete, get, post
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from search_service.cart.schemas import CartOut
-from search_service.db.models import User
 from search_service.problems import problem_responses
+from search_service.web import CourseId, DbSession, SignedIn, WishlistId
 from search_service.wishlists import service
 from search_service.wishlists.schemas import WishlistIn, WishlistItemIn, WishlistOut
 
@@ -18,15 +16,17 @@ ERRORS = problem_responses(400, 401, 403, 404, 409)
 
 
 class WishlistController(Controller):
-    path = "/api/v1/wishlists"
+    path = "/wishlists"
     tags = ("wishlists",)
 
     @get("", name="api_wishlists", responses=ERRORS)
-    async def lists(self, db_session: AsyncSession, user: User) -> list[WishlistOut]:
+    async def lists(self, db_session: DbSession, user: SignedIn) -> list[WishlistOut]:
         return await service.all_lists(db_session, user.id)
 
     @post("", name="api_wishlist_create", status_code=HTTP_201_CREATED, responses=ERRORS)
-    async def create(self, db_session: AsyncSession, user: User, data: WishlistIn) -> WishlistOut:
+    async def create(
+        self, db_session: DbSession, user: SignedIn, data: JSONBody[WishlistIn]
+    ) -> WishlistOut:
         return await service.create(db_session, user.id, data.name)
 
     @post(
@@ -36,7 +36,11 @@ class WishlistController(Controller):
         responses=ERRORS,
     )
     async def add(
-        self, db_session: AsyncSession, user: User, wishlist_id: uuid.UUID, data: WishlistItemIn
+        self,
+        db_session: DbSession,
+        user: SignedIn,
+        wishlist_id: WishlistId,
+        data: JSONBody[WishlistItemIn],
     ) -> WishlistOut:
         return await service.add(db_session, user.id, wishlist_id, data.course_id)
 
@@ -47,7 +51,7 @@ class WishlistController(Controller):
         responses=ERRORS,
     )
     async def remove(
-        self, db_session: AsyncSession, user: User, wishlist_id: uuid.UUID, course_id: uuid.UUID
+        self, db_session: DbSession, user: SignedIn, wishlist_id: WishlistId, course_id: CourseId
     ) -> WishlistOut:
         return await service.remove(db_session, user.id, wishlist_id, course_id)
 
@@ -58,6 +62,7 @@ class WishlistController(Controller):
         responses=ERRORS,
     )
     async def move(
-        self, db_session: AsyncSession, user: User, wishlist_id: uuid.UUID, course_id: uuid.UUID
+        self, db_session: DbSession, user: SignedIn, wishlist_id: WishlistId, course_id: CourseId
     ) -> CartOut:
+        """Off the list and into the cart in one transaction (the cart's rules apply)."""
         return await service.move_to_cart(db_session, user.id, wishlist_id, course_id)

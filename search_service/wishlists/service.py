@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from search_service.cart import service as cart
 from search_service.cart.schemas import CartOut
+from search_service.db.lookups import PUBLISHED, is_student
 from search_service.errors import Conflict, Forbidden, NotFound
 from search_service.wishlists.schemas import WishlistItemOut, WishlistOut
 
 DEFAULT = "Favorites"
-IS_STUDENT = text("SELECT 1 FROM students WHERE user_id = :student_id")
 CREATE_DEFAULT = text(
     "INSERT INTO wishlists (student_id, name) SELECT :student_id, :name "
     "WHERE NOT EXISTS (SELECT 1 FROM wishlists WHERE student_id = :student_id) "
@@ -33,8 +33,8 @@ ORDER BY w.name = :default DESC, w.name, i.added_at, i.course_id
 """)
 OWNS = text("SELECT 1 FROM wishlists WHERE id = :wishlist_id AND student_id = :student_id")
 CREATE = text("INSERT INTO wishlists (student_id, name) VALUES (:student_id, :name) RETURNING id")
-PUBLISHED = text(
-    "SELECT 1 FROM courses WHERE id = :course_id AND status = 'published' AND deleted_at IS NULL"
+PUBLISHED_COURSE = text(
+    f"SELECT 1 FROM courses c WHERE c.id = :course_id AND {PUBLISHED}"  # noqa: S608 - constants only
 )
 ADD = text(
     "INSERT INTO wishlist_items (wishlist_id, course_id) VALUES (:wishlist_id, :course_id) "
@@ -46,7 +46,7 @@ REMOVE = text(
 
 
 async def _student(session: AsyncSession, student_id: uuid.UUID) -> None:
-    if (await session.execute(IS_STUDENT, {"student_id": student_id})).first() is None:
+    if not await is_student(session, student_id):
         raise Forbidden("Only student accounts have wishlists.")
     await session.execute(CREATE_DEFAULT, {"student_id": student_id, "name": DEFAULT})
 
@@ -106,7 +106,7 @@ async def add(
     session: AsyncSession, student_id: uuid.UUID, wishlist_id: uuid.UUID, course_id: uuid.UUID
 ) -> WishlistOut:
     await _own(session, student_id, wishlist_id)
-    if (await session.execute(PUBLISHED, {"course_id": course_id})).first() is None:
+    if (await session.execute(PUBLISHED_COURSE, {"course_id": course_id})).first() is None:
         raise NotFound("No published course has this id.")
     await session.execute(ADD, {"wishlist_id": wishlist_id, "course_id": course_id})
     return (await _lists(session, student_id, wishlist_id))[0]

@@ -8,20 +8,28 @@ import logging
 import uuid
 from collections import Counter
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from search_service.courses.queries import RECORD_VIEWS
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 FLUSH_SECONDS = 5.0
 FLUSH_VIEWS = 500  # or as soon as this many views are waiting
 log = logging.getLogger("skillspring.views")
+RECORD_VIEWS = text("""
+INSERT INTO course_metrics (course_id, date, views)
+SELECT v.course_id, current_date, v.views
+FROM unnest(CAST(:course_ids AS uuid[]), CAST(:views AS int[])) AS v(course_id, views)
+JOIN courses c ON c.id = v.course_id
+ON CONFLICT (course_id, date) DO UPDATE SET views = course_metrics.views + excluded.views
+""")
 
 
 class ViewCounter:
     """One write per flush (an upsert of every course seen), not one per view."""
 
-    def __init__(self, engine: AsyncEngine, batch_size: int = FLUSH_VIEWS) -> None:
-        self.engine = engine
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], batch_size: int = FLUSH_VIEWS
+    ) -> None:
+        self.sessions = sessions
         self.batch_size = batch_size
         self.pending: Counter[uuid.UUID] = Counter()
         self._task: asyncio.Task[None] | None = None
@@ -42,8 +50,8 @@ class ViewCounter:
         batch, self.pending = self.pending, Counter()
         ids, counts = list(batch), [batch[i] for i in batch]
         try:
-            async with self.engine.begin() as conn:
-                await conn.execute(RECORD_VIEWS, {"course_ids": ids, "views": counts})
+            async with self.sessions.begin() as session:
+                await session.execute(RECORD_VIEWS, {"course_ids": ids, "views": counts})
         except Exception:
             self.pending.update(batch)  # keep them for the next flush
             raise

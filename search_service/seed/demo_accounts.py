@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from search_service.accounts.service import HASHER
+from search_service.accounts.passwords import HASHER
 
 DEMO_STUDENT = ("student@demo.skillspring.test", "learn-something-new")
 DEMO_MENTOR_PASSWORD = "teach-something-new"  # noqa: S105 - a published demo credential

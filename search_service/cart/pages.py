@@ -1,0 +1,138 @@
+"""The cart page and its forms: add, remove, coupon, checkout. Each form is one route; a
+mistake re-renders the cart with the error beside the field."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Literal
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.params import FromQuery
+from litestar.response import Redirect, Template
+
+from search_service.cart import service
+from search_service.cart.schemas import CheckoutOut, CouponIn
+from search_service.pages.errors import login_redirect
+from search_service.pages.forms import (
+    BLANK,
+    FormData,
+    FormState,
+    Rerender,
+    form_values,
+    parse_form,
+    submit,
+)
+from search_service.web import DbSession, SignedIn, Viewer
+
+
+class CartItemForm(msgspec.Struct, kw_only=True):
+    course_id: uuid.UUID
+    back: str | None = None  # the page the shopper added from
+
+
+async def _cart_page(
+    db_session: DbSession,
+    user_id: uuid.UUID,
+    *,
+    bought: int | None = None,
+    forms: dict[str, FormState] | None = None,
+    status: int = 200,
+) -> Template:
+    forms = forms or {}
+    return Template(
+        "cart/cart.html.jinja2",
+        status_code=status,
+        context={
+            "cart": await service.get_cart(db_session, user_id),
+            "bought": bought,
+            "coupon_form": forms.get("coupon", BLANK),
+            "cart_form": forms.get("items", BLANK),
+        },
+    )
+
+
+def _again(db_session: DbSession, user_id: uuid.UUID, form: Literal["coupon", "items"]) -> Rerender:
+    async def rerender(state: FormState, status: int) -> Template:
+        return await _cart_page(db_session, user_id, forms={form: state}, status=status)
+
+    return rerender
+
+
+def _cart(request: Request[Any, Any, Any]) -> str:
+    return request.app.route_reverse("cart_page")
+
+
+class CartPages(Controller):
+    include_in_schema = False
+    path = "/cart"
+
+    @get("", name="cart_page")
+    async def show(
+        self, db_session: DbSession, user: SignedIn, bought: FromQuery[int | None] = None
+    ) -> Template:
+        return await _cart_page(db_session, user.id, bought=bought)
+
+    @post("/add", name="cart_add", status_code=303)
+    async def add(
+        self, request: Request[Any, Any, Any], db_session: DbSession, viewer: Viewer, data: FormData
+    ) -> Redirect | Template:
+        values = form_values(data)
+        if viewer is None:
+            return login_redirect(request, values.get("back"))
+        shopper = viewer.id
+        return await submit(
+            values,
+            lambda: service.add_item(
+                db_session, shopper, parse_form(CartItemForm, values).course_id
+            ),
+            _again(db_session, shopper, "items"),
+            _cart(request),
+        )
+
+    @post("/remove", name="cart_remove", status_code=303)
+    async def remove(
+        self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn, data: FormData
+    ) -> Redirect | Template:
+        values = form_values(data)
+        return await submit(
+            values,
+            lambda: service.remove_item(
+                db_session, user.id, parse_form(CartItemForm, values).course_id
+            ),
+            _again(db_session, user.id, "items"),
+            _cart(request),
+        )
+
+    @post("/coupon", name="cart_coupon", status_code=303)
+    async def coupon(
+        self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn, data: FormData
+    ) -> Redirect | Template:
+        values = form_values(data)
+        return await submit(
+            values,
+            lambda: service.apply_coupon(db_session, user.id, parse_form(CouponIn, values).code),
+            _again(db_session, user.id, "coupon"),
+            _cart(request),
+        )
+
+    @post("/uncoupon", name="cart_uncoupon", status_code=303)
+    async def uncoupon(
+        self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn
+    ) -> Redirect:
+        await service.remove_coupon(db_session, user.id)
+        return Redirect(_cart(request), status_code=303)
+
+    @post("/checkout", name="cart_checkout", status_code=303)
+    async def checkout(
+        self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn
+    ) -> Redirect | Template:
+        def bought(receipt: CheckoutOut) -> str:
+            return f"{_cart(request)}?bought={len(receipt.purchases)}"
+
+        return await submit(
+            {},
+            lambda: service.checkout(db_session, user.id),
+            _again(db_session, user.id, "items"),
+            bought,
+        )

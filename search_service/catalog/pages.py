@@ -1,0 +1,196 @@
+"""The catalog's pages: home, search and category browsing. Thin: the same parsed request and
+service as the API, rendered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, get
+from litestar.di import NamedDependency
+from litestar.response import Template
+
+from search_service.catalog.categories import CategoryDirectory
+from search_service.catalog.labels import GROUP_LABELS
+from search_service.catalog.params import to_params
+from search_service.catalog.schemas import Crumb, FacetValue, SearchResponse
+from search_service.catalog.service import CatalogSearch, course_card
+from search_service.catalog.urls import (
+    CATEGORY_ROOT_PAGE,
+    CATEGORY_SUB_PAGE,
+    SEARCH_PAGE,
+    category_url,
+    search_url,
+)
+from search_service.errors import NotFound, SearchUnavailable
+from search_service.search.request import SearchRequest
+from search_service.search.vocabulary import FACETS
+from search_service.web import CategorySlugPath
+
+SORT_OPTIONS = (
+    ("relevance", "Most relevant"),
+    ("most_reviewed", "Most reviewed"),
+    ("highest_rated", "Highest rated"),
+    ("newest", "Newest"),
+    ("price_asc", "Price: low to high"),
+    ("price_desc", "Price: high to low"),
+    ("popular", "Most popular"),
+)
+UNAVAILABLE = "Search is taking a short break. Please try again in a minute."
+# (group, kind, legend, query parameter) of every facet, in the vocabulary's order.
+FACET_GROUPS = tuple(
+    (group, spec.kind, GROUP_LABELS.get(group, group.title()), spec.params[0])
+    for group, spec in FACETS.items()
+)
+BESTSELLERS = SearchRequest(
+    bestseller=True, sort="popular", per_page=8, with_facets=False, with_highlights=False
+)
+
+
+def _page_links(
+    request: SearchRequest, total_pages: int, path: str, fixed: tuple[str, ...]
+) -> list[tuple[str, str | None, bool]]:
+    if total_pages <= 1:
+        return []
+    params = to_params(request, fixed=fixed)
+
+    def url(n: int) -> str:
+        return search_url([*params, ("page", str(n))] if n > 1 else params, path)
+
+    current = request.page
+    nearby = range(max(1, current - 2), min(total_pages, current + 2) + 1)
+    window = sorted({1, total_pages, *nearby})
+    links: list[tuple[str, str | None, bool]] = []
+    if current > 1:
+        links.append(("Previous", url(current - 1), False))
+    previous = 0
+    for n in window:
+        if n - previous > 1:
+            links.append(("…", None, False))
+        links.append((str(n), url(n), n == current))
+        previous = n
+    if current < total_pages:
+        links.append(("Next", url(current + 1), False))
+    return links
+
+
+def _band_urls(
+    request: SearchRequest, bands: list[FacetValue], path: str, fixed: tuple[str, ...]
+) -> list[str]:
+    base = [p for p in to_params(request, fixed=fixed) if p[0] not in ("price_min", "price_max")]
+    return [
+        search_url(base if band.selected else [*base, *band.params.items()], path) for band in bands
+    ]
+
+
+async def _results_page(
+    catalog: CatalogSearch,
+    search_request: SearchRequest,
+    path: str,
+    heading: str,
+    fixed: tuple[str, ...] = (),
+    crumbs: list[Crumb] | None = None,
+) -> Template:
+    if fixed and not search_request.category:
+        search_request = msgspec.structs.replace(search_request, category=list(fixed))
+    context: dict[str, Any] = {
+        "heading": heading,
+        "crumbs": crumbs or [],
+        "base_path": path,
+        "query_text": search_request.q,
+        "fixed_category": fixed[0] if fixed else None,
+        "sort_options": SORT_OPTIONS,
+        "notice": None,
+        "result": None,
+        "sub_facets": [],
+        "facet_groups": FACET_GROUPS,
+    }
+    try:
+        result: SearchResponse = await catalog.search(search_request, path, fixed)
+    except SearchUnavailable:
+        context["notice"] = UNAVAILABLE
+        return Template("search/results.html.jinja2", context=context, status_code=503)
+    if fixed:
+        root = next((f for f in result.facets["category"] if f.value == fixed[0]), None)
+        context["sub_facets"] = root.children if root else []
+    context.update(
+        result=result,
+        page_links=_page_links(search_request, result.total_pages, path, fixed),
+        band_urls=_band_urls(search_request, result.facets["price"][2:], path, fixed),
+    )
+    return Template("search/results.html.jinja2", context=context)
+
+
+class CatalogPages(Controller):
+    include_in_schema = False
+
+    @get("/", name="home")
+    async def home(
+        self,
+        directory: NamedDependency[CategoryDirectory],
+        catalog: NamedDependency[CatalogSearch],
+    ) -> Template:
+        tree = await directory.tree()
+        counts: dict[str, int] = {}
+        bestsellers, total = [], 0
+        try:
+            counts, total = await catalog.category_counts()
+            best = await catalog.engine.search(BESTSELLERS)
+            bestsellers = [course_card(h) for h in best.hits]
+        except SearchUnavailable:
+            pass
+        categories = [
+            {"slug": r, "name": tree.name(r), "count": counts.get(r, 0)} for r in tree.roots
+        ]
+        return Template(
+            "home/index.html.jinja2",
+            context={"categories": categories, "bestsellers": bestsellers, "total": total},
+        )
+
+    @get(SEARCH_PAGE, name="search_page")
+    async def search(
+        self,
+        catalog: NamedDependency[CatalogSearch],
+        search_request: NamedDependency[SearchRequest],
+    ) -> Template:
+        q = search_request.q
+        heading = f"Results for “{q}”" if q else "All courses"
+        return await _results_page(catalog, search_request, SEARCH_PAGE, heading)
+
+    @get(CATEGORY_ROOT_PAGE, name="category_root")
+    async def category_root(
+        self,
+        root: CategorySlugPath,
+        catalog: NamedDependency[CatalogSearch],
+        directory: NamedDependency[CategoryDirectory],
+        search_request: NamedDependency[SearchRequest],
+    ) -> Template:
+        tree = await directory.tree()
+        node = tree.nodes.get(root)
+        if node is None or node.parent is not None:
+            raise NotFound("There is no such category.")
+        crumbs = [Crumb(name=node.name, url=category_url(root))]
+        return await _results_page(
+            catalog, search_request, category_url(root), node.name, (root,), crumbs
+        )
+
+    @get(CATEGORY_SUB_PAGE, name="category_sub")
+    async def category_sub(
+        self,
+        root: CategorySlugPath,
+        sub: CategorySlugPath,
+        catalog: NamedDependency[CatalogSearch],
+        directory: NamedDependency[CategoryDirectory],
+        search_request: NamedDependency[SearchRequest],
+    ) -> Template:
+        tree = await directory.tree()
+        node = tree.nodes.get(sub)
+        if node is None or node.parent != root:
+            raise NotFound("There is no such category.")
+        crumbs = [
+            Crumb(name=tree.name(root), url=category_url(root)),
+            Crumb(name=node.name, url=category_url(root, sub)),
+        ]
+        return await _results_page(
+            catalog, search_request, category_url(root, sub), node.name, (sub,), crumbs
+        )

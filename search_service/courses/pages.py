@@ -1,0 +1,210 @@
+"""The course page and the forms on it (review, helpful vote, question).
+
+A form's mistake re-renders this page with the error beside the field, the typed values kept
+and the error's status; its transaction rolls back.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any, Literal
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.response import Redirect, Template
+
+from search_service.catalog.labels import language_label
+from search_service.catalog.urls import course_url, search_url
+from search_service.courses import service
+from search_service.courses.schemas import CourseDetail
+from search_service.courses.views import ViewCounter
+from search_service.errors import SearchUnavailable
+from search_service.pages.forms import (
+    BLANK,
+    FormData,
+    FormState,
+    Rerender,
+    form_values,
+    parse_form,
+    submit,
+)
+from search_service.questions import service as questions
+from search_service.questions.schemas import QuestionIn
+from search_service.reviews import service as reviews
+from search_service.reviews.schemas import ReviewIn, ReviewSort
+from search_service.search.engine import SearchEngine
+from search_service.web import CourseSlug, DbSession, SignedIn
+
+REVIEW_SORTS: tuple[tuple[ReviewSort, str], ...] = (
+    ("helpful", "Most helpful"),
+    ("recent", "Newest"),
+    ("highest", "Highest"),
+    ("lowest", "Lowest"),
+)
+
+
+class VoteForm(msgspec.Struct, kw_only=True):
+    review_id: uuid.UUID
+    vote: Literal["helpful", "not_helpful"]
+
+
+def _json_ld(course: CourseDetail, url: str) -> str:
+    """schema.org Course, safe to embed in a <script> element."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Course",
+        "name": course.title,
+        "description": course.subtitle or course.description[:300],
+        "url": url,
+        "inLanguage": course.language_code,
+        "provider": {"@type": "Organization", "name": "Skillspring"},
+        "author": {"@type": "Person", "name": course.mentor.name},
+        "offers": {
+            "@type": "Offer",
+            "category": "Paid" if not course.price.is_free else "Free",
+            "price": f"{course.price.effective_cents / 100:.2f}",
+            "priceCurrency": course.price.currency,
+        },
+    }
+    if course.rating.count:
+        data["aggregateRating"] = {
+            "@type": "AggregateRating",
+            "ratingValue": course.rating.average,
+            "ratingCount": course.rating.count,
+        }
+    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+
+
+async def _course_page(
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    engine: SearchEngine,
+    slug: str,
+    forms: dict[str, FormState] | None = None,
+    status: int = 200,
+) -> Template:
+    detail = await service.course_detail(db_session, slug)
+    requested = request.query_params.get("reviews", "helpful")
+    sort: ReviewSort = next((v for v, _ in REVIEW_SORTS if v == requested), "helpful")
+    review_page = await reviews.reviews_page(db_session, slug, sort, None, 1)
+    question_page = await questions.questions_page(db_session, slug, 1)
+    try:
+        related = await service.related_courses(db_session, engine, slug)
+    except SearchUnavailable:
+        related = []
+    page_url = course_url(slug)
+    canonical = str(request.base_url).rstrip("/") + page_url
+    forms = forms or {}
+    return Template(
+        "course/detail.html.jinja2",
+        status_code=status,
+        context={
+            "course": detail,
+            "reviews": review_page,
+            "questions": question_page,
+            "related": related,
+            "reviews_sort": sort,
+            "review_sorts": REVIEW_SORTS,
+            "review_sort_urls": {v: f"{page_url}?reviews={v}#ratings" for v, _ in REVIEW_SORTS},
+            "reviews_more_url": None,
+            "language": language_label(detail.language_code),
+            "tag_urls": {t: search_url([("q", t)]) for t in detail.tags},
+            "canonical": canonical,
+            "json_ld": _json_ld(detail, canonical),
+            "review_form": forms.get("review", BLANK),
+            "question_form": forms.get("question", BLANK),
+            "vote_form": forms.get("vote", BLANK),
+        },
+    )
+
+
+def _again(
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    engine: SearchEngine,
+    slug: str,
+    form: str,
+) -> Rerender:
+    async def rerender(state: FormState, status: int) -> Template:
+        return await _course_page(request, db_session, engine, slug, {form: state}, status)
+
+    return rerender
+
+
+def _back_to(request: Request[Any, Any, Any], slug: str, section: str) -> str:
+    return f"{request.app.route_reverse('course_page', slug=slug)}#{section}"
+
+
+class CoursePages(Controller):
+    include_in_schema = False
+    path = "/courses/{slug:str}"
+
+    @get("", name="course_page")
+    async def course(
+        self,
+        request: Request[Any, Any, Any],
+        slug: CourseSlug,
+        db_session: DbSession,
+        engine: NamedDependency[SearchEngine],
+        views: NamedDependency[ViewCounter],
+    ) -> Template:
+        page = await _course_page(request, db_session, engine, slug)
+        await views.record(uuid.UUID(page.context["course"].id))
+        return page
+
+    @post("/review", name="review_submit", status_code=303)
+    async def review(
+        self,
+        request: Request[Any, Any, Any],
+        slug: CourseSlug,
+        db_session: DbSession,
+        engine: NamedDependency[SearchEngine],
+        user: SignedIn,
+        data: FormData,
+    ) -> Redirect | Template:
+        values = form_values(data)
+        return await submit(
+            values,
+            lambda: reviews.create(db_session, user.id, slug, parse_form(ReviewIn, values)),
+            _again(request, db_session, engine, slug, "review"),
+            _back_to(request, slug, "ratings"),
+        )
+
+    @post("/vote", name="vote_submit", status_code=303)
+    async def vote(
+        self,
+        request: Request[Any, Any, Any],
+        slug: CourseSlug,
+        db_session: DbSession,
+        engine: NamedDependency[SearchEngine],
+        user: SignedIn,
+        data: FormData,
+    ) -> Redirect | Template:
+        values = form_values(data)
+
+        async def vote() -> object:
+            form = parse_form(VoteForm, values)
+            return await reviews.vote(db_session, user.id, form.review_id, form.vote)
+
+        again = _again(request, db_session, engine, slug, "vote")
+        return await submit(values, vote, again, _back_to(request, slug, "ratings"))
+
+    @post("/question", name="question_submit", status_code=303)
+    async def question(
+        self,
+        request: Request[Any, Any, Any],
+        slug: CourseSlug,
+        db_session: DbSession,
+        engine: NamedDependency[SearchEngine],
+        user: SignedIn,
+        data: FormData,
+    ) -> Redirect | Template:
+        values = form_values(data)
+        return await submit(
+            values,
+            lambda: questions.ask(db_session, user, slug, parse_form(QuestionIn, values).question),
+            _again(request, db_session, engine, slug, "question"),
+            _back_to(request, slug, "qa"),
+        )

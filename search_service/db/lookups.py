@@ -1,0 +1,64 @@
+"""Look-ups every feature shares: the published predicate, a published course by slug, and
+whether a student owns a course. One place, so "published" means one thing everywhere."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+import msgspec
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from search_service.errors import NotFound
+
+# Over a ``courses c`` row: what shoppers may see, search and buy.
+PUBLISHED = "c.status = 'published' AND c.deleted_at IS NULL"
+
+_BY_SLUG = text(
+    f"SELECT c.id, c.mentor_id FROM courses c WHERE c.slug = :slug AND {PUBLISHED}"  # noqa: S608 - constants only
+)
+_OWNED = text(
+    "SELECT course_id FROM enrollments WHERE student_id = :student_id "
+    "AND course_id = ANY(:course_ids)"
+)
+
+
+_IS_STUDENT = text("SELECT 1 FROM students WHERE user_id = :user_id")
+
+
+class PublishedCourse(msgspec.Struct, frozen=True):
+    id: uuid.UUID
+    mentor_id: uuid.UUID
+
+
+async def published_course(session: AsyncSession, slug: str) -> PublishedCourse:
+    """The published, non-deleted course at ``slug``.
+
+    Raises:
+        NotFound: there is none.
+    """
+    row = (await session.execute(_BY_SLUG, {"slug": slug})).first()
+    if row is None:
+        raise NotFound(f"No published course at /courses/{slug}.")
+    return PublishedCourse(row.id, row.mentor_id)
+
+
+async def owned(
+    session: AsyncSession, student_id: uuid.UUID, course_ids: Sequence[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of ``course_ids`` the student is enrolled in (one query)."""
+    if not course_ids:
+        return set()
+    rows = await session.execute(_OWNED, {"student_id": student_id, "course_ids": list(course_ids)})
+    return {row.course_id for row in rows}
+
+
+async def is_enrolled(session: AsyncSession, student_id: uuid.UUID, course_id: uuid.UUID) -> bool:
+    """The student bought the course."""
+    return course_id in await owned(session, student_id, [course_id])
+
+
+async def is_student(session: AsyncSession, user_id: uuid.UUID) -> bool:
+    """The user has a student profile (carts and wishlists are theirs)."""
+    return (await session.execute(_IS_STUDENT, {"user_id": user_id})).first() is not None

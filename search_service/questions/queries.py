@@ -1,0 +1,51 @@
+"""The Q&A SQL, parameterised."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from search_service.db.lookups import PUBLISHED
+
+PAGE = text(f"""
+SELECT q.id, q.question, q.created_at, q.resolved_at, u.first_name, u.last_name,
+       count(*) OVER () AS total,
+       coalesce((
+         SELECT json_agg(json_build_object(
+                  'id', a.id, 'answer', a.answer, 'is_marked_solution', a.is_marked_solution,
+                  'created_at', a.created_at,
+                  'mentor_name', concat_ws(' ', mu.first_name, mu.last_name))
+                ORDER BY a.is_marked_solution DESC, a.created_at)
+         FROM course_answers a JOIN users mu ON mu.id = a.mentor_id
+         WHERE a.question_id = q.id), '[]') AS answers
+FROM course_questions q
+JOIN courses c ON c.id = q.course_id
+JOIN users u ON u.id = q.student_id
+WHERE c.slug = :slug AND {PUBLISHED}
+ORDER BY q.created_at DESC, q.id
+LIMIT :limit OFFSET :offset
+""")  # noqa: S608 - constants only
+ASK = text(
+    "INSERT INTO course_questions (course_id, student_id, question) "
+    "VALUES (:course_id, :student_id, :question) RETURNING id, created_at"
+)
+QUESTION = text(
+    "SELECT q.id, q.student_id, c.mentor_id FROM course_questions q "
+    "JOIN courses c ON c.id = q.course_id WHERE q.id = :question_id"
+)
+ANSWER = text(
+    "INSERT INTO course_answers (question_id, mentor_id, answer) "
+    "VALUES (:question_id, :mentor_id, :answer) RETURNING id, created_at"
+)
+ANSWER_ROW = text(
+    "SELECT a.id, a.question_id, q.student_id, c.mentor_id FROM course_answers a "
+    "JOIN course_questions q ON q.id = a.question_id "
+    "JOIN courses c ON c.id = q.course_id WHERE a.id = :answer_id"
+)
+MARK = text(
+    "UPDATE course_answers SET is_marked_solution = (id = :answer_id) "
+    "WHERE question_id = :question_id"
+)
+RESOLVE = text(
+    "UPDATE course_questions SET resolved_at = coalesce(resolved_at, now()) WHERE id = :question_id"
+)
+NAME = text("SELECT concat_ws(' ', first_name, last_name) FROM users WHERE id = :user_id")

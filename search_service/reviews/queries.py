@@ -1,0 +1,89 @@
+"""The reviews' SQL, parameterised."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from search_service.db.lookups import PUBLISHED
+
+REVIEW_COLUMNS = """
+r.id, r.rating, r.title, r.body, r.is_verified, r.helpful_count, r.would_recommend,
+r.created_at, u.first_name, u.last_name
+"""
+
+# The most helpful reviews of a course (for its page).
+TOP_REVIEWS = text(f"""
+SELECT {REVIEW_COLUMNS}
+FROM course_reviews r JOIN users u ON u.id = r.student_id
+WHERE r.course_id = :course_id
+ORDER BY r.helpful_count DESC, r.created_at DESC
+LIMIT :limit
+""")  # noqa: S608 - constants only
+
+REVIEW_ORDER = {
+    "recent": "r.created_at DESC, r.id",
+    "helpful": "r.helpful_count DESC, r.created_at DESC, r.id",
+    "highest": "r.rating DESC, r.created_at DESC, r.id",
+    "lowest": "r.rating ASC, r.created_at DESC, r.id",
+}
+PAGES = {
+    sort: text(f"""
+SELECT {REVIEW_COLUMNS}, count(*) OVER () AS total
+FROM course_reviews r
+JOIN courses c ON c.id = r.course_id
+JOIN users u ON u.id = r.student_id
+WHERE c.slug = :slug AND {PUBLISHED} AND (CAST(:rating AS int) IS NULL OR r.rating = :rating)
+ORDER BY {order}
+LIMIT :limit OFFSET :offset
+""")  # noqa: S608 - the order comes from REVIEW_ORDER, never from input
+    for sort, order in REVIEW_ORDER.items()
+}
+
+INSERT = text("""
+INSERT INTO course_reviews (course_id, student_id, rating, title, body, would_recommend,
+                            is_verified)
+VALUES (:course_id, :student_id, :rating, :title, :body, :would_recommend, true)
+RETURNING id
+""")
+ONE = text(f"""
+SELECT {REVIEW_COLUMNS}
+FROM course_reviews r JOIN users u ON u.id = r.student_id WHERE r.id = :review_id
+""")  # noqa: S608 - constants only
+MINE = text(
+    "SELECT r.id, c.mentor_id FROM course_reviews r JOIN courses c ON c.id = r.course_id "
+    "WHERE r.id = :review_id AND r.student_id = :student_id"
+)
+ANY_REVIEW = text(
+    "SELECT r.id, r.student_id, c.mentor_id FROM course_reviews r "
+    "JOIN courses c ON c.id = r.course_id WHERE r.id = :review_id"
+)
+UPDATE = text(
+    "UPDATE course_reviews SET rating = :rating, title = :title, body = :body, "
+    "would_recommend = :would_recommend WHERE id = :review_id"
+)
+DELETE = text("DELETE FROM course_reviews WHERE id = :review_id")
+MENTOR_TOTALS = text("""
+UPDATE mentors m SET total_reviews = s.reviews, average_rating = s.average
+FROM (SELECT count(r.id) AS reviews, round(avg(r.rating), 2) AS average
+      FROM courses c LEFT JOIN course_reviews r ON r.course_id = c.id
+      WHERE c.mentor_id = :mentor_id) s
+WHERE m.user_id = :mentor_id
+""")
+VOTE = text("""
+INSERT INTO review_helpful_votes (review_id, student_id, vote)
+VALUES (:review_id, :student_id, CAST(:vote AS review_vote))
+ON CONFLICT (review_id, student_id) DO UPDATE SET vote = excluded.vote
+""")
+HELPFUL_COUNT = text("""
+UPDATE course_reviews SET helpful_count = (
+    SELECT count(*) FROM review_helpful_votes WHERE review_id = :review_id AND vote = 'helpful')
+WHERE id = :review_id
+""")
+REPORT = text(
+    "INSERT INTO review_reports (review_id, student_id) VALUES (:review_id, "
+    ":student_id) ON CONFLICT DO NOTHING"
+)
+REPORTED_COUNT = text(
+    "UPDATE course_reviews SET reported_count = (SELECT count(*) FROM "
+    "review_reports WHERE review_id = :review_id) WHERE id = :review_id"
+)

@@ -1,0 +1,46 @@
+"""Litestar annotations every controller shares (explicit, as Litestar 3 requires)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from litestar.di import NamedDependency
+from litestar.params import PathParameter, QueryParameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from search_service.db.models import User
+
+# The request's database session (the SQLAlchemy plugin's `db_session`; one transaction,
+# committed by the plugin for 2xx and 3xx answers, rolled back otherwise).
+DbSession = NamedDependency[AsyncSession]
+# The signed-in user (401 in the API, the log-in page for pages) and the optional one.
+SignedIn = NamedDependency[User]
+Viewer = NamedDependency[User | None]
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+CourseSlug = Annotated[
+    str,
+    PathParameter(
+        pattern=SLUG_PATTERN,
+        max_length=180,
+        description="a course slug: lower-case letters, digits and hyphens",
+    ),
+]
+ReviewId = Annotated[uuid.UUID, PathParameter(description="a review id (UUID)")]
+QuestionId = Annotated[uuid.UUID, PathParameter(description="a question id (UUID)")]
+AnswerId = Annotated[uuid.UUID, PathParameter(description="an answer id (UUID)")]
+CourseId = Annotated[uuid.UUID, PathParameter(description="a course id (UUID)")]
+WishlistId = Annotated[uuid.UUID, PathParameter(description="a wishlist id (UUID)")]
+PageNumber = Annotated[
+    int,
+    QueryParameter(ge=1, le=10_000, required=False, description="a whole number from 1 to 10,000"),
+]
+CategorySlugPath = Annotated[
+    str,
+    PathParameter(
+        pattern=SLUG_PATTERN,
+        max_length=80,
+        description="a category slug: lower-case letters, digits and hyphens",
+    ),
+]

@@ -1,0 +1,126 @@
+"""The wishlists page and its forms: a new list, add, remove, move to the cart."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Literal
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.response import Redirect, Template
+
+from search_service.pages.forms import (
+    BLANK,
+    FormData,
+    FormState,
+    Rerender,
+    form_values,
+    parse_form,
+    submit,
+)
+from search_service.web import DbSession, SignedIn
+from search_service.wishlists import service
+from search_service.wishlists.schemas import WishlistIn, WishlistOut
+
+
+class AddForm(msgspec.Struct, kw_only=True):
+    course_id: uuid.UUID
+    wishlist_id: uuid.UUID | None = None  # none: the first list, "Favorites"
+
+
+class EntryForm(msgspec.Struct, kw_only=True):
+    course_id: uuid.UUID
+    wishlist_id: uuid.UUID
+
+
+async def _lists_page(
+    db_session: DbSession,
+    user_id: uuid.UUID,
+    *,
+    forms: dict[str, FormState] | None = None,
+    status: int = 200,
+) -> Template:
+    forms = forms or {}
+    return Template(
+        "wishlists/lists.html.jinja2",
+        status_code=status,
+        context={
+            "lists": await service.all_lists(db_session, user_id),
+            "create_form": forms.get("create", BLANK),
+            "items_form": forms.get("items", BLANK),
+        },
+    )
+
+
+def _again(db_session: DbSession, user_id: uuid.UUID, form: Literal["create", "items"]) -> Rerender:
+    async def rerender(state: FormState, status: int) -> Template:
+        return await _lists_page(db_session, user_id, forms={form: state}, status=status)
+
+    return rerender
+
+
+def _lists(request: Request[Any, Any, Any]) -> str:
+    return request.app.route_reverse("wishlists_page")
+
+
+async def _add(db_session: DbSession, user_id: uuid.UUID, form: AddForm) -> WishlistOut:
+    target = form.wishlist_id or uuid.UUID((await service.all_lists(db_session, user_id))[0].id)
+    return await service.add(db_session, user_id, target, form.course_id)
+
+
+class WishlistPages(Controller):
+    include_in_schema = False
+    path = "/wishlists"
+
+    @get("", name="wishlists_page")
+    async def show(self, db_session: DbSession, user: SignedIn) -> Template:
+        return await _lists_page(db_session, user.id)
+
+    @post("/create", name="wishlist_create", status_code=303)
+    async def create(
+        self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn, data: FormData
+    ) -> Redirect | Template:
+        values = form_values(data)
+        return await submit(
+            values,
+            lambda: service.create(db_session, user.id, parse_form(WishlistIn, values).name),
+            _again(db_session, user.id, "create"),
+            _lists(request),
+        )
+
+    @post("/add", name="wishlist_add", status_code=303)
+    async def add(
+        self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn, data: FormData
+    ) -> Redirect | Template:
+        values = form_values(data)
+        return await submit(
+            values,
+            lambda: _add(db_session, user.id, parse_form(AddForm, values)),
+            _again(db_session, user.id, "items"),
+            _lists(request),
+        )
+
+    @post("/remove", name="wishlist_remove", status_code=303)
+    async def remove(
+        self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn, data: FormData
+    ) -> Redirect | Template:
+        values = form_values(data)
+
+        async def remove() -> WishlistOut:
+            form = parse_form(EntryForm, values)
+            return await service.remove(db_session, user.id, form.wishlist_id, form.course_id)
+
+        return await submit(values, remove, _again(db_session, user.id, "items"), _lists(request))
+
+    @post("/move", name="wishlist_move", status_code=303)
+    async def move(
+        self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn, data: FormData
+    ) -> Redirect | Template:
+        values = form_values(data)
+
+        async def move() -> object:
+            form = parse_form(EntryForm, values)
+            return await service.move_to_cart(db_session, user.id, form.wishlist_id, form.course_id)
+
+        cart = request.app.route_reverse("cart_page")
+        return await submit(values, move, _again(db_session, user.id, "items"), cart)

@@ -1,0 +1,64 @@
+"""Running the CLI and servers as real processes, as users and operators do."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+from queue import Empty, Queue
+
+WAIT_SECONDS = 60
+
+
+def skillspring(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the CLI as a user would, with only the given SKILLSPRING_* variables."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPRING_")}
+    clean.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "search_service.cli", *args],
+        capture_output=True,
+        text=True,
+        env=clean,
+        timeout=120,
+        check=False,
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for word in words:
+        assert word in lines[0]
+
+
+def read_lines(process: subprocess.Popen[str]) -> Queue[str]:
+    lines: Queue[str] = Queue()
+
+    def pump() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.put(line.strip())
+
+    threading.Thread(target=pump, daemon=True).start()
+    return lines
+
+
+def wait_for_line(lines: Queue[str], prefix: str, anywhere: bool = False) -> str:
+    """Block until the process prints a line starting with (or containing) ``prefix``."""
+    while True:
+        try:
+            line = lines.get(timeout=WAIT_SECONDS)
+        except Empty as exc:
+            raise AssertionError(f"no line with {prefix!r} within {WAIT_SECONDS}s") from exc
+        if line.startswith(prefix) or (anywhere and prefix in line):
+            return line
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
