@@ -16,7 +16,7 @@ FROM python:3.11-slim
 ENV PATH=/venv/bin:$PATH PYTHONPATH=/app PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     SKILLSPRING_DATA_DIR=/data SKILLSPRING_HOST=0.0.0.0
 RUN useradd --system --create-home --uid 10001 skillspring \
-    && mkdir -p /data && chown skillspring /data
+    && mkdir -p /data /keys/search /keys/indexer && chown -R skillspring /data /keys
 COPY --from=build /venv /venv
 WORKDIR /app
 COPY search_service ./search_service

@@ -26,9 +26,15 @@ def is_searchable(row: Mapping[str, Any]) -> bool:
     return bool(row["status"] == "published" and row["deleted_at"] is None)
 
 
+# What page views can add to popularity at most (1,000 distinct visitors in 30 days): looking
+# is a weak signal and the cheapest to fake, so it can lift a course only so far.
+VIEW_POPULARITY_CAP = 20
+
+
 def popularity(enrollments: int, recent_enrollments: int, recent_views: int) -> int:
-    """All-time enrollments, plus recent momentum: buying counts more than looking."""
-    return int(enrollments + 3 * recent_enrollments + recent_views // 50)
+    """All-time enrollments, plus recent momentum: buying counts more than looking, and
+    looking counts only up to a cap."""
+    return int(enrollments + 3 * recent_enrollments + min(recent_views // 50, VIEW_POPULARITY_CAP))
 
 
 def _features(row: Mapping[str, Any]) -> list[str]:

@@ -25,7 +25,6 @@ from litestar.di import Provide
 from litestar.exceptions import MethodNotAllowedException, NotFoundException
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
-from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -40,6 +39,7 @@ from search_service.accounts.identity import (
     provide_page_user,
     provide_page_viewer,
 )
+from search_service.accounts.limits import AccountGuard
 from search_service.accounts.pages import AccountPages
 from search_service.cart.controllers import CartController
 from search_service.cart.pages import CartPages
@@ -53,14 +53,19 @@ from search_service.courses.controllers import CourseController
 from search_service.courses.pages import CoursePages
 from search_service.courses.views import ViewCounter
 from search_service.errors import UsageError
+from search_service.limits import Limiter
 from search_service.ops.controllers import OpsController
-from search_service.ops.logs import request_log_middleware
-from search_service.ops.metrics import metrics_middleware
+from search_service.ops.docs import PinnedSwagger
+from search_service.ops.housekeeping import Housekeeping
+from search_service.ops.logs import request_log
+from search_service.ops.metrics import request_metrics
+from search_service.ops.security import security_headers
 from search_service.pages.csrf import csrf_secret
 from search_service.pages.errors import error_page, page_exception_handlers
 from search_service.problems import api_exception_handlers, problem
 from search_service.questions.controllers import QuestionController
 from search_service.reviews.controllers import ReviewController
+from search_service.safe_urls import safe_url
 from search_service.search.engine import SearchEngine
 from search_service.search.factory import make_engine
 from search_service.search.instrumented import InstrumentedEngine
@@ -69,7 +74,10 @@ from search_service.wishlists.controllers import WishlistController
 from search_service.wishlists.pages import WishlistPages
 
 API_PREFIX = "/api/v1"
-LOGIN_ATTEMPTS_PER_MINUTE = 10  # per client address
+DOCS_PATH = "/schema"
+# Request bodies: JSON and forms are small; a 9 MB form is refused before anything parses it.
+API_BODY_LIMIT = 64 * 1024
+FORM_BODY_LIMIT = 64 * 1024
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -77,6 +85,8 @@ STATIC = Path(__file__).resolve().parent / "static"
 def _jinja(engine: JinjaTemplateEngine) -> None:
     engine.engine.undefined = StrictUndefined
     engine.engine.autoescape = True
+    # Every URL that comes from data goes through it: https: and site paths only.
+    engine.engine.filters["safe_url"] = safe_url
 
 
 def _from_state(name: str) -> Provide:
@@ -104,12 +114,13 @@ def _api(search_request: Provide) -> Router:
             "search_request": search_request,
         },
         exception_handlers=api_exception_handlers(),  # type: ignore[arg-type]
+        request_max_body_size=API_BODY_LIMIT,
     )
 
 
-def _pages(settings: Settings, search_request: Provide) -> Router:
+def _pages(settings: Settings, secret: str, search_request: Provide) -> Router:
     csrf = CSRFConfig(
-        secret=csrf_secret(settings),
+        secret=secret,
         cookie_secure=settings.server.secure_cookies,
         cookie_samesite="lax",
     )
@@ -131,6 +142,7 @@ def _pages(settings: Settings, search_request: Provide) -> Router:
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf)],
         exception_handlers=page_exception_handlers(),  # type: ignore[arg-type]
         include_in_schema=False,
+        request_max_body_size=FORM_BODY_LIMIT,
     )
 
 
@@ -140,7 +152,7 @@ def _unrouted(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     status = getattr(exc, "status_code", 404)
     detail = str(getattr(exc, "detail", "")) or "Not found"
     if request.url.path.startswith(API_PREFIX + "/") or request.url.path.startswith(
-        ("/schema", "/health", "/ready", "/metrics")
+        (DOCS_PATH, "/health", "/ready", "/metrics")
     ):
         return problem(request, status, detail)
     return error_page(status, "There is no page at this address.")
@@ -171,8 +183,11 @@ def create_app(
             pool_size=settings.database.pool_size,
             max_overflow=settings.database.max_overflow,
             pool_pre_ping=True,
+            # Errors never write bound values (emails, password hashes…) into logs.
+            hide_parameters=True,
         ),
     )
+    secret = csrf_secret(settings)
 
     async def start(app: Litestar) -> None:
         search = InstrumentedEngine(engine or make_engine(settings))
@@ -184,8 +199,15 @@ def create_app(
         app.state.suggester = Suggester(search, directory)
         app.state.views = ViewCounter(sessions)
         app.state.views.start()
+        app.state.limiter = limiter = Limiter(sessions, secret)
+        app.state.account_guard = AccountGuard(limiter)
+        app.state.housekeeping = Housekeeping([limiter.sweep, app.state.views.forget_old_visitors])
+        app.state.housekeeping.start()
 
     async def stop(app: Litestar) -> None:
+        housekeeping = app.state.get("housekeeping")
+        if housekeeping is not None:
+            await housekeeping.stop()
         views = app.state.get("views")
         if views is not None:
             await views.stop()
@@ -194,10 +216,10 @@ def create_app(
             await search.close()
 
     search_request = Provide(provide_search_request)
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             _api(search_request),
-            _pages(settings, search_request),
+            _pages(settings, secret, search_request),
             OpsController,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
@@ -216,23 +238,31 @@ def create_app(
             "directory": _from_state("directory"),
             "engine": _from_state("search"),
             "views": _from_state("views"),
+            "limiter": _from_state("limiter"),
+            "account_guard": _from_state("account_guard"),
         },
-        middleware=[
-            request_log_middleware,
-            metrics_middleware,
-            RateLimitConfig(
-                rate_limit=("minute", LOGIN_ATTEMPTS_PER_MINUTE),
-                check_throttle_handler=lambda request: (
-                    request.method == "POST"
-                    and request.url.path in (API_PREFIX + "/auth/login", "/login")
-                ),
-            ).middleware,
-        ],
         exception_handlers=_app_exception_handlers(),
         openapi_config=OpenAPIConfig(
             title="Skillspring catalog API",
             version="1.0.0",
-            path="/schema",
+            path=DOCS_PATH,
+            render_plugins=[
+                PinnedSwagger(
+                    init_script="/static/swagger-init.js",
+                    spec_url=f"{DOCS_PATH}/openapi.json",
+                    path="/swagger",
+                )
+            ],
         ),
+        # Logging is configured by the process (ops/logs.py), not by Litestar.
+        logging_config=None,
         debug=False,
     )
+    # Outside every route, so requests no route took (404, 405) are logged, counted and get
+    # the security headers too.
+    app.asgi_handler = security_headers(
+        request_metrics(request_log(app.asgi_handler)),
+        docs_path=DOCS_PATH,
+        hsts=settings.server.secure_cookies,
+    )
+    return app

@@ -166,6 +166,14 @@ def _validation(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
     return problem(request, HTTP_400_BAD_REQUEST, detail, invalid_params=params or None)
 
 
+TOO_DEEP = "The request body is nested too deeply to read."
+
+
+def _too_deep(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    # Reading a JSON body nested thousands of levels deep exhausts the decoder's recursion.
+    return problem(request, HTTP_400_BAD_REQUEST, TOO_DEEP)
+
+
 def _http(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     assert isinstance(exc, HTTPException)
     if exc.status_code >= 500:
@@ -186,6 +194,7 @@ def api_exception_handlers() -> dict[type[Exception], Handler]:
         DomainError: _domain,
         SearchUnavailable: _search_down,
         ValidationException: _validation,
+        RecursionError: _too_deep,
         # Named, so that they win over the app's handler for requests no route matched.
         NotFoundException: _http,
         MethodNotAllowedException: _http,

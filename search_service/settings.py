@@ -30,6 +30,10 @@ DatabaseUrl = Annotated[
 HttpUrl = Annotated[
     str, Meta(pattern=r"^https?://", description="must be an http:// or https:// URL")
 ]
+PublicUrl = Annotated[
+    str,
+    Meta(pattern=r"^https?://[^/\s]+$", description="must be http(s)://host[:port], no path"),
+]
 EngineName = Annotated[
     Literal["tantivy", "meilisearch"], Meta(description="must be one of tantivy, meilisearch")
 ]
@@ -66,7 +70,15 @@ class SearchSettings(msgspec.Struct, kw_only=True, frozen=True):
     engine: EngineName = "tantivy"
     meili_url: HttpUrl = "http://127.0.0.1:7700"
     meili_api_key: str | None = None
+    # A file holding the key instead (compose hands each service its own scoped key this way).
+    meili_api_key_file: str | None = None
     index_name: IndexName = "courses"
+
+    def api_key(self) -> str | None:
+        """The Meilisearch key: the variable's, or the key file's."""
+        if self.meili_api_key_file:
+            return Path(self.meili_api_key_file).read_text().strip() or None
+        return self.meili_api_key
 
 
 class ServerSettings(msgspec.Struct, kw_only=True, frozen=True):
@@ -78,6 +90,12 @@ class ServerSettings(msgspec.Struct, kw_only=True, frozen=True):
     log_format: LogFormat = "text"
     secure_cookies: Flag = False
     secret_key: str | None = None
+    # Where shoppers reach the site: canonical links and JSON-LD use it, never the Host header.
+    public_url: PublicUrl = "http://127.0.0.1:8000"
+    # Proxies whose X-Forwarded-For is believed (uvicorn's --forwarded-allow-ips): none.
+    trusted_proxies: str = ""
+    # /metrics answers requests bearing this token; without one, only local requests.
+    metrics_token: str | None = None
 
 
 class Settings(msgspec.Struct, kw_only=True, frozen=True):
@@ -108,6 +126,7 @@ ENV: dict[str, tuple[str | None, str]] = {
     "SEARCH_ENGINE": ("search", "engine"),
     "MEILI_URL": ("search", "meili_url"),
     "MEILI_API_KEY": ("search", "meili_api_key"),
+    "MEILI_API_KEY_FILE": ("search", "meili_api_key_file"),
     "INDEX_NAME": ("search", "index_name"),
     "HOST": ("server", "host"),
     "PORT": ("server", "port"),
@@ -115,6 +134,9 @@ ENV: dict[str, tuple[str | None, str]] = {
     "LOG_FORMAT": ("server", "log_format"),
     "SECURE_COOKIES": ("server", "secure_cookies"),
     "SECRET_KEY": ("server", "secret_key"),
+    "PUBLIC_URL": ("server", "public_url"),
+    "TRUSTED_PROXIES": ("server", "trusted_proxies"),
+    "METRICS_TOKEN": ("server", "metrics_token"),
 }
 ENV_VARS = tuple(ENV)  # for docs and deployment checks
 _VARIABLE_OF = {(section, field): name for name, (section, field) in ENV.items()}

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
+from litestar import Request
 from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,3 +45,9 @@ CategorySlugPath = Annotated[
         description="a category slug: lower-case letters, digits and hyphens",
     ),
 ]
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    """The client's address: the peer's, or the one a trusted proxy forwarded (uvicorn
+    rewrites it only for the proxies SKILLSPRING_TRUSTED_PROXIES names)."""
+    return request.client.host if request.client else "unknown"

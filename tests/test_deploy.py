@@ -28,7 +28,14 @@ def compose() -> dict[str, Any]:
     reason="docker-compose (Debian package) is not installed; .ci/run installs it",
 )
 def test_compose_file_is_valid() -> None:
-    env = {**os.environ, "POSTGRES_PASSWORD": "p", "MEILI_MASTER_KEY": "k" * 16}
+    env = {
+        **os.environ,
+        "POSTGRES_PASSWORD": "p",
+        "MEILI_MASTER_KEY": "k" * 16,
+        "SKILLSPRING_SECRET_KEY": "s" * 32,
+        "SKILLSPRING_METRICS_TOKEN": "m" * 16,
+        "SKILLSPRING_PUBLIC_URL": "https://courses.example",
+    }
     for args in (["config", "-q"], ["--profile", "demo", "config", "-q"]):
         result = subprocess.run(
             ["docker-compose", "-f", str(COMPOSE), *args],

@@ -15,19 +15,21 @@ from search_service.db.connection import asyncpg_dsn
 from search_service.ops.logs import JsonFormatter
 from search_service.search.request import SearchRequest
 from search_service.search.tantivy import TantivyEngine
+from search_service.settings import ServerSettings, Settings
 from tests.support.processes import assert_one_line_error, skillspring
 
 Client = Any
 
 
-async def _client(url: str, engine: TantivyEngine) -> AsyncIterator[Client]:
+async def _client(
+    url: str, engine: TantivyEngine, settings: Settings | None = None
+) -> AsyncIterator[Client]:
     from litestar.testing import AsyncTestClient
 
     from search_service.app import create_app
-    from search_service.settings import Settings
 
     async with AsyncTestClient(
-        app=create_app(Settings(), database_url=url, engine=engine)
+        app=create_app(settings or Settings(), database_url=url, engine=engine)
     ) as client:
         yield client
 
@@ -63,10 +65,18 @@ async def test_not_ready_names_postgres(indexed_catalog: tuple[str, Path]) -> No
         assert (await client.get("/health")).status_code == 200
 
 
-async def test_metrics(api: Client) -> None:
-    await api.get("/api/v1/search?q=python")
-    await api.get("/api/v1/search?level=expert")
-    response = await api.get("/metrics")
+async def test_metrics(indexed_catalog: tuple[str, Path]) -> None:
+    settings = Settings(server=ServerSettings(metrics_token="scrape-token"))
+    url, root = indexed_catalog
+    async for api in _client(url, TantivyEngine(root), settings):
+        await api.get("/api/v1/search?q=python")
+        await api.get("/api/v1/search?level=expert")
+        await api.get("/no/such/page")
+        await api.delete("/api/v1/search")
+        assert (await api.get("/metrics")).status_code == 403, "not public"
+        wrong = await api.get("/metrics", headers={"authorization": "Bearer guess"})
+        assert wrong.status_code == 403
+        response = await api.get("/metrics", headers={"authorization": "Bearer scrape-token"})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     text = response.text
@@ -77,6 +87,9 @@ async def test_metrics(api: Client) -> None:
     assert "skillspring_search_seconds_count" in text
     assert "skillspring_sync_outbox_backlog" in text and "skillspring_sync_lag_seconds" in text
     assert "skillspring_search_engine_errors_total" in text
+    # Requests no route took are counted too.
+    assert 'route="unmatched",status="404"' in text
+    assert 'method="DELETE",route="unmatched",status="405"' in text
 
 
 async def test_request_id_and_one_log_line_without_query_strings(

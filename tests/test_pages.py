@@ -80,7 +80,10 @@ async def test_course_page(api: Client) -> None:
     hit = await a_course(api)
     html = await page(api, f"/courses/{hit['slug']}")
     assert f"<h1>{hit['title']}</h1>" in html
-    assert f'<link rel="canonical" href="http://testserver.local/courses/{hit["slug"]}">' in html
+    # The configured public address, whatever Host the request named.
+    assert f'<link rel="canonical" href="http://127.0.0.1:8000/courses/{hit["slug"]}">' in html
+    forged = (await api.get(f"/courses/{hit['slug']}", headers={"host": "evil.example"})).text
+    assert "evil.example" not in forged
     assert '<meta name="description" content="' in html
     ld = json.loads(
         re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
@@ -100,28 +103,39 @@ async def test_error_pages_match_the_site(api: Client) -> None:
     assert "page" in html
 
 
-async def test_course_views_are_counted_in_batches(
+BROWSER = {"user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/150.0"}
+
+
+async def test_course_views_count_once_per_visitor_in_batches(
     api: Client, indexed_catalog: tuple[str, Path]
 ) -> None:
     hit = await a_course(api)
+    course_id = uuid.UUID(hit["id"])
     conn = await asyncpg.connect(asyncpg_dsn(indexed_catalog[0]))
     query = (
         "SELECT coalesce(sum(views), 0) FROM course_metrics "
-        "WHERE course_id = $1 AND date = current_date"
+        "WHERE course_id = $1 AND date = (now() AT TIME ZONE 'utc')::date"
     )
-    before = await conn.fetchval(query, uuid.UUID(hit["id"]))
+    before = await conn.fetchval(query, course_id)
     views = api.app.state.views
     views.pending.clear()
     views.batch_size = 3
     try:
-        for _ in range(2):
-            await page(api, f"/courses/{hit['slug']}")
-        assert await conn.fetchval(query, uuid.UUID(hit["id"])) == before, "not one per view"
-        await page(api, f"/courses/{hit['slug']}")  # fills the batch: one write
-        assert await conn.fetchval(query, uuid.UUID(hit["id"])) == before + 3
+        for _ in range(5):  # one visitor, five times: one view
+            await api.get(f"/courses/{hit['slug']}", headers=BROWSER)
+        await api.get(f"/courses/{hit['slug']}", headers={"user-agent": "Googlebot/2.1"})
+        await api.get(f"/courses/{hit['slug']}")  # a script (python-httpx): not a view
+        assert len(views.pending) == 1
+        assert await conn.fetchval(query, course_id) == before, "not one write per view"
+        views.batch_size = 1  # the next view fills the batch: written
+        await api.get(f"/courses/{hit['slug']}", headers=BROWSER)
+        assert await conn.fetchval(query, course_id) == before + 1
+        for _ in range(3):  # written again, but the visitor was seen today already
+            await api.get(f"/courses/{hit['slug']}", headers=BROWSER)
+        assert await conn.fetchval(query, course_id) == before + 1
         assert (
             await conn.fetchval(
-                "SELECT count(*) FROM search_outbox WHERE course_id = $1", uuid.UUID(hit["id"])
+                "SELECT count(*) FROM search_outbox WHERE course_id = $1", course_id
             )
             >= 1
         ), "views feed popularity through sync"

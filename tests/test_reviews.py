@@ -115,7 +115,16 @@ async def test_votes_and_reports(api: Client, db: asyncpg.Connection) -> None:
     url = f"/api/v1/reviews/{review['id']}"
     own = await api.put(f"{url}/vote", json={"vote": "helpful"}, headers=auth(author))
     assert own.status_code == 403
+    stranger = await student(db)
+    refused = await api.put(f"{url}/vote", json={"vote": "helpful"}, headers=auth(stranger))
+    assert refused.status_code == 403, "only buyers judge a course's reviews"
+    assert (await api.post(f"{url}/report", headers=auth(stranger))).status_code == 403
     voter = await student(db)
+    await db.execute(
+        "INSERT INTO enrollments (course_id, student_id) VALUES ($1, $2)",
+        course["id"],
+        uuid.UUID(voter["id"]),
+    )
     for vote, expected in (("helpful", 1), ("helpful", 1), ("not_helpful", 0)):
         response = await api.put(f"{url}/vote", json={"vote": vote}, headers=auth(voter))
         assert response.json()["helpful_count"] == expected

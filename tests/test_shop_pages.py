@@ -179,7 +179,7 @@ def test_the_csrf_secret_is_shared_by_racing_workers(tmp_path: Path) -> None:
 async def test_a_bad_coupon_and_a_vote_through_the_pages(
     browser: Client, db: asyncpg.Connection
 ) -> None:
-    await sign_up(browser)
+    address = await sign_up(browser)
     course = await a_course(db, skip=2)
     page = f"/courses/{course['slug']}"
     await submit(browser, page, "/cart/add", course_id=str(course["id"]), back=page)
@@ -201,6 +201,17 @@ async def test_a_bad_coupon_and_a_vote_through_the_pages(
     if review is None:
         pytest.fail("the demo catalog has no reviews")
     review_page = f"/courses/{review['slug']}"
+    refused = await submit(
+        browser, review_page, f"{review_page}/vote", review_id=str(review["id"]), vote="helpful"
+    )
+    assert refused.status_code == 403, "only buyers judge a course's reviews"
+    assert "Only students who bought this course" in refused.text
+    await db.execute(
+        "INSERT INTO enrollments (course_id, student_id) SELECT c.id, u.id FROM courses c, "
+        "users u WHERE c.slug = $1 AND u.email = $2",
+        review["slug"],
+        address,
+    )
     voted = await submit(
         browser, review_page, f"{review_page}/vote", review_id=str(review["id"]), vote="helpful"
     )

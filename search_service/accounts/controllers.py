@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from search_service.accounts import service
 from search_service.accounts.identity import bearer_token
+from search_service.accounts.limits import AccountGuard
 from search_service.accounts.schemas import LoginIn, MeOut, RegisterIn, TokenOut
 from search_service.problems import problem_responses
-from search_service.web import DbSession, SignedIn
+from search_service.web import DbSession, SignedIn, client_address
 
 
 class AuthController(Controller):
@@ -24,9 +26,17 @@ class AuthController(Controller):
         name="api_register",
         responses=problem_responses(400, 409, 429),
     )
-    async def register(self, db_session: DbSession, data: JSONBody[RegisterIn]) -> MeOut:
-        """Create a student account (argon2id password hash)."""
-        return await service.register(db_session, data)
+    async def register(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        account_guard: NamedDependency[AccountGuard],
+        data: JSONBody[RegisterIn],
+    ) -> MeOut:
+        """Create a student account (argon2id password hash). Limited per client address
+        and overall (429 with Retry-After)."""
+        user = await service.register(db_session, account_guard, data, client_address(request))
+        return service.me(user)
 
     @post(
         "/auth/login",
@@ -34,10 +44,16 @@ class AuthController(Controller):
         name="api_login",
         responses=problem_responses(400, 401, 403, 429),
     )
-    async def login(self, db_session: DbSession, data: JSONBody[LoginIn]) -> TokenOut:
-        """A bearer token for API clients. Failed attempts are limited per account and per
-        client address."""
-        return await service.login(db_session, data)
+    async def login(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        account_guard: NamedDependency[AccountGuard],
+        data: JSONBody[LoginIn],
+    ) -> TokenOut:
+        """A bearer token for API clients. Failed attempts back off per account and per
+        client address (429 with Retry-After); successful ones are never limited."""
+        return await service.login(db_session, account_guard, data, client_address(request))
 
     @post(
         "/auth/logout",

@@ -5,17 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from search_service.accounts import service
 from search_service.accounts.identity import SESSION_COOKIE, session_cookie
+from search_service.accounts.limits import AccountGuard
 from search_service.accounts.schemas import LoginIn, RegisterIn
 from search_service.errors import DomainError
 from search_service.pages.errors import safe_next
 from search_service.pages.forms import BLANK, FormData, FormState, form_values, parse_form
 from search_service.problems import status_of
-from search_service.web import DbSession
+from search_service.web import DbSession, client_address
 
 
 def _secure(request: Request[Any, Any, Any]) -> bool:
@@ -43,12 +45,20 @@ class AccountPages(Controller):
 
     @post("/login", name="login_submit", status_code=303)
     async def login(
-        self, request: Request[Any, Any, Any], db_session: DbSession, data: FormData
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        account_guard: NamedDependency[AccountGuard],
+        data: FormData,
     ) -> Redirect | Template:
         values = form_values(data)
         target = safe_next(values.get("next"))
         try:
-            token = await service.login(db_session, parse_form(LoginIn, values), kind="session")
+            credentials = parse_form(LoginIn, values)
+            client = client_address(request)
+            token = await service.login(
+                db_session, account_guard, credentials, client, kind="session"
+            )
         except DomainError as error:
             return _login_page(target, FormState.failed(values, error), status_of(error))
         return Redirect(
@@ -61,15 +71,19 @@ class AccountPages(Controller):
 
     @post("/register", name="register_submit", status_code=303)
     async def register(
-        self, request: Request[Any, Any, Any], db_session: DbSession, data: FormData
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        account_guard: NamedDependency[AccountGuard],
+        data: FormData,
     ) -> Redirect | Template:
         values = form_values(data)
         try:
             account = parse_form(RegisterIn, values)
-            await service.register(db_session, account)
-            token = await service.login(
-                db_session, LoginIn(email=account.email, password=account.password), "session"
+            user = await service.register(
+                db_session, account_guard, account, client_address(request)
             )
+            token = await service.issue_token(db_session, user, "session")
         except DomainError as error:
             return _register_page(FormState.failed(values, error), status_of(error))
         return Redirect(

@@ -7,23 +7,32 @@ from typing import Annotated
 
 import msgspec
 
-Email = Annotated[
-    str, msgspec.Meta(min_length=3, max_length=255, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+from search_service.constraints import LINE_CHARACTERS, Email, NewPassword, PersonName
+
+Password = Annotated[str, msgspec.Meta(min_length=1, max_length=128, description="your password")]
+LoginEmail = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=3,
+        max_length=255,
+        pattern=LINE_CHARACTERS,
+        description="the email you signed up with",
+    ),
 ]
-Password = Annotated[str, msgspec.Meta(min_length=10, max_length=128)]
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=80, pattern=r"^[^\x00-\x1f<>]+$")]
 
 
 class RegisterIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     email: Email
-    password: Password
-    first_name: Name
-    last_name: Name | None = None
+    password: NewPassword
+    first_name: PersonName
+    last_name: PersonName | None = None
 
 
 class LoginIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    email: Email
-    password: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+    # Accepts what registration once accepted (no new rules for old accounts); a wrong
+    # address is simply a failed log-in.
+    email: LoginEmail
+    password: Password
 
 
 class TokenOut(msgspec.Struct, kw_only=True):

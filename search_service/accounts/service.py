@@ -14,6 +14,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from search_service.accounts.limits import AccountGuard
 from search_service.accounts.passwords import hash_password, needs_rehash, verify_password
 from search_service.accounts.schemas import LoginIn, MeOut, RegisterIn, TokenOut
 from search_service.db.models import AuthToken, Student, User
@@ -30,12 +31,16 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-async def register(session: AsyncSession, data: RegisterIn) -> MeOut:
+async def register(
+    session: AsyncSession, guard: AccountGuard, data: RegisterIn, client: str
+) -> User:
     """A new student account.
 
     Raises:
+        TooManyRequests: too many sign-ups from this address, or overall.
         Conflict: the email is already registered.
     """
+    await guard.signing_up(client)
     user = User(
         email=normalise_email(data.email),
         password_hash=await hash_password(data.password),
@@ -51,28 +56,39 @@ async def register(session: AsyncSession, data: RegisterIn) -> MeOut:
         raise Conflict("An account with this email already exists.", field="email") from exc
     session.add(Student(user_id=user.id))
     await session.flush()
-    return me(user)
+    return user
 
 
-async def login(session: AsyncSession, data: LoginIn, kind: str = "api") -> TokenOut:
+async def login(
+    session: AsyncSession, guard: AccountGuard, data: LoginIn, client: str, kind: str = "api"
+) -> TokenOut:
     """Check the password and issue a token.
 
     Raises:
+        TooManyRequests: this account (or, after a wrong password, this address) has failed
+            too often and must wait.
         Unauthorized: unknown email or wrong password (the same message for both).
         Forbidden: the account is pending or suspended.
     """
+    email = normalise_email(data.email)
+    await guard.logging_in(email)
     user = (
-        await session.execute(
-            select(User).where(User.email == normalise_email(data.email), User.deleted_at.is_(None))
-        )
+        await session.execute(select(User).where(User.email == email, User.deleted_at.is_(None)))
     ).scalar_one_or_none()
     stored = user.password_hash if user is not None else None
     if not await verify_password(stored, data.password) or user is None or stored is None:
+        await guard.failed(email, client)
         raise Unauthorized("Wrong email or password.")
+    await guard.succeeded(email)
     if user.status != "active":
         raise Forbidden(f"This account is {user.status}; it cannot sign in.")
     if needs_rehash(stored):
         user.password_hash = await hash_password(data.password)
+    return await issue_token(session, user, kind)
+
+
+async def issue_token(session: AsyncSession, user: User, kind: str = "api") -> TokenOut:
+    """A new token for a user who has just proved who they are (logged in or signed up)."""
     token = secrets.token_urlsafe(32)
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=TOKEN_DAYS)
     session.add(

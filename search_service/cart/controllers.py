@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from litestar import Controller, delete, get, post
+from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from search_service.cart import service
-from search_service.cart.schemas import AddItemIn, CartOut, CheckoutOut, CouponIn
+from search_service.cart.schemas import AddItemIn, CartOut, CheckoutIn, CheckoutOut, CouponIn
+from search_service.limits import Limiter
 from search_service.problems import problem_responses
 from search_service.web import CourseId, DbSession, SignedIn
 
-ERRORS = problem_responses(400, 401, 403, 404, 409)
+ERRORS = problem_responses(400, 401, 403, 404, 409, 429)
 
 
 class CartController(Controller):
@@ -37,16 +39,25 @@ class CartController(Controller):
 
     @post("/coupon", name="api_cart_coupon", status_code=HTTP_200_OK, responses=ERRORS)
     async def coupon(
-        self, db_session: DbSession, user: SignedIn, data: JSONBody[CouponIn]
+        self,
+        db_session: DbSession,
+        limiter: NamedDependency[Limiter],
+        user: SignedIn,
+        data: JSONBody[CouponIn],
     ) -> CartOut:
-        """Apply a coupon (codes are case-insensitive; one per cart)."""
-        return await service.apply_coupon(db_session, user.id, data.code)
+        """Apply a coupon (codes are case-insensitive; one per cart). Wrong codes back off."""
+        return await service.apply_coupon(db_session, limiter, user.id, data.code)
 
     @delete("/coupon", name="api_cart_uncoupon", status_code=HTTP_200_OK, responses=ERRORS)
     async def uncoupon(self, db_session: DbSession, user: SignedIn) -> CartOut:
         return await service.remove_coupon(db_session, user.id)
 
     @post("/checkout", name="api_checkout", status_code=HTTP_200_OK, responses=ERRORS)
-    async def checkout(self, db_session: DbSession, user: SignedIn) -> CheckoutOut:
-        """Buy everything in the cart (no payment provider: checkout is the purchase)."""
-        return await service.checkout(db_session, user.id)
+    async def checkout(
+        self, db_session: DbSession, user: SignedIn, data: JSONBody[CheckoutIn | None] = None
+    ) -> CheckoutOut:
+        """Buy everything in the cart (no payment provider: checkout is the purchase). Never
+        charges more than ``expected_total_cents``, or without it than the total the cart last
+        showed: a rise is a 409 carrying the new total, and nothing is bought."""
+        expected = data.expected_total_cents if data else None
+        return await service.checkout(db_session, user.id, expected)

@@ -8,11 +8,13 @@ from typing import Any, Literal
 
 import msgspec
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from search_service.cart import service
-from search_service.cart.schemas import CheckoutOut, CouponIn
+from search_service.cart.schemas import CheckoutIn, CheckoutOut, CouponIn
+from search_service.limits import Limiter
 from search_service.pages.errors import login_redirect
 from search_service.pages.forms import (
     BLANK,
@@ -106,12 +108,19 @@ class CartPages(Controller):
 
     @post("/coupon", name="cart_coupon", status_code=303)
     async def coupon(
-        self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn, data: FormData
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        limiter: NamedDependency[Limiter],
+        user: SignedIn,
+        data: FormData,
     ) -> Redirect | Template:
         values = form_values(data)
         return await submit(
             values,
-            lambda: service.apply_coupon(db_session, user.id, parse_form(CouponIn, values).code),
+            lambda: service.apply_coupon(
+                db_session, limiter, user.id, parse_form(CouponIn, values).code
+            ),
             _again(db_session, user.id, "coupon"),
             _cart(request),
         )
@@ -125,14 +134,17 @@ class CartPages(Controller):
 
     @post("/checkout", name="cart_checkout", status_code=303)
     async def checkout(
-        self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn
+        self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn, data: FormData
     ) -> Redirect | Template:
         def bought(receipt: CheckoutOut) -> str:
             return f"{_cart(request)}?bought={len(receipt.purchases)}"
 
+        values = form_values(data)
         return await submit(
             {},
-            lambda: service.checkout(db_session, user.id),
+            lambda: service.checkout(
+                db_session, user.id, parse_form(CheckoutIn, values).expected_total_cents
+            ),
             _again(db_session, user.id, "items"),
             bought,
         )

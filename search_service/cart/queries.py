@@ -12,10 +12,12 @@ CREATE_CART = text(
     "ON CONFLICT (student_id) WHERE status = 'open' DO NOTHING"
 )
 OPEN_CART = text(
-    "SELECT id, coupon_id FROM carts WHERE student_id = :student_id AND status = 'open'"
+    "SELECT id, coupon_id, shown_total_cents FROM carts "
+    "WHERE student_id = :student_id AND status = 'open'"
 )
 LOCK_CART = text(
-    "SELECT id, coupon_id FROM carts WHERE student_id = :student_id AND status = 'open' FOR UPDATE"
+    "SELECT id, coupon_id, shown_total_cents FROM carts "
+    "WHERE student_id = :student_id AND status = 'open' FOR UPDATE"
 )
 ITEMS = text(f"""
 SELECT ci.course_id, c.slug, c.title, c.mentor_id, ci.price_cents AS added_price_cents,
@@ -34,6 +36,10 @@ ADD_ITEM = text(
     "VALUES (:cart_id, :course_id, :price_cents, :currency) ON CONFLICT DO NOTHING"
 )
 REMOVE_ITEM = text("DELETE FROM cart_items WHERE cart_id = :cart_id AND course_id = :course_id")
+SHOWN = text(
+    "UPDATE carts SET shown_total_cents = :total "
+    "WHERE id = :cart_id AND shown_total_cents IS DISTINCT FROM :total"
+)
 TOUCH_CART = text("UPDATE carts SET coupon_id = :coupon_id, updated_at = now() WHERE id = :cart_id")
 COUPON_BY_CODE = text(
     "SELECT id, code, discount_percent, mentor_id, max_redemptions, redeemed_count, "

@@ -18,6 +18,17 @@ class CouponIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     code: CouponCode
 
 
+class CheckoutIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Optional: the total the shopper agreed to; checkout refuses (409) to charge more."""
+
+    expected_total_cents: (
+        Annotated[
+            int, msgspec.Meta(ge=0, le=10**9, description="a whole number of cents, 0 or more")
+        ]
+        | None
+    ) = None
+
+
 class CartItemOut(msgspec.Struct, kw_only=True):
     course_id: str
     slug: str

@@ -1,4 +1,10 @@
-"""The cart use cases. Each call runs in the request's single transaction."""
+"""The cart use cases. Each call runs in the request's single transaction.
+
+Two rules keep money right under concurrency and price changes: every change to a cart, and
+its checkout, holds the cart's row lock (so an add racing a checkout, or two checkouts, happen
+one after the other, and the loser is told); and checkout never charges more than the total
+the cart last showed its shopper (or the total the client says it expects).
+"""
 
 from __future__ import annotations
 
@@ -18,9 +24,21 @@ from search_service.cart.schemas import (
 )
 from search_service.db.lookups import is_enrolled, is_student, owned
 from search_service.errors import Conflict, Forbidden, Invalid, NotFound
-from search_service.pricing import coupon_discount
+from search_service.limits import Backoff, Limiter
+from search_service.pricing import coupon_discount, price_display
 
 Row = Mapping[Any, Any]
+# Guessing codes: a few mistakes are free, then each one waits longer.
+COUPON_GUESSES = Backoff(
+    "coupon-guesses",
+    free=10,
+    base=2.0,
+    ceiling=600.0,
+    reset=3600.0,
+    message="Too many coupon codes tried; wait a moment before trying another.",
+)
+NOT_A_COUPON = "This code is not a coupon for the courses in your cart."
+CHECKED_OUT = "This cart was just checked out (in another tab?). Reload your cart and try again."
 
 
 def _applies(coupon: Row | None, item: Row) -> bool:
@@ -28,12 +46,19 @@ def _applies(coupon: Row | None, item: Row) -> bool:
 
 
 async def _open_cart(session: AsyncSession, user_id: uuid.UUID, lock: bool = False) -> Row:
-    """The student's open cart, created on first use."""
+    """The student's open cart, created on first use; with ``lock``, held until commit.
+
+    Raises:
+        Conflict: the cart was checked out while this request waited for its lock.
+    """
     if not await is_student(session, user_id):
         raise Forbidden("Only student accounts have a cart.")
     await session.execute(queries.CREATE_CART, {"student_id": user_id})
     query = queries.LOCK_CART if lock else queries.OPEN_CART
-    return (await session.execute(query, {"student_id": user_id})).mappings().one()
+    cart = (await session.execute(query, {"student_id": user_id})).mappings().first()
+    if cart is None:
+        raise Conflict(CHECKED_OUT)
+    return cart
 
 
 async def _items(session: AsyncSession, cart_id: uuid.UUID) -> list[Row]:
@@ -84,10 +109,13 @@ def _cart_out(cart: Row, items: Sequence[Row], coupon: Row | None) -> CartOut:
 
 
 async def get_cart(session: AsyncSession, user_id: uuid.UUID) -> CartOut:
+    """The open cart at today's prices; what it shows is remembered for checkout."""
     cart = await _open_cart(session, user_id)
-    return _cart_out(
+    shown = _cart_out(
         cart, await _items(session, cart["id"]), await _coupon(session, cart["coupon_id"])
     )
+    await session.execute(queries.SHOWN, {"cart_id": cart["id"], "total": shown.total_cents})
+    return shown
 
 
 async def add_item(session: AsyncSession, user_id: uuid.UUID, course_id: uuid.UUID) -> CartOut:
@@ -96,16 +124,24 @@ async def add_item(session: AsyncSession, user_id: uuid.UUID, course_id: uuid.UU
     Raises:
         NotFound: no published course has this id.
         Forbidden: the student is the course's mentor.
-        Conflict: the student already owns the course.
+        Conflict: the student already owns the course, the cart holds courses in another
+            currency, or the cart was checked out meanwhile.
     """
-    cart = await _open_cart(session, user_id)
+    cart = await _open_cart(session, user_id, lock=True)
     course = (await session.execute(queries.COURSE, {"course_id": course_id})).mappings().first()
     if course is None:
-        raise NotFound("No published course has this id.")
+        raise NotFound("No published course has this id.", field="course_id")
     if course["mentor_id"] == user_id:
-        raise Forbidden("You cannot buy your own course.")
+        raise Forbidden("You cannot buy your own course.", field="course_id")
     if await is_enrolled(session, user_id, course_id):
-        raise Conflict("You already own this course.")
+        raise Conflict("You already own this course.", field="course_id")
+    currencies = {i["currency"] for i in await _items(session, cart["id"])}
+    if currencies - {course["currency"]}:
+        raise Conflict(
+            f"Your cart holds courses priced in {', '.join(sorted(currencies))}; this one is "
+            f"priced in {course['currency']}. Check out (or empty the cart) first.",
+            field="course_id",
+        )
     await session.execute(
         queries.ADD_ITEM,
         {
@@ -122,53 +158,75 @@ async def add_item(session: AsyncSession, user_id: uuid.UUID, course_id: uuid.UU
 
 
 async def remove_item(session: AsyncSession, user_id: uuid.UUID, course_id: uuid.UUID) -> CartOut:
-    cart = await _open_cart(session, user_id)
+    cart = await _open_cart(session, user_id, lock=True)
     removed = await session.execute(
         queries.REMOVE_ITEM, {"cart_id": cart["id"], "course_id": course_id}
     )
     if removed.rowcount == 0:  # type: ignore[attr-defined]
-        raise NotFound("This course is not in your cart.")
+        raise NotFound("This course is not in your cart.", field="course_id")
     return await get_cart(session, user_id)
 
 
-async def apply_coupon(session: AsyncSession, user_id: uuid.UUID, code: str) -> CartOut:
-    """Attach a coupon; each way it can fail says so.
+async def apply_coupon(
+    session: AsyncSession, limiter: Limiter, user_id: uuid.UUID, code: str
+) -> CartOut:
+    """Attach a coupon. A code that is no coupon, or no coupon for these courses, gets one
+    message (codes cannot be told apart by guessing), and guesses back off.
 
     Raises:
-        NotFound: unknown code. Conflict: a coupon is already applied, or this one is not
-        active yet, expired, used up, or applies to nothing in the cart.
+        TooManyRequests: too many wrong codes lately.
+        Invalid: no such coupon, or none for the courses in the cart.
+        Conflict: a coupon is already applied, or this one is not active yet, expired or
+            used up.
     """
-    cart = await _open_cart(session, user_id)
+    guesser = str(user_id)
+    await limiter.check(COUPON_GUESSES, guesser)
+    cart = await _open_cart(session, user_id, lock=True)
     coupon = (await session.execute(queries.COUPON_BY_CODE, {"code": code})).mappings().first()
-    if coupon is None:
-        raise NotFound(f"There is no coupon {code.upper()}.")
-    if cart["coupon_id"] is not None and cart["coupon_id"] != coupon["id"]:
-        raise Conflict("Your cart already has a coupon; remove it first (one per cart).")
-    if not coupon["started"]:
-        raise Conflict(f"Coupon {coupon['code']} is not active yet.")
-    if coupon["expired"]:
-        raise Conflict(f"Coupon {coupon['code']} has expired.")
-    if coupon["redeemed_count"] >= coupon["max_redemptions"]:
-        raise Conflict(f"Coupon {coupon['code']} has been fully redeemed.")
     items = await _items(session, cart["id"])
-    if coupon["mentor_id"] is not None and not any(_applies(coupon, i) for i in items):
-        raise Conflict(f"Coupon {coupon['code']} applies to none of the courses in your cart.")
+    if coupon is None or not any(_applies(coupon, i) for i in items):
+        await limiter.failed(COUPON_GUESSES, guesser)
+        raise Invalid("code", NOT_A_COUPON)
+    if cart["coupon_id"] is not None and cart["coupon_id"] != coupon["id"]:
+        raise Conflict(
+            "Your cart already has a coupon; remove it first (one per cart).", field="code"
+        )
+    if not coupon["started"]:
+        raise Conflict(f"Coupon {coupon['code']} is not active yet.", field="code")
+    if coupon["expired"]:
+        raise Conflict(f"Coupon {coupon['code']} has expired.", field="code")
+    if coupon["redeemed_count"] >= coupon["max_redemptions"]:
+        raise Conflict(f"Coupon {coupon['code']} has been fully redeemed.", field="code")
+    await limiter.succeeded(COUPON_GUESSES, guesser)
     await session.execute(queries.TOUCH_CART, {"cart_id": cart["id"], "coupon_id": coupon["id"]})
     return await get_cart(session, user_id)
 
 
 async def remove_coupon(session: AsyncSession, user_id: uuid.UUID) -> CartOut:
-    cart = await _open_cart(session, user_id)
+    cart = await _open_cart(session, user_id, lock=True)
     await session.execute(queries.TOUCH_CART, {"cart_id": cart["id"], "coupon_id": None})
     return await get_cart(session, user_id)
 
 
-async def checkout(session: AsyncSession, user_id: uuid.UUID) -> CheckoutOut:
-    """Buy what is in the cart at today's prices, in this one transaction.
+def _charges(items: Sequence[Row], coupon: Row | None) -> list[int]:
+    return [
+        i["price_cents"]
+        - (coupon_discount(i["price_cents"], coupon["discount_percent"]) if coupon else 0)
+        * _applies(coupon, i)
+        for i in items
+    ]
+
+
+async def checkout(
+    session: AsyncSession, user_id: uuid.UUID, expected_total_cents: int | None = None
+) -> CheckoutOut:
+    """Buy what is in the cart at today's prices, in this one transaction, never for more
+    than ``expected_total_cents`` (or, without it, than the total the cart last showed).
 
     Raises:
-        Invalid: the cart is empty. Conflict: a course is gone or already owned, or the
-        coupon can no longer be redeemed (nothing is written then).
+        Invalid: the cart is empty. Conflict: the total rose since it was shown (the answer
+        carries the new total), a course is gone or already owned, the coupon can no longer
+        be redeemed, or the cart was just checked out. Nothing is written then.
     """
     cart = await _open_cart(session, user_id, lock=True)
     items = await _items(session, cart["id"])
@@ -180,25 +238,27 @@ async def checkout(session: AsyncSession, user_id: uuid.UUID) -> CheckoutOut:
     ids = [i["course_id"] for i in items]
     if await owned(session, user_id, ids):
         raise Conflict("You already own a course in your cart; remove it to continue.")
-    coupon = None
-    if cart["coupon_id"] is not None:
-        coupon = (
-            (await session.execute(queries.REDEEM, {"coupon_id": cart["coupon_id"]}))
-            .mappings()
-            .first()
-        )
-        if coupon is None:
-            raise Conflict("The coupon in your cart can no longer be used; remove it to buy.")
-    paid = [
-        i["price_cents"]
-        - (
-            coupon_discount(i["price_cents"], coupon["discount_percent"])
-            if _applies(coupon, i) and coupon
-            else 0
-        )
-        for i in items
-    ]
     currency = items[0]["currency"]
+    if any(i["currency"] != currency for i in items):
+        raise Conflict("Your cart mixes currencies; remove the courses in the other currency.")
+    coupon = await _coupon(session, cart["coupon_id"])
+    paid = _charges(items, coupon)
+    total = sum(paid)
+    limit = expected_total_cents if expected_total_cents is not None else cart["shown_total_cents"]
+    if limit is None or total > limit:
+        shown = price_display(limit or 0, currency)
+        raise Conflict(
+            f"Your cart's total is now {price_display(total, currency)}"
+            + (f" (it was {shown})" if limit is not None else "")
+            + ". Review your cart, then check out again.",
+            total_cents=total,
+            currency=currency,
+        )
+    # Only a coupon that takes something off is redeemed (and counted).
+    discounted = coupon is not None and sum(i["price_cents"] for i in items) > total
+    redeem = {"coupon_id": cart["coupon_id"]}
+    if discounted and (await session.execute(queries.REDEEM, redeem)).first() is None:
+        raise Conflict("The coupon in your cart can no longer be used; remove it to buy.")
     mentors = [
         r[0]
         for r in await session.execute(
@@ -219,6 +279,6 @@ async def checkout(session: AsyncSession, user_id: uuid.UUID) -> CheckoutOut:
             )
             for i, p in zip(items, paid, strict=True)
         ],
-        total_cents=sum(paid),
+        total_cents=total,
         currency=currency,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 import warnings
 from collections.abc import Sequence
@@ -37,6 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit code."""
     warnings.filterwarnings("ignore", module="platformdirs")
@@ -44,6 +49,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)
+    # SIGTERM ends a command like Ctrl-C does: `finally` blocks and exit handlers run, so the
+    # embedded PostgreSQL is released (and stopped by its last user). uvicorn restores this
+    # handler and re-raises the signal once it has shut down gracefully.
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         settings = load_settings()
         code: int = args.handler(settings, args)

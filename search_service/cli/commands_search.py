@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import signal
+from pathlib import Path
 
 from indexer.reindex import reindex
 from indexer.sync import Follower, sync_once
@@ -50,6 +51,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="fallback poll interval with --follow (default 5)",
     )
     sync.set_defaults(handler=cmd_sync)
+    search = commands.add_parser("search", help="search engine administration")
+    search_commands = search.add_subparsers(dest="search_command", metavar="ACTION", required=True)
+    keys = search_commands.add_parser(
+        "keys",
+        help="create the scoped Meilisearch keys (first deploy) and write them to a folder",
+        description="With SKILLSPRING_MEILI_API_KEY holding the master key, make sure the web "
+        "tier's search-only key and the indexer's key exist (fixed uids: running it again "
+        "finds the same keys) and write them to OUT/search.key and OUT/indexer.key.",
+    )
+    keys.add_argument("--out", type=Path, required=True, help="folder to write the keys to")
+    keys.set_defaults(handler=cmd_search_keys)
 
 
 async def reindex_into(url: str, settings: Settings, if_missing: bool = False) -> int:
@@ -124,3 +136,30 @@ def cmd_sync(settings: Settings, args: argparse.Namespace) -> int:
                 return asyncio.run(_sync_once(url, settings))
         except SearchUnavailable as exc:
             raise UsageError(f"search engine: {exc}") from exc
+
+
+async def _scoped_keys(settings: Settings) -> dict[str, str]:
+    from search_service.search.meilisearch import MeilisearchEngine
+
+    engine = make_engine(settings)
+    try:
+        if not isinstance(engine, MeilisearchEngine):
+            raise UsageError("search keys: SKILLSPRING_SEARCH_ENGINE must be meilisearch")
+        await engine.health()
+        return await engine.scoped_keys()
+    finally:
+        await engine.close()
+
+
+def cmd_search_keys(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        keys = asyncio.run(_scoped_keys(settings))
+    except SearchUnavailable as exc:
+        raise UsageError(f"search engine: {exc}") from exc
+    args.out.mkdir(parents=True, exist_ok=True)
+    for role, key in keys.items():
+        path = args.out / f"{role}.key"
+        path.write_text(key + "\n")
+        path.chmod(0o640)
+    print(f"wrote {', '.join(sorted(keys))} keys to {args.out}")
+    return 0

@@ -15,7 +15,9 @@ from pathlib import Path
 from search_service.cli import commands_db, commands_search
 from search_service.db.connection import check_reachable, connect, database_url
 from search_service.errors import SearchUnavailable
+from search_service.ops.logs import configure_logging
 from search_service.search.factory import make_engine
+from search_service.seed.demo_accounts import DemoAccounts, create_demo_accounts, demo_accounts
 from search_service.settings import Settings
 
 
@@ -72,6 +74,7 @@ def _serve(settings: Settings, url: str, args: argparse.Namespace) -> int:
     port = args.port or settings.server.port
     workers = args.workers or settings.server.workers
     print(f"serving on http://{host}:{port} with {workers} worker(s)", flush=True)
+    configure_logging(settings.server.log_format)
     uvicorn.run(
         "search_service.asgi:create_from_env",
         factory=True,
@@ -79,7 +82,12 @@ def _serve(settings: Settings, url: str, args: argparse.Namespace) -> int:
         port=port,
         workers=workers,
         log_level="info",
+        # Our handlers and formatters (text or JSON) for uvicorn's lines too.
+        log_config=None,
         access_log=False,
+        # X-Forwarded-For is believed from these proxies only (none unless configured).
+        proxy_headers=True,
+        forwarded_allow_ips=settings.server.trusted_proxies,
         timeout_graceful_shutdown=20,
     )
     return 0
@@ -108,11 +116,12 @@ def _follower(url: str) -> Iterator[None]:
             process.wait(timeout=20)
 
 
-async def _demo_accounts(url: str) -> tuple[tuple[str, str], tuple[str, str]]:
-    from search_service.seed.demo_accounts import ensure_demo_accounts
-
+async def _demo_accounts(url: str, seeded: bool) -> DemoAccounts | None:
+    """Made once, when the demo has just seeded the database; read back on later runs."""
     async with connect(url) as conn:
-        return await ensure_demo_accounts(conn)
+        if seeded:
+            return await create_demo_accounts(conn)
+        return await demo_accounts(conn)
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
@@ -124,9 +133,12 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         seeded = commands_db.seed_into(url, seed_args)
         if seeded or asyncio.run(_engine_ready(settings)):
             asyncio.run(commands_search.reindex_into(url, settings))
-        student, mentor = asyncio.run(_demo_accounts(url))
-        print(f"demo student: {student[0]} / {student[1]}")
-        print(f"demo mentor:  {mentor[0]} / {mentor[1]}")
-        print("sign in at /login, or with POST /api/v1/auth/login", flush=True)
+        accounts = asyncio.run(_demo_accounts(url, seeded))
+        if accounts is None:
+            print("no demo accounts: this database was not seeded by `skillspring demo`")
+        else:
+            print(f"demo student: {accounts.student[0]} / {accounts.student[1]}")
+            print(f"demo mentor:  {accounts.mentor[0]} / {accounts.mentor[1]}")
+            print("sign in at /login, or with POST /api/v1/auth/login", flush=True)
         with _follower(url):
             return _serve(settings, url, args)

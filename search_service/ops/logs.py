@@ -1,13 +1,16 @@
-"""One structured line per request, with a request id (JSON with SKILLSPRING_LOG_FORMAT=json).
+"""Logs: one line per request with a request id, as text or JSON (SKILLSPRING_LOG_FORMAT).
 
 Only the method, path, status, duration and id are logged: never headers, cookies, bodies or
-query strings (they can carry tokens or personal data).
+query strings (they can carry tokens or personal data). Every line is one line: control
+characters in a message (a ``%0a`` in a path, say) are escaped, in text as in JSON, so nobody
+can write a fake log line. The service's own loggers and uvicorn's go through the same handler.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 import uuid
 from typing import Any
@@ -16,10 +19,31 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = b"x-request-id"
 log = logging.getLogger("skillspring.requests")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+
+def escape_controls(text: str) -> str:
+    """``\\n`` for a line feed, ``\\x1b`` for an escape…: the line stays one line."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+class TextFormatter(logging.Formatter):
+    """``time level logger message``, with control characters escaped."""
+
+    def __init__(self) -> None:
+        super().__init__(TEXT_FORMAT)
+
+    def format(self, record: logging.LogRecord) -> str:
+        # The message is escaped; a traceback (our own code's) keeps its lines.
+        escaped = logging.makeLogRecord(
+            {**record.__dict__, "msg": escape_controls(record.getMessage()), "args": None}
+        )
+        return super().format(escaped)
 
 
 class JsonFormatter(logging.Formatter):
-    """A log record as one JSON object per line."""
+    """A log record as one JSON object per line (json.dumps escapes control characters)."""
 
     def format(self, record: logging.LogRecord) -> str:
         payload: dict[str, Any] = {
@@ -35,15 +59,17 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(log_format: str) -> None:
-    """Root logging for the service process (text or JSON lines on stderr)."""
+    """Root logging for a service process (text or JSON lines on stderr); uvicorn's loggers
+    hand their records to it."""
     handler = logging.StreamHandler()
-    if log_format == "json":
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = []
+        logger.propagate = True
     for noisy in ("httpx", "uvicorn.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
@@ -53,8 +79,9 @@ def _valid_id(raw: bytes) -> str | None:
     return text if text and all(c.isalnum() or c in "-_." for c in text) else None
 
 
-def request_log_middleware(app: ASGIApp) -> ASGIApp:
-    """Give every request an id (kept from ``X-Request-ID`` when sane) and log it once."""
+def request_log(app: ASGIApp) -> ASGIApp:
+    """Wrap ``app``: give every request an id (kept from ``X-Request-ID`` when sane), send it
+    back, and log the request once, whether a route took it or not."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":  # type: ignore[comparison-overlap]

@@ -35,8 +35,9 @@ SYNC_LAG = Gauge(
 )
 
 
-def metrics_middleware(app: ASGIApp) -> ASGIApp:
-    """Count requests and time them per route template (not per raw path)."""
+def request_metrics(app: ASGIApp) -> ASGIApp:
+    """Wrap ``app``: count requests and time them per route template (not per raw path;
+    a request no route took counts as ``unmatched``)."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":  # type: ignore[comparison-overlap]

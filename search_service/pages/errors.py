@@ -90,6 +90,7 @@ def page_exception_handlers() -> dict[type[Exception], Handler]:
         DomainError: _domain,
         SearchUnavailable: _search_down,
         ValidationException: _validation,
+        RecursionError: _validation,
         # Named, so that they win over the app's handler for requests no route matched.
         NotFoundException: _http,
         MethodNotAllowedException: _http,

@@ -13,9 +13,13 @@ SELECT q.id, q.question, q.created_at, q.resolved_at, u.first_name, u.last_name,
          SELECT json_agg(json_build_object(
                   'id', a.id, 'answer', a.answer, 'is_marked_solution', a.is_marked_solution,
                   'created_at', a.created_at,
-                  'mentor_name', concat_ws(' ', mu.first_name, mu.last_name))
+                  'mentor_name', CASE WHEN a.answered_by IS NULL
+                                      THEN concat_ws(' ', mu.first_name, mu.last_name)
+                                      ELSE concat_ws(' ', au.first_name, au.last_name)
+                                           || ' (Skillspring team)' END)
                 ORDER BY a.is_marked_solution DESC, a.created_at)
          FROM course_answers a JOIN users mu ON mu.id = a.mentor_id
+         LEFT JOIN users au ON au.id = a.answered_by
          WHERE a.question_id = q.id), '[]') AS answers
 FROM course_questions q
 JOIN courses c ON c.id = q.course_id
@@ -28,13 +32,15 @@ ASK = text(
     "INSERT INTO course_questions (course_id, student_id, question) "
     "VALUES (:course_id, :student_id, :question) RETURNING id, created_at"
 )
-QUESTION = text(
-    "SELECT q.id, q.student_id, c.mentor_id FROM course_questions q "
-    "JOIN courses c ON c.id = q.course_id WHERE q.id = :question_id"
-)
+QUESTION = text(f"""
+SELECT q.id, q.student_id, c.mentor_id FROM course_questions q
+JOIN courses c ON c.id = q.course_id WHERE q.id = :question_id AND {PUBLISHED}
+""")  # noqa: S608 - constants only
+# mentor_id is always the course's mentor (the data model's column); an admin's answer also
+# records who wrote it.
 ANSWER = text(
-    "INSERT INTO course_answers (question_id, mentor_id, answer) "
-    "VALUES (:question_id, :mentor_id, :answer) RETURNING id, created_at"
+    "INSERT INTO course_answers (question_id, mentor_id, answer, answered_by) "
+    "VALUES (:question_id, :mentor_id, :answer, :answered_by) RETURNING id, created_at"
 )
 ANSWER_ROW = text(
     "SELECT a.id, a.question_id, q.student_id, c.mentor_id FROM course_answers a "
@@ -48,4 +54,3 @@ MARK = text(
 RESOLVE = text(
     "UPDATE course_questions SET resolved_at = coalesce(resolved_at, now()) WHERE id = :question_id"
 )
-NAME = text("SELECT concat_ws(' ', first_name, last_name) FROM users WHERE id = :user_id")

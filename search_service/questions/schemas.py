@@ -7,9 +7,16 @@ from typing import Annotated
 
 import msgspec
 
+from search_service.constraints import TEXT_CHARACTERS
+
 Text = Annotated[
     str,
-    msgspec.Meta(min_length=10, max_length=5000, description="text of 10 to 5,000 characters"),
+    msgspec.Meta(
+        min_length=10,
+        max_length=5000,
+        pattern=TEXT_CHARACTERS,
+        description="text of 10 to 5,000 characters",
+    ),
 ]
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from search_service.db.lookups import is_enrolled, published_course
 from search_service.db.models import User
 from search_service.errors import Forbidden, NotFound
-from search_service.people import public_name
+from search_service.people import full_name, public_name
 from search_service.questions import queries
 from search_service.questions.schemas import AnswerItem, QuestionItem, QuestionPage
 
@@ -68,7 +68,7 @@ async def ask(session: AsyncSession, user: User, slug: str, question: str) -> Qu
 async def answer(
     session: AsyncSession, user: User, question_id: uuid.UUID, text_: str
 ) -> AnswerItem:
-    """The course's mentor (or an admin, answering as the course's mentor) answers."""
+    """The course's mentor answers, or an admin (the answer then says who, as staff)."""
     question = (
         (await session.execute(queries.QUESTION, {"question_id": question_id})).mappings().first()
     )
@@ -76,13 +76,15 @@ async def answer(
         raise NotFound("No such question.")
     if user.id != question["mentor_id"] and user.role != "admin":
         raise Forbidden("Only the course's mentor or an admin can answer.")
+    staff = user.id != question["mentor_id"]
     params = {
         "question_id": question_id,
         "mentor_id": question["mentor_id"],
         "answer": text_.strip(),
+        "answered_by": user.id if staff else None,
     }
     row = (await session.execute(queries.ANSWER, params)).mappings().one()
-    name = (await session.execute(queries.NAME, {"user_id": question["mentor_id"]})).scalar_one()
+    name = full_name(user.first_name, user.last_name) + (" (Skillspring team)" if staff else "")
     return AnswerItem(
         id=str(row["id"]),
         answer=text_.strip(),

@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, delete, get, post, put
+from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from search_service.limits import Limiter
 from search_service.problems import problem_responses
 from search_service.reviews import service
 from search_service.reviews.schemas import ReviewIn, ReviewItem, ReviewPage, ReviewSort, VoteIn
 from search_service.web import CourseSlug, DbSession, PageNumber, ReviewId, SignedIn
 
-ERRORS = problem_responses(400, 401, 403, 404, 409)
+ERRORS = problem_responses(400, 401, 403, 404, 409, 429)
 StarFilter = Annotated[
     int | None, QueryParameter(ge=1, le=5, required=False, description="only reviews of N stars")
 ]
@@ -68,9 +70,15 @@ class ReviewController(Controller):
 
     @put("/reviews/{review_id:uuid}/vote", name="api_review_vote", responses=ERRORS)
     async def vote(
-        self, db_session: DbSession, user: SignedIn, review_id: ReviewId, data: JSONBody[VoteIn]
+        self,
+        db_session: DbSession,
+        limiter: NamedDependency[Limiter],
+        user: SignedIn,
+        review_id: ReviewId,
+        data: JSONBody[VoteIn],
     ) -> ReviewItem:
-        return await service.vote(db_session, user.id, review_id, data.vote)
+        """Students who bought the course vote on its reviews (one vote each, changeable)."""
+        return await service.vote(db_session, limiter, user.id, review_id, data.vote)
 
     @post(
         "/reviews/{review_id:uuid}/report",
@@ -79,7 +87,12 @@ class ReviewController(Controller):
         responses=ERRORS,
     )
     async def report(
-        self, db_session: DbSession, user: SignedIn, review_id: ReviewId
+        self,
+        db_session: DbSession,
+        limiter: NamedDependency[Limiter],
+        user: SignedIn,
+        review_id: ReviewId,
     ) -> dict[str, str]:
-        await service.report(db_session, user.id, review_id)
+        """Students who bought the course report its reviews (one report each)."""
+        await service.report(db_session, limiter, user.id, review_id)
         return {"status": "reported"}

@@ -53,10 +53,20 @@ MINE = text(
     "SELECT r.id, c.mentor_id FROM course_reviews r JOIN courses c ON c.id = r.course_id "
     "WHERE r.id = :review_id AND r.student_id = :student_id"
 )
-ANY_REVIEW = text(
-    "SELECT r.id, r.student_id, c.mentor_id FROM course_reviews r "
-    "JOIN courses c ON c.id = r.course_id WHERE r.id = :review_id"
-)
+# A review someone else may vote on or report: on a published course, with whether the
+# caller bought that course.
+VOTABLE = text(f"""
+SELECT r.id, r.student_id,
+       EXISTS (SELECT 1 FROM enrollments e
+               WHERE e.course_id = r.course_id AND e.student_id = :student_id) AS enrolled
+FROM course_reviews r JOIN courses c ON c.id = r.course_id
+WHERE r.id = :review_id AND {PUBLISHED}
+""")  # noqa: S608 - constants only
+# Counters are recounted after taking the row's lock: concurrent writers then count one after
+# the other, each seeing the others' committed rows (READ COMMITTED takes a new snapshot for
+# every statement), so no update is lost.
+LOCK_REVIEW = text("SELECT 1 FROM course_reviews WHERE id = :review_id FOR UPDATE")
+LOCK_MENTOR = text("SELECT 1 FROM mentors WHERE user_id = :mentor_id FOR UPDATE")
 UPDATE = text(
     "UPDATE course_reviews SET rating = :rating, title = :title, body = :body, "
     "would_recommend = :would_recommend WHERE id = :review_id"

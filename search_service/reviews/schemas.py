@@ -7,11 +7,23 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from search_service.constraints import LINE_CHARACTERS, TEXT_CHARACTERS
+
 Rating = Annotated[int, msgspec.Meta(ge=1, le=5, description="a whole number of stars, 1 to 5")]
-Title = Annotated[str, msgspec.Meta(max_length=140, description="text of at most 140 characters")]
+Title = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=140, pattern=LINE_CHARACTERS, description="text of at most 140 characters"
+    ),
+]
 Body = Annotated[
     str,
-    msgspec.Meta(min_length=20, max_length=5000, description="text of 20 to 5,000 characters"),
+    msgspec.Meta(
+        min_length=20,
+        max_length=5000,
+        pattern=TEXT_CHARACTERS,
+        description="text of 20 to 5,000 characters",
+    ),
 ]
 ReviewSort = Literal["recent", "helpful", "highest", "lowest"]
 

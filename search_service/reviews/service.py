@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from search_service.db.lookups import is_enrolled, published_course
 from search_service.errors import Conflict, Forbidden, NotFound
+from search_service.limits import Limit, Limiter
 from search_service.people import public_name
 from search_service.reviews import queries
 from search_service.reviews.schemas import (
@@ -115,8 +116,14 @@ async def create(
             ).scalar_one()
     except IntegrityError as exc:
         raise Conflict("You have already reviewed this course; edit your review instead.") from exc
-    await session.execute(queries.MENTOR_TOTALS, {"mentor_id": course.mentor_id})
+    await _recount_mentor(session, course.mentor_id)
     return await _item(session, review_id)
+
+
+async def _recount_mentor(session: AsyncSession, mentor_id: uuid.UUID) -> None:
+    """The mentor's review totals, exact under concurrent writes (row lock, then recount)."""
+    await session.execute(queries.LOCK_MENTOR, {"mentor_id": mentor_id})
+    await session.execute(queries.MENTOR_TOTALS, {"mentor_id": mentor_id})
 
 
 async def _mine(session: AsyncSession, student_id: uuid.UUID, review_id: uuid.UUID) -> uuid.UUID:
@@ -136,31 +143,53 @@ async def edit(
 ) -> ReviewItem:
     mentor = await _mine(session, student_id, review_id)
     await session.execute(queries.UPDATE, {"review_id": review_id, **_values(data)})
-    await session.execute(queries.MENTOR_TOTALS, {"mentor_id": mentor})
+    await _recount_mentor(session, mentor)
     return await _item(session, review_id)
 
 
 async def remove(session: AsyncSession, student_id: uuid.UUID, review_id: uuid.UUID) -> None:
     mentor = await _mine(session, student_id, review_id)
     await session.execute(queries.DELETE, {"review_id": review_id})
-    await session.execute(queries.MENTOR_TOTALS, {"mentor_id": mentor})
+    await _recount_mentor(session, mentor)
 
 
-async def _others(
-    session: AsyncSession, student_id: uuid.UUID, review_id: uuid.UUID, action: str
+VOTES = Limit("review-votes", 100, 3600, "That is a lot of votes; try again in a while.")
+REPORTS = Limit("review-reports", 20, 24 * 3600, "That is a lot of reports; try again tomorrow.")
+
+
+async def _judge(
+    session: AsyncSession,
+    limiter: Limiter,
+    limit: Limit,
+    student_id: uuid.UUID,
+    review_id: uuid.UUID,
+    action: str,
 ) -> None:
-    row = (await session.execute(queries.ANY_REVIEW, {"review_id": review_id})).mappings().first()
+    """Only students who bought the course may judge its reviews (not their own), so many."""
+    row = (
+        (await session.execute(queries.VOTABLE, {"review_id": review_id, "student_id": student_id}))
+        .mappings()
+        .first()
+    )
     if row is None:
         raise NotFound("No such review.")
     if row["student_id"] == student_id:
         raise Forbidden(f"You cannot {action} your own review.")
+    if not row["enrolled"]:
+        raise Forbidden(f"Only students who bought this course can {action} its reviews.")
+    await limiter.hit(limit, str(student_id))
 
 
 async def vote(
-    session: AsyncSession, student_id: uuid.UUID, review_id: uuid.UUID, value: str
+    session: AsyncSession,
+    limiter: Limiter,
+    student_id: uuid.UUID,
+    review_id: uuid.UUID,
+    value: str,
 ) -> ReviewItem:
-    """One vote per student, changeable; helpful_count is recounted from the votes."""
-    await _others(session, student_id, review_id, "vote on")
+    """One vote per student, changeable; helpful_count is exact however many vote at once."""
+    await _judge(session, limiter, VOTES, student_id, review_id, "vote on")
+    await session.execute(queries.LOCK_REVIEW, {"review_id": review_id})
     await session.execute(
         queries.VOTE, {"review_id": review_id, "student_id": student_id, "vote": value}
     )
@@ -168,8 +197,11 @@ async def vote(
     return await _item(session, review_id)
 
 
-async def report(session: AsyncSession, student_id: uuid.UUID, review_id: uuid.UUID) -> None:
-    """One report per student; reported_count is recounted from the reports."""
-    await _others(session, student_id, review_id, "report")
+async def report(
+    session: AsyncSession, limiter: Limiter, student_id: uuid.UUID, review_id: uuid.UUID
+) -> None:
+    """One report per student; reported_count is exact however many report at once."""
+    await _judge(session, limiter, REPORTS, student_id, review_id, "report")
+    await session.execute(queries.LOCK_REVIEW, {"review_id": review_id})
     await session.execute(queries.REPORT, {"review_id": review_id, "student_id": student_id})
     await session.execute(queries.REPORTED_COUNT, {"review_id": review_id})

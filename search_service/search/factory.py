@@ -13,7 +13,7 @@ def make_engine(settings: Settings) -> SearchEngine:
 
         return MeilisearchEngine(
             url=settings.search.meili_url,
-            api_key=settings.search.meili_api_key,
+            api_key=settings.search.api_key(),
             index_name=settings.search.index_name,
         )
     from search_service.search.tantivy import TantivyEngine

@@ -6,6 +6,8 @@ checked against the official OpenAPI spec and recorded engine responses.
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -180,3 +182,35 @@ def merge_results(results: Sequence[Mapping[str, Any]]) -> EngineResult:
         hits=[parse_hit(hit) for hit in main.get("hits", [])],
         facets=group_counts(facet_counts(results)),
     )
+
+
+# What each service may do: the web tier only searches; the indexer writes documents and
+# settings, builds and swaps rebuild twins (``<index>_…``), and follows its tasks.
+KEY_ACTIONS = {
+    "search": ["search"],
+    "indexer": ["search", "documents.*", "indexes.*", "settings.*", "tasks.*", "stats.*"],
+}
+
+
+def key_uid(index: str, role: str) -> str:
+    """A fixed uuid v4 per index and role, so keys are found again on every deploy."""
+    digest = hashlib.sha256(f"skillspring:{index}:{role}".encode()).digest()
+    return str(uuid.UUID(bytes=digest[:16], version=4))
+
+
+def scoped_key_requests(index: str) -> dict[str, tuple[str, dict[str, Any]]]:
+    """role -> (uid, POST /keys body) for the scoped keys of ``index``."""
+    return {
+        role: (
+            key_uid(index, role),
+            {
+                "uid": key_uid(index, role),
+                "name": f"skillspring {role} ({index})",
+                "description": f"Skillspring's {role} key, created by `skillspring search keys`",
+                "actions": actions,
+                "indexes": [index, f"{index}_*"] if role == "indexer" else [index],
+                "expiresAt": None,
+            },
+        )
+        for role, actions in KEY_ACTIONS.items()
+    }

@@ -20,7 +20,12 @@ from meilisearch_python_sdk.models.task import TaskInfo
 
 from search_service.errors import SearchUnavailable
 from search_service.search.document import CourseDocument
-from search_service.search.meili_protocol import index_settings, merge_results, multi_search_queries
+from search_service.search.meili_protocol import (
+    index_settings,
+    merge_results,
+    multi_search_queries,
+    scoped_key_requests,
+)
 from search_service.search.request import SearchRequest
 from search_service.search.results import EngineResult
 
@@ -141,6 +146,27 @@ class MeilisearchEngine:
 
     async def close(self) -> None:
         await self.client.aclose()
+
+    async def scoped_keys(self) -> dict[str, str]:
+        """The web tier's search-only key and the indexer's key for this index (and its
+        rebuild twins), created on first use; this client must hold the master key.
+
+        Returns ``{"search": key, "indexer": key}``. Each key has a fixed uid, so a second
+        deploy finds the same keys.
+        """
+        keys = {}
+        for role, (uid, body) in scoped_key_requests(self.index_name).items():
+            http = self.client._http_requests
+            try:
+                response = await http.get(f"keys/{uid}")
+            except MeilisearchApiError as exc:
+                if exc.code != "api_key_not_found":
+                    raise _failure(exc) from exc
+                response = await self._call(http.post("keys", body=body))
+            except _ENGINE_ERRORS as exc:
+                raise _failure(exc) from exc
+            keys[role] = str(response.json()["key"])
+        return keys
 
 
 class MeilisearchRebuild:

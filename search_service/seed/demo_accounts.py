@@ -1,13 +1,24 @@
-"""Demo accounts for ``skillspring demo``: a student and a mentor who owns courses."""
+"""Demo accounts for ``skillspring demo``: a student and a mentor who owns courses, with
+published passwords, on a database the demo itself seeded and on no other.
+
+They are made once, right after the demo seeds an empty database, and the database records
+that it is a demo catalog (``app_state``). Later runs only read that record: no account is
+created, re-activated or given a password on a database the demo did not seed, and accounts
+are never touched again after they were made.
+"""
 
 from __future__ import annotations
 
+import json
+
 import asyncpg
+import msgspec
 
 from search_service.accounts.passwords import HASHER
 
 DEMO_STUDENT = ("student@demo.skillspring.test", "learn-something-new")
 DEMO_MENTOR_PASSWORD = "teach-something-new"  # noqa: S105 - a published demo credential
+MARKER = "demo_catalog"
 
 CREATE_STUDENT = """
 WITH new_user AS (
@@ -17,23 +28,41 @@ WITH new_user AS (
 )
 INSERT INTO students (user_id) SELECT id FROM new_user
 """
-# The demo mentor is the seeded mentor with the most courses: it gets a known password.
+# The seeded mentor with the most courses gets the demo password (it is the demo's own row,
+# seeded moments ago).
 PICK_MENTOR = """
 UPDATE users SET password_hash = $1, status = 'active'
 WHERE id = (SELECT mentor_id FROM courses GROUP BY mentor_id ORDER BY count(*) DESC,
             mentor_id LIMIT 1)
 RETURNING email
 """
+WRITE_MARKER = """
+INSERT INTO app_state (name, value) VALUES ($1, $2)
+ON CONFLICT (name) DO NOTHING
+"""
 
 
-async def ensure_demo_accounts(conn: asyncpg.Connection) -> tuple[tuple[str, str], tuple[str, str]]:
-    """Create (or reset) the demo logins; returns ((email, password), (email, password))."""
+class DemoAccounts(msgspec.Struct, frozen=True):
+    student: tuple[str, str]
+    mentor: tuple[str, str]
+
+
+async def create_demo_accounts(conn: asyncpg.Connection) -> DemoAccounts:
+    """Make the demo accounts; only right after ``skillspring demo`` seeded this database."""
     async with conn.transaction():
         await conn.execute(CREATE_STUDENT, DEMO_STUDENT[0], HASHER.hash(DEMO_STUDENT[1]))
-        await conn.execute(
-            "UPDATE users SET password_hash = $2, status = 'active' WHERE email = $1",
-            DEMO_STUDENT[0],
-            HASHER.hash(DEMO_STUDENT[1]),
-        )
         mentor = await conn.fetchval(PICK_MENTOR, HASHER.hash(DEMO_MENTOR_PASSWORD))
-    return DEMO_STUDENT, (mentor or "(no mentor seeded)", DEMO_MENTOR_PASSWORD)
+        record = {"student": DEMO_STUDENT[0], "mentor": mentor}
+        await conn.execute(WRITE_MARKER, MARKER, json.dumps(record))
+    return DemoAccounts((DEMO_STUDENT[0], DEMO_STUDENT[1]), (mentor, DEMO_MENTOR_PASSWORD))
+
+
+async def demo_accounts(conn: asyncpg.Connection) -> DemoAccounts | None:
+    """The demo accounts of a database the demo seeded; None for any other database."""
+    raw = await conn.fetchval("SELECT value FROM app_state WHERE name = $1", MARKER)
+    if raw is None:
+        return None
+    record = json.loads(raw)
+    return DemoAccounts(
+        (record["student"], DEMO_STUDENT[1]), (record["mentor"], DEMO_MENTOR_PASSWORD)
+    )

@@ -9,6 +9,8 @@ rank. The adapter's *requests* are what the contract tests check.
 from __future__ import annotations
 
 import copy
+import hashlib
+import hmac
 import json
 import threading
 from collections import Counter
@@ -18,6 +20,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tests.meili.shared import recorded
+
+# The engine's error shape (as in the recorded errors) for a key that does not exist; no
+# recorded response carries this code, so only the code and message are ours.
+KEY_NOT_FOUND = {
+    "code": "api_key_not_found",
+    "type": "invalid_request",
+    "link": "https://docs.meilisearch.com/errors#api_key_not_found",
+}
 
 
 @dataclass
@@ -37,6 +47,7 @@ class StubState:
     requests: list[Recorded] = field(default_factory=list)
     indexes: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     tasks: dict[int, tuple[str, str | None]] = field(default_factory=dict)  # uid -> (type, index)
+    keys: dict[str, dict[str, Any]] = field(default_factory=dict)  # uid -> KeyView
     fail_tasks: bool = False
     next_task: int = 100
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -121,6 +132,11 @@ class _Handler(BaseHTTPRequestHandler):
         state = self.stub_state
         if parts == ["health"]:
             self._send(200, recorded("health.json"))
+        elif parts[0] == "keys" and len(parts) == 2:
+            if parts[1] in state.keys:
+                self._send(200, state.keys[parts[1]])
+            else:
+                self._send(404, KEY_NOT_FOUND | {"message": f"API key `{parts[1]}` not found."})
         elif parts[0] == "tasks" and len(parts) == 2:
             kind, index = state.tasks.get(int(parts[1]), ("documentAdditionOrUpdate", None))
             name = (
@@ -180,6 +196,24 @@ class _Handler(BaseHTTPRequestHandler):
             self._task("indexSwap", None)
         elif parts == ["multi-search"]:
             self._send(200, {"results": [self._search(q) for q in body["queries"]]})
+        elif parts == ["keys"]:
+            master = request.headers.get("authorization", "").removeprefix("Bearer ")
+            # Meilisearch derives a key from its uid and the master key.
+            key = hmac.new(master.encode(), body["uid"].encode(), hashlib.sha256).hexdigest()
+            view = {
+                "name": body.get("name"),
+                "description": body.get("description"),
+                "key": key,
+                "uid": body["uid"],
+                "actions": body["actions"],
+                "indexes": body["indexes"],
+                "expiresAt": body["expiresAt"],
+                "createdAt": "2026-08-10T12:00:00Z",
+                "updatedAt": "2026-08-10T12:00:00Z",
+            }
+            with state.lock:
+                state.keys[body["uid"]] = view
+            self._send(201, view)
         else:
             self._send(404, recorded("error-index-not-found.json"))
 

@@ -26,12 +26,15 @@ from search_service.db.models.engagement import (
     ReviewHelpfulVote,
     ReviewReport,
 )
+from search_service.db.models.guards import AppState, BackoffState, CourseViewVisitor, RateCounter
 from search_service.db.models.search_sync import SearchOutbox, SearchSyncState
 from search_service.db.models.support import CourseMetric, MediaAsset
 from search_service.db.models.users import Mentor, Student, User
 
 __all__ = [
+    "AppState",
     "AuthToken",
+    "BackoffState",
     "Base",
     "Cart",
     "CartItem",
@@ -46,10 +49,12 @@ __all__ = [
     "CourseSection",
     "CourseTag",
     "CourseTagMap",
+    "CourseViewVisitor",
     "Enrollment",
     "Lecture",
     "MediaAsset",
     "Mentor",
+    "RateCounter",
     "ReviewHelpfulVote",
     "ReviewReport",
     "SearchOutbox",

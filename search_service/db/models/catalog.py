@@ -32,6 +32,7 @@ from search_service.db.models.base import (
     lecture_content_type,
     lecture_status,
 )
+from search_service.safe_urls import url_check
 
 CURRENCY_CHECK = "currency ~ '^[A-Z]{3}$'"
 
@@ -74,6 +75,8 @@ class Course(Base):
         CheckConstraint("total_duration_minutes >= 0", name="duration_non_negative"),
         CheckConstraint("lecture_count >= 0", name="lecture_count_non_negative"),
         CheckConstraint("slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'", name="slug_format"),
+        CheckConstraint(url_check("hero_video_url"), name="hero_video_url_safe"),
+        CheckConstraint(url_check("thumbnail_url"), name="thumbnail_url_safe"),
         Index("ix_courses_status_level_language_code", "status", "level", "language_code"),
     )
 
@@ -117,6 +120,8 @@ class Lecture(Base):
     __table_args__ = (
         CheckConstraint("position >= 0", name="position_non_negative"),
         CheckConstraint("duration_minutes >= 0", name="duration_non_negative"),
+        CheckConstraint(url_check("video_url"), name="video_url_safe"),
+        CheckConstraint(url_check("resource_url"), name="resource_url_safe"),
         Index("ix_lectures_section_id_position", "section_id", "position"),
     )
 

@@ -88,6 +88,9 @@ class Cart(Base):
     )
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[CreatedAt]
+    # Beyond the data model: the total the cart last showed its shopper; checkout never
+    # charges more than that without showing the new total first.
+    shown_total_cents: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
         Index(

@@ -102,6 +102,10 @@ class CourseAnswer(Base):
     answer: Mapped[str] = mapped_column(Text)
     created_at: Mapped[CreatedAt]
     is_marked_solution: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    # Beyond the data model: who wrote it when that was not the course's mentor (an admin).
+    answered_by: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
 
     __table_args__ = (CheckConstraint("length(btrim(answer)) > 0", name="answer_not_blank"),)
 

@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from search_service.db.models.base import Base, UuidPk, media_file_type, transcoding_status
+from search_service.safe_urls import url_check
 
 
 class MediaAsset(Base):
@@ -40,6 +41,7 @@ class MediaAsset(Base):
     __table_args__ = (
         CheckConstraint("duration_seconds >= 0", name="duration_non_negative"),
         CheckConstraint("size_bytes >= 0", name="size_non_negative"),
+        CheckConstraint(url_check("url"), name="url_safe"),
     )
 
 

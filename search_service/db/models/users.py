@@ -26,6 +26,7 @@ from search_service.db.models.base import (
     user_role,
     user_status,
 )
+from search_service.safe_urls import url_check
 
 
 class User(Base):
@@ -46,7 +47,10 @@ class User(Base):
     last_login_at: Mapped[Timestamp | None]
     deleted_at: Mapped[Timestamp | None]
 
-    __table_args__ = (CheckConstraint("position('@' in email) > 1", name="email_has_at"),)
+    __table_args__ = (
+        CheckConstraint("position('@' in email) > 1", name="email_has_at"),
+        CheckConstraint(url_check("avatar_url"), name="avatar_url_safe"),
+    )
 
 
 class Mentor(Base):
@@ -81,6 +85,8 @@ class Student(Base):
     goals: Mapped[str | None] = mapped_column(Text)
     preferred_categories: Mapped[list[uuid.UUID] | None] = mapped_column(ARRAY(UUID(as_uuid=True)))
     resume_url: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (CheckConstraint(url_check("resume_url"), name="resume_url_safe"),)
 
 
 __all__ = ["Mentor", "Student", "User"]
