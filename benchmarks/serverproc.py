@@ -56,11 +56,11 @@ def start_server(
     drain(process)
     # Connections spread over the workers: ask until each has most likely answered.
     for _ in range(workers * 10):
-        _wait_healthy(port, process)
+        wait_healthy(port, process)
     return process
 
 
-def _wait_healthy(port: int, process: subprocess.Popen[str], seconds: float = 60) -> None:
+def wait_healthy(port: int, process: subprocess.Popen[str], seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -52,6 +52,7 @@ from search_service.catalog.suggest import Suggester
 from search_service.courses.controllers import CourseController
 from search_service.courses.pages import CoursePages
 from search_service.courses.views import ViewCounter
+from search_service.db.connection import make_engine as make_db_engine
 from search_service.errors import UsageError
 from search_service.limits import Limiter
 from search_service.ops.controllers import OpsController
@@ -74,6 +75,7 @@ from search_service.wishlists.controllers import WishlistController
 from search_service.wishlists.pages import WishlistPages
 
 API_PREFIX = "/api/v1"
+SIDE_POOL_SIZE = 5
 DOCS_PATH = "/schema"
 # Request bodies: JSON and forms are small; a 9 MB form is refused before anything parses it.
 API_BODY_LIMIT = 64 * 1024
@@ -191,7 +193,14 @@ def create_app(
 
     async def start(app: Litestar) -> None:
         search = InstrumentedEngine(engine or make_engine(settings))
-        sessions = async_sessionmaker(db.get_engine(), expire_on_commit=False)
+        # Work off the request's own transaction (limit counters, credential look-ups, view
+        # batches, the category cache) gets a pool of its own: a request that holds its
+        # connection and needs one more short one can never starve the pool it holds.
+        app.state.side_engine = side = make_db_engine(
+            url, pool_size=SIDE_POOL_SIZE, max_overflow=SIDE_POOL_SIZE, hide_parameters=True
+        )
+        sessions = async_sessionmaker(side, expire_on_commit=False)
+        app.state.side_sessions = sessions
         directory = CategoryDirectory(sessions)
         app.state.search = search
         app.state.directory = directory
@@ -200,7 +209,7 @@ def create_app(
         app.state.views = ViewCounter(sessions)
         app.state.views.start()
         app.state.limiter = limiter = Limiter(sessions, secret)
-        app.state.account_guard = AccountGuard(limiter)
+        app.state.account_guard = AccountGuard(limiter, sessions, settings.limits)
         app.state.housekeeping = Housekeeping([limiter.sweep, app.state.views.forget_old_visitors])
         app.state.housekeeping.start()
 
@@ -214,6 +223,9 @@ def create_app(
         search = app.state.get("search")
         if search is not None:
             await search.close()
+        side = app.state.get("side_engine")
+        if side is not None:
+            await side.dispose()
 
     search_request = Provide(provide_search_request)
     app = Litestar(

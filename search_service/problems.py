@@ -8,6 +8,7 @@ Litestar's own errors) into problem details. Nothing here is raised, only mapped
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +26,7 @@ from litestar.status_codes import (
     HTTP_500_INTERNAL_SERVER_ERROR,
     HTTP_503_SERVICE_UNAVAILABLE,
 )
+from sqlalchemy.exc import DBAPIError
 
 from search_service.decoding import describe
 from search_service.errors import (
@@ -183,8 +185,28 @@ def _http(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     return response
 
 
+def log_failure(request: Request[Any, Any, Any], exc: Exception) -> None:
+    """Log an unexpected error. A database error is logged by its kind and SQLSTATE and the
+    frames it passed, never its message: drivers quote the values they choked on (an email,
+    a password hash), and SQLAlchemy would add every bound parameter."""
+    where = f"{request.method} {request.url.path}"
+    if isinstance(exc, DBAPIError):
+        driver: BaseException = exc.orig if exc.orig is not None else exc
+        state = getattr(driver, "sqlstate", None) or "?"
+        frames = "".join(traceback.format_tb(exc.__traceback__))
+        log.error(
+            "database error on %s: %s (SQLSTATE %s)\n%s",
+            where,
+            type(driver).__name__,
+            state,
+            frames,
+        )
+        return
+    log.error("unhandled error on %s", where, exc_info=exc)
+
+
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    log_failure(request, exc)
     return problem(request, HTTP_500_INTERNAL_SERVER_ERROR, "Something went wrong on our side.")
 
 

@@ -98,6 +98,18 @@ class ServerSettings(msgspec.Struct, kw_only=True, frozen=True):
     metrics_token: str | None = None
 
 
+SignupLimit = Annotated[
+    int, Meta(ge=1, le=1_000_000, description="must be a whole number from 1 to 1000000")
+]
+
+
+class LimitSettings(msgspec.Struct, kw_only=True, frozen=True):
+    """How many new accounts one client address, and everyone together, may open."""
+
+    signups_per_address_hour: SignupLimit = 10
+    signups_per_minute: SignupLimit = 300
+
+
 class Settings(msgspec.Struct, kw_only=True, frozen=True):
     """All settings, one struct per concern."""
 
@@ -105,6 +117,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     database: DatabaseSettings = DatabaseSettings()
     search: SearchSettings = SearchSettings()
     server: ServerSettings = ServerSettings()
+    limits: LimitSettings = LimitSettings()
 
     @property
     def tantivy_dir(self) -> Path:
@@ -137,6 +150,8 @@ ENV: dict[str, tuple[str | None, str]] = {
     "PUBLIC_URL": ("server", "public_url"),
     "TRUSTED_PROXIES": ("server", "trusted_proxies"),
     "METRICS_TOKEN": ("server", "metrics_token"),
+    "SIGNUPS_PER_ADDRESS_HOUR": ("limits", "signups_per_address_hour"),
+    "SIGNUPS_PER_MINUTE": ("limits", "signups_per_minute"),
 }
 ENV_VARS = tuple(ENV)  # for docs and deployment checks
 _VARIABLE_OF = {(section, field): name for name, (section, field) in ENV.items()}

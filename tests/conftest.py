@@ -168,12 +168,9 @@ async def _client(catalog: tuple[str, Path]) -> AsyncIterator[Any]:
     """An HTTP client for the service over ``catalog`` (tantivy, real PostgreSQL)."""
     from litestar.testing import AsyncTestClient
 
-    from search_service.app import create_app
-    from search_service.search.tantivy import TantivyEngine
+    from tests.support.apps import in_process_app
 
-    url, root = catalog
-    app = create_app(Settings(), database_url=url, engine=TantivyEngine(root))
-    async with AsyncTestClient(app=app) as client:
+    async with AsyncTestClient(app=in_process_app(*catalog)) as client:
         yield client
 
 

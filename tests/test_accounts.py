@@ -130,41 +130,41 @@ async def test_duplicate_registration_is_409_and_writes_nothing(
     assert await db.fetchval("SELECT count(*) FROM users") == before
 
 
-async def test_login_attempts_are_rate_limited(indexed_catalog: tuple[str, Path]) -> None:
-    from litestar.testing import AsyncTestClient
-
-    from search_service.app import LOGIN_ATTEMPTS_PER_MINUTE, create_app
-    from search_service.search.tantivy import TantivyEngine
-    from search_service.settings import Settings
-
-    app = create_app(
-        Settings(), database_url=indexed_catalog[0], engine=TantivyEngine(indexed_catalog[1])
-    )
-    async with AsyncTestClient(app=app) as client:
-        statuses = [
-            (await login(client, "nobody@example.com", "guess")).status_code
-            for _ in range(LOGIN_ATTEMPTS_PER_MINUTE + 1)
-        ]
-        assert statuses[:-1] == [401] * LOGIN_ATTEMPTS_PER_MINUTE
-        assert statuses[-1] == 429
-        # Other endpoints are not limited.
-        assert (await client.get("/health")).status_code == 200
-
-
-async def test_demo_accounts_can_sign_in(api: Client, indexed_catalog: tuple[str, Path]) -> None:
-    from search_service.seed.demo_accounts import ensure_demo_accounts
+async def test_demo_accounts_only_on_a_database_the_demo_seeded(
+    api: Client, indexed_catalog: tuple[str, Path]
+) -> None:
+    from search_service.seed.demo_accounts import create_demo_accounts, demo_accounts
 
     conn = await asyncpg.connect(asyncpg_dsn(indexed_catalog[0]))
     try:
-        student, mentor = await ensure_demo_accounts(conn)
-        again = await ensure_demo_accounts(conn)  # idempotent: runs on every `make demo`
+        # A database the demo did not seed has none.
+        assert await demo_accounts(conn) is None
+        # Right after the demo seeded it (this test plays that part), they are made once...
+        made = await create_demo_accounts(conn)
+        # ...and later runs read them back without touching them.
+        assert await demo_accounts(conn) == made
     finally:
         await conn.close()
-    assert again == (student, mentor)
-    for address, password in (student, mentor):
+    for address, password in (made.student, made.mentor):
         response = await login(api, address, password)
         assert response.status_code == 200, (address, response.text)
         token = response.json()["token"]
         me = await api.get("/api/v1/me", headers={"authorization": f"Bearer {token}"})
         assert me.json()["email"] == address
     assert me.json()["role"] == "mentor"
+
+
+async def test_the_demo_command_makes_no_accounts_on_a_database_it_did_not_seed(
+    indexed_catalog: tuple[str, Path],
+) -> None:
+    from search_service.cli.commands_serve import _demo_accounts
+
+    conn = await asyncpg.connect(asyncpg_dsn(indexed_catalog[0]))
+    try:
+        await conn.execute("DELETE FROM app_state WHERE name = 'demo_catalog'")
+        before = await conn.fetch("SELECT id, status, password_hash FROM users ORDER BY id")
+        assert await _demo_accounts(indexed_catalog[0], seeded=False) is None
+        after = await conn.fetch("SELECT id, status, password_hash FROM users ORDER BY id")
+    finally:
+        await conn.close()
+    assert before == after

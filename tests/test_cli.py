@@ -25,6 +25,8 @@ COMMANDS = [
     ["course", "archive"],
     ["media"],
     ["media", "archive"],
+    ["search"],
+    ["search", "keys"],
 ]
 
 

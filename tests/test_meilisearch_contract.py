@@ -288,3 +288,39 @@ def test_reindex_with_meilisearch_down_is_one_line(catalog_url: str, tmp_path: A
     }
     assert_one_line_error(skillspring("reindex", env=env), "search engine", "unreachable")
     assert_one_line_error(skillspring("sync", env=env), "search engine", "unreachable")
+
+
+@requires_shared
+async def test_scoped_keys_are_made_once_with_least_privilege(
+    stub: MeiliStub, engine: MeilisearchEngine
+) -> None:
+    keys = await engine.scoped_keys()
+    assert set(keys) == {"search", "indexer"} and keys["search"] != keys["indexer"]
+    made = {body["name"]: body for body in (r.json() for r in stub.requests("POST", "/keys"))}
+    search = next(b for n, b in made.items() if "search" in n)
+    indexer = next(b for n, b in made.items() if "indexer" in n)
+    assert search["actions"] == ["search"] and search["indexes"] == ["courses"]
+    assert "courses_*" in indexer["indexes"] and "*" not in indexer["indexes"]
+    assert not {a for a in indexer["actions"] if a == "*" or a.startswith("keys")}
+    assert_all_valid(stub)
+    # A second deploy finds the same keys and makes none.
+    assert await engine.scoped_keys() == keys
+    assert len(stub.requests("POST", "/keys")) == 2
+
+
+@requires_shared
+def test_search_keys_command_writes_each_key_to_its_file(stub: MeiliStub, tmp_path: Any) -> None:
+    from tests.support.processes import skillspring
+
+    env = {
+        "SKILLSPRING_DATA_DIR": str(tmp_path),
+        "SKILLSPRING_SEARCH_ENGINE": "meilisearch",
+        "SKILLSPRING_MEILI_URL": stub.url,
+        "SKILLSPRING_MEILI_API_KEY": "test-master-key-0123456789",
+    }
+    result = skillspring("search", "keys", "--out", str(tmp_path / "keys"), env=env)
+    assert result.returncode == 0, result.stderr
+    written = {p.name: p.read_text().strip() for p in (tmp_path / "keys").iterdir()}
+    assert set(written) == {"search.key", "indexer.key"}
+    views = {v["key"]: v for v in stub.state.keys.values()}
+    assert views[written["search.key"]]["actions"] == ["search"]

@@ -96,6 +96,8 @@ async def test_sigterm_finishes_the_request_in_flight(catalog_url: str, tmp_path
                 "AND datname = current_database() AND pid <> pg_backend_pid()"
             )
             for _ in range(500):  # a condition, polled with a bound: the request is in flight
+                # Inside a transaction pg_stat_activity is a snapshot: take a fresh one.
+                await locker.execute("SELECT pg_stat_clear_snapshot()")
                 if await locker.fetchval(waiting):
                     break
                 await asyncio.sleep(0.02)

@@ -11,11 +11,12 @@ from typing import Any
 import asyncpg
 import pytest
 
-from search_service.db.connection import asyncpg_dsn
-from tests.shop import api, indexed_catalog  # noqa: F401 - fixtures: write to their own catalog
+from tests.shop import api, db, indexed_catalog  # noqa: F401 - fixtures: write to their own catalog
+from tests.support.apps import in_process_app
+from tests.support.pages import Client, sign_up, submit
+from tests.support.shoppers import PASSWORD
 
 Client = Any
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
@@ -23,44 +24,9 @@ async def browser(indexed_catalog: tuple[str, Path]) -> AsyncIterator[Client]:
     """A fresh client (its own cookies) on the site."""
     from litestar.testing import AsyncTestClient
 
-    from search_service.app import create_app
-    from search_service.search.tantivy import TantivyEngine
-    from search_service.settings import Settings
-
-    app = create_app(
-        Settings(), database_url=indexed_catalog[0], engine=TantivyEngine(indexed_catalog[1])
-    )
-    async with AsyncTestClient(app=app) as client:
+    async with AsyncTestClient(app=in_process_app(*indexed_catalog)) as client:
         client.follow_redirects = False  # the tests check each 303 themselves
         yield client
-
-
-@pytest.fixture
-async def db(indexed_catalog: tuple[str, Path]) -> AsyncIterator[asyncpg.Connection]:
-    conn = await asyncpg.connect(asyncpg_dsn(indexed_catalog[0]))
-    yield conn
-    await conn.close()
-
-
-async def csrf(client: Client, path: str) -> str:
-    html = (await client.get(path)).text
-    return re.search(r'name="_csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
-
-
-async def submit(client: Client, page: str, action: str, **fields: str) -> Any:
-    token = await csrf(client, page)
-    return await client.post(action, data={"_csrf_token": token, **fields})
-
-
-async def sign_up(client: Client) -> str:
-    address = f"shopper-{uuid.uuid4().hex[:10]}@example.com"
-    response = await submit(
-        client, "/register", "/register", email=address, password=PASSWORD, first_name="Sam"
-    )
-    assert response.status_code == 303, re.sub(r"\s+", " ", response.text)[-1200:]
-    cookie = response.headers["set-cookie"].lower()
-    assert "skillspring_session=" in cookie and "httponly" in cookie and "samesite=lax" in cookie
-    return address
 
 
 async def a_course(db: asyncpg.Connection, skip: int = 0) -> asyncpg.Record:

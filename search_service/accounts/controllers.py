@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
@@ -19,6 +20,7 @@ from search_service.web import DbSession, SignedIn, client_address
 
 class AuthController(Controller):
     tags = ("accounts",)
+    cache_control = CacheControlHeader(no_store=True)  # tokens and personal data
 
     @post(
         "/auth/register",

@@ -10,8 +10,27 @@ failure, while a right password from it still signs in.
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
 from search_service.errors import TooManyRequests
 from search_service.limits import Backoff, Limit, Limiter
+from search_service.settings import LimitSettings
+
+_CREDENTIALS = text(
+    "SELECT id, password_hash, status FROM users WHERE email = :email AND deleted_at IS NULL"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    user_id: uuid.UUID
+    password_hash: str | None
+    status: str
+
 
 ACCOUNT_FAILURES = Backoff(
     "login-account",
@@ -29,24 +48,51 @@ ADDRESS_FAILURES = Backoff(
     reset=3600.0,
     message="Too many failed log-ins from your network. Wait a moment, then try again.",
 )
-SIGNUPS_PER_ADDRESS = Limit(
-    "signup-address", 10, 3600, "Too many new accounts from your network; try again later."
-)
-SIGNUPS_EVERYWHERE = Limit(
-    "signup-all", 300, 60, "We are getting a lot of sign-ups right now; try again in a minute."
-)
+
+
+def signup_limits(settings: LimitSettings) -> tuple[Limit, Limit]:
+    """(per client address per hour, for everyone per minute)."""
+    return (
+        Limit(
+            "signup-address",
+            settings.signups_per_address_hour,
+            3600,
+            "Too many new accounts from your network; try again later.",
+        ),
+        Limit(
+            "signup-all",
+            settings.signups_per_minute,
+            60,
+            "We are getting a lot of sign-ups right now; try again in a minute.",
+        ),
+    )
 
 
 class AccountGuard:
-    """The account limits over one app's limiter (emails come normalised)."""
+    """The account limits over one app's limiter (emails come normalised), and the look-up of
+    a password hash in a short side session, so that a log-in waiting for its turn to verify
+    holds no connection of the request pool."""
 
-    def __init__(self, limiter: Limiter) -> None:
+    def __init__(
+        self,
+        limiter: Limiter,
+        sessions: async_sessionmaker[AsyncSession],
+        settings: LimitSettings | None = None,
+    ) -> None:
         self.limiter = limiter
+        self.sessions = sessions
+        self.per_address, self.everywhere = signup_limits(settings or LimitSettings())
+
+    async def credentials(self, email: str) -> Credentials | None:
+        """The account's id, password hash and status, or None."""
+        async with self.sessions() as session:
+            row = (await session.execute(_CREDENTIALS, {"email": email})).first()
+        return None if row is None else Credentials(row.id, row.password_hash, row.status)
 
     async def signing_up(self, client: str) -> None:
         """Raises TooManyRequests past the sign-up limits (before any password is hashed)."""
-        await self.limiter.hit(SIGNUPS_PER_ADDRESS, client)
-        await self.limiter.hit(SIGNUPS_EVERYWHERE, "*")
+        await self.limiter.hit(self.per_address, client)
+        await self.limiter.hit(self.everywhere, "*")
 
     async def logging_in(self, email: str) -> None:
         """Raises TooManyRequests while this account's log-ins must wait."""

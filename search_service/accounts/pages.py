@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
@@ -38,6 +39,8 @@ def _register_page(form: FormState = BLANK, status: int = 200) -> Template:
 
 class AccountPages(Controller):
     include_in_schema = False
+    # Personal pages are never stored by a browser or a shared cache.
+    cache_control = CacheControlHeader(no_store=True)
 
     @get("/login", name="login_page")
     async def login_form(self, next: FromQuery[str | None] = None) -> Template:

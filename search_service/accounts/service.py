@@ -72,16 +72,17 @@ async def login(
     """
     email = normalise_email(data.email)
     await guard.logging_in(email)
-    user = (
-        await session.execute(select(User).where(User.email == email, User.deleted_at.is_(None)))
-    ).scalar_one_or_none()
-    stored = user.password_hash if user is not None else None
-    if not await verify_password(stored, data.password) or user is None or stored is None:
+    # Looked up aside and verified off the loop: the request's own transaction (and its
+    # pooled connection) only begins once the password is known to be right.
+    found = await guard.credentials(email)
+    stored = found.password_hash if found is not None else None
+    if not await verify_password(stored, data.password) or found is None or stored is None:
         await guard.failed(email, client)
         raise Unauthorized("Wrong email or password.")
     await guard.succeeded(email)
-    if user.status != "active":
-        raise Forbidden(f"This account is {user.status}; it cannot sign in.")
+    if found.status != "active":
+        raise Forbidden(f"This account is {found.status}; it cannot sign in.")
+    user = await session.get_one(User, found.user_id)
     if needs_rehash(stored):
         user.password_hash = await hash_password(data.password)
     return await issue_token(session, user, kind)

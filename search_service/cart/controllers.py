@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Controller, delete, get, post
+from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
@@ -19,6 +20,7 @@ ERRORS = problem_responses(400, 401, 403, 404, 409, 429)
 class CartController(Controller):
     path = "/cart"
     tags = ("cart",)
+    cache_control = CacheControlHeader(no_store=True)  # tokens and personal data
 
     @get("", name="api_cart", responses=ERRORS)
     async def show(self, db_session: DbSession, user: SignedIn) -> CartOut:

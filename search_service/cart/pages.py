@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 import msgspec
 from litestar import Controller, Request, get, post
+from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
@@ -67,6 +68,8 @@ def _cart(request: Request[Any, Any, Any]) -> str:
 
 class CartPages(Controller):
     include_in_schema = False
+    # Personal pages are never stored by a browser or a shared cache.
+    cache_control = CacheControlHeader(no_store=True)
     path = "/cart"
 
     @get("", name="cart_page")

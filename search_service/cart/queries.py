@@ -36,6 +36,9 @@ ADD_ITEM = text(
     "VALUES (:cart_id, :course_id, :price_cents, :currency) ON CONFLICT DO NOTHING"
 )
 REMOVE_ITEM = text("DELETE FROM cart_items WHERE cart_id = :cart_id AND course_id = :course_id")
+HAS_BOUGHT = text(
+    "SELECT EXISTS (SELECT 1 FROM carts WHERE student_id = :student_id AND status = 'converted')"
+)
 SHOWN = text(
     "UPDATE carts SET shown_total_cents = :total "
     "WHERE id = :cart_id AND shown_total_cents IS DISTINCT FROM :total"

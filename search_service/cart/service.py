@@ -45,19 +45,26 @@ def _applies(coupon: Row | None, item: Row) -> bool:
     return coupon is not None and coupon["mentor_id"] in (None, item["mentor_id"])
 
 
-async def _open_cart(session: AsyncSession, user_id: uuid.UUID, lock: bool = False) -> Row:
-    """The student's open cart, created on first use; with ``lock``, held until commit.
+async def _open_cart(
+    session: AsyncSession, user_id: uuid.UUID, lock: bool = False, create: bool = True
+) -> Row:
+    """The student's open cart, created on first use (unless not ``create``); with ``lock``,
+    held until commit.
 
     Raises:
-        Conflict: the cart was checked out while this request waited for its lock.
+        Conflict: the cart was checked out while this request waited for its lock (or, not
+            creating, there is no open cart because it was just checked out).
     """
     if not await is_student(session, user_id):
         raise Forbidden("Only student accounts have a cart.")
-    await session.execute(queries.CREATE_CART, {"student_id": user_id})
+    if create:
+        await session.execute(queries.CREATE_CART, {"student_id": user_id})
     query = queries.LOCK_CART if lock else queries.OPEN_CART
     cart = (await session.execute(query, {"student_id": user_id})).mappings().first()
     if cart is None:
-        raise Conflict(CHECKED_OUT)
+        if create or await session.scalar(queries.HAS_BOUGHT, {"student_id": user_id}):
+            raise Conflict(CHECKED_OUT)
+        raise Invalid("cart", "Your cart is empty.")
     return cart
 
 
@@ -228,7 +235,8 @@ async def checkout(
         carries the new total), a course is gone or already owned, the coupon can no longer
         be redeemed, or the cart was just checked out. Nothing is written then.
     """
-    cart = await _open_cart(session, user_id, lock=True)
+    # A checkout never makes a cart: racing a checkout that just bought it, there is none.
+    cart = await _open_cart(session, user_id, lock=True, create=False)
     items = await _items(session, cart["id"])
     if not items:
         raise Invalid("cart", "Your cart is empty.")

@@ -145,7 +145,7 @@ async def _scoped_keys(settings: Settings) -> dict[str, str]:
     try:
         if not isinstance(engine, MeilisearchEngine):
             raise UsageError("search keys: SKILLSPRING_SEARCH_ENGINE must be meilisearch")
-        await engine.health()
+        # No health check: on a first deploy the index does not exist yet.
         return await engine.scoped_keys()
     finally:
         await engine.close()

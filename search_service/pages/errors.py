@@ -20,7 +20,7 @@ from litestar.exceptions import (
 from litestar.response import Redirect, Template
 
 from search_service.errors import DomainError, SearchUnavailable, Unauthorized
-from search_service.problems import TITLES, UNAVAILABLE, Handler, status_of
+from search_service.problems import TITLES, UNAVAILABLE, Handler, log_failure, status_of
 
 log = logging.getLogger("skillspring.errors")
 
@@ -80,7 +80,7 @@ def _http(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
 
 
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    log_failure(request, exc)
     return error_page(500, "Something went wrong on our side.")
 
 

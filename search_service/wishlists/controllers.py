@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Controller, delete, get, post
+from litestar.datastructures import CacheControlHeader
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -18,6 +19,7 @@ ERRORS = problem_responses(400, 401, 403, 404, 409)
 class WishlistController(Controller):
     path = "/wishlists"
     tags = ("wishlists",)
+    cache_control = CacheControlHeader(no_store=True)  # tokens and personal data
 
     @get("", name="api_wishlists", responses=ERRORS)
     async def lists(self, db_session: DbSession, user: SignedIn) -> list[WishlistOut]:

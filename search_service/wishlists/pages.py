@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 import msgspec
 from litestar import Controller, Request, get, post
+from litestar.datastructures import CacheControlHeader
 from litestar.response import Redirect, Template
 
 from search_service.pages.forms import (
@@ -70,6 +71,8 @@ async def _add(db_session: DbSession, user_id: uuid.UUID, form: AddForm) -> Wish
 
 class WishlistPages(Controller):
     include_in_schema = False
+    # Personal pages are never stored by a browser or a shared cache.
+    cache_control = CacheControlHeader(no_store=True)
     path = "/wishlists"
 
     @get("", name="wishlists_page")

@@ -8,7 +8,14 @@ from typing import Annotated
 import msgspec
 
 ListName = Annotated[
-    str, msgspec.Meta(min_length=1, max_length=120, pattern=r"^[^\x00-\x1f<>]*\S[^\x00-\x1f<>]*$")
+    str,
+    msgspec.Meta(
+        min_length=1,
+        max_length=120,
+        # Something that is not a space, and no control characters or angle brackets.
+        pattern=r"^(?=.*\S)[^\x00-\x1f\x7f<>]*$",
+        description="a name of 1 to 120 characters",
+    ),
 ]
 
 

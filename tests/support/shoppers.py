@@ -29,14 +29,51 @@ async def student(db: asyncpg.Connection, mentor_of: uuid.UUID | None = None) ->
     return {"authorization": f"Bearer {token}", "id": str(user_id)}
 
 
-async def courses(db: asyncpg.Connection, count: int, paid: bool = True) -> list[asyncpg.Record]:
+async def courses(db: asyncpg.Connection, count: int, fresh: bool = False) -> list[asyncpg.Record]:
+    """Published paid courses in US dollars, the same ones each time; ``fresh`` ones (at
+    random) for a test that changes them, so that other tests do not meet its changes."""
     return await db.fetch(
-        "SELECT id, mentor_id, slug, list_price_cents, sale_price_cents FROM courses "
+        "SELECT id, mentor_id, slug, list_price_cents, sale_price_cents FROM courses c "
         "WHERE status = 'published' AND deleted_at IS NULL AND list_price_cents > 0 "
-        "ORDER BY md5(id::text) LIMIT $1",
+        "AND currency = 'USD' "
+        "ORDER BY CASE WHEN $2 THEN random()::text ELSE md5(id::text) END LIMIT $1",
         count,
+        fresh,
     )
 
 
 def auth(who: dict[str, str]) -> dict[str, str]:
     return {"authorization": who["authorization"]}
+
+
+PASSWORD = "correct horse battery staple"
+_PASSWORD_HASHES: dict[str, str] = {}
+
+
+def password_hash(password: str = PASSWORD) -> str:
+    """argon2id of ``password``, computed once per test session."""
+    from search_service.accounts.passwords import HASHER
+
+    if password not in _PASSWORD_HASHES:
+        _PASSWORD_HASHES[password] = HASHER.hash(password)
+    return _PASSWORD_HASHES[password]
+
+
+async def account(db: asyncpg.Connection, email: str | None = None) -> str:
+    """A student who can log in with PASSWORD; returns the email."""
+    email = email or f"a-{secrets.token_hex(6)}@example.com"
+    user_id = await db.fetchval(
+        "INSERT INTO users (email, password_hash) VALUES ($1, $2) RETURNING id",
+        email,
+        password_hash(),
+    )
+    await db.execute("INSERT INTO students (user_id) VALUES ($1)", user_id)
+    return email
+
+
+async def enroll(db: asyncpg.Connection, who: dict[str, str], course_id: uuid.UUID) -> None:
+    await db.execute(
+        "INSERT INTO enrollments (course_id, student_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        course_id,
+        uuid.UUID(who["id"]),
+    )
