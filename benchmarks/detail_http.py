@@ -20,8 +20,9 @@ from typing import Any
 import asyncpg
 from sqlalchemy import event
 
-from benchmarks.search_http import RESULTS, free_port, percentile, steady_rate
-from benchmarks.serverproc import start_server
+from benchmarks.httpclient import steady_rate
+from benchmarks.search_http import RESULTS, percentile
+from benchmarks.serverproc import free_port, start_server
 from search_service.db.connection import asyncpg_dsn, database_url
 from search_service.settings import load_settings
 
@@ -79,8 +80,8 @@ def main() -> int:
         env = {**os.environ, "SKILLSPRING_DATABASE_URL": url}
         server = start_server(port, args.workers, env)
         try:
-            api_ms = asyncio.run(steady_rate(port, api_paths, args.rate, args.seconds))
-            page_ms = asyncio.run(steady_rate(port, page_paths, args.rate, args.seconds))
+            api_ms = asyncio.run(steady_rate(port, api_paths, args.rate, args.seconds)).latencies
+            page_ms = asyncio.run(steady_rate(port, page_paths, args.rate, args.seconds)).latencies
         finally:
             server.terminate()
             server.wait(timeout=60)

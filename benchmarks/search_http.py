@@ -1,11 +1,19 @@
-"""Search over HTTP against ``skillspring serve``: latency at a steady rate, throughput at
-saturation, and the raw engine time for the same requests, in one run.
+"""Search over HTTP against ``skillspring serve``, every figure beside its floor, in one run.
 
-Usage: python benchmarks/search_http.py [--workers 2] [--rate 100] [--seconds 20]
+Usage: python -m benchmarks.search_http [--workers 2] [--rate 100] [--seconds 20]
+       [--mix 6000] [--connections 32] [--project DIR] [--out FILE]
 
-Uses the configured database and index (SKILLSPRING_*; seed and reindex first). Needs `wrk`
-(Debian package) for the saturation figure. Prints a table and writes
-bench-results/search_http.json.
+Uses the configured database and index (SKILLSPRING_*; seed and reindex first). The requests
+come from the catalog's own vocabulary (``benchmarks/mix.py``): ``--mix`` different ones for
+the uncached figures, a Zipf-shaped stream over them for the cached ones. Floors from the
+same run: the engine in process (``benchmarks/floors.py``) and the same server's ``/health``
+at saturation. Saturation uses ``wrk`` (Debian package) when it is installed, else the
+Python closed loop of ``benchmarks/httpclient.py``; the table says which. The server runs
+twice: with its result cache (the default) and with ``SKILLSPRING_SEARCH_CACHE_ENTRIES=0``.
+
+``--project DIR`` measures another checkout's server and engine (its code on PYTHONPATH,
+its own index under this run's SKILLSPRING_DATA_DIR) with this harness, for before/after
+figures on one machine.
 """
 
 from __future__ import annotations
@@ -16,157 +24,321 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from typing import Any
 
-from benchmarks.query_mix import search_mix, suggest_mix
-from benchmarks.rawhttp import Pool
-from benchmarks.serverproc import start_server
-from search_service.catalog.params import parse_search
-from search_service.db.connection import database_url
-from search_service.search.factory import make_engine
+from benchmarks import httpclient, mix
+from benchmarks.serverproc import free_port, start_server
+from search_service.db.connection import connect, database_url
 from search_service.settings import load_settings
 
 RESULTS = Path("bench-results")
+HARNESS = Path(__file__).resolve().parent
 
 
-def percentile(values: list[float], p: float) -> float:
+def percentile(values: Sequence[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
-def _request_of(path: str):  # type: ignore[no-untyped-def]
-    return parse_search(parse_qs(urlsplit(path).query))
+# -- load ------------------------------------------------------------------------------------
+def _wrk_script(paths: Sequence[str]) -> str:
+    """wrk walks the list; each of its threads starts at its own offset."""
+    quoted = ",".join(json.dumps(p) for p in paths)
+    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)  # noqa: SIM115
+    script.write(
+        f"local paths = {{{quoted}}}\n"
+        "local threads = 0\n"
+        "function setup(thread)\n"
+        "  thread:set('offset', threads * 7919)\n"
+        "  threads = threads + 1\n"
+        "end\n"
+        "function init(args) i = (offset or 0) % #paths end\n"
+        "function request()\n"
+        "  i = i % #paths + 1\n"
+        "  return wrk.format('GET', paths[i])\n"
+        "end\n"
+    )
+    script.close()
+    return script.name
 
 
-async def engine_times(paths: list[str], rounds: int = 3) -> list[float]:
-    """Raw engine time (ms) per request: the same search the handler runs, in process."""
-    engine = make_engine(load_settings())
-    requests = [_request_of(p) for p in paths]
-    for request in requests:  # warm
-        await engine.search(request)
-    times = []
-    for _ in range(rounds):
-        for request in requests:
-            started = time.perf_counter()
-            await engine.search(request)
-            times.append((time.perf_counter() - started) * 1000)
-    await engine.close()
-    return times
+def saturation(port: int, paths: Sequence[str], seconds: float, connections: int) -> float:
+    """Requests per second with ``connections`` clients always waiting for an answer."""
+    if shutil.which("wrk"):
+        script = _wrk_script(paths)
+        try:
+            out = subprocess.run(
+                [
+                    "wrk",
+                    "-t2",
+                    f"-c{connections}",
+                    f"-d{max(1, round(seconds))}s",
+                    "-s",
+                    script,
+                    f"http://127.0.0.1:{port}",
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        finally:
+            os.unlink(script)
+        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        if errors:
+            raise SystemExit(f"wrk saw {errors.group(1)} error responses:\n{out}")
+        return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    run = asyncio.run(httpclient.closed_loop(port, paths, connections, seconds))
+    return run.rate
 
 
-async def steady_rate(port: int, paths: list[str], rate: float, seconds: float) -> list[float]:
-    """Open loop: request i is due at start + i/rate; latency counts from when it was due
-    (so a slow response delays nothing and hides nothing: no coordinated omission)."""
-    total = int(rate * seconds)
+def load_tool() -> str:
+    return "wrk -t2" if shutil.which("wrk") else "python closed loop"
+
+
+def probe_during(
+    port: int,
+    busy: Sequence[str],
+    probe: str,
+    seconds: float,
+    connections: int,
+) -> list[float]:
+    """Latency of ``probe`` (one request every 20 ms) while ``busy`` saturates the server."""
     latencies: list[float] = []
-    pool = Pool("127.0.0.1", port)
-    for path in paths[:20]:
-        await pool.get(path)
+    done = threading.Event()
 
-    async def one(i: int, due: float) -> None:
-        status, body = await pool.get(paths[i % len(paths)])
-        if status != 200:
-            raise SystemExit(f"{paths[i % len(paths)]} answered {status}: {body[:200]!r}")
-        latencies.append((time.perf_counter() - due) * 1000)
+    def probing() -> None:
+        async def go() -> None:
+            pool = httpclient.Pool("127.0.0.1", port, size=1)
+            while not done.is_set():
+                started = time.perf_counter()
+                status, _ = await pool.get(probe)
+                if status == 200:
+                    latencies.append((time.perf_counter() - started) * 1000)
+                await asyncio.sleep(0.02)
+            pool.close()
 
-    start = time.perf_counter() + 0.05
-    tasks = []
-    for i in range(total):
-        due = start + i / rate
-        await asyncio.sleep(max(0.0, due - time.perf_counter()))
-        tasks.append(asyncio.create_task(one(i, due)))
-    await asyncio.gather(*tasks)
-    pool.close()
+        asyncio.run(go())
+
+    thread = threading.Thread(target=probing)
+    thread.start()
+    try:
+        saturation(port, busy, seconds, connections)
+    finally:
+        done.set()
+        thread.join()
     return latencies
 
 
-def saturation(base: str, paths: list[str], seconds: int, connections: int) -> float:
-    """Requests per second from wrk cycling through the mix."""
-    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)  # noqa: SIM115
-    quoted = ",".join(json.dumps(p) for p in paths)
-    script.write(
-        f"local paths = {{{quoted}}}\nlocal i = 0\n"
-        "request = function()\n  i = i % #paths + 1\n"
-        '  return wrk.format("GET", paths[i])\nend\n'
+# -- the parts --------------------------------------------------------------------------------
+def _python(project: Path | None) -> str:
+    if project is not None and (project / ".venv" / "bin" / "python").exists():
+        return str(project / ".venv" / "bin" / "python")
+    return sys.executable
+
+
+def _env(env: dict[str, str], project: Path | None) -> dict[str, str]:
+    if project is None:
+        return env
+    return {**env, "PYTHONPATH": str(project)}
+
+
+def floors(
+    paths: Sequence[str], env: dict[str, str], project: Path | None
+) -> dict[str, list[float]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        given, out = Path(tmp) / "paths.json", Path(tmp) / "floors.json"
+        given.write_text(json.dumps(list(paths)))
+        subprocess.run(
+            [
+                _python(project),
+                str(HARNESS / "floors.py"),
+                "--paths",
+                str(given),
+                "--out",
+                str(out),
+            ],
+            env=_env(env, project),
+            check=True,
+            cwd=project or Path.cwd(),
+        )
+        return json.loads(out.read_text())  # type: ignore[no-any-return]
+
+
+def sequential_p50(port: int, paths: Sequence[str], rounds: int = 3) -> float:
+    httpclient.sequential(port, paths)  # warm (and fills the cache, when there is one)
+    return statistics.median(httpclient.sequential(port, paths, rounds))
+
+
+def serve(port: int, workers: int, env: dict[str, str], project: Path | None):  # type: ignore[no-untyped-def]
+    return start_server(port, workers, _env(env, project), python=_python(project), cwd=project)
+
+
+def cached_run(args: argparse.Namespace, env: dict[str, str], m: dict[str, Any]) -> dict[str, Any]:
+    port = free_port()
+    server = serve(port, args.workers, env, args.project)
+    out: dict[str, Any] = {}
+    try:
+        out["health_rps"] = saturation(port, ["/health"], args.seconds / 2, args.connections)
+        steady = asyncio.run(
+            httpclient.steady_rate(port, m["steady"], args.rate, args.seconds, warm=0)
+        )
+        out["search_p50_ms"] = statistics.median(steady.latencies)
+        out["search_p99_ms"] = percentile(steady.latencies, 99)
+        out["search_rps"] = saturation(port, m["distinct"], args.seconds / 2, args.connections)
+        out["zipf_rps"] = saturation(port, m["zipf"], args.seconds / 2, args.connections)
+        out["browse_warm_p50_ms"] = sequential_p50(port, m["browse"])
+        out["text_p50_ms"] = sequential_p50(port, m["typical"], rounds=1)
+        worst = {}
+        for name, path in m["worst"].items():
+            worst[name] = statistics.median(httpclient.sequential(port, [path], rounds=5))
+        out["worst_ms"] = worst
+        out["worst_over_typical"] = max(worst.values()) / out["text_p50_ms"]
+        probes = probe_during(port, m["distinct"], "/health", args.seconds / 2, args.connections)
+        out["health_p50_under_load_ms"] = statistics.median(probes)
+        out["health_p99_under_load_ms"] = percentile(probes, 99)
+        suggest = asyncio.run(
+            httpclient.steady_rate(port, m["suggest"], args.rate, args.seconds / 2)
+        )
+        out["suggest_p50_ms"] = statistics.median(suggest.latencies)
+        out["suggest_p99_ms"] = percentile(suggest.latencies, 99)
+        out["reconnects"] = steady.reconnects + suggest.reconnects
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    return out
+
+
+def uncached_run(
+    args: argparse.Namespace, env: dict[str, str], m: dict[str, Any]
+) -> dict[str, Any]:
+    port = free_port()
+    server = serve(
+        port, args.workers, {**env, "SKILLSPRING_SEARCH_CACHE_ENTRIES": "0"}, args.project
     )
-    script.close()
-    out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", script.name, base],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    os.unlink(script.name)
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if non2xx:
-        raise SystemExit(f"wrk saw {non2xx.group(1)} error responses:\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    out: dict[str, Any] = {}
+    try:
+        out["search_rps_cache_off"] = saturation(
+            port, m["distinct"], args.seconds / 2, args.connections
+        )
+        out["zipf_rps_cache_off"] = saturation(port, m["zipf"], args.seconds / 2, args.connections)
+        out["browse_cold_p50_ms"] = sequential_p50(port, m["browse"], rounds=1)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    return out
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+async def _vocabulary(url: str) -> mix.Vocabulary:
+    async with connect(url) as conn:
+        return await mix.read_vocabulary(conn)
+
+
+def measure(args: argparse.Namespace) -> dict[str, Any]:
+    settings = load_settings()
+    with database_url(settings) as url:
+        vocab = asyncio.run(_vocabulary(url))
+        distinct = mix.distinct_mix(vocab, args.mix)
+        paths = [p for _, p in distinct]
+        steady_count = int(args.rate * args.seconds)
+        m = {
+            "distinct": paths,
+            "steady": paths[:steady_count],
+            "zipf": mix.zipf_stream(paths, 20_000),
+            "browse": mix.browse_paths(vocab),
+            "typical": mix.typical(distinct),
+            "worst": mix.worst_cases(vocab),
+            "suggest": mix.suggest_mix(vocab),
+        }
+        env = {**os.environ, "SKILLSPRING_DATABASE_URL": url}
+        floor = floors(m["steady"], env, args.project)
+        figures: dict[str, Any] = {
+            "requests_distinct": len(paths),
+            "load_tool": load_tool(),
+            "engine_p50_ms": statistics.median(floor["engine"]),
+            "engine_p99_ms": percentile(floor["engine"], 99),
+        }
+        if "index" in floor:
+            figures["index_p50_ms"] = statistics.median(floor["index"])
+            figures["index_p99_ms"] = percentile(floor["index"], 99)
+        figures.update(cached_run(args, env, m))
+        figures.update(uncached_run(args, env, m))
+    figures["search_share_of_health"] = figures["search_rps"] / figures["health_rps"]
+    figures["service_over_engine_p50"] = figures["search_p50_ms"] / figures["engine_p50_ms"]
+    figures["browse_cold_over_text"] = figures["browse_cold_p50_ms"] / figures["text_p50_ms"]
+    figures.update(rate=args.rate, workers=args.workers, connections=args.connections)
+    return figures
+
+
+ROWS = (
+    ("search_rps", "search at saturation, distinct mix (req/s)", "health_rps"),
+    ("search_rps_cache_off", "  the same, cache off (req/s)", "health_rps"),
+    ("zipf_rps", "search at saturation, Zipf stream (req/s)", "health_rps"),
+    ("zipf_rps_cache_off", "  the same, cache off (req/s)", "health_rps"),
+    ("search_p50_ms", "search p50 at a steady rate (ms)", "engine_p50_ms"),
+    ("search_p99_ms", "search p99 at a steady rate (ms)", "engine_p99_ms"),
+    ("engine_p50_ms", "engine in process p50 (ms)", "index_p50_ms"),
+    ("text_p50_ms", "text query, one at a time, p50 (ms)", "engine_p50_ms"),
+    ("browse_warm_p50_ms", "browse/category first page, cache warm (ms)", "text_p50_ms"),
+    ("browse_cold_p50_ms", "browse/category first page, cache off (ms)", "text_p50_ms"),
+    (
+        "health_p99_under_load_ms",
+        "/health p99 while search saturates (ms)",
+        "health_p50_under_load_ms",
+    ),
+    ("suggest_p50_ms", "suggest p50 at a steady rate (ms)", None),
+)
+
+
+def table(figures: dict[str, Any]) -> str:
+    lines = [f"{'figure':50}{'value':>10}  {'floor':>10}  {'ratio':>7}", "-" * 82]
+    for key, label, floor_key in ROWS:
+        value = figures.get(key)
+        if value is None:
+            continue
+        floor = figures.get(floor_key) if floor_key else None
+        ratio = f"{value / floor:7.2f}" if floor else ""
+        floor_text = f"{floor:10.2f}" if floor else ""
+        lines.append(f"{label:50}{value:10.2f}  {floor_text:>10}  {ratio}")
+    lines.append(f"{'floors: /health at saturation (req/s)':50}{figures['health_rps']:10.2f}")
+    if "index_p50_ms" in figures:
+        lines.append(f"{'        index work alone, p50 (ms)':50}{figures['index_p50_ms']:10.2f}")
+    for name, ms in figures["worst_ms"].items():
+        lines.append(
+            f"{'worst: ' + name + ' (ms)':50}{ms:10.2f}  {figures['text_p50_ms']:10.2f}"
+            f"  {ms / figures['text_p50_ms']:7.2f}"
+        )
+    lines.append(
+        f"load: {figures['load_tool']}, {figures['connections']} connections; "
+        f"{figures['requests_distinct']:,} distinct requests; steady rate "
+        f"{figures['rate']:g}/s; {figures['workers']} workers"
+    )
+    return "\n".join(lines)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--rate", type=float, default=100.0)
-    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--rate", type=float, default=100.0, help="steady requests per second")
+    parser.add_argument("--seconds", type=float, default=20.0, help="length of the steady run")
+    parser.add_argument("--mix", type=int, default=6000, help="distinct requests in the mix")
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--project", type=Path, help="measure this checkout instead")
     parser.add_argument("--out", type=Path, default=RESULTS / "search_http.json")
-    parser.add_argument(
-        "--server",
-        choices=("uvicorn", "granian"),
-        default="uvicorn",
-        help="ASGI server to measure (production runs uvicorn)",
-    )
     args = parser.parse_args()
-    settings = load_settings()
-    paths, suggests = search_mix(), suggest_mix()
-    engine_ms = asyncio.run(engine_times(paths))
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    with database_url(settings) as url:
-        env = {**os.environ, "SKILLSPRING_DATABASE_URL": url}
-        server = start_server(port, args.workers, env, args.server)
-        try:
-            search_ms = asyncio.run(steady_rate(port, paths, args.rate, args.seconds))
-            suggest_ms = asyncio.run(steady_rate(port, suggests, args.rate, args.seconds / 2))
-            rps = (
-                saturation(base, paths, max(1, int(args.seconds)), args.connections)
-                if shutil.which("wrk")
-                else float("nan")
-            )
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
-    figures = {
-        "engine_p50_ms": statistics.median(engine_ms),
-        "engine_p99_ms": percentile(engine_ms, 99),
-        "search_p50_ms": statistics.median(search_ms),
-        "search_p99_ms": percentile(search_ms, 99),
-        "suggest_p50_ms": statistics.median(suggest_ms),
-        "suggest_p99_ms": percentile(suggest_ms, 99),
-        "search_rps_at_saturation": rps,
-        "service_over_engine_p50": statistics.median(search_ms) / statistics.median(engine_ms),
-        "rate": args.rate,
-        "workers": args.workers,
-        "connections": args.connections,
-    }
+    if args.project is not None:
+        args.project = args.project.resolve()
+    figures = measure(args)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(figures, indent=2))
-    for name, value in figures.items():
-        if isinstance(value, float):
-            print(f"{name:28} {value:10.2f}")
+    print(table(figures))
     return 0
 
 

@@ -5,6 +5,7 @@ The server logs a line per request; a pipe nobody reads fills up and blocks the 
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import tempfile
@@ -15,12 +16,18 @@ from pathlib import Path
 
 
 def start_server(
-    port: int, workers: int, env: dict[str, str], server: str = "uvicorn"
+    port: int,
+    workers: int,
+    env: dict[str, str],
+    server: str = "uvicorn",
+    python: str = sys.executable,
+    cwd: Path | None = None,
 ) -> subprocess.Popen[str]:
     """Return once the server answers on every worker.
 
     ``uvicorn`` is what ``skillspring serve`` runs; ``granian`` is started directly on the same
     app factory with the environment ``serve`` would give its workers, to compare the two.
+    ``python`` and ``cwd`` run another checkout's server.
     """
     if server == "granian":
         granian = Path(sys.executable).with_name("granian")
@@ -41,7 +48,7 @@ def start_server(
         ]
     else:
         argv = [
-            sys.executable,
+            python,
             "-m",
             "search_service.cli",
             "serve",
@@ -51,7 +58,7 @@ def start_server(
             str(workers),
         ]
     process = subprocess.Popen(
-        argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=cwd
     )
     drain(process)
     # Connections spread over the workers: ask until each has most likely answered.
@@ -84,3 +91,9 @@ def drain(process: subprocess.Popen[str]) -> None:
             pass
 
     threading.Thread(target=read, daemon=True).start()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

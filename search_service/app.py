@@ -67,6 +67,7 @@ from search_service.problems import api_exception_handlers, problem
 from search_service.questions.controllers import QuestionController
 from search_service.reviews.controllers import ReviewController
 from search_service.safe_urls import safe_url
+from search_service.search.cache import CachedEngine
 from search_service.search.engine import SearchEngine
 from search_service.search.factory import make_engine
 from search_service.search.instrumented import InstrumentedEngine
@@ -192,7 +193,9 @@ def create_app(
     secret = csrf_secret(settings)
 
     async def start(app: Litestar) -> None:
-        search = InstrumentedEngine(engine or make_engine(settings))
+        search = CachedEngine(
+            InstrumentedEngine(engine or make_engine(settings)), settings.search.cache_entries
+        )
         # Work off the request's own transaction (limit counters, credential look-ups, view
         # batches, the category cache) gets a pool of its own: a request that holds its
         # connection and needs one more short one can never starve the pool it holds.

@@ -64,8 +64,13 @@ class DatabaseSettings(msgspec.Struct, kw_only=True, frozen=True):
     max_overflow: Overflow = 10
 
 
+CacheEntries = Annotated[
+    int, Meta(ge=0, le=1_000_000, description="must be a whole number from 0 to 1000000")
+]
+
+
 class SearchSettings(msgspec.Struct, kw_only=True, frozen=True):
-    """Which search engine, and how to reach it."""
+    """Which search engine, how to reach it, and how many answers each process keeps."""
 
     engine: EngineName = "tantivy"
     meili_url: HttpUrl = "http://127.0.0.1:7700"
@@ -73,6 +78,8 @@ class SearchSettings(msgspec.Struct, kw_only=True, frozen=True):
     # A file holding the key instead (compose hands each service its own scoped key this way).
     meili_api_key_file: str | None = None
     index_name: IndexName = "courses"
+    # Answers kept until the index changes (browse pages, facet counts); 0 turns it off.
+    cache_entries: CacheEntries = 2048
 
     def api_key(self) -> str | None:
         """The Meilisearch key: the variable's, or the key file's."""
@@ -141,6 +148,7 @@ ENV: dict[str, tuple[str | None, str]] = {
     "MEILI_API_KEY": ("search", "meili_api_key"),
     "MEILI_API_KEY_FILE": ("search", "meili_api_key_file"),
     "INDEX_NAME": ("search", "index_name"),
+    "SEARCH_CACHE_ENTRIES": ("search", "cache_entries"),
     "HOST": ("server", "host"),
     "PORT": ("server", "port"),
     "WORKERS": ("server", "workers"),

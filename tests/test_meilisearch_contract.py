@@ -299,7 +299,7 @@ async def test_scoped_keys_are_made_once_with_least_privilege(
     made = {body["name"]: body for body in (r.json() for r in stub.requests("POST", "/keys"))}
     search = next(b for n, b in made.items() if "search" in n)
     indexer = next(b for n, b in made.items() if "indexer" in n)
-    assert search["actions"] == ["search"] and search["indexes"] == ["courses"]
+    assert search["actions"] == ["search", "indexes.get"] and search["indexes"] == ["courses"]
     assert "courses_*" in indexer["indexes"] and "*" not in indexer["indexes"]
     assert not {a for a in indexer["actions"] if a == "*" or a.startswith("keys")}
     assert_all_valid(stub)
@@ -323,4 +323,4 @@ def test_search_keys_command_writes_each_key_to_its_file(stub: MeiliStub, tmp_pa
     written = {p.name: p.read_text().strip() for p in (tmp_path / "keys").iterdir()}
     assert set(written) == {"search.key", "indexer.key"}
     views = {v["key"]: v for v in stub.state.keys.values()}
-    assert views[written["search.key"]]["actions"] == ["search"]
+    assert views[written["search.key"]]["actions"] == ["search", "indexes.get"]

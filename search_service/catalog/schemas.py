@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import msgspec
+from typing import Annotated
 
-from search_service.search.request import SearchFilters
+import msgspec
+from msgspec import Meta
+
+from search_service.search.request import MAX_HITS, SearchFilters
 from search_service.search.vocabulary import FacetGroup
 
 
@@ -102,10 +105,17 @@ class Suggestion(msgspec.Struct, kw_only=True):
 
 class SearchResponse(msgspec.Struct, kw_only=True):
     query: str
-    total: int
+    total: Annotated[int, Meta(description="every matching course, counted exactly")]
     page: int
     per_page: int
-    total_pages: int
+    total_pages: Annotated[
+        int,
+        Meta(
+            description=f"pages that can be fetched: the first {MAX_HITS:,} hits (max_hits) are "
+            "paged, so at most max_hits ÷ per_page; later pages come back empty"
+        ),
+    ]
+    max_hits: Annotated[int, Meta(description="how deep pages reach")] = MAX_HITS
     took_ms: float
     hits: list[CourseCard]
     facets: Facets

@@ -18,8 +18,13 @@ from search_service.catalog.suggestions import zero_result_suggestions
 from search_service.catalog.urls import SEARCH_PAGE, course_url
 from search_service.pricing import discount_percent, effective_price_cents, price_display
 from search_service.search.engine import SearchEngine
-from search_service.search.request import SearchRequest
+from search_service.search.request import MAX_HITS, SearchRequest
 from search_service.search.results import EngineHit
+
+
+def last_page(per_page: int) -> int:
+    """The deepest page of ``per_page`` hits that pages reach (see ``MAX_HITS``)."""
+    return max(1, -(-MAX_HITS // per_page))
 
 
 def price(list_cents: int, sale_cents: int | None, currency: str) -> Price:
@@ -87,7 +92,7 @@ class CatalogSearch:
             total=result.total,
             page=request.page,
             per_page=request.per_page,
-            total_pages=-(-result.total // request.per_page),
+            total_pages=min(-(-result.total // request.per_page), last_page(request.per_page)),
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             hits=[course_card(hit) for hit in result.hits],
             facets=build_facets(result.facets, request, tree),

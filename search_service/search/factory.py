@@ -18,4 +18,7 @@ def make_engine(settings: Settings) -> SearchEngine:
         )
     from search_service.search.tantivy import TantivyEngine
 
-    return TantivyEngine(settings.tantivy_dir / settings.search.index_name)
+    return TantivyEngine(
+        settings.tantivy_dir / settings.search.index_name,
+        counted_entries=settings.search.cache_entries,
+    )

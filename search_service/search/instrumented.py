@@ -52,6 +52,13 @@ class InstrumentedEngine:
             ENGINE_ERRORS.inc()
             raise
 
+    async def generation(self) -> str | None:
+        try:
+            return await self.inner.generation()
+        except SearchUnavailable:
+            ENGINE_ERRORS.inc()
+            raise
+
     async def apply_settings(self) -> None:
         await self.inner.apply_settings()
 

@@ -15,6 +15,7 @@ from markupsafe import escape
 
 from search_service.search.document import CourseDocument
 from search_service.search.request import (
+    MAX_HITS,
     AnyOf,
     Condition,
     IsTrue,
@@ -106,12 +107,14 @@ def filters(conds: Sequence[Condition]) -> list[str]:
 def multi_search_queries(index: str, request: SearchRequest) -> list[dict[str, Any]]:
     """Main query plus one facet-only query per selected group (disjunctive facets)."""
     selected = conditions(request)
+    past_deepest = request.offset >= MAX_HITS
     main: dict[str, Any] = {
         "indexUid": index,
         "q": request.q,
         "filter": filters(flatten(selected)),
-        "page": request.page,
-        "hitsPerPage": request.per_page,
+        # Past the deepest page: no hits, the exact total and the facets all the same.
+        "page": 1 if past_deepest else request.page,
+        "hitsPerPage": 0 if past_deepest else request.per_page,
         "matchingStrategy": "last",
     }
     if request.sort in SORTS:
@@ -174,20 +177,27 @@ def facet_counts(results: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, in
     return facets
 
 
-def merge_results(results: Sequence[Mapping[str, Any]]) -> EngineResult:
-    """Hits and total from the main result, each group's counts from its own query."""
+def merge_results(results: Sequence[Mapping[str, Any]], reachable: int = MAX_HITS) -> EngineResult:
+    """Hits and total from the main result, each group's counts from its own query; hits
+    past the deepest one pages reach (``reachable`` of this page) are dropped."""
     main = results[0]
     return EngineResult(
         total=total_of(main),
-        hits=[parse_hit(hit) for hit in main.get("hits", [])],
+        hits=[parse_hit(hit) for hit in main.get("hits", [])[: max(0, reachable)]],
         facets=group_counts(facet_counts(results)),
     )
 
 
-# What each service may do: the web tier only searches; the indexer writes documents and
-# settings, builds and swaps rebuild twins (``<index>_…``), and follows its tasks.
+def generation_of(index: Mapping[str, Any]) -> str:
+    """An index's generation from GET /indexes/{uid}: its creation and last-update stamps."""
+    return f"{index['createdAt']}|{index['updatedAt']}"
+
+
+# What each service may do: the web tier only searches (and reads its index's update stamp);
+# the indexer writes documents and settings, builds and swaps rebuild twins (``<index>_…``),
+# and follows its tasks.
 KEY_ACTIONS = {
-    "search": ["search"],
+    "search": ["search", "indexes.get"],
     "indexer": ["search", "documents.*", "indexes.*", "settings.*", "tasks.*", "stats.*"],
 }
 

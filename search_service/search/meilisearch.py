@@ -21,12 +21,13 @@ from meilisearch_python_sdk.models.task import TaskInfo
 from search_service.errors import SearchUnavailable
 from search_service.search.document import CourseDocument
 from search_service.search.meili_protocol import (
+    generation_of,
     index_settings,
     merge_results,
     multi_search_queries,
     scoped_key_requests,
 )
-from search_service.search.request import SearchRequest
+from search_service.search.request import MAX_HITS, SearchRequest
 from search_service.search.results import EngineResult
 
 TASK_TIMEOUT_MS = 120_000
@@ -119,7 +120,17 @@ class MeilisearchEngine:
     async def search(self, request: SearchRequest) -> EngineResult:
         queries = multi_search_queries(self.index_name, request)
         response = await self._raw("post", "multi-search", {"queries": queries})
-        return merge_results(response["results"])
+        return merge_results(response["results"], MAX_HITS - request.offset)
+
+    async def generation(self) -> str | None:
+        # Meilisearch stamps an index's updatedAt in the same write as every document,
+        # deletion or settings change, and a swap brings the twin's own stamps.
+        http = self.client._http_requests
+        try:
+            response = await http.get(f"indexes/{self.index_name}")
+        except _ENGINE_ERRORS as exc:
+            raise _failure(exc) from exc
+        return generation_of(response.json())
 
     async def correct(self, query: str) -> str | None:
         # Meilisearch exposes no term dictionary; its typo tolerance already absorbs up to

@@ -27,6 +27,10 @@ from search_service.search.vocabulary import (
 MAX_QUERY = 200
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
+# The deepest hit a page reaches (Meilisearch's default maxTotalHits): pages past it come back
+# empty, totals stay exact. Ranking 1,000 hits costs a little more than ranking 20; ranking
+# a million would cost a hundred typical searches.
+MAX_HITS = 1000
 MAX_VALUES = 50  # values of one repeatable parameter
 MAX_CENTS = 10**9
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -84,7 +88,13 @@ Sort = Annotated[
     ),
 ]
 PageNumber = Annotated[
-    int, Meta(ge=1, le=MAX_PAGE, description=f"a whole number from 1 to {MAX_PAGE:,}")
+    int,
+    Meta(
+        ge=1,
+        le=MAX_PAGE,
+        description=f"a whole number from 1 to {MAX_PAGE:,}; pages reach the first "
+        f"{MAX_HITS:,} hits, later ones come back empty (the total stays exact)",
+    ),
 ]
 PerPage = Annotated[
     int, Meta(ge=1, le=MAX_PER_PAGE, description=f"a whole number from 1 to {MAX_PER_PAGE}")

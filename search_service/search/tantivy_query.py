@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import tantivy
 from tantivy import Occur, Query
 
 from search_service.search.request import AnyOf, Condition, IsTrue, Range
-from search_service.search.tantivy_schema import FOLD, PREFIX_WEIGHTS, STEM, TEXT_WEIGHTS
+from search_service.search.tantivy_schema import (
+    FOLD,
+    MATCH_PREFIX,
+    MATCH_STEM,
+    PREFIX_WEIGHTS,
+    STEM,
+    TEXT_WEIGHTS,
+)
 from search_service.search.text import WordGroup, typo_budget
 from search_service.search.vocabulary import facet_key
 
@@ -16,6 +23,13 @@ FUZZY_FACTOR = 0.3  # a typo match scores well below the exact word
 PREFIX_FACTOR = 0.6  # so does an unfinished word
 SYNONYM_FACTOR = 0.9
 PHRASE_BOOST = 4.0
+
+
+Known = Callable[[str, str], bool]
+
+
+def _unknown(field: str, term: str) -> bool:
+    return False
 
 
 class QueryBuilder:
@@ -31,9 +45,16 @@ class QueryBuilder:
         tokens = self.stem.analyze(word)
         return tokens[0] if tokens else None
 
-    def _word(self, word: str, typos: bool, prefix: bool) -> Query | None:
+    def _word(self, word: str, typos: bool, prefix: bool, known: Known) -> Query | None:
         stem = self._stemmed(word)
         clauses: list[Query] = []
+        # A word the index knows was most likely typed as meant: its typo and prefix variants
+        # still match (``match`` finds them), but only the word itself scores. Expanding
+        # variants field by field is most of a query's cost.
+        if stem is not None and known(MATCH_STEM, stem):
+            typos = False
+            folded = self.fold.analyze(word)
+            prefix = prefix and not (folded and known(MATCH_PREFIX, folded[0]))
         budget = typo_budget(word) if typos else 0
         if stem is not None:
             for field, weight in TEXT_WEIGHTS:
@@ -55,20 +76,22 @@ class QueryBuilder:
             return None
         return Query.disjunction_max_query(clauses, tie_breaker=0.1)
 
-    def _words(self, words: Sequence[str], typos: bool, prefix_last: bool) -> Query | None:
+    def _words(
+        self, words: Sequence[str], typos: bool, prefix_last: bool, known: Known
+    ) -> Query | None:
         parts = []
         for index, word in enumerate(words):
-            clause = self._word(word, typos, prefix_last and index == len(words) - 1)
+            clause = self._word(word, typos, prefix_last and index == len(words) - 1, known)
             if clause is None:
                 return None
             parts.append((Occur.Must, clause))
         return Query.boolean_query(parts) if len(parts) > 1 else parts[0][1]
 
-    def _group(self, group: WordGroup) -> Query | None:
-        own = self._words(group.words, typos=True, prefix_last=group.last)
+    def _group(self, group: WordGroup, known: Known) -> Query | None:
+        own = self._words(group.words, typos=True, prefix_last=group.last, known=known)
         alternatives = [own] if own is not None else []
         for synonym in group.synonyms:
-            clause = self._words(synonym, typos=False, prefix_last=False)
+            clause = self._words(synonym, typos=False, prefix_last=False, known=known)
             if clause is not None:
                 alternatives.append(Query.boost_query(clause, SYNONYM_FACTOR))
         if not alternatives:
@@ -77,17 +100,75 @@ class QueryBuilder:
             alternatives[0] if len(alternatives) == 1 else Query.disjunction_max_query(alternatives)
         )
 
-    def text(self, groups: Sequence[WordGroup]) -> Query | None:
-        """All groups must match; the words in order in the title score extra."""
-        clauses = [(Occur.Must, q) for q in (self._group(g) for g in groups) if q is not None]
-        if len(clauses) < len(groups) or not clauses:
-            return Query.empty_query() if groups else None
+    def text(self, groups: Sequence[WordGroup], known: Known = _unknown) -> Query | None:
+        """The documents ``match`` finds, scored: each word by the best field it is in, a typo
+        or an unfinished word below the word itself, the words in order in the title extra.
+
+        ``known(field, term)`` says whether the index holds a term (see ``_word``)."""
+        matched = self.match(groups)
+        if matched is None:
+            return None
+        clauses = [(Occur.Must, Query.const_score_query(matched, 0.0))]
+        scored = (self._group(g, known) for g in groups)
+        clauses += [(Occur.Should, q) for q in scored if q is not None]
         words = [w for g in groups for w in g.words]
         stems: list[str | tuple[int, str]] = [s for s in map(self._stemmed, words) if s]
         if len(stems) > 1:
             phrase = Query.phrase_query(self.schema, "title", stems, slop=1)
             clauses.append((Occur.Should, Query.boost_query(phrase, PHRASE_BOOST)))
         return Query.boolean_query(clauses)
+
+    # -- the same matches, without scores ---------------------------------------------------
+    def _match_word(self, word: str, typos: bool, prefix: bool) -> Query | None:
+        stem = self._stemmed(word)
+        budget = typo_budget(word) if typos else 0
+        clauses: list[Query] = []
+        if stem is not None:
+            clauses.append(
+                Query.fuzzy_term_query(self.schema, MATCH_STEM, stem, distance=budget)
+                if budget
+                else Query.term_query(self.schema, MATCH_STEM, stem)
+            )
+        if prefix:
+            folded = self.fold.analyze(word)
+            if folded:
+                clauses.append(
+                    Query.fuzzy_term_query(
+                        self.schema, MATCH_PREFIX, folded[0], distance=min(budget, 1), prefix=True
+                    )
+                )
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else _any(clauses)
+
+    def _match_words(self, words: Sequence[str], typos: bool, prefix_last: bool) -> Query | None:
+        parts = []
+        for index, word in enumerate(words):
+            clause = self._match_word(word, typos, prefix_last and index == len(words) - 1)
+            if clause is None:
+                return None
+            parts.append(clause)
+        return parts[0] if len(parts) == 1 else _all(parts)
+
+    def match(self, groups: Sequence[WordGroup]) -> Query | None:
+        """Exactly the documents ``text(groups)`` matches, as a query that scores nothing:
+        one field per word instead of every weighted field, for counting facets."""
+        if not groups:
+            return None
+        parts = []
+        for group in groups:
+            alternatives = [
+                q
+                for q in (
+                    self._match_words(group.words, typos=True, prefix_last=group.last),
+                    *(self._match_words(s, typos=False, prefix_last=False) for s in group.synonyms),
+                )
+                if q is not None
+            ]
+            if not alternatives:
+                return Query.empty_query()
+            parts.append(alternatives[0] if len(alternatives) == 1 else _any(alternatives))
+        return parts[0] if len(parts) == 1 else _all(parts)
 
     def highlight_terms(self, groups: Sequence[WordGroup]) -> list[str]:
         """Stemmed words to mark in snippets."""
@@ -128,3 +209,11 @@ class QueryBuilder:
             # Filters alone: constant score, so browse order comes from the sort field.
             return Query.const_score_query(Query.boolean_query(parts), 1.0)
         return Query.boolean_query(parts)
+
+
+def _any(queries: Sequence[Query]) -> Query:
+    return Query.boolean_query([(Occur.Should, q) for q in queries])
+
+
+def _all(queries: Sequence[Query]) -> Query:
+    return Query.boolean_query([(Occur.Must, q) for q in queries])

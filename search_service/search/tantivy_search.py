@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 import tantivy
 from markupsafe import escape
 
 from search_service.search.document import DOCUMENT_DECODER
 from search_service.search.fuzzy import distance
+from search_service.search.lru import LRU
 from search_service.search.request import (
+    MAX_HITS,
+    Condition,
     Conditions,
     SearchRequest,
     conditions,
@@ -20,7 +25,8 @@ from search_service.search.request import (
 )
 from search_service.search.results import EngineHit, EngineResult, Highlights
 from search_service.search.tantivy_query import QueryBuilder
-from search_service.search.text import WordGroup, plan, words
+from search_service.search.tantivy_schema import SET_SEPARATOR, VALUE_SETS
+from search_service.search.text import WordGroup, fold, plan, words
 from search_service.search.vocabulary import (
     FACETS,
     HIGHLIGHTED,
@@ -31,46 +37,85 @@ from search_service.search.vocabulary import (
 
 TIE_WINDOW = 50  # extra hits read past the page so equal scores can be re-ordered
 FACET_SIZE = 200
+SET_BUCKETS = 100_000  # every set of values a field holds: they are few, and all are needed
 SNIPPET_CHARS = 180
 
 
 @dataclass(frozen=True, slots=True)
 class Reader:
-    """A searcher on one generation, with the file stamp it was opened at."""
+    """A searcher on one generation, with the file stamp it was opened at, and the facet
+    counts already made on it (they hold until the next commit or switch makes a new one)."""
 
     name: str
     index: tantivy.Index
     searcher: tantivy.Searcher
-    stamp: tuple[int, int]
+    stamp: tuple[int, ...]
+    counted: LRU[bytes, dict[str, dict[str, int]]] = dataclasses.field(
+        default_factory=lambda: LRU(0)
+    )
 
 
 def _facet_counts(
     searcher: tantivy.Searcher, query: tantivy.Query, groups: Sequence[FacetGroup]
 ) -> dict[str, dict[str, int]]:
+    """Counts per value of the groups' fields, in one aggregation (sets of values counted
+    through their single-valued twins, then spread over their members)."""
     fields = [f for g in groups for f in FACETS[g].fields]
     if not fields:
         return {}
-    request = {f: {"terms": {"field": f, "size": FACET_SIZE}} for f in fields}
-    raw: dict[str, Any] = searcher.aggregate(query, request)
-    return {
-        field: {str(b["key"]): int(b["doc_count"]) for b in raw.get(field, {}).get("buckets", [])}
-        for field in fields
+    request = {
+        f: {"terms": {"field": VALUE_SETS[f], "size": SET_BUCKETS}}
+        if f in VALUE_SETS
+        else {"terms": {"field": f, "size": FACET_SIZE}}
+        for f in fields
     }
+    raw: dict[str, Any] = searcher.aggregate(query, request)
+    counts: dict[str, dict[str, int]] = {}
+    for field in fields:
+        buckets = raw.get(field, {}).get("buckets", [])
+        if field not in VALUE_SETS:
+            counts[field] = {str(b["key"]): int(b["doc_count"]) for b in buckets}
+            continue
+        spread: dict[str, int] = {}
+        for bucket in buckets:
+            for value in str(bucket["key"]).split(SET_SEPARATOR):
+                if value:
+                    spread[value] = spread.get(value, 0) + int(bucket["doc_count"])
+        counts[field] = dict(sorted(spread.items(), key=lambda kv: -kv[1]))
+    return counts
+
+
+_KEY = msgspec.msgpack.Encoder()
+
+
+def _pass(
+    reader: Reader,
+    builder: QueryBuilder,
+    groups: Sequence[WordGroup],
+    conds: Sequence[Condition],
+    count: Sequence[FacetGroup],
+) -> dict[str, dict[str, int]]:
+    """One counting pass: the facet groups ``count`` over the documents matching the words
+    and conditions. Passes repeat across requests (every category page counts its category
+    group over the same documents), so each is made once per generation."""
+    key = _KEY.encode((groups, conds, count))
+    found = reader.counted.get(key)
+    if found is None:
+        query = builder.combine(builder.match(groups), conds)
+        found = _facet_counts(reader.searcher, query, count)
+        reader.counted.put(key, found)
+    return found
 
 
 def _facets(
-    reader: Reader,
-    builder: QueryBuilder,
-    text: tantivy.Query | None,
-    main: tantivy.Query,
-    selected: Conditions,
+    reader: Reader, builder: QueryBuilder, groups: Sequence[WordGroup], selected: Conditions
 ) -> dict[FacetGroup, dict[str, int]]:
-    """Disjunctive counts: unselected groups over the main query, each selected group over
-    the query without its own conditions."""
-    counts = _facet_counts(reader.searcher, main, [g for g in FACETS if g not in selected])
+    """Disjunctive counts: unselected groups over every condition, each selected group over
+    every condition but its own."""
+    unselected = [g for g in FACETS if g not in selected]
+    counts = dict(_pass(reader, builder, groups, flatten(selected), unselected))
     for group in selected:
-        query = builder.combine(text, without(selected, group))
-        counts.update(_facet_counts(reader.searcher, query, [group]))
+        counts.update(_pass(reader, builder, groups, without(selected, group), [group]))
     return group_counts(counts)
 
 
@@ -105,9 +150,12 @@ def _sorted_page(
 ) -> tuple[int, list[Hit]]:
     field, descending = SORTS.get(request.sort, ("relevance_key", True))
     order = tantivy.Order.Desc if descending else tantivy.Order.Asc
+    limit = min(request.per_page, MAX_HITS - request.offset)
+    if limit <= 0:  # past the deepest page: the total only
+        return _count(reader.searcher.search(query, 1, count=True)), []
     result = reader.searcher.search(
         query,
-        request.per_page,
+        limit,
         count=True,
         order_by_field=field,
         order=order,
@@ -118,7 +166,7 @@ def _sorted_page(
 
 def _highlighter(
     reader: Reader, builder: QueryBuilder, groups: Sequence[WordGroup]
-) -> dict[str, tantivy.SnippetGenerator] | None:
+) -> Marker | None:
     terms = builder.highlight_terms(groups)
     if not terms:
         return None
@@ -133,7 +181,7 @@ def _highlighter(
         )
         generator.set_max_num_chars(SNIPPET_CHARS if field == "description" else 400)
         generators[field] = generator
-    return generators
+    return Marker(generators, tuple(dict.fromkeys(terms)))
 
 
 def _mark(generator: tantivy.SnippetGenerator, field: str, text: str) -> str | None:
@@ -141,23 +189,41 @@ def _mark(generator: tantivy.SnippetGenerator, field: str, text: str) -> str | N
     return html.replace("<b>", "<mark>").replace("</b>", "</mark>") or None
 
 
+def _may_match(text: str, terms: Sequence[str]) -> bool:
+    """False when no term occurs in the text even as a substring: nothing to mark there
+    (stems are prefixes of the words they come from), so the snippet need not be made."""
+    folded = text.lower() if text.isascii() else fold(text)
+    return any(term in folded for term in terms)
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """The snippet generators of one query, and the terms they mark."""
+
+    generators: dict[str, tantivy.SnippetGenerator]
+    terms: tuple[str, ...]
+
+    def highlights(self, document: Any) -> Highlights:
+        marked = {}
+        for field in HIGHLIGHTED:
+            text = getattr(document, field)
+            found = (
+                _mark(self.generators[field], field, text) if _may_match(text, self.terms) else None
+            )
+            # The description is a snippet: only where a word matched. The rest are shown whole.
+            if found is None and field != "description":
+                found = str(escape(text)) or None
+            marked[field] = found
+        return Highlights(**marked)
+
+
 def _hit(
-    reader: Reader,
-    address: tantivy.DocAddress,
-    score: float,
-    generators: dict[str, tantivy.SnippetGenerator] | None,
+    reader: Reader, address: tantivy.DocAddress, score: float, marker: Marker | None
 ) -> EngineHit:
     document = DOCUMENT_DECODER.decode(reader.searcher.doc(address)["source"][0])
-    if generators is None:
+    if marker is None:
         return EngineHit(document=document, score=score)
-    marked = {}
-    for field in HIGHLIGHTED:
-        text = getattr(document, field)
-        # The description is a snippet: only where a word matched. The rest are shown whole.
-        plain = None if field == "description" else (str(escape(text)) or None)
-        marked[field] = _mark(generators[field], field, text) or plain
-    highlights = Highlights(**marked)
-    return EngineHit(document=document, highlights=highlights, score=score)
+    return EngineHit(document=document, highlights=marker.highlights(document), score=score)
 
 
 def _closest(searcher: tantivy.Searcher, word: str) -> str | None:
@@ -190,39 +256,51 @@ def _key(address: tantivy.DocAddress) -> tuple[int, int]:
     return (address.segment_ord, address.doc)
 
 
+def _known(searcher: tantivy.Searcher) -> Callable[[str, str], bool]:
+    def known(field: str, term: str) -> bool:
+        return bool(searcher.doc_freq(field, term))
+
+    return known
+
+
 def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) -> EngineResult:
     """Search like Meilisearch's ``last`` matching strategy: documents with every word first;
     when they do not fill the page, documents matching fewer words follow, dropping words
-    from the end of the query."""
+    from the end of the query. Pages reach ``MAX_HITS`` deep; totals are exact."""
     groups = plan(request.q)
     selected = conditions(request)
     filters = flatten(selected)
-    text = builder.text(groups) if groups else None
+    known = _known(reader.searcher)
+    text = builder.text(groups, known) if groups else None
     main = builder.combine(text, filters)
+    used = groups  # the words the total (and the facets) count: fewer when relaxed
     if text is None or request.sort != "relevance":
         total, page = _sorted_page(reader, main, request)
         if text is not None and total == 0 and len(groups) > 1:
             # An explicit sort is strict; only when nothing matches are words dropped.
             for size in range(len(groups) - 1, 0, -1):
-                main = builder.combine(builder.text(groups[:size]), filters)
+                main = builder.combine(builder.text(groups[:size], known), filters)
                 total, page = _sorted_page(reader, main, request)
                 if total:
+                    used = groups[:size]
                     break
     else:
-        wanted = request.offset + request.per_page
-        total, hits = _ranked(reader, main, wanted)
+        reach = min(request.offset + request.per_page, MAX_HITS)
+        limit = reach if request.offset < MAX_HITS else 1  # past the deepest page: count only
+        total, hits = _ranked(reader, main, limit)
         seen = {_key(address) for _, address in hits}
         for size in range(len(groups) - 1, 0, -1):
-            if len(hits) >= wanted:
+            if total >= reach:  # fewer words match a superset: the total is the union's
                 break
-            main = builder.combine(builder.text(groups[:size]), filters)
-            total, more = _ranked(reader, main, wanted)
+            main = builder.combine(builder.text(groups[:size], known), filters)
+            total, more = _ranked(reader, main, limit)
+            used = groups[:size]
             for score, address in more:
                 if _key(address) not in seen:
                     seen.add(_key(address))
                     hits.append((score, address))
-        page = hits[request.offset : wanted]
-    generators = _highlighter(reader, builder, groups) if request.with_highlights else None
-    results = [_hit(reader, address, score, generators) for score, address in page]
-    facets = _facets(reader, builder, text, main, selected) if request.with_facets else {}
+        page = hits[request.offset : reach]
+    marker = _highlighter(reader, builder, groups) if request.with_highlights and page else None
+    results = [_hit(reader, address, score, marker) for score, address in page]
+    facets = _facets(reader, builder, used, selected) if request.with_facets else {}
     return EngineResult(total=total, hits=results, facets=facets)

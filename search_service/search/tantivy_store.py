@@ -15,9 +15,10 @@ from pathlib import Path
 import tantivy
 
 from search_service.errors import SearchUnavailable
-from search_service.search.tantivy_schema import analyzers, build_schema
+from search_service.search.tantivy_schema import FORMAT, analyzers, build_schema
 
 POINTER = "CURRENT"
+FORMAT_FILE = "skillspring-format"
 
 
 class TantivyStore:
@@ -27,6 +28,7 @@ class TantivyStore:
         self.root = root
         self.schema = build_schema()
         self.analyzers = analyzers()
+        self._pointed: tuple[tuple[int, int], str | None] = ((0, 0), None)
 
     @property
     def pointer(self) -> Path:
@@ -50,6 +52,12 @@ class TantivyStore:
         if not (path / "meta.json").exists():
             raise SearchUnavailable(
                 f"search index folder {path} is missing; run: skillspring reindex"
+            )
+        written = (path / FORMAT_FILE).read_text().strip() if (path / FORMAT_FILE).exists() else "1"
+        if written != FORMAT:
+            raise SearchUnavailable(
+                f"search index {path} has format {written}, this version reads format {FORMAT};"
+                " run: skillspring reindex"
             )
         try:
             index = tantivy.Index.open(str(path))
@@ -77,6 +85,7 @@ class TantivyStore:
         name = f"gen-{stamp}-{secrets.token_hex(3)}"
         path = self.root / name
         path.mkdir()
+        (path / FORMAT_FILE).write_text(FORMAT + "\n")
         index = tantivy.Index(self.schema, path=str(path))
         for tokenizer, analyzer in self.analyzers.items():
             index.register_tokenizer(tokenizer, analyzer)
@@ -98,12 +107,18 @@ class TantivyStore:
         if name != self.live_name():
             shutil.rmtree(self.root / name, ignore_errors=True)
 
-    def stamp(self) -> tuple[int, int]:
-        """Changes when the pointer moves or the live generation commits."""
+    def stamp(self) -> tuple[int, ...]:
+        """Changes when the pointer moves or the live generation commits: two ``stat`` calls
+        (the pointer is read again only when it was replaced)."""
         try:
-            pointer = self.pointer.stat().st_mtime_ns
-            name = self.live_name()
-            meta = (self.root / name / "meta.json").stat().st_mtime_ns if name else 0
+            pointer = os.stat(self.pointer)
+            key = (pointer.st_ino, pointer.st_mtime_ns)
+            if key != self._pointed[0]:
+                self._pointed = (key, self.live_name())
+            name = self._pointed[1]
+            # tantivy replaces meta.json on every commit: a new inode even where mtimes are
+            # coarse.
+            meta = os.stat(self.root / name / "meta.json") if name else None
         except FileNotFoundError:
-            return (0, 0)
-        return (pointer, meta)
+            return (0, 0, 0, 0)
+        return (*key, *((meta.st_ino, meta.st_mtime_ns) if meta else (0, 0)))

@@ -78,17 +78,18 @@ FACETS: dict[FacetGroup, FacetSpec] = {
         FacetSpec("level", ("level",), ("level",), values=LEVELS),
         FacetSpec("language", ("language",), ("language_code",)),
         FacetSpec("duration", ("duration",), ("duration_bucket",), values=DURATIONS),
-        FacetSpec(
-            "price", ("price", "price_min", "price_max"), ("is_free", "price_band"), kind="price"
-        ),
+        # Free and paid are counted from the bands: "free" is a band, paid is every other one.
+        FacetSpec("price", ("price", "price_min", "price_max"), ("price_band",), kind="price"),
         FacetSpec("features", ("features",), ("features",), values=FEATURES),
         FacetSpec("bestseller", ("bestseller",), ("is_bestseller",), kind="flag"),
     )
 }
 FACET_FIELDS: tuple[str, ...] = tuple(f for spec in FACETS.values() for f in spec.fields)
+# Exact-value fields that only filter (``price=free|paid``), never counted on their own.
+FLAG_FIELDS: tuple[str, ...] = ("is_free",)
 # Numeric document fields that range filters use.
 RANGE_FIELDS: tuple[str, ...] = ("effective_price_cents", "rating")
-FILTERABLE: tuple[str, ...] = (*FACET_FIELDS, *RANGE_FIELDS)
+FILTERABLE: tuple[str, ...] = (*FACET_FIELDS, *FLAG_FIELDS, *RANGE_FIELDS)
 SORTABLE: tuple[str, ...] = tuple(dict.fromkeys(field for field, _ in SORTS.values()))
 BOOLEAN_FIELDS: tuple[str, ...] = ("is_free", "is_bestseller")
 
@@ -144,16 +145,16 @@ def facet_key(field: str, value: object) -> str:
 def group_counts(by_field: dict[str, dict[str, int]]) -> dict[FacetGroup, dict[str, int]]:
     """An engine's raw counts per document field as counts per facet group.
 
-    The price group merges two fields: ``free``/``paid`` (is_free) and the paid price bands.
+    The price group is ``free`` and ``paid`` (the sum of the paid bands), then the paid bands.
     """
     out: dict[FacetGroup, dict[str, int]] = {}
     for group, spec in FACETS.items():
         if not any(f in by_field for f in spec.fields):
             continue
         if spec.kind == "price":
-            free = by_field.get("is_free", {})
-            counts = {"free": free.get("true", 0), "paid": free.get("false", 0)}
-            counts.update({k: v for k, v in by_field.get("price_band", {}).items() if k != "free"})
+            bands = by_field.get("price_band", {})
+            paid = {k: v for k, v in bands.items() if k != "free"}
+            counts = {"free": bands.get("free", 0), "paid": sum(paid.values()), **paid}
         else:
             counts = dict(by_field.get(spec.fields[0], {}))
         out[group] = counts

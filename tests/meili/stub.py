@@ -50,7 +50,12 @@ class StubState:
     keys: dict[str, dict[str, Any]] = field(default_factory=dict)  # uid -> KeyView
     fail_tasks: bool = False
     next_task: int = 100
+    # Each index's updatedAt, stamped by every write as the engine does in the same write.
+    updated: dict[str, str] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def touch(self, index: str) -> None:
+        self.updated[index] = f"2026-08-10T12:00:00.{self.next_task:06d}Z"
 
 
 class MeiliStub:
@@ -122,6 +127,8 @@ class _Handler(BaseHTTPRequestHandler):
             uid = state.next_task
             state.next_task += 1
             state.tasks[uid] = (kind, index)
+            if index is not None:
+                state.touch(index)
         body = recorded("task-enqueued.json")
         body.update(taskUid=uid, indexUid=index, type=kind)
         self._send(202, body)
@@ -155,7 +162,7 @@ class _Handler(BaseHTTPRequestHandler):
                         "uid": parts[1],
                         "primaryKey": "id",
                         "createdAt": "2026-08-10T12:00:00Z",
-                        "updatedAt": "2026-08-10T12:00:00Z",
+                        "updatedAt": state.updated.get(parts[1], "2026-08-10T12:00:00Z"),
                     },
                 )
             else:
@@ -192,6 +199,11 @@ class _Handler(BaseHTTPRequestHandler):
                 state.indexes[a], state.indexes[b] = (
                     state.indexes.get(b, {}),
                     state.indexes.get(a, {}),
+                )
+                # A swap exchanges the indexes' contents and stamps alike.
+                state.updated[a], state.updated[b] = (
+                    state.updated.get(b, ""),
+                    state.updated.get(a, ""),
                 )
             self._task("indexSwap", None)
         elif parts == ["multi-search"]:
