@@ -35,7 +35,7 @@ lint: $(STAMP)
 	$(BIN)/mypy search_service indexer
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.run --sizes 10000,100000
+	$(BIN)/python -m benchmarks.run --plot docs/bench.svg
 
 bench-smoke: $(STAMP)
 	$(BIN)/python -m benchmarks.run --smoke --out bench-results/smoke.json

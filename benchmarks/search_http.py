@@ -1,7 +1,7 @@
 """Search over HTTP against ``skillspring serve``, every figure beside its floor, in one run.
 
 Usage: python -m benchmarks.search_http [--workers 2] [--rate 100] [--seconds 20]
-       [--mix 6000] [--connections 32] [--project DIR] [--out FILE]
+       [--mix 6000] [--connections 32] [--project DIR] [--server uvicorn|granian] [--out FILE]
 
 Uses the configured database and index (SKILLSPRING_*; seed and reindex first). The requests
 come from the catalog's own vocabulary (``benchmarks/mix.py``): ``--mix`` different ones for
@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -28,9 +29,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -103,37 +103,37 @@ def load_tool() -> str:
     return "wrk -t2" if shutil.which("wrk") else "python closed loop"
 
 
-def probe_during(
-    port: int,
-    busy: Sequence[str],
-    probe: str,
-    seconds: float,
-    connections: int,
-) -> list[float]:
-    """Latency of ``probe`` (one request every 20 ms) while ``busy`` saturates the server."""
-    latencies: list[float] = []
-    done = threading.Event()
+def _probing(port: int, probe: str, stop: Any, answer: Any) -> None:
+    async def go() -> list[float]:
+        latencies: list[float] = []
+        pool = httpclient.Pool("127.0.0.1", port, size=1)
+        while not stop.is_set():
+            started = time.perf_counter()
+            status, _ = await pool.get(probe)
+            if status == 200:
+                latencies.append((time.perf_counter() - started) * 1000)
+            await asyncio.sleep(0.02)
+        pool.close()
+        return latencies
 
-    def probing() -> None:
-        async def go() -> None:
-            pool = httpclient.Pool("127.0.0.1", port, size=1)
-            while not done.is_set():
-                started = time.perf_counter()
-                status, _ = await pool.get(probe)
-                if status == 200:
-                    latencies.append((time.perf_counter() - started) * 1000)
-                await asyncio.sleep(0.02)
-            pool.close()
+    answer.put(asyncio.run(go()))
 
-        asyncio.run(go())
 
-    thread = threading.Thread(target=probing)
-    thread.start()
+def probe_during(port: int, probe: str, load: Callable[[], object]) -> list[float]:
+    """Latency of ``probe`` (one request every 20 ms) while ``load()`` runs against the server.
+
+    The prober is a process of its own: a thread would share the load generator's GIL and
+    slow the very figures measured beside it."""
+    context = multiprocessing.get_context("fork")
+    stop, answer = context.Event(), context.SimpleQueue()
+    prober = context.Process(target=_probing, args=(port, probe, stop, answer))
+    prober.start()
     try:
-        saturation(port, busy, seconds, connections)
+        load()
     finally:
-        done.set()
-        thread.join()
+        stop.set()
+        latencies: list[float] = answer.get()
+        prober.join()
     return latencies
 
 
@@ -177,19 +177,36 @@ def sequential_p50(port: int, paths: Sequence[str], rounds: int = 3) -> float:
     return statistics.median(httpclient.sequential(port, paths, rounds))
 
 
-def serve(port: int, workers: int, env: dict[str, str], project: Path | None):  # type: ignore[no-untyped-def]
-    return start_server(port, workers, _env(env, project), python=_python(project), cwd=project)
+def serve(args: argparse.Namespace, port: int, env: dict[str, str]):  # type: ignore[no-untyped-def]
+    return start_server(
+        port,
+        args.workers,
+        _env(env, args.project),
+        server=args.server,
+        python=_python(args.project),
+        cwd=args.project,
+    )
 
 
 def cached_run(args: argparse.Namespace, env: dict[str, str], m: dict[str, Any]) -> dict[str, Any]:
     port = free_port()
-    server = serve(port, args.workers, env, args.project)
+    server = serve(args, port, env)
     out: dict[str, Any] = {}
     try:
         out["health_rps"] = saturation(port, ["/health"], args.seconds / 2, args.connections)
-        steady = asyncio.run(
-            httpclient.steady_rate(port, m["steady"], args.rate, args.seconds, warm=0)
+        runs: list[httpclient.Run] = []
+        probes = probe_during(
+            port,
+            "/health",
+            lambda: runs.append(
+                asyncio.run(
+                    httpclient.steady_rate(port, m["steady"], args.rate, args.seconds, warm=0)
+                )
+            ),
         )
+        steady = runs[0]
+        out["health_p50_at_rate_ms"] = statistics.median(probes)
+        out["health_p99_at_rate_ms"] = percentile(probes, 99)
         out["search_p50_ms"] = statistics.median(steady.latencies)
         out["search_p99_ms"] = percentile(steady.latencies, 99)
         out["search_rps"] = saturation(port, m["distinct"], args.seconds / 2, args.connections)
@@ -201,7 +218,11 @@ def cached_run(args: argparse.Namespace, env: dict[str, str], m: dict[str, Any])
             worst[name] = statistics.median(httpclient.sequential(port, [path], rounds=5))
         out["worst_ms"] = worst
         out["worst_over_typical"] = max(worst.values()) / out["text_p50_ms"]
-        probes = probe_during(port, m["distinct"], "/health", args.seconds / 2, args.connections)
+        probes = probe_during(
+            port,
+            "/health",
+            lambda: saturation(port, m["distinct"], args.seconds / 2, args.connections),
+        )
         out["health_p50_under_load_ms"] = statistics.median(probes)
         out["health_p99_under_load_ms"] = percentile(probes, 99)
         suggest = asyncio.run(
@@ -220,9 +241,7 @@ def uncached_run(
     args: argparse.Namespace, env: dict[str, str], m: dict[str, Any]
 ) -> dict[str, Any]:
     port = free_port()
-    server = serve(
-        port, args.workers, {**env, "SKILLSPRING_SEARCH_CACHE_ENTRIES": "0"}, args.project
-    )
+    server = serve(args, port, {**env, "SKILLSPRING_SEARCH_CACHE_ENTRIES": "0"})
     out: dict[str, Any] = {}
     try:
         out["search_rps_cache_off"] = saturation(
@@ -289,6 +308,11 @@ ROWS = (
     ("browse_warm_p50_ms", "browse/category first page, cache warm (ms)", "text_p50_ms"),
     ("browse_cold_p50_ms", "browse/category first page, cache off (ms)", "text_p50_ms"),
     (
+        "health_p99_at_rate_ms",
+        "/health p99 beside search at the steady rate (ms)",
+        "health_p50_at_rate_ms",
+    ),
+    (
         "health_p99_under_load_ms",
         "/health p99 while search saturates (ms)",
         "health_p50_under_load_ms",
@@ -331,6 +355,12 @@ def main() -> int:
     parser.add_argument("--mix", type=int, default=6000, help="distinct requests in the mix")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--project", type=Path, help="measure this checkout instead")
+    parser.add_argument(
+        "--server",
+        choices=("uvicorn", "granian"),
+        default="uvicorn",
+        help="the ASGI server (uvicorn is what `skillspring serve` runs)",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS / "search_http.json")
     args = parser.parse_args()
     if args.project is not None:

@@ -119,6 +119,7 @@ def decode_fields(cls: type[T], data: Mapping[str, Any], *, ignore_unknown: bool
     return cls(**values)
 
 
+@functools.cache
 def is_repeatable(annotation: Any) -> bool:
     """A field that takes several values (a repeated query parameter)."""
     info = mi.type_info(annotation)

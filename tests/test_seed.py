@@ -162,6 +162,40 @@ async def test_meta_has_objectives_and_prerequisites(seeded: asyncpg.Connection)
     assert missing == 0
 
 
+async def test_every_foreign_key_holds(seeded: asyncpg.Connection) -> None:
+    """The seed loads with per-row checks off (as superuser); every reference must still hold."""
+    constraints = await seeded.fetch(
+        """
+        SELECT c.conname, c.conrelid::regclass::text AS child,
+               c.confrelid::regclass::text AS parent,
+               array(SELECT quote_ident(attname) FROM unnest(c.conkey) WITH ORDINALITY k(n, o)
+                     JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n
+                     ORDER BY k.o) AS child_columns,
+               array(SELECT quote_ident(attname) FROM unnest(c.confkey) WITH ORDINALITY k(n, o)
+                     JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n
+                     ORDER BY k.o) AS parent_columns
+        FROM pg_constraint c
+        WHERE c.contype = 'f' AND c.connamespace = 'public'::regnamespace
+        """
+    )
+    assert len(constraints) >= 10
+    orphans = {}
+    for fk in constraints:
+        joined = " AND ".join(
+            f"p.{p} = ch.{c}"
+            for c, p in zip(fk["child_columns"], fk["parent_columns"], strict=True)
+        )
+        present = " AND ".join(f"ch.{c} IS NOT NULL" for c in fk["child_columns"])
+        count = await seeded.fetchval(
+            f"SELECT count(*) FROM {fk['child']} ch WHERE {present} "
+            f"AND NOT EXISTS (SELECT 1 FROM {fk['parent']} p WHERE {joined})"
+        )
+        if count:
+            orphans[fk["conname"]] = count
+    assert orphans == {}
+    assert await seeded.fetchval("SHOW session_replication_role") == "origin"
+
+
 async def test_seeding_a_non_empty_catalog_is_refused(seeded: asyncpg.Connection) -> None:
     with pytest.raises(CatalogNotEmpty):
         await seed_catalog(seeded, 5, seed=1)

@@ -20,7 +20,7 @@ from search_service.search.vocabulary import FACETS
 
 async def _count(engine: SearchEngine, request: SearchRequest) -> int:
     probe = msgspec.structs.replace(
-        request, page=1, per_page=1, with_facets=False, with_highlights=False
+        request, page=1, per_page=1, with_facets=False, with_highlights=False, with_hits=False
     )
     return (await engine.search(probe)).total
 

@@ -36,8 +36,11 @@ class TextFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         # The message is escaped; a traceback (our own code's) keeps its lines.
+        message = record.getMessage()
+        if not _CONTROL.search(message):
+            return super().format(record)
         escaped = logging.makeLogRecord(
-            {**record.__dict__, "msg": escape_controls(record.getMessage()), "args": None}
+            {**record.__dict__, "msg": escape_controls(message), "args": None}
         )
         return super().format(escaped)
 

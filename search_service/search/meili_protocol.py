@@ -107,12 +107,13 @@ def filters(conds: Sequence[Condition]) -> list[str]:
 def multi_search_queries(index: str, request: SearchRequest) -> list[dict[str, Any]]:
     """Main query plus one facet-only query per selected group (disjunctive facets)."""
     selected = conditions(request)
-    past_deepest = request.offset >= MAX_HITS
+    past_deepest = request.offset >= MAX_HITS or not request.with_hits
     main: dict[str, Any] = {
         "indexUid": index,
         "q": request.q,
         "filter": filters(flatten(selected)),
-        # Past the deepest page: no hits, the exact total and the facets all the same.
+        # Past the deepest page (or the total only): no hits, the exact total and the facets
+        # all the same.
         "page": 1 if past_deepest else request.page,
         "hitsPerPage": 0 if past_deepest else request.per_page,
         "matchingStrategy": "last",

@@ -133,6 +133,7 @@ class SearchRequest(SearchFilters, kw_only=True, frozen=True):
     # Not query parameters: what the caller needs back.
     with_facets: bool = True
     with_highlights: bool = True
+    with_hits: bool = True  # False: the total only (as the same search would report it)
 
     @property
     def offset(self) -> int:
@@ -140,7 +141,7 @@ class SearchRequest(SearchFilters, kw_only=True, frozen=True):
         return (self.page - 1) * self.per_page
 
 
-INTERNAL_FIELDS = ("with_facets", "with_highlights")
+INTERNAL_FIELDS = ("with_facets", "with_highlights", "with_hits")
 FILTER_FIELDS: tuple[str, ...] = tuple(f.name for f in msgspec.structs.fields(SearchFilters))
 PARAMETERS: tuple[msgspec.structs.FieldInfo, ...] = tuple(
     f for f in msgspec.structs.fields(SearchRequest) if f.name not in INTERNAL_FIELDS

@@ -92,7 +92,8 @@ class TantivyEngine:
                 index.reload()
             # The stamp read before opening: a commit landing meanwhile moves it again, so the
             # next search reloads rather than keeping a reader older than its stamp.
-            reader = Reader(name, index, index.searcher(), stamp, LRU(self.counted_entries))
+            entries = self.counted_entries
+            reader = Reader(name, index, index.searcher(), stamp, LRU(entries), LRU(entries))
             self._reader = reader
         return reader
 

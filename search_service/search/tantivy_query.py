@@ -23,6 +23,9 @@ FUZZY_FACTOR = 0.3  # a typo match scores well below the exact word
 PREFIX_FACTOR = 0.6  # so does an unfinished word
 SYNONYM_FACTOR = 0.9
 PHRASE_BOOST = 4.0
+# An unfinished last word of one letter is a word: as a prefix it would match nearly every
+# course, at the cost of expanding every term that starts with it.
+MIN_PREFIX = 2
 
 
 Known = Callable[[str, str], bool]
@@ -63,7 +66,7 @@ class QueryBuilder:
                 if budget:
                     fuzzy = Query.fuzzy_term_query(self.schema, field, stem, distance=budget)
                     clauses.append(Query.boost_query(fuzzy, weight * FUZZY_FACTOR))
-        if prefix:
+        if prefix and len(word) >= MIN_PREFIX:
             folded = self.fold.analyze(word)
             if folded:
                 distance = min(budget, 1)
@@ -118,6 +121,14 @@ class QueryBuilder:
             clauses.append((Occur.Should, Query.boost_query(phrase, PHRASE_BOOST)))
         return Query.boolean_query(clauses)
 
+    def all_known(self, groups: Sequence[WordGroup], known: Known) -> bool:
+        """Every word is in the index as typed: ``text`` then scores no typo variants."""
+        return all(
+            (stem := self._stemmed(word)) is None or known(MATCH_STEM, stem)
+            for group in groups
+            for word in group.words
+        )
+
     # -- the same matches, without scores ---------------------------------------------------
     def _match_word(self, word: str, typos: bool, prefix: bool) -> Query | None:
         stem = self._stemmed(word)
@@ -129,7 +140,7 @@ class QueryBuilder:
                 if budget
                 else Query.term_query(self.schema, MATCH_STEM, stem)
             )
-        if prefix:
+        if prefix and len(word) >= MIN_PREFIX:
             folded = self.fold.analyze(word)
             if folded:
                 clauses.append(
@@ -184,7 +195,13 @@ class QueryBuilder:
     def condition(self, condition: Condition) -> Query:
         """One engine-neutral condition as a tantivy query."""
         if isinstance(condition, AnyOf):
-            return Query.term_set_query(self.schema, condition.field, list(condition.values))
+            # Term queries read their postings lazily, skipping to the documents the rest of
+            # the query matches; a term set would collect every document of every value first.
+            terms = [
+                Query.term_query(self.schema, condition.field, value)
+                for value in dict.fromkeys(condition.values)
+            ]
+            return terms[0] if len(terms) == 1 else _any(terms)
         if isinstance(condition, IsTrue):
             return Query.term_query(
                 self.schema, condition.field, facet_key(condition.field, condition.value)

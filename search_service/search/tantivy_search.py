@@ -10,9 +10,10 @@ from typing import Any
 import msgspec
 import tantivy
 from markupsafe import escape
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
-from search_service.search.document import DOCUMENT_DECODER
-from search_service.search.fuzzy import distance
+from search_service.search.document import DOCUMENT_DECODER, CourseDocument
 from search_service.search.lru import LRU
 from search_service.search.request import (
     MAX_HITS,
@@ -37,20 +38,26 @@ from search_service.search.vocabulary import (
 
 TIE_WINDOW = 50  # extra hits read past the page so equal scores can be re-ordered
 FACET_SIZE = 200
+RESPELL_CANDIDATES = 5000  # words per field and first letter a respelling is chosen from
 SET_BUCKETS = 100_000  # every set of values a field holds: they are few, and all are needed
 SNIPPET_CHARS = 180
 
 
 @dataclass(frozen=True, slots=True)
 class Reader:
-    """A searcher on one generation, with the file stamp it was opened at, and the facet
-    counts already made on it (they hold until the next commit or switch makes a new one)."""
+    """A searcher on one generation, with the file stamp it was opened at, and what was
+    already counted and decoded on it (it holds until the next commit or switch makes a new
+    reader)."""
 
     name: str
     index: tantivy.Index
     searcher: tantivy.Searcher
     stamp: tuple[int, ...]
     counted: LRU[bytes, dict[str, dict[str, int]]] = dataclasses.field(
+        default_factory=lambda: LRU(0)
+    )
+    # Decoded stored documents by address: popular courses come back in search after search.
+    documents: LRU[tuple[int, int], CourseDocument] = dataclasses.field(
         default_factory=lambda: LRU(0)
     )
 
@@ -220,20 +227,30 @@ class Marker:
 def _hit(
     reader: Reader, address: tantivy.DocAddress, score: float, marker: Marker | None
 ) -> EngineHit:
-    document = DOCUMENT_DECODER.decode(reader.searcher.doc(address)["source"][0])
+    key = (address.segment_ord, address.doc)
+    document = reader.documents.get(key)
+    if document is None:
+        document = DOCUMENT_DECODER.decode(reader.searcher.doc(address)["source"][0])
+        reader.documents.put(key, document)
     if marker is None:
         return EngineHit(document=document, score=score)
     return EngineHit(document=document, highlights=marker.highlights(document), score=score)
 
 
 def _closest(searcher: tantivy.Searcher, word: str) -> str | None:
-    """The most frequent indexed word within two edits of ``word`` (same first letter)."""
+    """The most frequent indexed word within two edits of ``word`` (same first letter),
+    among the most frequent ``RESPELL_CANDIDATES`` words of each field with that letter."""
     best: tuple[int, int, str] | None = None
     for field in ("title_prefix", "meta_prefix"):
-        for term, count in searcher.terms_with_prefix(field, word[:1], limit=5000):
-            edits = distance(word, term, 2)
-            if edits <= 2 and (best is None or (edits, -count) < best[:2]):
-                best = (edits, -count, term)
+        terms = searcher.terms_with_prefix(field, word[:1], limit=RESPELL_CANDIDATES)
+        # Ordered by frequency, so the first of the nearest is the most frequent one.
+        found = process.extractOne(
+            word, [term for term, _ in terms], scorer=OSA.distance, score_cutoff=2
+        )
+        if found is not None:
+            _, edits, index = found
+            candidate = (int(edits), -terms[index][1], terms[index][0])
+            best = candidate if best is None else min(best, candidate)
     return best[2] if best else None
 
 
@@ -263,6 +280,55 @@ def _known(searcher: tantivy.Searcher) -> Callable[[str, str], bool]:
     return known
 
 
+def _largest_matching(
+    reader: Reader,
+    builder: QueryBuilder,
+    groups: Sequence[WordGroup],
+    filters: Sequence[Condition],
+    sizes: int,
+    above: int,
+) -> int:
+    """The most leading words (at most ``sizes``) that match more than ``above`` documents,
+    or 0. Fewer words match a superset, so a binary search over cheap counts finds it: a long
+    query of unknown words costs a few counts, not one ranked search per word dropped."""
+
+    def count(size: int) -> int:
+        query = builder.combine(builder.match(groups[:size]), filters)
+        return _count(reader.searcher.search(query, 1, count=True))
+
+    if sizes <= 1:
+        return sizes
+    if count(1) <= above:
+        return 0
+    low, high = 1, sizes
+    while low < high:
+        middle = (low + high + 1) // 2
+        if count(middle) > above:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _total(
+    reader: Reader,
+    builder: QueryBuilder,
+    groups: Sequence[WordGroup],
+    filters: Sequence[Condition],
+) -> int:
+    """What a search reports as its total, without ranking anything: every word's matches,
+    or, when none has them all, those of the most leading words that match."""
+    query = builder.combine(builder.match(groups), filters)
+    total = _count(reader.searcher.search(query, 1, count=True))
+    if total or len(groups) < 2:
+        return total
+    size = _largest_matching(reader, builder, groups, filters, len(groups) - 1, 0)
+    if not size:
+        return 0
+    query = builder.combine(builder.match(groups[:size]), filters)
+    return _count(reader.searcher.search(query, 1, count=True))
+
+
 def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) -> EngineResult:
     """Search like Meilisearch's ``last`` matching strategy: documents with every word first;
     when they do not fill the page, documents matching fewer words follow, dropping words
@@ -271,26 +337,39 @@ def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) ->
     selected = conditions(request)
     filters = flatten(selected)
     known = _known(reader.searcher)
-    text = builder.text(groups, known) if groups else None
-    main = builder.combine(text, filters)
     used = groups  # the words the total (and the facets) count: fewer when relaxed
-    if text is None or request.sort != "relevance":
-        total, page = _sorted_page(reader, main, request)
-        if text is not None and total == 0 and len(groups) > 1:
+    if not request.with_hits:
+        total = _total(reader, builder, groups, filters)
+        facets = _facets(reader, builder, groups, selected) if request.with_facets else {}
+        return EngineResult(total=total, hits=[], facets=facets)
+    if not groups or request.sort != "relevance":
+        # Sorted by a field: nothing is scored, so the match alone will do.
+        total, page = _sorted_page(reader, builder.combine(builder.match(groups), filters), request)
+        if groups and total == 0 and len(groups) > 1:
             # An explicit sort is strict; only when nothing matches are words dropped.
-            for size in range(len(groups) - 1, 0, -1):
-                main = builder.combine(builder.text(groups[:size], known), filters)
+            size = _largest_matching(reader, builder, groups, filters, len(groups) - 1, 0)
+            if size:
+                main = builder.combine(builder.match(groups[:size]), filters)
                 total, page = _sorted_page(reader, main, request)
-                if total:
-                    used = groups[:size]
-                    break
+                used = groups[:size]
     else:
         reach = min(request.offset + request.per_page, MAX_HITS)
         limit = reach if request.offset < MAX_HITS else 1  # past the deepest page: count only
-        total, hits = _ranked(reader, main, limit)
+        if builder.all_known(groups, known) or _largest_matching(
+            reader, builder, groups, filters, len(groups), 0
+        ) == len(groups):
+            main = builder.combine(builder.text(groups, known), filters)
+            total, hits = _ranked(reader, main, limit)
+        else:
+            # Unknown words score their typo variants field by field, the dearest query there
+            # is: it is built only once a count says it matches something.
+            total, hits = 0, []
         seen = {_key(address) for _, address in hits}
-        for size in range(len(groups) - 1, 0, -1):
-            if total >= reach:  # fewer words match a superset: the total is the union's
+        size = len(groups) - 1
+        while size >= 1 and total < reach:
+            # Only word counts that bring more documents are ranked.
+            size = _largest_matching(reader, builder, groups, filters, size, total)
+            if not size:
                 break
             main = builder.combine(builder.text(groups[:size], known), filters)
             total, more = _ranked(reader, main, limit)
@@ -299,6 +378,7 @@ def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) ->
                 if _key(address) not in seen:
                     seen.add(_key(address))
                     hits.append((score, address))
+            size -= 1
         page = hits[request.offset : reach]
     marker = _highlighter(reader, builder, groups) if request.with_highlights and page else None
     results = [_hit(reader, address, score, marker) for score, address in page]

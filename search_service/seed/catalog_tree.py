@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import uuid
 
 from search_service.seed.courses import Topic, slugify
-from search_service.seed.people import MentorInfo, new_uuid
+from search_service.seed.people import Id, MentorInfo, new_uuid
 from search_service.seed.vocab_categories import CATEGORY_TREE
 
 CATEGORY_COLUMNS = ("id", "parent_id", "name", "slug", "level", "description")
@@ -32,7 +31,7 @@ def make_categories_and_topics(
 ) -> tuple[list[Row], list[Row], list[Topic]]:
     """Category rows (roots first), tag rows and the topics courses are written about."""
     categories: list[Row] = []
-    tag_ids: dict[str, uuid.UUID] = {}
+    tag_ids: dict[str, Id] = {}
     topics: list[Topic] = []
     for root_name, subcategories in CATEGORY_TREE.items():
         root_id = new_uuid(rng)

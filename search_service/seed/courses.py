@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import random
 import re
 import unicodedata
-import uuid
 from dataclasses import dataclass
 
 import msgspec
 
 from search_service.seed.batch import Batch
-from search_service.seed.people import MentorInfo, new_uuid
+from search_service.seed.people import Id, MentorInfo, new_uuid
 from search_service.seed.vocab_text import (
     DESCRIPTION_SENTENCES,
     LECTURE_TITLES,
@@ -34,6 +34,7 @@ LECTURE_KINDS = (
     ("assignment", 0.95, 10, 21),
     ("download", 1.0, 1, 2),
 )
+_KIND_THRESHOLDS = [share for _, share, _, _ in LECTURE_KINDS]
 MEDIA_URL = "https://media.skillspring.example"
 # Demo courses show the image the service bundles, so pages look right without a media host.
 THUMBNAIL = "/static/thumbnail.svg"
@@ -50,21 +51,21 @@ def slugify(text: str) -> str:
 class CourseFacts:
     """What the engagement generator needs to know about a course."""
 
-    id: uuid.UUID
+    id: Id
     mentor: MentorInfo
     topic: str
     status: str
     price_cents: int
     quality: float
     created_at: dt.datetime
-    first_lecture_ids: list[uuid.UUID]
+    first_lecture_ids: list[Id]
 
 
 @dataclass(slots=True)
 class Topic:
     name: str
-    tag_ids: list[uuid.UUID]
-    category_id: uuid.UUID
+    tag_ids: list[Id]
+    category_id: Id
 
 
 class SlugRegistry:
@@ -92,14 +93,14 @@ def _status(roll: float) -> tuple[str, bool]:
 
 
 def _curriculum(
-    rng: random.Random, batch: Batch, course_id: uuid.UUID, topic: str, level: str
-) -> tuple[int, int, list[uuid.UUID]]:
+    rng: random.Random, batch: Batch, course_id: Id, topic: str, level: str
+) -> tuple[int, int, list[Id]]:
     """Sections and lectures; returns (total minutes, lecture count, preview lecture ids)."""
     sections = 3 + int(rng.random() * (4 if level == "beginner" else 8))
     # Short workshops to multi-day bootcamps: every duration bucket gets courses.
     stretch = (0.3, 0.6, 1.0, 1.0, 1.5, 2.5, 4.0)[int(rng.random() * 7)]
     total_minutes = total_lectures = 0
-    previews: list[uuid.UUID] = []
+    previews: list[Id] = []
     lecture_rows, section_rows = batch.rows["lectures"], batch.rows["course_sections"]
     for position in range(sections):
         section_id = new_uuid(rng)
@@ -108,7 +109,7 @@ def _curriculum(
         minutes = 0
         for lecture_position in range(count):
             roll = rng.random()
-            kind, _, low, span = next(k for k in LECTURE_KINDS if roll <= k[1])
+            kind, _, low, span = LECTURE_KINDS[bisect.bisect_left(_KIND_THRESHOLDS, roll)]
             duration = max(1, int((low + int(rng.random() * span)) * stretch))
             lecture_id = new_uuid(rng)
             preview = (position == 0 and lecture_position == 0) or roll < 0.03

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import uuid
 from decimal import Decimal
 
 from search_service.seed.batch import Batch
 from search_service.seed.courses import CourseFacts
-from search_service.seed.people import new_uuid
+from search_service.seed.people import Id, new_uuid
 from search_service.seed.vocab_text import ANSWERS, QUESTIONS, REVIEW_TEXT
 
 METRIC_DAYS = 7
@@ -31,8 +30,8 @@ def _reviews(
     rng: random.Random,
     batch: Batch,
     course: CourseFacts,
-    enrolled: list[tuple[uuid.UUID, dt.datetime]],
-    students: list[uuid.UUID],
+    enrolled: list[tuple[Id, dt.datetime]],
+    students: list[Id],
     now: dt.datetime,
 ) -> None:
     reviews, votes = batch.rows["course_reviews"], batch.rows["review_helpful_votes"]
@@ -75,7 +74,7 @@ def _questions(
     rng: random.Random,
     batch: Batch,
     course: CourseFacts,
-    enrolled: list[tuple[uuid.UUID, dt.datetime]],
+    enrolled: list[tuple[Id, dt.datetime]],
     now: dt.datetime,
 ) -> None:
     if not enrolled or rng.random() < 0.5:
@@ -133,14 +132,14 @@ def make_engagement(
     rng: random.Random,
     batch: Batch,
     course: CourseFacts,
-    students: list[uuid.UUID],
+    students: list[Id],
     now: dt.datetime,
 ) -> None:
     """Append engagement rows for a course; only published and archived courses have buyers."""
     if course.status not in ("published", "archived"):
         return
     count = max(0, min(_enrollment_count(rng, course.quality), len(students)))
-    enrolled: list[tuple[uuid.UUID, dt.datetime]] = []
+    enrolled: list[tuple[Id, dt.datetime]] = []
     rows = batch.rows["enrollments"]
     span = now - course.created_at
     for index in rng.sample(range(len(students)), count):
