@@ -8,6 +8,7 @@ pool and the search engine are created on startup and closed on shutdown.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,12 @@ from search_service.courses.pages import CoursePages
 from search_service.courses.views import ViewCounter
 from search_service.db.connection import make_engine as make_db_engine
 from search_service.errors import UsageError
+from search_service.insights.controllers import InsightsController
+from search_service.insights.ids import QueryIds
+from search_service.insights.log import SearchLog
+from search_service.insights.pages import InsightsPages
+from search_service.insights.recorder import InsightsRecorder
+from search_service.insights.service import PopularSearches, forget_before
 from search_service.limits import Limiter
 from search_service.ops.controllers import OpsController
 from search_service.ops.docs import PinnedSwagger
@@ -110,6 +117,7 @@ def _api(search_request: Provide) -> Router:
             AuthController,
             CartController,
             WishlistController,
+            InsightsController,
         ],
         dependencies={
             "user": Provide(provide_api_user),
@@ -135,6 +143,7 @@ def _pages(settings: Settings, secret: str, search_request: Provide) -> Router:
             AccountPages,
             CartPages,
             WishlistPages,
+            InsightsPages,
         ],
         dependencies={
             "user": Provide(provide_page_user, sync_to_thread=False),
@@ -207,22 +216,33 @@ def create_app(
         directory = CategoryDirectory(sessions)
         app.state.search = search
         app.state.directory = directory
-        app.state.catalog = CatalogSearch(search, directory)
-        app.state.suggester = Suggester(search, directory)
+        app.state.query_ids = query_ids = QueryIds(secret, settings.insights.days)
+        app.state.recorder = recorder = InsightsRecorder(sessions, settings.insights.enabled)
+        recorder.start()
+        app.state.popular = popular = PopularSearches(sessions, settings.insights.enabled)
+        app.state.catalog = CatalogSearch(search, directory, SearchLog(query_ids, recorder))
+        app.state.suggester = Suggester(search, directory, popular)
         app.state.views = ViewCounter(sessions)
         app.state.views.start()
         app.state.limiter = limiter = Limiter(sessions, secret)
         app.state.account_guard = AccountGuard(limiter, sessions, settings.limits)
-        app.state.housekeeping = Housekeeping([limiter.sweep, app.state.views.forget_old_visitors])
+        app.state.housekeeping = Housekeeping(
+            [
+                limiter.sweep,
+                app.state.views.forget_old_visitors,
+                partial(forget_before, sessions, settings.insights.days),
+            ]
+        )
         app.state.housekeeping.start()
 
     async def stop(app: Litestar) -> None:
         housekeeping = app.state.get("housekeeping")
         if housekeeping is not None:
             await housekeeping.stop()
-        views = app.state.get("views")
-        if views is not None:
-            await views.stop()
+        for writer in ("views", "recorder"):
+            batches = app.state.get(writer)
+            if batches is not None:
+                await batches.stop()
         search = app.state.get("search")
         if search is not None:
             await search.close()
@@ -255,6 +275,9 @@ def create_app(
             "views": _from_state("views"),
             "limiter": _from_state("limiter"),
             "account_guard": _from_state("account_guard"),
+            "query_ids": _from_state("query_ids"),
+            "recorder": _from_state("recorder"),
+            "popular": _from_state("popular"),
         },
         exception_handlers=_app_exception_handlers(),
         openapi_config=OpenAPIConfig(

@@ -117,6 +117,18 @@ class LimitSettings(msgspec.Struct, kw_only=True, frozen=True):
     signups_per_minute: SignupLimit = 300
 
 
+InsightsDays = Annotated[
+    int, Meta(ge=1, le=3650, description="must be a whole number of days from 1 to 3650")
+]
+
+
+class InsightsSettings(msgspec.Struct, kw_only=True, frozen=True):
+    """Whether searches and clicks are recorded, and for how long they are kept."""
+
+    enabled: Flag = True
+    days: InsightsDays = 90
+
+
 class Settings(msgspec.Struct, kw_only=True, frozen=True):
     """All settings, one struct per concern."""
 
@@ -125,6 +137,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     search: SearchSettings = SearchSettings()
     server: ServerSettings = ServerSettings()
     limits: LimitSettings = LimitSettings()
+    insights: InsightsSettings = InsightsSettings()
 
     @property
     def tantivy_dir(self) -> Path:
@@ -160,6 +173,8 @@ ENV: dict[str, tuple[str | None, str]] = {
     "METRICS_TOKEN": ("server", "metrics_token"),
     "SIGNUPS_PER_ADDRESS_HOUR": ("limits", "signups_per_address_hour"),
     "SIGNUPS_PER_MINUTE": ("limits", "signups_per_minute"),
+    "INSIGHTS_ENABLED": ("insights", "enabled"),
+    "INSIGHTS_DAYS": ("insights", "days"),
 }
 ENV_VARS = tuple(ENV)  # for docs and deployment checks
 _VARIABLE_OF = {(section, field): name for name, (section, field) in ENV.items()}

@@ -193,15 +193,14 @@ async def api(indexed_catalog: tuple[str, Path]) -> AsyncIterator[Any]:
         yield client
 
 
-@pytest.fixture(scope="session")
-def live_server(indexed_catalog: tuple[str, Path], tmp_path_factory: Any) -> Iterator[str]:
-    """``skillspring serve`` (one worker) over the indexed catalog, as a real process."""
+def _serve(catalog: tuple[str, Path], tmp_path_factory: Any) -> Iterator[str]:
+    """``skillspring serve`` (one worker) over ``catalog``, as a real process."""
     import subprocess
     import sys
 
     from tests.support.processes import free_port, read_lines, wait_for_line
 
-    url, root = indexed_catalog
+    url, root = catalog
     data_dir = tmp_path_factory.mktemp("live")
     (data_dir / "search").mkdir()
     (data_dir / "search" / "courses").symlink_to(root)
@@ -223,6 +222,18 @@ def live_server(indexed_catalog: tuple[str, Path], tmp_path_factory: Any) -> Ite
     finally:
         process.terminate()
         process.wait(timeout=60)
+
+
+@pytest.fixture(scope="session")
+def live_server(indexed_catalog: tuple[str, Path], tmp_path_factory: Any) -> Iterator[str]:
+    """``skillspring serve`` (one worker) over the read-only indexed catalog."""
+    yield from _serve(indexed_catalog, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def shop_live_server(shop_catalog: tuple[str, Path], tmp_path_factory: Any) -> Iterator[str]:
+    """``skillspring serve`` (one worker) over the writable shop catalog."""
+    yield from _serve(shop_catalog, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

@@ -128,7 +128,10 @@ async def test_as_you_type_suggestions_by_keyboard(tab: Any, live_server: str) -
     active = await box.get_attribute("aria-activedescendant")
     assert active and await tab.locator(f"#{active}").get_attribute("aria-selected") == "true"
     await box.press("Enter")
-    await tab.wait_for_url(lambda u: "/courses/" in u or "/categories/" in u)
+    # The first option may be a popular past search (the suite has searched "kubernetes").
+    await tab.wait_for_url(
+        lambda u: "/courses/" in u or "/categories/" in u or "/search?q=kube" in u
+    )
 
 
 async def test_everything_works_without_javascript(browser: Any, live_server: str) -> None:
@@ -155,3 +158,67 @@ async def test_small_screen_shows_results_first(browser: Any, live_server: str) 
     ARTIFACTS.mkdir(exist_ok=True)
     await page.screenshot(path=str(ARTIFACTS / "search-360.png"))
     await context.close()
+
+
+async def test_search_click_buy_then_insights_show_it(
+    browser: Any, shop_live_server: str, shop_catalog: tuple[str, Path]
+) -> None:
+    """A shopper searches, clicks a result (beacon), adds it from the course page and buys;
+    an admin made with ``users create-admin`` then sees exactly that on the insights page."""
+    import os
+    import subprocess
+    import sys
+    import uuid
+
+    word = uuid.uuid4().hex[:8]
+    typed = f"docker {word}"  # words are dropped from the end: docker courses, a fresh query
+    password = "correct horse battery staple"
+    admin = f"ops-{word}@example.com"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPRING_")}
+    made = subprocess.run(
+        [sys.executable, "-m", "search_service.cli", "users", "create-admin", admin],
+        input=password + "\n",
+        env={**env, "SKILLSPRING_DATABASE_URL": shop_catalog[0]},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr
+
+    shopper = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await shopper.new_page()
+    await page.goto(f"{shop_live_server}/register")
+    await page.get_by_label("First name").fill("Sam")
+    await page.get_by_label("Email").fill(f"sam-{word}@example.com")
+    await page.get_by_label("Password").fill(password)
+    await page.get_by_role("button", name="Sign up").click()
+    await page.wait_for_url(lambda u: "/register" not in u)
+    await page.goto(f"{shop_live_server}/search?q={typed.replace(' ', '+')}")
+    first = page.locator(".course-card h3 a").first
+    title = (await first.inner_text()).strip()
+    async with page.expect_request(lambda r: r.url.endswith("/api/v1/events")) as beacon:
+        await first.click()
+    assert (await beacon.value).method == "POST"
+    await page.wait_for_url(lambda u: "/courses/" in u)
+    assert "qid=" in page.url and "pos=" not in page.url  # the beacon recorded the click
+    await page.get_by_role("button", name="Add to cart").click()
+    await page.wait_for_url(lambda u: u.endswith("/cart"))
+    await page.get_by_role("button", name="Buy now").click()
+    await page.wait_for_url(lambda u: "bought=" in u)
+    await shopper.close()
+
+    boss = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await boss.new_page()
+    await page.goto(f"{shop_live_server}/login")
+    await page.get_by_label("Email").fill(admin)
+    await page.get_by_label("Password").fill(password)
+    await page.get_by_role("button", name="Log in").click()
+    await page.wait_for_url(lambda u: "/login" not in u)
+    await page.goto(f"{shop_live_server}/admin/search-insights?days=1")
+    row = page.locator("#top-queries tbody tr", has=page.get_by_role("link", name=typed))
+    cells = [c.strip() for c in await row.locator("td").all_inner_texts()]
+    assert cells[:6] == [typed, "1", "1", "100%", "1", "1"], (cells, title)
+    assert await page.locator("svg.chart").count() == 2
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / "search-insights.png"), full_page=True)
+    await boss.close()

@@ -10,6 +10,8 @@ from litestar.status_codes import HTTP_200_OK
 
 from search_service.cart import service
 from search_service.cart.schemas import AddItemIn, CartOut, CheckoutIn, CheckoutOut, CouponIn
+from search_service.insights.ids import QueryIds
+from search_service.insights.service import query_uuid
 from search_service.limits import Limiter
 from search_service.problems import problem_responses
 from search_service.web import CourseId, DbSession, SignedIn
@@ -29,9 +31,16 @@ class CartController(Controller):
 
     @post("/items", name="api_cart_add", status_code=HTTP_200_OK, responses=ERRORS)
     async def add(
-        self, db_session: DbSession, user: SignedIn, data: JSONBody[AddItemIn]
+        self,
+        db_session: DbSession,
+        query_ids: NamedDependency[QueryIds],
+        user: SignedIn,
+        data: JSONBody[AddItemIn],
     ) -> CartOut:
-        return await service.add_item(db_session, user.id, data.course_id)
+        """Add a course; ``query_id`` (from the search it was found with) attributes the add,
+        and its purchase, to that search."""
+        query_id = query_uuid(query_ids, data.query_id)
+        return await service.add_item(db_session, user.id, data.course_id, query_id)
 
     @delete(
         "/items/{course_id:uuid}", name="api_cart_remove", status_code=HTTP_200_OK, responses=ERRORS

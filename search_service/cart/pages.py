@@ -4,6 +4,7 @@ mistake re-renders the cart with the error beside the field."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable
 from typing import Any, Literal
 
 import msgspec
@@ -14,7 +15,8 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from search_service.cart import service
-from search_service.cart.schemas import CheckoutIn, CheckoutOut, CouponIn
+from search_service.cart.schemas import CartOut, CheckoutIn, CheckoutOut, CouponIn
+from search_service.insights.ids import QueryIds
 from search_service.limits import Limiter
 from search_service.pages.errors import login_redirect
 from search_service.pages.forms import (
@@ -32,6 +34,7 @@ from search_service.web import DbSession, SignedIn, Viewer
 class CartItemForm(msgspec.Struct, kw_only=True):
     course_id: uuid.UUID
     back: str | None = None  # the page the shopper added from
+    query_id: str | None = None  # the search it was found with (ignored unless one of ours)
 
 
 async def _cart_page(
@@ -80,17 +83,26 @@ class CartPages(Controller):
 
     @post("/add", name="cart_add", status_code=303)
     async def add(
-        self, request: Request[Any, Any, Any], db_session: DbSession, viewer: Viewer, data: FormData
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        query_ids: NamedDependency[QueryIds],
+        viewer: Viewer,
+        data: FormData,
     ) -> Redirect | Template:
         values = form_values(data)
         if viewer is None:
             return login_redirect(request, values.get("back"))
         shopper = viewer.id
+
+        def add() -> Awaitable[CartOut]:
+            form = parse_form(CartItemForm, values)
+            searched = query_ids.check(form.query_id) if form.query_id else None
+            return service.add_item(db_session, shopper, form.course_id, searched)
+
         return await submit(
             values,
-            lambda: service.add_item(
-                db_session, shopper, parse_form(CartItemForm, values).course_id
-            ),
+            add,
             _again(db_session, shopper, "items"),
             _cart(request),
         )

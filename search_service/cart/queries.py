@@ -32,8 +32,9 @@ SELECT c.id, c.mentor_id, {EFFECTIVE} AS price_cents, c.currency
 FROM courses c WHERE c.id = :course_id AND {PUBLISHED}
 """)  # noqa: S608 - constants only
 ADD_ITEM = text(
-    "INSERT INTO cart_items (cart_id, course_id, price_cents, currency) "
-    "VALUES (:cart_id, :course_id, :price_cents, :currency) ON CONFLICT DO NOTHING"
+    "INSERT INTO cart_items (cart_id, course_id, price_cents, currency, query_id) "
+    "VALUES (:cart_id, :course_id, :price_cents, :currency, :query_id) "
+    "ON CONFLICT DO NOTHING RETURNING course_id"
 )
 REMOVE_ITEM = text("DELETE FROM cart_items WHERE cart_id = :cart_id AND course_id = :course_id")
 HAS_BOUGHT = text(

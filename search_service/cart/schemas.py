@@ -7,11 +7,16 @@ from typing import Annotated
 
 import msgspec
 
+from search_service.insights.schemas import QueryIdText
+
 CouponCode = Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
 class AddItemIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     course_id: uuid.UUID
+    # The search the course was added from (its query_id): the add, and the purchase at
+    # checkout, are attributed to it.
+    query_id: QueryIdText | None = None
 
 
 class CouponIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

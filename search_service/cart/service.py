@@ -24,6 +24,7 @@ from search_service.cart.schemas import (
 )
 from search_service.db.lookups import is_enrolled, is_student, owned
 from search_service.errors import Conflict, Forbidden, Invalid, NotFound
+from search_service.insights import service as insights
 from search_service.limits import Backoff, Limiter
 from search_service.pricing import coupon_discount, price_display
 
@@ -125,8 +126,14 @@ async def get_cart(session: AsyncSession, user_id: uuid.UUID) -> CartOut:
     return shown
 
 
-async def add_item(session: AsyncSession, user_id: uuid.UUID, course_id: uuid.UUID) -> CartOut:
-    """Add a published course at its current price; adding it again changes nothing.
+async def add_item(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    course_id: uuid.UUID,
+    query_id: uuid.UUID | None = None,
+) -> CartOut:
+    """Add a published course at its current price; adding it again changes nothing. Added
+    from a search (``query_id``), the add is recorded for that search's insights.
 
     Raises:
         NotFound: no published course has this id.
@@ -149,15 +156,18 @@ async def add_item(session: AsyncSession, user_id: uuid.UUID, course_id: uuid.UU
             f"priced in {course['currency']}. Check out (or empty the cart) first.",
             field="course_id",
         )
-    await session.execute(
+    added = await session.execute(
         queries.ADD_ITEM,
         {
             "cart_id": cart["id"],
             "course_id": course_id,
             "price_cents": course["price_cents"],
             "currency": course["currency"],
+            "query_id": query_id,
         },
     )
+    if added.first() is not None:
+        await insights.record_add(session, query_id, course_id)
     await session.execute(
         queries.TOUCH_CART, {"cart_id": cart["id"], "coupon_id": cart["coupon_id"]}
     )
@@ -279,6 +289,7 @@ async def checkout(
     )
     await session.execute(queries.COUNT_STUDENTS, {"mentor_ids": mentors})
     await session.execute(queries.RECORD_SALES, {"course_ids": ids, "paid": paid})
+    await insights.record_purchases(session, cart["id"], ids, paid)
     await session.execute(queries.CONVERT, {"cart_id": cart["id"]})
     return CheckoutOut(
         purchases=[

@@ -23,6 +23,7 @@ from search_service.catalog.urls import (
     search_url,
 )
 from search_service.errors import NotFound, SearchUnavailable
+from search_service.insights.service import PopularSearches
 from search_service.search.request import SearchRequest
 from search_service.search.vocabulary import FACETS
 from search_service.web import CategorySlugPath
@@ -36,6 +37,7 @@ SORT_OPTIONS = (
     ("price_desc", "Price: high to low"),
     ("popular", "Most popular"),
 )
+TRENDING = 8  # popular searches on the home page
 UNAVAILABLE = "Search is taking a short break. Please try again in a minute."
 # (group, kind, legend, query parameter) of every facet, in the vocabulary's order.
 FACET_GROUPS = tuple(
@@ -129,6 +131,7 @@ class CatalogPages(Controller):
         self,
         directory: NamedDependency[CategoryDirectory],
         catalog: NamedDependency[CatalogSearch],
+        popular: NamedDependency[PopularSearches],
     ) -> Template:
         tree = await directory.tree()
         counts: dict[str, int] = {}
@@ -142,9 +145,15 @@ class CatalogPages(Controller):
         categories = [
             {"slug": r, "name": tree.name(r), "count": counts.get(r, 0)} for r in tree.roots
         ]
+        trending = [(q, search_url([("q", q)])) for q in await popular.trending(TRENDING)]
         return Template(
             "home/index.html.jinja2",
-            context={"categories": categories, "bestsellers": bestsellers, "total": total},
+            context={
+                "categories": categories,
+                "bestsellers": bestsellers,
+                "total": total,
+                "trending": trending,
+            },
         )
 
     @get(SEARCH_PAGE, name="search_page")

@@ -105,6 +105,13 @@ class Suggestion(msgspec.Struct, kw_only=True):
 
 class SearchResponse(msgspec.Struct, kw_only=True):
     query: str
+    query_id: Annotated[
+        str,
+        Meta(
+            description="this search's id: send it with events (POST /api/v1/events) and "
+            "with cart adds, so clicks, adds and purchases are attributed to it"
+        ),
+    ] = ""
     total: Annotated[int, Meta(description="every matching course, counted exactly")]
     page: int
     per_page: int
@@ -124,7 +131,7 @@ class SearchResponse(msgspec.Struct, kw_only=True):
 
 
 class SuggestItem(msgspec.Struct, kw_only=True):
-    type: str  # course | category | mentor
+    type: str  # query (a popular past search) | category | course | mentor
     label: str
     url: str
 

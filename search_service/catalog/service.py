@@ -16,6 +16,7 @@ from search_service.catalog.schemas import (
 )
 from search_service.catalog.suggestions import zero_result_suggestions
 from search_service.catalog.urls import SEARCH_PAGE, course_url
+from search_service.insights.log import SearchLog
 from search_service.pricing import discount_percent, effective_price_cents, price_display
 from search_service.search.engine import SearchEngine
 from search_service.search.request import MAX_HITS, SearchRequest
@@ -72,9 +73,12 @@ def course_card(hit: EngineHit) -> CourseCard:
 class CatalogSearch:
     """The search use case, over the configured engine and the category tree."""
 
-    def __init__(self, engine: SearchEngine, categories: CategoryDirectory) -> None:
+    def __init__(
+        self, engine: SearchEngine, categories: CategoryDirectory, log: SearchLog | None = None
+    ) -> None:
         self.engine = engine
         self.categories = categories
+        self.log = log  # None: searches are not shoppers' (the relevance runner)
 
     async def search(
         self, request: SearchRequest, path: str = SEARCH_PAGE, fixed: tuple[str, ...] = ()
@@ -87,8 +91,10 @@ class CatalogSearch:
             if result.total == 0
             else []
         )
+        query_id = await self.log.searched(request, result.total) if self.log else ""
         return SearchResponse(
             query=request.q,
+            query_id=query_id,
             total=result.total,
             page=request.page,
             per_page=request.per_page,

@@ -1,4 +1,5 @@
-"""As-you-type suggestions: categories, course titles and mentors, prefix and typo tolerant."""
+"""As-you-type suggestions: popular past searches that complete what was typed, categories,
+course titles and mentors (prefix and typo tolerant)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from search_service.catalog.categories import CategoryDirectory
 from search_service.catalog.schemas import SuggestItem, SuggestResponse
 from search_service.catalog.suggestions import nearest_categories
 from search_service.catalog.urls import category_url, course_url, search_url
+from search_service.insights.service import PopularSearches
 from search_service.search.engine import SearchEngine
 from search_service.search.fuzzy import matches_word
 from search_service.search.request import SearchRequest
@@ -14,12 +16,19 @@ from search_service.search.text import typo_budget, words
 MAX_ITEMS = 8
 MAX_CATEGORIES = 2
 MAX_MENTORS = 2
+MAX_QUERIES = 3
 
 
 class Suggester:
-    def __init__(self, engine: SearchEngine, categories: CategoryDirectory) -> None:
+    def __init__(
+        self,
+        engine: SearchEngine,
+        categories: CategoryDirectory,
+        popular: PopularSearches | None = None,
+    ) -> None:
         self.engine = engine
         self.categories = categories
+        self.popular = popular
 
     async def suggest(self, q: str) -> SuggestResponse:
         query = " ".join(q.split())
@@ -29,7 +38,10 @@ class Suggester:
         result = await self.engine.search(
             SearchRequest(q=query, per_page=MAX_ITEMS, with_facets=False, with_highlights=False)
         )
-        items: list[SuggestItem] = []
+        items: list[SuggestItem] = [
+            SuggestItem(type="query", label=past, url=search_url([("q", past)]))
+            for past in (await self.popular.completing(query, MAX_QUERIES) if self.popular else [])
+        ]
         for slug in nearest_categories(query, tree, MAX_CATEGORIES):
             node = tree.nodes[slug]
             url = category_url(node.parent, slug) if node.parent else category_url(slug)

@@ -15,6 +15,7 @@ from search_service.cli import (
     commands_relevance,
     commands_search,
     commands_serve,
+    commands_users,
 )
 from search_service.errors import UsageError
 from search_service.settings import load_settings
@@ -35,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_serve.register(commands)
     commands_lifecycle.register(commands)
     commands_relevance.register(commands)
+    commands_users.register(commands)
     return parser
 
 

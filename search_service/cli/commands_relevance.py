@@ -15,6 +15,8 @@ from search_service.cli.commands_search import reindex_into
 from search_service.db import migrate
 from search_service.db.connection import check_reachable, connect, database_url, make_engine
 from search_service.errors import UsageError
+from search_service.insights.judgments import judgments_from_clicks
+from search_service.insights.judgments import write as write_click_judgments
 from search_service.relevance.evaluate import (
     evaluate,
     read_judgments,
@@ -65,7 +67,47 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="FILE",
         help="write the judgments as query,docid,rating CSV and exit",
     )
+    cmd.add_argument(
+        "--judgments-from-clicks",
+        type=Path,
+        metavar="FILE",
+        help="write query,docid,rating judgments derived from the configured database's "
+        "clicks, adds to cart and purchases (head queries, position bias corrected) and exit",
+    )
+    cmd.add_argument(
+        "--days",
+        type=int,
+        default=90,
+        help="with --judgments-from-clicks: the window, in days (default 90)",
+    )
+    cmd.add_argument(
+        "--min-searches",
+        type=int,
+        default=10,
+        help="with --judgments-from-clicks: a query needs this many searches (default 10)",
+    )
     cmd.set_defaults(handler=cmd_relevance)
+
+
+async def _from_clicks(url: str, days: int, min_searches: int) -> list[tuple[str, str, int]]:
+    async with connect(url) as conn:
+        return await judgments_from_clicks(conn, days, min_searches)
+
+
+def _write_click_judgments(settings: Settings, args: argparse.Namespace) -> int:
+    if not 1 <= args.days <= 3650:
+        raise UsageError("--days must be a whole number from 1 to 3650")
+    if args.min_searches < 1:
+        raise UsageError("--min-searches must be 1 or more")
+    with database_url(settings) as url:
+        asyncio.run(check_reachable(url))
+        graded = asyncio.run(_from_clicks(url, args.days, args.min_searches))
+    write_click_judgments(args.judgments_from_clicks, graded)
+    queries = len({q for q, _, _ in graded})
+    print(
+        f"wrote {len(graded):,} judgments for {queries:,} queries to {args.judgments_from_clicks}"
+    )
+    return 0
 
 
 async def _load_live(url: str, settings: Settings) -> None:
@@ -99,6 +141,8 @@ async def _run(url: str, settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_relevance(settings: Settings, args: argparse.Namespace) -> int:
+    if args.judgments_from_clicks:
+        return _write_click_judgments(settings, args)
     if args.export:
         write_judgments(read_judgments(args.judgments), args.export)
         print(f"wrote {args.export}")

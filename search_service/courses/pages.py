@@ -22,6 +22,8 @@ from search_service.courses import service
 from search_service.courses.schemas import CourseDetail
 from search_service.courses.views import ViewCounter, is_bot
 from search_service.errors import SearchUnavailable
+from search_service.insights.ids import QueryIds
+from search_service.insights.recorder import InsightsRecorder
 from search_service.limits import Limiter
 from search_service.pages.forms import (
     BLANK,
@@ -37,6 +39,7 @@ from search_service.questions.schemas import QuestionIn
 from search_service.reviews import service as reviews
 from search_service.reviews.schemas import ReviewIn, ReviewSort
 from search_service.search.engine import SearchEngine
+from search_service.search.request import MAX_HITS
 from search_service.web import CourseSlug, DbSession, SignedIn, client_address
 
 REVIEW_SORTS: tuple[tuple[ReviewSort, str], ...] = (
@@ -86,6 +89,7 @@ async def _course_page(
     slug: str,
     forms: dict[str, FormState] | None = None,
     status: int = 200,
+    query_id: str | None = None,
 ) -> Template:
     detail = await service.course_detail(db_session, slug)
     requested = request.query_params.get("reviews", "helpful")
@@ -119,6 +123,7 @@ async def _course_page(
             "review_form": forms.get("review", BLANK),
             "question_form": forms.get("question", BLANK),
             "vote_form": forms.get("vote", BLANK),
+            "query_id": query_id,
         },
     )
 
@@ -153,8 +158,21 @@ class CoursePages(Controller):
         engine: NamedDependency[SearchEngine],
         views: NamedDependency[ViewCounter],
         limiter: NamedDependency[Limiter],
+        query_ids: NamedDependency[QueryIds],
+        recorder: NamedDependency[InsightsRecorder],
     ) -> Template:
-        page = await _course_page(request, db_session, engine, slug)
+        # Arrived from a search result: ``qid`` attributes an add to cart to that search, and
+        # ``pos`` (present when no script sent a beacon) records the click.
+        token = request.query_params.get("qid")
+        searched = query_ids.check(token) if token else None
+        page = await _course_page(
+            request, db_session, engine, slug, query_id=token if searched else None
+        )
+        if searched is not None:
+            position = request.query_params.get("pos", "")
+            if position.isdigit() and 1 <= int(position) <= MAX_HITS:
+                course_id = uuid.UUID(page.context["course"].id)
+                await recorder.click(searched, course_id, int(position))
         if not is_bot(request.headers.get("user-agent")):
             day = dt.datetime.now(dt.UTC).date()
             visitor = limiter.subject("course-view", f"{day}|{client_address(request)}")

@@ -8,7 +8,6 @@ feed popularity through sync, where what they can add is capped (``indexer/docum
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import logging
@@ -17,6 +16,8 @@ import uuid
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from search_service.ops.periodic import Periodic
 
 FLUSH_SECONDS = 5.0
 FLUSH_VIEWS = 500  # or as soon as this many views are waiting
@@ -60,7 +61,9 @@ class ViewCounter:
         self.sessions = sessions
         self.batch_size = batch_size
         self.pending: set[View] = set()
-        self._task: asyncio.Task[None] | None = None
+        self._every = Periodic(
+            FLUSH_SECONDS, self.flush, log, "could not write page views; will retry"
+        )
 
     async def record(self, course_id: uuid.UUID, visitor: bytes, day: dt.date) -> None:
         """Count a view (repeats of a visitor are counted once); the request that fills a
@@ -97,21 +100,10 @@ class ViewCounter:
         async with self.sessions.begin() as session:
             await session.execute(FORGET_VISITORS)
 
-    async def _loop(self) -> None:
-        while True:
-            await asyncio.sleep(FLUSH_SECONDS)  # a schedule, not synchronisation
-            try:
-                await self.flush()
-            except Exception:
-                log.exception("could not write page views; will retry")
-
     def start(self) -> None:
-        self._task = asyncio.create_task(self._loop())
+        self._every.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await self._every.stop()
         with contextlib.suppress(Exception):
             await self.flush()

@@ -4,10 +4,10 @@ running them is harmless."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+
+from search_service.ops.periodic import Periodic
 
 EVERY_SECONDS = 600.0
 log = logging.getLogger("skillspring.housekeeping")
@@ -17,8 +17,7 @@ Chore = Callable[[], Awaitable[None]]
 class Housekeeping:
     def __init__(self, chores: Sequence[Chore], every: float = EVERY_SECONDS) -> None:
         self.chores = list(chores)
-        self.every = every
-        self._task: asyncio.Task[None] | None = None
+        self._every = Periodic(every, self.run_once, log, "housekeeping failed; will retry")
 
     async def run_once(self) -> None:
         for chore in self.chores:
@@ -27,16 +26,8 @@ class Housekeeping:
             except Exception:
                 log.exception("housekeeping chore failed; will retry")
 
-    async def _loop(self) -> None:
-        while True:
-            await asyncio.sleep(self.every)  # a schedule, not synchronisation
-            await self.run_once()
-
     def start(self) -> None:
-        self._task = asyncio.create_task(self._loop())
+        self._every.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await self._every.stop()

@@ -2,6 +2,7 @@
 // 1. As-you-type suggestions on the site search box (WAI-ARIA combobox with a listbox popup).
 // 2. Filters apply in place: changing a facet or the sort refreshes results without a reload,
 //    keeping the URL (and so the back button and shared links) in step.
+// 3. Clicks on search results are sent as a beacon (without JS the course link records them).
 (function () {
   "use strict";
 
@@ -39,7 +40,7 @@
         li.setAttribute("aria-selected", "false");
         li.textContent = item.label;
         var kind = document.createElement("small");
-        kind.textContent = item.type;
+        kind.textContent = item.type === "query" ? "popular search" : item.type;
         li.appendChild(kind);
         li.addEventListener("mousedown", function (event) { event.preventDefault(); go(i); });
         list.appendChild(li);
@@ -107,6 +108,26 @@
     form.addEventListener("change", apply);
     form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
   }
+
+  // A click on a search result: recorded by a beacon, which never holds up navigation. The
+  // link keeps the query id (so an add to cart on the course page is attributed to this
+  // search) and drops the position, which makes the course page record the click itself
+  // when there is no JavaScript.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[data-qid]") : null;
+    if (!link || !navigator.sendBeacon || !window.Blob) return;
+    var body = JSON.stringify({
+      type: "click",
+      query_id: link.getAttribute("data-qid"),
+      course_id: link.getAttribute("data-course"),
+      position: Number(link.getAttribute("data-pos"))
+    });
+    if (navigator.sendBeacon("/api/v1/events", new Blob([body], { type: "application/json" }))) {
+      var url = new URL(link.href, window.location.href);
+      url.searchParams.delete("pos");
+      link.href = url.toString();
+    }
+  }, true);
 
   // Back and forward: show the results of the URL we land on, in place.
   window.addEventListener("popstate", function () {

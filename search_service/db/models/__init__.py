@@ -27,6 +27,7 @@ from search_service.db.models.engagement import (
     ReviewReport,
 )
 from search_service.db.models.guards import AppState, BackoffState, CourseViewVisitor, RateCounter
+from search_service.db.models.insights import SearchEvent, SearchQuery
 from search_service.db.models.search_sync import SearchOutbox, SearchSyncState
 from search_service.db.models.support import CourseMetric, MediaAsset
 from search_service.db.models.users import Mentor, Student, User
@@ -57,7 +58,9 @@ __all__ = [
     "RateCounter",
     "ReviewHelpfulVote",
     "ReviewReport",
+    "SearchEvent",
     "SearchOutbox",
+    "SearchQuery",
     "SearchSyncState",
     "Student",
     "User",

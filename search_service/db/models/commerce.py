@@ -117,6 +117,9 @@ class CartItem(Base):
     price_cents: Mapped[int] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(CHAR(3), server_default=text("'USD'"))
     added_at: Mapped[CreatedAt]
+    # The search it was added from (search_queries.id; no foreign key: searches are written
+    # in batches and forgotten after the insights retention).
+    query_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
 
     __table_args__ = (
         CheckConstraint("price_cents >= 0", name="price_non_negative"),

@@ -1,0 +1,49 @@
+"""Admins: made from the command line (``skillspring users create-admin``), never over HTTP.
+
+An admin signs in like everyone else; the role is what the insights (and later admin) routes
+check.
+"""
+
+from __future__ import annotations
+
+import asyncpg
+import msgspec
+
+from search_service.accounts.passwords import hash_password
+from search_service.accounts.service import normalise_email
+from search_service.constraints import Email, NewPassword
+from search_service.errors import UsageError
+
+UPSERT_ADMIN = """
+INSERT INTO users (email, password_hash, role, status, first_name)
+VALUES ($1, $2, 'admin', 'active', 'Admin')
+ON CONFLICT (email) DO UPDATE
+    SET role = 'admin', status = 'active', password_hash = excluded.password_hash,
+        updated_at = now()
+RETURNING (xmax = 0) AS created
+"""
+
+
+class AdminIn(msgspec.Struct, kw_only=True):
+    email: Email
+    password: NewPassword
+
+
+def check_admin(email: str, password: str) -> AdminIn:
+    """
+    Raises:
+        UsageError: the email or the password is not acceptable (the same rules as sign-up).
+    """
+    try:
+        return msgspec.convert({"email": email, "password": password}, AdminIn)
+    except msgspec.ValidationError as exc:
+        field = "password" if "password" in str(exc) else "email"
+        raise UsageError(f"this {field} is not acceptable: {exc}") from None
+
+
+async def create_admin(conn: asyncpg.Connection, email: str, password: str) -> bool:
+    """Create the admin, or make an existing account one (with this password); True when
+    the account is new."""
+    data = check_admin(email, password)
+    digest = await hash_password(data.password)
+    return bool(await conn.fetchval(UPSERT_ADMIN, normalise_email(data.email), digest))

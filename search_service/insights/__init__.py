@@ -1,0 +1,1 @@
+"""Search insights: what shoppers searched, clicked, added and bought, attributed server-side."""

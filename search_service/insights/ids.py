@@ -1,0 +1,52 @@
+"""Query ids: every search gets one, signed, so an event can name its search without a lookup.
+
+An id is 16 bytes (6 bytes of milliseconds since the epoch, then 10 random bytes: it sorts by
+time, like a UUIDv7) followed by the first 10 bytes of an HMAC-SHA256 of them under the app's
+secret, in URL-safe base64 without padding (35 characters). Every worker and replica with the
+same secret checks ids the others gave out; an id nobody gave out, or one older than the
+insights retention, is refused.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import os
+import time
+import uuid
+
+SIGNATURE_BYTES = 10
+ID_LENGTH = 35  # characters: base64 of 16 + 10 bytes
+
+
+class QueryIds:
+    def __init__(self, secret: str, max_age_days: int) -> None:
+        self._key = hashlib.sha256(b"skillspring query id\0" + secret.encode()).digest()
+        self.max_age_ms = max_age_days * 86_400_000
+
+    def _sign(self, raw: bytes) -> bytes:
+        return hmac.new(self._key, raw, hashlib.sha256).digest()[:SIGNATURE_BYTES]
+
+    def new(self) -> tuple[uuid.UUID, str]:
+        """A fresh id: the UUID stored with the search, and the token handed out."""
+        raw = int(time.time() * 1000).to_bytes(6, "big") + os.urandom(10)
+        token = base64.urlsafe_b64encode(raw + self._sign(raw)).rstrip(b"=").decode()
+        return uuid.UUID(bytes=raw), token
+
+    def check(self, token: str) -> uuid.UUID | None:
+        """The UUID of a token we gave out and still keep, else None."""
+        if len(token) != ID_LENGTH:
+            return None
+        try:
+            data = base64.urlsafe_b64decode(token + "=")
+        except (binascii.Error, ValueError):
+            return None
+        raw, signature = data[:16], data[16:]
+        if len(raw) != 16 or not hmac.compare_digest(signature, self._sign(raw)):
+            return None
+        age = int(time.time() * 1000) - int.from_bytes(raw[:6], "big")
+        if age > self.max_age_ms or age < -60_000:
+            return None
+        return uuid.UUID(bytes=raw)

@@ -1,0 +1,83 @@
+"""Judgments from clicks and purchases: the head queries' courses graded 1–3 for the judged set.
+
+A click at position k counts k^0.7 times (inverse propensity: a shopper looks at lower places
+less often, so a click there says more; the weight is capped at 10) — the usual position-bias
+correction when only clicks are logged. Per query and course:
+
+    utility = (weighted clicks + 2 × adds to cart + 4 × purchases) / searches of the query
+
+and the grade is 3 for a purchase or utility ≥ 0.30, 2 for utility ≥ 0.10, else 1 (some
+click). Courses nobody clicked are not graded: we do not log what was shown, so a missing
+click is not evidence. Only queries searched at least ``min_searches`` times in the window are
+used (the head), so a handful of clicks cannot make a judgment.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import urlencode
+
+import asyncpg
+
+PROPENSITY_POWER = 0.7
+MAX_WEIGHT = 10.0
+
+HEAD = """
+SELECT query, count(*) AS searches FROM search_queries
+WHERE searched_at >= $1 AND query <> ''
+GROUP BY query HAVING count(*) >= $2
+"""
+OUTCOMES = """
+SELECT q.query, c.slug, e.type, e.position
+FROM search_events e
+JOIN search_queries q ON q.id = e.query_id
+JOIN courses c ON c.id = e.course_id
+WHERE q.searched_at >= $1 AND q.query = ANY($2::text[])
+"""
+
+
+def weight(position: int | None) -> float:
+    return min(MAX_WEIGHT, float(position or 1) ** PROPENSITY_POWER)  # type: ignore[no-any-return]
+
+
+def grade(utility: float, purchases: int) -> int:
+    if purchases or utility >= 0.30:
+        return 3
+    return 2 if utility >= 0.10 else 1
+
+
+async def judgments_from_clicks(
+    conn: asyncpg.Connection, days: int, min_searches: int
+) -> list[tuple[str, str, int]]:
+    """(query, course slug, grade) for the head queries, best first within each query."""
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
+    head = {r["query"]: int(r["searches"]) for r in await conn.fetch(HEAD, since, min_searches)}
+    if not head:
+        return []
+    scores: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for row in await conn.fetch(OUTCOMES, since, list(head)):
+        score = scores[(row["query"], row["slug"])]
+        if row["type"] == "click":
+            score[0] += weight(row["position"])
+        elif row["type"] == "add_to_cart":
+            score[0] += 2
+        else:
+            score[0] += 4
+            score[1] += 1
+    graded = [
+        (query, slug, grade(value / head[query], int(purchases)))
+        for (query, slug), (value, purchases) in scores.items()
+    ]
+    return sorted(graded, key=lambda g: (g[0], -g[2], g[1]))
+
+
+def write(path: Path, graded: list[tuple[str, str, int]]) -> None:
+    """``query,docid,rating`` CSV, queries written as the judged set writes them (``q=…``)."""
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["query", "docid", "rating"])
+        for query, slug, rating in graded:
+            writer.writerow([urlencode({"q": query}), slug, rating])

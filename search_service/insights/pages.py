@@ -1,0 +1,97 @@
+"""The search insights dashboard for admins: charts per day and sortable tables."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Controller, Request, get
+from litestar.datastructures import CacheControlHeader
+from litestar.di import NamedDependency
+from litestar.response import Template
+
+from search_service.insights import charts, service
+from search_service.insights.admins import require_admin
+from search_service.insights.recorder import InsightsRecorder
+from search_service.insights.schemas import QueryFigures
+from search_service.web import DbSession, SignedIn
+
+DEFAULT_DAYS = 7
+MAX_DAYS = 3650
+COLUMNS = (
+    ("query", "Query"),
+    ("searches", "Searches"),
+    ("clicks", "Clicks"),
+    ("ctr", "CTR"),
+    ("add_to_carts", "Added to cart"),
+    ("purchases", "Purchases"),
+    ("revenue_cents", "Revenue"),
+)
+SORTABLE = {key for key, _ in COLUMNS}
+
+
+def _days(raw: str | None) -> tuple[int, str | None]:
+    if raw is None or raw == "":
+        return DEFAULT_DAYS, None
+    if raw.isdigit() and 1 <= int(raw) <= MAX_DAYS:
+        return int(raw), None
+    return DEFAULT_DAYS, f"Days must be a whole number from 1 to {MAX_DAYS:,}."
+
+
+def _sorted(rows: list[QueryFigures], key: str, descending: bool) -> list[QueryFigures]:
+    return sorted(rows, key=lambda r: getattr(r, key), reverse=descending)
+
+
+class InsightsPages(Controller):
+    include_in_schema = False
+    cache_control = CacheControlHeader(no_store=True)
+
+    @get("/admin/search-insights", name="search_insights_page")
+    async def dashboard(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        recorder: NamedDependency[InsightsRecorder],
+        user: SignedIn,
+    ) -> Template:
+        require_admin(user)
+        params = request.query_params
+        typed_days = params.get("days")
+        days, error = _days(typed_days)
+        sort = params.get("sort") or "searches"
+        sort = sort if sort in SORTABLE else "searches"
+        descending = params.get("order") != "asc"
+        await recorder.flush()
+        report = await service.report(db_session, days, limit=100)
+        labels = [d.day for d in report.daily]
+
+        def sort_url(key: str) -> str:
+            order = "asc" if key == sort and descending else "desc"
+            return "?" + urlencode({"days": days, "sort": key, "order": order})
+
+        return Template(
+            "admin/insights.html.jinja2",
+            status_code=400 if error else 200,
+            context={
+                "report": report,
+                "days": days,
+                "typed_days": typed_days if error else str(days),
+                "days_error": error,
+                "columns": COLUMNS,
+                "sort": sort,
+                "descending": descending,
+                "sort_url": sort_url,
+                "top": _sorted(report.top_queries, sort, descending),
+                "searches_chart": charts.bars(
+                    "Searches per day", labels, [d.searches for d in report.daily]
+                ),
+                "rates_chart": charts.lines(
+                    "Zero-result rate and click-through rate per day",
+                    labels,
+                    [
+                        ("zero-result rate", [d.zero_result_rate for d in report.daily]),
+                        ("click-through rate", [d.click_through_rate for d in report.daily]),
+                    ],
+                ),
+            },
+        )

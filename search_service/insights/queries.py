@@ -1,0 +1,142 @@
+"""The insights' SQL: recording events, the report over a window of days, popular searches."""
+
+from __future__ import annotations
+
+from sqlalchemy import TextClause, text
+
+SEARCH_COLUMNS = ("id", "searched_at", "query", "total", "page", "filtered")
+
+RECORD_CLICKS = text("""
+INSERT INTO search_events (query_id, course_id, type, position)
+SELECT e.query_id, e.course_id, 'click', e.position
+FROM unnest(CAST(:query_ids AS uuid[]), CAST(:course_ids AS uuid[]), CAST(:positions AS int[]))
+     AS e(query_id, course_id, position)
+JOIN courses c ON c.id = e.course_id
+ON CONFLICT ON CONSTRAINT search_events_once DO NOTHING
+""")
+
+RECORD_ADD = text("""
+INSERT INTO search_events (query_id, course_id, type)
+VALUES (:query_id, :course_id, 'add_to_cart')
+ON CONFLICT ON CONSTRAINT search_events_once DO NOTHING
+""")
+
+# At checkout: one purchase per cart item that was added from a search, with what was paid.
+RECORD_PURCHASES = text("""
+INSERT INTO search_events (query_id, course_id, type, revenue_cents)
+SELECT ci.query_id, p.course_id, 'purchase', p.paid
+FROM unnest(CAST(:course_ids AS uuid[]), CAST(:paid AS bigint[])) AS p(course_id, paid)
+JOIN cart_items ci ON ci.cart_id = :cart_id AND ci.course_id = p.course_id
+WHERE ci.query_id IS NOT NULL
+ON CONFLICT ON CONSTRAINT search_events_once DO NOTHING
+""")
+
+PUBLISHED_COURSE = text("""
+SELECT 1 FROM courses
+WHERE id = :course_id AND status = 'published' AND deleted_at IS NULL
+""")
+
+# The window: searches since :since; events count with the search they belong to.
+_WINDOW = """
+WITH q AS (
+    SELECT id, query, total, searched_at FROM search_queries WHERE searched_at >= :since
+), ev AS (
+    SELECT e.query_id, e.type, e.position, e.revenue_cents
+    FROM search_events e JOIN q ON q.id = e.query_id
+)
+"""
+
+
+def _windowed(body: str) -> TextClause:
+    """``body`` after the window's CTEs (constants only: nothing here comes from input)."""
+    return text("\n".join((_WINDOW, body)))
+
+
+TOTALS = _windowed(
+    """
+SELECT count(*) AS searches,
+       count(*) FILTER (WHERE total = 0) AS zero_results,
+       (SELECT count(DISTINCT query_id) FROM ev WHERE type = 'click') AS clicked,
+       (SELECT count(*) FROM ev WHERE type = 'click') AS clicks
+FROM q
+"""
+)
+
+PER_QUERY = _windowed(
+    """
+, per AS (
+    SELECT q.query,
+           count(*) AS searches,
+           count(*) FILTER (WHERE q.total = 0) AS zero_results,
+           count(*) FILTER (WHERE EXISTS (
+               SELECT 1 FROM ev WHERE ev.query_id = q.id AND ev.type = 'click')) AS clicked
+    FROM q GROUP BY q.query
+), outcomes AS (
+    SELECT q.query,
+           count(*) FILTER (WHERE ev.type = 'click') AS clicks,
+           count(*) FILTER (WHERE ev.type = 'add_to_cart') AS add_to_carts,
+           count(*) FILTER (WHERE ev.type = 'purchase') AS purchases,
+           coalesce(sum(ev.revenue_cents) FILTER (WHERE ev.type = 'purchase'), 0) AS revenue_cents
+    FROM ev JOIN q ON q.id = ev.query_id GROUP BY q.query
+)
+SELECT per.query, per.searches, per.zero_results, per.clicked,
+       coalesce(o.clicks, 0) AS clicks, coalesce(o.add_to_carts, 0) AS add_to_carts,
+       coalesce(o.purchases, 0) AS purchases, coalesce(o.revenue_cents, 0) AS revenue_cents
+FROM per LEFT JOIN outcomes o ON o.query = per.query
+WHERE per.query <> ''
+ORDER BY per.searches DESC, per.query
+LIMIT :limit
+"""
+)
+
+ZERO_RESULTS = _windowed(
+    """
+SELECT query, count(*) AS searches FROM q
+WHERE total = 0 AND query <> ''
+GROUP BY query ORDER BY searches DESC, query LIMIT :limit
+"""
+)
+
+NO_CLICKS = _windowed(
+    """
+SELECT q.query, count(*) AS searches FROM q
+WHERE q.total > 0 AND q.query <> ''
+GROUP BY q.query
+HAVING NOT EXISTS (
+    SELECT 1 FROM ev JOIN q q2 ON q2.id = ev.query_id
+    WHERE q2.query = q.query AND ev.type = 'click')
+ORDER BY searches DESC, q.query LIMIT :limit
+"""
+)
+
+POSITIONS = _windowed(
+    """
+SELECT position, count(*) AS clicks FROM ev
+WHERE type = 'click' AND position IS NOT NULL
+GROUP BY position ORDER BY position
+"""
+)
+
+DAILY = _windowed(
+    """
+SELECT (q.searched_at AT TIME ZONE 'UTC')::date AS day,
+       count(*) AS searches,
+       count(*) FILTER (WHERE q.total = 0) AS zero_results,
+       count(*) FILTER (WHERE EXISTS (
+           SELECT 1 FROM ev WHERE ev.query_id = q.id AND ev.type = 'click')) AS clicked
+FROM q GROUP BY day ORDER BY day
+"""
+)
+
+# Real past searches that found something, searched at least :min_searches times.
+POPULAR = text("""
+SELECT query, count(*) AS searches
+FROM search_queries
+WHERE searched_at >= :since AND total > 0 AND query <> ''
+GROUP BY query HAVING count(*) >= :min_searches
+ORDER BY searches DESC, query
+LIMIT :limit
+""")
+
+FORGET_EVENTS = text("DELETE FROM search_events WHERE created_at < :before")
+FORGET_SEARCHES = text("DELETE FROM search_queries WHERE searched_at < :before")

@@ -1,0 +1,196 @@
+"""The insights use cases: record events, report over a window, popular searches, retention."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from search_service.errors import Invalid, NotFound
+from search_service.insights import queries
+from search_service.insights.ids import QueryIds
+from search_service.insights.recorder import InsightsRecorder
+from search_service.insights.schemas import (
+    DayFigures,
+    EventIn,
+    InsightsOut,
+    PositionClicks,
+    QueryCount,
+    QueryFigures,
+)
+from search_service.search.text import fold
+
+UNKNOWN_QUERY = "This query_id was not given out by a search here, or is too old."
+_SPACE = re.compile(r"\s+")
+MAX_NORMALISED = 200
+
+
+def normalise_query(q: str) -> str:
+    """What queries are counted by: folded (case, accents) and with whitespace collapsed."""
+    return _SPACE.sub(" ", fold(q)).strip()[:MAX_NORMALISED]
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def query_uuid(ids: QueryIds, token: str | None, field: str = "query_id") -> uuid.UUID | None:
+    """The stored id of ``token`` (None for no token).
+
+    Raises:
+        Invalid: a token we did not give out, or one past retention.
+    """
+    if token is None or token == "":
+        return None
+    found = ids.check(token)
+    if found is None:
+        raise Invalid(field, UNKNOWN_QUERY)
+    return found
+
+
+async def record_event(
+    session: AsyncSession, ids: QueryIds, recorder: InsightsRecorder, event: EventIn
+) -> None:
+    """A click goes to the batch; an add to cart is written now (it is rare and counted
+    exactly).
+
+    Raises:
+        Invalid: the query id is not one we gave out. NotFound: no published course has
+            this id.
+    """
+    query_id = query_uuid(ids, event.query_id)
+    assert query_id is not None
+    found = await session.execute(queries.PUBLISHED_COURSE, {"course_id": event.course_id})
+    if found.first() is None:
+        raise NotFound("No published course has this id.", field="course_id")
+    if event.type == "click":
+        await recorder.click(query_id, event.course_id, event.position)
+    else:
+        await session.execute(
+            queries.RECORD_ADD, {"query_id": query_id, "course_id": event.course_id}
+        )
+
+
+async def record_add(
+    session: AsyncSession, query_id: uuid.UUID | None, course_id: uuid.UUID
+) -> None:
+    if query_id is not None:
+        await session.execute(queries.RECORD_ADD, {"query_id": query_id, "course_id": course_id})
+
+
+async def record_purchases(
+    session: AsyncSession, cart_id: uuid.UUID, course_ids: Sequence[uuid.UUID], paid: Sequence[int]
+) -> None:
+    await session.execute(
+        queries.RECORD_PURCHASES,
+        {"cart_id": cart_id, "course_ids": list(course_ids), "paid": list(paid)},
+    )
+
+
+def _since(days: int) -> dt.datetime:
+    return dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
+
+
+async def report(session: AsyncSession, days: int, limit: int = 50) -> InsightsOut:
+    """Searches, rates and lists over the last ``days`` days."""
+    window = {"since": _since(days), "limit": limit}
+    totals = (await session.execute(queries.TOTALS, window)).mappings().one()
+    searches = int(totals["searches"])
+    per_query = (await session.execute(queries.PER_QUERY, window)).mappings().all()
+    zero = (await session.execute(queries.ZERO_RESULTS, window)).mappings().all()
+    no_clicks = (await session.execute(queries.NO_CLICKS, window)).mappings().all()
+    positions = (await session.execute(queries.POSITIONS, window)).mappings().all()
+    daily = (await session.execute(queries.DAILY, window)).mappings().all()
+    return InsightsOut(
+        days=days,
+        searches=searches,
+        zero_result_rate=_rate(int(totals["zero_results"]), searches),
+        click_through_rate=_rate(int(totals["clicked"]), searches),
+        clicks=int(totals["clicks"]),
+        top_queries=[
+            QueryFigures(
+                query=r["query"],
+                searches=int(r["searches"]),
+                clicks=int(r["clicks"]),
+                ctr=_rate(int(r["clicked"]), int(r["searches"])),
+                add_to_carts=int(r["add_to_carts"]),
+                purchases=int(r["purchases"]),
+                revenue_cents=int(r["revenue_cents"]),
+            )
+            for r in per_query
+        ],
+        zero_result_queries=[
+            QueryCount(query=r["query"], searches=int(r["searches"])) for r in zero
+        ],
+        no_click_queries=[
+            QueryCount(query=r["query"], searches=int(r["searches"])) for r in no_clicks
+        ],
+        click_positions=[
+            PositionClicks(position=int(r["position"]), clicks=int(r["clicks"])) for r in positions
+        ],
+        daily=[
+            DayFigures(
+                day=r["day"].isoformat(),
+                searches=int(r["searches"]),
+                zero_result_rate=_rate(int(r["zero_results"]), int(r["searches"])),
+                click_through_rate=_rate(int(r["clicked"]), int(r["searches"])),
+            )
+            for r in daily
+        ],
+    )
+
+
+POPULAR_DAYS = 30
+POPULAR_MIN_SEARCHES = 5  # so nobody plants a suggestion with a search or two
+POPULAR_SECONDS = 60.0
+
+
+class PopularSearches:
+    """Past searches that found courses, asked at least ``POPULAR_MIN_SEARCHES`` times in the
+    last ``POPULAR_DAYS`` days; read at most once a minute."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], enabled: bool = True) -> None:
+        self.sessions = sessions
+        self.enabled = enabled
+        self._loaded_at = float("-inf")
+        self._queries: list[tuple[str, int]] = []
+
+    async def top(self) -> list[tuple[str, int]]:
+        if not self.enabled:
+            return []
+        if time.monotonic() - self._loaded_at > POPULAR_SECONDS:
+            self._loaded_at = time.monotonic()
+            async with self.sessions() as session:
+                rows = await session.execute(
+                    queries.POPULAR,
+                    {
+                        "since": _since(POPULAR_DAYS),
+                        "min_searches": POPULAR_MIN_SEARCHES,
+                        "limit": 500,
+                    },
+                )
+                self._queries = [(r[0], int(r[1])) for r in rows]
+        return self._queries
+
+    async def completing(self, typed: str, limit: int) -> list[str]:
+        """Popular searches that start with what has been typed (by whole words)."""
+        prefix = normalise_query(typed)
+        if not prefix:
+            return []
+        out = [q for q, _ in await self.top() if q.startswith(prefix) and q != prefix]
+        return out[:limit]
+
+    async def trending(self, limit: int) -> list[str]:
+        return [q for q, _ in (await self.top())[:limit]]
+
+
+async def forget_before(sessions: async_sessionmaker[AsyncSession], days: int) -> None:
+    """Retention: searches and events older than ``days`` days are deleted."""
+    before = _since(days)
+    async with sessions.begin() as session:
+        await session.execute(queries.FORGET_EVENTS, {"before": before})
+        await session.execute(queries.FORGET_SEARCHES, {"before": before})
