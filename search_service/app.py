@@ -62,6 +62,9 @@ from search_service.insights.pages import InsightsPages
 from search_service.insights.recorder import InsightsRecorder
 from search_service.insights.service import PopularSearches, forget_before
 from search_service.limits import Limiter
+from search_service.merchandising.controllers import RulesController
+from search_service.merchandising.pages import RulesPages
+from search_service.merchandising.rules import MerchandisedEngine, RuleBook
 from search_service.ops.controllers import OpsController
 from search_service.ops.docs import PinnedSwagger
 from search_service.ops.housekeeping import Housekeeping
@@ -118,6 +121,7 @@ def _api(search_request: Provide) -> Router:
             CartController,
             WishlistController,
             InsightsController,
+            RulesController,
         ],
         dependencies={
             "user": Provide(provide_api_user),
@@ -144,6 +148,7 @@ def _pages(settings: Settings, secret: str, search_request: Provide) -> Router:
             CartPages,
             WishlistPages,
             InsightsPages,
+            RulesPages,
         ],
         dependencies={
             "user": Provide(provide_page_user, sync_to_thread=False),
@@ -202,7 +207,7 @@ def create_app(
     secret = csrf_secret(settings)
 
     async def start(app: Litestar) -> None:
-        search = CachedEngine(
+        cached = CachedEngine(
             InstrumentedEngine(engine or make_engine(settings)), settings.search.cache_entries
         )
         # Work off the request's own transaction (limit counters, credential look-ups, view
@@ -213,6 +218,10 @@ def create_app(
         )
         sessions = async_sessionmaker(side, expire_on_commit=False)
         app.state.side_sessions = sessions
+        # Rules apply above the cache (and the engine): every engine gets them the same.
+        app.state.rules = rules = RuleBook(sessions)
+        await rules.start()
+        search = MerchandisedEngine(cached, rules)
         directory = CategoryDirectory(sessions)
         app.state.search = search
         app.state.directory = directory
@@ -239,7 +248,7 @@ def create_app(
         housekeeping = app.state.get("housekeeping")
         if housekeeping is not None:
             await housekeeping.stop()
-        for writer in ("views", "recorder"):
+        for writer in ("views", "recorder", "rules"):
             batches = app.state.get(writer)
             if batches is not None:
                 await batches.stop()
@@ -278,6 +287,7 @@ def create_app(
             "query_ids": _from_state("query_ids"),
             "recorder": _from_state("recorder"),
             "popular": _from_state("popular"),
+            "rules": _from_state("rules"),
         },
         exception_handlers=_app_exception_handlers(),
         openapi_config=OpenAPIConfig(

@@ -129,6 +129,17 @@ class InsightsSettings(msgspec.Struct, kw_only=True, frozen=True):
     days: InsightsDays = 90
 
 
+RefreshMinutes = Annotated[
+    int, Meta(ge=1, le=10_080, description="must be a whole number of minutes from 1 to 10080")
+]
+
+
+class RecommendationSettings(msgspec.Struct, kw_only=True, frozen=True):
+    """How often ``sync --follow`` recomputes the students-also-bought lists."""
+
+    minutes: RefreshMinutes = 60
+
+
 class Settings(msgspec.Struct, kw_only=True, frozen=True):
     """All settings, one struct per concern."""
 
@@ -138,6 +149,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     server: ServerSettings = ServerSettings()
     limits: LimitSettings = LimitSettings()
     insights: InsightsSettings = InsightsSettings()
+    recommendations: RecommendationSettings = RecommendationSettings()
 
     @property
     def tantivy_dir(self) -> Path:
@@ -175,6 +187,7 @@ ENV: dict[str, tuple[str | None, str]] = {
     "SIGNUPS_PER_MINUTE": ("limits", "signups_per_minute"),
     "INSIGHTS_ENABLED": ("insights", "enabled"),
     "INSIGHTS_DAYS": ("insights", "days"),
+    "RECOMMENDATIONS_MINUTES": ("recommendations", "minutes"),
 }
 ENV_VARS = tuple(ENV)  # for docs and deployment checks
 _VARIABLE_OF = {(section, field): name for name, (section, field) in ENV.items()}

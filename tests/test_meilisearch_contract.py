@@ -324,3 +324,44 @@ def test_search_keys_command_writes_each_key_to_its_file(stub: MeiliStub, tmp_pa
     assert set(written) == {"search.key", "indexer.key"}
     views = {v["key"]: v for v in stub.state.keys.values()}
     assert views[written["search.key"]]["actions"] == ["search", "indexes.get"]
+
+
+@requires_shared
+async def test_merchandising_rules_on_meilisearch(
+    stub: MeiliStub, engine: MeilisearchEngine
+) -> None:
+    """The rules apply above the port: over the Meilisearch adapter, pins come first in order,
+    the hidden course is neither shown nor counted, and every request is a valid one."""
+    from search_service.merchandising.rules import ActiveRule, MerchandisedEngine, RuleBook
+
+    await engine.apply_settings()
+    docs = documents(6)
+    await engine.upsert(docs)
+    book = RuleBook(None)  # type: ignore[arg-type]  # rules set by hand: no database here
+    rule = ActiveRule(
+        query="java",
+        category=None,
+        starts_at=None,
+        ends_at=None,
+        pin=(docs[5].id, docs[3].id),
+        hide=(docs[0].id,),
+    )
+    book.rules = [rule]
+    shop = MerchandisedEngine(engine, book)
+    plain = await engine.search(SearchRequest(q="java"))
+    ruled = await shop.search(SearchRequest(q="  Java "))
+    assert [h.document.id for h in ruled.hits][:2] == [docs[5].id, docs[3].id]
+    assert docs[0].id not in [h.document.id for h in ruled.hits]
+    assert ruled.total == plain.total - 1 == 5
+    assert sum(ruled.facets["level"].values()) == sum(plain.facets["level"].values()) - 1
+    second = await shop.search(SearchRequest(q="java", page=2, per_page=3))
+    first = await shop.search(SearchRequest(q="java", page=1, per_page=3))
+    shown = [h.document.id for h in first.hits + second.hits]
+    assert len(shown) == len(set(shown)) == 5
+    untouched = await shop.search(SearchRequest(q="python"))
+    assert untouched.total == plain.total
+    assert_all_valid(stub)
+    filters = [
+        q["filter"] for r in stub.requests("POST", "/multi-search") for q in r.json()["queries"]
+    ]
+    assert any(f"id IN [{json.dumps(docs[5].id)}, {json.dumps(docs[3].id)}]" in f for f in filters)

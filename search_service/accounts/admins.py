@@ -12,7 +12,8 @@ import msgspec
 from search_service.accounts.passwords import hash_password
 from search_service.accounts.service import normalise_email
 from search_service.constraints import Email, NewPassword
-from search_service.errors import UsageError
+from search_service.db.models import User
+from search_service.errors import Forbidden, UsageError
 
 UPSERT_ADMIN = """
 INSERT INTO users (email, password_hash, role, status, first_name)
@@ -47,3 +48,13 @@ async def create_admin(conn: asyncpg.Connection, email: str, password: str) -> b
     data = check_admin(email, password)
     digest = await hash_password(data.password)
     return bool(await conn.fetchval(UPSERT_ADMIN, normalise_email(data.email), digest))
+
+
+def require_admin(user: User) -> User:
+    """
+    Raises:
+        Forbidden: the user is signed in but not an admin.
+    """
+    if user.role != "admin":
+        raise Forbidden("This is for admins only.")
+    return user

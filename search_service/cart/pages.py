@@ -16,8 +16,11 @@ from litestar.response import Redirect, Template
 
 from search_service.cart import service
 from search_service.cart.schemas import CartOut, CheckoutIn, CheckoutOut, CouponIn
+from search_service.catalog.service import cards_in_order
+from search_service.errors import SearchUnavailable
 from search_service.insights.ids import QueryIds
 from search_service.limits import Limiter
+from search_service.merchandising import service as recommendations
 from search_service.pages.errors import login_redirect
 from search_service.pages.forms import (
     BLANK,
@@ -28,7 +31,10 @@ from search_service.pages.forms import (
     parse_form,
     submit,
 )
+from search_service.search.engine import SearchEngine
 from search_service.web import DbSession, SignedIn, Viewer
+
+TOGETHER = 4  # "frequently bought together" in the cart
 
 
 class CartItemForm(msgspec.Struct, kw_only=True):
@@ -44,13 +50,24 @@ async def _cart_page(
     bought: int | None = None,
     forms: dict[str, FormState] | None = None,
     status: int = 200,
+    engine: SearchEngine | None = None,
 ) -> Template:
     forms = forms or {}
+    cart = await service.get_cart(db_session, user_id)
+    together = []
+    if engine is not None and cart.items:
+        in_cart = [uuid.UUID(i.course_id) for i in cart.items]
+        ids = await recommendations.bought_with(db_session, in_cart, user_id, TOGETHER)
+        try:
+            together = await cards_in_order(engine, ids)
+        except SearchUnavailable:
+            together = []
     return Template(
         "cart/cart.html.jinja2",
         status_code=status,
         context={
-            "cart": await service.get_cart(db_session, user_id),
+            "cart": cart,
+            "together": together,
             "bought": bought,
             "coupon_form": forms.get("coupon", BLANK),
             "cart_form": forms.get("items", BLANK),
@@ -77,9 +94,13 @@ class CartPages(Controller):
 
     @get("", name="cart_page")
     async def show(
-        self, db_session: DbSession, user: SignedIn, bought: FromQuery[int | None] = None
+        self,
+        db_session: DbSession,
+        engine: NamedDependency[SearchEngine],
+        user: SignedIn,
+        bought: FromQuery[int | None] = None,
     ) -> Template:
-        return await _cart_page(db_session, user.id, bought=bought)
+        return await _cart_page(db_session, user.id, bought=bought, engine=engine)
 
     @post("/add", name="cart_add", status_code=303)
     async def add(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from search_service.catalog.applied import build_applied
 from search_service.catalog.categories import CategoryDirectory
@@ -68,6 +69,17 @@ def course_card(hit: EngineHit) -> CourseCard:
             description=hit.highlights.description,
         ),
     )
+
+
+async def cards_in_order(engine: SearchEngine, ids: Sequence[str]) -> list[CourseCard]:
+    """The published courses among ``ids`` as cards, in the order given."""
+    if not ids:
+        return []
+    result = await engine.search(
+        SearchRequest(ids=tuple(ids), per_page=len(ids), with_facets=False, with_highlights=False)
+    )
+    found = {hit.document.id: course_card(hit) for hit in result.hits}
+    return [found[i] for i in ids if i in found]
 
 
 class CatalogSearch:

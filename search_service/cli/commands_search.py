@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import signal
+import time
 from pathlib import Path
 
 from indexer.reindex import reindex
@@ -18,8 +20,21 @@ from search_service.db.connection import (
     database_url,
 )
 from search_service.errors import SearchUnavailable, UsageError
+from search_service.merchandising.service import refresh_recommendations
+from search_service.ops.periodic import Periodic
 from search_service.search.factory import make_engine
 from search_service.settings import Settings
+
+
+def cmd_recommendations_refresh(settings: Settings, args: argparse.Namespace) -> int:
+    with database_url(settings) as url:
+        asyncio.run(check_reachable(url))
+        started = time.perf_counter()
+        pairs = asyncio.run(_refresh_recommendations(url))
+    print(
+        f"recomputed students-also-bought: {pairs:,} pairs in {time.perf_counter() - started:.1f} s"
+    )
+    return 0
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -51,6 +66,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="fallback poll interval with --follow (default 5)",
     )
     sync.set_defaults(handler=cmd_sync)
+    recommendations = commands.add_parser(
+        "recommendations", help="students-also-bought lists, computed from enrollments"
+    )
+    recommendation_actions = recommendations.add_subparsers(
+        dest="recommendations_command", metavar="ACTION", required=True
+    )
+    refresh = recommendation_actions.add_parser(
+        "refresh",
+        help="recompute every course's also-bought list now (sync --follow also does it every "
+        "SKILLSPRING_RECOMMENDATIONS_MINUTES)",
+    )
+    refresh.set_defaults(handler=cmd_recommendations_refresh)
     search = commands.add_parser("search", help="search engine administration")
     search_commands = search.add_subparsers(dest="search_command", metavar="ACTION", required=True)
     keys = search_commands.add_parser(
@@ -105,6 +132,11 @@ async def _sync_once(url: str, settings: Settings) -> int:
     return 0
 
 
+async def _refresh_recommendations(url: str) -> int:
+    async with connect(url) as conn:
+        return await refresh_recommendations(conn)
+
+
 async def _follow(url: str, settings: Settings, poll_seconds: float) -> int:
     engine = make_engine(settings)
     follower = Follower(
@@ -118,9 +150,18 @@ async def _follow(url: str, settings: Settings, poll_seconds: float) -> int:
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, follower.stop.set)
     print("following catalog changes (Ctrl-C to stop)", flush=True)
+    # "Students also bought" is recomputed from enrollments now and then, beside the sync.
+    refresher = Periodic(
+        settings.recommendations.minutes * 60,
+        lambda: _refresh_recommendations(url),
+        logging.getLogger("skillspring.recommendations"),
+        "could not refresh recommendations; will retry",
+    )
+    refresher.start()
     try:
         await follower.run()
     finally:
+        await refresher.stop()
         await engine.close()
     print(f"sync stopped after applying {follower.applied} changes", flush=True)
     return 0

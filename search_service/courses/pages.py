@@ -96,10 +96,14 @@ async def _course_page(
     sort: ReviewSort = next((v for v, _ in REVIEW_SORTS if v == requested), "helpful")
     review_page = await reviews.reviews_page(db_session, slug, sort, None, 1)
     question_page = await questions.questions_page(db_session, slug, 1)
+    viewer = request.state.get("viewer")
     try:
         related = await service.related_courses(db_session, engine, slug)
+        also_bought = await service.also_bought(
+            db_session, engine, slug, viewer.id if viewer is not None else None
+        )
     except SearchUnavailable:
-        related = []
+        related, also_bought = [], []
     page_url = course_url(slug)
     # The configured public address, never the request's Host header (anyone can send one).
     canonical = request.app.state.settings.server.public_url + page_url
@@ -112,6 +116,7 @@ async def _course_page(
             "reviews": review_page,
             "questions": question_page,
             "related": related,
+            "also_bought": also_bought,
             "reviews_sort": sort,
             "review_sorts": REVIEW_SORTS,
             "review_sort_urls": {v: f"{page_url}?reviews={v}#ratings" for v, _ in REVIEW_SORTS},

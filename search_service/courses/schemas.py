@@ -6,7 +6,7 @@ import datetime as dt
 
 import msgspec
 
-from search_service.catalog.schemas import Crumb, Price
+from search_service.catalog.schemas import CourseCard, Crumb, Price
 from search_service.reviews.schemas import RatingSummary, ReviewItem
 
 
@@ -61,3 +61,9 @@ class CourseDetail(msgspec.Struct, kw_only=True):
     rating: RatingSummary
     top_reviews: list[ReviewItem]
     price: Price
+
+
+class AlsoBoughtOut(msgspec.Struct, kw_only=True):
+    """Courses the students who bought this one also bought, strongest co-purchase first."""
+
+    courses: list[CourseCard]

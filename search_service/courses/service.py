@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from search_service.catalog.schemas import CourseCard, Crumb
-from search_service.catalog.service import course_card, price
+from search_service.catalog.service import cards_in_order, course_card, price
 from search_service.catalog.urls import category_url, course_url
 from search_service.courses import queries
 from search_service.courses.schemas import (
@@ -19,6 +19,7 @@ from search_service.courses.schemas import (
     SectionItem,
 )
 from search_service.errors import NotFound
+from search_service.merchandising import service as recommendations
 from search_service.people import full_name
 from search_service.reviews.service import rating_summary, top_reviews
 from search_service.search.engine import SearchEngine
@@ -147,3 +148,26 @@ async def related_courses(
         if len(cards) >= RELATED:
             break
     return list(cards.values())
+
+
+ALSO_BOUGHT = 8
+
+
+async def also_bought(
+    session: AsyncSession,
+    engine: SearchEngine,
+    slug: str,
+    viewer: uuid.UUID | None,
+    limit: int = ALSO_BOUGHT,
+) -> list[CourseCard]:
+    """Students also bought: by co-purchase strength, published, never this course or one the
+    viewer owns.
+
+    Raises:
+        NotFound: no published course has this slug.
+    """
+    row = (await session.execute(queries.RELATION, {"slug": slug})).mappings().first()
+    if row is None:
+        raise NotFound(f"No published course at {course_url(slug)}.")
+    ids = await recommendations.also_bought(session, row["id"], viewer, limit)
+    return await cards_in_order(engine, ids)

@@ -10,8 +10,8 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_202_ACCEPTED
 
+from search_service.accounts.admins import require_admin
 from search_service.insights import service
-from search_service.insights.admins import require_admin
 from search_service.insights.ids import QueryIds
 from search_service.insights.recorder import InsightsRecorder
 from search_service.insights.schemas import EventAccepted, EventIn, InsightsOut

@@ -43,6 +43,8 @@ class QueryIds:
             data = base64.urlsafe_b64decode(token + "=")
         except (binascii.Error, ValueError):
             return None
+        if base64.urlsafe_b64encode(data).rstrip(b"=").decode() != token:
+            return None  # one spelling per id (the last character has spare bits)
         raw, signature = data[:16], data[16:]
         if len(raw) != 16 or not hmac.compare_digest(signature, self._sign(raw)):
             return None

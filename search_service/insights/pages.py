@@ -10,8 +10,8 @@ from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.response import Template
 
+from search_service.accounts.admins import require_admin
 from search_service.insights import charts, service
-from search_service.insights.admins import require_admin
 from search_service.insights.recorder import InsightsRecorder
 from search_service.insights.schemas import QueryFigures
 from search_service.web import DbSession, SignedIn

@@ -42,6 +42,7 @@ def facet_key(request: SearchRequest) -> bytes:
             continue
         value = getattr(request, name)
         values.append(sorted(set(value)) if isinstance(value, list) else value)
+    values.append(sorted(request.ids))
     return _KEY.encode(values)
 
 

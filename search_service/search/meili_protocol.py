@@ -22,6 +22,7 @@ from search_service.search.request import (
     SearchRequest,
     conditions,
     flatten,
+    selected_groups,
     without,
 )
 from search_service.search.results import EngineHit, EngineResult, Highlights
@@ -50,7 +51,7 @@ def index_settings() -> dict[str, Any]:
         # Most important first: `attributeRank` ranks by this order.
         "searchableAttributes": [field for field, _ in SEARCHABLE],
         "displayedAttributes": ["*"],
-        "filterableAttributes": list(FILTERABLE),
+        "filterableAttributes": [*FILTERABLE, "id"],  # id: merchandising's restrictions
         "sortableAttributes": list(SORTABLE),
         # `sort` first: a shopper's explicit sort is strict, as on tantivy; without one, ties
         # after the text rules fall to rating, then popularity.
@@ -133,7 +134,7 @@ def multi_search_queries(index: str, request: SearchRequest) -> list[dict[str, A
     if request.with_facets:
         unselected = [g for g in FACETS if g not in selected]
         main["facets"] = [f for g in unselected for f in FACETS[g].fields]
-        for group in selected:
+        for group in selected_groups(selected):
             queries.append(
                 {
                     "indexUid": index,

@@ -9,7 +9,7 @@ facet counts each group is counted with every condition but its own.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import Meta
@@ -134,6 +134,8 @@ class SearchRequest(SearchFilters, kw_only=True, frozen=True):
     with_facets: bool = True
     with_highlights: bool = True
     with_hits: bool = True  # False: the total only (as the same search would report it)
+    # Only these course ids (merchandising and recommendations above the port); empty: all.
+    ids: tuple[str, ...] = ()
 
     @property
     def offset(self) -> int:
@@ -141,7 +143,7 @@ class SearchRequest(SearchFilters, kw_only=True, frozen=True):
         return (self.page - 1) * self.per_page
 
 
-INTERNAL_FIELDS = ("with_facets", "with_highlights", "with_hits")
+INTERNAL_FIELDS = ("with_facets", "with_highlights", "with_hits", "ids")
 FILTER_FIELDS: tuple[str, ...] = tuple(f.name for f in msgspec.structs.fields(SearchFilters))
 PARAMETERS: tuple[msgspec.structs.FieldInfo, ...] = tuple(
     f for f in msgspec.structs.fields(SearchRequest) if f.name not in INTERNAL_FIELDS
@@ -173,7 +175,9 @@ class IsTrue(msgspec.Struct, frozen=True):
 
 
 Condition = AnyOf | Range | IsTrue
-Conditions = dict[FacetGroup, list[Condition]]
+# Not a facet group: conditions every count and every hit obey (a request's ``ids``).
+SCOPE: Literal["scope"] = "scope"
+Conditions = dict[FacetGroup | Literal["scope"], list[Condition]]
 
 
 def _group_conditions(request: SearchRequest, group: FacetGroup) -> list[Condition]:
@@ -196,13 +200,21 @@ def _group_conditions(request: SearchRequest, group: FacetGroup) -> list[Conditi
 
 
 def conditions(request: SearchRequest) -> Conditions:
-    """The request's filters, grouped by the facet group each one narrows."""
+    """The request's filters, grouped by the facet group each one narrows (and, under
+    ``SCOPE``, the ids it is restricted to)."""
     groups: Conditions = {}
     for group in FACETS:
         found = _group_conditions(request, group)
         if found:
             groups[group] = found
+    if request.ids:
+        groups[SCOPE] = [AnyOf("id", request.ids)]
     return groups
+
+
+def selected_groups(groups: Conditions) -> list[FacetGroup]:
+    """The facet groups that carry conditions (each counted without its own)."""
+    return [g for g in groups if g != SCOPE]
 
 
 def without(groups: Conditions, group: FacetGroup) -> list[Condition]:

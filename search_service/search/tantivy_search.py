@@ -22,6 +22,7 @@ from search_service.search.request import (
     SearchRequest,
     conditions,
     flatten,
+    selected_groups,
     without,
 )
 from search_service.search.results import EngineHit, EngineResult, Highlights
@@ -121,7 +122,7 @@ def _facets(
     every condition but its own."""
     unselected = [g for g in FACETS if g not in selected]
     counts = dict(_pass(reader, builder, groups, flatten(selected), unselected))
-    for group in selected:
+    for group in selected_groups(selected):
         counts.update(_pass(reader, builder, groups, without(selected, group), [group]))
     return group_counts(counts)
 

@@ -2,8 +2,9 @@
 with the engine's own recorded responses (``../shared/meilisearch/responses``), filled in
 with our documents where a response carries documents.
 
-It is deliberately dumb: it stores documents and counts facet values, but does not filter or
-rank. The adapter's *requests* are what the contract tests check.
+It is deliberately dumb: it stores documents and counts facet values, but does not rank, and
+of the filters it applies only ``id IN [...]`` (so merchandising's restricted searches can be
+followed end to end). The adapter's *requests* are what the contract tests check.
 """
 
 from __future__ import annotations
@@ -244,6 +245,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _search(self, query: dict[str, Any]) -> dict[str, Any]:
         """The recorded page-mode envelope (or offset mode for limit queries), our documents."""
         docs = list(self.stub_state.indexes.get(query["indexUid"], {}).values())
+        for condition in query.get("filter") or []:
+            if isinstance(condition, str) and condition.startswith("id IN ["):
+                wanted = set(json.loads(condition[len("id IN ") :]))
+                docs = [d for d in docs if d["id"] in wanted]
         if "limit" in query:
             result = copy.deepcopy(recorded("search-offset-mode.json"))
             result.update(limit=query["limit"], offset=0, estimatedTotalHits=len(docs), hits=[])
@@ -260,7 +265,7 @@ class _Handler(BaseHTTPRequestHandler):
                 hitsPerPage=per_page,
                 page=page,
                 totalHits=len(docs),
-                totalPages=-(-len(docs) // per_page),
+                totalPages=-(-len(docs) // per_page) if per_page else 0,
             )
         result["query"] = query.get("q", "")
         result["indexUid"] = query["indexUid"]

@@ -28,6 +28,7 @@ from search_service.db.models.engagement import (
 )
 from search_service.db.models.guards import AppState, BackoffState, CourseViewVisitor, RateCounter
 from search_service.db.models.insights import SearchEvent, SearchQuery
+from search_service.db.models.merchandising import CourseRecommendation, MerchandisingRule
 from search_service.db.models.search_sync import SearchOutbox, SearchSyncState
 from search_service.db.models.support import CourseMetric, MediaAsset
 from search_service.db.models.users import Mentor, Student, User
@@ -46,6 +47,7 @@ __all__ = [
     "CourseCategory",
     "CourseMetric",
     "CourseQuestion",
+    "CourseRecommendation",
     "CourseReview",
     "CourseSection",
     "CourseTag",
@@ -55,6 +57,7 @@ __all__ = [
     "Lecture",
     "MediaAsset",
     "Mentor",
+    "MerchandisingRule",
     "RateCounter",
     "ReviewHelpfulVote",
     "ReviewReport",

@@ -1,0 +1,79 @@
+"""The merchandising rules API (admins only)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from litestar import Controller, delete, get, post
+from litestar.datastructures import CacheControlHeader
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, PathParameter
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from search_service.accounts.admins import require_admin
+from search_service.merchandising import service
+from search_service.merchandising.rules import RuleBook
+from search_service.merchandising.schemas import RuleCreated, RuleIn, RulesOut
+from search_service.problems import problem_responses
+from search_service.web import DbSession, SignedIn
+
+RuleId = Annotated[uuid.UUID, PathParameter(description="a rule id (UUID)")]
+
+
+class RulesController(Controller):
+    path = "/admin/rules"
+    tags = ("merchandising",)
+    cache_control = CacheControlHeader(no_store=True)
+
+    @post(
+        "",
+        summary="Create a merchandising rule (admins only)",
+        name="api_rules_create",
+        status_code=HTTP_201_CREATED,
+        responses=problem_responses(400, 401, 403, 409),
+    )
+    async def create(
+        self,
+        db_session: DbSession,
+        rules: NamedDependency[RuleBook],
+        user: SignedIn,
+        data: JSONBody[RuleIn],
+    ) -> RuleCreated:
+        """Pin courses first (in the given order) and hide courses for a query (matched after
+        folding case, accents and spaces) or a category page, optionally between ``starts_at``
+        and ``ends_at``. Applies within a second on every worker."""
+        require_admin(user)
+        rule_id = await service.create_rule(db_session, data)
+        await db_session.commit()
+        await rules.reload()
+        return RuleCreated(id=str(rule_id))
+
+    @get(
+        "",
+        summary="Merchandising rules (admins only)",
+        name="api_rules",
+        responses=problem_responses(401, 403),
+    )
+    async def list_rules(self, db_session: DbSession, user: SignedIn) -> RulesOut:
+        require_admin(user)
+        return RulesOut(rules=await service.list_rules(db_session))
+
+    @delete(
+        "/{rule_id:uuid}",
+        summary="Delete a merchandising rule (admins only)",
+        name="api_rules_delete",
+        status_code=HTTP_204_NO_CONTENT,
+        responses=problem_responses(401, 403, 404),
+    )
+    async def remove(
+        self,
+        db_session: DbSession,
+        rules: NamedDependency[RuleBook],
+        user: SignedIn,
+        rule_id: RuleId,
+    ) -> None:
+        require_admin(user)
+        await service.delete_rule(db_session, rule_id)
+        await db_session.commit()
+        await rules.reload()

@@ -1,0 +1,197 @@
+"""Rules applied above the engine port, so both engines behave the same.
+
+``RuleBook`` keeps the rules that are not over yet, with their slugs resolved to published
+course ids, and reloads them every second (and at once after a change in this worker).
+``MerchandisedEngine`` is the port again: a search that a rule matches (its normalised query;
+or, with no text, a category the request filters on) is answered as
+
+- hidden courses: neither shown nor counted (subtracted from the total and every facet count,
+  as one restricted search tells which of them the request matches);
+- pinned courses that pass the shopper's filters: first, in the rule's order, on every sort,
+  counted in the total and the facets whether or not they match the text;
+- then everything else, in the engine's order, without the pinned and hidden ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+
+import msgspec
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from search_service.insights.service import normalise_query
+from search_service.merchandising import queries
+from search_service.ops.periodic import Periodic
+from search_service.search.document import CourseDocument
+from search_service.search.engine import Rebuild, SearchEngine
+from search_service.search.request import MAX_HITS, SearchRequest
+from search_service.search.results import EngineResult
+from search_service.search.vocabulary import FacetGroup
+
+RELOAD_SECONDS = 1.0
+log = logging.getLogger("skillspring.merchandising")
+
+
+class ActiveRule(msgspec.Struct, frozen=True):
+    query: str | None
+    category: str | None
+    starts_at: dt.datetime | None
+    ends_at: dt.datetime | None
+    pin: tuple[str, ...]
+    hide: tuple[str, ...]
+
+    def live(self, now: dt.datetime) -> bool:
+        return (self.starts_at is None or self.starts_at <= now) and (
+            self.ends_at is None or now < self.ends_at
+        )
+
+
+class RuleBook:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+        self.rules: list[ActiveRule] = []
+        self._every = Periodic(RELOAD_SECONDS, self.reload, log, "could not load rules")
+
+    async def reload(self) -> None:
+        async with self.sessions() as session:
+            rows = (await session.execute(queries.LOAD_RULES)).mappings().all()
+        self.rules = [
+            ActiveRule(
+                query=r["query"],
+                category=r["category"],
+                starts_at=r["starts_at"],
+                ends_at=r["ends_at"],
+                pin=tuple(r["pin_ids"]),
+                hide=tuple(r["hide_ids"]),
+            )
+            for r in rows
+        ]
+
+    def match(self, request: SearchRequest) -> ActiveRule | None:
+        if not self.rules or request.ids:
+            return None
+        now = dt.datetime.now(dt.UTC)
+        query = normalise_query(request.q)
+        live = [r for r in self.rules if r.live(now)]
+        if query:
+            return next((r for r in live if r.query == query), None)
+        return next(
+            (r for r in live if r.category is not None and r.category in request.category), None
+        )
+
+    async def start(self) -> None:
+        try:
+            await self.reload()
+        except Exception:
+            log.exception("could not load rules; will retry")
+        self._every.start()
+
+    async def stop(self) -> None:
+        await self._every.stop()
+
+
+def _combine(
+    base: dict[FacetGroup, dict[str, int]],
+    minus: dict[FacetGroup, dict[str, int]],
+    plus: dict[FacetGroup, dict[str, int]],
+) -> dict[FacetGroup, dict[str, int]]:
+    out: dict[FacetGroup, dict[str, int]] = {}
+    for group in {*base, *plus}:
+        counts = dict(base.get(group, {}))
+        for value, n in minus.get(group, {}).items():
+            counts[value] = counts.get(value, 0) - n
+        for value, n in plus.get(group, {}).items():
+            counts[value] = counts.get(value, 0) + n
+        out[group] = {v: n for v, n in counts.items() if n > 0}
+    return out
+
+
+async def merchandised(
+    engine: SearchEngine, request: SearchRequest, rule: ActiveRule
+) -> EngineResult:
+    replace = msgspec.structs.replace
+    taken = (*rule.pin, *rule.hide)
+    empty = EngineResult(total=0, hits=[])
+    # Of the pinned and hidden, those the request matches as it is: out of the organic part.
+    removed = (
+        await engine.search(replace(request, ids=taken, with_hits=False, with_highlights=False))
+        if taken
+        else empty
+    )
+    # The pinned that pass the shopper's filters, whatever the text says: first.
+    pinned = empty
+    if rule.pin:
+        pinned = await engine.search(
+            replace(
+                request,
+                q="",
+                ids=rule.pin,
+                page=1,
+                per_page=len(rule.pin),
+                sort="relevance",
+                with_highlights=False,
+            )
+        )
+    order = {course: place for place, course in enumerate(rule.pin)}
+    first = sorted(pinned.hits, key=lambda h: order[h.document.id])
+    offset, size = request.offset, request.per_page
+    shown = first[offset : offset + size] if request.with_hits else []
+    need = size - len(shown) if request.with_hits else 0
+    start = max(0, offset - len(first))
+    fetch = min(MAX_HITS, start + need + len(taken)) if need else 0
+    organic = await engine.search(
+        replace(request, page=1, per_page=max(1, fetch), with_hits=bool(fetch))
+    )
+    hidden = set(taken)
+    rest = [h for h in organic.hits if h.document.id not in hidden][start : start + need]
+    return EngineResult(
+        total=max(0, organic.total - removed.total) + len(first),
+        hits=[*shown, *rest],
+        facets=_combine(organic.facets, removed.facets, pinned.facets)
+        if request.with_facets
+        else {},
+    )
+
+
+class MerchandisedEngine:
+    """The search port with the rules applied; everything else passes through."""
+
+    def __init__(self, inner: SearchEngine, book: RuleBook) -> None:
+        self.inner = inner
+        self.book = book
+        self.name = inner.name
+
+    async def search(self, request: SearchRequest) -> EngineResult:
+        rule = self.book.match(request)
+        if rule is None or not (rule.pin or rule.hide):
+            return await self.inner.search(request)
+        return await merchandised(self.inner, request, rule)
+
+    async def generation(self) -> str | None:
+        return await self.inner.generation()
+
+    async def correct(self, query: str) -> str | None:
+        return await self.inner.correct(query)
+
+    async def apply_settings(self) -> None:
+        await self.inner.apply_settings()
+
+    async def upsert(self, documents: Sequence[CourseDocument]) -> None:
+        await self.inner.upsert(documents)
+
+    async def delete(self, ids: Sequence[str]) -> None:
+        await self.inner.delete(ids)
+
+    async def rebuild(self) -> Rebuild:
+        return await self.inner.rebuild()
+
+    async def document_count(self) -> int:
+        return await self.inner.document_count()
+
+    async def health(self) -> None:
+        await self.inner.health()
+
+    async def close(self) -> None:
+        await self.inner.close()

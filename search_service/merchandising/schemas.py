@@ -1,0 +1,50 @@
+"""Request and response shapes of the merchandising rules API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import msgspec
+from msgspec import Meta
+
+from search_service.search.request import SLUG_PATTERN
+
+Slug = Annotated[str, Meta(pattern=SLUG_PATTERN, max_length=120, description="a course slug")]
+RuleQuery = Annotated[
+    str, Meta(min_length=1, max_length=200, description="the query, matched after folding")
+]
+CategorySlug = Annotated[
+    str, Meta(pattern=SLUG_PATTERN, max_length=80, description="a category slug")
+]
+
+
+class RuleIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A rule for one query or one category (exactly one of the two)."""
+
+    query: RuleQuery | None = None
+    category: CategorySlug | None = None
+    pin: Annotated[list[Slug], Meta(max_length=20, description="shown first, in this order")] = []
+    hide: Annotated[list[Slug], Meta(max_length=100, description="never shown or counted")] = []
+    starts_at: dt.datetime | None = None
+    ends_at: dt.datetime | None = None
+
+
+class RuleCreated(msgspec.Struct, kw_only=True):
+    id: str
+
+
+class RuleOut(msgspec.Struct, kw_only=True):
+    id: str
+    query: str | None
+    category: str | None
+    pin: list[str]
+    hide: list[str]
+    starts_at: dt.datetime | None
+    ends_at: dt.datetime | None
+    created_at: dt.datetime
+    active: bool
+
+
+class RulesOut(msgspec.Struct, kw_only=True):
+    rules: list[RuleOut]

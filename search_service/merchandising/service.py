@@ -1,0 +1,128 @@
+"""Rules: created with every check the admin needs, listed, deleted. Recommendations:
+recomputed from enrollments in one statement, read per course."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+import asyncpg
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from search_service.errors import Conflict, Invalid, NotFound
+from search_service.insights.service import normalise_query
+from search_service.merchandising import queries
+from search_service.merchandising.schemas import RuleIn, RuleOut
+
+TOP_PER_COURSE = 20
+MIN_CO_BUYERS = 2
+
+
+async def create_rule(session: AsyncSession, data: RuleIn) -> uuid.UUID:
+    """
+    Raises:
+        Invalid: neither or both of query and category, an unknown category or course slug, a
+            slug both pinned and hidden (or pinned twice), or a window that ends before it
+            starts.
+        Conflict: another rule for the same query or category overlaps this one's window.
+    """
+    if (data.query is None) == (data.category is None):
+        raise Invalid("query", "Give a query or a category (exactly one of the two).")
+    query = normalise_query(data.query) if data.query is not None else None
+    if query == "":
+        raise Invalid("query", "The query has no words.")
+    if data.starts_at and data.ends_at and data.starts_at >= data.ends_at:
+        raise Invalid("ends_at", "The rule must end after it starts.")
+    twice = sorted({s for s in data.pin if data.pin.count(s) > 1})
+    if twice:
+        raise Invalid("pin", f"Pinned more than once: {', '.join(twice)}.")
+    both = sorted(set(data.pin) & set(data.hide))
+    if both:
+        raise Invalid("hide", f"A course cannot be both pinned and hidden: {', '.join(both)}.")
+    if data.category is not None:
+        found = await session.execute(queries.CATEGORY_EXISTS, {"slug": data.category})
+        if found.first() is None:
+            raise Invalid("category", f"There is no category {data.category}.")
+    slugs = [*data.pin, *data.hide]
+    known = {r[0] for r in await session.execute(queries.EXISTING_SLUGS, {"slugs": slugs})}
+    for field, listed in (("pin", data.pin), ("hide", data.hide)):
+        unknown = [s for s in listed if s not in known]
+        if unknown:
+            raise Invalid(field, f"No course has the slug {', '.join(unknown)}.")
+    target = f"q:{query}" if query is not None else f"c:{data.category}"
+    await session.execute(queries.LOCK_TARGET, {"target": target})  # one writer per target
+    params = {
+        "query": query,
+        "category": data.category,
+        "starts_at": data.starts_at,
+        "ends_at": data.ends_at,
+    }
+    clash = (await session.execute(queries.OVERLAPPING, params)).first()
+    if clash is not None:
+        raise Conflict(
+            f"Rule {clash[0]} already applies to this {'query' if query else 'category'} "
+            "in an overlapping period; delete it or choose another period.",
+            field="query" if query else "category",
+        )
+    row = await session.execute(
+        queries.INSERT_RULE, {**params, "pin": list(data.pin), "hide": list(data.hide)}
+    )
+    return uuid.UUID(str(row.scalar_one()))
+
+
+async def list_rules(session: AsyncSession) -> list[RuleOut]:
+    rows = (await session.execute(queries.LIST_RULES)).mappings().all()
+    return [
+        RuleOut(
+            id=str(r["id"]),
+            query=r["query"],
+            category=r["category"],
+            pin=list(r["pin"]),
+            hide=list(r["hide"]),
+            starts_at=r["starts_at"],
+            ends_at=r["ends_at"],
+            created_at=r["created_at"],
+            active=bool(r["active"]),
+        )
+        for r in rows
+    ]
+
+
+async def delete_rule(session: AsyncSession, rule_id: uuid.UUID) -> None:
+    """
+    Raises:
+        NotFound: no rule has this id.
+    """
+    if (await session.execute(queries.DELETE_RULE, {"id": rule_id})).first() is None:
+        raise NotFound("No rule has this id.")
+
+
+async def refresh_recommendations(conn: asyncpg.Connection) -> int:
+    """Recompute every course's "also bought" list in one transaction; returns the pairs kept.
+    Readers see the old lists until it commits."""
+    async with conn.transaction():
+        await conn.execute("DELETE FROM course_recommendations")
+        status = await conn.execute(queries.REFRESH_RECOMMENDATIONS, MIN_CO_BUYERS, TOP_PER_COURSE)
+    return int(status.split()[-1])
+
+
+async def also_bought(
+    session: AsyncSession, course_id: uuid.UUID, viewer: uuid.UUID | None, limit: int
+) -> list[str]:
+    """Ids of the courses most bought with this one, strongest first, none the viewer owns."""
+    rows = await session.execute(
+        queries.ALSO_BOUGHT, {"course_id": course_id, "viewer": viewer, "limit": limit}
+    )
+    return [r[0] for r in rows]
+
+
+async def bought_with(
+    session: AsyncSession, course_ids: Sequence[uuid.UUID], viewer: uuid.UUID | None, limit: int
+) -> list[str]:
+    """Ids of the courses most bought with these (a cart), none of them, none owned."""
+    if not course_ids:
+        return []
+    rows = await session.execute(
+        queries.BOUGHT_WITH, {"course_ids": list(course_ids), "viewer": viewer, "limit": limit}
+    )
+    return [r[0] for r in rows]
