@@ -64,6 +64,7 @@ from search_service.insights.service import PopularSearches, forget_before
 from search_service.limits import Limiter
 from search_service.merchandising.controllers import RulesController
 from search_service.merchandising.pages import RulesPages
+from search_service.merchandising.personal import Personaliser
 from search_service.merchandising.rules import MerchandisedEngine, RuleBook
 from search_service.ops.controllers import OpsController
 from search_service.ops.docs import PinnedSwagger
@@ -229,7 +230,10 @@ def create_app(
         app.state.recorder = recorder = InsightsRecorder(sessions, settings.insights.enabled)
         recorder.start()
         app.state.popular = popular = PopularSearches(sessions, settings.insights.enabled)
-        app.state.catalog = CatalogSearch(search, directory, SearchLog(query_ids, recorder))
+        personaliser = Personaliser(sessions, settings.recommendations.personalize)
+        app.state.catalog = CatalogSearch(
+            search, directory, SearchLog(query_ids, recorder), personaliser
+        )
         app.state.suggester = Suggester(search, directory, popular)
         app.state.views = ViewCounter(sessions)
         app.state.views.start()

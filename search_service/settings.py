@@ -135,9 +135,12 @@ RefreshMinutes = Annotated[
 
 
 class RecommendationSettings(msgspec.Struct, kw_only=True, frozen=True):
-    """How often ``sync --follow`` recomputes the students-also-bought lists."""
+    """How often ``sync --follow`` recomputes the students-also-bought lists, and whether a
+    signed-in student's results are reordered for them."""
 
     minutes: RefreshMinutes = 60
+    # A signed-in student's page reordered (owned last, liked categories lifted a little).
+    personalize: Flag = True
 
 
 class Settings(msgspec.Struct, kw_only=True, frozen=True):
@@ -188,6 +191,7 @@ ENV: dict[str, tuple[str | None, str]] = {
     "INSIGHTS_ENABLED": ("insights", "enabled"),
     "INSIGHTS_DAYS": ("insights", "days"),
     "RECOMMENDATIONS_MINUTES": ("recommendations", "minutes"),
+    "PERSONALIZE": ("recommendations", "personalize"),
 }
 ENV_VARS = tuple(ENV)  # for docs and deployment checks
 _VARIABLE_OF = {(section, field): name for name, (section, field) in ENV.items()}

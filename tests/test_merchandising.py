@@ -16,7 +16,7 @@ from tests.support.shoppers import auth, student
 from tests.test_insights import admin
 
 Client = Any
-QUERY = "docker"
+QUERY = "python"
 
 
 @pytest.fixture
@@ -45,10 +45,10 @@ def level_counts(body: dict[str, Any]) -> dict[str, int]:
 
 async def test_pins_first_hides_and_counts(api: Client, db: asyncpg.Connection, boss: Any) -> None:
     before = await search(api, q=QUERY)
-    elsewhere = await search(api, q="python")
+    elsewhere = await search(api, q="javascript")
     ranked = slugs(await search(api, q=QUERY, per_page=30))
     hidden, first, second = ranked[0], ranked[7], ranked[4]
-    rule = {"query": "  DOCKER ", "pin": [first, second], "hide": [hidden]}
+    rule = {"query": f"  {QUERY.upper()} ", "pin": [first, second], "hide": [hidden]}
     made = await api.post("/api/v1/admin/rules", json=rule, headers=auth(boss))
     assert made.status_code == 201, made.text
     assert uuid.UUID(made.json()["id"])
@@ -65,9 +65,9 @@ async def test_pins_first_hides_and_counts(api: Client, db: asyncpg.Connection, 
     assert pages == everything[:20]
     # Every sort keeps the pins first; other queries are left alone.
     assert slugs(await search(api, q=QUERY, sort="newest"))[:2] == [first, second]
-    again = await search(api, q="python")
+    again = await search(api, q="javascript")
     assert slugs(again) == slugs(elsewhere) and again["total"] == elsewhere["total"]
-    assert slugs(await search(api, q="docker compose"))[:2] != [first, second] or (
+    assert slugs(await search(api, q="python basics"))[:2] != [first, second] or (
         first in ranked[:2]
     )
     # Deleting it restores the ranking.
@@ -210,3 +210,106 @@ async def test_also_bought_ranks_the_strongest_co_purchase(
     ).status_code == 400
     page = await api.get(f"/courses/{a['slug']}")
     assert "Students also bought" in page.text
+
+
+async def test_owned_courses_are_marked_and_moved_down_for_their_owner_only(
+    api: Client, db: asyncpg.Connection
+) -> None:
+    anonymous = await search(api, q="python", per_page=8)
+    top = anonymous["hits"][0]
+    owner = await student(db)
+    await db.execute(
+        "INSERT INTO enrollments (course_id, student_id) VALUES ($1, $2)",
+        uuid.UUID(top["id"]),
+        uuid.UUID(owner["id"]),
+    )
+    response = await api.get(
+        "/api/v1/search", params={"q": "python", "per_page": 8}, headers=auth(owner)
+    )
+    mine = response.json()
+    assert [h["slug"] for h in mine["hits"]][-1] == top["slug"]
+    assert mine["hits"][-1]["owned"] is True
+    assert not any(h["owned"] for h in mine["hits"][:-1])
+    assert sorted(slugs(mine)) == sorted(slugs(anonymous)) and mine["total"] == anonymous["total"]
+    assert slugs(await search(api, q="python", per_page=8)) == slugs(anonymous)
+    other = await student(db)
+    theirs = await api.get(
+        "/api/v1/search", params={"q": "python", "per_page": 8}, headers=auth(other)
+    )
+    assert slugs(theirs.json()) == slugs(anonymous)
+    assert not any(h["owned"] for h in theirs.json()["hits"])
+
+
+def test_the_lift_is_bounded_and_can_be_turned_off() -> None:
+    from search_service.merchandising.personal import Personaliser, Profile
+
+    ids = [f"c{i}" for i in range(8)]
+    liked = Profile(owned=frozenset({"c0"}), liked=frozenset({"c6"}))
+    on = Personaliser(None, enabled=True)  # type: ignore[arg-type]  # no database needed
+    order = [ids[i] for i in on.order(ids, liked, fixed=0, lift=True)]
+    assert order == ["c1", "c2", "c3", "c6", "c4", "c5", "c7", "c0"]  # two places, owned last
+    assert [ids[i] for i in on.order(ids, liked, fixed=2, lift=True)][:2] == ["c0", "c1"]
+    assert [ids[i] for i in on.order(ids, liked, fixed=0, lift=False)].index("c6") == 5
+    off = Personaliser(None, enabled=False)  # type: ignore[arg-type]
+    assert off.order(ids, liked, fixed=0, lift=True) == list(range(8))
+
+
+async def test_home_shows_because_you_bought(db: asyncpg.Connection, indexed_catalog: Any) -> None:
+    from litestar.testing import AsyncTestClient
+
+    from tests.support.apps import in_process_app
+    from tests.support.pages import sign_up
+
+    rows = await db.fetch(
+        "SELECT id, slug, title FROM courses WHERE status = 'published' AND deleted_at IS NULL "
+        "ORDER BY md5(id::text || 'home') LIMIT 2"
+    )
+    a, b = rows
+    await _buyers(db, [a["id"], b["id"]], 40)  # stronger than what the demo's buyers did
+    await refresh_recommendations(db)
+    async with AsyncTestClient(app=in_process_app(*indexed_catalog)) as client:
+        client.follow_redirects = False
+        email = await sign_up(client)
+        user_id = await db.fetchval("SELECT id FROM users WHERE email = $1", email)
+        await db.execute(
+            "INSERT INTO enrollments (course_id, student_id) VALUES ($1, $2)", a["id"], user_id
+        )
+        home = (await client.get("/")).text
+        assert "Because you bought" in home and f'href="/courses/{b["slug"]}"' in home
+
+
+async def test_rules_page_for_admins(db: asyncpg.Connection, indexed_catalog: Any) -> None:
+    from litestar.testing import AsyncTestClient
+
+    from search_service.accounts.admins import create_admin
+    from tests.support.apps import in_process_app
+    from tests.support.pages import submit
+    from tests.support.shoppers import PASSWORD
+
+    email = f"rules-{uuid.uuid4().hex[:8]}@example.com"
+    await create_admin(db, email, PASSWORD)
+    slug = await db.fetchval(
+        "SELECT slug FROM courses WHERE status = 'published' ORDER BY slug LIMIT 1"
+    )
+    async with AsyncTestClient(app=in_process_app(*indexed_catalog)) as client:
+        client.follow_redirects = False
+        assert (await client.get("/admin/rules")).status_code == 303  # log in first
+        await submit(client, "/login", "/login", email=email, password=PASSWORD)
+        assert (await client.get("/admin/rules")).status_code == 200
+        word = uuid.uuid4().hex[:8]
+        bad = await submit(
+            client, "/admin/rules", "/admin/rules", query=word, pin="no-such-slug-here"
+        )
+        assert bad.status_code == 400
+        assert 'id="pin-error"' in bad.text and 'value="no-such-slug-here"' in bad.text
+        good = await submit(client, "/admin/rules", "/admin/rules", query=word, pin=slug)
+        assert good.status_code == 303
+        page = (await client.get("/admin/rules")).text
+        assert f"query “{word}”" in page
+        rule_id = await db.fetchval("SELECT id FROM merchandising_rules WHERE query = $1", word)
+        gone = await submit(client, "/admin/rules", "/admin/rules/delete", rule_id=str(rule_id))
+        assert gone.status_code == 303
+        assert (
+            await db.fetchval("SELECT count(*) FROM merchandising_rules WHERE query = $1", word)
+            == 0
+        )

@@ -14,7 +14,7 @@ COURSES = 400
 @pytest.fixture
 async def seeded(raw: asyncpg.Connection) -> asyncpg.Connection:
     """The test transaction, holding a 400-course demo catalog (rolled back afterwards)."""
-    await seed_catalog(raw, COURSES, seed=7)
+    await seed_catalog(raw, COURSES, seed=11)
     return raw
 
 
@@ -211,3 +211,40 @@ async def test_bulk_load_skips_the_outbox_but_later_writes_are_captured(
         "(SELECT id FROM courses ORDER BY id LIMIT 1)"
     )
     assert await seeded.fetchval("SELECT count(*) FROM search_outbox") == 1
+
+
+async def test_shoppers_have_open_carts_and_wishlists(seeded: asyncpg.Connection) -> None:
+    assert await seeded.fetchval("SELECT count(*) FROM carts WHERE status = 'open'") > 0
+    assert await seeded.fetchval("SELECT count(*) FROM cart_items") > 0
+    assert await seeded.fetchval("SELECT count(*) FROM wishlist_items") > 0
+    owned_in_cart = await seeded.fetchval(
+        "SELECT count(*) FROM cart_items ci JOIN carts c ON c.id = ci.cart_id "
+        "JOIN enrollments e ON e.student_id = c.student_id AND e.course_id = ci.course_id"
+    )
+    assert owned_in_cart == 0
+    unavailable = await seeded.fetchval(
+        "SELECT count(*) FROM cart_items ci JOIN courses c ON c.id = ci.course_id "
+        "WHERE c.status <> 'published' OR c.deleted_at IS NOT NULL"
+    )
+    assert unavailable == 0
+
+
+async def test_buyers_of_a_topic_buy_its_courses_together(seeded: asyncpg.Connection) -> None:
+    from search_service.merchandising.service import refresh_recommendations
+
+    pairs = await refresh_recommendations(seeded)
+    assert pairs > 0
+    # Co-purchases stay mostly within the topic's own courses (the mentor's topic is the
+    # course's most of the time): the strongest pair of most courses shares a category.
+    shared = await seeded.fetchval(
+        """
+        SELECT avg((EXISTS (
+            SELECT 1 FROM course_categories a JOIN course_categories b
+              ON a.category_id = b.category_id
+            WHERE a.course_id = r.course_id AND b.course_id = r.other_id))::int)
+        FROM course_recommendations r
+        WHERE r.score = (SELECT max(score) FROM course_recommendations s
+                         WHERE s.course_id = r.course_id)
+        """
+    )
+    assert shared > 0.5

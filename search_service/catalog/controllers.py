@@ -23,6 +23,7 @@ from search_service.decoding import decode_fields, from_multidict
 from search_service.openapi import operation_with, query_parameters
 from search_service.problems import problem_responses
 from search_service.search.request import Query, SearchRequest
+from search_service.web import Viewer
 
 
 class SuggestRequest(msgspec.Struct, kw_only=True, frozen=True):
@@ -46,10 +47,13 @@ class CatalogController(Controller):
         self,
         catalog: NamedDependency[CatalogSearch],
         search_request: NamedDependency[SearchRequest],
+        viewer: Viewer,
     ) -> SearchResponse:
         """Search published courses: text, filters (OR within a facet, AND across facets),
-        sort and page; facet counts are disjunctive."""
-        return await catalog.search(search_request)
+        sort and page; facet counts are disjunctive. With a bearer token, hits the student
+        owns say ``owned: true`` and go after the page's others (see README)."""
+        viewer_id = viewer.id if viewer is not None else None
+        return await catalog.search(search_request, viewer=viewer_id)
 
     @get(
         "/suggest",

@@ -13,8 +13,8 @@ from litestar.response import Template
 from search_service.catalog.categories import CategoryDirectory
 from search_service.catalog.labels import GROUP_LABELS
 from search_service.catalog.params import to_params
-from search_service.catalog.schemas import Crumb, FacetValue, SearchResponse
-from search_service.catalog.service import CatalogSearch, course_card
+from search_service.catalog.schemas import CourseCard, Crumb, FacetValue, SearchResponse
+from search_service.catalog.service import CatalogSearch, cards_in_order, course_card
 from search_service.catalog.urls import (
     CATEGORY_ROOT_PAGE,
     CATEGORY_SUB_PAGE,
@@ -22,11 +22,14 @@ from search_service.catalog.urls import (
     category_url,
     search_url,
 )
+from search_service.db.models import User
 from search_service.errors import NotFound, SearchUnavailable
 from search_service.insights.service import PopularSearches
+from search_service.merchandising import service as recommendations
+from search_service.merchandising.personal import latest_purchases
 from search_service.search.request import SearchRequest
 from search_service.search.vocabulary import FACETS
-from search_service.web import CategorySlugPath
+from search_service.web import CategorySlugPath, DbSession, Viewer
 
 SORT_OPTIONS = (
     ("relevance", "Most relevant"),
@@ -38,6 +41,7 @@ SORT_OPTIONS = (
     ("popular", "Most popular"),
 )
 TRENDING = 8  # popular searches on the home page
+BECAUSE_ROWS = 2  # "Because you bought …" rows for a signed-in student
 UNAVAILABLE = "Search is taking a short break. Please try again in a minute."
 # (group, kind, legend, query parameter) of every facet, in the vocabulary's order.
 FACET_GROUPS = tuple(
@@ -92,6 +96,7 @@ async def _results_page(
     heading: str,
     fixed: tuple[str, ...] = (),
     crumbs: list[Crumb] | None = None,
+    viewer: User | None = None,
 ) -> Template:
     if fixed and not search_request.category:
         search_request = msgspec.structs.replace(search_request, category=list(fixed))
@@ -108,7 +113,9 @@ async def _results_page(
         "facet_groups": FACET_GROUPS,
     }
     try:
-        result: SearchResponse = await catalog.search(search_request, path, fixed)
+        result: SearchResponse = await catalog.search(
+            search_request, path, fixed, viewer.id if viewer is not None else None
+        )
     except SearchUnavailable:
         context["notice"] = UNAVAILABLE
         return Template("search/results.html.jinja2", context=context, status_code=503)
@@ -129,9 +136,11 @@ class CatalogPages(Controller):
     @get("/", name="home")
     async def home(
         self,
+        db_session: DbSession,
         directory: NamedDependency[CategoryDirectory],
         catalog: NamedDependency[CatalogSearch],
         popular: NamedDependency[PopularSearches],
+        viewer: Viewer,
     ) -> Template:
         tree = await directory.tree()
         counts: dict[str, int] = {}
@@ -146,6 +155,16 @@ class CatalogPages(Controller):
             {"slug": r, "name": tree.name(r), "count": counts.get(r, 0)} for r in tree.roots
         ]
         trending = [(q, search_url([("q", q)])) for q in await popular.trending(TRENDING)]
+        because: list[tuple[str, list[CourseCard]]] = []
+        if viewer is not None:
+            for course_id, title in await latest_purchases(db_session, viewer.id, BECAUSE_ROWS):
+                ids = await recommendations.also_bought(db_session, course_id, viewer.id, 4)
+                try:
+                    cards = await cards_in_order(catalog.engine, ids)
+                except SearchUnavailable:
+                    cards = []
+                if cards:
+                    because.append((title, cards))
         return Template(
             "home/index.html.jinja2",
             context={
@@ -153,6 +172,7 @@ class CatalogPages(Controller):
                 "bestsellers": bestsellers,
                 "total": total,
                 "trending": trending,
+                "because": because,
             },
         )
 
@@ -161,10 +181,11 @@ class CatalogPages(Controller):
         self,
         catalog: NamedDependency[CatalogSearch],
         search_request: NamedDependency[SearchRequest],
+        viewer: Viewer,
     ) -> Template:
         q = search_request.q
         heading = f"Results for “{q}”" if q else "All courses"
-        return await _results_page(catalog, search_request, SEARCH_PAGE, heading)
+        return await _results_page(catalog, search_request, SEARCH_PAGE, heading, viewer=viewer)
 
     @get(CATEGORY_ROOT_PAGE, name="category_root")
     async def category_root(
@@ -173,6 +194,7 @@ class CatalogPages(Controller):
         catalog: NamedDependency[CatalogSearch],
         directory: NamedDependency[CategoryDirectory],
         search_request: NamedDependency[SearchRequest],
+        viewer: Viewer,
     ) -> Template:
         tree = await directory.tree()
         node = tree.nodes.get(root)
@@ -180,7 +202,7 @@ class CatalogPages(Controller):
             raise NotFound("There is no such category.")
         crumbs = [Crumb(name=node.name, url=category_url(root))]
         return await _results_page(
-            catalog, search_request, category_url(root), node.name, (root,), crumbs
+            catalog, search_request, category_url(root), node.name, (root,), crumbs, viewer
         )
 
     @get(CATEGORY_SUB_PAGE, name="category_sub")
@@ -191,6 +213,7 @@ class CatalogPages(Controller):
         catalog: NamedDependency[CatalogSearch],
         directory: NamedDependency[CategoryDirectory],
         search_request: NamedDependency[SearchRequest],
+        viewer: Viewer,
     ) -> Template:
         tree = await directory.tree()
         node = tree.nodes.get(sub)
@@ -201,5 +224,5 @@ class CatalogPages(Controller):
             Crumb(name=node.name, url=category_url(root, sub)),
         ]
         return await _results_page(
-            catalog, search_request, category_url(root, sub), node.name, (sub,), crumbs
+            catalog, search_request, category_url(root, sub), node.name, (sub,), crumbs, viewer
         )

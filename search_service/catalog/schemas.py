@@ -59,6 +59,9 @@ class CourseCard(msgspec.Struct, kw_only=True):
     lecture_count: int
     is_bestseller: bool
     highlights: Highlights
+    owned: Annotated[
+        bool, Meta(description="the signed-in student (bearer token or session) owns it")
+    ] = False
 
 
 class FacetValue(msgspec.Struct, kw_only=True):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Sequence
+
+import msgspec
 
 from search_service.catalog.applied import build_applied
 from search_service.catalog.categories import CategoryDirectory
@@ -18,6 +21,7 @@ from search_service.catalog.schemas import (
 from search_service.catalog.suggestions import zero_result_suggestions
 from search_service.catalog.urls import SEARCH_PAGE, course_url
 from search_service.insights.log import SearchLog
+from search_service.merchandising.personal import Personaliser
 from search_service.pricing import discount_percent, effective_price_cents, price_display
 from search_service.search.engine import SearchEngine
 from search_service.search.request import MAX_HITS, SearchRequest
@@ -86,14 +90,36 @@ class CatalogSearch:
     """The search use case, over the configured engine and the category tree."""
 
     def __init__(
-        self, engine: SearchEngine, categories: CategoryDirectory, log: SearchLog | None = None
+        self,
+        engine: SearchEngine,
+        categories: CategoryDirectory,
+        log: SearchLog | None = None,
+        personaliser: Personaliser | None = None,
     ) -> None:
         self.engine = engine
         self.categories = categories
         self.log = log  # None: searches are not shoppers' (the relevance runner)
+        self.personaliser = personaliser
+
+    async def _for_viewer(
+        self, cards: list[CourseCard], viewer: uuid.UUID | None, request: SearchRequest, pinned: int
+    ) -> list[CourseCard]:
+        if viewer is None or self.personaliser is None or not cards:
+            return cards
+        ids = [c.id for c in cards]
+        profile = await self.personaliser.profile(viewer, ids)
+        marked = [
+            msgspec.structs.replace(c, owned=True) if c.id in profile.owned else c for c in cards
+        ]
+        order = self.personaliser.order(ids, profile, pinned, lift=request.sort == "relevance")
+        return [marked[i] for i in order]
 
     async def search(
-        self, request: SearchRequest, path: str = SEARCH_PAGE, fixed: tuple[str, ...] = ()
+        self,
+        request: SearchRequest,
+        path: str = SEARCH_PAGE,
+        fixed: tuple[str, ...] = (),
+        viewer: uuid.UUID | None = None,
     ) -> SearchResponse:
         started = time.perf_counter()
         result = await self.engine.search(request)
@@ -112,7 +138,9 @@ class CatalogSearch:
             per_page=request.per_page,
             total_pages=min(-(-result.total // request.per_page), last_page(request.per_page)),
             took_ms=round((time.perf_counter() - started) * 1000, 2),
-            hits=[course_card(hit) for hit in result.hits],
+            hits=await self._for_viewer(
+                [course_card(hit) for hit in result.hits], viewer, request, result.pinned
+            ),
             facets=build_facets(result.facets, request, tree),
             applied=build_applied(request, tree, path, fixed),
             suggestions=suggestions,

@@ -152,6 +152,7 @@ async def merchandised(
         facets=_combine(organic.facets, removed.facets, pinned.facets)
         if request.with_facets
         else {},
+        pinned=len(shown),
     )
 
 

@@ -31,3 +31,4 @@ class EngineResult(msgspec.Struct, kw_only=True):
     total: int
     hits: list[EngineHit]
     facets: dict[FacetGroup, dict[str, int]] = {}
+    pinned: int = 0  # the page's first hits that a merchandising rule placed there

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import zlib
 from decimal import Decimal
 
 from search_service.seed.batch import Batch
@@ -128,6 +129,22 @@ def _metrics(
         )
 
 
+COMMUNITY_SHARE = 0.8  # buyers who come from the topic's own students
+
+
+def _buyers(rng: random.Random, topic: str, students: int, count: int) -> list[int]:
+    """Indexes of ``count`` distinct buyers: most from the topic's community (a stable slice
+    of the students, one in forty), the rest from anyone. Students who share a topic
+    buy its courses together, so "students also bought" has real structure to find."""
+    size = max(count, students // 40)
+    start = zlib.crc32(topic.encode()) % students
+    local = min(size, int(count * COMMUNITY_SHARE))
+    chosen = {(start + i) % students for i in rng.sample(range(size), local)}
+    while len(chosen) < count:
+        chosen.add(int(rng.random() * students))
+    return sorted(chosen)
+
+
 def make_engagement(
     rng: random.Random,
     batch: Batch,
@@ -142,7 +159,7 @@ def make_engagement(
     enrolled: list[tuple[Id, dt.datetime]] = []
     rows = batch.rows["enrollments"]
     span = now - course.created_at
-    for index in rng.sample(range(len(students)), count):
+    for index in _buyers(rng, course.topic, len(students), count):
         student_id = students[index]
         purchased = course.created_at + span * rng.random()
         done = rng.random() < 0.2

@@ -16,6 +16,7 @@ from search_service.seed.batch import Batch, Row
 from search_service.seed.courses import SlugRegistry, Topic, make_course
 from search_service.seed.engagement import make_engagement
 from search_service.seed.people import Id, MentorInfo
+from search_service.seed.shopping import Offer
 
 Tables = list[tuple[str, tuple[str, ...], list[Row]]]
 
@@ -38,6 +39,7 @@ class CourseFactory:
         self.students = list(students)
         self.now = now
         self.slugs = SlugRegistry()
+        self.offers: list[Offer] = []  # published paid courses, for the shoppers' carts
 
     def build(self, count: int) -> Tables:
         rng, mentors, topics = self.rng, self.mentors, self.topics
@@ -51,4 +53,6 @@ class CourseFactory:
             )
             facts = make_course(rng, batch, self.slugs, mentor, topic, self.now)
             make_engagement(rng, batch, facts, self.students, self.now)
+            if facts.status == "published" and facts.price_cents > 0:
+                self.offers.append((facts.id, facts.price_cents, facts.topic))
         return list(batch.tables())

@@ -26,6 +26,7 @@ from search_service.seed.people import (
     make_mentors,
     make_students,
 )
+from search_service.seed.shopping import make_carts_and_wishlists
 from search_service.seed.summaries import refresh_counters
 
 BATCH_COURSES = 2000
@@ -47,6 +48,9 @@ class SeedReport:
 
 class CatalogNotEmpty(UsageError):
     """The database already holds courses; seeding only fills an empty catalog."""
+
+
+SHOPPERS_ONE_IN = 20
 
 
 async def _copy(
@@ -116,13 +120,19 @@ async def seed_catalog(
             COUPON_COLUMNS,
             make_coupons(rng, mentors, max(5, courses // 100), now),
         )
-        factory = CourseFactory(rng, mentors, topics, students, now)
+        # One student in twenty buys nothing yet: the open carts and wishlists are theirs.
+        buyers = students[: len(students) - len(students) // SHOPPERS_ONE_IN]
+        factory = CourseFactory(rng, mentors, topics, buyers, now)
         sizes = [min(BATCH_COURSES, courses - s) for s in range(0, courses, BATCH_COURSES)]
         for size in sizes:
             for table, columns, rows in factory.build(size):
                 await _copy(conn, report, table, columns, rows)
             if progress is not None:
                 progress(size)
+        for table, columns, rows in make_carts_and_wishlists(
+            rng, students[len(buyers) :], factory.offers, now
+        ):
+            await _copy(conn, report, table, columns, rows)
         await refresh_counters(conn)
         # Also when the caller's transaction encloses ours (a savepoint).
         await conn.execute("SET LOCAL skillspring.capture = 'on'")
