@@ -51,7 +51,8 @@ class ActiveRule(msgspec.Struct, frozen=True):
 class RuleBook:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
-        self.rules: list[ActiveRule] = []
+        self._rules: list[ActiveRule] = []
+        self._by_query: dict[str, list[ActiveRule]] = {}
         self._every = Periodic(RELOAD_SECONDS, self.reload, log, "could not load rules")
 
     async def reload(self) -> None:
@@ -69,16 +70,34 @@ class RuleBook:
             for r in rows
         ]
 
+    @property
+    def rules(self) -> list[ActiveRule]:
+        return self._rules
+
+    @rules.setter
+    def rules(self, rules: list[ActiveRule]) -> None:
+        self._rules = rules
+        self._by_query = {}
+        for rule in rules:
+            if rule.query is not None:
+                self._by_query.setdefault(rule.query, []).append(rule)
+
     def match(self, request: SearchRequest) -> ActiveRule | None:
         if not self.rules or request.ids:
             return None
         now = dt.datetime.now(dt.UTC)
-        query = normalise_query(request.q)
-        live = [r for r in self.rules if r.live(now)]
-        if query:
-            return next((r for r in live if r.query == query), None)
+        if request.q.strip():
+            query = normalise_query(request.q)
+            return next((r for r in self._by_query.get(query, ()) if r.live(now)), None)
+        if not request.category:
+            return None
         return next(
-            (r for r in live if r.category is not None and r.category in request.category), None
+            (
+                r
+                for r in self._rules
+                if r.category is not None and r.category in request.category and r.live(now)
+            ),
+            None,
         )
 
     async def start(self) -> None:
