@@ -307,9 +307,48 @@ async def test_rules_page_for_admins(db: asyncpg.Connection, indexed_catalog: An
         page = (await client.get("/admin/rules")).text
         assert f"query “{word}”" in page
         rule_id = await db.fetchval("SELECT id FROM merchandising_rules WHERE query = $1", word)
+        editing = (await client.get("/admin/rules", params={"edit": str(rule_id)})).text
+        assert f'name="rule_id" value="{rule_id}"' in editing and f'value="{slug}"' in editing
+        renamed = await submit(
+            client,
+            "/admin/rules",
+            "/admin/rules",
+            rule_id=str(rule_id),
+            query=word + " again",
+            pin=slug,
+        )
+        assert renamed.status_code == 303
+        assert (
+            await db.fetchval("SELECT query FROM merchandising_rules WHERE id = $1", rule_id)
+            == f"{word} again"
+        )
         gone = await submit(client, "/admin/rules", "/admin/rules/delete", rule_id=str(rule_id))
         assert gone.status_code == 303
         assert (
             await db.fetchval("SELECT count(*) FROM merchandising_rules WHERE query = $1", word)
             == 0
         )
+
+
+async def test_a_rule_can_be_edited(api: Client, boss: Any) -> None:
+    ranked = slugs(await search(api, q=QUERY, per_page=12))
+    made = await api.post(
+        "/api/v1/admin/rules", json={"query": QUERY, "pin": [ranked[9]]}, headers=auth(boss)
+    )
+    rule_id = made.json()["id"]
+    assert slugs(await search(api, q=QUERY))[0] == ranked[9]
+    body = {"query": QUERY, "pin": [ranked[11]], "hide": [ranked[0]]}
+    edited = await api.put(f"/api/v1/admin/rules/{rule_id}", json=body, headers=auth(boss))
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["pin"] == [ranked[11]] and edited.json()["active"] is True
+    after = slugs(await search(api, q=QUERY, per_page=20))
+    assert after[0] == ranked[11] and ranked[0] not in after
+    missing = await api.put(f"/api/v1/admin/rules/{uuid.uuid4()}", json=body, headers=auth(boss))
+    assert missing.status_code == 404
+    bad = await api.put(
+        f"/api/v1/admin/rules/{rule_id}",
+        json={**body, "pin": [ranked[0]], "hide": [ranked[0]]},
+        headers=auth(boss),
+    )
+    assert bad.status_code == 400
+    assert slugs(await search(api, q=QUERY, per_page=20)) == after  # unchanged

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from litestar import Controller, delete, get, post
+from litestar import Controller, delete, get, post, put
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter
@@ -14,7 +14,7 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from search_service.accounts.admins import require_admin
 from search_service.merchandising import service
 from search_service.merchandising.rules import RuleBook
-from search_service.merchandising.schemas import RuleCreated, RuleIn, RulesOut
+from search_service.merchandising.schemas import RuleCreated, RuleIn, RuleOut, RulesOut
 from search_service.problems import problem_responses
 from search_service.web import DbSession, SignedIn
 
@@ -58,6 +58,29 @@ class RulesController(Controller):
     async def list_rules(self, db_session: DbSession, user: SignedIn) -> RulesOut:
         require_admin(user)
         return RulesOut(rules=await service.list_rules(db_session))
+
+    @put(
+        "/{rule_id:uuid}",
+        summary="Replace a merchandising rule (admins only)",
+        name="api_rules_update",
+        responses=problem_responses(400, 401, 403, 404, 409),
+    )
+    async def update(
+        self,
+        db_session: DbSession,
+        rules: NamedDependency[RuleBook],
+        user: SignedIn,
+        rule_id: RuleId,
+        data: JSONBody[RuleIn],
+    ) -> RuleOut:
+        """The same body and checks as creating one (the rule itself does not overlap)."""
+        require_admin(user)
+        await service.update_rule(db_session, rule_id, data)
+        await db_session.commit()
+        await rules.reload()
+        updated = await service.get_rule(db_session, rule_id)
+        assert updated is not None
+        return updated
 
     @delete(
         "/{rule_id:uuid}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -15,15 +16,16 @@ from search_service.accounts.admins import require_admin
 from search_service.decoding import decode_fields
 from search_service.merchandising import service
 from search_service.merchandising.rules import RuleBook
-from search_service.merchandising.schemas import RuleIn
+from search_service.merchandising.schemas import RuleIn, RuleOut
 from search_service.pages.forms import BLANK, FormData, FormState, form_values, parse_form, submit
 from search_service.web import DbSession, SignedIn
 
 
 class RuleForm(msgspec.Struct, kw_only=True):
     """The form as typed: slugs separated by commas or spaces, times as the browser's
-    ``datetime-local`` (read as UTC)."""
+    ``datetime-local`` (read as UTC). With ``rule_id``, it replaces that rule."""
 
+    rule_id: uuid.UUID | None = None
     query: str | None = None
     category: str | None = None
     pin: str = ""
@@ -63,6 +65,25 @@ def _decode(form: RuleForm) -> RuleIn:
     return decode_fields(RuleIn, given)
 
 
+def _as_form(rule: RuleOut) -> FormState:
+    """An existing rule in the form, for editing."""
+
+    def when(value: dt.datetime | None) -> str:
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M") if value else ""
+
+    return FormState(
+        values={
+            "rule_id": rule.id,
+            "query": rule.query or "",
+            "category": rule.category or "",
+            "pin": ", ".join(rule.pin),
+            "hide": ", ".join(rule.hide),
+            "starts_at": when(rule.starts_at),
+            "ends_at": when(rule.ends_at),
+        }
+    )
+
+
 async def _rules_page(
     db_session: DbSession, form: FormState = BLANK, status: int = 200
 ) -> Template:
@@ -79,9 +100,17 @@ class RulesPages(Controller):
     path = "/admin/rules"
 
     @get("", name="rules_page")
-    async def show(self, db_session: DbSession, user: SignedIn) -> Template:
+    async def show(
+        self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn
+    ) -> Template:
+        """The rules; ``?edit=<id>`` puts that rule in the form."""
         require_admin(user)
-        return await _rules_page(db_session)
+        editing = request.query_params.get("edit", "")
+        try:
+            rule = await service.get_rule(db_session, uuid.UUID(editing)) if editing else None
+        except ValueError:
+            rule = None
+        return await _rules_page(db_session, _as_form(rule) if rule else BLANK)
 
     @post("", name="rules_create", status_code=303)
     async def create(
@@ -95,11 +124,14 @@ class RulesPages(Controller):
         require_admin(user)
         values = form_values(data)
 
-        async def add() -> uuid.UUID:
-            rule_id = await service.create_rule(db_session, _decode(parse_form(RuleForm, values)))
+        async def add() -> None:
+            form = parse_form(RuleForm, values)
+            if form.rule_id is None:
+                await service.create_rule(db_session, _decode(form))
+            else:
+                await service.update_rule(db_session, form.rule_id, _decode(form))
             await db_session.commit()  # applied by this worker at once, by the others in 1 s
             await rules.reload()
-            return rule_id
 
         async def again(state: FormState, status: int) -> Template:
             return await _rules_page(db_session, state, status)

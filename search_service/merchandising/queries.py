@@ -15,6 +15,7 @@ CATEGORY_EXISTS = text("SELECT 1 FROM categories WHERE slug = :slug")
 OVERLAPPING = text("""
 SELECT id FROM merchandising_rules
 WHERE query IS NOT DISTINCT FROM :query AND category IS NOT DISTINCT FROM :category
+  AND id IS DISTINCT FROM CAST(:replacing AS uuid)
   AND coalesce(starts_at, '-infinity') < coalesce(CAST(:ends_at AS timestamptz), 'infinity')
   AND coalesce(CAST(:starts_at AS timestamptz), '-infinity') < coalesce(ends_at, 'infinity')
 LIMIT 1
@@ -26,11 +27,20 @@ VALUES (:query, :category, :pin, :hide, :starts_at, :ends_at)
 RETURNING id
 """)
 
-LIST_RULES = text("""
+_RULE_COLUMNS = """
 SELECT id, query, category, pin, hide, starts_at, ends_at, created_at,
        (coalesce(starts_at, '-infinity') <= now() AND now() < coalesce(ends_at, 'infinity'))
            AS active
-FROM merchandising_rules ORDER BY created_at DESC, id
+FROM merchandising_rules
+"""
+LIST_RULES = text("\n".join((_RULE_COLUMNS, "ORDER BY created_at DESC, id")))
+GET_RULE = text("\n".join((_RULE_COLUMNS, "WHERE id = :id")))
+RULE_EXISTS = text("SELECT 1 FROM merchandising_rules WHERE id = :id FOR UPDATE")
+UPDATE_RULE = text("""
+UPDATE merchandising_rules
+SET query = :query, category = :category, pin = :pin, hide = :hide,
+    starts_at = :starts_at, ends_at = :ends_at
+WHERE id = :id
 """)
 
 DELETE_RULE = text("DELETE FROM merchandising_rules WHERE id = :id RETURNING id")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,8 +19,11 @@ TOP_PER_COURSE = 20
 MIN_CO_BUYERS = 2
 
 
-async def create_rule(session: AsyncSession, data: RuleIn) -> uuid.UUID:
-    """
+async def _checked(
+    session: AsyncSession, data: RuleIn, replacing: uuid.UUID | None = None
+) -> dict[str, object]:
+    """The rule's row, once every check has passed (under a lock on its target).
+
     Raises:
         Invalid: neither or both of query and category, an unknown category or course slug, a
             slug both pinned and hidden (or pinned twice), or a window that ends before it
@@ -51,11 +55,12 @@ async def create_rule(session: AsyncSession, data: RuleIn) -> uuid.UUID:
             raise Invalid(field, f"No course has the slug {', '.join(unknown)}.")
     target = f"q:{query}" if query is not None else f"c:{data.category}"
     await session.execute(queries.LOCK_TARGET, {"target": target})  # one writer per target
-    params = {
+    params: dict[str, object] = {
         "query": query,
         "category": data.category,
         "starts_at": data.starts_at,
         "ends_at": data.ends_at,
+        "replacing": replacing,
     }
     clash = (await session.execute(queries.OVERLAPPING, params)).first()
     if clash is not None:
@@ -64,28 +69,53 @@ async def create_rule(session: AsyncSession, data: RuleIn) -> uuid.UUID:
             "in an overlapping period; delete it or choose another period.",
             field="query" if query else "category",
         )
-    row = await session.execute(
-        queries.INSERT_RULE, {**params, "pin": list(data.pin), "hide": list(data.hide)}
-    )
+    return {**params, "pin": list(data.pin), "hide": list(data.hide)}
+
+
+async def create_rule(session: AsyncSession, data: RuleIn) -> uuid.UUID:
+    """A new rule (see ``_checked`` for what is refused)."""
+    params = await _checked(session, data)
+    params.pop("replacing")
+    row = await session.execute(queries.INSERT_RULE, params)
     return uuid.UUID(str(row.scalar_one()))
+
+
+async def update_rule(session: AsyncSession, rule_id: uuid.UUID, data: RuleIn) -> None:
+    """Replace a rule's target, courses and window (see ``_checked``).
+
+    Raises:
+        NotFound: no rule has this id.
+    """
+    exists = await session.execute(queries.RULE_EXISTS, {"id": rule_id})
+    if exists.first() is None:
+        raise NotFound("No rule has this id.")
+    params = await _checked(session, data, replacing=rule_id)
+    params.pop("replacing")
+    await session.execute(queries.UPDATE_RULE, {**params, "id": rule_id})
 
 
 async def list_rules(session: AsyncSession) -> list[RuleOut]:
     rows = (await session.execute(queries.LIST_RULES)).mappings().all()
-    return [
-        RuleOut(
-            id=str(r["id"]),
-            query=r["query"],
-            category=r["category"],
-            pin=list(r["pin"]),
-            hide=list(r["hide"]),
-            starts_at=r["starts_at"],
-            ends_at=r["ends_at"],
-            created_at=r["created_at"],
-            active=bool(r["active"]),
-        )
-        for r in rows
-    ]
+    return [_rule_out(r) for r in rows]
+
+
+async def get_rule(session: AsyncSession, rule_id: uuid.UUID) -> RuleOut | None:
+    row = (await session.execute(queries.GET_RULE, {"id": rule_id})).mappings().first()
+    return _rule_out(row) if row is not None else None
+
+
+def _rule_out(r: Any) -> RuleOut:
+    return RuleOut(
+        id=str(r["id"]),
+        query=r["query"],
+        category=r["category"],
+        pin=list(r["pin"]),
+        hide=list(r["hide"]),
+        starts_at=r["starts_at"],
+        ends_at=r["ends_at"],
+        created_at=r["created_at"],
+        active=bool(r["active"]),
+    )
 
 
 async def delete_rule(session: AsyncSession, rule_id: uuid.UUID) -> None:
