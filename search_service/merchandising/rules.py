@@ -5,8 +5,7 @@ course ids, and reloads them every second (and at once after a change in this wo
 ``MerchandisedEngine`` is the port again: a search that a rule matches (its normalised query;
 or, with no text, a category the request filters on) is answered as
 
-- hidden courses: neither shown nor counted (subtracted from the total and every facet count,
-  as one restricted search tells which of them the request matches);
+- hidden courses: neither shown nor counted (the engine keeps them out: ``exclude_ids``);
 - pinned courses that pass the shopper's filters: first, in the rule's order, on every sort,
   counted in the total and the facets whether or not they match the text;
 - then everything else, in the engine's order, without the pinned and hidden ones.
@@ -111,66 +110,64 @@ class RuleBook:
         await self._every.stop()
 
 
-def _combine(
-    base: dict[FacetGroup, dict[str, int]],
-    minus: dict[FacetGroup, dict[str, int]],
-    plus: dict[FacetGroup, dict[str, int]],
+def _add(
+    base: dict[FacetGroup, dict[str, int]], more: dict[FacetGroup, dict[str, int]]
 ) -> dict[FacetGroup, dict[str, int]]:
-    out: dict[FacetGroup, dict[str, int]] = {}
-    for group in {*base, *plus}:
-        counts = dict(base.get(group, {}))
-        for value, n in minus.get(group, {}).items():
-            counts[value] = counts.get(value, 0) - n
-        for value, n in plus.get(group, {}).items():
-            counts[value] = counts.get(value, 0) + n
-        out[group] = {v: n for v, n in counts.items() if n > 0}
+    out = {group: dict(counts) for group, counts in base.items()}
+    for group, counts in more.items():
+        into = out.setdefault(group, {})
+        for value, n in counts.items():
+            into[value] = into.get(value, 0) + n
     return out
 
 
 async def merchandised(
     engine: SearchEngine, request: SearchRequest, rule: ActiveRule
 ) -> EngineResult:
+    """The rule's page: its pinned courses that pass the filters, then the engine's results
+    without the pinned and hidden ones (kept out by the engine itself, so its total and facet
+    counts are already right)."""
     replace = msgspec.structs.replace
-    taken = (*rule.pin, *rule.hide)
-    empty = EngineResult(total=0, hits=[])
-    # Of the pinned and hidden, those the request matches as it is: out of the organic part.
-    removed = (
-        await engine.search(replace(request, ids=taken, with_hits=False, with_highlights=False))
-        if taken
-        else empty
-    )
-    # The pinned that pass the shopper's filters, whatever the text says: first.
-    pinned = empty
-    if rule.pin:
-        pinned = await engine.search(
-            replace(
-                request,
-                q="",
-                ids=rule.pin,
-                page=1,
-                per_page=len(rule.pin),
-                sort="relevance",
-                with_highlights=False,
-            )
+    taken = tuple(dict.fromkeys((*request.exclude_ids, *rule.pin, *rule.hide)))
+    if not rule.pin:
+        return await engine.search(replace(request, exclude_ids=taken))
+    # The pinned that pass the shopper's filters, whatever the text says: first, in order.
+    pinned = await engine.search(
+        replace(
+            request,
+            q="",
+            ids=rule.pin,
+            page=1,
+            per_page=len(rule.pin),
+            sort="relevance",
+            with_highlights=False,
+            with_hits=True,
         )
+    )
     order = {course: place for place, course in enumerate(rule.pin)}
     first = sorted(pinned.hits, key=lambda h: order[h.document.id])
     offset, size = request.offset, request.per_page
     shown = first[offset : offset + size] if request.with_hits else []
     need = size - len(shown) if request.with_hits else 0
     start = max(0, offset - len(first))
-    fetch = min(MAX_HITS, start + need + len(taken)) if need else 0
-    organic = await engine.search(
-        replace(request, page=1, per_page=max(1, fetch), with_hits=bool(fetch))
-    )
-    hidden = set(taken)
-    rest = [h for h in organic.hits if h.document.id not in hidden][start : start + need]
+    if need and start % need == 0 and not shown:
+        # A page wholly past the pins, aligned: one ordinary page of the rest.
+        organic = await engine.search(
+            replace(request, exclude_ids=taken, page=start // need + 1, per_page=need)
+        )
+        rest = organic.hits
+    else:
+        fetch = min(MAX_HITS, start + need)
+        organic = await engine.search(
+            replace(
+                request, exclude_ids=taken, page=1, per_page=max(1, fetch), with_hits=bool(fetch)
+            )
+        )
+        rest = organic.hits[start : start + need]
     return EngineResult(
-        total=max(0, organic.total - removed.total) + len(first),
+        total=organic.total + len(first),
         hits=[*shown, *rest],
-        facets=_combine(organic.facets, removed.facets, pinned.facets)
-        if request.with_facets
-        else {},
+        facets=_add(organic.facets, pinned.facets) if request.with_facets else {},
         pinned=len(shown),
     )
 

@@ -43,6 +43,7 @@ def facet_key(request: SearchRequest) -> bytes:
         value = getattr(request, name)
         values.append(sorted(set(value)) if isinstance(value, list) else value)
     values.append(sorted(request.ids))
+    values.append(sorted(request.exclude_ids))
     return _KEY.encode(values)
 
 

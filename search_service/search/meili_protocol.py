@@ -19,6 +19,7 @@ from search_service.search.request import (
     AnyOf,
     Condition,
     IsTrue,
+    NoneOf,
     SearchRequest,
     conditions,
     flatten,
@@ -90,6 +91,8 @@ def condition_filter(condition: Condition) -> str:
     """One condition in the filter grammar; every string value is quoted and escaped."""
     if isinstance(condition, AnyOf):
         return f"{condition.field} IN [{', '.join(quote(v) for v in condition.values)}]"
+    if isinstance(condition, NoneOf):
+        return f"{condition.field} NOT IN [{', '.join(quote(v) for v in condition.values)}]"
     if isinstance(condition, IsTrue):
         return f"{condition.field} = {'true' if condition.value else 'false'}"
     parts = []

@@ -136,6 +136,8 @@ class SearchRequest(SearchFilters, kw_only=True, frozen=True):
     with_hits: bool = True  # False: the total only (as the same search would report it)
     # Only these course ids (merchandising and recommendations above the port); empty: all.
     ids: tuple[str, ...] = ()
+    # Never these course ids (merchandising: hidden, and pinned ones shown apart).
+    exclude_ids: tuple[str, ...] = ()
 
     @property
     def offset(self) -> int:
@@ -143,7 +145,7 @@ class SearchRequest(SearchFilters, kw_only=True, frozen=True):
         return (self.page - 1) * self.per_page
 
 
-INTERNAL_FIELDS = ("with_facets", "with_highlights", "with_hits", "ids")
+INTERNAL_FIELDS = ("with_facets", "with_highlights", "with_hits", "ids", "exclude_ids")
 FILTER_FIELDS: tuple[str, ...] = tuple(f.name for f in msgspec.structs.fields(SearchFilters))
 PARAMETERS: tuple[msgspec.structs.FieldInfo, ...] = tuple(
     f for f in msgspec.structs.fields(SearchRequest) if f.name not in INTERNAL_FIELDS
@@ -167,6 +169,13 @@ class Range(msgspec.Struct, frozen=True):
     integer: bool = True
 
 
+class NoneOf(msgspec.Struct, frozen=True):
+    """The field holds none of the values."""
+
+    field: str
+    values: tuple[str, ...]
+
+
 class IsTrue(msgspec.Struct, frozen=True):
     """A boolean field equals ``value``."""
 
@@ -174,7 +183,7 @@ class IsTrue(msgspec.Struct, frozen=True):
     value: bool
 
 
-Condition = AnyOf | Range | IsTrue
+Condition = AnyOf | NoneOf | Range | IsTrue
 # Not a facet group: conditions every count and every hit obey (a request's ``ids``).
 SCOPE: Literal["scope"] = "scope"
 Conditions = dict[FacetGroup | Literal["scope"], list[Condition]]
@@ -201,14 +210,19 @@ def _group_conditions(request: SearchRequest, group: FacetGroup) -> list[Conditi
 
 def conditions(request: SearchRequest) -> Conditions:
     """The request's filters, grouped by the facet group each one narrows (and, under
-    ``SCOPE``, the ids it is restricted to)."""
+    ``SCOPE``, the ids it is restricted to or keeps out)."""
     groups: Conditions = {}
     for group in FACETS:
         found = _group_conditions(request, group)
         if found:
             groups[group] = found
+    scope: list[Condition] = []
     if request.ids:
-        groups[SCOPE] = [AnyOf("id", request.ids)]
+        scope.append(AnyOf("id", request.ids))
+    if request.exclude_ids:
+        scope.append(NoneOf("id", request.exclude_ids))
+    if scope:
+        groups[SCOPE] = scope
     return groups
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 import tantivy
 from tantivy import Occur, Query
 
-from search_service.search.request import AnyOf, Condition, IsTrue, Range
+from search_service.search.request import AnyOf, Condition, IsTrue, NoneOf, Range
 from search_service.search.tantivy_schema import (
     FOLD,
     MATCH_PREFIX,
@@ -202,6 +202,14 @@ class QueryBuilder:
                 for value in dict.fromkeys(condition.values)
             ]
             return terms[0] if len(terms) == 1 else _any(terms)
+        if isinstance(condition, NoneOf):
+            terms = [
+                Query.term_query(self.schema, condition.field, value)
+                for value in dict.fromkeys(condition.values)
+            ]
+            return Query.boolean_query(
+                [(Occur.Must, Query.all_query()), (Occur.MustNot, _any(terms))]
+            )
         if isinstance(condition, IsTrue):
             return Query.term_query(
                 self.schema, condition.field, facet_key(condition.field, condition.value)

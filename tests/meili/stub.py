@@ -3,8 +3,9 @@ with the engine's own recorded responses (``../shared/meilisearch/responses``), 
 with our documents where a response carries documents.
 
 It is deliberately dumb: it stores documents and counts facet values, but does not rank, and
-of the filters it applies only ``id IN [...]`` (so merchandising's restricted searches can be
-followed end to end). The adapter's *requests* are what the contract tests check.
+of the filters it applies only ``id IN [...]`` and ``id NOT IN [...]`` (so merchandising's
+restricted searches can be followed end to end). The adapter's *requests* are what the
+contract tests check.
 """
 
 from __future__ import annotations
@@ -249,6 +250,9 @@ class _Handler(BaseHTTPRequestHandler):
             if isinstance(condition, str) and condition.startswith("id IN ["):
                 wanted = set(json.loads(condition[len("id IN ") :]))
                 docs = [d for d in docs if d["id"] in wanted]
+            elif isinstance(condition, str) and condition.startswith("id NOT IN ["):
+                unwanted = set(json.loads(condition[len("id NOT IN ") :]))
+                docs = [d for d in docs if d["id"] not in unwanted]
         if "limit" in query:
             result = copy.deepcopy(recorded("search-offset-mode.json"))
             result.update(limit=query["limit"], offset=0, estimatedTotalHits=len(docs), hits=[])
