@@ -25,7 +25,7 @@ from search_service.merchandising import queries
 from search_service.ops.periodic import Periodic
 from search_service.search.document import CourseDocument
 from search_service.search.engine import Rebuild, SearchEngine
-from search_service.search.request import MAX_HITS, SearchRequest
+from search_service.search.request import SearchRequest
 from search_service.search.results import EngineResult
 from search_service.search.vocabulary import FacetGroup
 
@@ -150,20 +150,25 @@ async def merchandised(
     shown = first[offset : offset + size] if request.with_hits else []
     need = size - len(shown) if request.with_hits else 0
     start = max(0, offset - len(first))
-    if need and start % need == 0 and not shown:
-        # A page wholly past the pins, aligned: one ordinary page of the rest.
-        organic = await engine.search(
-            replace(request, exclude_ids=taken, page=start // need + 1, per_page=need)
-        )
-        rest = organic.hits
+    if not need:
+        organic = await engine.search(replace(request, exclude_ids=taken, with_hits=False))
+        rest = []
     else:
-        fetch = min(MAX_HITS, start + need)
+        # The rest's hits [start, start + need) from ordinary pages of ``need`` hits: one page
+        # when aligned, else that page and the next (never a deep over-fetch).
+        page, skip = divmod(start, need)
         organic = await engine.search(
-            replace(
-                request, exclude_ids=taken, page=1, per_page=max(1, fetch), with_hits=bool(fetch)
-            )
+            replace(request, exclude_ids=taken, page=page + 1, per_page=need)
         )
-        rest = organic.hits[start : start + need]
+        hits = list(organic.hits)
+        if skip:
+            after = await engine.search(
+                replace(
+                    request, exclude_ids=taken, page=page + 2, per_page=need, with_facets=False
+                )
+            )
+            hits += after.hits
+        rest = hits[skip : skip + need]
     return EngineResult(
         total=organic.total + len(first),
         hits=[*shown, *rest],
