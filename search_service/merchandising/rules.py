@@ -163,9 +163,7 @@ async def merchandised(
         hits = list(organic.hits)
         if skip:
             after = await engine.search(
-                replace(
-                    request, exclude_ids=taken, page=page + 2, per_page=need, with_facets=False
-                )
+                replace(request, exclude_ids=taken, page=page + 2, per_page=need, with_facets=False)
             )
             hits += after.hits
         rest = hits[skip : skip + need]
