@@ -20,8 +20,9 @@ from advanced_alchemy.extensions.litestar import (
 )
 from jinja2 import StrictUndefined
 from litestar import Litestar, Request, Response, Router
+from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import State
+from litestar.datastructures import CacheControlHeader, State
 from litestar.di import Provide
 from litestar.exceptions import MethodNotAllowedException, NotFoundException
 from litestar.middleware import DefineMiddleware
@@ -74,6 +75,7 @@ from search_service.ops.metrics import request_metrics
 from search_service.ops.security import security_headers
 from search_service.pages.csrf import csrf_secret
 from search_service.pages.errors import error_page, page_exception_handlers
+from search_service.pages.static import ONE_YEAR, static_url
 from search_service.problems import api_exception_handlers, problem
 from search_service.questions.controllers import QuestionController
 from search_service.reviews.controllers import ReviewController
@@ -101,6 +103,7 @@ def _jinja(engine: JinjaTemplateEngine) -> None:
     engine.engine.autoescape = True
     # Every URL that comes from data goes through it: https: and site paths only.
     engine.engine.filters["safe_url"] = safe_url
+    engine.engine.globals["static_url"] = static_url
 
 
 def _from_state(name: str) -> Provide:
@@ -269,7 +272,13 @@ def create_app(
             _api(search_request),
             _pages(settings, secret, search_request),
             OpsController,
-            create_static_files_router(path="/static", directories=[STATIC], name="static"),
+            create_static_files_router(
+                path="/static",
+                directories=[STATIC],
+                name="static",
+                # Pages link every file by its content hash (pages/static.py).
+                cache_control=CacheControlHeader(public=True, max_age=ONE_YEAR, immutable=True),
+            ),
         ],
         state=State({"settings": settings, "sqlalchemy": db}),
         template_config=TemplateConfig(
@@ -278,6 +287,11 @@ def create_app(
             engine_callback=_jinja,
         ),
         plugins=[SQLAlchemyPlugin(config=db)],
+        # HTML, JSON and static files, gzip when the client accepts it (a results page is
+        # 27 KB, 4 KB gzipped); level 6: nearly level 9's size for a fraction of its time.
+        compression_config=CompressionConfig(
+            backend="gzip", gzip_compress_level=6, minimum_size=1024
+        ),
         on_startup=[start],
         on_shutdown=[stop],
         dependencies={
@@ -300,7 +314,7 @@ def create_app(
             path=DOCS_PATH,
             render_plugins=[
                 PinnedSwagger(
-                    init_script="/static/swagger-init.js",
+                    init_script=static_url("swagger-init.js"),
                     spec_url=f"{DOCS_PATH}/openapi.json",
                     path="/swagger",
                 )

@@ -222,3 +222,15 @@ async def test_search_click_buy_then_insights_show_it(
     ARTIFACTS.mkdir(exist_ok=True)
     await page.screenshot(path=str(ARTIFACTS / "search-insights.png"), full_page=True)
     await boss.close()
+
+
+async def test_escape_closes_suggestions_and_keeps_the_text(tab: Any, live_server: str) -> None:
+    await tab.goto(f"{live_server}/")
+    box = tab.get_by_role("combobox")
+    await box.press_sequentially("javscript", delay=20)
+    await tab.get_by_role("listbox").get_by_role("option").first.wait_for()
+    await box.press("Escape")
+    await expect(box).to_have_value("javscript")
+    assert await box.get_attribute("aria-expanded") == "false"
+    await box.press("Enter")
+    await tab.wait_for_url(lambda u: "q=javscript" in u)

@@ -122,8 +122,13 @@ async def _results_page(
     if fixed:
         root = next((f for f in result.facets["category"] if f.value == fixed[0]), None)
         context["sub_facets"] = root.children if root else []
+    params = [p for p in to_params(search_request, page=True, fixed=fixed) if p[0] != "page"]
     context.update(
         result=result,
+        first_page_url=search_url(params, path),
+        last_page_url=search_url([*params, ("page", str(result.total_pages))], path)
+        if result.total_pages > 1
+        else search_url(params, path),
         page_links=_page_links(search_request, result.total_pages, path, fixed),
         band_urls=_band_urls(search_request, result.facets["price"][2:], path, fixed),
     )

@@ -66,12 +66,13 @@
       }, 120);
     });
     input.addEventListener("keydown", function (event) {
+      // Escape closes the suggestions and keeps what was typed (a search box would clear it).
+      if (event.key === "Escape") { event.preventDefault(); close(); return; }
       if (list.hidden) return;
       var count = items.length;
       if (event.key === "ArrowDown") { event.preventDefault(); highlight((active + 1) % count); }
       else if (event.key === "ArrowUp") { event.preventDefault(); highlight((active - 1 + count) % count); }
       else if (event.key === "Enter" && active >= 0) { event.preventDefault(); go(active); }
-      else if (event.key === "Escape") { close(); }
     });
     input.addEventListener("blur", function () { setTimeout(close, 150); });
   }

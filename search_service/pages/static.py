@@ -1,0 +1,21 @@
+"""Static files by content: ``static_url("app.css")`` is ``/static/app.css?v=<hash>``, so a
+browser may keep each version for a year and a new version is a new address."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+
+STATIC = Path(__file__).resolve().parents[1] / "static"
+ONE_YEAR = 365 * 24 * 3600
+
+
+@functools.cache
+def version(name: str) -> str:
+    """The first 12 hex digits of the file's SHA-256 (read once per process)."""
+    return hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:12]
+
+
+def static_url(name: str) -> str:
+    return f"/static/{name}?v={version(name)}"
