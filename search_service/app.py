@@ -62,6 +62,7 @@ from search_service.insights.log import SearchLog
 from search_service.insights.pages import InsightsPages
 from search_service.insights.recorder import InsightsRecorder
 from search_service.insights.service import PopularSearches, forget_before
+from search_service.learning.pages import LearningPages
 from search_service.limits import Limiter
 from search_service.merchandising.controllers import RulesController
 from search_service.merchandising.pages import RulesPages
@@ -153,6 +154,7 @@ def _pages(settings: Settings, secret: str, search_request: Provide) -> Router:
             WishlistPages,
             InsightsPages,
             RulesPages,
+            LearningPages,
         ],
         dependencies={
             "user": Provide(provide_page_user, sync_to_thread=False),

@@ -21,6 +21,7 @@ from search_service.catalog.urls import course_url, search_url
 from search_service.courses import service
 from search_service.courses.schemas import CourseDetail
 from search_service.courses.views import ViewCounter, is_bot
+from search_service.db.lookups import is_enrolled
 from search_service.errors import SearchUnavailable
 from search_service.insights.ids import QueryIds
 from search_service.insights.recorder import InsightsRecorder
@@ -129,6 +130,8 @@ async def _course_page(
             "question_form": forms.get("question", BLANK),
             "vote_form": forms.get("vote", BLANK),
             "query_id": query_id,
+            "owned": viewer is not None
+            and await is_enrolled(db_session, viewer.id, uuid.UUID(detail.id)),
         },
     )
 

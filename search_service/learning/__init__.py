@@ -1,0 +1,1 @@
+"""My learning: the courses a student owns, with their progress."""
