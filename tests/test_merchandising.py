@@ -67,9 +67,6 @@ async def test_pins_first_hides_and_counts(api: Client, db: asyncpg.Connection, 
     assert slugs(await search(api, q=QUERY, sort="newest"))[:2] == [first, second]
     again = await search(api, q="javascript")
     assert slugs(again) == slugs(elsewhere) and again["total"] == elsewhere["total"]
-    assert slugs(await search(api, q="python basics"))[:2] != [first, second] or (
-        first in ranked[:2]
-    )
     # Deleting it restores the ranking.
     rule_id = made.json()["id"]
     gone = await api.delete(f"/api/v1/admin/rules/{rule_id}", headers=auth(boss))
@@ -140,6 +137,16 @@ async def test_bad_rules_are_refused(api: Client, db: asyncpg.Connection, boss: 
         ({"query": QUERY, "pin": [ranked[0], ranked[0]]}, 400),
         ({"category": "no-such-category", "pin": [ranked[0]]}, 400),
         ({"query": QUERY, "pin": [ranked[0]], "extra": 1}, 400),
+        ({"query": QUERY, "pin": [ranked[0]], "starts_at": "2026-12-24T00:00:00"}, 400),
+        (
+            {
+                "query": QUERY,
+                "pin": [ranked[0]],
+                "starts_at": "2026-12-24T00:00:00Z",
+                "ends_at": "2026-12-23T00:00:00Z",
+            },
+            400,
+        ),
     ]
     count = await db.fetchval("SELECT count(*) FROM merchandising_rules")
     for body, status in cases:
@@ -176,9 +183,9 @@ async def test_also_bought_ranks_the_strongest_co_purchase(
 ) -> None:
     rows = await db.fetch(
         "SELECT id, slug FROM courses WHERE status = 'published' AND deleted_at IS NULL "
-        "ORDER BY md5(id::text || 'also') LIMIT 4"
+        "ORDER BY md5(id::text || 'also') LIMIT 3"
     )
-    a, b, c, draft = rows[0], rows[1], rows[2], rows[3]
+    a, b, c = rows[0], rows[1], rows[2]
     await _buyers(db, [a["id"], b["id"]], 30)
     await _buyers(db, [a["id"], c["id"]], 10)
     await refresh_recommendations(db)
@@ -203,7 +210,6 @@ async def test_also_bought_ranks_the_strongest_co_purchase(
         assert c["slug"] not in [card["slug"] for card in hidden.json()["courses"]]
     finally:
         await db.execute("UPDATE courses SET status = 'published' WHERE id = $1", c["id"])
-    assert draft  # four distinct courses were drawn
     assert (await api.get("/api/v1/courses/no-such-course/also-bought")).status_code == 404
     assert (
         await api.get(f"/api/v1/courses/{a['slug']}/also-bought", params={"limit": 0})

@@ -13,7 +13,8 @@ from search_service.accounts.passwords import hash_password
 from search_service.accounts.service import normalise_email
 from search_service.constraints import Email, NewPassword
 from search_service.db.models import User
-from search_service.errors import Forbidden, UsageError
+from search_service.decoding import decode_fields
+from search_service.errors import Forbidden, Invalid, UsageError
 
 UPSERT_ADMIN = """
 INSERT INTO users (email, password_hash, role, status, first_name)
@@ -36,10 +37,10 @@ def check_admin(email: str, password: str) -> AdminIn:
         UsageError: the email or the password is not acceptable (the same rules as sign-up).
     """
     try:
-        return msgspec.convert({"email": email, "password": password}, AdminIn)
-    except msgspec.ValidationError as exc:
-        field = "password" if "password" in str(exc) else "email"
-        raise UsageError(f"this {field} is not acceptable: {exc}") from None
+        return decode_fields(AdminIn, {"email": email, "password": password})
+    except Invalid as exc:
+        wrong = "; ".join(f"{f.name}: {f.allowed or f.reason}" for f in exc.fields)
+        raise UsageError(f"not acceptable — {wrong}") from None
 
 
 async def create_admin(conn: asyncpg.Connection, email: str, password: str) -> bool:

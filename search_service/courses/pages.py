@@ -100,8 +100,8 @@ async def _course_page(
     viewer = request.state.get("viewer")
     try:
         related = await service.related_courses(db_session, engine, slug)
-        also_bought = await service.also_bought(
-            db_session, engine, slug, viewer.id if viewer is not None else None
+        also_bought = await service.also_bought_for(
+            db_session, engine, uuid.UUID(detail.id), viewer.id if viewer is not None else None
         )
     except SearchUnavailable:
         related, also_bought = [], []

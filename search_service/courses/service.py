@@ -169,5 +169,16 @@ async def also_bought(
     row = (await session.execute(queries.RELATION, {"slug": slug})).mappings().first()
     if row is None:
         raise NotFound(f"No published course at {course_url(slug)}.")
-    ids = await recommendations.also_bought(session, row["id"], viewer, limit)
+    return await also_bought_for(session, engine, row["id"], viewer, limit)
+
+
+async def also_bought_for(
+    session: AsyncSession,
+    engine: SearchEngine,
+    course_id: uuid.UUID,
+    viewer: uuid.UUID | None,
+    limit: int = ALSO_BOUGHT,
+) -> list[CourseCard]:
+    """``also_bought`` for a course already found (the course page has it)."""
+    ids = await recommendations.also_bought(session, course_id, viewer, limit)
     return await cards_in_order(engine, ids)

@@ -177,7 +177,7 @@ class PopularSearches:
         return self._queries
 
     async def completing(self, typed: str, limit: int) -> list[str]:
-        """Popular searches that start with what has been typed (by whole words)."""
+        """Popular searches that start with what has been typed (folded), other than it."""
         prefix = normalise_query(typed)
         if not prefix:
             return []

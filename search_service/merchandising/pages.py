@@ -17,7 +17,15 @@ from search_service.decoding import decode_fields
 from search_service.merchandising import service
 from search_service.merchandising.rules import RuleBook
 from search_service.merchandising.schemas import RuleIn, RuleOut
-from search_service.pages.forms import BLANK, FormData, FormState, form_values, parse_form, submit
+from search_service.pages.forms import (
+    BLANK,
+    FormData,
+    FormState,
+    Rerender,
+    form_values,
+    parse_form,
+    submit,
+)
 from search_service.web import DbSession, SignedIn
 
 
@@ -94,6 +102,13 @@ async def _rules_page(
     )
 
 
+def _again(db_session: DbSession) -> Rerender:
+    async def rerender(state: FormState, status: int) -> Template:
+        return await _rules_page(db_session, state, status)
+
+    return rerender
+
+
 class RulesPages(Controller):
     include_in_schema = False
     cache_control = CacheControlHeader(no_store=True)
@@ -133,10 +148,9 @@ class RulesPages(Controller):
             await db_session.commit()  # applied by this worker at once, by the others in 1 s
             await rules.reload()
 
-        async def again(state: FormState, status: int) -> Template:
-            return await _rules_page(db_session, state, status)
-
-        return await submit(values, add, again, request.app.route_reverse("rules_page"))
+        return await submit(
+            values, add, _again(db_session), request.app.route_reverse("rules_page")
+        )
 
     @post("/delete", name="rules_delete", status_code=303)
     async def remove(
@@ -155,7 +169,6 @@ class RulesPages(Controller):
             await db_session.commit()
             await rules.reload()
 
-        async def again(state: FormState, status: int) -> Template:
-            return await _rules_page(db_session, state, status)
-
-        return await submit(values, drop, again, request.app.route_reverse("rules_page"))
+        return await submit(
+            values, drop, _again(db_session), request.app.route_reverse("rules_page")
+        )

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
 
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -23,11 +22,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from search_service.insights.service import normalise_query
 from search_service.merchandising import queries
 from search_service.ops.periodic import Periodic
-from search_service.search.document import CourseDocument
-from search_service.search.engine import Rebuild, SearchEngine
+from search_service.search.engine import SearchEngine
 from search_service.search.request import SearchRequest
 from search_service.search.results import EngineResult
 from search_service.search.vocabulary import FacetGroup
+from search_service.search.wrapper import EngineWrapper
 
 RELOAD_SECONDS = 1.0
 log = logging.getLogger("skillspring.merchandising")
@@ -175,43 +174,15 @@ async def merchandised(
     )
 
 
-class MerchandisedEngine:
+class MerchandisedEngine(EngineWrapper):
     """The search port with the rules applied; everything else passes through."""
 
     def __init__(self, inner: SearchEngine, book: RuleBook) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.book = book
-        self.name = inner.name
 
     async def search(self, request: SearchRequest) -> EngineResult:
         rule = self.book.match(request)
         if rule is None or not (rule.pin or rule.hide):
             return await self.inner.search(request)
         return await merchandised(self.inner, request, rule)
-
-    async def generation(self) -> str | None:
-        return await self.inner.generation()
-
-    async def correct(self, query: str) -> str | None:
-        return await self.inner.correct(query)
-
-    async def apply_settings(self) -> None:
-        await self.inner.apply_settings()
-
-    async def upsert(self, documents: Sequence[CourseDocument]) -> None:
-        await self.inner.upsert(documents)
-
-    async def delete(self, ids: Sequence[str]) -> None:
-        await self.inner.delete(ids)
-
-    async def rebuild(self) -> Rebuild:
-        return await self.inner.rebuild()
-
-    async def document_count(self) -> int:
-        return await self.inner.document_count()
-
-    async def health(self) -> None:
-        await self.inner.health()
-
-    async def close(self) -> None:
-        await self.inner.close()

@@ -14,6 +14,10 @@ Slug = Annotated[str, Meta(pattern=SLUG_PATTERN, max_length=120, description="a 
 RuleQuery = Annotated[
     str, Meta(min_length=1, max_length=200, description="the query, matched after folding")
 ]
+When = Annotated[
+    dt.datetime,
+    Meta(tz=True, description="an ISO 8601 time with its offset, e.g. 2026-12-24T00:00:00Z"),
+]
 CategorySlug = Annotated[
     str, Meta(pattern=SLUG_PATTERN, max_length=80, description="a category slug")
 ]
@@ -26,8 +30,8 @@ class RuleIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     category: CategorySlug | None = None
     pin: Annotated[list[Slug], Meta(max_length=20, description="shown first, in this order")] = []
     hide: Annotated[list[Slug], Meta(max_length=100, description="never shown or counted")] = []
-    starts_at: dt.datetime | None = None
-    ends_at: dt.datetime | None = None
+    starts_at: When | None = None
+    ends_at: When | None = None
 
 
 class RuleCreated(msgspec.Struct, kw_only=True):

@@ -15,17 +15,15 @@ Both are bounded least-recently-used maps (``SKILLSPRING_SEARCH_CACHE_ENTRIES`` 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import msgspec
 
-from search_service.search.document import CourseDocument
-from search_service.search.engine import Rebuild, SearchEngine
+from search_service.search.engine import SearchEngine
 from search_service.search.lru import LRU
 from search_service.search.request import FILTER_FIELDS, SearchRequest
 from search_service.search.results import EngineResult
 from search_service.search.text import words
 from search_service.search.vocabulary import FacetGroup
+from search_service.search.wrapper import EngineWrapper
 
 CACHED_PAGES = 3  # browse and category pages kept whole: the first few
 
@@ -51,12 +49,11 @@ def _whole(request: SearchRequest) -> bool:
     return not words(request.q) and request.page <= CACHED_PAGES
 
 
-class CachedEngine:
+class CachedEngine(EngineWrapper):
     """The port, remembering answers until the engine's generation moves."""
 
     def __init__(self, inner: SearchEngine, entries: int) -> None:
-        self.inner = inner
-        self.name = inner.name
+        super().__init__(inner)
         self.entries = entries
         self._generation: str | None = None
         self._answers: LRU[bytes, EngineResult] = LRU(entries)
@@ -93,30 +90,3 @@ class CachedEngine:
             if whole is not None:
                 self._answers.put(whole, result)
         return result
-
-    async def generation(self) -> str | None:
-        return await self.inner.generation()
-
-    async def correct(self, query: str) -> str | None:
-        return await self.inner.correct(query)
-
-    async def apply_settings(self) -> None:
-        await self.inner.apply_settings()
-
-    async def upsert(self, documents: Sequence[CourseDocument]) -> None:
-        await self.inner.upsert(documents)
-
-    async def delete(self, ids: Sequence[str]) -> None:
-        await self.inner.delete(ids)
-
-    async def rebuild(self) -> Rebuild:
-        return await self.inner.rebuild()
-
-    async def document_count(self) -> int:
-        return await self.inner.document_count()
-
-    async def health(self) -> None:
-        await self.inner.health()
-
-    async def close(self) -> None:
-        await self.inner.close()

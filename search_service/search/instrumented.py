@@ -7,15 +7,13 @@ root wraps the configured engine once and everything else just calls the port.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 
 from prometheus_client import Counter, Histogram
 
 from search_service.errors import SearchUnavailable
-from search_service.search.document import CourseDocument
-from search_service.search.engine import Rebuild, SearchEngine
 from search_service.search.request import SearchRequest
 from search_service.search.results import EngineResult
+from search_service.search.wrapper import EngineWrapper
 
 SEARCH_LATENCY = Histogram(
     "skillspring_search_seconds",
@@ -28,12 +26,8 @@ ENGINE_ERRORS = Counter(
 )
 
 
-class InstrumentedEngine:
+class InstrumentedEngine(EngineWrapper):
     """Times every search and counts every time the engine was unavailable."""
-
-    def __init__(self, inner: SearchEngine) -> None:
-        self.inner = inner
-        self.name = inner.name
 
     async def search(self, request: SearchRequest) -> EngineResult:
         started = time.perf_counter()
@@ -58,24 +52,3 @@ class InstrumentedEngine:
         except SearchUnavailable:
             ENGINE_ERRORS.inc()
             raise
-
-    async def apply_settings(self) -> None:
-        await self.inner.apply_settings()
-
-    async def upsert(self, documents: Sequence[CourseDocument]) -> None:
-        await self.inner.upsert(documents)
-
-    async def delete(self, ids: Sequence[str]) -> None:
-        await self.inner.delete(ids)
-
-    async def rebuild(self) -> Rebuild:
-        return await self.inner.rebuild()
-
-    async def document_count(self) -> int:
-        return await self.inner.document_count()
-
-    async def health(self) -> None:
-        await self.inner.health()
-
-    async def close(self) -> None:
-        await self.inner.close()
