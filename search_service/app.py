@@ -40,9 +40,11 @@ from search_service.accounts.identity import (
     provide_api_viewer,
     provide_page_user,
     provide_page_viewer,
+    request_session,
 )
 from search_service.accounts.limits import AccountGuard
 from search_service.accounts.pages import AccountPages
+from search_service.cart import service as cart_service
 from search_service.cart.controllers import CartController
 from search_service.cart.pages import CartPages
 from search_service.catalog.categories import CategoryDirectory
@@ -138,6 +140,16 @@ def _api(search_request: Provide) -> Router:
     )
 
 
+async def _before_page(request: Request[Any, Any, Any]) -> None:
+    """Every page knows its viewer (signed in, or None) and the viewer's cart count."""
+    await load_page_viewer(request)
+    viewer = request.state.viewer
+    count = 0
+    if viewer is not None:
+        count = await cart_service.item_count(request_session(request), viewer.id)
+    request.state.cart_count = count
+
+
 def _pages(settings: Settings, secret: str, search_request: Provide) -> Router:
     csrf = CSRFConfig(
         secret=secret,
@@ -161,7 +173,7 @@ def _pages(settings: Settings, secret: str, search_request: Provide) -> Router:
             "viewer": Provide(provide_page_viewer, sync_to_thread=False),
             "search_request": search_request,
         },
-        before_request=load_page_viewer,
+        before_request=_before_page,
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf)],
         exception_handlers=page_exception_handlers(),  # type: ignore[arg-type]
         include_in_schema=False,

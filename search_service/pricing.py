@@ -27,6 +27,11 @@ def coupon_discount(price_cents: int, percent: int) -> int:
     return (price_cents * percent + 50) // 100
 
 
+def price_bound(cents: int) -> str:
+    """A price filter's bound in US dollars: ``$0``, ``$20``, ``$19.99``."""
+    return f"${cents // 100:,}" if cents % 100 == 0 else f"${cents / 100:,.2f}"
+
+
 def price_display(cents: int, currency: str) -> str:
     """``Free``, ``$19.99``, or ``19.99 CHF`` for currencies without a symbol."""
     if cents == 0:

@@ -22,6 +22,16 @@ def is_safe_url(url: str | None) -> bool:
     return bool(url) and _SAFE_URL.fullmatch(url or "") is not None
 
 
+# Hosts that can never serve anything (RFC 2606/6761 reserved names): a link to them is dead.
+_RESERVED_HOST = re.compile(r"^https://[^/]*\.(example|test|invalid|localhost)(:\d+)?(/|$)", re.I)
+
+
+def is_playable(url: str | None) -> bool:
+    """Whether a media URL can be offered as a preview: safe, and not on a reserved host (the
+    demo catalog's media live on ``media.skillspring.example``, which does not exist)."""
+    return is_safe_url(url) and _RESERVED_HOST.match(url or "") is None
+
+
 def safe_url(url: str | None) -> str:
     """The URL when it is safe to link to, otherwise an empty string (no link)."""
     return url if url is not None and is_safe_url(url) else ""

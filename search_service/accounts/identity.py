@@ -12,6 +12,7 @@ from typing import Any
 
 from litestar import Request
 from litestar.datastructures import Cookie
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from search_service.accounts import service
 from search_service.accounts.service import TOKEN_DAYS
@@ -49,14 +50,20 @@ async def provide_api_user(request: Request[Any, Any, Any], db_session: DbSessio
     return user
 
 
+def request_session(request: Request[Any, Any, Any]) -> AsyncSession:
+    """The request's database session (the one its handler's ``db_session`` will be)."""
+    config = request.app.state["sqlalchemy"]
+    session: AsyncSession = config.provide_session(request.app.state, request.scope)
+    return session
+
+
 async def load_page_viewer(request: Request[Any, Any, Any]) -> None:
-    """Pages' ``before_request`` hook: the session cookie's user into ``request.state``."""
+    """The session cookie's user into ``request.state`` (part of the pages' ``before_request``
+    hook): a missing, unknown, expired or revoked session is no viewer."""
     viewer = None
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        config = request.app.state["sqlalchemy"]
-        session = config.provide_session(request.app.state, request.scope)
-        viewer = await service.user_for_token(session, token)
+        viewer = await service.user_for_token(request_session(request), token)
     request.state.viewer = viewer
 
 

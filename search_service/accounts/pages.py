@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -14,6 +15,7 @@ from search_service.accounts import service
 from search_service.accounts.identity import SESSION_COOKIE, session_cookie
 from search_service.accounts.limits import AccountGuard
 from search_service.accounts.schemas import LoginIn, RegisterIn
+from search_service.cart import service as cart
 from search_service.errors import DomainError
 from search_service.pages.errors import safe_next
 from search_service.pages.forms import BLANK, FormData, FormState, form_values, parse_form
@@ -25,16 +27,61 @@ def _secure(request: Request[Any, Any, Any]) -> bool:
     return bool(request.app.state.settings.server.secure_cookies)
 
 
-def _login_page(next_url: str, form: FormState = BLANK, status: int = 200) -> Template:
+# Fields that say where to go after signing in, never part of the account's own form.
+AFTER = ("next", "add")
+
+
+def _pending(value: str | None) -> uuid.UUID | None:
+    """The course an add to cart was started for before signing in (None when absent or not
+    an id: a hand-edited link is simply ignored)."""
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError:
+        return None
+
+
+def _after(next_url: str, add: uuid.UUID | None) -> dict[str, str]:
+    return {"next": next_url} | ({"add": str(add)} if add else {})
+
+
+def _login_page(
+    next_url: str, add: uuid.UUID | None, form: FormState = BLANK, status: int = 200
+) -> Template:
     return Template(
         "account/login.html.jinja2",
         status_code=status,
-        context={"next": next_url, "form": form},
+        context={"after": _after(next_url, add), "form": form},
     )
 
 
-def _register_page(form: FormState = BLANK, status: int = 200) -> Template:
-    return Template("account/register.html.jinja2", status_code=status, context={"form": form})
+def _register_page(
+    next_url: str, add: uuid.UUID | None, form: FormState = BLANK, status: int = 200
+) -> Template:
+    return Template(
+        "account/register.html.jinja2",
+        status_code=status,
+        context={"after": _after(next_url, add), "form": form},
+    )
+
+
+def _without(values: dict[str, str], names: tuple[str, ...]) -> dict[str, str]:
+    return {k: v for k, v in values.items() if k not in names}
+
+
+async def _signed_in(
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    token: str,
+    target: str,
+    add: uuid.UUID | None,
+) -> Redirect:
+    """Signed in: finish the add to cart started while signed out (then show the cart), or
+    go back to where the shopper was."""
+    if add is not None:
+        user = await service.user_for_token(db_session, token)
+        if user is not None and await cart.add_pending(db_session, user.id, add):
+            target = f"{request.app.route_reverse('cart_page')}?added={add}"
+    return Redirect(target, status_code=303, cookies=[session_cookie(token, _secure(request))])
 
 
 class AccountPages(Controller):
@@ -43,8 +90,10 @@ class AccountPages(Controller):
     cache_control = CacheControlHeader(no_store=True)
 
     @get("/login", name="login_page")
-    async def login_form(self, next: FromQuery[str | None] = None) -> Template:
-        return _login_page(safe_next(next))
+    async def login_form(
+        self, next: FromQuery[str | None] = None, add: FromQuery[str | None] = None
+    ) -> Template:
+        return _login_page(safe_next(next), _pending(add))
 
     @post("/login", name="login_submit", status_code=303)
     async def login(
@@ -55,22 +104,22 @@ class AccountPages(Controller):
         data: FormData,
     ) -> Redirect | Template:
         values = form_values(data)
-        target = safe_next(values.get("next"))
+        target, add = safe_next(values.get("next")), _pending(values.get("add"))
         try:
-            credentials = parse_form(LoginIn, values)
+            credentials = parse_form(LoginIn, _without(values, AFTER))
             client = client_address(request)
             token = await service.login(
                 db_session, account_guard, credentials, client, kind="session"
             )
         except DomainError as error:
-            return _login_page(target, FormState.failed(values, error), status_of(error))
-        return Redirect(
-            target, status_code=303, cookies=[session_cookie(token.token, _secure(request))]
-        )
+            return _login_page(target, add, FormState.failed(values, error), status_of(error))
+        return await _signed_in(request, db_session, token.token, target, add)
 
     @get("/register", name="register_page")
-    async def register_form(self) -> Template:
-        return _register_page()
+    async def register_form(
+        self, next: FromQuery[str | None] = None, add: FromQuery[str | None] = None
+    ) -> Template:
+        return _register_page(safe_next(next), _pending(add))
 
     @post("/register", name="register_submit", status_code=303)
     async def register(
@@ -81,19 +130,16 @@ class AccountPages(Controller):
         data: FormData,
     ) -> Redirect | Template:
         values = form_values(data)
+        target, add = safe_next(values.get("next")), _pending(values.get("add"))
         try:
-            account = parse_form(RegisterIn, values)
+            account = parse_form(RegisterIn, _without(values, AFTER))
             user = await service.register(
                 db_session, account_guard, account, client_address(request)
             )
             token = await service.issue_token(db_session, user, "session")
         except DomainError as error:
-            return _register_page(FormState.failed(values, error), status_of(error))
-        return Redirect(
-            request.app.route_reverse("home"),
-            status_code=303,
-            cookies=[session_cookie(token.token, _secure(request))],
-        )
+            return _register_page(target, add, FormState.failed(values, error), status_of(error))
+        return await _signed_in(request, db_session, token.token, target, add)
 
     @post("/logout", name="logout", status_code=303)
     async def logout(self, request: Request[Any, Any, Any], db_session: DbSession) -> Redirect:

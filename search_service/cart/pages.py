@@ -8,7 +8,7 @@ from collections.abc import Awaitable
 from typing import Any, Literal
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
@@ -17,11 +17,11 @@ from litestar.response import Redirect, Template
 from search_service.cart import service
 from search_service.cart.schemas import CartOut, CheckoutIn, CheckoutOut, CouponIn
 from search_service.catalog.service import cards_in_order
-from search_service.errors import SearchUnavailable
+from search_service.errors import DomainError, SearchUnavailable
 from search_service.insights.ids import QueryIds
 from search_service.limits import Limiter
 from search_service.merchandising import service as recommendations
-from search_service.pages.errors import login_redirect
+from search_service.pages.errors import login_url
 from search_service.pages.forms import (
     BLANK,
     FormData,
@@ -31,6 +31,7 @@ from search_service.pages.forms import (
     parse_form,
     submit,
 )
+from search_service.problems import problem, status_of
 from search_service.search.engine import SearchEngine
 from search_service.web import DbSession, SignedIn, Viewer
 
@@ -82,6 +83,10 @@ def _again(db_session: DbSession, user_id: uuid.UUID, form: Literal["coupon", "i
     return rerender
 
 
+def _wants_json(request: Request[Any, Any, Any]) -> bool:
+    return request.accept.best_match(["text/html", "application/json"]) == "application/json"
+
+
 def _cart(request: Request[Any, Any, Any]) -> str:
     return request.app.route_reverse("cart_page")
 
@@ -110,10 +115,16 @@ class CartPages(Controller):
         query_ids: NamedDependency[QueryIds],
         viewer: Viewer,
         data: FormData,
-    ) -> Redirect | Template:
+    ) -> Redirect | Template | Response[Any]:
         values = form_values(data)
+        # A script asks for JSON and stays on its page; a plain form post goes to the cart.
+        wants_json = _wants_json(request)
         if viewer is None:
-            return login_redirect(request, values.get("back"))
+            login = login_url(request, values.get("back"), values.get("course_id"))
+            if wants_json:
+                detail = "Log in to add courses to your cart."
+                return problem(request, 401, detail, login_url=login)
+            return Redirect(login, status_code=303)
         shopper = viewer.id
 
         def add() -> Awaitable[CartOut]:
@@ -121,6 +132,16 @@ class CartPages(Controller):
             searched = query_ids.check(form.query_id) if form.query_id else None
             return service.add_item(db_session, shopper, form.course_id, searched)
 
+        if wants_json:
+            try:
+                cart = await add()
+            except DomainError as error:
+                return problem(request, status_of(error), error.detail)
+            count = len(cart.items)
+            return Response(
+                {"cart_count": count, "message": "Added to cart", "cart_url": _cart(request)},
+                status_code=200,
+            )
         return await submit(
             values,
             add,

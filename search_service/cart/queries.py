@@ -36,6 +36,10 @@ ADD_ITEM = text(
     "VALUES (:cart_id, :course_id, :price_cents, :currency, :query_id) "
     "ON CONFLICT DO NOTHING RETURNING course_id"
 )
+ITEM_COUNT = text(
+    "SELECT count(*) FROM cart_items ci JOIN carts c ON c.id = ci.cart_id "
+    "WHERE c.student_id = :student_id AND c.status = 'open'"
+)
 REMOVE_ITEM = text("DELETE FROM cart_items WHERE cart_id = :cart_id AND course_id = :course_id")
 HAS_BOUGHT = text(
     "SELECT EXISTS (SELECT 1 FROM carts WHERE student_id = :student_id AND status = 'converted')"

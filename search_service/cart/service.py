@@ -23,7 +23,7 @@ from search_service.cart.schemas import (
     PurchaseOut,
 )
 from search_service.db.lookups import is_enrolled, is_student, owned
-from search_service.errors import Conflict, Forbidden, Invalid, NotFound
+from search_service.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from search_service.insights import service as insights
 from search_service.limits import Backoff, Limiter
 from search_service.pricing import coupon_discount, price_display
@@ -172,6 +172,22 @@ async def add_item(
         queries.TOUCH_CART, {"cart_id": cart["id"], "coupon_id": cart["coupon_id"]}
     )
     return await get_cart(session, user_id)
+
+
+async def item_count(session: AsyncSession, user_id: uuid.UUID) -> int:
+    """How many courses the student's open cart holds (for the header's cart count)."""
+    return int((await session.execute(queries.ITEM_COUNT, {"student_id": user_id})).scalar_one())
+
+
+async def add_pending(session: AsyncSession, user_id: uuid.UUID, course_id: uuid.UUID) -> bool:
+    """Finish an add to cart started before signing in; False (and nothing written) when it
+    cannot be added now (owned meanwhile, unpublished, the student's own course)."""
+    try:
+        async with session.begin_nested():
+            await add_item(session, user_id, course_id)
+    except DomainError:
+        return False
+    return True
 
 
 async def remove_item(session: AsyncSession, user_id: uuid.UUID, course_id: uuid.UUID) -> CartOut:

@@ -7,13 +7,18 @@ from search_service.catalog.labels import rating_label, value_label
 from search_service.catalog.params import to_params
 from search_service.catalog.schemas import Applied, Chip
 from search_service.catalog.urls import search_url
-from search_service.pricing import price_display
+from search_service.pricing import price_bound
 from search_service.search.request import FILTER_FIELDS, SearchRequest
 from search_service.search.vocabulary import FACETS
 
 # Query parameter -> the facet group it filters.
 GROUP_OF = {param: group for group, spec in FACETS.items() for param in spec.params}
 NOT_CHIPS = ("q", "sort", "page", "per_page")
+PRICE_BOUNDS = ("price_min", "price_max")
+
+
+def _both_bounds(request: SearchRequest) -> bool:
+    return request.price_min is not None and request.price_max is not None
 
 
 def _label(param: str, value: str, tree: CategoryTree) -> str:
@@ -21,9 +26,9 @@ def _label(param: str, value: str, tree: CategoryTree) -> str:
         case "category":
             return tree.name(value)
         case "price_min":
-            return f"From {price_display(int(value), 'USD')}"
+            return f"From {price_bound(int(value))}"
         case "price_max":
-            return f"Up to {price_display(int(value), 'USD')}"
+            return f"Up to {price_bound(int(value))}"
         case "rating_min":
             return rating_label(float(value))
     return value_label(GROUP_OF.get(param, param), value)
@@ -43,8 +48,19 @@ def build_applied(
             remove_url=search_url([p for p in params if p != (name, value)], path),
         )
         for name, value in params
-        if name not in NOT_CHIPS
+        if name not in NOT_CHIPS and not (name in PRICE_BOUNDS and _both_bounds(request))
     ]
+    if _both_bounds(request):
+        # A price range is one filter: one chip, removing both of its bounds.
+        low, high = request.price_min or 0, request.price_max or 0
+        chips.append(
+            Chip(
+                param="price_range",
+                value=f"{low}-{high}",
+                label=f"{price_bound(low)} – {price_bound(high)}",
+                remove_url=search_url([p for p in params if p[0] not in PRICE_BOUNDS], path),
+            )
+        )
     kept = [p for p in params if p[0] in ("q", "sort")]
     fields = {name: getattr(request, name) for name in FILTER_FIELDS}
     return Applied(**fields, chips=chips, clear_url=search_url(kept, path))

@@ -1,4 +1,5 @@
-"""Engine facet counts → the API's facet groups: labels, selection and zero-count values.
+"""Engine facet counts → the API's facet groups: labels, selection and zero-count values,
+in an order that does not change with the counts.
 
 Every group of the vocabulary is shown by its kind, so a new facet needs only its label.
 """
@@ -43,8 +44,10 @@ def _terms(
     spec: FacetSpec, counts: Counts, request: SearchRequest, _: CategoryTree
 ) -> list[FacetValue]:
     selected = _selected(request, spec)
+    # A stable order: the vocabulary's own, else by label; never by count, which would move
+    # options under the shopper's pointer as filters change.
     values = spec.values or tuple(
-        sorted(set(counts) | set(selected), key=lambda v: (-counts.get(v, 0), v))
+        sorted(set(counts) | set(selected), key=lambda v: (value_label(spec.group, v), v))
     )
     return [_value(spec, v, counts, selected) for v in values]
 
@@ -84,7 +87,7 @@ def _tree(
                     children=children,
                 )
             )
-    return sorted(out, key=lambda f: (-f.count, f.label))
+    return out  # the tree's own order, whatever the counts
 
 
 def _price(

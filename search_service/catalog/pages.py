@@ -13,7 +13,7 @@ from litestar.response import Template
 from search_service.catalog.categories import CategoryDirectory
 from search_service.catalog.labels import GROUP_LABELS
 from search_service.catalog.params import to_params
-from search_service.catalog.schemas import CourseCard, Crumb, FacetValue, SearchResponse
+from search_service.catalog.schemas import CourseCard, Crumb, SearchResponse
 from search_service.catalog.service import CatalogSearch, cards_in_order, course_card
 from search_service.catalog.urls import (
     CATEGORY_ROOT_PAGE,
@@ -27,6 +27,7 @@ from search_service.errors import NotFound, SearchUnavailable
 from search_service.insights.service import PopularSearches
 from search_service.merchandising import service as recommendations
 from search_service.merchandising.personal import latest_purchases
+from search_service.pricing import price_bound
 from search_service.search.request import SearchRequest
 from search_service.search.vocabulary import FACETS
 from search_service.web import CategorySlugPath, DbSession, Viewer
@@ -48,6 +49,8 @@ FACET_GROUPS = tuple(
     (group, spec.kind, GROUP_LABELS.get(group, group.title()), spec.params[0])
     for group, spec in FACETS.items()
 )
+# The price range control's steps: the edges of the price bands, in cents.
+PRICE_STEPS_CENTS = (0, 1000, 2000, 5000, 10000, 20000)
 BESTSELLERS = SearchRequest(
     bestseller=True, sort="popular", per_page=8, with_facets=False, with_highlights=False
 )
@@ -80,13 +83,12 @@ def _page_links(
     return links
 
 
-def _band_urls(
-    request: SearchRequest, bands: list[FacetValue], path: str, fixed: tuple[str, ...]
-) -> list[str]:
-    base = [p for p in to_params(request, fixed=fixed) if p[0] not in ("price_min", "price_max")]
-    return [
-        search_url(base if band.selected else [*base, *band.params.items()], path) for band in bands
-    ]
+def _price_steps(request: SearchRequest) -> list[tuple[int, str]]:
+    """The price range control's choices (cents, label): the bands' edges, and the request's
+    own bounds when a link set others."""
+    steps = {*PRICE_STEPS_CENTS} | {request.price_min, request.price_max}
+    cents = sorted(c for c in steps if c is not None)
+    return [(c, price_bound(c)) for c in cents]
 
 
 async def _results_page(
@@ -130,7 +132,7 @@ async def _results_page(
         if result.total_pages > 1
         else search_url(params, path),
         page_links=_page_links(search_request, result.total_pages, path, fixed),
-        band_urls=_band_urls(search_request, result.facets["price"][2:], path, fixed),
+        price_steps=_price_steps(search_request),
     )
     return Template("search/results.html.jinja2", context=context)
 

@@ -134,7 +134,9 @@ class SearchResponse(msgspec.Struct, kw_only=True):
 
 
 class SuggestItem(msgspec.Struct, kw_only=True):
-    type: str  # query (a popular past search) | category | course | mentor
+    # query (a popular past search) | completion (from the catalog's titles and tags) |
+    # category | course | mentor
+    type: str
     label: str
     url: str
 

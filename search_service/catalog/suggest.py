@@ -1,5 +1,6 @@
-"""As-you-type suggestions: popular past searches that complete what was typed, categories,
-course titles and mentors (prefix and typo tolerant)."""
+"""As-you-type suggestions: query completions (popular past searches, then phrases from the
+matching courses' titles and tags), categories, course titles and mentors (prefix and typo
+tolerant)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,43 @@ from search_service.search.text import typo_budget, words
 MAX_ITEMS = 8
 MAX_CATEGORIES = 2
 MAX_MENTORS = 2
-MAX_QUERIES = 3
+MAX_QUERIES = 3  # completions of either kind
+JOINING = frozenset(
+    ["a", "an", "and", "by", "for", "from", "in", "of", "on", "the", "to", "with", "your"]
+)
+VOCABULARY_HITS = 20  # matching courses whose titles and tags give completions
+
+
+def completions(query: str, phrases: list[str], limit: int) -> list[str]:
+    """Phrases that complete ``query``: its words, the last one finished as a word of a
+    matching title or tag, and that word's successor; the most frequent first."""
+    typed = words(query)
+    if not typed:
+        return []
+    head, last = typed[:-1], typed[-1]
+    counts: dict[str, int] = {}
+    for phrase in phrases:
+        seen = set()
+        ws = words(phrase)
+        for i in range(len(head), len(ws)):
+            if ws[i - len(head) : i] != head or not ws[i].startswith(last):
+                continue
+            stem = [*head, ws[i]]
+            candidates = [" ".join(stem)]
+            # The next word, through one joining word ("python for beginners").
+            after = (
+                ws[i + 1 : i + 3]
+                if ws[i + 1 : i + 2] and ws[i + 1] in JOINING
+                else ws[i + 1 : i + 2]
+            )
+            if after and after[-1] not in JOINING:
+                candidates.append(" ".join([*stem, *after]))
+            for candidate in candidates:
+                if candidate != " ".join(typed) and candidate not in seen:
+                    seen.add(candidate)
+                    counts[candidate] = counts.get(candidate, 0) + 1
+    ranked = sorted(counts, key=lambda c: (-counts[c], len(c), c))
+    return ranked[:limit]
 
 
 class Suggester:
@@ -36,11 +73,18 @@ class Suggester:
             return SuggestResponse(query=query, items=[])
         tree = await self.categories.tree()
         result = await self.engine.search(
-            SearchRequest(q=query, per_page=MAX_ITEMS, with_facets=False, with_highlights=False)
+            SearchRequest(
+                q=query, per_page=VOCABULARY_HITS, with_facets=False, with_highlights=False
+            )
         )
+        past = await self.popular.completing(query, MAX_QUERIES) if self.popular else []
+        phrases = [t for h in result.hits for t in (h.document.title, *h.document.tags)]
+        vocabulary = [c for c in completions(query, phrases, MAX_QUERIES) if c not in past]
         items: list[SuggestItem] = [
-            SuggestItem(type="query", label=past, url=search_url([("q", past)]))
-            for past in (await self.popular.completing(query, MAX_QUERIES) if self.popular else [])
+            SuggestItem(type="query", label=q, url=search_url([("q", q)])) for q in past
+        ] + [
+            SuggestItem(type="completion", label=q, url=search_url([("q", q)]))
+            for q in vocabulary[: MAX_QUERIES - len(past)]
         ]
         for slug in nearest_categories(query, tree, MAX_CATEGORIES):
             node = tree.nodes[slug]
@@ -50,7 +94,7 @@ class Suggester:
         mentors: list[str] = []
         titles: set[str] = set()
         courses: list[SuggestItem] = []
-        for hit in result.hits:
+        for hit in result.hits[:MAX_ITEMS]:
             doc = hit.document
             if doc.title not in titles:
                 titles.add(doc.title)

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import uuid
 from typing import Any, Literal
+from urllib.parse import urlencode
 
 import msgspec
 from litestar import Controller, Request, get, post
@@ -21,8 +22,9 @@ from search_service.catalog.urls import course_url, search_url
 from search_service.courses import service
 from search_service.courses.schemas import CourseDetail
 from search_service.courses.views import ViewCounter, is_bot
-from search_service.db.lookups import is_enrolled
-from search_service.errors import SearchUnavailable
+from search_service.db.lookups import is_enrolled, published_course
+from search_service.db.models import User
+from search_service.errors import NotFound, SearchUnavailable
 from search_service.insights.ids import QueryIds
 from search_service.insights.recorder import InsightsRecorder
 from search_service.limits import Limiter
@@ -38,7 +40,7 @@ from search_service.pages.forms import (
 from search_service.questions import service as questions
 from search_service.questions.schemas import QuestionIn
 from search_service.reviews import service as reviews
-from search_service.reviews.schemas import ReviewIn, ReviewSort
+from search_service.reviews.schemas import ReviewIn, ReviewPage, ReviewSort
 from search_service.search.engine import SearchEngine
 from search_service.search.request import MAX_HITS
 from search_service.web import CourseSlug, DbSession, SignedIn, client_address
@@ -48,6 +50,15 @@ REVIEW_SORTS: tuple[tuple[ReviewSort, str], ...] = (
     ("recent", "Newest"),
     ("highest", "Highest"),
     ("lowest", "Lowest"),
+)
+
+
+# Lecture kinds listed under "This course includes" (videos are counted as hours).
+INCLUDED = (
+    ("article", "article", "articles"),
+    ("download", "downloadable resource", "downloadable resources"),
+    ("quiz", "quiz", "quizzes"),
+    ("assignment", "assignment", "assignments"),
 )
 
 
@@ -93,15 +104,21 @@ async def _course_page(
     query_id: str | None = None,
 ) -> Template:
     detail = await service.course_detail(db_session, slug)
-    requested = request.query_params.get("reviews", "helpful")
+    course_id = uuid.UUID(detail.id)
+    params = request.query_params
+    requested = params.get("reviews", "helpful")
     sort: ReviewSort = next((v for v, _ in REVIEW_SORTS if v == requested), "helpful")
-    review_page = await reviews.reviews_page(db_session, slug, sort, None, 1)
+    stars = _whole(params.get("stars"), 1, 5)
+    number = _whole(params.get("rpage"), 1, 10_000) or 1
+    review_page = await reviews.reviews_page(db_session, slug, sort, stars, number)
     question_page = await questions.questions_page(db_session, slug, 1)
     viewer = request.state.get("viewer")
+    owned = viewer is not None and await is_enrolled(db_session, viewer.id, course_id)
+    mine = await reviews.my_review(db_session, viewer.id, course_id) if owned else None
     try:
         related = await service.related_courses(db_session, engine, slug)
         also_bought = await service.also_bought_for(
-            db_session, engine, uuid.UUID(detail.id), viewer.id if viewer is not None else None
+            db_session, engine, course_id, viewer.id if viewer is not None else None
         )
     except SearchUnavailable:
         related, also_bought = [], []
@@ -120,8 +137,8 @@ async def _course_page(
             "also_bought": also_bought,
             "reviews_sort": sort,
             "review_sorts": REVIEW_SORTS,
-            "review_sort_urls": {v: f"{page_url}?reviews={v}#ratings" for v, _ in REVIEW_SORTS},
-            "reviews_more_url": None,
+            "review_links": _review_links(page_url, sort, stars, review_page),
+            "reviews_stars": stars,
             "language": language_label(detail.language_code),
             "tag_urls": {t: search_url([("q", t)]) for t in detail.tags},
             "canonical": canonical,
@@ -130,10 +147,65 @@ async def _course_page(
             "question_form": forms.get("question", BLANK),
             "vote_form": forms.get("vote", BLANK),
             "query_id": query_id,
-            "owned": viewer is not None
-            and await is_enrolled(db_session, viewer.id, uuid.UUID(detail.id)),
+            "owned": owned,
+            "my_review": mine,
+            "edit_form": forms.get("edit", BLANK),
+            "all_sections": params.get("sections") == "all",
+            "includes": _includes(detail),
         },
     )
+
+
+def _whole(text: str | None, low: int, high: int) -> int | None:
+    """A whole number from a link's parameter, or None when absent or out of range (a page
+    link is never an error page)."""
+    if text is None or not text.isdigit() or not low <= int(text) <= high:
+        return None
+    return int(text)
+
+
+def _review_links(
+    page_url: str, sort: ReviewSort, stars: int | None, page: ReviewPage
+) -> dict[str, Any]:
+    """Links of the reviews block: each sort and star filter, and the pages around this one."""
+
+    def url(sort: ReviewSort = sort, stars: int | None = stars, number: int = 1) -> str:
+        query: list[tuple[str, str]] = [("reviews", sort)] if sort != "helpful" else []
+        query += [("stars", str(stars))] if stars else []
+        query += [("rpage", str(number))] if number > 1 else []
+        return f"{page_url}?{urlencode(query)}#ratings" if query else f"{page_url}#ratings"
+
+    last = max(1, -(-page.total // page.per_page))
+    return {
+        "sorts": {value: url(sort=value) for value, _ in REVIEW_SORTS},
+        "stars": {n: url(stars=None if n == stars else n) for n in range(1, 6)},
+        "all_stars": url(stars=None),
+        "previous": url(number=page.page - 1) if page.page > 1 else None,
+        "next": url(number=page.page + 1) if page.page < last else None,
+        "first": page.total and (page.page - 1) * page.per_page + 1,
+        "last": min(page.page * page.per_page, page.total),
+    }
+
+
+def _includes(course: CourseDetail) -> list[str]:
+    """What the course includes, counted from its curriculum."""
+    kinds: dict[str, int] = {}
+    for section in course.curriculum:
+        for lecture in section.lectures:
+            kinds[lecture.content_type] = kinds.get(lecture.content_type, 0) + 1
+    hours = course.duration_minutes / 60
+    out = [
+        f"{hours:.1f} hours on-demand video"
+        if hours >= 1
+        else f"{course.duration_minutes} minutes on-demand video",
+        f"{course.lecture_count} lecture{'' if course.lecture_count == 1 else 's'}",
+    ]
+    for kind, one, many in INCLUDED:
+        n = kinds.get(kind, 0)
+        if n:
+            out.append(f"{n} {one if n == 1 else many}")
+    out.append("Full lifetime access")
+    return out
 
 
 def _again(
@@ -147,6 +219,19 @@ def _again(
         return await _course_page(request, db_session, engine, slug, {form: state}, status)
 
     return rerender
+
+
+async def _my_review_id(db_session: DbSession, user: User, slug: str) -> uuid.UUID:
+    """The id of the student's own review of this course.
+
+    Raises:
+        NotFound: no such course, or no review of it by this student.
+    """
+    course = await published_course(db_session, slug)
+    mine = await reviews.my_review(db_session, user.id, course.id)
+    if mine is None:
+        raise NotFound("You have not reviewed this course.")
+    return uuid.UUID(mine.id)
 
 
 def _back_to(request: Request[Any, Any, Any], slug: str, section: str) -> str:
@@ -204,6 +289,43 @@ class CoursePages(Controller):
             _again(request, db_session, engine, slug, "review"),
             _back_to(request, slug, "ratings"),
         )
+
+    @post("/review/edit", name="review_edit", status_code=303)
+    async def edit_review(
+        self,
+        request: Request[Any, Any, Any],
+        slug: CourseSlug,
+        db_session: DbSession,
+        engine: NamedDependency[SearchEngine],
+        user: SignedIn,
+        data: FormData,
+    ) -> Redirect | Template:
+        values = form_values(data)
+
+        async def edit() -> object:
+            form = parse_form(ReviewIn, values)
+            return await reviews.edit(
+                db_session, user.id, await _my_review_id(db_session, user, slug), form
+            )
+
+        again = _again(request, db_session, engine, slug, "edit")
+        return await submit(values, edit, again, _back_to(request, slug, "ratings"))
+
+    @post("/review/delete", name="review_delete", status_code=303)
+    async def delete_review(
+        self,
+        request: Request[Any, Any, Any],
+        slug: CourseSlug,
+        db_session: DbSession,
+        engine: NamedDependency[SearchEngine],
+        user: SignedIn,
+        data: FormData,
+    ) -> Redirect | Template:
+        async def remove() -> None:
+            await reviews.remove(db_session, user.id, await _my_review_id(db_session, user, slug))
+
+        again = _again(request, db_session, engine, slug, "edit")
+        return await submit(form_values(data), remove, again, _back_to(request, slug, "ratings"))
 
     @post("/vote", name="vote_submit", status_code=303)
     async def vote(

@@ -26,7 +26,7 @@ class LectureItem(msgspec.Struct, kw_only=True):
     content_type: str
     duration_minutes: int
     is_preview: bool
-    video_url: str | None  # only for free-preview lectures
+    video_url: str | None  # only for free-preview lectures whose media can be played
 
 
 class SectionItem(msgspec.Struct, kw_only=True):

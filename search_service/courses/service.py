@@ -22,6 +22,7 @@ from search_service.errors import NotFound
 from search_service.merchandising import service as recommendations
 from search_service.people import full_name
 from search_service.reviews.service import rating_summary, top_reviews
+from search_service.safe_urls import is_playable
 from search_service.search.engine import SearchEngine
 from search_service.search.request import SearchRequest
 
@@ -59,7 +60,9 @@ def _curriculum(rows: Sequence[Mapping[Any, Any]]) -> list[SectionItem]:
                     content_type=row["content_type"],
                     duration_minutes=row["duration_minutes"],
                     is_preview=row["is_preview"],
-                    video_url=row["video_url"] if row["is_preview"] else None,
+                    video_url=row["video_url"]
+                    if row["is_preview"] and is_playable(row["video_url"])
+                    else None,
                 )
             )
     return list(sections.values())

@@ -42,9 +42,11 @@ def safe_next(value: str | None) -> str:
     return "/"
 
 
-def login_redirect(request: Request[Any, Any, Any], back: str | None = None) -> Redirect:
-    """To the log-in page, coming back to ``back`` (a page's own URL, or for a form the page
-    it was sent from) afterwards."""
+def login_url(
+    request: Request[Any, Any, Any], back: str | None = None, add: str | None = None
+) -> str:
+    """The log-in page, coming back to ``back`` (a page's own URL, or for a form the page it
+    was sent from) afterwards, and finishing the add to cart of course ``add`` if given."""
     if back is None:
         if request.method == "GET":
             back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -53,7 +55,13 @@ def login_redirect(request: Request[Any, Any, Any], back: str | None = None) -> 
             same_site = referer.netloc in ("", request.url.netloc)
             back = referer.path if same_site and referer.path else "/"
     login = request.app.route_reverse("login_page")
-    return Redirect(f"{login}?next={quote(safe_next(back), safe='/')}", status_code=303)
+    pending = f"&add={quote(add, safe='')}" if add else ""
+    return f"{login}?next={quote(safe_next(back), safe='/')}{pending}"
+
+
+def login_redirect(request: Request[Any, Any, Any], back: str | None = None) -> Redirect:
+    """A redirect to ``login_url``."""
+    return Redirect(login_url(request, back), status_code=303)
 
 
 def _domain(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

@@ -49,6 +49,12 @@ ONE = text(f"""
 SELECT {REVIEW_COLUMNS}
 FROM course_reviews r JOIN users u ON u.id = r.student_id WHERE r.id = :review_id
 """)  # noqa: S608 - constants only
+# The signed-in student's own review of a course, if any.
+MY_REVIEW = text(f"""
+SELECT {REVIEW_COLUMNS}
+FROM course_reviews r JOIN users u ON u.id = r.student_id
+WHERE r.course_id = :course_id AND r.student_id = :student_id
+""")  # noqa: S608 - constants only
 MINE = text(
     "SELECT r.id, c.mentor_id FROM course_reviews r JOIN courses c ON c.id = r.course_id "
     "WHERE r.id = :review_id AND r.student_id = :student_id"

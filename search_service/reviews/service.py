@@ -84,6 +84,22 @@ async def reviews_page(
     )
 
 
+async def my_review(
+    session: AsyncSession, student_id: uuid.UUID, course_id: uuid.UUID
+) -> ReviewItem | None:
+    """The student's own review of the course, or None."""
+    row = (
+        (
+            await session.execute(
+                queries.MY_REVIEW, {"course_id": course_id, "student_id": student_id}
+            )
+        )
+        .mappings()
+        .first()
+    )
+    return None if row is None else review_item(row)
+
+
 async def _item(session: AsyncSession, review_id: uuid.UUID) -> ReviewItem:
     return review_item(
         (await session.execute(queries.ONE, {"review_id": review_id})).mappings().one()

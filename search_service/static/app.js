@@ -1,13 +1,46 @@
 // Progressive enhancement only: every page works without this file.
-// 1. As-you-type suggestions on the site search box (WAI-ARIA combobox with a listbox popup).
+// 1. As-you-type suggestions on the search boxes (WAI-ARIA combobox with a listbox popup):
+//    the typed part in bold, a "Search for …" row, Escape closes and keeps the text.
 // 2. Filters apply in place: changing a facet or the sort refreshes results without a reload,
-//    keeping the URL (and so the back button and shared links) in step.
-// 3. Clicks on search results are sent as a beacon (without JS the course link records them).
+//    keeping the URL (and so the back button and shared links) in step, and keyboard focus
+//    on the control just used. On a phone the filters open as an overlay.
+// 3. Add to cart without leaving the page; the header's cart count follows.
+// 4. "Expand all sections" on course pages without a reload.
+// 5. Clicks on search results are sent as a beacon (without JS the course link records them).
 (function () {
   "use strict";
 
+  var KINDS = { query: "popular search", completion: "search", category: "category",
+                course: "course", mentor: "instructor" };
+
+  // The label with the typed words in bold (built as text nodes: never as HTML).
+  function emphasise(target, label, typed) {
+    var words = typed.toLowerCase().split(/\s+/).filter(Boolean);
+    var lower = label.toLowerCase();
+    var marks = [];
+    words.forEach(function (w) {
+      var at = lower.indexOf(w);
+      while (at >= 0) {
+        if (at === 0 || !/[\p{L}\p{N}]/u.test(lower[at - 1])) { marks.push([at, at + w.length]); break; }
+        at = lower.indexOf(w, at + 1);
+      }
+    });
+    marks.sort(function (a, b) { return a[0] - b[0]; });
+    var pos = 0;
+    marks.forEach(function (m) {
+      if (m[0] < pos) return;
+      target.appendChild(document.createTextNode(label.slice(pos, m[0])));
+      var b = document.createElement("b");
+      b.textContent = label.slice(m[0], m[1]);
+      target.appendChild(b);
+      pos = m[1];
+    });
+    target.appendChild(document.createTextNode(label.slice(pos)));
+  }
+
   function combobox(form) {
     var input = form.querySelector("[role=combobox]");
+    if (!input) return;
     var list = document.getElementById(input.getAttribute("aria-controls"));
     var endpoint = form.getAttribute("data-suggest");
     var items = [];
@@ -30,28 +63,48 @@
       else input.removeAttribute("aria-activedescendant");
     }
 
-    function render(data) {
-      items = data.items;
+    function option(i, build) {
+      var li = document.createElement("li");
+      li.id = list.id + "-" + i;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      build(li);
+      li.addEventListener("mousedown", function (event) { event.preventDefault(); go(i); });
+      li.addEventListener("mousemove", function () { if (active !== i) highlight(i); });
+      list.appendChild(li);
+    }
+
+    function render(data, typed) {
+      items = data.items.slice();
+      items.push({ type: "search", label: typed, url: null });
       list.innerHTML = "";
       items.forEach(function (item, i) {
-        var li = document.createElement("li");
-        li.id = list.id + "-" + i;
-        li.setAttribute("role", "option");
-        li.setAttribute("aria-selected", "false");
-        li.textContent = item.label;
-        var kind = document.createElement("small");
-        kind.textContent = item.type === "query" ? "popular search" : item.type;
-        li.appendChild(kind);
-        li.addEventListener("mousedown", function (event) { event.preventDefault(); go(i); });
-        list.appendChild(li);
+        option(i, function (li) {
+          if (item.type === "search") {
+            li.className = "search-for";
+            li.appendChild(document.createTextNode("Search for “"));
+            var b = document.createElement("b");
+            b.textContent = typed;
+            li.appendChild(b);
+            li.appendChild(document.createTextNode("”"));
+            return;
+          }
+          emphasise(li, item.label, typed);
+          var kind = document.createElement("small");
+          kind.textContent = KINDS[item.type] || item.type;
+          li.appendChild(kind);
+        });
       });
-      var open = items.length > 0;
-      list.hidden = !open;
-      input.setAttribute("aria-expanded", open ? "true" : "false");
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
       active = -1;
     }
 
-    function go(index) { window.location.assign(items[index].url); }
+    function go(index) {
+      var item = items[index];
+      if (item.url) window.location.assign(item.url);
+      else { close(); form.submit(); }
+    }
 
     input.addEventListener("input", function () {
       clearTimeout(timer);
@@ -61,7 +114,7 @@
         var ticket = ++latest;
         fetch(endpoint + "?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
           .then(function (r) { return r.ok ? r.json() : { items: [] }; })
-          .then(function (data) { if (ticket === latest) render(data); })
+          .then(function (data) { if (ticket === latest) render(data, q); })
           .catch(close);
       }, 120);
     });
@@ -77,7 +130,7 @@
     input.addEventListener("blur", function () { setTimeout(close, 150); });
   }
 
-  function load(url, push) {
+  function load(url, push, focusId) {
     var region = document.getElementById("search-region");
     region.setAttribute("aria-busy", "true");
     fetch(url, { headers: { Accept: "text/html" } })
@@ -89,6 +142,10 @@
         region.replaceWith(next);
         if (push) history.pushState({ url: url }, "", url);
         facets();
+        // Focus stays on the control just used (or, if it is gone, the result count).
+        var target = focusId && document.getElementById(focusId);
+        if (target && !target.disabled) target.focus();
+        else if (focusId) document.getElementById("results").focus();
       })
       .catch(function () { window.location.assign(url); });
   }
@@ -98,16 +155,91 @@
     if (!form || !window.fetch || !window.DOMParser) return;
     var button = form.querySelector(".apply");
 
-    function apply() {
+    function apply(focusId) {
       var params = new URLSearchParams(new FormData(form));
       Array.from(params.keys()).forEach(function (k) { if (!params.get(k)) params.delete(k); });
       var query = params.toString();
-      load(form.action.split("?")[0] + (query ? "?" + query : ""), true);
+      load(form.action.split("?")[0] + (query ? "?" + query : ""), true, focusId);
     }
 
     if (button) button.hidden = true;
-    form.addEventListener("change", apply);
-    form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
+    form.addEventListener("change", function (event) { apply(event.target.id); });
+    form.addEventListener("submit", function (event) { event.preventDefault(); apply(null); });
+    // The phone's filter overlay: opened and closed by the script (no URL fragment).
+    var layout = document.getElementById("search-region");
+    var open = layout.querySelector(".to-filters");
+    function show(on) {
+      document.body.classList.toggle("filters-open", on);
+      (on ? form.querySelector("input, select") : open).focus();
+    }
+    if (open) open.addEventListener("click", function (event) { event.preventDefault(); show(true); });
+    form.querySelectorAll(".close-filters, .show-results a").forEach(function (a) {
+      a.addEventListener("click", function (event) { event.preventDefault(); show(false); });
+    });
+  }
+
+  // Add to cart in place: the form posts as it would without a script, asking for JSON.
+  function cartForms() {
+    document.querySelectorAll("form[data-add-to-cart]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (!window.fetch) return;
+        event.preventDefault();
+        var button = form.querySelector("button");
+        button.disabled = true;
+        fetch(form.action, {
+          method: "POST",
+          body: new URLSearchParams(new FormData(form)),
+          headers: { Accept: "application/json" },
+          credentials: "same-origin"
+        })
+          .then(function (r) { return r.json().then(function (body) { return [r.status, body]; }); })
+          .then(function (answer) {
+            var status = answer[0], body = answer[1];
+            if (status === 401 && body.login_url) { window.location.assign(body.login_url); return; }
+            var note = document.querySelector(".cart-status");
+            if (status !== 200) {
+              button.disabled = false;
+              if (note) note.textContent = body.detail || "That did not work; please try again.";
+              return;
+            }
+            setCount(body.cart_count);
+            document.querySelectorAll("form[data-add-to-cart]").forEach(function (f) {
+              var link = document.createElement("a");
+              link.className = "button primary";
+              link.href = body.cart_url;
+              link.textContent = "Go to cart";
+              f.replaceWith(link);
+            });
+            if (note) note.textContent = body.message + ".";
+            var first = document.querySelector(".price-box a.button");
+            if (first) first.focus();
+          })
+          .catch(function () { form.submit(); });
+      });
+    });
+  }
+
+  function setCount(n) {
+    var count = document.getElementById("cart-count");
+    if (!count) return;
+    count.hidden = n === 0;
+    count.firstChild.nodeValue = String(n);
+    count.querySelector(".visually-hidden").textContent =
+      " course" + (n === 1 ? "" : "s") + " in your cart";
+  }
+
+  // Expand (or collapse) every section of a course's curriculum.
+  function expandAll() {
+    var link = document.querySelector("a.expand-all");
+    if (!link) return;
+    link.setAttribute("role", "button");
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      var expand = link.getAttribute("data-expand") === "expand";
+      document.querySelectorAll("details.section").forEach(function (d) { d.open = expand; });
+      link.setAttribute("data-expand", expand ? "collapse" : "expand");
+      link.textContent = expand ? "Collapse all sections" : "Expand all sections";
+    });
   }
 
   // A click on a search result: recorded by a beacon, which never holds up navigation. The
@@ -132,10 +264,12 @@
 
   // Back and forward: show the results of the URL we land on, in place.
   window.addEventListener("popstate", function () {
-    if (document.getElementById("search-region")) load(window.location.href, false);
+    if (document.getElementById("search-region")) load(window.location.href, false, null);
   });
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-suggest]").forEach(combobox);
     facets();
+    cartForms();
+    expandAll();
   });
 })();
