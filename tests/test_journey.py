@@ -273,7 +273,8 @@ async def test_course_page_offers_only_playable_previews_and_says_what_it_includ
     browser: Client, db: asyncpg.Connection
 ) -> None:
     row = await db.fetchrow(
-        "SELECT c.slug, l.id AS lecture FROM courses c JOIN course_sections s ON s.course_id = c.id "
+        "SELECT c.slug, l.id AS lecture FROM courses c "
+        "JOIN course_sections s ON s.course_id = c.id "
         "JOIN lectures l ON l.section_id = s.id WHERE l.is_preview AND c.status = 'published' "
         "AND c.deleted_at IS NULL AND l.video_url IS NOT NULL LIMIT 1"
     )
