@@ -43,14 +43,14 @@ from search_service.accounts.identity import (
     request_session,
 )
 from search_service.accounts.limits import AccountGuard
-from search_service.accounts.pages import AccountPages
+from search_service.accounts.pages import AccountPages, PendingAdd
 from search_service.cart import service as cart_service
 from search_service.cart.controllers import CartController
 from search_service.cart.pages import CartPages
 from search_service.catalog.categories import CategoryDirectory
 from search_service.catalog.controllers import CatalogController
 from search_service.catalog.pages import CatalogPages
-from search_service.catalog.params import provide_search_request
+from search_service.catalog.params import provide_page_search_request, provide_search_request
 from search_service.catalog.service import CatalogSearch
 from search_service.catalog.suggest import Suggester
 from search_service.courses.controllers import CourseController
@@ -150,6 +150,11 @@ async def _before_page(request: Request[Any, Any, Any]) -> None:
     request.state.cart_count = count
 
 
+def _finish_add() -> PendingAdd:
+    """Log-in and sign-up finish an add to cart started signed out, through the cart."""
+    return cart_service.add_pending
+
+
 def _pages(settings: Settings, secret: str, search_request: Provide) -> Router:
     csrf = CSRFConfig(
         secret=secret,
@@ -172,6 +177,7 @@ def _pages(settings: Settings, secret: str, search_request: Provide) -> Router:
             "user": Provide(provide_page_user, sync_to_thread=False),
             "viewer": Provide(provide_page_viewer, sync_to_thread=False),
             "search_request": search_request,
+            "finish_add": Provide(_finish_add, sync_to_thread=False),
         },
         before_request=_before_page,
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf)],
@@ -280,11 +286,10 @@ def create_app(
         if side is not None:
             await side.dispose()
 
-    search_request = Provide(provide_search_request)
     app = Litestar(
         route_handlers=[
-            _api(search_request),
-            _pages(settings, secret, search_request),
+            _api(Provide(provide_search_request)),
+            _pages(settings, secret, Provide(provide_page_search_request)),
             OpsController,
             create_static_files_router(
                 path="/static",

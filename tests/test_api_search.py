@@ -7,6 +7,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
+from search_service.catalog.suggest import completions
+
 Client = Any
 
 
@@ -134,6 +136,24 @@ async def test_suggest(api: Client) -> None:
         "url": "/categories/development/web-development",
     } in categories
     assert (await api.get("/api/v1/suggest?q=")).json()["items"] == []
+
+
+async def test_suggest_completes_the_query_from_the_catalog(api: Client) -> None:
+    items = (await api.get("/api/v1/suggest?q=kube")).json()["items"]
+    completions = [i for i in items if i["type"] in ("query", "completion")]
+    assert completions and all(i["label"].startswith("kube") for i in completions)
+    assert any(i["type"] == "completion" and i["label"] == "kubernetes" for i in items)
+    first = next(i for i in items if i["label"] == "kubernetes")
+    assert first["url"] == "/search?q=kubernetes"
+
+
+def test_completions_finish_the_last_word_and_add_the_next() -> None:
+    # Most frequent first, then shorter: "python" is in every title.
+    titles = ["Python for Beginners", "Complete Python Bootcamp", "Python Django", "python"]
+    assert completions("pyth", titles, 3) == ["python", "python django", "python bootcamp"]
+    learn = completions("learn ph", ["Learn Photoshop Fast", "learn PHP"], 3)
+    assert set(learn) == {"learn photoshop", "learn php", "learn photoshop fast"}
+    assert completions("python", ["Python"], 3) == [], "nothing that only repeats the query"
 
 
 async def test_suggest_mentors(api: Client) -> None:

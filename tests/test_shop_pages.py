@@ -4,29 +4,17 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import pytest
 
-from tests.shop import api, db, indexed_catalog  # noqa: F401 - fixtures: write to their own catalog
-from tests.support.apps import in_process_app
+from tests.shop import api, browser, db, indexed_catalog  # noqa: F401 - fixtures: their own catalog
 from tests.support.pages import Client, sign_up, submit
 from tests.support.shoppers import PASSWORD
 
 Client = Any
-
-
-@pytest.fixture
-async def browser(indexed_catalog: tuple[str, Path]) -> AsyncIterator[Client]:
-    """A fresh client (its own cookies) on the site."""
-    from litestar.testing import AsyncTestClient
-
-    async with AsyncTestClient(app=in_process_app(*indexed_catalog)) as client:
-        client.follow_redirects = False  # the tests check each 303 themselves
-        yield client
 
 
 async def a_course(db: asyncpg.Connection, skip: int = 0) -> asyncpg.Record:

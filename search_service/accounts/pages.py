@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -10,12 +11,12 @@ from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from search_service.accounts import service
 from search_service.accounts.identity import SESSION_COOKIE, session_cookie
 from search_service.accounts.limits import AccountGuard
 from search_service.accounts.schemas import LoginIn, RegisterIn
-from search_service.cart import service as cart
 from search_service.errors import DomainError
 from search_service.pages.errors import safe_next
 from search_service.pages.forms import BLANK, FormData, FormState, form_values, parse_form
@@ -27,6 +28,10 @@ def _secure(request: Request[Any, Any, Any]) -> bool:
     return bool(request.app.state.settings.server.secure_cookies)
 
 
+# Finishes an add to cart started before signing in: (session, student, course) -> whether it
+# was added. The cart provides it (the composition root wires it in as ``finish_add``), so
+# accounts never import the cart.
+PendingAdd = Callable[[AsyncSession, uuid.UUID, uuid.UUID], Awaitable[bool]]
 # Fields that say where to go after signing in, never part of the account's own form.
 AFTER = ("next", "add")
 
@@ -44,21 +49,12 @@ def _after(next_url: str, add: uuid.UUID | None) -> dict[str, str]:
     return {"next": next_url} | ({"add": str(add)} if add else {})
 
 
-def _login_page(
-    next_url: str, add: uuid.UUID | None, form: FormState = BLANK, status: int = 200
+def _page(
+    name: str, next_url: str, add: uuid.UUID | None, form: FormState = BLANK, status: int = 200
 ) -> Template:
+    """The log-in or sign-up page, carrying where to go (and what to finish) afterwards."""
     return Template(
-        "account/login.html.jinja2",
-        status_code=status,
-        context={"after": _after(next_url, add), "form": form},
-    )
-
-
-def _register_page(
-    next_url: str, add: uuid.UUID | None, form: FormState = BLANK, status: int = 200
-) -> Template:
-    return Template(
-        "account/register.html.jinja2",
+        f"account/{name}.html.jinja2",
         status_code=status,
         context={"after": _after(next_url, add), "form": form},
     )
@@ -71,6 +67,7 @@ def _without(values: dict[str, str], names: tuple[str, ...]) -> dict[str, str]:
 async def _signed_in(
     request: Request[Any, Any, Any],
     db_session: DbSession,
+    finish_add: PendingAdd,
     token: str,
     target: str,
     add: uuid.UUID | None,
@@ -79,7 +76,7 @@ async def _signed_in(
     go back to where the shopper was."""
     if add is not None:
         user = await service.user_for_token(db_session, token)
-        if user is not None and await cart.add_pending(db_session, user.id, add):
+        if user is not None and await finish_add(db_session, user.id, add):
             target = f"{request.app.route_reverse('cart_page')}?added={add}"
     return Redirect(target, status_code=303, cookies=[session_cookie(token, _secure(request))])
 
@@ -93,7 +90,7 @@ class AccountPages(Controller):
     async def login_form(
         self, next: FromQuery[str | None] = None, add: FromQuery[str | None] = None
     ) -> Template:
-        return _login_page(safe_next(next), _pending(add))
+        return _page("login", safe_next(next), _pending(add))
 
     @post("/login", name="login_submit", status_code=303)
     async def login(
@@ -101,6 +98,7 @@ class AccountPages(Controller):
         request: Request[Any, Any, Any],
         db_session: DbSession,
         account_guard: NamedDependency[AccountGuard],
+        finish_add: NamedDependency[PendingAdd],
         data: FormData,
     ) -> Redirect | Template:
         values = form_values(data)
@@ -112,14 +110,14 @@ class AccountPages(Controller):
                 db_session, account_guard, credentials, client, kind="session"
             )
         except DomainError as error:
-            return _login_page(target, add, FormState.failed(values, error), status_of(error))
-        return await _signed_in(request, db_session, token.token, target, add)
+            return _page("login", target, add, FormState.failed(values, error), status_of(error))
+        return await _signed_in(request, db_session, finish_add, token.token, target, add)
 
     @get("/register", name="register_page")
     async def register_form(
         self, next: FromQuery[str | None] = None, add: FromQuery[str | None] = None
     ) -> Template:
-        return _register_page(safe_next(next), _pending(add))
+        return _page("register", safe_next(next), _pending(add))
 
     @post("/register", name="register_submit", status_code=303)
     async def register(
@@ -127,6 +125,7 @@ class AccountPages(Controller):
         request: Request[Any, Any, Any],
         db_session: DbSession,
         account_guard: NamedDependency[AccountGuard],
+        finish_add: NamedDependency[PendingAdd],
         data: FormData,
     ) -> Redirect | Template:
         values = form_values(data)
@@ -138,8 +137,8 @@ class AccountPages(Controller):
             )
             token = await service.issue_token(db_session, user, "session")
         except DomainError as error:
-            return _register_page(target, add, FormState.failed(values, error), status_of(error))
-        return await _signed_in(request, db_session, token.token, target, add)
+            return _page("register", target, add, FormState.failed(values, error), status_of(error))
+        return await _signed_in(request, db_session, finish_add, token.token, target, add)
 
     @post("/logout", name="logout", status_code=303)
     async def logout(self, request: Request[Any, Any, Any], db_session: DbSession) -> Redirect:

@@ -45,6 +45,17 @@ async def provide_search_request(request: Request[Any, Any, Any]) -> SearchReque
     return parse_search(request.query_params.dict())
 
 
+async def provide_page_search_request(request: Request[Any, Any, Any]) -> SearchRequest:
+    """The pages' ``search_request``: the API's, except that a price range chosen backwards
+    (a minimum above the maximum, easy with the two price menus) is read the right way round
+    rather than refused."""
+    query = request.query_params.dict()
+    low, high = query.get("price_min", [""])[-1], query.get("price_max", [""])[-1]
+    if low.isdigit() and high.isdigit() and int(low) > int(high):
+        query = {**query, "price_min": [high], "price_max": [low]}
+    return parse_search(query)
+
+
 def to_params(
     request: SearchRequest, *, page: bool = False, fixed: tuple[str, ...] = ()
 ) -> list[tuple[str, str]]:

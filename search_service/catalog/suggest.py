@@ -21,7 +21,6 @@ MAX_QUERIES = 3  # completions of either kind
 JOINING = frozenset(
     ["a", "an", "and", "by", "for", "from", "in", "of", "on", "the", "to", "with", "your"]
 )
-VOCABULARY_HITS = 20  # matching courses whose titles and tags give completions
 
 
 def completions(query: str, phrases: list[str], limit: int) -> list[str]:
@@ -73,9 +72,7 @@ class Suggester:
             return SuggestResponse(query=query, items=[])
         tree = await self.categories.tree()
         result = await self.engine.search(
-            SearchRequest(
-                q=query, per_page=VOCABULARY_HITS, with_facets=False, with_highlights=False
-            )
+            SearchRequest(q=query, per_page=MAX_ITEMS, with_facets=False, with_highlights=False)
         )
         past = await self.popular.completing(query, MAX_QUERIES) if self.popular else []
         phrases = [t for h in result.hits for t in (h.document.title, *h.document.tags)]
@@ -94,7 +91,7 @@ class Suggester:
         mentors: list[str] = []
         titles: set[str] = set()
         courses: list[SuggestItem] = []
-        for hit in result.hits[:MAX_ITEMS]:
+        for hit in result.hits:
             doc = hit.document
             if doc.title not in titles:
                 titles.add(doc.title)

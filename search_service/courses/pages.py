@@ -22,9 +22,8 @@ from search_service.catalog.urls import course_url, search_url
 from search_service.courses import service
 from search_service.courses.schemas import CourseDetail
 from search_service.courses.views import ViewCounter, is_bot
-from search_service.db.lookups import is_enrolled, published_course
-from search_service.db.models import User
-from search_service.errors import NotFound, SearchUnavailable
+from search_service.db.lookups import is_enrolled
+from search_service.errors import SearchUnavailable
 from search_service.insights.ids import QueryIds
 from search_service.insights.recorder import InsightsRecorder
 from search_service.limits import Limiter
@@ -221,19 +220,6 @@ def _again(
     return rerender
 
 
-async def _my_review_id(db_session: DbSession, user: User, slug: str) -> uuid.UUID:
-    """The id of the student's own review of this course.
-
-    Raises:
-        NotFound: no such course, or no review of it by this student.
-    """
-    course = await published_course(db_session, slug)
-    mine = await reviews.my_review(db_session, user.id, course.id)
-    if mine is None:
-        raise NotFound("You have not reviewed this course.")
-    return uuid.UUID(mine.id)
-
-
 def _back_to(request: Request[Any, Any, Any], slug: str, section: str) -> str:
     return f"{request.app.route_reverse('course_page', slug=slug)}#{section}"
 
@@ -305,7 +291,7 @@ class CoursePages(Controller):
         async def edit() -> object:
             form = parse_form(ReviewIn, values)
             return await reviews.edit(
-                db_session, user.id, await _my_review_id(db_session, user, slug), form
+                db_session, user.id, await reviews.mine_on(db_session, user.id, slug), form
             )
 
         again = _again(request, db_session, engine, slug, "edit")
@@ -322,7 +308,9 @@ class CoursePages(Controller):
         data: FormData,
     ) -> Redirect | Template:
         async def remove() -> None:
-            await reviews.remove(db_session, user.id, await _my_review_id(db_session, user, slug))
+            await reviews.remove(
+                db_session, user.id, await reviews.mine_on(db_session, user.id, slug)
+            )
 
         again = _again(request, db_session, engine, slug, "edit")
         return await submit(form_values(data), remove, again, _back_to(request, slug, "ratings"))

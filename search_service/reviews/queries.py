@@ -55,6 +55,11 @@ SELECT {REVIEW_COLUMNS}
 FROM course_reviews r JOIN users u ON u.id = r.student_id
 WHERE r.course_id = :course_id AND r.student_id = :student_id
 """)  # noqa: S608 - constants only
+# The id of the student's review of a published course, by the course's slug.
+MINE_ON = text(f"""
+SELECT r.id FROM course_reviews r JOIN courses c ON c.id = r.course_id
+WHERE c.slug = :slug AND {PUBLISHED} AND r.student_id = :student_id
+""")  # noqa: S608 - constants only
 MINE = text(
     "SELECT r.id, c.mentor_id FROM course_reviews r JOIN courses c ON c.id = r.course_id "
     "WHERE r.id = :review_id AND r.student_id = :student_id"

@@ -100,6 +100,20 @@ async def my_review(
     return None if row is None else review_item(row)
 
 
+async def mine_on(session: AsyncSession, student_id: uuid.UUID, slug: str) -> uuid.UUID:
+    """The id of the student's review of the published course ``slug`` (for the page's edit
+    and delete forms, which name the course, not the review).
+
+    Raises:
+        NotFound: no such course, or no review of it by this student.
+    """
+    params = {"slug": slug, "student_id": student_id}
+    review_id: uuid.UUID | None = (await session.execute(queries.MINE_ON, params)).scalar()
+    if review_id is None:
+        raise NotFound("You have not reviewed this course.")
+    return review_id
+
+
 async def _item(session: AsyncSession, review_id: uuid.UUID) -> ReviewItem:
     return review_item(
         (await session.execute(queries.ONE, {"review_id": review_id})).mappings().one()

@@ -33,7 +33,7 @@ async def courses(db: asyncpg.Connection, count: int, fresh: bool = False) -> li
     """Published paid courses in US dollars, the same ones each time; ``fresh`` ones (at
     random) for a test that changes them, so that other tests do not meet its changes."""
     return await db.fetch(
-        "SELECT id, mentor_id, slug, list_price_cents, sale_price_cents FROM courses c "
+        "SELECT id, mentor_id, slug, title, list_price_cents, sale_price_cents FROM courses c "
         "WHERE status = 'published' AND deleted_at IS NULL AND list_price_cents > 0 "
         "AND currency = 'USD' "
         "ORDER BY CASE WHEN $2 THEN random()::text ELSE md5(id::text) END LIMIT $1",
