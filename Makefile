@@ -26,7 +26,15 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/skillspring demo
 
-test: lint
+# axe-core for the accessibility tests, from tests/browser/package-lock.json (npm checks its
+# integrity hash); without npm those tests are skipped and say why.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/browser --no-audit --no-fund --silent && touch $(AXE); \
+	else echo "make: npm not found, the axe-core accessibility tests will be skipped" >&2; fi
+
+test: lint $(AXE)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -1,0 +1,86 @@
+"""Headless Chromium (Debian's package) driven by Playwright, shared by the browser tests.
+
+Screenshots and axe-core reports are saved to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="Chromium is not installed (bash .ci/run installs Debian's package)"
+)
+
+
+def expect(locator: Any) -> Any:
+    from playwright.async_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
+@pytest.fixture(scope="module")
+async def browser() -> AsyncIterator[Any]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=FLAGS
+        )
+        yield browser
+        await browser.close()
+
+
+@pytest.fixture
+async def tab(browser: Any) -> AsyncIterator[Any]:
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    yield page
+    await context.close()
+
+
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+PASSWORD = "correct horse battery staple"
+
+
+async def sign_up(page: Any, base: str, first_name: str = "Ada") -> str:
+    """A new account made through the sign-up page (the page is left signed in): its e-mail."""
+    import uuid
+
+    email = f"{first_name.lower()}-{uuid.uuid4().hex[:8]}@example.com"
+    await page.goto(f"{base}/register")
+    await page.get_by_label("First name").fill(first_name)
+    await page.get_by_label("Email").fill(email)
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Sign up").click()
+    await page.wait_for_url(lambda u: "/register" not in u)
+    return email
+
+
+async def first_course(page: Any, base: str, query: str) -> str:
+    """The URL (without its query) of the first result for ``query``."""
+    await page.goto(f"{base}/search?q={query}")
+    href = await page.locator(".course-card h3 a").first.get_attribute("href")
+    return str(base + href.split("?")[0])
+
+
+def shot(name: str) -> str:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return str(ARTIFACTS / name)
