@@ -6,9 +6,17 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+import msgspec
+
 from search_service.pricing import discount_percent, effective_price_cents
 from search_service.search.document import CourseDocument
-from search_service.search.vocabulary import duration_bucket, price_band, rating_floor
+from search_service.search.signals import rank_tier
+from search_service.search.vocabulary import (
+    duration_bucket,
+    price_band,
+    rating_floor,
+    weighted_rating,
+)
 
 # source column -> feature facet value
 FEATURE_COLUMNS = (
@@ -63,7 +71,7 @@ def build_document(row: Mapping[str, Any]) -> CourseDocument:
     updated = row["last_updated_at"] or _EPOCH
     mentor_name = " ".join(p for p in (row["first_name"], row["last_name"]) if p)
     category_slugs, category_names = _categories(row["categories"])
-    return CourseDocument(
+    document = CourseDocument(
         id=str(row["id"]),
         slug=row["slug"],
         title=row["title"],
@@ -84,6 +92,7 @@ def build_document(row: Mapping[str, Any]) -> CourseDocument:
         price_band=price_band(effective),
         rating=rating,
         rating_floor=rating_floor(rating),
+        rating_weighted=weighted_rating(rating, int(row["review_count"])),
         review_count=int(row["review_count"]),
         popularity=popularity(
             int(row["enrollment_count"]), int(row["recent_enrollments"]), int(row["recent_views"])
@@ -98,3 +107,4 @@ def build_document(row: Mapping[str, Any]) -> CourseDocument:
         category_slugs=category_slugs,
         category_names=category_names,
     )
+    return msgspec.structs.replace(document, rank_tier=rank_tier(document))

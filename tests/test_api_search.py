@@ -99,8 +99,17 @@ async def test_chips_remove_one_value(api: Client) -> None:
     assert body["applied"]["level"] == ["beginner", "advanced"]
 
 
-async def test_zero_results_suggest_a_respelling(api: Client) -> None:
+async def test_a_respelling_is_searched_when_the_words_typed_find_nothing(api: Client) -> None:
     body = await search(api, "q=adbe+photoshop")
+    assert body["total"] >= 1
+    assert body["interpreted"]["spelling"] == "adobe photoshop"
+    assert body["interpreted"]["query"] == "adobe photoshop"
+    literal = parse_qsl(urlsplit(body["interpreted"]["literal_url"]).query)
+    assert literal == [("q", "adbe photoshop"), ("literal", "true")]
+
+
+async def test_zero_results_suggest_a_respelling(api: Client) -> None:
+    body = await search(api, "q=adbe+photoshop&literal=true")
     assert body["total"] == 0
     spelling = [s for s in body["suggestions"] if s["kind"] == "spelling"]
     assert spelling and "adobe photoshop" in spelling[0]["label"]
@@ -108,7 +117,7 @@ async def test_zero_results_suggest_a_respelling(api: Client) -> None:
 
 
 async def test_zero_results_suggest_a_category(api: Client) -> None:
-    body = await search(api, "q=developmnt+zzqqxx&level=beginner")
+    body = await search(api, "q=developmnt+zzqqxx&level=beginner&literal=true")
     kinds = {s["kind"] for s in body["suggestions"]}
     assert "category" in kinds and "browse" in kinds
 

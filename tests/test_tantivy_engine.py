@@ -161,7 +161,7 @@ async def test_facet_counts_are_disjunctive(
         ("price_desc", "effective_price_cents", True),
         ("newest", "last_updated_at", True),
         ("most_reviewed", "review_count", True),
-        ("highest_rated", "rating", True),
+        ("highest_rated", "rating_weighted", True),
         ("popular", "popularity", True),
     ],
 )
@@ -173,7 +173,7 @@ async def test_sorts(engine: TantivyEngine, sort: str, key: str, descending: boo
 
 async def test_browse_relevance_is_rating_then_popularity(engine: TantivyEngine) -> None:
     result = await engine.search(SearchRequest(per_page=100))
-    keys = [(h.document.rating, h.document.popularity) for h in result.hits]
+    keys = [(h.document.rating_weighted, h.document.popularity) for h in result.hits]
     assert keys == sorted(keys, reverse=True)
 
 

@@ -13,7 +13,7 @@ from search_service.search.vocabulary import FACETS
 
 # Query parameter -> the facet group it filters.
 GROUP_OF = {param: group for group, spec in FACETS.items() for param in spec.params}
-NOT_CHIPS = ("q", "sort", "page", "per_page")
+NOT_CHIPS = ("q", "sort", "literal", "page", "per_page")
 PRICE_BOUNDS = ("price_min", "price_max")
 
 
@@ -61,6 +61,6 @@ def build_applied(
                 remove_url=search_url([p for p in params if p[0] not in PRICE_BOUNDS], path),
             )
         )
-    kept = [p for p in params if p[0] in ("q", "sort")]
+    kept = [p for p in params if p[0] in ("q", "sort", "literal")]
     fields = {name: getattr(request, name) for name in FILTER_FIELDS}
     return Applied(**fields, chips=chips, clear_url=search_url(kept, path))

@@ -97,6 +97,42 @@ class Applied(SearchFilters, kw_only=True, frozen=True):
     clear_url: str
 
 
+class Interpretation(msgspec.Struct, kw_only=True):
+    """What the search made of the words typed (see README, "How ranking works")."""
+
+    query: Annotated[
+        str,
+        Meta(
+            description="the words searched for: typed filters, stop words and filler taken "
+            "out, and words that match nothing dropped"
+        ),
+    ]
+    spelling: Annotated[
+        str | None,
+        Meta(
+            description="the query as the catalog spells it, when a word is not in the "
+            "catalog (typo tolerance finds its courses): 'Showing results for …'"
+        ),
+    ] = None
+    literal_url: Annotated[
+        str | None,
+        Meta(description="searches exactly what was typed, when the search changed it"),
+    ] = None
+    auto_filters: Annotated[
+        list[Chip],
+        Meta(
+            description="filters read from the text (free, beginner, in spanish, under $20); "
+            "each is also among applied.chips, and its remove_url undoes it"
+        ),
+    ] = []
+    ignored_words: Annotated[
+        list[str], Meta(description="stop words and filler that were not searched for")
+    ] = []
+    dropped_words: Annotated[
+        list[str], Meta(description="words that matched no course and were left out")
+    ] = []
+
+
 class Suggestion(msgspec.Struct, kw_only=True):
     """Somewhere to go when nothing matched."""
 
@@ -130,6 +166,7 @@ class SearchResponse(msgspec.Struct, kw_only=True):
     hits: list[CourseCard]
     facets: Facets
     applied: Applied
+    interpreted: Interpretation
     suggestions: list[Suggestion] = []
 
 

@@ -11,21 +11,37 @@ import msgspec
 from search_service.catalog.applied import build_applied
 from search_service.catalog.categories import CategoryDirectory
 from search_service.catalog.facet_view import build_facets
+from search_service.catalog.params import to_params
 from search_service.catalog.schemas import (
+    Chip,
     CourseCard,
     Highlights,
+    Interpretation,
     MentorRef,
     Price,
     SearchResponse,
 )
 from search_service.catalog.suggestions import zero_result_suggestions
-from search_service.catalog.urls import SEARCH_PAGE, course_url
+from search_service.catalog.understanding import Understanding, understand
+from search_service.catalog.urls import SEARCH_PAGE, course_url, search_url
 from search_service.insights.log import SearchLog
 from search_service.merchandising.personal import Personaliser
 from search_service.pricing import discount_percent, effective_price_cents, price_display
 from search_service.search.engine import SearchEngine
 from search_service.search.request import MAX_HITS, SearchRequest
-from search_service.search.results import EngineHit
+from search_service.search.results import EngineHit, EngineResult
+
+
+def _typed(chip: Chip, typed: dict[str, list[str]]) -> bool:
+    if chip.param == "price_range":
+        return "price_max" in typed
+    return chip.value in typed.get(chip.param, ())
+
+
+def literal_url(request: SearchRequest, path: str, fixed: tuple[str, ...]) -> str:
+    """The same search, of exactly the words typed."""
+    literal = msgspec.structs.replace(request, literal=True, page=1)
+    return search_url(to_params(literal, fixed=fixed), path)
 
 
 def last_page(per_page: int) -> int:
@@ -114,6 +130,62 @@ class CatalogSearch:
         order = self.personaliser.order(ids, profile, pinned, lift=request.sort == "relevance")
         return [marked[i] for i in order]
 
+    async def _without_unmatched(self, request: SearchRequest) -> tuple[SearchRequest, list[str]]:
+        """The request without the words that match no course on their own (with its
+        filters), so a sentence that matches nothing as a whole recovers with its subject."""
+        typed = request.q.split()
+        if len(typed) < 2:
+            return request, []
+        totals = [
+            (
+                await self.engine.search(
+                    msgspec.structs.replace(request, q=word, with_hits=False, with_facets=False)
+                )
+            ).total
+            for word in typed
+        ]
+        kept = [word for word, total in zip(typed, totals, strict=True) if total]
+        if not kept or len(kept) == len(typed):
+            return request, []
+        dropped = [word for word, total in zip(typed, totals, strict=True) if not total]
+        return msgspec.structs.replace(request, q=" ".join(kept)), dropped
+
+    async def _run(
+        self, request: SearchRequest
+    ) -> tuple[Understanding, SearchRequest, EngineResult, Interpretation]:
+        """Understand, respell, search, and recover from nothing found."""
+        understood = understand(request)
+        searched = understood.searched
+        # A respelling is said, and searched only when what was typed finds nothing: typo
+        # tolerance already finds its courses, ranked by how well they match what was typed.
+        spelling = (
+            await self.engine.correct(searched.q) if searched.q and not request.literal else None
+        )
+        result = await self.engine.search(searched)
+        if result.total == 0 and spelling:
+            # Beyond what typo tolerance reaches ("adbe"): the respelling is searched.
+            respelled = msgspec.structs.replace(searched, q=spelling)
+            found = await self.engine.search(respelled)
+            if found.total:
+                searched, result = respelled, found
+        dropped: list[str] = []
+        if result.total == 0 and not request.literal:
+            relaxed, dropped = await self._without_unmatched(searched)
+            if dropped:
+                searched = relaxed
+                result = await self.engine.search(searched)
+        return (
+            understood,
+            searched,
+            result,
+            Interpretation(
+                query=searched.q,
+                spelling=spelling,
+                ignored_words=understood.ignored,
+                dropped_words=dropped,
+            ),
+        )
+
     async def search(
         self,
         request: SearchRequest,
@@ -122,14 +194,19 @@ class CatalogSearch:
         viewer: uuid.UUID | None = None,
     ) -> SearchResponse:
         started = time.perf_counter()
-        result = await self.engine.search(request)
+        understood, searched, result, interpreted = await self._run(request)
         tree = await self.categories.tree()
+        explicit = understood.explicit
         suggestions = (
-            await zero_result_suggestions(self.engine, request, tree, path)
+            await zero_result_suggestions(self.engine, explicit, tree, path)
             if result.total == 0
             else []
         )
         query_id = await self.log.searched(request, result.total) if self.log else ""
+        applied = build_applied(explicit, tree, path, fixed)
+        interpreted.auto_filters = [c for c in applied.chips if _typed(c, understood.auto)]
+        if searched.q != request.q or interpreted.auto_filters or interpreted.spelling:
+            interpreted.literal_url = literal_url(request, path, fixed)
         return SearchResponse(
             query=request.q,
             query_id=query_id,
@@ -141,8 +218,9 @@ class CatalogSearch:
             hits=await self._for_viewer(
                 [course_card(hit) for hit in result.hits], viewer, request, result.pinned
             ),
-            facets=build_facets(result.facets, request, tree),
-            applied=build_applied(request, tree, path, fixed),
+            facets=build_facets(result.facets, explicit, tree),
+            applied=applied,
+            interpreted=interpreted,
             suggestions=suggestions,
         )
 

@@ -33,6 +33,8 @@ class CourseDocument(msgspec.Struct, kw_only=True, frozen=True):
     price_band: str
     rating: float
     rating_floor: float
+    rating_weighted: float = 0.0  # confidence-adjusted (``vocabulary.weighted_rating``)
+    rank_tier: int = 0  # business signals in half steps (``signals.rank_tier``)
     review_count: int
     popularity: int
     total_duration_minutes: int

@@ -53,7 +53,7 @@ def index_settings() -> dict[str, Any]:
         "searchableAttributes": [field for field, _ in SEARCHABLE],
         "displayedAttributes": ["*"],
         "filterableAttributes": [*FILTERABLE, "id"],  # id: merchandising's restrictions
-        "sortableAttributes": list(SORTABLE),
+        "sortableAttributes": [*SORTABLE, "rank_tier"],
         # `sort` first: a shopper's explicit sort is strict, as on tantivy; without one, ties
         # after the text rules fall to rating, then popularity.
         "rankingRules": [
@@ -62,9 +62,10 @@ def index_settings() -> dict[str, Any]:
             "typo",
             "proximity",
             "attributeRank",
+            "rank_tier:desc",
             "wordPosition",
             "exactness",
-            "rating:desc",
+            "rating_weighted:desc",
             "popularity:desc",
         ],
         "synonyms": {k: list(v) for k, v in synonym_map().items()},
@@ -108,13 +109,21 @@ def filters(conds: Sequence[Condition]) -> list[str]:
     return [condition_filter(c) for c in conds]
 
 
+def query_text(request: SearchRequest) -> str:
+    """``q`` as Meilisearch reads it: a literal search quotes each word (a phrase matches
+    exactly: no typos, no prefix)."""
+    if not request.literal:
+        return request.q
+    return " ".join(f'"{word}"' for word in request.q.replace('"', " ").split())
+
+
 def multi_search_queries(index: str, request: SearchRequest) -> list[dict[str, Any]]:
     """Main query plus one facet-only query per selected group (disjunctive facets)."""
     selected = conditions(request)
     past_deepest = request.offset >= MAX_HITS or not request.with_hits
     main: dict[str, Any] = {
         "indexUid": index,
-        "q": request.q,
+        "q": query_text(request),
         "filter": filters(flatten(selected)),
         # Past the deepest page (or the total only): no hits, the exact total and the facets
         # all the same.
@@ -141,7 +150,7 @@ def multi_search_queries(index: str, request: SearchRequest) -> list[dict[str, A
             queries.append(
                 {
                     "indexUid": index,
-                    "q": request.q,
+                    "q": query_text(request),
                     "filter": filters(without(selected, group)),
                     "facets": list(FACETS[group].fields),
                     "limit": 0,

@@ -87,6 +87,13 @@ Sort = Annotated[
         "or popular"
     ),
 ]
+LiteralSearch = Annotated[
+    bool,
+    Meta(
+        description="true: search exactly the words typed: no typed filters, stop words or "
+        "filler taken out, no respelling and no typo tolerance"
+    ),
+]
 PageNumber = Annotated[
     int,
     Meta(
@@ -120,6 +127,7 @@ class SearchFilters(msgspec.Struct, kw_only=True, frozen=True):
     features: Features = []
     bestseller: Bestseller | None = None
     sort: Sort = "relevance"
+    literal: LiteralSearch = False
 
 
 class SearchRequest(SearchFilters, kw_only=True, frozen=True):

@@ -137,7 +137,7 @@ class TantivyEngine:
         return f"{reader.name}:{':'.join(map(str, reader.stamp))}"
 
     async def correct(self, query: str) -> str | None:
-        return respell(self._current_reader().searcher, query)
+        return respell(self._current_reader().searcher, self.builder, query)
 
     async def rebuild(self) -> TantivyRebuild:
         return TantivyRebuild(self.store)

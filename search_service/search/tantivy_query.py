@@ -16,7 +16,7 @@ from search_service.search.tantivy_schema import (
     STEM,
     TEXT_WEIGHTS,
 )
-from search_service.search.text import WordGroup, typo_budget
+from search_service.search.text import WordGroup, is_cjk, typo_budget
 from search_service.search.vocabulary import facet_key
 
 FUZZY_FACTOR = 0.3  # a typo match scores well below the exact word
@@ -44,12 +44,18 @@ class QueryBuilder:
         self.fold = analyzers[FOLD]
 
     # -- text -------------------------------------------------------------------------------
-    def _stemmed(self, word: str) -> str | None:
+    def stemmed(self, word: str) -> str | None:
+        """The word as the stemmed fields hold it."""
         tokens = self.stem.analyze(word)
         return tokens[0] if tokens else None
 
+    def folded(self, word: str) -> str | None:
+        """The word as the unstemmed (prefix) fields hold it."""
+        tokens = self.fold.analyze(word)
+        return tokens[0] if tokens else None
+
     def _word(self, word: str, typos: bool, prefix: bool, known: Known) -> Query | None:
-        stem = self._stemmed(word)
+        stem = self.stemmed(word)
         clauses: list[Query] = []
         # A word the index knows was most likely typed as meant: its typo and prefix variants
         # still match (``match`` finds them), but only the word itself scores. Expanding
@@ -66,7 +72,7 @@ class QueryBuilder:
                 if budget:
                     fuzzy = Query.fuzzy_term_query(self.schema, field, stem, distance=budget)
                     clauses.append(Query.boost_query(fuzzy, weight * FUZZY_FACTOR))
-        if prefix and len(word) >= MIN_PREFIX:
+        if prefix and _long_enough(word):
             folded = self.fold.analyze(word)
             if folded:
                 distance = min(budget, 1)
@@ -91,7 +97,7 @@ class QueryBuilder:
         return Query.boolean_query(parts) if len(parts) > 1 else parts[0][1]
 
     def _group(self, group: WordGroup, known: Known) -> Query | None:
-        own = self._words(group.words, typos=True, prefix_last=group.last, known=known)
+        own = self._words(group.words, typos=group.typos, prefix_last=group.last, known=known)
         alternatives = [own] if own is not None else []
         for synonym in group.synonyms:
             clause = self._words(synonym, typos=False, prefix_last=False, known=known)
@@ -115,7 +121,7 @@ class QueryBuilder:
         scored = (self._group(g, known) for g in groups)
         clauses += [(Occur.Should, q) for q in scored if q is not None]
         words = [w for g in groups for w in g.words]
-        stems: list[str | tuple[int, str]] = [s for s in map(self._stemmed, words) if s]
+        stems: list[str | tuple[int, str]] = [s for s in map(self.stemmed, words) if s]
         if len(stems) > 1:
             phrase = Query.phrase_query(self.schema, "title", stems, slop=1)
             clauses.append((Occur.Should, Query.boost_query(phrase, PHRASE_BOOST)))
@@ -124,14 +130,14 @@ class QueryBuilder:
     def all_known(self, groups: Sequence[WordGroup], known: Known) -> bool:
         """Every word is in the index as typed: ``text`` then scores no typo variants."""
         return all(
-            (stem := self._stemmed(word)) is None or known(MATCH_STEM, stem)
+            (stem := self.stemmed(word)) is None or known(MATCH_STEM, stem)
             for group in groups
             for word in group.words
         )
 
     # -- the same matches, without scores ---------------------------------------------------
     def _match_word(self, word: str, typos: bool, prefix: bool) -> Query | None:
-        stem = self._stemmed(word)
+        stem = self.stemmed(word)
         budget = typo_budget(word) if typos else 0
         clauses: list[Query] = []
         if stem is not None:
@@ -140,7 +146,7 @@ class QueryBuilder:
                 if budget
                 else Query.term_query(self.schema, MATCH_STEM, stem)
             )
-        if prefix and len(word) >= MIN_PREFIX:
+        if prefix and _long_enough(word):
             folded = self.fold.analyze(word)
             if folded:
                 clauses.append(
@@ -171,7 +177,7 @@ class QueryBuilder:
             alternatives = [
                 q
                 for q in (
-                    self._match_words(group.words, typos=True, prefix_last=group.last),
+                    self._match_words(group.words, typos=group.typos, prefix_last=group.last),
                     *(self._match_words(s, typos=False, prefix_last=False) for s in group.synonyms),
                 )
                 if q is not None
@@ -186,7 +192,7 @@ class QueryBuilder:
         out = []
         for group in groups:
             for word in (*group.words, *(w for alt in group.synonyms for w in alt)):
-                stem = self._stemmed(word)
+                stem = self.stemmed(word)
                 if stem:
                     out.append(stem)
         return out
@@ -234,6 +240,11 @@ class QueryBuilder:
             # Filters alone: constant score, so browse order comes from the sort field.
             return Query.const_score_query(Query.boolean_query(parts), 1.0)
         return Query.boolean_query(parts)
+
+
+def _long_enough(word: str) -> bool:
+    """Whether an unfinished word is matched as a prefix: one CJK character is a word."""
+    return len(word) >= MIN_PREFIX or is_cjk(word[0])
 
 
 def _any(queries: Sequence[Query]) -> Query:

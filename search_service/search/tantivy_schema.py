@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import tantivy
 
 from search_service.search.document import DOCUMENT_ENCODER, CourseDocument
+from search_service.search.signals import rank_weight
+from search_service.search.text import segment
 from search_service.search.vocabulary import (
     FACET_FIELDS,
     FLAG_FIELDS,
@@ -21,7 +22,7 @@ STEM = "sk_stem"
 FOLD = "sk_fold"
 # Bumped whenever the fields or analyzers change: a generation written with another format
 # is not opened (``skillspring reindex`` writes a current one).
-FORMAT = "3"
+FORMAT = "4"
 
 # Searchable text fields (stemmed) carry the vocabulary's names and weights.
 TEXT_WEIGHTS: tuple[tuple[str, float], ...] = SEARCHABLE
@@ -40,7 +41,7 @@ SET_SEPARATOR = "|"
 # Exact-value fields used for filters and facet counts.
 KEYWORD_FIELDS = (*FACET_FIELDS, *FLAG_FIELDS)
 # Numeric fast fields: the vocabulary's sort and range fields, plus the engine's own.
-FLOAT_FIELDS = ("rating", "rank_weight")
+FLOAT_FIELDS = ("rating", "rating_weighted", "rank_weight")
 INTEGER_FIELDS = tuple(
     dict.fromkeys(f for f in (*SORTABLE, *RANGE_FIELDS, "relevance_key") if f not in FLOAT_FIELDS)
 )
@@ -84,27 +85,9 @@ def build_schema() -> tantivy.Schema:
     return builder.build()
 
 
-SITE_LANGUAGE = "en"
-RANK_BASE = 2.0
-
-
-def rank_weight(doc: CourseDocument) -> float:
-    """Business signals as a score multiplier (tantivy multiplies by log2(2 + weight)).
-
-    Courses in the site's language, popular courses and well-rated courses move up among
-    comparable text matches. The multiplier runs from log2(2 + RANK_BASE) to
-    log2(9.5 + RANK_BASE), at most about 1.8×: less than the gap between a title match and a
-    subtitle match (3.3×) or between an exact word and a typo (3.3×).
-    """
-    language = 4.0 if doc.language_code.split("-")[0] == SITE_LANGUAGE else 0.0
-    popularity = min(3.0, math.log10(1 + doc.popularity)) * 0.5
-    rating = max(0.0, doc.rating - 3.0)
-    return RANK_BASE + language + popularity + rating
-
-
 def relevance_key(doc: CourseDocument) -> int:
-    """Browse order without a query: rating first, then popularity."""
-    return round(doc.rating * 100) * 10_000_000 + min(doc.popularity, 9_999_999)
+    """Browse order without a query: confidence-adjusted rating first, then popularity."""
+    return round(doc.rating_weighted * 100) * 10_000_000 + min(doc.popularity, 9_999_999)
 
 
 def _texts(value: str | list[str]) -> list[str]:
@@ -115,11 +98,16 @@ def to_tantivy(doc: CourseDocument, schema: tantivy.Schema) -> tantivy.Document:
     """The tantivy document of a search document; the whole document is stored as JSON."""
     fields: dict[str, Any] = {"id": doc.id}
     for name, _ in TEXT_WEIGHTS:
-        fields[name] = getattr(doc, name)
-    fields["title_prefix"] = doc.title
-    fields["meta_prefix"] = [*doc.tags, doc.mentor_name, *doc.category_names, doc.subtitle]
-    fields[MATCH_STEM] = [value for name, _ in TEXT_WEIGHTS for value in _texts(fields[name])]
-    fields[MATCH_PREFIX] = [doc.title, *fields["meta_prefix"]]
+        fields[name] = [segment(value) for value in _texts(getattr(doc, name))]
+    fields["title_prefix"] = fields["title"]
+    fields["meta_prefix"] = [
+        *fields["tags"],
+        *fields["mentor_name"],
+        *fields["category_names"],
+        *fields["subtitle"],
+    ]
+    fields[MATCH_STEM] = [value for name, _ in TEXT_WEIGHTS for value in fields[name]]
+    fields[MATCH_PREFIX] = [*fields["title"], *fields["meta_prefix"]]
     for name in KEYWORD_FIELDS:
         value = getattr(doc, name)
         fields[name] = (
@@ -135,5 +123,6 @@ def to_tantivy(doc: CourseDocument, schema: tantivy.Schema) -> tantivy.Document:
     fields["relevance_key"] = relevance_key(doc)
     fields["rank_weight"] = float(rank_weight(doc))
     fields["rating"] = float(doc.rating)
+    fields["rating_weighted"] = float(doc.rating_weighted)
     fields["source"] = DOCUMENT_ENCODER.encode(doc)
     return tantivy.Document.from_dict(fields, schema)

@@ -14,6 +14,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from search_service.search.document import DOCUMENT_DECODER, CourseDocument
+from search_service.search.highlight import mark
 from search_service.search.lru import LRU
 from search_service.search.request import (
     MAX_HITS,
@@ -27,8 +28,8 @@ from search_service.search.request import (
 )
 from search_service.search.results import EngineHit, EngineResult, Highlights
 from search_service.search.tantivy_query import QueryBuilder
-from search_service.search.tantivy_schema import SET_SEPARATOR, VALUE_SETS
-from search_service.search.text import WordGroup, fold, plan, words
+from search_service.search.tantivy_schema import MATCH_PREFIX, MATCH_STEM, SET_SEPARATOR, VALUE_SETS
+from search_service.search.text import WordGroup, fold, has_cjk, plan, words
 from search_service.search.vocabulary import (
     FACETS,
     HIGHLIGHTED,
@@ -143,7 +144,7 @@ def _ranked(reader: Reader, query: tantivy.Query, limit: int) -> tuple[int, list
     hits = result.hits
     if hits:
         addresses = [address for _, address in hits]
-        ratings = searcher.fast_field_values("rating", addresses)
+        ratings = searcher.fast_field_values("rating_weighted", addresses)
         popularity = searcher.fast_field_values("popularity", addresses)
         ranked = sorted(
             range(len(hits)),
@@ -215,9 +216,13 @@ class Marker:
         marked = {}
         for field in HIGHLIGHTED:
             text = getattr(document, field)
-            found = (
-                _mark(self.generators[field], field, text) if _may_match(text, self.terms) else None
-            )
+            if has_cjk(text):
+                window = SNIPPET_CHARS if field == "description" else None
+                found = mark(text, self.terms, window)
+            elif _may_match(text, self.terms):
+                found = _mark(self.generators[field], field, text)
+            else:
+                found = None
             # The description is a snippet: only where a word matched. The rest are shown whole.
             if found is None and field != "description":
                 found = str(escape(text)) or None
@@ -255,16 +260,27 @@ def _closest(searcher: tantivy.Searcher, word: str) -> str | None:
     return best[2] if best else None
 
 
-def respell(searcher: tantivy.Searcher, query: str) -> str | None:
-    """Replace each word the index does not know by its closest known word."""
+def respell(searcher: tantivy.Searcher, builder: QueryBuilder, query: str) -> str | None:
+    """Replace each word the index does not know (in any searched field, stemmed or as
+    typed; the last word also as the start of a word) by its closest known word."""
+    tokens = words(query)
     out = []
     changed = False
-    for word in words(query):
-        known = any(searcher.doc_freq(f, word) for f in ("title_prefix", "meta_prefix"))
-        if known or len(word) < 3 or word.isdigit():
+    for index, word in enumerate(tokens):
+        if len(word) < 3 or not word.isascii() or any(ch.isdigit() for ch in word):
             out.append(word)
             continue
-        replacement = _closest(searcher, word)
+        stem, folded = builder.stemmed(word), builder.folded(word)
+        known = bool(
+            (stem and searcher.doc_freq(MATCH_STEM, stem))
+            or (folded and searcher.doc_freq(MATCH_PREFIX, folded))
+            or (
+                index == len(tokens) - 1
+                and folded
+                and searcher.terms_with_prefix(MATCH_PREFIX, folded, limit=1)
+            )
+        )
+        replacement = None if known else _closest(searcher, word)
         changed |= replacement is not None and replacement != word
         out.append(replacement or word)
     return " ".join(out) if changed else None
@@ -281,105 +297,100 @@ def _known(searcher: tantivy.Searcher) -> Callable[[str, str], bool]:
     return known
 
 
-def _largest_matching(
-    reader: Reader,
-    builder: QueryBuilder,
-    groups: Sequence[WordGroup],
-    filters: Sequence[Condition],
-    sizes: int,
-    above: int,
-) -> int:
-    """The most leading words (at most ``sizes``) that match more than ``above`` documents,
-    or 0. Fewer words match a superset, so a binary search over cheap counts finds it: a long
-    query of unknown words costs a few counts, not one ranked search per word dropped."""
+class Relaxation:
+    """Which words a search keeps as it relaxes, like Meilisearch's ``last`` matching
+    strategy: words go from the end of the query (filler and stop words are already out,
+    see ``catalog/understanding.py``)."""
 
-    def count(size: int) -> int:
-        query = builder.combine(builder.match(groups[:size]), filters)
-        return _count(reader.searcher.search(query, 1, count=True))
+    def __init__(
+        self,
+        reader: Reader,
+        builder: QueryBuilder,
+        groups: Sequence[WordGroup],
+        filters: Sequence[Condition],
+    ) -> None:
+        self.reader, self.builder, self.groups, self.filters = reader, builder, groups, filters
 
-    if sizes <= 1:
-        return sizes
-    if count(1) <= above:
-        return 0
-    low, high = 1, sizes
-    while low < high:
-        middle = (low + high + 1) // 2
-        if count(middle) > above:
-            low = middle
-        else:
-            high = middle - 1
-    return low
+    def count(self, groups: Sequence[WordGroup]) -> int:
+        query = self.builder.combine(self.builder.match(groups), self.filters)
+        return _count(self.reader.searcher.search(query, 1, count=True))
+
+    def kept(self, size: int) -> list[WordGroup]:
+        """The first ``size`` word groups."""
+        return list(self.groups[:size])
+
+    def largest_matching(self, sizes: int, above: int) -> int:
+        """The most words (at most ``sizes``) whose matches number more than ``above``, or
+        0. Fewer words match a superset, so a binary search over cheap counts finds it: a
+        long query of unknown words costs a few counts, not one ranked search per word."""
+        if sizes <= 1:
+            return sizes
+        if self.count(self.kept(1)) <= above:
+            return 0
+        low, high = 1, sizes
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self.count(self.kept(middle)) > above:
+                low = middle
+            else:
+                high = middle - 1
+        return low
 
 
-def _total(
-    reader: Reader,
-    builder: QueryBuilder,
-    groups: Sequence[WordGroup],
-    filters: Sequence[Condition],
-) -> int:
-    """What a search reports as its total, without ranking anything: every word's matches,
-    or, when none has them all, those of the most leading words that match."""
-    query = builder.combine(builder.match(groups), filters)
-    total = _count(reader.searcher.search(query, 1, count=True))
-    if total or len(groups) < 2:
-        return total
-    size = _largest_matching(reader, builder, groups, filters, len(groups) - 1, 0)
-    if not size:
-        return 0
-    query = builder.combine(builder.match(groups[:size]), filters)
-    return _count(reader.searcher.search(query, 1, count=True))
+def _levels(relax: Relaxation, target: int, strict: bool) -> list[tuple[int, int]]:
+    """The word counts a search uses, most words first, each with its total: every word;
+    then, while fewer than ``target`` documents match (the first page's size, so every page
+    of a search uses the same words and reports the same total), the most words that match
+    more. ``strict`` (an explicit sort): fewer words only when every word matches nothing."""
+    size = len(relax.groups)
+    total = relax.count(relax.groups)
+    levels = [(size, total)]
+    if strict:
+        target = 1
+    while size > 1 and total < target:
+        size = relax.largest_matching(size - 1, total)
+        if not size:
+            break
+        total = relax.count(relax.kept(size))
+        levels = [(size, total)] if strict else [*levels, (size, total)]
+    return levels
 
 
 def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) -> EngineResult:
-    """Search like Meilisearch's ``last`` matching strategy: documents with every word first;
-    when they do not fill the page, documents matching fewer words follow, dropping words
-    from the end of the query. Pages reach ``MAX_HITS`` deep; totals are exact."""
-    groups = plan(request.q)
+    """Search like Meilisearch's ``last`` matching strategy: documents with every word
+    first; when they do not fill the first page, documents matching fewer words follow,
+    dropping words from the end. An explicit sort is strict: every word, or when
+    nothing has them all, the most words that match. Pages reach ``MAX_HITS`` deep; totals
+    are exact and the same on every page."""
+    groups = plan(request.q, literal=request.literal)
     selected = conditions(request)
     filters = flatten(selected)
     known = _known(reader.searcher)
-    used = groups  # the words the total (and the facets) count: fewer when relaxed
+    relax = Relaxation(reader, builder, groups, filters)
+    strict = request.sort != "relevance"
+    levels = _levels(relax, min(request.per_page, MAX_HITS), strict) if groups else [(0, 0)]
+    used = relax.kept(levels[-1][0])  # the words the total and the facets count
+    page: list[Hit] = []
     if not request.with_hits:
-        total = _total(reader, builder, groups, filters)
-        facets = _facets(reader, builder, groups, selected) if request.with_facets else {}
-        return EngineResult(total=total, hits=[], facets=facets)
-    if not groups or request.sort != "relevance":
+        total = levels[-1][1] if groups else relax.count(groups)
+    elif not groups or strict:
         # Sorted by a field: nothing is scored, so the match alone will do.
-        total, page = _sorted_page(reader, builder.combine(builder.match(groups), filters), request)
-        if groups and total == 0 and len(groups) > 1:
-            # An explicit sort is strict; only when nothing matches are words dropped.
-            size = _largest_matching(reader, builder, groups, filters, len(groups) - 1, 0)
-            if size:
-                main = builder.combine(builder.match(groups[:size]), filters)
-                total, page = _sorted_page(reader, main, request)
-                used = groups[:size]
+        total, page = _sorted_page(reader, builder.combine(builder.match(used), filters), request)
     else:
         reach = min(request.offset + request.per_page, MAX_HITS)
         limit = reach if request.offset < MAX_HITS else 1  # past the deepest page: count only
-        if builder.all_known(groups, known) or _largest_matching(
-            reader, builder, groups, filters, len(groups), 0
-        ) == len(groups):
-            main = builder.combine(builder.text(groups, known), filters)
-            total, hits = _ranked(reader, main, limit)
-        else:
-            # Unknown words score their typo variants field by field, the dearest query there
-            # is: it is built only once a count says it matches something.
-            total, hits = 0, []
-        seen = {_key(address) for _, address in hits}
-        size = len(groups) - 1
-        while size >= 1 and total < reach:
-            # Only word counts that bring more documents are ranked.
-            size = _largest_matching(reader, builder, groups, filters, size, total)
-            if not size:
-                break
-            main = builder.combine(builder.text(groups[:size], known), filters)
+        hits: list[Hit] = []
+        seen: set[tuple[int, int]] = set()
+        total = 0
+        for size, count in levels:
+            if count <= total:
+                continue  # nothing more to rank (a word that matches nothing at all)
+            main = builder.combine(builder.text(relax.kept(size), known), filters)
             total, more = _ranked(reader, main, limit)
-            used = groups[:size]
             for score, address in more:
                 if _key(address) not in seen:
                     seen.add(_key(address))
                     hits.append((score, address))
-            size -= 1
         page = hits[request.offset : reach]
     marker = _highlighter(reader, builder, groups) if request.with_highlights and page else None
     results = [_hit(reader, address, score, marker) for score, address in page]

@@ -13,17 +13,70 @@ MAX_QUERY_WORDS = 10  # Meilisearch reads only the first 10 words; so do we, on 
 MAX_SYNONYM_WORDS = 4
 
 
+def is_cjk(ch: str) -> bool:
+    """A Chinese, Japanese or Korean character: written without spaces between words."""
+    code = ord(ch)
+    return (
+        0x3040 <= code <= 0x30FF  # hiragana, katakana
+        or 0x3400 <= code <= 0x4DBF  # CJK extension A
+        or 0x4E00 <= code <= 0x9FFF  # CJK unified ideographs
+        or 0xF900 <= code <= 0xFAFF  # compatibility ideographs
+        or 0xAC00 <= code <= 0xD7AF  # hangul syllables
+        or 0x31F0 <= code <= 0x31FF  # katakana extensions
+    )
+
+
+def has_cjk(text: str) -> bool:
+    return not text.isascii() and any(is_cjk(ch) for ch in text)
+
+
 def fold(text: str) -> str:
-    """Lower-case and strip accents (``Déjà`` → ``deja``), keeping non-Latin scripts."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """Lower-case and strip accents (``Déjà`` → ``deja``); CJK text is only normalised
+    (``ガ`` keeps its mark, half-width katakana become full-width)."""
+    if text.isascii():
+        return text.lower()
+    normal = unicodedata.normalize("NFKC", text.casefold())
+    out = []
+    for ch in normal:
+        if is_cjk(ch):
+            out.append(ch)
+        else:
+            out.extend(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    return "".join(out)
+
+
+def _bigrams(run: str) -> list[str]:
+    return [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def segment(text: str) -> str:
+    """CJK runs as overlapping bigrams between spaces, as Lucene's CJK analyzer indexes them
+    (``Python入門講座`` → ``Python 入門 門講 講座``); other text is unchanged. Documents are
+    indexed through it and query words split the same way, so a word typed without spaces
+    finds the courses whose text holds it."""
+    if not has_cjk(text):
+        return text
+    out: list[str] = []
+    run: list[str] = []
+    for ch in unicodedata.normalize("NFKC", text):
+        if is_cjk(ch):
+            run.append(ch)
+            continue
+        if run:
+            out.append(" " + " ".join(_bigrams("".join(run))) + " ")
+            run = []
+        out.append(ch)
+    if run:
+        out.append(" " + " ".join(_bigrams("".join(run))))
+    return "".join(out)
 
 
 def words(text: str) -> list[str]:
-    """Folded words of a query, split on anything that is not a letter or digit."""
+    """Folded words of a query, split on anything that is not a letter or digit, CJK runs
+    as bigrams (``segment``)."""
     current: list[str] = []
     out: list[str] = []
-    for ch in fold(text):
+    for ch in fold(segment(text)):
         if ch.isalnum():
             current.append(ch)
         elif current:
@@ -69,10 +122,13 @@ class WordGroup(msgspec.Struct, frozen=True):
     words: tuple[str, ...]
     synonyms: tuple[tuple[str, ...], ...] = ()
     last: bool = False  # holds the query's last word: matched as a prefix (as-you-type)
+    typos: bool = True  # its own words match with typos too
 
 
-def plan(query: str, allow_prefix: bool = True) -> list[WordGroup]:
-    """Split a query into word groups, longest synonym phrase first."""
+def plan(query: str, allow_prefix: bool = True, literal: bool = False) -> list[WordGroup]:
+    """Split a query into word groups, longest synonym phrase first; ``literal``: no typos,
+    no prefix (exactly the words typed, and their synonyms)."""
+    allow_prefix = allow_prefix and not literal
     tokens = words(query)
     mapping = synonym_map()
     groups: list[WordGroup] = []
@@ -83,7 +139,8 @@ def plan(query: str, allow_prefix: bool = True) -> list[WordGroup]:
             if phrase in mapping or size == 1:
                 alternatives = tuple(tuple(alt.split()) for alt in mapping.get(phrase, ()))
                 is_last = allow_prefix and index + size == len(tokens)
-                groups.append(WordGroup(tuple(tokens[index : index + size]), alternatives, is_last))
+                own = tuple(tokens[index : index + size])
+                groups.append(WordGroup(own, alternatives, is_last, typos=not literal))
                 index += size
                 break
     return groups
