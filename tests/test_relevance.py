@@ -24,6 +24,10 @@ EXPECTED_KINDS = {
     "category",
     "non_english",
     "filter",
+    "japanese",
+    "sentence",
+    "rating",
+    "diversity",
 }
 
 

@@ -10,6 +10,7 @@ import msgspec
 
 from search_service.catalog.applied import build_applied
 from search_service.catalog.categories import CategoryDirectory
+from search_service.catalog.diversity import diversify
 from search_service.catalog.facet_view import build_facets
 from search_service.catalog.params import to_params
 from search_service.catalog.schemas import (
@@ -203,6 +204,9 @@ class CatalogSearch:
             else []
         )
         query_id = await self.log.searched(request, result.total) if self.log else ""
+        hits = result.hits
+        if searched.sort == "relevance" and searched.page == 1:
+            hits = diversify(hits, searched.q, result.pinned)
         applied = build_applied(explicit, tree, path, fixed)
         interpreted.auto_filters = [c for c in applied.chips if _typed(c, understood.auto)]
         if searched.q != request.q or interpreted.auto_filters or interpreted.spelling:
@@ -216,7 +220,7 @@ class CatalogSearch:
             total_pages=min(-(-result.total // request.per_page), last_page(request.per_page)),
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             hits=await self._for_viewer(
-                [course_card(hit) for hit in result.hits], viewer, request, result.pinned
+                [course_card(hit) for hit in hits], viewer, request, result.pinned
             ),
             facets=build_facets(result.facets, explicit, tree),
             applied=applied,

@@ -44,7 +44,7 @@ _FILLER = (
     "want wanna would like need needs how do does can could should help teach tell learn "
     "understand know become get getting got start starting started begin easy easily way "
     "ways best good great course courses tutorial tutorials lesson lessons please where "
-    "find looking make build create first"
+    "find looking make build create first take better pass job jobs"
 )
 FILLER_WORDS = frozenset(_FILLER.split())
 

@@ -8,24 +8,31 @@ import math
 from search_service.search.document import CourseDocument
 
 SITE_LANGUAGE = "en"
-RANK_BASE = 2.0
+LANGUAGE_LIFT = 1.3  # a course in the site's language
+POPULARITY_LIFT = 0.5  # at 10,000 enrolments and more
+RATING_FLOOR, RATING_TOP = 3.0, 5.0  # confidence-adjusted ratings between them scale up
+
+
+def multiplier(doc: CourseDocument) -> float:
+    """How much the business signals multiply a course's text score: from 0.5 (an unrated,
+    unknown course in another language) to 3.9 (a 5.0 course, in English, with 10,000
+    enrolments). Comparable matches are re-ordered by it; a title match still beats a
+    subtitle match of a far better course only within that range. The rating is the
+    confidence-adjusted one (``vocabulary.weighted_rating``): a 5.0 from two reviews weighs
+    like 4.1, a 4.8 from a thousand like 4.8."""
+    rating = min(1.0, max(0.0, (doc.rating_weighted - RATING_FLOOR) / (RATING_TOP - RATING_FLOOR)))
+    popularity = min(1.0, math.log10(1 + doc.popularity) / 4)
+    language = LANGUAGE_LIFT if doc.language_code.split("-")[0] == SITE_LANGUAGE else 1.0
+    return (0.5 + rating) * (1 + POPULARITY_LIFT * popularity) * language
 
 
 def rank_weight(doc: CourseDocument) -> float:
-    """Business signals as one weight (tantivy multiplies the text score by log2(2 + weight);
-    Meilisearch ranks by ``rank_tier`` right after the text rules that outweigh it).
-
-    Courses in the site's language, popular courses and well-rated courses move up among
-    comparable text matches. The multiplier runs from log2(2 + RANK_BASE) to
-    log2(9.5 + RANK_BASE), at most about 1.8×: less than the gap between a title match and a
-    subtitle match (3.3×) or between an exact word and a typo (3.3×).
-    """
-    language = 4.0 if doc.language_code.split("-")[0] == SITE_LANGUAGE else 0.0
-    popularity = min(3.0, math.log10(1 + doc.popularity)) * 0.5
-    rating = max(0.0, doc.rating_weighted - 3.0)
-    return RANK_BASE + language + popularity + rating
+    """``multiplier`` as tantivy's ``weight_by_field`` value (it multiplies by
+    log2(2 + value))."""
+    return float(2 ** multiplier(doc) - 2)
 
 
 def rank_tier(doc: CourseDocument) -> int:
-    """``rank_weight`` in half steps (0 to 15), for an engine that ranks by buckets."""
-    return round((rank_weight(doc) - RANK_BASE) * 2)
+    """``multiplier`` in steps of a quarter (2 to 16), for an engine that ranks by buckets
+    (Meilisearch's ``rank_tier:desc`` rule)."""
+    return round(multiplier(doc) * 4)

@@ -16,12 +16,13 @@ from search_service.search.tantivy_schema import (
     STEM,
     TEXT_WEIGHTS,
 )
-from search_service.search.text import WordGroup, is_cjk, typo_budget
+from search_service.search.text import WordGroup, is_abbreviation, is_cjk, typo_budget
 from search_service.search.vocabulary import facet_key
 
 FUZZY_FACTOR = 0.3  # a typo match scores well below the exact word
 PREFIX_FACTOR = 0.6  # so does an unfinished word
 SYNONYM_FACTOR = 0.9
+ABBREVIATION_FACTOR = 0.3  # "javascript" → "js": Node.js is JavaScript, but less so
 PHRASE_BOOST = 4.0
 # An unfinished last word of one letter is a word: as a prefix it would match nearly every
 # course, at the cost of expanding every term that starts with it.
@@ -72,7 +73,7 @@ class QueryBuilder:
                 if budget:
                     fuzzy = Query.fuzzy_term_query(self.schema, field, stem, distance=budget)
                     clauses.append(Query.boost_query(fuzzy, weight * FUZZY_FACTOR))
-        if prefix and _long_enough(word):
+        if prefix and long_enough(word):
             folded = self.fold.analyze(word)
             if folded:
                 distance = min(budget, 1)
@@ -102,7 +103,9 @@ class QueryBuilder:
         for synonym in group.synonyms:
             clause = self._words(synonym, typos=False, prefix_last=False, known=known)
             if clause is not None:
-                alternatives.append(Query.boost_query(clause, SYNONYM_FACTOR))
+                short = len(synonym) == 1 and is_abbreviation(synonym[0])
+                factor = ABBREVIATION_FACTOR if short else SYNONYM_FACTOR
+                alternatives.append(Query.boost_query(clause, factor))
         if not alternatives:
             return None
         return (
@@ -146,7 +149,7 @@ class QueryBuilder:
                 if budget
                 else Query.term_query(self.schema, MATCH_STEM, stem)
             )
-        if prefix and _long_enough(word):
+        if prefix and long_enough(word):
             folded = self.fold.analyze(word)
             if folded:
                 clauses.append(
@@ -242,7 +245,7 @@ class QueryBuilder:
         return Query.boolean_query(parts)
 
 
-def _long_enough(word: str) -> bool:
+def long_enough(word: str) -> bool:
     """Whether an unfinished word is matched as a prefix: one CJK character is a word."""
     return len(word) >= MIN_PREFIX or is_cjk(word[0])
 

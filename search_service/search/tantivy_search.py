@@ -27,9 +27,9 @@ from search_service.search.request import (
     without,
 )
 from search_service.search.results import EngineHit, EngineResult, Highlights
-from search_service.search.tantivy_query import QueryBuilder
+from search_service.search.tantivy_query import QueryBuilder, long_enough
 from search_service.search.tantivy_schema import MATCH_PREFIX, MATCH_STEM, SET_SEPARATOR, VALUE_SETS
-from search_service.search.text import WordGroup, fold, has_cjk, plan, words
+from search_service.search.text import WordGroup, fold, has_cjk, plan, typo_budget, words
 from search_service.search.vocabulary import (
     FACETS,
     HIGHLIGHTED,
@@ -173,10 +173,42 @@ def _sorted_page(
     return _count(result), [(0.0, address) for _, address in result.hits]
 
 
+HIGHLIGHT_VARIANTS = 5  # index words marked for one typo or one unfinished word
+
+
+def _variants(reader: Reader, builder: QueryBuilder, groups: Sequence[WordGroup]) -> list[str]:
+    """The indexed words a typo or an unfinished last word matched (stemmed, as the snippets
+    mark them): ``pyhton`` marks ``python``, ``kube`` marks ``kubernetes``."""
+    searcher = reader.searcher
+    out: list[str] = []
+    for group in groups:
+        for index, word in enumerate(group.words):
+            stem = builder.stemmed(word)
+            budget = typo_budget(word) if group.typos else 0
+            if stem and budget and not searcher.doc_freq(MATCH_STEM, stem):
+                terms = [
+                    t
+                    for t, _ in searcher.terms_with_prefix(
+                        MATCH_STEM, stem[:1], limit=RESPELL_CANDIDATES
+                    )
+                ]
+                found = process.extract(
+                    stem, terms, scorer=OSA.distance, score_cutoff=budget, limit=HIGHLIGHT_VARIANTS
+                )
+                out += [term for term, _, _ in found]
+            folded = builder.folded(word)
+            if group.last and index == len(group.words) - 1 and folded and long_enough(word):
+                completions = searcher.terms_with_prefix(
+                    MATCH_PREFIX, folded, limit=HIGHLIGHT_VARIANTS
+                )
+                out += [s for s in (builder.stemmed(t) for t, _ in completions) if s]
+    return out
+
+
 def _highlighter(
     reader: Reader, builder: QueryBuilder, groups: Sequence[WordGroup]
 ) -> Marker | None:
-    terms = builder.highlight_terms(groups)
+    terms = [*builder.highlight_terms(groups), *_variants(reader, builder, groups)]
     if not terms:
         return None
     generators = {}
@@ -357,11 +389,11 @@ def _levels(relax: Relaxation, target: int, strict: bool) -> list[tuple[int, int
 
 
 def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) -> EngineResult:
-    """Search like Meilisearch's ``last`` matching strategy: documents with every word
-    first; when they do not fill the first page, documents matching fewer words follow,
-    dropping words from the end. An explicit sort is strict: every word, or when
-    nothing has them all, the most words that match. Pages reach ``MAX_HITS`` deep; totals
-    are exact and the same on every page."""
+    """Search like Meilisearch's ``last`` matching strategy: documents with every word first;
+    when they do not fill the first page, documents matching fewer words follow, dropping
+    words from the end. An explicit sort is strict: every word, or when nothing has them
+    all, the most words that match. Pages reach ``MAX_HITS`` deep; totals are exact and the
+    same on every page."""
     groups = plan(request.q, literal=request.literal)
     selected = conditions(request)
     filters = flatten(selected)

@@ -106,6 +106,12 @@ def synonym_groups() -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(" ".join(words(member)) or member for member in g) for g in groups)
 
 
+def is_abbreviation(member: str) -> bool:
+    """A group's short form ("js", "k8s"): as a synonym of its full name it scores lower, for
+    it also stands inside other names ("Node.js")."""
+    return " " not in member and (len(member) <= 3 or any(ch.isdigit() for ch in member))
+
+
 @functools.cache
 def synonym_map() -> dict[str, tuple[str, ...]]:
     """Each member phrase → the other members of its group (both ways)."""

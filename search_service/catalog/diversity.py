@@ -1,0 +1,77 @@
+"""Diversity on the first page: near-duplicate editions and one mentor's many courses do not
+crowd the top results. The same re-rank on both engines (it runs above the port).
+
+The first page's hits are re-ordered, none is removed: a course that repeats an earlier one
+(the same title, give or take a year, an edition word or punctuation) moves to the end of the
+page; one that would give a mentor more than ``MENTOR_CAP`` of the top ``WINDOW`` places moves
+down behind other mentors' courses. Later pages are untouched, so every course stays exactly
+where paging finds it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from search_service.catalog.understanding import STOP_WORDS
+from search_service.search.results import EngineHit
+from search_service.search.text import words
+
+WINDOW = 5
+MENTOR_CAP = 3
+MENTOR_STEP = 1  # places a mentor's course past the cap moves down
+EDITION_WORDS = frozenset({"edition", "updated", "new", "version", "vol", "volume", "part"})
+SIMILAR = 0.8  # word overlap (Jaccard) from which two titles are one course's editions
+
+
+def title_key(title: str) -> frozenset[str]:
+    """The words that make a title: no stop words, years, numbers or edition words."""
+    return frozenset(
+        w
+        for w in words(title)
+        if w not in STOP_WORDS and w not in EDITION_WORDS and not w.isdigit()
+    )
+
+
+def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
+    if not a or not b:
+        return False
+    return len(a & b) / len(a | b) >= SIMILAR
+
+
+def diversify(hits: Sequence[EngineHit], query: str = "", keep: int = 0) -> list[EngineHit]:
+    """``hits`` with repeats moved to the end and a mentor's courses past ``MENTOR_CAP`` in
+    the top ``WINDOW`` moved down ``MENTOR_STEP`` places each (behind other mentors'
+    courses, never out of the page); the first ``keep`` (placed by a merchandising rule) stay
+    where they are. A mentor the query names is not capped: their courses were asked for."""
+    asked = set(words(query))
+    placed: list[EngineHit] = list(hits[:keep])
+    waiting: list[tuple[int, EngineHit]] = []  # (places still to give up, hit)
+    repeats: list[EngineHit] = []
+    keys: list[frozenset[str]] = []
+    mentors: dict[str, int] = {}
+
+    def place(hit: EngineHit) -> None:
+        placed.append(hit)
+        keys.append(title_key(hit.document.title))
+        mentors[hit.document.mentor_id] = mentors.get(hit.document.mentor_id, 0) + 1
+
+    for hit in hits[keep:]:
+        doc = hit.document
+        if any(_similar(title_key(doc.title), k) for k in keys):
+            repeats.append(hit)
+            continue
+        crowded = (
+            len(placed) < WINDOW
+            and mentors.get(doc.mentor_id, 0) >= MENTOR_CAP
+            and not asked & set(words(doc.mentor_name))
+        )
+        if crowded:
+            waiting.append((MENTOR_STEP, hit))
+            continue
+        place(hit)
+        waiting = [(left - 1, h) for left, h in waiting]
+        while waiting and waiting[0][0] <= 0:
+            place(waiting.pop(0)[1])
+    for _, hit in waiting:
+        place(hit)
+    return [*placed, *repeats]
