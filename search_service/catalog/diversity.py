@@ -1,11 +1,11 @@
-"""Diversity on the first page: near-duplicate editions and one mentor's many courses do not
-crowd the top results. The same re-rank on both engines (it runs above the port).
+"""Diversity at the top of a ranking: near-duplicate editions and one mentor's many courses
+do not crowd the first results. The same re-rank on both engines (it runs above the port).
 
-The first page's hits are re-ordered, none is removed: a course that repeats an earlier one
-(the same title, give or take a year, an edition word or punctuation) moves to the end of the
-page; one that would give a mentor more than ``MENTOR_CAP`` of the top ``WINDOW`` places moves
-down behind other mentors' courses. Later pages are untouched, so every course stays exactly
-where paging finds it.
+The first ``PREFIX`` hits of a relevance ranking are re-ordered, none is removed: a course
+that repeats an earlier one (the same title, give or take a year, an edition word or
+punctuation) moves to just after the top ``DEPTH``; one that would give a mentor more than
+``MENTOR_CAP`` of the top ``WINDOW`` places moves down ``MENTOR_STEP`` places. Pages are cut
+from the re-ordered ranking, so every course stays reachable, once, whatever the page size.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from search_service.catalog.understanding import STOP_WORDS
 from search_service.search.results import EngineHit
 from search_service.search.text import words
 
+DEPTH = 10  # the top results kept free of repeats
+PREFIX = 2 * DEPTH  # the hits re-ordered
 WINDOW = 5
 MENTOR_CAP = 3
 MENTOR_STEP = 1  # places a mentor's course past the cap moves down
@@ -39,12 +41,12 @@ def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
 
 
 def diversify(hits: Sequence[EngineHit], query: str = "", keep: int = 0) -> list[EngineHit]:
-    """``hits`` with repeats moved to the end and a mentor's courses past ``MENTOR_CAP`` in
-    the top ``WINDOW`` moved down ``MENTOR_STEP`` places each (behind other mentors'
-    courses, never out of the page); the first ``keep`` (placed by a merchandising rule) stay
-    where they are. A mentor the query names is not capped: their courses were asked for."""
+    """``hits`` with repeats moved after the top ``DEPTH`` and a mentor's courses past
+    ``MENTOR_CAP`` in the top ``WINDOW`` moved down ``MENTOR_STEP`` places each; the first
+    ``keep`` (placed by a merchandising rule) stay where they are. A mentor the query names
+    is not capped: their courses were asked for."""
     asked = set(words(query))
-    placed: list[EngineHit] = list(hits[:keep])
+    placed: list[EngineHit] = []
     waiting: list[tuple[int, EngineHit]] = []  # (places still to give up, hit)
     repeats: list[EngineHit] = []
     keys: list[frozenset[str]] = []
@@ -55,6 +57,8 @@ def diversify(hits: Sequence[EngineHit], query: str = "", keep: int = 0) -> list
         keys.append(title_key(hit.document.title))
         mentors[hit.document.mentor_id] = mentors.get(hit.document.mentor_id, 0) + 1
 
+    for hit in hits[:keep]:
+        place(hit)
     for hit in hits[keep:]:
         doc = hit.document
         if any(_similar(title_key(doc.title), k) for k in keys):
@@ -74,4 +78,4 @@ def diversify(hits: Sequence[EngineHit], query: str = "", keep: int = 0) -> list
             place(waiting.pop(0)[1])
     for _, hit in waiting:
         place(hit)
-    return [*placed, *repeats]
+    return [*placed[:DEPTH], *repeats, *placed[DEPTH:]]

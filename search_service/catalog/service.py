@@ -10,7 +10,7 @@ import msgspec
 
 from search_service.catalog.applied import build_applied
 from search_service.catalog.categories import CategoryDirectory
-from search_service.catalog.diversity import diversify
+from search_service.catalog.diversity import PREFIX, diversify
 from search_service.catalog.facet_view import build_facets
 from search_service.catalog.params import to_params
 from search_service.catalog.schemas import (
@@ -151,6 +151,20 @@ class CatalogSearch:
         dropped = [word for word, total in zip(typed, totals, strict=True) if not total]
         return msgspec.structs.replace(request, q=" ".join(kept)), dropped
 
+    async def _ranked(self, request: SearchRequest) -> EngineResult:
+        """The engine's page, with the top of a relevance ranking diversified
+        (``diversity.py``): a page within the diversified prefix is cut from the prefix,
+        so every page size shows the same order and paging loses or repeats nothing."""
+        if request.sort != "relevance" or not request.with_hits or request.offset >= PREFIX:
+            return await self.engine.search(request)
+        reach = request.offset + request.per_page
+        wide = msgspec.structs.replace(request, page=1, per_page=max(PREFIX, reach))
+        result = await self.engine.search(wide)
+        hits = diversify(result.hits[:PREFIX], request.q, result.pinned) + result.hits[PREFIX:]
+        result.hits = hits[request.offset : reach]
+        result.pinned = max(0, result.pinned - request.offset)
+        return result
+
     async def _run(
         self, request: SearchRequest
     ) -> tuple[Understanding, SearchRequest, EngineResult, Interpretation]:
@@ -162,11 +176,11 @@ class CatalogSearch:
         spelling = (
             await self.engine.correct(searched.q) if searched.q and not request.literal else None
         )
-        result = await self.engine.search(searched)
+        result = await self._ranked(searched)
         if result.total == 0 and spelling:
             # Beyond what typo tolerance reaches ("adbe"): the respelling is searched.
             respelled = msgspec.structs.replace(searched, q=spelling)
-            found = await self.engine.search(respelled)
+            found = await self._ranked(respelled)
             if found.total:
                 searched, result = respelled, found
         dropped: list[str] = []
@@ -174,7 +188,7 @@ class CatalogSearch:
             relaxed, dropped = await self._without_unmatched(searched)
             if dropped:
                 searched = relaxed
-                result = await self.engine.search(searched)
+                result = await self._ranked(searched)
         return (
             understood,
             searched,
@@ -205,8 +219,6 @@ class CatalogSearch:
         )
         query_id = await self.log.searched(request, result.total) if self.log else ""
         hits = result.hits
-        if searched.sort == "relevance" and searched.page == 1:
-            hits = diversify(hits, searched.q, result.pinned)
         applied = build_applied(explicit, tree, path, fixed)
         interpreted.auto_filters = [c for c in applied.chips if _typed(c, understood.auto)]
         if searched.q != request.q or interpreted.auto_filters or interpreted.spelling:

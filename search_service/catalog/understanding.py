@@ -23,22 +23,22 @@ import msgspec
 from search_service.search.request import MAX_CENTS, SearchRequest
 from search_service.search.text import words
 
-# Function words of the catalog's languages. Words that are also subjects are not here: "it",
-# "us", "no" (no-code), "c", "r", "go"; nor, among the filler, "class", "online", "learning"
-# (machine learning), "study", "show".
-_STOP = (
-    # English
-    "a an the to of for in on at with and or is are be am as by from into onto about what "
-    "which who whom that this these those there their them they you your yours we our "
-    "i me my mine myself some any all very so just than then too also up out over "
-    # Spanish, Portuguese, French, German, Italian
-    "de del la las el los un una unos unas y o con en para por desde al lo "
-    "do da dos das um uma e com na nas nos pelo pela "
-    "le les des du et au aux pour avec dans sur une "
-    "der die das den dem des ein eine einer einen und oder mit für fur zum zur im vom von "
-    "il di per gli"
-)
-STOP_WORDS = frozenset(_STOP.split())
+# Function words of the catalog's languages (folded, as ``words`` gives them). Words that are
+# also subjects are not here: "it", "us", "no" (no-code), "c", "r", "go"; nor, among the
+# filler, "class", "online", "learning" (machine learning), "study", "show".
+_FUNCTION_WORDS = {
+    "en": "a an the to of for in on at with and or is are be am as by from into onto about "
+    "what which who whom that this these those there their them they you your yours we our "
+    "i me my mine myself some any all very so just than then too also up out over",
+    "es": "de del la las el los un una unos unas y o con en para por desde al lo",
+    "pt": "de do da dos das um uma e com na nas nos em para pelo pela ao",
+    "fr": "le la les des du de et au aux pour avec dans sur une un en",
+    "de": "der die das den dem des ein eine einer einen und oder mit fur zum zur im vom von auf",
+    "it": "il di per gli la le con del della e in un una",
+}
+FUNCTION_WORDS = {code: frozenset(text.split()) for code, text in _FUNCTION_WORDS.items()}
+STOP_WORDS = frozenset().union(*FUNCTION_WORDS.values())
+MAX_GUESSED_LANGUAGES = 2  # "de" alone could be four languages: no guess
 # Words that state a need rather than its subject.
 _FILLER = (
     "want wanna would like need needs how do does can could should help teach tell learn "
@@ -160,6 +160,31 @@ def _typed_filters(tokens: list[_Token], request: SearchRequest) -> dict[str, li
     return {name: list(dict.fromkeys(values)) for name, values in found.items()}
 
 
+def _typed_language(tokens: list[_Token], request: SearchRequest) -> list[str]:
+    """The languages a query is written in, when its function words say so unambiguously:
+    "python für einsteiger" is German, "excel para iniciantes" Spanish or Portuguese. An
+    English word (or filler) anywhere, a language filter already chosen, or a word shared by
+    more than two languages: no guess. The function words are taken as the filter's."""
+    if request.language:
+        return []
+    guess: set[str] | None = None
+    used = []
+    for token in tokens:
+        if token.used or not token.word:
+            continue
+        if token.word in FUNCTION_WORDS["en"] or token.word in FILLER_WORDS:
+            return []
+        languages = {c for c, found in FUNCTION_WORDS.items() if c != "en" and token.word in found}
+        if languages:
+            guess = languages if guess is None else guess & languages
+            used.append(token)
+    if not guess or len(guess) > MAX_GUESSED_LANGUAGES:
+        return []
+    for token in used:
+        token.used = True
+    return [code for code in FUNCTION_WORDS if code in guess]
+
+
 def _with_filters(request: SearchRequest, typed: dict[str, list[str]]) -> SearchRequest:
     changes: dict[str, object] = {}
     for name, values in typed.items():
@@ -180,6 +205,8 @@ def understand(request: SearchRequest) -> Understanding:
         return Understanding(request, request)
     tokens = _tokens(request.q)
     typed = _typed_filters(tokens, request)
+    if "language" not in typed and (language := _typed_language(tokens, request)):
+        typed["language"] = language
     left = [t for t in tokens if not t.used]
     explicit = _with_filters(
         msgspec.structs.replace(request, q=" ".join(t.raw for t in left)), typed

@@ -1,15 +1,21 @@
-"""Marking matched words in text the engine's snippets cannot segment (CJK runs).
+"""Marking matched words in titles, subtitles and description snippets.
 
-tantivy's snippet generator splits text with the field's tokenizer, which keeps a run such as
-``Python入門`` whole; the index holds it as ``python`` and the bigram ``入門``
-(``text.segment``). Here the text is folded character by character, so every match maps back
-to the characters typed.
+Each word of the text is analysed as its course was indexed (its language's stemmer), and a
+word is marked when its term is one the query matched: "Learning" under ``learn``, never
+"JavaScript" under ``java``. tantivy's own snippet generator cannot do this per language (it
+analyses with a field's one tokenizer, and drops terms no document holds in that field).
+
+CJK text is segmented into bigrams in the index (``text.segment``), so words and terms do not
+line up one to one; there every occurrence of a matched term is marked, the text folded
+character by character so each match maps back to the characters typed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Collection, Sequence
 
+import tantivy
 from markupsafe import escape
 
 from search_service.search.text import fold, is_cjk
@@ -50,11 +56,9 @@ def _spans(folded: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     return merged
 
 
-def mark(text: str, terms: Sequence[str], window: int | None = None) -> str | None:
-    """``text`` HTML-escaped with matches in ``<mark>``; with ``window``, only that many
-    characters around the first match (None when nothing matched)."""
-    folded, origin = _folded(text)
-    spans = [(origin[s], origin[e - 1] + 1) for s, e in _spans(folded, terms)]
+def _render(text: str, spans: Sequence[tuple[int, int]], window: int | None) -> str | None:
+    """``text`` HTML-escaped with ``spans`` in ``<mark>``; with ``window``, only that many
+    characters around the first span (None when there is none)."""
     if window is None:
         first, last = 0, len(text)
     elif not spans:
@@ -62,7 +66,12 @@ def mark(text: str, terms: Sequence[str], window: int | None = None) -> str | No
     else:
         first = max(0, spans[0][0] - window // 4)
         last = min(len(text), first + window)
-    out: list[str] = []
+        # Whole words at both ends.
+        while first > 0 and text[first - 1].isalnum():
+            first -= 1
+        while last < len(text) and text[last].isalnum():
+            last += 1
+    out: list[str] = ["…" if first > 0 else ""]
     cursor = first
     for start, end in spans:
         if start >= last:
@@ -74,4 +83,30 @@ def mark(text: str, terms: Sequence[str], window: int | None = None) -> str | No
         out.append(f"<mark>{escape(text[start:end])}</mark>")
         cursor = end
     out.append(str(escape(text[cursor:last])))
+    out.append("…" if last < len(text) else "")
     return "".join(out) or None
+
+
+def mark(text: str, terms: Sequence[str], window: int | None = None) -> str | None:
+    """CJK text: every occurrence of a term marked (see the module's docstring)."""
+    folded, origin = _folded(text)
+    spans = [(origin[s], origin[e - 1] + 1) for s, e in _spans(folded, terms)]
+    return _render(text, spans, window)
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def mark_words(
+    text: str, terms: Collection[str], analyzer: tantivy.TextAnalyzer, window: int | None = None
+) -> str | None:
+    """``text`` with the words whose analysed term is in ``terms`` marked (see the module's
+    docstring); with ``window``, a snippet around the first one, None when none matched."""
+    spans = [m.span() for m in _WORD.finditer(text)]
+    tokens = analyzer.analyze(text)
+    if len(tokens) != len(spans):  # a character the two split differently: mark by prefix
+        return mark(text, list(terms), window)
+    matched = [span for span, token in zip(spans, tokens, strict=True) if token in terms]
+    if not matched and window is not None:
+        return None
+    return _render(text, matched, window)

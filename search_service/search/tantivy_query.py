@@ -13,7 +13,7 @@ from search_service.search.tantivy_schema import (
     MATCH_PREFIX,
     MATCH_STEM,
     PREFIX_WEIGHTS,
-    STEM,
+    STEMMED_LANGUAGES,
     TEXT_WEIGHTS,
 )
 from search_service.search.text import WordGroup, is_abbreviation, is_cjk, typo_budget
@@ -22,6 +22,7 @@ from search_service.search.vocabulary import facet_key
 FUZZY_FACTOR = 0.3  # a typo match scores well below the exact word
 PREFIX_FACTOR = 0.6  # so does an unfinished word
 SYNONYM_FACTOR = 0.9
+VARIANT_FACTOR = 0.5  # a word's stem in a further language, or the word unstemmed
 ABBREVIATION_FACTOR = 0.3  # "javascript" → "js": Node.js is JavaScript, but less so
 PHRASE_BOOST = 4.0
 # An unfinished last word of one letter is a word: as a prefix it would match nearly every
@@ -37,18 +38,63 @@ def _unknown(field: str, term: str) -> bool:
 
 
 class QueryBuilder:
-    """Builds queries against one schema with the index's own analyzers."""
+    """Builds queries against one schema with the index's own analyzers, for query words in
+    any of ``languages`` (codes of ``STEMMED_LANGUAGES``; a word's stem in each, and the word
+    itself folded, may match)."""
 
-    def __init__(self, schema: tantivy.Schema, analyzers: dict[str, tantivy.TextAnalyzer]):
+    def __init__(
+        self,
+        schema: tantivy.Schema,
+        analyzers: dict[str, tantivy.TextAnalyzer],
+        languages: Sequence[str] = tuple(STEMMED_LANGUAGES),
+        known: Known | None = None,
+    ):
         self.schema = schema
-        self.stem = analyzers[STEM]
+        self.analyzers = analyzers
         self.fold = analyzers[FOLD]
+        self.languages = tuple(languages)
+        self._stemmers = [analyzers[f"sk_{code}"] for code in self.languages]
+        self.known = known
+        self._stems: dict[tuple[str, bool], list[str]] = {}
+
+    def for_search(self, codes: Sequence[str], known: Known) -> QueryBuilder:
+        """A builder for one search: query words in the languages it filters on (all stemmed
+        languages when it filters on none of them), ``known`` telling which words the index
+        holds."""
+        wanted = tuple(
+            dict.fromkeys(base for c in codes if (base := c.split("-")[0]) in STEMMED_LANGUAGES)
+        )
+        return QueryBuilder(self.schema, self.analyzers, wanted or tuple(STEMMED_LANGUAGES), known)
 
     # -- text -------------------------------------------------------------------------------
+    def stems(self, word: str, unfinished: bool = False) -> list[str]:
+        """The word as the text fields may hold it: its stem in the first language, its stems
+        in the others (an ``unfinished`` word, the last one typed, only when some course has
+        it as typed: "tablea" stemmed as Spanish would be "table"), then the word itself
+        folded (names are never stemmed)."""
+        found = self._stems.get((word, unfinished))
+        if found is not None:
+            return found
+        folded = self.folded(word)
+        everywhere = (
+            not unfinished
+            or self.known is None
+            or bool(folded and self.known(MATCH_PREFIX, folded))
+        )
+        out: list[str] = []
+        for stemmer in self._stemmers if everywhere else self._stemmers[:1]:
+            tokens = stemmer.analyze(word)
+            if tokens and tokens[0] not in out:
+                out.append(tokens[0])
+        if folded and folded not in out:
+            out.append(folded)
+        self._stems[(word, unfinished)] = out
+        return out
+
     def stemmed(self, word: str) -> str | None:
-        """The word as the stemmed fields hold it."""
-        tokens = self.stem.analyze(word)
-        return tokens[0] if tokens else None
+        """The word's stem in the first language (the site's, unless a filter says)."""
+        stems = self.stems(word)
+        return stems[0] if stems else None
 
     def folded(self, word: str) -> str | None:
         """The word as the unstemmed (prefix) fields hold it."""
@@ -56,23 +102,27 @@ class QueryBuilder:
         return tokens[0] if tokens else None
 
     def _word(self, word: str, typos: bool, prefix: bool, known: Known) -> Query | None:
-        stem = self.stemmed(word)
+        stems = self.stems(word, unfinished=prefix)
         clauses: list[Query] = []
         # A word the index knows was most likely typed as meant: its typo and prefix variants
         # still match (``match`` finds them), but only the word itself scores. Expanding
         # variants field by field is most of a query's cost.
-        if stem is not None and known(MATCH_STEM, stem):
+        if any(known(MATCH_STEM, stem) for stem in stems):
             typos = False
             folded = self.fold.analyze(word)
             prefix = prefix and not (folded and known(MATCH_PREFIX, folded[0]))
         budget = typo_budget(word) if typos else 0
-        if stem is not None:
-            for field, weight in TEXT_WEIGHTS:
+        for field, weight in TEXT_WEIGHTS:
+            for index, stem in enumerate(stems):
+                # Another language's stem is rarer than the first language's (fewer courses
+                # hold it) and would outscore it on its rarity alone.
+                factor = 1.0 if index == 0 else VARIANT_FACTOR
                 exact = Query.term_query(self.schema, field, stem)
-                clauses.append(Query.boost_query(exact, weight))
-                if budget:
-                    fuzzy = Query.fuzzy_term_query(self.schema, field, stem, distance=budget)
-                    clauses.append(Query.boost_query(fuzzy, weight * FUZZY_FACTOR))
+                clauses.append(Query.boost_query(exact, weight * factor))
+            if budget and stems:
+                # Typos of the first stem only: each stem's variants would cost as much again.
+                fuzzy = Query.fuzzy_term_query(self.schema, field, stems[0], distance=budget)
+                clauses.append(Query.boost_query(fuzzy, weight * FUZZY_FACTOR))
         if prefix and long_enough(word):
             folded = self.fold.analyze(word)
             if folded:
@@ -133,22 +183,18 @@ class QueryBuilder:
     def all_known(self, groups: Sequence[WordGroup], known: Known) -> bool:
         """Every word is in the index as typed: ``text`` then scores no typo variants."""
         return all(
-            (stem := self.stemmed(word)) is None or known(MATCH_STEM, stem)
+            not (stems := self.stems(word)) or any(known(MATCH_STEM, s) for s in stems)
             for group in groups
             for word in group.words
         )
 
     # -- the same matches, without scores ---------------------------------------------------
     def _match_word(self, word: str, typos: bool, prefix: bool) -> Query | None:
-        stem = self.stemmed(word)
+        stems = self.stems(word, unfinished=prefix)
         budget = typo_budget(word) if typos else 0
-        clauses: list[Query] = []
-        if stem is not None:
-            clauses.append(
-                Query.fuzzy_term_query(self.schema, MATCH_STEM, stem, distance=budget)
-                if budget
-                else Query.term_query(self.schema, MATCH_STEM, stem)
-            )
+        clauses: list[Query] = [Query.term_query(self.schema, MATCH_STEM, s) for s in stems]
+        if budget and stems:
+            clauses[0] = Query.fuzzy_term_query(self.schema, MATCH_STEM, stems[0], distance=budget)
         if prefix and long_enough(word):
             folded = self.fold.analyze(word)
             if folded:
@@ -191,13 +237,11 @@ class QueryBuilder:
         return parts[0] if len(parts) == 1 else _all(parts)
 
     def highlight_terms(self, groups: Sequence[WordGroup]) -> list[str]:
-        """Stemmed words to mark in snippets."""
+        """The words to mark in snippets, as each language's analyzer makes them."""
         out = []
         for group in groups:
             for word in (*group.words, *(w for alt in group.synonyms for w in alt)):
-                stem = self.stemmed(word)
-                if stem:
-                    out.append(stem)
+                out += self.stems(word)
         return out
 
     # -- filters ----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import tantivy
@@ -18,11 +19,10 @@ from search_service.search.vocabulary import (
     facet_key,
 )
 
-STEM = "sk_stem"
 FOLD = "sk_fold"
 # Bumped whenever the fields or analyzers change: a generation written with another format
 # is not opened (``skillspring reindex`` writes a current one).
-FORMAT = "4"
+FORMAT = "5"
 
 # Searchable text fields (stemmed) carry the vocabulary's names and weights.
 TEXT_WEIGHTS: tuple[tuple[str, float], ...] = SEARCHABLE
@@ -47,33 +47,71 @@ INTEGER_FIELDS = tuple(
 )
 
 
-def analyzers() -> dict[str, tantivy.TextAnalyzer]:
-    """The analyzers every Index object must register, writer and reader alike."""
-    folding = (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.lowercase())
-        .filter(tantivy.Filter.ascii_fold())
+# Course languages analysed with their own stop words and stemmer (tantivy's Snowball
+# stemmers), by the base of their language code; any other language is only folded. Query
+# words are stemmed for every language they could be in (all of these, or the languages a
+# search filters on), English first.
+STEMMED_LANGUAGES: dict[str, str] = {
+    "en": "english",
+    "es": "spanish",
+    "pt": "portuguese",
+    "de": "german",
+    "fr": "french",
+    "it": "italian",
+}
+OTHER = "xx"  # the analysis of a language without a stemmer
+
+
+def _folding() -> tantivy.TextAnalyzerBuilder:
+    return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(
+        tantivy.Filter.lowercase()
     )
-    return {
-        STEM: folding.filter(tantivy.Filter.stemmer("english")).build(),
-        FOLD: (
-            tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-            .filter(tantivy.Filter.lowercase())
+
+
+def language_analyzer(code: str) -> str:
+    """The analyzer of a course in ``code``'s language (``pt-BR`` is analysed as ``pt``)."""
+    base = code.split("-")[0].lower()
+    return f"sk_{base}" if base in STEMMED_LANGUAGES else FOLD
+
+
+def analyzers() -> dict[str, tantivy.TextAnalyzer]:
+    """The analyzers every Index object must register, writer and reader alike: the folding
+    one (the prefix fields, and every text field, which is indexed already analysed), and one
+    per stemmed language (accents folded, then stemmed). Stop words stay in the index, so
+    names made of them still match ("No-Code", "IT Support"); they are taken out of queries
+    (``catalog/understanding.py``), in every catalog language."""
+    out = {FOLD: _folding().filter(tantivy.Filter.ascii_fold()).build()}
+    for code, language in STEMMED_LANGUAGES.items():
+        out[f"sk_{code}"] = (
+            _folding()
             .filter(tantivy.Filter.ascii_fold())
+            .filter(tantivy.Filter.stemmer(language))
             .build()
-        ),
-    }
+        )
+    return out
+
+
+@functools.cache
+def _analysis() -> dict[str, tantivy.TextAnalyzer]:
+    return analyzers()
+
+
+def analysed(text: str, code: str) -> str:
+    """``text`` as the index holds it for a course in language ``code``: CJK runs as bigrams,
+    then every word folded and stemmed in that language, one space between terms."""
+    return " ".join(_analysis()[language_analyzer(code)].analyze(segment(text)))
 
 
 def build_schema() -> tantivy.Schema:
     """Fields of the course index."""
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=False, tokenizer_name="raw")
+    # Text fields hold each course's words already analysed in its language (``analysed``).
     for field, _ in TEXT_WEIGHTS:
-        builder.add_text_field(field, stored=False, tokenizer_name=STEM)
+        builder.add_text_field(field, stored=False, tokenizer_name=FOLD)
     for field, _ in PREFIX_WEIGHTS:
         builder.add_text_field(field, stored=False, tokenizer_name=FOLD)
-    builder.add_text_field(MATCH_STEM, stored=False, tokenizer_name=STEM, index_option="freq")
+    builder.add_text_field(MATCH_STEM, stored=False, tokenizer_name=FOLD, index_option="freq")
     builder.add_text_field(MATCH_PREFIX, stored=False, tokenizer_name=FOLD, index_option="basic")
     for field in (*KEYWORD_FIELDS, *VALUE_SETS.values()):
         builder.add_text_field(field, stored=False, tokenizer_name="raw", fast=True)
@@ -97,17 +135,21 @@ def _texts(value: str | list[str]) -> list[str]:
 def to_tantivy(doc: CourseDocument, schema: tantivy.Schema) -> tantivy.Document:
     """The tantivy document of a search document; the whole document is stored as JSON."""
     fields: dict[str, Any] = {"id": doc.id}
+    texts = {name: [segment(v) for v in _texts(getattr(doc, name))] for name, _ in TEXT_WEIGHTS}
+    language = doc.language_code
     for name, _ in TEXT_WEIGHTS:
-        fields[name] = [segment(value) for value in _texts(getattr(doc, name))]
-    fields["title_prefix"] = fields["title"]
+        # A mentor's name is a name in every language: folded, never stemmed.
+        code = OTHER if name == "mentor_name" else language
+        fields[name] = [analysed(value, code) for value in texts[name]]
+    fields["title_prefix"] = texts["title"]
     fields["meta_prefix"] = [
-        *fields["tags"],
-        *fields["mentor_name"],
-        *fields["category_names"],
-        *fields["subtitle"],
+        *texts["tags"],
+        *texts["mentor_name"],
+        *texts["category_names"],
+        *texts["subtitle"],
     ]
     fields[MATCH_STEM] = [value for name, _ in TEXT_WEIGHTS for value in fields[name]]
-    fields[MATCH_PREFIX] = [*fields["title"], *fields["meta_prefix"]]
+    fields[MATCH_PREFIX] = [*fields["title_prefix"], *fields["meta_prefix"]]
     for name in KEYWORD_FIELDS:
         value = getattr(doc, name)
         fields[name] = (

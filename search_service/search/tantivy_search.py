@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +14,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from search_service.search.document import DOCUMENT_DECODER, CourseDocument
-from search_service.search.highlight import mark
+from search_service.search.highlight import mark, mark_words
 from search_service.search.lru import LRU
 from search_service.search.request import (
     MAX_HITS,
@@ -28,7 +28,13 @@ from search_service.search.request import (
 )
 from search_service.search.results import EngineHit, EngineResult, Highlights
 from search_service.search.tantivy_query import QueryBuilder, long_enough
-from search_service.search.tantivy_schema import MATCH_PREFIX, MATCH_STEM, SET_SEPARATOR, VALUE_SETS
+from search_service.search.tantivy_schema import (
+    MATCH_PREFIX,
+    MATCH_STEM,
+    SET_SEPARATOR,
+    VALUE_SETS,
+    language_analyzer,
+)
 from search_service.search.text import WordGroup, fold, has_cjk, plan, typo_budget, words
 from search_service.search.vocabulary import (
     FACETS,
@@ -38,6 +44,9 @@ from search_service.search.vocabulary import (
     group_counts,
 )
 
+# Words are dropped while fewer courses than this match (a default page), whatever the page
+# size asked for: every page of a search, at any size, counts the same total.
+FILL = 20
 TIE_WINDOW = 50  # extra hits read past the page so equal scores can be re-ordered
 FACET_SIZE = 200
 RESPELL_CANDIDATES = 5000  # words per field and first letter a respelling is chosen from
@@ -201,7 +210,7 @@ def _variants(reader: Reader, builder: QueryBuilder, groups: Sequence[WordGroup]
                 completions = searcher.terms_with_prefix(
                     MATCH_PREFIX, folded, limit=HIGHLIGHT_VARIANTS
                 )
-                out += [s for s in (builder.stemmed(t) for t, _ in completions) if s]
+                out += [stem for term, _ in completions for stem in builder.stems(term)]
     return out
 
 
@@ -211,52 +220,38 @@ def _highlighter(
     terms = [*builder.highlight_terms(groups), *_variants(reader, builder, groups)]
     if not terms:
         return None
-    generators = {}
-    for field in HIGHLIGHTED:
-        clauses = [
-            (tantivy.Occur.Should, tantivy.Query.term_query(builder.schema, field, term))
-            for term in terms
-        ]
-        generator = tantivy.SnippetGenerator.create(
-            reader.searcher, tantivy.Query.boolean_query(clauses), builder.schema, field
-        )
-        generator.set_max_num_chars(SNIPPET_CHARS if field == "description" else 400)
-        generators[field] = generator
-    return Marker(generators, tuple(dict.fromkeys(terms)))
+    return Marker(builder.analyzers, frozenset(terms))
 
 
-def _mark(generator: tantivy.SnippetGenerator, field: str, text: str) -> str | None:
-    html: str = generator.snippet_from_doc(tantivy.Document(**{field: text})).to_html()
-    return html.replace("<b>", "<mark>").replace("</b>", "</mark>") or None
-
-
-def _may_match(text: str, terms: Sequence[str]) -> bool:
+def _may_match(text: str, terms: Collection[str]) -> bool:
     """False when no term occurs in the text even as a substring: nothing to mark there
-    (stems are prefixes of the words they come from), so the snippet need not be made."""
+    (stems are prefixes of the words they come from, give or take a last letter), so the
+    text need not be analysed."""
     folded = text.lower() if text.isascii() else fold(text)
-    return any(term in folded for term in terms)
+    return any(term[:-1] in folded for term in terms)
 
 
 @dataclass(frozen=True, slots=True)
 class Marker:
-    """The snippet generators of one query, and the terms they mark."""
+    """The terms one query marks; each course's text is analysed in its own language."""
 
-    generators: dict[str, tantivy.SnippetGenerator]
-    terms: tuple[str, ...]
+    analyzers: dict[str, tantivy.TextAnalyzer]
+    terms: frozenset[str]
 
-    def highlights(self, document: Any) -> Highlights:
+    def highlights(self, document: CourseDocument) -> Highlights:
         marked = {}
+        analyzer = self.analyzers[language_analyzer(document.language_code)]
         for field in HIGHLIGHTED:
             text = getattr(document, field)
+            window = SNIPPET_CHARS if field == "description" else None
             if has_cjk(text):
-                window = SNIPPET_CHARS if field == "description" else None
-                found = mark(text, self.terms, window)
+                found = mark(text, sorted(self.terms), window)
             elif _may_match(text, self.terms):
-                found = _mark(self.generators[field], field, text)
+                found = mark_words(text, self.terms, analyzer, window)
             else:
                 found = None
             # The description is a snippet: only where a word matched. The rest are shown whole.
-            if found is None and field != "description":
+            if found is None and window is None:
                 found = str(escape(text)) or None
             marked[field] = found
         return Highlights(**marked)
@@ -302,9 +297,9 @@ def respell(searcher: tantivy.Searcher, builder: QueryBuilder, query: str) -> st
         if len(word) < 3 or not word.isascii() or any(ch.isdigit() for ch in word):
             out.append(word)
             continue
-        stem, folded = builder.stemmed(word), builder.folded(word)
+        folded = builder.folded(word)
         known = bool(
-            (stem and searcher.doc_freq(MATCH_STEM, stem))
+            any(searcher.doc_freq(MATCH_STEM, stem) for stem in builder.stems(word))
             or (folded and searcher.doc_freq(MATCH_PREFIX, folded))
             or (
                 index == len(tokens) - 1
@@ -371,9 +366,8 @@ class Relaxation:
 
 def _levels(relax: Relaxation, target: int, strict: bool) -> list[tuple[int, int]]:
     """The word counts a search uses, most words first, each with its total: every word;
-    then, while fewer than ``target`` documents match (the first page's size, so every page
-    of a search uses the same words and reports the same total), the most words that match
-    more. ``strict`` (an explicit sort): fewer words only when every word matches nothing."""
+    then, while fewer than ``target`` documents match, the most words that match more.
+    ``strict`` (an explicit sort): fewer words only when every word matches nothing."""
     size = len(relax.groups)
     total = relax.count(relax.groups)
     levels = [(size, total)]
@@ -395,12 +389,13 @@ def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) ->
     all, the most words that match. Pages reach ``MAX_HITS`` deep; totals are exact and the
     same on every page."""
     groups = plan(request.q, literal=request.literal)
+    known = _known(reader.searcher)
+    builder = builder.for_search(request.language, known)
     selected = conditions(request)
     filters = flatten(selected)
-    known = _known(reader.searcher)
     relax = Relaxation(reader, builder, groups, filters)
     strict = request.sort != "relevance"
-    levels = _levels(relax, min(request.per_page, MAX_HITS), strict) if groups else [(0, 0)]
+    levels = _levels(relax, FILL, strict) if groups else [(0, 0)]
     used = relax.kept(levels[-1][0])  # the words the total and the facets count
     page: list[Hit] = []
     if not request.with_hits:
