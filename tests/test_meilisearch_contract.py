@@ -82,7 +82,7 @@ def test_disjunctive_facets_use_one_query_per_selected_group() -> None:
         "filter": ['language_code IN ["en", "fr"]'],
         "facets": ["level"],
         "limit": 0,
-        "matchingStrategy": "last",
+        "matchingStrategy": "all",
     }
     assert language_query["filter"] == ['level IN ["beginner"]']
     assert language_query["facets"] == ["language_code"]

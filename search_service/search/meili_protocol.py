@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import msgspec
 from markupsafe import escape
 
 from search_service.search.document import CourseDocument
@@ -27,7 +28,7 @@ from search_service.search.request import (
     without,
 )
 from search_service.search.results import EngineHit, EngineResult, Highlights
-from search_service.search.text import synonym_map
+from search_service.search.text import has_cjk, synonym_map
 from search_service.search.vocabulary import (
     FACETS,
     FILTERABLE,
@@ -75,8 +76,25 @@ def index_settings() -> dict[str, Any]:
             "disableOnNumbers": True,
         },
         "faceting": {"maxValuesPerFacet": 200, "sortFacetValuesBy": {"*": "count"}},
+        # The catalog's languages: text in Han script is then segmented as Japanese (the one
+        # CJK language among them) rather than guessed at as Chinese.
+        "localizedAttributes": [{"attributePatterns": ["*"], "locales": list(CATALOG_LOCALES)}],
         "pagination": {"maxTotalHits": MAX_TOTAL_HITS},
     }
+
+
+# The catalog's course languages as Meilisearch locales (ISO 639-3).
+CATALOG_LOCALES = ("eng", "spa", "por", "deu", "fra", "ita", "jpn")
+
+
+def query_locales(text: str) -> list[str] | None:
+    """``locales`` for a query: Japanese segmentation for one written in CJK characters."""
+    return ["jpn"] if has_cjk(text) else None
+
+
+def query_words(request: SearchRequest) -> list[str]:
+    """The query's words as levels count them (``relaxation.py``): what is between spaces."""
+    return request.q.replace('"', " ").split()
 
 
 def quote(value: str) -> str:
@@ -117,9 +135,13 @@ def query_text(request: SearchRequest) -> str:
     return " ".join(f'"{word}"' for word in request.q.replace('"', " ").split())
 
 
-def multi_search_queries(index: str, request: SearchRequest) -> list[dict[str, Any]]:
-    """Main query plus one facet-only query per selected group (disjunctive facets)."""
+def multi_search_queries(
+    index: str, request: SearchRequest, strategy: str = "all"
+) -> list[dict[str, Any]]:
+    """Main query plus one facet-only query per selected group (disjunctive facets), every
+    word required (``all``) unless ``strategy`` says otherwise."""
     selected = conditions(request)
+    locales = query_locales(request.q)
     past_deepest = request.offset >= MAX_HITS or not request.with_hits
     main: dict[str, Any] = {
         "indexUid": index,
@@ -129,8 +151,10 @@ def multi_search_queries(index: str, request: SearchRequest) -> list[dict[str, A
         # all the same.
         "page": 1 if past_deepest else request.page,
         "hitsPerPage": 0 if past_deepest else request.per_page,
-        "matchingStrategy": "last",
+        "matchingStrategy": strategy,
     }
+    if locales:
+        main["locales"] = locales
     if request.sort in SORTS:
         field, descending = SORTS[request.sort]
         main["sort"] = [f"{field}:{'desc' if descending else 'asc'}"]
@@ -154,10 +178,56 @@ def multi_search_queries(index: str, request: SearchRequest) -> list[dict[str, A
                     "filter": filters(without(selected, group)),
                     "facets": list(FACETS[group].fields),
                     "limit": 0,
-                    "matchingStrategy": "last",
+                    "matchingStrategy": strategy,
+                    **({"locales": locales} if locales else {}),
                 }
             )
     return queries
+
+
+def prefix_count_queries(index: str, request: SearchRequest) -> list[dict[str, Any]]:
+    """Exact totals (page mode, no hits) of the query's first 1 … n-1 words, every one
+    required, with the request's filters: the counts ``relaxation.levels`` needs."""
+    words = query_words(request)
+    out = []
+    for size in range(1, len(words)):
+        prefix = msgspec.structs.replace(request, q=" ".join(words[:size]))
+        query: dict[str, Any] = {
+            "indexUid": index,
+            "q": query_text(prefix),
+            "filter": filters(flatten(conditions(request))),
+            "page": 1,
+            "hitsPerPage": 0,
+            "matchingStrategy": "all",
+        }
+        if locales := query_locales(prefix.q):
+            query["locales"] = locales
+        out.append(query)
+    return out
+
+
+def relaxed_queries(index: str, request: SearchRequest, size: int) -> list[dict[str, Any]]:
+    """A search relaxed to its first ``size`` words: hits ranked by the ``last`` strategy over
+    every word (its buckets, all the words and then fewer from the end, are the levels, in
+    order), the total and facets counted over the first ``size`` words."""
+    words = query_words(request)
+    ranked = multi_search_queries(
+        index, msgspec.structs.replace(request, with_facets=False), "last"
+    )
+    prefix = msgspec.structs.replace(request, q=" ".join(words[:size]), with_hits=False)
+    return [ranked[0], *multi_search_queries(index, prefix, "all")]
+
+
+def merge_relaxed(results: Sequence[Mapping[str, Any]], total: int, offset: int) -> EngineResult:
+    """``relaxed_queries``' answers: the ranked hits up to the level's ``total`` (the ranking
+    goes on to fewer words), the total and facets from the counting queries."""
+    reachable = min(MAX_HITS, total) - offset
+    counted = merge_results(results[1:])
+    return EngineResult(
+        total=total,
+        hits=[parse_hit(hit) for hit in results[0].get("hits", [])[: max(0, reachable)]],
+        facets=counted.facets,
+    )
 
 
 def _marked(text: Any) -> str | None:

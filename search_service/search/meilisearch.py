@@ -19,13 +19,19 @@ from meilisearch_python_sdk.errors import (
 from meilisearch_python_sdk.models.task import TaskInfo
 
 from search_service.errors import SearchUnavailable
+from search_service.search import relaxation
 from search_service.search.document import CourseDocument
 from search_service.search.meili_protocol import (
     generation_of,
     index_settings,
+    merge_relaxed,
     merge_results,
     multi_search_queries,
+    prefix_count_queries,
+    query_words,
+    relaxed_queries,
     scoped_key_requests,
+    total_of,
 )
 from search_service.search.request import MAX_HITS, SearchRequest
 from search_service.search.results import EngineResult
@@ -117,10 +123,34 @@ class MeilisearchEngine:
         if ids:
             await self._confirm(self.client.index(self.index_name).delete_documents(list(ids)))
 
-    async def search(self, request: SearchRequest) -> EngineResult:
-        queries = multi_search_queries(self.index_name, request)
+    async def _multi(self, queries: list[dict[str, Any]]) -> list[Any]:
         response = await self._raw("post", "multi-search", {"queries": queries})
-        return merge_results(response["results"], MAX_HITS - request.offset)
+        return list(response["results"])
+
+    async def search(self, request: SearchRequest) -> EngineResult:
+        """The levels of ``relaxation.py``, as tantivy searches them: every word required
+        first (one round trip); when too few courses have them all, the counts of fewer
+        words (a second), then the relaxed page (a third)."""
+        index = self.index_name
+        results = await self._multi(multi_search_queries(index, request))
+        words = len(query_words(request))
+        strict = request.sort != "relevance"
+        every = total_of(results[0])
+        if words < 2 or every >= (1 if strict else relaxation.FILL):
+            return merge_results(results, MAX_HITS - request.offset)
+        counts = {words: every}
+        for size, result in enumerate(await self._multi(prefix_count_queries(index, request)), 1):
+            counts[size] = total_of(result)
+        size, total = relaxation.levels(counts.__getitem__, words, strict)[-1]
+        if size == words:
+            return merge_results(results, MAX_HITS - request.offset)
+        if strict:
+            prefix = msgspec.structs.replace(request, q=" ".join(query_words(request)[:size]))
+            return merge_results(
+                await self._multi(multi_search_queries(index, prefix)), MAX_HITS - request.offset
+            )
+        relaxed = await self._multi(relaxed_queries(index, request, size))
+        return merge_relaxed(relaxed, total, request.offset)
 
     async def generation(self) -> str | None:
         # Meilisearch stamps an index's updatedAt in the same write as every document,

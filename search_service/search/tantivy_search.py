@@ -13,6 +13,7 @@ from markupsafe import escape
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from search_service.search import relaxation
 from search_service.search.document import DOCUMENT_DECODER, CourseDocument
 from search_service.search.highlight import mark, mark_words
 from search_service.search.lru import LRU
@@ -44,9 +45,6 @@ from search_service.search.vocabulary import (
     group_counts,
 )
 
-# Words are dropped while fewer courses than this match (a default page), whatever the page
-# size asked for: every page of a search, at any size, counts the same total.
-FILL = 20
 TIE_WINDOW = 50  # extra hits read past the page so equal scores can be re-ordered
 FACET_SIZE = 200
 RESPELL_CANDIDATES = 5000  # words per field and first letter a respelling is chosen from
@@ -325,9 +323,8 @@ def _known(searcher: tantivy.Searcher) -> Callable[[str, str], bool]:
 
 
 class Relaxation:
-    """Which words a search keeps as it relaxes, like Meilisearch's ``last`` matching
-    strategy: words go from the end of the query (filler and stop words are already out,
-    see ``catalog/understanding.py``)."""
+    """The counts ``relaxation.levels`` needs, on one reader: the words kept as a search
+    relaxes are the first ones."""
 
     def __init__(
         self,
@@ -346,48 +343,22 @@ class Relaxation:
         """The first ``size`` word groups."""
         return list(self.groups[:size])
 
-    def largest_matching(self, sizes: int, above: int) -> int:
-        """The most words (at most ``sizes``) whose matches number more than ``above``, or
-        0. Fewer words match a superset, so a binary search over cheap counts finds it: a
-        long query of unknown words costs a few counts, not one ranked search per word."""
-        if sizes <= 1:
-            return sizes
-        if self.count(self.kept(1)) <= above:
-            return 0
-        low, high = 1, sizes
-        while low < high:
-            middle = (low + high + 1) // 2
-            if self.count(self.kept(middle)) > above:
-                low = middle
-            else:
-                high = middle - 1
-        return low
+    def levels(self, strict: bool) -> list[tuple[int, int]]:
+        """``relaxation.levels`` over this search's counts (each made once)."""
+        counts: dict[int, int] = {}
 
+        def count(size: int) -> int:
+            if size not in counts:
+                counts[size] = self.count(self.kept(size))
+            return counts[size]
 
-def _levels(relax: Relaxation, target: int, strict: bool) -> list[tuple[int, int]]:
-    """The word counts a search uses, most words first, each with its total: every word;
-    then, while fewer than ``target`` documents match, the most words that match more.
-    ``strict`` (an explicit sort): fewer words only when every word matches nothing."""
-    size = len(relax.groups)
-    total = relax.count(relax.groups)
-    levels = [(size, total)]
-    if strict:
-        target = 1
-    while size > 1 and total < target:
-        size = relax.largest_matching(size - 1, total)
-        if not size:
-            break
-        total = relax.count(relax.kept(size))
-        levels = [(size, total)] if strict else [*levels, (size, total)]
-    return levels
+        return relaxation.levels(count, len(self.groups), strict)
 
 
 def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) -> EngineResult:
-    """Search like Meilisearch's ``last`` matching strategy: documents with every word first;
-    when they do not fill the first page, documents matching fewer words follow, dropping
-    words from the end. An explicit sort is strict: every word, or when nothing has them
-    all, the most words that match. Pages reach ``MAX_HITS`` deep; totals are exact and the
-    same on every page."""
+    """Search by the levels of ``relaxation.py``: documents with every word first, then
+    those with fewer leading words while too few match; an explicit sort is strict. Pages
+    reach ``MAX_HITS`` deep; totals are exact and the same on every page."""
     groups = plan(request.q, literal=request.literal)
     known = _known(reader.searcher)
     builder = builder.for_search(request.language, known)
@@ -395,7 +366,7 @@ def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) ->
     filters = flatten(selected)
     relax = Relaxation(reader, builder, groups, filters)
     strict = request.sort != "relevance"
-    levels = _levels(relax, FILL, strict) if groups else [(0, 0)]
+    levels = relax.levels(strict) if groups else [(0, 0)]
     used = relax.kept(levels[-1][0])  # the words the total and the facets count
     page: list[Hit] = []
     if not request.with_hits:

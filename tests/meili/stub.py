@@ -5,7 +5,10 @@ with our documents where a response carries documents.
 It is deliberately dumb: it stores documents and counts facet values, but does not rank, and
 of the filters it applies only ``id IN [...]`` and ``id NOT IN [...]`` (so merchandising's
 restricted searches can be followed end to end). The adapter's *requests* are what the
-contract tests check.
+contract tests check. With ``match_words`` it also matches ``q`` word by word (a word is in a
+document when its title, subtitle or tags hold it), following ``matchingStrategy``: ``all``
+keeps the documents with every word, ``last`` those with the first word, more of the
+leading words first (the engine's words rule), so a relaxed search can be followed too.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ class StubState:
     next_task: int = 100
     # Each index's updatedAt, stamped by every write as the engine does in the same write.
     updated: dict[str, str] = field(default_factory=dict)
+    match_words: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def touch(self, index: str) -> None:
@@ -63,8 +67,8 @@ class StubState:
 class MeiliStub:
     """Start with ``with MeiliStub() as stub:``; ``stub.url`` is its base URL."""
 
-    def __init__(self) -> None:
-        self.state = StubState()
+    def __init__(self, match_words: bool = False) -> None:
+        self.state = StubState(match_words=match_words)
         state = self.state
 
         class Handler(_Handler):
@@ -253,6 +257,8 @@ class _Handler(BaseHTTPRequestHandler):
             elif isinstance(condition, str) and condition.startswith("id NOT IN ["):
                 unwanted = set(json.loads(condition[len("id NOT IN ") :]))
                 docs = [d for d in docs if d["id"] not in unwanted]
+        if self.stub_state.match_words and query.get("q"):
+            docs = _matching(docs, query["q"], query.get("matchingStrategy", "last"))
         if "limit" in query:
             result = copy.deepcopy(recorded("search-offset-mode.json"))
             result.update(limit=query["limit"], offset=0, estimatedTotalHits=len(docs), hits=[])
@@ -286,6 +292,21 @@ class _Handler(BaseHTTPRequestHandler):
             }
             result["facetStats"] = {}
         return result
+
+
+def _matching(docs: list[dict[str, Any]], q: str, strategy: str) -> list[dict[str, Any]]:
+    words = q.lower().replace('"', " ").split()
+
+    def leading(doc: dict[str, Any]) -> int:
+        text = " ".join([doc["title"], doc["subtitle"], *doc["tags"]]).lower().split()
+        count = 0
+        while count < len(words) and words[count] in text:
+            count += 1
+        return count
+
+    if strategy == "all":
+        return [d for d in docs if leading(d) == len(words)]
+    return sorted((d for d in docs if leading(d)), key=lambda d: -leading(d))
 
 
 def _values(value: Any) -> list[Any]:
