@@ -53,7 +53,15 @@ class CourseCard(msgspec.Struct, kw_only=True):
     level: str
     language_code: str
     price: Price
-    rating: float
+    rating: Annotated[float, Meta(description="the mean of its reviews' stars")]
+    rating_weighted: Annotated[
+        float,
+        Meta(
+            description="the rating adjusted for the number of reviews (a Bayesian average: "
+            "every course starts at 4.0 as if from 20 reviews); highest_rated sorts by it, "
+            "0 without reviews"
+        ),
+    ] = 0.0
     review_count: int
     duration_minutes: int
     lecture_count: int

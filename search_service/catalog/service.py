@@ -80,6 +80,7 @@ def course_card(hit: EngineHit) -> CourseCard:
         language_code=doc.language_code,
         price=price(doc.list_price_cents, doc.sale_price_cents, doc.currency),
         rating=doc.rating,
+        rating_weighted=doc.rating_weighted,
         review_count=doc.review_count,
         duration_minutes=doc.total_duration_minutes,
         lecture_count=doc.lecture_count,
