@@ -73,6 +73,7 @@ async def test_signed_out_pages_have_no_violations(
         "search": "/search?q=python",
         "search-filtered": "/search?q=python&level=beginner",
         "search-none": "/search?q=zzzzqqqq",
+        "search-understood": "/search?q=pyhton+courses+under+%2450",
         "category": root or "/categories/development",
         "course": course.removeprefix(live_server),
         "login": "/login",

@@ -207,3 +207,22 @@ async def test_escape_closes_suggestions_and_keeps_the_text(tab: Any, live_serve
     assert await box.get_attribute("aria-expanded") == "false"
     await box.press("Enter")
     await tab.wait_for_url(lambda u: "q=javscript" in u)
+
+
+async def test_the_page_says_what_it_understood_and_undoes_it(tab: Any, live_server: str) -> None:
+    await tab.goto(f"{live_server}/search?q=pyhton+under+%2450")
+    await expect(tab.get_by_text("Showing results for")).to_be_visible()
+    chip = tab.get_by_role("link", name="Remove filter Up to $50")
+    await expect(chip).to_be_visible()
+    shown = await tab.locator(".course-card .price strong").all_inner_texts()
+    cents = [0 if p == "Free" else round(float(re.sub(r"[^0-9.]", "", p)) * 100) for p in shown]
+    assert cents and max(cents) <= 5000, shown
+    await tab.screenshot(path=str(ARTIFACTS / "search-understood-desktop.png"), full_page=False)
+    # The chip undoes the filter read from the words, and the words with it.
+    await chip.click()
+    await tab.wait_for_url(re.compile(r"q=pyhton$"))
+    await expect(tab.get_by_role("link", name="Remove filter Up to $50")).to_have_count(0)
+    # "Search instead" searches exactly what was typed: no respelling, no typo tolerance.
+    await tab.get_by_role("link", name=re.compile("Search instead for")).click()
+    await tab.wait_for_url(re.compile(r"literal=true"))
+    await expect(tab.get_by_text("Showing results for")).to_have_count(0)
