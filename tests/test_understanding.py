@@ -117,7 +117,7 @@ async def test_japanese_highlights_land_on_the_characters(judged: CatalogSearch)
 async def test_a_need_with_no_exact_match_recovers(judged: CatalogSearch) -> None:
     response = await find(judged, "q=how do i start investing my money")
     assert response.total and response.interpreted.query == "investing money"
-    assert {"stock-market-investing", "personal-finance"} <= set(slugs(response)[:3])
+    assert slugs(response)[0] == "stock-market-investing"
     dropped = await find(judged, "q=zzqqxx sourdough")
     assert slugs(dropped)[0] == "sourdough-bread"
     assert dropped.interpreted.dropped_words == ["zzqqxx"]

@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 
-import tantivy
 from markupsafe import escape
 
 from search_service.search.text import fold, is_cjk
@@ -98,12 +97,12 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 def mark_words(
-    text: str, terms: Collection[str], analyzer: tantivy.TextAnalyzer, window: int | None = None
+    text: str, terms: Collection[str], tokens: Sequence[str], window: int | None = None
 ) -> str | None:
-    """``text`` with the words whose analysed term is in ``terms`` marked (see the module's
-    docstring); with ``window``, a snippet around the first one, None when none matched."""
+    """``text`` with the words whose index term (``tokens``, one per word, in order) is in
+    ``terms`` marked (see the module's docstring); with ``window``, a snippet around the first
+    one, None when none matched."""
     spans = [m.span() for m in _WORD.finditer(text)]
-    tokens = analyzer.analyze(text)
     if len(tokens) != len(spans):  # a character the two split differently: mark by prefix
         return mark(text, list(terms), window)
     matched = [span for span, token in zip(spans, tokens, strict=True) if token in terms]

@@ -13,8 +13,10 @@ from search_service.search.tantivy_schema import (
     MATCH_PREFIX,
     MATCH_STEM,
     PREFIX_WEIGHTS,
+    SITE,
     STEMMED_LANGUAGES,
     TEXT_WEIGHTS,
+    stemmed_language,
 )
 from search_service.search.text import WordGroup, is_abbreviation, is_cjk, typo_budget
 from search_service.search.vocabulary import facet_key
@@ -53,7 +55,7 @@ class QueryBuilder:
         self.analyzers = analyzers
         self.fold = analyzers[FOLD]
         self.languages = tuple(languages)
-        self._stemmers = [analyzers[f"sk_{code}"] for code in self.languages]
+        self.site = analyzers[SITE]
         self.known = known
         self._stems: dict[tuple[str, bool], list[str]] = {}
 
@@ -68,10 +70,10 @@ class QueryBuilder:
 
     # -- text -------------------------------------------------------------------------------
     def stems(self, word: str, unfinished: bool = False) -> list[str]:
-        """The word as the text fields may hold it: its stem in the first language, its stems
-        in the others (an ``unfinished`` word, the last one typed, only when some course has
-        it as typed: "tablea" stemmed as Spanish would be "table"), then the word itself
-        folded (names are never stemmed)."""
+        """The word as the text fields may hold it (``tantivy_schema.analysed``): read in
+        the first language, then in the others (an ``unfinished`` word, the last one typed,
+        only when some course has it as typed: "tablea" read as Spanish would be "table").
+        Empty when it has no letters or digits."""
         found = self._stems.get((word, unfinished))
         if found is not None:
             return found
@@ -82,12 +84,12 @@ class QueryBuilder:
             or bool(folded and self.known(MATCH_PREFIX, folded))
         )
         out: list[str] = []
-        for stemmer in self._stemmers if everywhere else self._stemmers[:1]:
-            tokens = stemmer.analyze(word)
+        for code in self.languages if everywhere else self.languages[:1]:
+            language = stemmed_language(code)
+            inner = [word] if language is None else self.analyzers[f"sk_{language}"].analyze(word)
+            tokens = self.site.analyze(inner[0]) if inner else []
             if tokens and tokens[0] not in out:
                 out.append(tokens[0])
-        if folded and folded not in out:
-            out.append(folded)
         self._stems[(word, unfinished)] = out
         return out
 

@@ -22,7 +22,7 @@ from search_service.search.vocabulary import (
 FOLD = "sk_fold"
 # Bumped whenever the fields or analyzers change: a generation written with another format
 # is not opened (``skillspring reindex`` writes a current one).
-FORMAT = "5"
+FORMAT = "6"
 
 # Searchable text fields (stemmed) carry the vocabulary's names and weights.
 TEXT_WEIGHTS: tuple[tuple[str, float], ...] = SEARCHABLE
@@ -59,7 +59,6 @@ STEMMED_LANGUAGES: dict[str, str] = {
     "fr": "french",
     "it": "italian",
 }
-OTHER = "xx"  # the analysis of a language without a stemmer
 
 
 def _folding() -> tantivy.TextAnalyzerBuilder:
@@ -68,16 +67,20 @@ def _folding() -> tantivy.TextAnalyzerBuilder:
     )
 
 
-def language_analyzer(code: str) -> str:
-    """The analyzer of a course in ``code``'s language (``pt-BR`` is analysed as ``pt``)."""
+SITE = "sk_en"  # the text fields' own analyzer: the site's language
+
+
+def stemmed_language(code: str) -> str | None:
+    """The stemmed language a course in ``code`` is analysed in first (``pt-BR`` as ``pt``),
+    None for English and for languages without a stemmer (the fields' own analysis only)."""
     base = code.split("-")[0].lower()
-    return f"sk_{base}" if base in STEMMED_LANGUAGES else FOLD
+    return base if base in STEMMED_LANGUAGES and f"sk_{base}" != SITE else None
 
 
 def analyzers() -> dict[str, tantivy.TextAnalyzer]:
     """The analyzers every Index object must register, writer and reader alike: the folding
-    one (the prefix fields, and every text field, which is indexed already analysed), and one
-    per stemmed language (accents folded, then stemmed). Stop words stay in the index, so
+    one (the prefix fields), and one per stemmed language (accents folded, then stemmed; the
+    site's language is the text fields' own). Stop words stay in the index, so
     names made of them still match ("No-Code", "IT Support"); they are taken out of queries
     (``catalog/understanding.py``), in every catalog language."""
     out = {FOLD: _folding().filter(tantivy.Filter.ascii_fold()).build()}
@@ -97,21 +100,34 @@ def _analysis() -> dict[str, tantivy.TextAnalyzer]:
 
 
 def analysed(text: str, code: str) -> str:
-    """``text`` as the index holds it for a course in language ``code``: CJK runs as bigrams,
-    then every word folded and stemmed in that language, one space between terms."""
-    return " ".join(_analysis()[language_analyzer(code)].analyze(segment(text)))
+    """``text`` as it is handed to the index for a course in language ``code``: CJK runs as
+    bigrams; in a stemmed language other than the site's, every word already stemmed in it.
+    The text fields then apply the site's analyzer (English) to everything: an English course
+    costs nothing more, and a term is the same function of a word on both sides (a Spanish
+    course's "cursos" is english(spanish("cursos")), as a Spanish reading of the query is)."""
+    segmented = segment(text)
+    language = stemmed_language(code)
+    if language is None:
+        return segmented
+    return " ".join(_analysis()[f"sk_{language}"].analyze(segmented))
+
+
+def terms_of(text: str, code: str) -> list[str]:
+    """The index terms of ``text``'s words, in order, for a course in language ``code``."""
+    return _analysis()[SITE].analyze(analysed(text, code))
 
 
 def build_schema() -> tantivy.Schema:
     """Fields of the course index."""
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=False, tokenizer_name="raw")
-    # Text fields hold each course's words already analysed in its language (``analysed``).
+    # Text fields hold each course's words analysed in its language (``analysed``), then as
+    # the site's language.
     for field, _ in TEXT_WEIGHTS:
-        builder.add_text_field(field, stored=False, tokenizer_name=FOLD)
+        builder.add_text_field(field, stored=False, tokenizer_name=SITE)
     for field, _ in PREFIX_WEIGHTS:
         builder.add_text_field(field, stored=False, tokenizer_name=FOLD)
-    builder.add_text_field(MATCH_STEM, stored=False, tokenizer_name=FOLD, index_option="freq")
+    builder.add_text_field(MATCH_STEM, stored=False, tokenizer_name=SITE, index_option="freq")
     builder.add_text_field(MATCH_PREFIX, stored=False, tokenizer_name=FOLD, index_option="basic")
     for field in (*KEYWORD_FIELDS, *VALUE_SETS.values()):
         builder.add_text_field(field, stored=False, tokenizer_name="raw", fast=True)
@@ -135,12 +151,18 @@ def _texts(value: str | list[str]) -> list[str]:
 def to_tantivy(doc: CourseDocument, schema: tantivy.Schema) -> tantivy.Document:
     """The tantivy document of a search document; the whole document is stored as JSON."""
     fields: dict[str, Any] = {"id": doc.id}
-    texts = {name: [segment(v) for v in _texts(getattr(doc, name))] for name, _ in TEXT_WEIGHTS}
-    language = doc.language_code
+    texts = {
+        name: [v if v.isascii() else segment(v) for v in _texts(getattr(doc, name))]
+        for name, _ in TEXT_WEIGHTS
+    }
+    language = stemmed_language(doc.language_code)
     for name, _ in TEXT_WEIGHTS:
-        # A mentor's name is a name in every language: folded, never stemmed.
-        code = OTHER if name == "mentor_name" else language
-        fields[name] = [analysed(value, code) for value in texts[name]]
+        # A mentor's name is a name in every language: read as the site's language only.
+        if language is None or name == "mentor_name":
+            fields[name] = texts[name]  # already segmented
+        else:
+            stem = _analysis()[f"sk_{language}"].analyze
+            fields[name] = [" ".join(stem(value)) for value in texts[name]]
     fields["title_prefix"] = texts["title"]
     fields["meta_prefix"] = [
         *texts["tags"],

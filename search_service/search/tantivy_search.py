@@ -34,7 +34,8 @@ from search_service.search.tantivy_schema import (
     MATCH_STEM,
     SET_SEPARATOR,
     VALUE_SETS,
-    language_analyzer,
+    stemmed_language,
+    terms_of,
 )
 from search_service.search.text import WordGroup, fold, has_cjk, plan, typo_budget, words
 from search_service.search.vocabulary import (
@@ -218,7 +219,7 @@ def _highlighter(
     terms = [*builder.highlight_terms(groups), *_variants(reader, builder, groups)]
     if not terms:
         return None
-    return Marker(builder.analyzers, frozenset(terms))
+    return Marker(reader.searcher, builder.schema, frozenset(terms))
 
 
 def _may_match(text: str, terms: Collection[str]) -> bool:
@@ -229,25 +230,51 @@ def _may_match(text: str, terms: Collection[str]) -> bool:
     return any(term[:-1] in folded for term in terms)
 
 
-@dataclass(frozen=True, slots=True)
-class Marker:
-    """The terms one query marks; each course's text is analysed in its own language."""
+def _snippet(generator: tantivy.SnippetGenerator, field: str, text: str) -> str | None:
+    html: str = generator.snippet_from_doc(tantivy.Document(**{field: text})).to_html()
+    return html.replace("<b>", "<mark>").replace("</b>", "</mark>") or None
 
-    analyzers: dict[str, tantivy.TextAnalyzer]
+
+@dataclass(slots=True)
+class Marker:
+    """The terms one query marks. Text read as the site's language (English courses, and
+    languages without a stemmer) goes through tantivy's snippet generator on the field itself;
+    other courses' text is analysed in its own language word by word (``highlight.py``), and
+    CJK text is marked character by character."""
+
+    searcher: tantivy.Searcher
+    schema: tantivy.Schema
     terms: frozenset[str]
+    generators: dict[str, tantivy.SnippetGenerator] = dataclasses.field(default_factory=dict)
+
+    def _generator(self, field: str) -> tantivy.SnippetGenerator:
+        generator = self.generators.get(field)
+        if generator is None:
+            clauses = [
+                (tantivy.Occur.Should, tantivy.Query.term_query(self.schema, field, term))
+                for term in self.terms
+            ]
+            generator = tantivy.SnippetGenerator.create(
+                self.searcher, tantivy.Query.boolean_query(clauses), self.schema, field
+            )
+            generator.set_max_num_chars(SNIPPET_CHARS if field == "description" else 400)
+            self.generators[field] = generator
+        return generator
 
     def highlights(self, document: CourseDocument) -> Highlights:
         marked = {}
-        analyzer = self.analyzers[language_analyzer(document.language_code)]
+        own = stemmed_language(document.language_code) is not None
         for field in HIGHLIGHTED:
             text = getattr(document, field)
             window = SNIPPET_CHARS if field == "description" else None
             if has_cjk(text):
                 found = mark(text, sorted(self.terms), window)
-            elif _may_match(text, self.terms):
-                found = mark_words(text, self.terms, analyzer, window)
-            else:
+            elif not _may_match(text, self.terms):
                 found = None
+            elif own:
+                found = mark_words(text, self.terms, terms_of(text, document.language_code), window)
+            else:
+                found = _snippet(self._generator(field), field, text)
             # The description is a snippet: only where a word matched. The rest are shown whole.
             if found is None and window is None:
                 found = str(escape(text)) or None
@@ -334,25 +361,22 @@ class Relaxation:
         filters: Sequence[Condition],
     ) -> None:
         self.reader, self.builder, self.groups, self.filters = reader, builder, groups, filters
+        self.counts: dict[int, int] = {}  # words kept -> matches, each counted once
 
-    def count(self, groups: Sequence[WordGroup]) -> int:
-        query = self.builder.combine(self.builder.match(groups), self.filters)
-        return _count(self.reader.searcher.search(query, 1, count=True))
+    def count(self, size: int) -> int:
+        """How many documents match the first ``size`` word groups."""
+        if size not in self.counts:
+            query = self.builder.combine(self.builder.match(self.kept(size)), self.filters)
+            self.counts[size] = _count(self.reader.searcher.search(query, 1, count=True))
+        return self.counts[size]
 
     def kept(self, size: int) -> list[WordGroup]:
         """The first ``size`` word groups."""
         return list(self.groups[:size])
 
     def levels(self, strict: bool) -> list[tuple[int, int]]:
-        """``relaxation.levels`` over this search's counts (each made once)."""
-        counts: dict[int, int] = {}
-
-        def count(size: int) -> int:
-            if size not in counts:
-                counts[size] = self.count(self.kept(size))
-            return counts[size]
-
-        return relaxation.levels(count, len(self.groups), strict)
+        """``relaxation.levels`` over this search's counts."""
+        return relaxation.levels(self.count, len(self.groups), strict)
 
 
 def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) -> EngineResult:
@@ -365,26 +389,49 @@ def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) ->
     selected = conditions(request)
     filters = flatten(selected)
     relax = Relaxation(reader, builder, groups, filters)
-    strict = request.sort != "relevance"
-    levels = relax.levels(strict) if groups else [(0, 0)]
-    used = relax.kept(levels[-1][0])  # the words the total and the facets count
+    words = len(groups)
     page: list[Hit] = []
-    if not request.with_hits:
-        total = levels[-1][1] if groups else relax.count(groups)
-    elif not groups or strict:
-        # Sorted by a field: nothing is scored, so the match alone will do.
-        total, page = _sorted_page(reader, builder.combine(builder.match(used), filters), request)
+    used = relax.kept(words)  # the words the total and the facets count
+    if not groups and request.with_hits:
+        # Browsing: the sort field orders the filtered documents.
+        total, page = _sorted_page(reader, builder.combine(None, filters), request)
+    elif not request.with_hits:
+        levels = relax.levels(request.sort != "relevance") if groups else [(0, relax.count(0))]
+        used = relax.kept(levels[-1][0])
+        total = levels[-1][1]
+    elif request.sort != "relevance":
+        # Sorted by a field: nothing is scored, so the match alone will do; its count is the
+        # first level's, and a second page is needed only when every word matches nothing.
+        total, page = _sorted_page(reader, builder.combine(builder.match(groups), filters), request)
+        relax.counts[words] = total
+        size = relax.levels(strict=True)[-1][0]
+        used = relax.kept(size)
+        if size != words:
+            total, page = _sorted_page(
+                reader, builder.combine(builder.match(used), filters), request
+            )
     else:
         reach = min(request.offset + request.per_page, MAX_HITS)
         limit = reach if request.offset < MAX_HITS else 1  # past the deepest page: count only
+        ranked: dict[int, tuple[int, list[Hit]]] = {}
+        # Unknown words score their typo variants field by field, the dearest query there
+        # is: it is built only once a count says it matches something.
+        if builder.all_known(groups, known) or relax.count(words):
+            main = builder.combine(builder.text(groups, known), filters)
+            ranked[words] = _ranked(reader, main, limit)
+            relax.counts[words] = ranked[words][0]
+        levels = relax.levels(strict=False)
+        used = relax.kept(levels[-1][0])
         hits: list[Hit] = []
         seen: set[tuple[int, int]] = set()
         total = 0
         for size, count in levels:
             if count <= total:
                 continue  # nothing more to rank (a word that matches nothing at all)
-            main = builder.combine(builder.text(relax.kept(size), known), filters)
-            total, more = _ranked(reader, main, limit)
+            if size not in ranked:
+                main = builder.combine(builder.text(relax.kept(size), known), filters)
+                ranked[size] = _ranked(reader, main, limit)
+            total, more = ranked[size]
             for score, address in more:
                 if _key(address) not in seen:
                     seen.add(_key(address))

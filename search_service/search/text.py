@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import unicodedata
 from importlib import resources
 
@@ -13,21 +14,23 @@ MAX_QUERY_WORDS = 10  # Meilisearch reads only the first 10 words; so do we, on 
 MAX_SYNONYM_WORDS = 4
 
 
+# Chinese, Japanese and Korean characters: written without spaces between words. Hiragana and
+# katakana, CJK extension A, unified and compatibility ideographs, hangul syllables, katakana
+# extensions.
+_CJK = re.compile(
+    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u31f0-\u31ff]"
+)
+# Combining marks of Latin, Greek and Cyrillic letters (what folding strips).
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def is_cjk(ch: str) -> bool:
-    """A Chinese, Japanese or Korean character: written without spaces between words."""
-    code = ord(ch)
-    return (
-        0x3040 <= code <= 0x30FF  # hiragana, katakana
-        or 0x3400 <= code <= 0x4DBF  # CJK extension A
-        or 0x4E00 <= code <= 0x9FFF  # CJK unified ideographs
-        or 0xF900 <= code <= 0xFAFF  # compatibility ideographs
-        or 0xAC00 <= code <= 0xD7AF  # hangul syllables
-        or 0x31F0 <= code <= 0x31FF  # katakana extensions
-    )
+    """A Chinese, Japanese or Korean character."""
+    return _CJK.match(ch) is not None
 
 
 def has_cjk(text: str) -> bool:
-    return not text.isascii() and any(is_cjk(ch) for ch in text)
+    return not text.isascii() and _CJK.search(text) is not None
 
 
 def fold(text: str) -> str:
@@ -35,6 +38,8 @@ def fold(text: str) -> str:
     (``ガ`` keeps its mark, half-width katakana become full-width)."""
     if text.isascii():
         return text.lower()
+    if not has_cjk(text):
+        return _MARKS.sub("", unicodedata.normalize("NFKD", text.casefold()))
     normal = unicodedata.normalize("NFKC", text.casefold())
     out = []
     for ch in normal:
