@@ -88,8 +88,12 @@ class QueryBuilder:
             language = stemmed_language(code)
             inner = [word] if language is None else self.analyzers[f"sk_{language}"].analyze(word)
             tokens = self.site.analyze(inner[0]) if inner else []
-            if tokens and tokens[0] not in out:
-                out.append(tokens[0])
+            if not tokens or tokens[0] in out:
+                continue
+            # A further reading no course holds would only cost its clauses.
+            if out and self.known is not None and not self.known(MATCH_STEM, tokens[0]):
+                continue
+            out.append(tokens[0])
         self._stems[(word, unfinished)] = out
         return out
 

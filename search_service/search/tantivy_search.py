@@ -230,6 +230,26 @@ def _may_match(text: str, terms: Collection[str]) -> bool:
     return any(term[:-1] in folded for term in terms)
 
 
+def _around_first(text: str, terms: Collection[str], window: int | None) -> str:
+    """For a snippet of ``window`` characters out of a long text, the stretch around the
+    first place a term may start (whole words), so only that much is analysed."""
+    if window is None or len(text) <= 2 * window:
+        return text
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return text
+    found = [i for term in terms if (i := lowered.find(term[:-1] or term)) >= 0]
+    if not found:
+        return text
+    start = max(0, min(found) - window // 2)
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    end = min(len(text), start + 2 * window)
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return text[start:end]
+
+
 def _snippet(generator: tantivy.SnippetGenerator, field: str, text: str) -> str | None:
     html: str = generator.snippet_from_doc(tantivy.Document(**{field: text})).to_html()
     return html.replace("<b>", "<mark>").replace("</b>", "</mark>") or None
@@ -272,7 +292,12 @@ class Marker:
             elif not _may_match(text, self.terms):
                 found = None
             elif own:
-                found = mark_words(text, self.terms, terms_of(text, document.language_code), window)
+                piece = _around_first(text, self.terms, window)
+                found = mark_words(
+                    piece, self.terms, terms_of(piece, document.language_code), window
+                )
+                if found and window and piece is not text:
+                    found = ("…" if text.find(piece) > 0 else "") + found.strip("…") + "…"
             else:
                 found = _snippet(self._generator(field), field, text)
             # The description is a snippet: only where a word matched. The rest are shown whole.
