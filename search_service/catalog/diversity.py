@@ -10,6 +10,7 @@ from the re-ordered ranking, so every course stays reachable, once, whatever the
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from search_service.catalog.understanding import STOP_WORDS
@@ -25,6 +26,7 @@ EDITION_WORDS = frozenset({"edition", "updated", "new", "version", "vol", "volum
 SIMILAR = 0.8  # word overlap (Jaccard) from which two titles are one course's editions
 
 
+@functools.lru_cache(maxsize=4096)
 def title_key(title: str) -> frozenset[str]:
     """The words that make a title: no stop words, years, numbers or edition words."""
     return frozenset(
@@ -61,7 +63,8 @@ def diversify(hits: Sequence[EngineHit], query: str = "", keep: int = 0) -> list
         place(hit)
     for hit in hits[keep:]:
         doc = hit.document
-        if any(_similar(title_key(doc.title), k) for k in keys):
+        key = title_key(doc.title)
+        if any(_similar(key, k) for k in keys):
             repeats.append(hit)
             continue
         crowded = (

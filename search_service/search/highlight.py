@@ -12,6 +12,7 @@ character by character so each match maps back to the characters typed.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Sequence
 
@@ -20,12 +21,17 @@ from markupsafe import escape
 from search_service.search.text import fold, is_cjk
 
 
+@functools.lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> str:
+    return fold(ch)
+
+
 def _folded(text: str) -> tuple[str, list[int]]:
     """The folded text, and for each of its characters the index of the one it came from."""
     chars: list[str] = []
     origin: list[int] = []
     for index, ch in enumerate(text):
-        for folded in fold(ch):
+        for folded in _fold_char(ch):
             chars.append(folded)
             origin.append(index)
     return "".join(chars), origin

@@ -184,24 +184,30 @@ def _sorted_page(
 HIGHLIGHT_VARIANTS = 5  # index words marked for one typo or one unfinished word
 
 
+VARIANT_CANDIDATES = 1000  # indexed words (sharing the first two letters) a typo is matched to
+
+
 def _variants(reader: Reader, builder: QueryBuilder, groups: Sequence[WordGroup]) -> list[str]:
-    """The indexed words a typo or an unfinished last word matched (stemmed, as the snippets
-    mark them): ``pyhton`` marks ``python``, ``kube`` marks ``kubernetes``."""
+    """The indexed words a typo or an unfinished last word matched (as the snippets mark
+    them): ``pyhton`` marks ``python``, ``kube`` marks ``kubernetes``. A word the index holds
+    as typed scores only itself (``QueryBuilder._word``), and marks only itself too."""
     searcher = reader.searcher
     out: list[str] = []
     for group in groups:
         for index, word in enumerate(group.words):
             stem = builder.stemmed(word)
+            if stem and searcher.doc_freq(MATCH_STEM, stem):
+                continue
             budget = typo_budget(word) if group.typos else 0
-            if stem and budget and not searcher.doc_freq(MATCH_STEM, stem):
-                terms = [
-                    t
-                    for t, _ in searcher.terms_with_prefix(
-                        MATCH_STEM, stem[:1], limit=RESPELL_CANDIDATES
-                    )
-                ]
+            if stem and budget:
+                start = stem[:2] if len(stem) >= 5 else stem[:1]
+                terms = searcher.terms_with_prefix(MATCH_STEM, start, limit=VARIANT_CANDIDATES)
                 found = process.extract(
-                    stem, terms, scorer=OSA.distance, score_cutoff=budget, limit=HIGHLIGHT_VARIANTS
+                    stem,
+                    [t for t, _ in terms],
+                    scorer=OSA.distance,
+                    score_cutoff=budget,
+                    limit=HIGHLIGHT_VARIANTS,
                 )
                 out += [term for term, _, _ in found]
             folded = builder.folded(word)

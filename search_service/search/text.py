@@ -76,20 +76,13 @@ def segment(text: str) -> str:
     return "".join(out)
 
 
+_WORD = re.compile(r"[^\W_]+")
+
+
 def words(text: str) -> list[str]:
     """Folded words of a query, split on anything that is not a letter or digit, CJK runs
     as bigrams (``segment``)."""
-    current: list[str] = []
-    out: list[str] = []
-    for ch in fold(segment(text)):
-        if ch.isalnum():
-            current.append(ch)
-        elif current:
-            out.append("".join(current))
-            current = []
-    if current:
-        out.append("".join(current))
-    return out[:MAX_QUERY_WORDS]
+    return _WORD.findall(fold(segment(text)))[:MAX_QUERY_WORDS]
 
 
 def typo_budget(word: str) -> int:
