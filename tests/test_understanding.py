@@ -12,7 +12,7 @@ import pytest
 from search_service.catalog.params import parse_search
 from search_service.catalog.schemas import SearchResponse
 from search_service.catalog.service import CatalogSearch
-from search_service.catalog.understanding import understand
+from search_service.catalog.understanding import only_filler, understand
 from search_service.relevance.scratch import scratch_catalog
 from search_service.search.request import SearchRequest
 from search_service.search.vocabulary import weighted_rating
@@ -40,9 +40,12 @@ def test_filters_typed_into_the_box_become_filters() -> None:
     assert explicit.level == ["beginner", "all"] and explicit.q == "python"
     explicit, _ = typed("excel less than 15 dollars")
     assert explicit.price_max == 1500
-    # A number alone is not a price; a filter already chosen is not overridden.
+    # A number alone is not a price; a filter already chosen is not overridden, nor
+    # contradicted (a typed maximum below the minimum chosen stays words).
     assert typed("python under 20")[0].price_max is None
     assert typed("python for beginners", level=["advanced"])[0].level == ["advanced"]
+    clash = typed("python under $20", price_min=3000)[0]
+    assert (clash.price_min, clash.price_max, clash.q) == (3000, None, "python under $20")
 
 
 def test_stop_words_and_filler_are_not_searched_for() -> None:
@@ -61,6 +64,11 @@ def test_the_language_of_function_words_is_a_filter() -> None:
     assert typed("excel para iniciantes")[0].language == ["es", "pt"]
     assert typed("curso de python")[0].language == []  # "de" could be four languages
     assert typed("python for data")[0].language == []  # English
+
+
+def test_a_respelling_into_stop_words_says_nothing() -> None:
+    assert only_filler("from") and only_filler("how to the")
+    assert not only_filler("from python")
 
 
 def test_literal_changes_nothing() -> None:

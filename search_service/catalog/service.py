@@ -23,7 +23,7 @@ from search_service.catalog.schemas import (
     SearchResponse,
 )
 from search_service.catalog.suggestions import zero_result_suggestions
-from search_service.catalog.understanding import Understanding, understand
+from search_service.catalog.understanding import Understanding, only_filler, understand
 from search_service.catalog.urls import SEARCH_PAGE, course_url, search_url
 from search_service.insights.log import SearchLog
 from search_service.merchandising.personal import Personaliser
@@ -177,6 +177,8 @@ class CatalogSearch:
         spelling = (
             await self.engine.correct(searched.q) if searched.q and not request.literal else None
         )
+        if spelling and only_filler(spelling):
+            spelling = None  # "free" → "from" says nothing
         result = await self._ranked(searched)
         if result.total == 0 and spelling:
             # Beyond what typo tolerance reaches ("adbe"): the respelling is searched.

@@ -150,7 +150,9 @@ def _typed_filters(tokens: list[_Token], request: SearchRequest) -> dict[str, li
                 if tuple(t.word for t in tokens[index : index + size]) != phrase:
                     continue
                 amount = _amount(tokens, index + size)
-                if amount is not None:
+                # A typed bound below the minimum chosen is not a filter (the words stay).
+                low = request.price_min
+                if amount is not None and (low is None or amount[0] >= low):
                     found["price_max"] = [str(amount[0])]
                     start = index - 1 if index and tokens[index - 1].word == "for" else index
                     _take(tokens, start, index - start + size + amount[1])
@@ -192,8 +194,6 @@ def _with_filters(request: SearchRequest, typed: dict[str, list[str]]) -> Search
             changes[name] = [*getattr(request, name), *values]
         elif name == "price_max":
             changes[name] = int(values[0])
-            if request.price_min is not None and request.price_min > int(values[0]):
-                changes["price_min"] = None
         else:
             changes[name] = values[0]
     return msgspec.structs.replace(request, **changes)
@@ -218,6 +218,11 @@ def understand(request: SearchRequest) -> Understanding:
     ignored = [t.word for t in left if t.word and _is_filler(t.word)]
     searched = msgspec.structs.replace(explicit, q=" ".join(t.raw for t in content))
     return Understanding(explicit, searched, typed, ignored)
+
+
+def only_filler(text: str) -> bool:
+    """Every word of ``text`` is a stop word or filler (a respelling of nothing to search)."""
+    return all(_is_filler(word) for word in words(text))
 
 
 def _is_filler(word: str) -> bool:
