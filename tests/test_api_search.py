@@ -201,6 +201,8 @@ BAD_INPUT = [
     ("q=" + "x" * 10_000, "q"),
     ("price=cheap", "price"),
     ("bestseller=maybe", "bestseller"),
+    ("literal=maybe", "literal"),
+    ("literal=true&literal=false", "literal"),
     ("features=certificates", "features"),
     ("category=Not%20A%20Slug", "category"),
     ("language=english!", "language"),

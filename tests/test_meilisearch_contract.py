@@ -95,6 +95,7 @@ def test_disjunctive_facets_use_one_query_per_selected_group() -> None:
         ("price_asc", ["effective_price_cents:asc"]),
         ("newest", ["last_updated_at:desc"]),
         ("popular", ["popularity:desc"]),
+        ("highest_rated", ["rating_weighted:desc", "popularity:desc"]),
     ],
 )
 def test_sorts(sort: str, expected: list[str] | None) -> None:

@@ -171,6 +171,12 @@ async def test_sorts(engine: TantivyEngine, sort: str, key: str, descending: boo
     assert values == sorted(values, reverse=descending)
 
 
+async def test_highest_rated_breaks_ties_on_popularity(engine: TantivyEngine) -> None:
+    result = await engine.search(SearchRequest(sort="highest_rated", per_page=100))
+    keys = [(h.document.rating_weighted, h.document.popularity) for h in result.hits]
+    assert keys == sorted(keys, reverse=True)
+
+
 async def test_browse_relevance_is_rating_then_popularity(engine: TantivyEngine) -> None:
     result = await engine.search(SearchRequest(per_page=100))
     keys = [(h.document.rating_weighted, h.document.popularity) for h in result.hits]

@@ -7,8 +7,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
+import msgspec
 import pytest
 
+from indexer.documents import build_document
 from search_service.catalog.params import parse_search
 from search_service.catalog.schemas import SearchResponse
 from search_service.catalog.service import CatalogSearch
@@ -16,8 +18,10 @@ from search_service.catalog.understanding import only_filler, understand
 from search_service.relevance.scratch import scratch_catalog
 from search_service.search.request import SearchRequest
 from search_service.search.vocabulary import weighted_rating
+from tests.support.documents import row
 
 Client = Any
+DOC = build_document(row(title="Curso", subtitle=""))
 
 
 def typed(q: str, **params: Any) -> tuple[SearchRequest, SearchRequest]:
@@ -46,6 +50,8 @@ def test_filters_typed_into_the_box_become_filters() -> None:
     assert typed("python for beginners", level=["advanced"])[0].level == ["advanced"]
     clash = typed("python under $20", price_min=3000)[0]
     assert (clash.price_min, clash.price_max, clash.q) == (3000, None, "python under $20")
+    free = typed("free python", price_min=3000)[0]
+    assert (free.price, free.q) == (None, "free python")
 
 
 def test_stop_words_and_filler_are_not_searched_for() -> None:
@@ -206,3 +212,18 @@ async def test_the_page_shows_what_it_understood(api: Client) -> None:
     typed_filter = (await api.get("/search", params={"q": "free kubernetes"})).text
     assert "filtered by Free from your words" in typed_filter
     assert 'aria-label="Remove filter Free"' in typed_filter
+
+
+def test_a_snippet_of_a_long_non_english_description_says_where_it_was_cut() -> None:
+    from search_service.search.tantivy_search import Marker
+
+    words_before = "Aprende paso a paso con ejercicios prácticos. " * 8
+    text = words_before + "Diseño de experiencias de usuario. " + "Proyectos reales y más. " * 8
+    marker = Marker(None, None, frozenset({"disen"}))  # type: ignore[arg-type]
+    document = msgspec.structs.replace(DOC, language_code="es", description=text)
+    snippet = marker.highlights(document).description or ""
+    assert "<mark>Diseño</mark>" in snippet
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert snippet.count("…") == 2
+    short = msgspec.structs.replace(DOC, language_code="es", description="Diseño UX")
+    assert marker.highlights(short).description == "<mark>Diseño</mark> UX"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import Sequence
@@ -138,14 +139,15 @@ class CatalogSearch:
         typed = request.q.split()
         if len(typed) < 2:
             return request, []
-        totals = [
-            (
-                await self.engine.search(
+        alone = await asyncio.gather(
+            *(
+                self.engine.search(
                     msgspec.structs.replace(request, q=word, with_hits=False, with_facets=False)
                 )
-            ).total
-            for word in typed
-        ]
+                for word in typed
+            )
+        )
+        totals = [result.total for result in alone]
         kept = [word for word, total in zip(typed, totals, strict=True) if total]
         if not kept or len(kept) == len(typed):
             return request, []
@@ -221,7 +223,6 @@ class CatalogSearch:
             else []
         )
         query_id = await self.log.searched(request, result.total) if self.log else ""
-        hits = result.hits
         applied = build_applied(explicit, tree, path, fixed)
         interpreted.auto_filters = [c for c in applied.chips if _typed(c, understood.auto)]
         if searched.q != request.q or interpreted.auto_filters or interpreted.spelling:
@@ -235,7 +236,7 @@ class CatalogSearch:
             total_pages=min(-(-result.total // request.per_page), last_page(request.per_page)),
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             hits=await self._for_viewer(
-                [course_card(hit) for hit in hits], viewer, request, result.pinned
+                [course_card(hit) for hit in result.hits], viewer, request, result.pinned
             ),
             facets=build_facets(result.facets, explicit, tree),
             applied=applied,

@@ -129,7 +129,13 @@ def _typed_filters(tokens: list[_Token], request: SearchRequest) -> dict[str, li
     while index < len(tokens):
         word = tokens[index].word
         after = tokens[index + 1].word if index + 1 < len(tokens) else ""
-        if word == "free" and request.price is None and "price" not in found:
+        # "free" beside a chosen minimum price would contradict it: the word stays.
+        if (
+            word == "free"
+            and request.price is None
+            and not request.price_min
+            and "price" not in found
+        ):
             found["price"] = ["free"]
             _take(tokens, index, 1)
         elif word in LEVEL_WORDS and not request.level:

@@ -37,11 +37,11 @@ def _folded(text: str) -> tuple[str, list[int]]:
     return "".join(chars), origin
 
 
-def _spans(folded: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+def _spans(folded: str, terms: Collection[str]) -> list[tuple[int, int]]:
     """Matched spans of the folded text: a CJK term wherever it occurs, any other term at the
     start of a word and on to the word's end (terms are stems: ``learn`` marks ``learning``)."""
     spans: list[tuple[int, int]] = []
-    for term in dict.fromkeys(t for t in terms if t):
+    for term in (t for t in terms if t):
         start = folded.find(term)
         while start != -1:
             end = start + len(term)
@@ -92,7 +92,7 @@ def _render(text: str, spans: Sequence[tuple[int, int]], window: int | None) -> 
     return "".join(out) or None
 
 
-def mark(text: str, terms: Sequence[str], window: int | None = None) -> str | None:
+def mark(text: str, terms: Collection[str], window: int | None = None) -> str | None:
     """CJK text: every occurrence of a term marked (see the module's docstring)."""
     folded, origin = _folded(text)
     spans = [(origin[s], origin[e - 1] + 1) for s, e in _spans(folded, terms)]
@@ -110,7 +110,7 @@ def mark_words(
     one, None when none matched."""
     spans = [m.span() for m in _WORD.finditer(text)]
     if len(tokens) != len(spans):  # a character the two split differently: mark by prefix
-        return mark(text, list(terms), window)
+        return mark(text, terms, window)
     matched = [span for span, token in zip(spans, tokens, strict=True) if token in terms]
     if not matched and window is not None:
         return None

@@ -34,6 +34,7 @@ from search_service.search.vocabulary import (
     FILTERABLE,
     HIGHLIGHTED,
     SEARCHABLE,
+    SORT_TIES,
     SORTABLE,
     SORTS,
     facet_key,
@@ -156,8 +157,11 @@ def multi_search_queries(
     if locales:
         main["locales"] = locales
     if request.sort in SORTS:
-        field, descending = SORTS[request.sort]
-        main["sort"] = [f"{field}:{'desc' if descending else 'asc'}"]
+        keys = [
+            SORTS[request.sort],
+            *([SORT_TIES[request.sort]] if request.sort in SORT_TIES else []),
+        ]
+        main["sort"] = [f"{field}:{'desc' if descending else 'asc'}" for field, descending in keys]
     if request.with_highlights and request.q.strip():
         main.update(
             attributesToHighlight=list(HIGHLIGHTED),

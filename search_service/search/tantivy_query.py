@@ -24,7 +24,7 @@ from search_service.search.vocabulary import facet_key
 FUZZY_FACTOR = 0.3  # a typo match scores well below the exact word
 PREFIX_FACTOR = 0.6  # so does an unfinished word
 SYNONYM_FACTOR = 0.9
-VARIANT_FACTOR = 0.5  # a word's stem in a further language, or the word unstemmed
+VARIANT_FACTOR = 0.5  # a word's reading in a further language
 ABBREVIATION_FACTOR = 0.3  # "javascript" → "js": Node.js is JavaScript, but less so
 PHRASE_BOOST = 4.0
 # An unfinished last word of one letter is a word: as a prefix it would match nearly every
@@ -41,8 +41,8 @@ def _unknown(field: str, term: str) -> bool:
 
 class QueryBuilder:
     """Builds queries against one schema with the index's own analyzers, for query words in
-    any of ``languages`` (codes of ``STEMMED_LANGUAGES``; a word's stem in each, and the word
-    itself folded, may match)."""
+    any of ``languages`` (codes of ``STEMMED_LANGUAGES``: a word's reading in each may
+    match)."""
 
     def __init__(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 import tantivy
@@ -47,10 +48,10 @@ INTEGER_FIELDS = tuple(
 )
 
 
-# Course languages analysed with their own stop words and stemmer (tantivy's Snowball
-# stemmers), by the base of their language code; any other language is only folded. Query
-# words are stemmed for every language they could be in (all of these, or the languages a
-# search filters on), English first.
+# Course languages read with their own stemmer (tantivy's Snowball stemmers) before the
+# site's analysis, by the base of their language code; any other language gets the site's
+# analysis only (``analysed``). Query words are read for every language they could be in (all
+# of these, or the languages a search filters on), English first.
 STEMMED_LANGUAGES: dict[str, str] = {
     "en": "english",
     "es": "spanish",
@@ -99,17 +100,27 @@ def _analysis() -> dict[str, tantivy.TextAnalyzer]:
     return analyzers()
 
 
-def analysed(text: str, code: str) -> str:
-    """``text`` as it is handed to the index for a course in language ``code``: CJK runs as
-    bigrams; in a stemmed language other than the site's, every word already stemmed in it.
-    The text fields then apply the site's analyzer (English) to everything: an English course
-    costs nothing more, and a term is the same function of a word on both sides (a Spanish
-    course's "cursos" is english(spanish("cursos")), as a Spanish reading of the query is)."""
-    segmented = segment(text)
+def _as_is(text: str) -> str:
+    return text
+
+
+def reading(code: str) -> Callable[[str], str]:
+    """How segmented text (``text.segment``) of a course in language ``code`` is handed to
+    the index: in a stemmed language other than the site's, every word already stemmed in
+    it; otherwise as it is. The text fields then apply the site's analyzer (English) to
+    everything: an English course costs nothing more, and a term is the same function of a
+    word on both sides (a Spanish course's "cursos" is english(spanish("cursos")), as a
+    Spanish reading of the query is)."""
     language = stemmed_language(code)
     if language is None:
-        return segmented
-    return " ".join(_analysis()[f"sk_{language}"].analyze(segmented))
+        return _as_is
+    stem = _analysis()[f"sk_{language}"].analyze
+    return lambda text: " ".join(stem(text))
+
+
+def analysed(text: str, code: str) -> str:
+    """``text`` as it is handed to the index for a course in language ``code``."""
+    return reading(code)(segment(text))
 
 
 def terms_of(text: str, code: str) -> list[str]:
@@ -151,18 +162,11 @@ def _texts(value: str | list[str]) -> list[str]:
 def to_tantivy(doc: CourseDocument, schema: tantivy.Schema) -> tantivy.Document:
     """The tantivy document of a search document; the whole document is stored as JSON."""
     fields: dict[str, Any] = {"id": doc.id}
-    texts = {
-        name: [v if v.isascii() else segment(v) for v in _texts(getattr(doc, name))]
-        for name, _ in TEXT_WEIGHTS
-    }
-    language = stemmed_language(doc.language_code)
+    texts = {name: [segment(v) for v in _texts(getattr(doc, name))] for name, _ in TEXT_WEIGHTS}
+    read = reading(doc.language_code)
     for name, _ in TEXT_WEIGHTS:
         # A mentor's name is a name in every language: read as the site's language only.
-        if language is None or name == "mentor_name":
-            fields[name] = texts[name]  # already segmented
-        else:
-            stem = _analysis()[f"sk_{language}"].analyze
-            fields[name] = [" ".join(stem(value)) for value in texts[name]]
+        fields[name] = texts[name] if name == "mentor_name" else [read(v) for v in texts[name]]
     fields["title_prefix"] = texts["title"]
     fields["meta_prefix"] = [
         *texts["tags"],

@@ -165,7 +165,10 @@ def _ranked(reader: Reader, query: tantivy.Query, limit: int) -> tuple[int, list
 def _sorted_page(
     reader: Reader, query: tantivy.Query, request: SearchRequest
 ) -> tuple[int, list[Hit]]:
-    field, descending = SORTS.get(request.sort, ("relevance_key", True))
+    # relevance_key is the adjusted rating, then popularity: highest_rated with its tie-break
+    # (``SORT_TIES``) in one fast field, as browsing orders by it.
+    by_key = request.sort == "highest_rated" or request.sort not in SORTS
+    field, descending = ("relevance_key", True) if by_key else SORTS[request.sort]
     order = tantivy.Order.Desc if descending else tantivy.Order.Asc
     limit = min(request.per_page, MAX_HITS - request.offset)
     if limit <= 0:  # past the deepest page: the total only
@@ -236,24 +239,26 @@ def _may_match(text: str, terms: Collection[str]) -> bool:
     return any(term[:-1] in folded for term in terms)
 
 
-def _around_first(text: str, terms: Collection[str], window: int | None) -> str:
-    """For a snippet of ``window`` characters out of a long text, the stretch around the
-    first place a term may start (whole words), so only that much is analysed."""
+def _around_first(text: str, terms: Collection[str], window: int | None) -> tuple[int, int]:
+    """For a snippet of ``window`` characters out of a long text, the stretch (start, end)
+    around the first place a term may start (whole words), so only that much is analysed;
+    the whole text otherwise."""
+    whole = (0, len(text))
     if window is None or len(text) <= 2 * window:
-        return text
+        return whole
     lowered = text.lower()
     if len(lowered) != len(text):
-        return text
+        return whole
     found = [i for term in terms if (i := lowered.find(term[:-1] or term)) >= 0]
     if not found:
-        return text
+        return whole
     start = max(0, min(found) - window // 2)
     while start > 0 and text[start - 1].isalnum():
         start -= 1
     end = min(len(text), start + 2 * window)
     while end < len(text) and text[end].isalnum():
         end += 1
-    return text[start:end]
+    return start, end
 
 
 def _snippet(generator: tantivy.SnippetGenerator, field: str, text: str) -> str | None:
@@ -294,16 +299,20 @@ class Marker:
             text = getattr(document, field)
             window = SNIPPET_CHARS if field == "description" else None
             if has_cjk(text):
-                found = mark(text, sorted(self.terms), window)
+                found = mark(text, self.terms, window)
             elif not _may_match(text, self.terms):
                 found = None
             elif own:
-                piece = _around_first(text, self.terms, window)
+                start, end = _around_first(text, self.terms, window)
+                piece = text[start:end]
                 found = mark_words(
                     piece, self.terms, terms_of(piece, document.language_code), window
                 )
-                if found and window and piece is not text:
-                    found = ("…" if text.find(piece) > 0 else "") + found.strip("…") + "…"
+                if found and (start or end < len(text)):
+                    # The stretch's own ends are the text's ends only where they are.
+                    before = "…" if start or found.startswith("…") else ""
+                    after = "…" if end < len(text) or found.endswith("…") else ""
+                    found = before + found.strip("…") + after
             else:
                 found = _snippet(self._generator(field), field, text)
             # The description is a snippet: only where a word matched. The rest are shown whole.

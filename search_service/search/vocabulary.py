@@ -53,6 +53,8 @@ SORTS: dict[SortKey, tuple[str, bool]] = {
     "price_desc": ("effective_price_cents", True),
     "popular": ("popularity", True),
 }
+# Equal values of a sort field are ordered by these (field, descending), on both engines.
+SORT_TIES: dict[SortKey, tuple[str, bool]] = {"highest_rated": ("popularity", True)}
 
 
 class FacetSpec(msgspec.Struct, frozen=True):
