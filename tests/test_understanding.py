@@ -219,7 +219,7 @@ def test_a_snippet_of_a_long_non_english_description_says_where_it_was_cut() -> 
 
     words_before = "Aprende paso a paso con ejercicios prácticos. " * 8
     text = words_before + "Diseño de experiencias de usuario. " + "Proyectos reales y más. " * 8
-    marker = Marker(None, None, frozenset({"disen"}))  # type: ignore[arg-type]
+    marker = Marker(frozenset({"disen"}))
     document = msgspec.structs.replace(DOC, language_code="es", description=text)
     snippet = marker.highlights(document).description or ""
     assert "<mark>Diseño</mark>" in snippet

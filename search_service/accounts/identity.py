@@ -29,10 +29,11 @@ def bearer_token(request: Request[Any, Any, Any]) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
-async def provide_api_viewer(request: Request[Any, Any, Any], db_session: DbSession) -> User | None:
-    """The API's ``viewer``: the bearer token's user, or None (anonymous or not valid)."""
+async def provide_api_viewer(request: Request[Any, Any, Any]) -> User | None:
+    """The API's ``viewer``: the bearer token's user, or None (anonymous or not valid). An
+    anonymous request opens no database session (search and browse need none)."""
     token = bearer_token(request)
-    return await service.user_for_token(db_session, token) if token else None
+    return await service.user_for_token(request_session(request), token) if token else None
 
 
 async def provide_api_user(request: Request[Any, Any, Any], db_session: DbSession) -> User:

@@ -14,11 +14,18 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from markupsafe import escape
 
 from search_service.search.text import fold, is_cjk
+
+_SPECIAL = re.compile("[&<>\"']")
+
+
+def _escape(text: str) -> str:
+    """``markupsafe.escape`` as a plain string; text with nothing to escape, as it is."""
+    return str(escape(text)) if _SPECIAL.search(text) else text
 
 
 @functools.lru_cache(maxsize=8192)
@@ -84,10 +91,10 @@ def _render(text: str, spans: Sequence[tuple[int, int]], window: int | None) -> 
         start, end = max(start, cursor), min(end, last)
         if start >= end:
             continue
-        out.append(str(escape(text[cursor:start])))
-        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        out.append(_escape(text[cursor:start]))
+        out.append(f"<mark>{_escape(text[start:end])}</mark>")
         cursor = end
-    out.append(str(escape(text[cursor:last])))
+    out.append(_escape(text[cursor:last]))
     out.append("…" if last < len(text) else "")
     return "".join(out) or None
 
@@ -112,6 +119,48 @@ def mark_words(
     if len(tokens) != len(spans):  # a character the two split differently: mark by prefix
         return mark(text, terms, window)
     matched = [span for span, token in zip(spans, tokens, strict=True) if token in terms]
+    if not matched and window is not None:
+        return None
+    return _render(text, matched, window)
+
+
+def _candidates(folded: str, terms: Collection[str]) -> list[tuple[int, int]]:
+    """The words of ``folded`` that start with a term give or take its last letter (a stem
+    is a prefix of the words it comes from but for that letter: ``happi`` of ``happy``), in
+    order: the only ones whose term can be one of ``terms``."""
+    found: set[tuple[int, int]] = set()
+    for term in terms:
+        probe = term[:-1] or term
+        start = folded.find(probe)
+        while start != -1:
+            if start == 0 or not folded[start - 1].isalnum():
+                end = start + len(probe)
+                while end < len(folded) and folded[end].isalnum():
+                    end += 1
+                found.add((start, end))
+            start = folded.find(probe, start + 1)
+    return sorted(found)
+
+
+def mark_found(
+    text: str,
+    terms: Collection[str],
+    term_of: Callable[[str], Sequence[str]],
+    window: int | None = None,
+) -> str | None:
+    """``text`` with the words whose index term (``term_of`` one word) is in ``terms`` marked,
+    as ``mark_words`` does, but only the few words that could match are analysed (see
+    ``_candidates``); with ``window``, a snippet around the first one, None when none matched.
+
+    Text whose folding changes its length (a ligature, a sharp s) is analysed whole."""
+    folded = text.lower() if text.isascii() else fold(text)
+    if len(folded) != len(text):
+        return mark_words(text, terms, term_of(text), window)
+    matched = [
+        (start, end)
+        for start, end in _candidates(folded, terms)
+        if any(term in terms for term in term_of(text[start:end]))
+    ]
     if not matched and window is not None:
         return None
     return _render(text, matched, window)

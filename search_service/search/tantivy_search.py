@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Collection, Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,7 @@ from rapidfuzz.distance import OSA
 
 from search_service.search import relaxation
 from search_service.search.document import DOCUMENT_DECODER, CourseDocument
-from search_service.search.highlight import mark, mark_words
+from search_service.search.highlight import mark, mark_found
 from search_service.search.lru import LRU
 from search_service.search.request import (
     MAX_HITS,
@@ -34,10 +35,9 @@ from search_service.search.tantivy_schema import (
     MATCH_STEM,
     SET_SEPARATOR,
     VALUE_SETS,
-    stemmed_language,
     terms_of,
 )
-from search_service.search.text import WordGroup, fold, has_cjk, plan, typo_budget, words
+from search_service.search.text import WordGroup, has_cjk, plan, typo_budget, words
 from search_service.search.vocabulary import (
     FACETS,
     HIGHLIGHTED,
@@ -228,93 +228,39 @@ def _highlighter(
     terms = [*builder.highlight_terms(groups), *_variants(reader, builder, groups)]
     if not terms:
         return None
-    return Marker(reader.searcher, builder.schema, frozenset(terms))
+    return Marker(frozenset(terms))
 
 
-def _may_match(text: str, terms: Collection[str]) -> bool:
-    """False when no term occurs in the text even as a substring: nothing to mark there
-    (stems are prefixes of the words they come from, give or take a last letter), so the
-    text need not be analysed."""
-    folded = text.lower() if text.isascii() else fold(text)
-    return any(term[:-1] in folded for term in terms)
+@functools.lru_cache(maxsize=65_536)
+def _word_terms(word: str, code: str) -> tuple[str, ...]:
+    """The index terms of one word (or a whole text) of a course in language ``code``:
+    words recur across courses and searches, so each is analysed once."""
+    return tuple(terms_of(word, code))
 
 
-def _around_first(text: str, terms: Collection[str], window: int | None) -> tuple[int, int]:
-    """For a snippet of ``window`` characters out of a long text, the stretch (start, end)
-    around the first place a term may start (whole words), so only that much is analysed;
-    the whole text otherwise."""
-    whole = (0, len(text))
-    if window is None or len(text) <= 2 * window:
-        return whole
-    lowered = text.lower()
-    if len(lowered) != len(text):
-        return whole
-    found = [i for term in terms if (i := lowered.find(term[:-1] or term)) >= 0]
-    if not found:
-        return whole
-    start = max(0, min(found) - window // 2)
-    while start > 0 and text[start - 1].isalnum():
-        start -= 1
-    end = min(len(text), start + 2 * window)
-    while end < len(text) and text[end].isalnum():
-        end += 1
-    return start, end
-
-
-def _snippet(generator: tantivy.SnippetGenerator, field: str, text: str) -> str | None:
-    html: str = generator.snippet_from_doc(tantivy.Document(**{field: text})).to_html()
-    return html.replace("<b>", "<mark>").replace("</b>", "</mark>") or None
-
-
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Marker:
-    """The terms one query marks. Text read as the site's language (English courses, and
-    languages without a stemmer) goes through tantivy's snippet generator on the field itself;
-    other courses' text is analysed in its own language word by word (``highlight.py``), and
-    CJK text is marked character by character."""
+    """The terms one query marks. Each field's words that could match (``mark_found``) are
+    analysed as their course was indexed, in its own language; CJK text is marked character
+    by character. tantivy's snippet generator is not used: it reads a field with one
+    analyzer, and builds a document per field per hit."""
 
-    searcher: tantivy.Searcher
-    schema: tantivy.Schema
     terms: frozenset[str]
-    generators: dict[str, tantivy.SnippetGenerator] = dataclasses.field(default_factory=dict)
-
-    def _generator(self, field: str) -> tantivy.SnippetGenerator:
-        generator = self.generators.get(field)
-        if generator is None:
-            clauses = [
-                (tantivy.Occur.Should, tantivy.Query.term_query(self.schema, field, term))
-                for term in self.terms
-            ]
-            generator = tantivy.SnippetGenerator.create(
-                self.searcher, tantivy.Query.boolean_query(clauses), self.schema, field
-            )
-            generator.set_max_num_chars(SNIPPET_CHARS if field == "description" else 400)
-            self.generators[field] = generator
-        return generator
 
     def highlights(self, document: CourseDocument) -> Highlights:
         marked = {}
-        own = stemmed_language(document.language_code) is not None
+        code = document.language_code
+
+        def term_of(text: str) -> tuple[str, ...]:
+            return _word_terms(text, code)
+
         for field in HIGHLIGHTED:
             text = getattr(document, field)
             window = SNIPPET_CHARS if field == "description" else None
             if has_cjk(text):
                 found = mark(text, self.terms, window)
-            elif not _may_match(text, self.terms):
-                found = None
-            elif own:
-                start, end = _around_first(text, self.terms, window)
-                piece = text[start:end]
-                found = mark_words(
-                    piece, self.terms, terms_of(piece, document.language_code), window
-                )
-                if found and (start or end < len(text)):
-                    # The stretch's own ends are the text's ends only where they are.
-                    before = "…" if start or found.startswith("…") else ""
-                    after = "…" if end < len(text) or found.endswith("…") else ""
-                    found = before + found.strip("…") + after
             else:
-                found = _snippet(self._generator(field), field, text)
+                found = mark_found(text, self.terms, term_of, window)
             # The description is a snippet: only where a word matched. The rest are shown whole.
             if found is None and window is None:
                 found = str(escape(text)) or None
