@@ -272,3 +272,58 @@ async def test_hostile_text_is_searched_safely(
         assert [h.document.id for h in result.hits] == [h.document.id for h in same.hits]
     else:
         assert result.total == len(documents)
+
+
+@pytest.mark.parametrize("distance", [1, 2])
+def test_typo_variants_match_what_tantivys_fuzzy_query_matches(
+    engine: TantivyEngine, documents: list[CourseDocument], distance: int
+) -> None:
+    """The variants found once per reader (``tantivy_variants.py``) are exactly the terms
+    tantivy's fuzzy query would match: the same documents for typos, transpositions,
+    missing and extra letters, and for the words themselves."""
+    import tantivy
+
+    from search_service.search.tantivy_schema import MATCH_STEM
+
+    reader = engine._current_reader()
+    searcher, schema = reader.searcher, reader.index.schema
+    assert reader.variants is not None
+    stems = sorted({w for d in documents[:40] for w in words(d.title.lower()) if len(w) >= 5})
+    typos = (
+        [s[1] + s[0] + s[2:] for s in stems] + [s[:-1] for s in stems] + [s + "x" for s in stems]
+    )
+    for term in [*stems, *typos, "zzzzzzzz"]:
+        fuzzy = tantivy.Query.fuzzy_term_query(schema, MATCH_STEM, term, distance=distance)
+        found = reader.variants(term, distance)
+        assert found is not None
+        union = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, tantivy.Query.term_query(schema, MATCH_STEM, t)) for t in found]
+        )
+        limit = len(documents)
+        expected = {(a.segment_ord, a.doc) for _, a in searcher.search(fuzzy, limit).hits}
+        got = {(a.segment_ord, a.doc) for _, a in searcher.search(union, limit).hits}
+        assert got == expected, term
+
+
+async def test_typo_searches_are_the_same_without_the_variants(engine: TantivyEngine) -> None:
+    """With a dictionary too large to scan, queries keep tantivy's fuzzy query: the same
+    hits, scores, totals and facets."""
+    from search_service.search import tantivy_variants
+
+    requests = [SearchRequest(q=q) for q in ("pyhton", "javscript basics", "kubernets", "desing")]
+    with_variants = [await engine.search(r) for r in requests]
+    engine._reader = None
+    limit = tantivy_variants.SCAN_LIMIT
+    tantivy_variants.SCAN_LIMIT = 0
+    try:
+        without = [await engine.search(r) for r in requests]
+        assert engine._current_reader().variants._too_large  # type: ignore[union-attr]
+    finally:
+        tantivy_variants.SCAN_LIMIT = limit
+        engine._reader = None
+    for a, b in zip(with_variants, without, strict=True):
+        assert a.total == b.total and a.total > 0
+        assert [(h.document.id, h.score) for h in a.hits] == [
+            (h.document.id, h.score) for h in b.hits
+        ]
+        assert a.facets == b.facets

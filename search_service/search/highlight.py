@@ -159,8 +159,8 @@ def mark_found(
     matched = [
         (start, end)
         for start, end in _candidates(folded, terms)
-        if any(term in terms for term in term_of(text[start:end]))
+        if any(term in terms for term in term_of(folded[start:end]))
     ]
-    if not matched and window is not None:
-        return None
+    if not matched:
+        return None if window is not None else _escape(text) or None
     return _render(text, matched, window)

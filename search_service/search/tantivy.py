@@ -14,9 +14,10 @@ from search_service.search.lru import LRU
 from search_service.search.request import SearchRequest
 from search_service.search.results import EngineResult
 from search_service.search.tantivy_query import QueryBuilder
-from search_service.search.tantivy_schema import to_tantivy
+from search_service.search.tantivy_schema import MATCH_STEM, to_tantivy
 from search_service.search.tantivy_search import Reader, respell, run_search
 from search_service.search.tantivy_store import TantivyStore
+from search_service.search.tantivy_variants import Variants
 
 WRITER_HEAP = 64_000_000
 REBUILD_HEAP = 256_000_000
@@ -93,7 +94,9 @@ class TantivyEngine:
             # The stamp read before opening: a commit landing meanwhile moves it again, so the
             # next search reloads rather than keeping a reader older than its stamp.
             entries = self.counted_entries
-            reader = Reader(name, index, index.searcher(), stamp, LRU(entries), LRU(entries))
+            searcher = index.searcher()
+            variants = Variants(searcher, MATCH_STEM)
+            reader = Reader(name, index, searcher, stamp, LRU(entries), LRU(entries), variants)
             self._reader = reader
         return reader
 

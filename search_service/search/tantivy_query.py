@@ -33,6 +33,8 @@ MIN_PREFIX = 2
 
 
 Known = Callable[[str, str], bool]
+# A stem's variants within a number of edits, as plain terms (``tantivy_variants.py``), or None.
+Variants = Callable[[str, int], Sequence[str] | None]
 
 
 def _unknown(field: str, term: str) -> bool:
@@ -50,6 +52,7 @@ class QueryBuilder:
         analyzers: dict[str, tantivy.TextAnalyzer],
         languages: Sequence[str] = tuple(STEMMED_LANGUAGES),
         known: Known | None = None,
+        variants: Variants | None = None,
     ):
         self.schema = schema
         self.analyzers = analyzers
@@ -57,16 +60,32 @@ class QueryBuilder:
         self.languages = tuple(languages)
         self.site = analyzers[SITE]
         self.known = known
+        self.variants = variants
         self._stems: dict[tuple[str, bool], list[str]] = {}
 
-    def for_search(self, codes: Sequence[str], known: Known) -> QueryBuilder:
+    def for_search(
+        self, codes: Sequence[str], known: Known, variants: Variants | None = None
+    ) -> QueryBuilder:
         """A builder for one search: query words in the languages it filters on (all stemmed
         languages when it filters on none of them), ``known`` telling which words the index
-        holds."""
+        holds, ``variants`` which terms a typo of a stem may be."""
         wanted = tuple(
             dict.fromkeys(base for c in codes if (base := c.split("-")[0]) in STEMMED_LANGUAGES)
         )
-        return QueryBuilder(self.schema, self.analyzers, wanted or tuple(STEMMED_LANGUAGES), known)
+        languages = wanted or tuple(STEMMED_LANGUAGES)
+        return QueryBuilder(self.schema, self.analyzers, languages, known, variants)
+
+    def _fuzzy(self, field: str, stem: str, distance: int) -> Query:
+        """``stem`` and the terms within ``distance`` edits of it in ``field``, each match
+        scoring a constant 1 (as tantivy's fuzzy query scores): the reader's variants as
+        plain terms when it has them (every field's terms are among ``MATCH_STEM``'s)."""
+        found = self.variants(stem, distance) if self.variants is not None else None
+        if found is None:
+            return Query.fuzzy_term_query(self.schema, field, stem, distance=distance)
+        if not found:
+            return Query.empty_query()
+        terms = [Query.term_query(self.schema, field, term) for term in found]
+        return Query.const_score_query(terms[0] if len(terms) == 1 else _any(terms), 1.0)
 
     # -- text -------------------------------------------------------------------------------
     def stems(self, word: str, unfinished: bool = False) -> list[str]:
@@ -127,7 +146,7 @@ class QueryBuilder:
                 clauses.append(Query.boost_query(exact, weight * factor))
             if budget and stems:
                 # Typos of the first stem only: each stem's variants would cost as much again.
-                fuzzy = Query.fuzzy_term_query(self.schema, field, stems[0], distance=budget)
+                fuzzy = self._fuzzy(field, stems[0], budget)
                 clauses.append(Query.boost_query(fuzzy, weight * FUZZY_FACTOR))
         if prefix and long_enough(word):
             folded = self.fold.analyze(word)
@@ -200,7 +219,7 @@ class QueryBuilder:
         budget = typo_budget(word) if typos else 0
         clauses: list[Query] = [Query.term_query(self.schema, MATCH_STEM, s) for s in stems]
         if budget and stems:
-            clauses[0] = Query.fuzzy_term_query(self.schema, MATCH_STEM, stems[0], distance=budget)
+            clauses[0] = self._fuzzy(MATCH_STEM, stems[0], budget)
         if prefix and long_enough(word):
             folded = self.fold.analyze(word)
             if folded:

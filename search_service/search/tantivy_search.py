@@ -37,6 +37,7 @@ from search_service.search.tantivy_schema import (
     VALUE_SETS,
     terms_of,
 )
+from search_service.search.tantivy_variants import Variants
 from search_service.search.text import WordGroup, has_cjk, plan, typo_budget, words
 from search_service.search.vocabulary import (
     FACETS,
@@ -70,6 +71,7 @@ class Reader:
     documents: LRU[tuple[int, int], CourseDocument] = dataclasses.field(
         default_factory=lambda: LRU(0)
     )
+    variants: Variants | None = None  # typo variants of stems, in this reader's dictionary
 
 
 def _facet_counts(
@@ -371,7 +373,7 @@ def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) ->
     reach ``MAX_HITS`` deep; totals are exact and the same on every page."""
     groups = plan(request.q, literal=request.literal)
     known = _known(reader.searcher)
-    builder = builder.for_search(request.language, known)
+    builder = builder.for_search(request.language, known, reader.variants)
     selected = conditions(request)
     filters = flatten(selected)
     relax = Relaxation(reader, builder, groups, filters)
