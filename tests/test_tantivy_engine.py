@@ -294,7 +294,7 @@ def test_typo_variants_match_what_tantivys_fuzzy_query_matches(
     )
     for term in [*stems, *typos, "zzzzzzzz"]:
         fuzzy = tantivy.Query.fuzzy_term_query(schema, MATCH_STEM, term, distance=distance)
-        found = reader.variants(term, distance)
+        found = reader.variants.stems.variants(term, distance)
         assert found is not None
         union = tantivy.Query.boolean_query(
             [(tantivy.Occur.Should, tantivy.Query.term_query(schema, MATCH_STEM, t)) for t in found]
@@ -310,14 +310,16 @@ async def test_typo_searches_are_the_same_without_the_variants(engine: TantivyEn
     hits, scores, totals and facets."""
     from search_service.search import tantivy_variants
 
-    requests = [SearchRequest(q=q) for q in ("pyhton", "javscript basics", "kubernets", "desing")]
+    typed = ("pyhton", "javscript basics", "kubernets", "desing", "python dat", "machine learnin")
+    requests = [SearchRequest(q=q) for q in typed]
     with_variants = [await engine.search(r) for r in requests]
     engine._reader = None
     limit = tantivy_variants.SCAN_LIMIT
     tantivy_variants.SCAN_LIMIT = 0
     try:
         without = [await engine.search(r) for r in requests]
-        assert engine._current_reader().variants._too_large  # type: ignore[union-attr]
+        variants = engine._current_reader().variants
+        assert variants is not None and variants.stems.terms() is None
     finally:
         tantivy_variants.SCAN_LIMIT = limit
         engine._reader = None
@@ -327,3 +329,41 @@ async def test_typo_searches_are_the_same_without_the_variants(engine: TantivyEn
             (h.document.id, h.score) for h in b.hits
         ]
         assert a.facets == b.facets
+
+
+@pytest.mark.parametrize("distance", [0, 1])
+def test_completions_match_what_tantivys_prefix_query_matches(
+    engine: TantivyEngine, documents: list[CourseDocument], distance: int
+) -> None:
+    """The same for an unfinished last word: the completions found once per reader are the
+    terms tantivy's fuzzy prefix query matches (or None when there are too many: the fuzzy
+    query is used then)."""
+    import tantivy
+
+    from search_service.search.tantivy_schema import MATCH_PREFIX
+
+    reader = engine._current_reader()
+    searcher, schema = reader.searcher, reader.index.schema
+    assert reader.variants is not None
+    titles = sorted({w for d in documents[:40] for w in words(d.title.lower()) if len(w) >= 4})
+    starts = {w[:n] for w in titles for n in (2, 3, 5)} | {w[1] + w[0] + w[2:4] for w in titles}
+    checked = 0
+    for start in sorted(starts):
+        found = reader.variants.words.variants(start, distance, prefix=True)
+        if found is None:
+            continue
+        checked += 1
+        fuzzy = tantivy.Query.fuzzy_term_query(
+            schema, MATCH_PREFIX, start, distance=distance, prefix=True
+        )
+        union = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Should, tantivy.Query.term_query(schema, MATCH_PREFIX, t))
+                for t in found
+            ]
+        )
+        limit = len(documents)
+        expected = {(a.segment_ord, a.doc) for _, a in searcher.search(fuzzy, limit).hits}
+        got = {(a.segment_ord, a.doc) for _, a in searcher.search(union, limit).hits}
+        assert got == expected, start
+    assert checked > len(starts) // 2

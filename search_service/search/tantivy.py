@@ -14,7 +14,7 @@ from search_service.search.lru import LRU
 from search_service.search.request import SearchRequest
 from search_service.search.results import EngineResult
 from search_service.search.tantivy_query import QueryBuilder
-from search_service.search.tantivy_schema import MATCH_STEM, to_tantivy
+from search_service.search.tantivy_schema import MATCH_PREFIX, MATCH_STEM, to_tantivy
 from search_service.search.tantivy_search import Reader, respell, run_search
 from search_service.search.tantivy_store import TantivyStore
 from search_service.search.tantivy_variants import Variants
@@ -95,7 +95,7 @@ class TantivyEngine:
             # next search reloads rather than keeping a reader older than its stamp.
             entries = self.counted_entries
             searcher = index.searcher()
-            variants = Variants(searcher, MATCH_STEM)
+            variants = Variants(searcher, MATCH_STEM, MATCH_PREFIX)
             reader = Reader(name, index, searcher, stamp, LRU(entries), LRU(entries), variants)
             self._reader = reader
         return reader

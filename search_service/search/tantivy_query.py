@@ -18,6 +18,7 @@ from search_service.search.tantivy_schema import (
     TEXT_WEIGHTS,
     stemmed_language,
 )
+from search_service.search.tantivy_variants import Dictionary, Variants
 from search_service.search.text import WordGroup, is_abbreviation, is_cjk, typo_budget
 from search_service.search.vocabulary import facet_key
 
@@ -33,8 +34,6 @@ MIN_PREFIX = 2
 
 
 Known = Callable[[str, str], bool]
-# A stem's variants within a number of edits, as plain terms (``tantivy_variants.py``), or None.
-Variants = Callable[[str, int], Sequence[str] | None]
 
 
 def _unknown(field: str, term: str) -> bool:
@@ -75,13 +74,20 @@ class QueryBuilder:
         languages = wanted or tuple(STEMMED_LANGUAGES)
         return QueryBuilder(self.schema, self.analyzers, languages, known, variants)
 
-    def _fuzzy(self, field: str, stem: str, distance: int) -> Query:
-        """``stem`` and the terms within ``distance`` edits of it in ``field``, each match
-        scoring a constant 1 (as tantivy's fuzzy query scores): the reader's variants as
-        plain terms when it has them (every field's terms are among ``MATCH_STEM``'s)."""
-        found = self.variants(stem, distance) if self.variants is not None else None
+    def _fuzzy(self, field: str, word: str, distance: int, prefix: bool = False) -> Query:
+        """``word`` and the terms within ``distance`` edits of it in ``field`` (as a
+        ``prefix``: the terms starting so), each match scoring a constant 1 as tantivy's
+        fuzzy query scores: the reader's variants as plain terms when it has them (every
+        stemmed field's terms are among ``MATCH_STEM``'s, every prefix field's among
+        ``MATCH_PREFIX``'s)."""
+        dictionary: Dictionary | None = None
+        if self.variants is not None:
+            dictionary = self.variants.words if prefix else self.variants.stems
+        found = dictionary.variants(word, distance, prefix) if dictionary is not None else None
         if found is None:
-            return Query.fuzzy_term_query(self.schema, field, stem, distance=distance)
+            return Query.fuzzy_term_query(
+                self.schema, field, word, distance=distance, prefix=prefix
+            )
         if not found:
             return Query.empty_query()
         terms = [Query.term_query(self.schema, field, term) for term in found]
@@ -153,9 +159,7 @@ class QueryBuilder:
             if folded:
                 distance = min(budget, 1)
                 for field, weight in PREFIX_WEIGHTS:
-                    partial = Query.fuzzy_term_query(
-                        self.schema, field, folded[0], distance=distance, prefix=True
-                    )
+                    partial = self._fuzzy(field, folded[0], distance, prefix=True)
                     clauses.append(Query.boost_query(partial, weight * PREFIX_FACTOR))
         if not clauses:
             return None
@@ -223,11 +227,7 @@ class QueryBuilder:
         if prefix and long_enough(word):
             folded = self.fold.analyze(word)
             if folded:
-                clauses.append(
-                    Query.fuzzy_term_query(
-                        self.schema, MATCH_PREFIX, folded[0], distance=min(budget, 1), prefix=True
-                    )
-                )
+                clauses.append(self._fuzzy(MATCH_PREFIX, folded[0], min(budget, 1), prefix=True))
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else _any(clauses)
