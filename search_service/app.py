@@ -50,7 +50,7 @@ from search_service.cart.pages import CartPages
 from search_service.catalog.categories import CategoryDirectory
 from search_service.catalog.controllers import CatalogController
 from search_service.catalog.pages import CatalogPages
-from search_service.catalog.params import provide_page_search_request, provide_search_request
+from search_service.catalog.params import provide_page_search_request
 from search_service.catalog.service import CatalogSearch
 from search_service.catalog.suggest import Suggester
 from search_service.courses.controllers import CourseController
@@ -116,7 +116,7 @@ def _from_state(name: str) -> Provide:
     return Provide(provide, sync_to_thread=False)
 
 
-def _api(search_request: Provide) -> Router:
+def _api() -> Router:
     return Router(
         path=API_PREFIX,
         route_handlers=[
@@ -133,7 +133,6 @@ def _api(search_request: Provide) -> Router:
         dependencies={
             "user": Provide(provide_api_user),
             "viewer": Provide(provide_api_viewer),
-            "search_request": search_request,
         },
         exception_handlers=api_exception_handlers(),  # type: ignore[arg-type]
         request_max_body_size=API_BODY_LIMIT,
@@ -288,7 +287,7 @@ def create_app(
 
     app = Litestar(
         route_handlers=[
-            _api(Provide(provide_search_request)),
+            _api(),
             _pages(settings, secret, Provide(provide_page_search_request)),
             OpsController,
             create_static_files_router(

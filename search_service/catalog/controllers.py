@@ -8,8 +8,9 @@ import msgspec
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 
+from search_service.accounts.identity import provide_api_viewer
 from search_service.catalog.categories import CategoryDirectory
-from search_service.catalog.params import SearchOperation
+from search_service.catalog.params import SearchOperation, parse_search
 from search_service.catalog.schemas import (
     CategoryNode,
     CategoryTreeResponse,
@@ -22,8 +23,7 @@ from search_service.catalog.urls import category_url
 from search_service.decoding import decode_fields, from_multidict
 from search_service.openapi import operation_with, query_parameters
 from search_service.problems import problem_responses
-from search_service.search.request import Query, SearchRequest
-from search_service.web import Viewer
+from search_service.search.request import Query
 
 
 class SuggestRequest(msgspec.Struct, kw_only=True, frozen=True):
@@ -44,16 +44,16 @@ class CatalogController(Controller):
         responses=problem_responses(400, 503),
     )
     async def search(
-        self,
-        catalog: NamedDependency[CatalogSearch],
-        search_request: NamedDependency[SearchRequest],
-        viewer: Viewer,
+        self, request: Request[Any, Any, Any], catalog: NamedDependency[CatalogSearch]
     ) -> SearchResponse:
         """Search published courses: text, filters (OR within a facet, AND across facets),
         sort and page; facet counts are disjunctive. With a bearer token, hits the student
         owns say ``owned: true`` and go after the page's others (see README)."""
-        viewer_id = viewer.id if viewer is not None else None
-        return await catalog.search(search_request, viewer=viewer_id)
+        # The query and the viewer are read here, not as dependencies: Litestar resolves two
+        # or more dependencies in a task group, three tasks on every search.
+        search_request = parse_search(request.query_params.dict())
+        viewer = await provide_api_viewer(request)
+        return await catalog.search(search_request, viewer=viewer.id if viewer else None)
 
     @get(
         "/suggest",

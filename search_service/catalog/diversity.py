@@ -39,7 +39,11 @@ def title_key(title: str) -> frozenset[str]:
 def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
     if not a or not b:
         return False
-    return len(a & b) / len(a | b) >= SIMILAR
+    # The overlap is at most the smaller set: sets of very different sizes are not similar.
+    if min(len(a), len(b)) < SIMILAR * max(len(a), len(b)):
+        return False
+    shared = len(a & b)
+    return shared >= SIMILAR * (len(a) + len(b) - shared)
 
 
 def diversify(hits: Sequence[EngineHit], query: str = "", keep: int = 0) -> list[EngineHit]:

@@ -40,11 +40,6 @@ def parse_search(query: Mapping[str, list[str]]) -> SearchRequest:
     return msgspec.structs.replace(decoded, q=" ".join(decoded.q.split()))
 
 
-async def provide_search_request(request: Request[Any, Any, Any]) -> SearchRequest:
-    """The Litestar dependency ``search_request``: the request's query string, parsed once."""
-    return parse_search(request.query_params.dict())
-
-
 async def provide_page_search_request(request: Request[Any, Any, Any]) -> SearchRequest:
     """The pages' ``search_request``: the API's, except that a price range chosen backwards
     (a minimum above the maximum, easy with the two price menus) is read the right way round
