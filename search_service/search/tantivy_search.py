@@ -156,11 +156,13 @@ def _ranked(reader: Reader, query: tantivy.Query, limit: int) -> tuple[int, list
         addresses = [address for _, address in hits]
         ratings = searcher.fast_field_values("rating_weighted", addresses)
         popularity = searcher.fast_field_values("popularity", addresses)
-        ranked = sorted(
-            range(len(hits)),
-            key=lambda i: (-round(hits[i][0], 3), -(ratings[i] or 0), -(popularity[i] or 0)),
+        order = sorted(
+            (-round(score, 3), -(rating or 0), -(popular or 0), index)
+            for index, ((score, _), rating, popular) in enumerate(
+                zip(hits, ratings, popularity, strict=True)
+            )
         )
-        hits = [hits[i] for i in ranked]
+        hits = [hits[key[3]] for key in order]
     return _count(result), hits[:limit]
 
 
@@ -420,6 +422,11 @@ def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) ->
                 main = builder.combine(builder.text(relax.kept(size), known), filters)
                 ranked[size] = _ranked(reader, main, limit)
             total, more = ranked[size]
+            if not hits:  # the first level's hits are all new
+                hits = list(more)
+                continue
+            if not seen:
+                seen = {_key(address) for _, address in hits}
             for score, address in more:
                 if _key(address) not in seen:
                     seen.add(_key(address))
