@@ -161,3 +161,29 @@ async def test_course_archive_leaves_search(catalog_url: str, tmp_path: Path) ->
         == 0
     )
     await conn.close()
+
+
+def test_a_server_process_freezes_its_startup_objects(tmp_path: Path) -> None:
+    """The worker entry point leaves the objects of its imports and app out of every later
+    collection, and collects the youngest generation less often (``ops/collector.py``); run
+    in a fresh interpreter, as freezing is for the whole process (building the app connects
+    to nothing)."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import gc\n"
+        "from search_service.asgi import create_from_env\n"
+        "from search_service.ops.collector import YOUNG_THRESHOLD\n"
+        "assert gc.get_freeze_count() == 0\n"
+        "create_from_env()\n"
+        "assert gc.get_freeze_count() > 50_000, gc.get_freeze_count()\n"
+        "assert gc.get_threshold()[0] == YOUNG_THRESHOLD\n"
+    )
+    env = {
+        **os.environ,
+        "SKILLSPRING_DATABASE_URL": "postgresql+asyncpg://nobody@127.0.0.1:9/none",
+        "SKILLSPRING_DATA_DIR": str(tmp_path),
+    }
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=120, env=env)
