@@ -20,6 +20,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy import event
 
+from benchmarks.httpclient import run as httpclient_run
 from benchmarks.httpclient import steady_rate
 from benchmarks.search_http import RESULTS, percentile
 from benchmarks.serverproc import free_port, start_server
@@ -80,8 +81,10 @@ def main() -> int:
         env = {**os.environ, "SKILLSPRING_DATABASE_URL": url}
         server = start_server(port, args.workers, env)
         try:
-            api_ms = asyncio.run(steady_rate(port, api_paths, args.rate, args.seconds)).latencies
-            page_ms = asyncio.run(steady_rate(port, page_paths, args.rate, args.seconds)).latencies
+            api_ms = httpclient_run(steady_rate(port, api_paths, args.rate, args.seconds)).latencies
+            page_ms = httpclient_run(
+                steady_rate(port, page_paths, args.rate, args.seconds)
+            ).latencies
         finally:
             server.terminate()
             server.wait(timeout=60)

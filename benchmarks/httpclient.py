@@ -11,8 +11,21 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import uvloop
+
+T = TypeVar("T")
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a load generator on uvloop (installed with uvicorn): its timers and sockets cost
+    the client about half of what asyncio's do, so less of the client's own time is counted
+    as the server's (a steady 100 requests/s to /health: p50 1.2 ms against 2.0 ms)."""
+    return uvloop.run(coroutine)
+
 
 RETRYABLE = (asyncio.IncompleteReadError, ConnectionError, EOFError)
 
@@ -170,4 +183,4 @@ def sequential(port: int, paths: Sequence[str], rounds: int = 1) -> list[float]:
         pool.close()
         return out
 
-    return asyncio.run(go())
+    return run(go())

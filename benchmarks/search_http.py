@@ -95,7 +95,7 @@ def saturation(port: int, paths: Sequence[str], seconds: float, connections: int
         if errors:
             raise SystemExit(f"wrk saw {errors.group(1)} error responses:\n{out}")
         return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    run = asyncio.run(httpclient.closed_loop(port, paths, connections, seconds))
+    run = httpclient.run(httpclient.closed_loop(port, paths, connections, seconds))
     return run.rate
 
 
@@ -116,7 +116,7 @@ def _probing(port: int, probe: str, stop: Any, answer: Any) -> None:
         pool.close()
         return latencies
 
-    answer.put(asyncio.run(go()))
+    answer.put(httpclient.run(go()))
 
 
 def probe_during(port: int, probe: str, load: Callable[[], object]) -> list[float]:
@@ -199,7 +199,7 @@ def cached_run(args: argparse.Namespace, env: dict[str, str], m: dict[str, Any])
             port,
             "/health",
             lambda: runs.append(
-                asyncio.run(
+                httpclient.run(
                     httpclient.steady_rate(port, m["steady"], args.rate, args.seconds, warm=0)
                 )
             ),
@@ -225,7 +225,7 @@ def cached_run(args: argparse.Namespace, env: dict[str, str], m: dict[str, Any])
         )
         out["health_p50_under_load_ms"] = statistics.median(probes)
         out["health_p99_under_load_ms"] = percentile(probes, 99)
-        suggest = asyncio.run(
+        suggest = httpclient.run(
             httpclient.steady_rate(port, m["suggest"], args.rate, args.seconds / 2)
         )
         out["suggest_p50_ms"] = statistics.median(suggest.latencies)
