@@ -124,20 +124,29 @@ def mark_words(
     return _render(text, matched, window)
 
 
-def _candidates(folded: str, terms: Collection[str]) -> list[tuple[int, int]]:
-    """The words of ``folded`` that start with a term give or take its last letter (a stem
-    is a prefix of the words it comes from but for that letter: ``happi`` of ``happy``), in
-    order: the only ones whose term can be one of ``terms``."""
+@functools.lru_cache(maxsize=1024)
+def _probes(terms: frozenset[str]) -> tuple[str, ...]:
+    """What the words to analyse start with: each term give or take its last letter (a stem
+    is a prefix of the words it comes from but for that letter: ``happi`` of ``happy``),
+    leaving out a probe that starts with another one (its words are found already)."""
+    probes = sorted({term[:-1] or term for term in terms if term})
+    kept: list[str] = []
+    for probe in probes:  # in order, so a probe's own prefixes come before it
+        if not any(probe.startswith(shorter) for shorter in kept):
+            kept.append(probe)
+    return tuple(kept)
+
+
+def _candidates(folded: str, probes: Sequence[str]) -> list[tuple[int, int]]:
+    """The words of ``folded`` that start with one of ``probes``, in order: the only ones
+    whose term can be one the query matched."""
     found: set[tuple[int, int]] = set()
-    for term in terms:
-        probe = term[:-1] or term
+    for probe in probes:
         start = folded.find(probe)
         while start != -1:
             if start == 0 or not folded[start - 1].isalnum():
-                end = start + len(probe)
-                while end < len(folded) and folded[end].isalnum():
-                    end += 1
-                found.add((start, end))
+                word = _WORD.match(folded, start)
+                found.add((start, word.end() if word else start + len(probe)))
             start = folded.find(probe, start + 1)
     return sorted(found)
 
@@ -150,7 +159,7 @@ def mark_found(
 ) -> str | None:
     """``text`` with the words whose index term (``term_of`` one word) is in ``terms`` marked,
     as ``mark_words`` does, but only the few words that could match are analysed (see
-    ``_candidates``); with ``window``, a snippet around the first one, None when none matched.
+    ``_probes``); with ``window``, a snippet around the first one, None when none matched.
 
     Text whose folding changes its length (a ligature, a sharp s) is analysed whole."""
     folded = text.lower() if text.isascii() else fold(text)
@@ -158,7 +167,7 @@ def mark_found(
         return mark_words(text, terms, term_of(text), window)
     matched = [
         (start, end)
-        for start, end in _candidates(folded, terms)
+        for start, end in _candidates(folded, _probes(frozenset(terms)))
         if any(term in terms for term in term_of(folded[start:end]))
     ]
     if not matched:
