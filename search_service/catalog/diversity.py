@@ -36,14 +36,35 @@ def title_key(title: str) -> frozenset[str]:
     )
 
 
-def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
-    if not a or not b:
+def _similar(a: frozenset[str], b: frozenset[str], shared: int) -> bool:
+    """Jaccard similarity of ``a`` and ``b`` (sharing ``shared`` words) at least ``SIMILAR``."""
+    return bool(a and b) and shared >= SIMILAR * (len(a) + len(b) - shared)
+
+
+class _Titles:
+    """The keys of the titles placed so far, indexed by word: a new title is compared only
+    with the ones it shares words with, and counted once per word."""
+
+    def __init__(self) -> None:
+        self.keys: list[frozenset[str]] = []
+        self.by_word: dict[str, list[int]] = {}
+
+    def add(self, key: frozenset[str]) -> None:
+        for word in key:
+            self.by_word.setdefault(word, []).append(len(self.keys))
+        self.keys.append(key)
+
+    def repeats(self, key: frozenset[str]) -> bool:
+        shared: dict[int, int] = {}
+        for word in key:
+            for index in self.by_word.get(word, ()):
+                shared[index] = shared.get(index, 0) + 1
+        for index, n in shared.items():
+            # Similar titles share at least SIMILAR of the larger one's words.
+            other = self.keys[index]
+            if n >= SIMILAR * max(len(key), len(other)) and _similar(key, other, n):
+                return True
         return False
-    # The overlap is at most the smaller set: sets of very different sizes are not similar.
-    if min(len(a), len(b)) < SIMILAR * max(len(a), len(b)):
-        return False
-    shared = len(a & b)
-    return shared >= SIMILAR * (len(a) + len(b) - shared)
 
 
 def diversify(hits: Sequence[EngineHit], query: str = "", keep: int = 0) -> list[EngineHit]:
@@ -55,12 +76,12 @@ def diversify(hits: Sequence[EngineHit], query: str = "", keep: int = 0) -> list
     placed: list[EngineHit] = []
     waiting: list[tuple[int, EngineHit]] = []  # (places still to give up, hit)
     repeats: list[EngineHit] = []
-    keys: list[frozenset[str]] = []
+    titles = _Titles()
     mentors: dict[str, int] = {}
 
     def place(hit: EngineHit) -> None:
         placed.append(hit)
-        keys.append(title_key(hit.document.title))
+        titles.add(title_key(hit.document.title))
         mentors[hit.document.mentor_id] = mentors.get(hit.document.mentor_id, 0) + 1
 
     for hit in hits[:keep]:
@@ -68,7 +89,7 @@ def diversify(hits: Sequence[EngineHit], query: str = "", keep: int = 0) -> list
     for hit in hits[keep:]:
         doc = hit.document
         key = title_key(doc.title)
-        if any(_similar(key, k) for k in keys):
+        if titles.repeats(key):
             repeats.append(hit)
             continue
         crowded = (
