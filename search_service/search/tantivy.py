@@ -82,6 +82,8 @@ class TantivyEngine:
         self.builder = QueryBuilder(self.store.schema, self.store.analyzers)
         self.counted_entries = counted_entries
         self._reader: Reader | None = None
+        # Term dictionaries of the live generation too large to scan for typo variants.
+        self._too_large: set[str] = set()
 
     def _current_reader(self) -> Reader:
         stamp = self.store.stamp()
@@ -91,11 +93,13 @@ class TantivyEngine:
             if reader is not None and reader.name == name:
                 index = reader.index
                 index.reload()
+            else:
+                self._too_large = set()  # a new generation: its dictionaries are new
             # The stamp read before opening: a commit landing meanwhile moves it again, so the
             # next search reloads rather than keeping a reader older than its stamp.
             entries = self.counted_entries
             searcher = index.searcher()
-            variants = Variants(searcher, MATCH_STEM, MATCH_PREFIX)
+            variants = Variants(searcher, MATCH_STEM, MATCH_PREFIX, self._too_large)
             reader = Reader(name, index, searcher, stamp, LRU(entries), LRU(entries), variants)
             self._reader = reader
         return reader

@@ -27,13 +27,18 @@ Found = tuple[str, ...] | None
 
 
 class Dictionary:
-    """One field's terms on one searcher, and the variants of words looked up in them."""
+    """One field's terms on one searcher, and the variants of words looked up in them.
 
-    def __init__(self, searcher: tantivy.Searcher, field: str) -> None:
+    ``too_large`` names the fields found too large on earlier readers of the same index
+    generation (shared between them): a dictionary only grows until the next reindex, so they
+    are not scanned again after every commit."""
+
+    def __init__(self, searcher: tantivy.Searcher, field: str, too_large: set[str]) -> None:
         self.searcher = searcher
         self.field = field
         self._terms: list[str] | None = None
-        self._too_large = False
+        self._large = too_large
+        self._too_large = field in too_large
         self._cut: dict[int, list[str]] = {}  # length -> every term cut to that length
         # (found,): a 1-tuple, as a remembered None (use the fuzzy query) is an answer too.
         self._found: LRU[tuple[str, int, bool], tuple[Found]] = LRU(WORDS)
@@ -44,6 +49,7 @@ class Dictionary:
             found = self.searcher.terms_with_prefix(self.field, "", limit=SCAN_LIMIT + 1)
             if len(found) > SCAN_LIMIT:
                 self._too_large = True
+                self._large.add(self.field)
             else:
                 self._terms = [term for term, _ in found]
         return self._terms
@@ -92,6 +98,8 @@ class Dictionary:
 class Variants:
     """The reader's dictionaries: stems (typos) and folded words (completions)."""
 
-    def __init__(self, searcher: tantivy.Searcher, stems: str, words: str) -> None:
-        self.stems = Dictionary(searcher, stems)
-        self.words = Dictionary(searcher, words)
+    def __init__(
+        self, searcher: tantivy.Searcher, stems: str, words: str, too_large: set[str]
+    ) -> None:
+        self.stems = Dictionary(searcher, stems, too_large)
+        self.words = Dictionary(searcher, words, too_large)
