@@ -70,6 +70,14 @@ def index_times(paths: list[str], rounds: int, warm: list[str]) -> list[float]:
     _, index = store.open_live()
     searcher = index.searcher()
     builder = QueryBuilder(store.schema, store.analyzers)
+    try:  # typo variants as plain terms, as the engine searches them (not in older checkouts)
+        from search_service.search.tantivy_schema import MATCH_PREFIX, MATCH_STEM
+        from search_service.search.tantivy_variants import Variants
+
+        variants = Variants(searcher, MATCH_STEM, MATCH_PREFIX, set())
+        builder = QueryBuilder(store.schema, store.analyzers, variants=variants)
+    except ImportError:
+        pass
     aggregation = {f: {"terms": {"field": f, "size": 200}} for f in FACET_FIELDS}
 
     def prepared(paths: list[str]) -> list[tuple[Any, Any]]:
