@@ -19,7 +19,7 @@ from rapidfuzz.distance import OSA
 
 from search_service.search.lru import LRU
 
-SCAN_LIMIT = 50_000  # terms in a field: a larger dictionary keeps tantivy's fuzzy queries
+SCAN_LIMIT = 20_000  # terms in a field: a larger dictionary keeps tantivy's fuzzy queries
 MAX_VARIANTS = 64  # more than this many variants of one word: the fuzzy query
 WORDS = 4096  # words remembered per field and reader
 
@@ -61,6 +61,11 @@ class Dictionary:
         return cut
 
     def _scan(self, word: str, distance: int, prefix: bool) -> Found:
+        if prefix and distance == 0:  # the completions: a range of the dictionary itself
+            completions = self.searcher.terms_with_prefix(self.field, word, limit=MAX_VARIANTS + 1)
+            if len(completions) > MAX_VARIANTS:
+                return None
+            return tuple(sorted(term for term, _ in completions))
         terms = self.terms()
         if terms is None:
             return None
