@@ -37,8 +37,9 @@ def title_key(title: str) -> frozenset[str]:
 
 
 def _similar(a: frozenset[str], b: frozenset[str], shared: int) -> bool:
-    """Jaccard similarity of ``a`` and ``b`` (sharing ``shared`` words) at least ``SIMILAR``."""
-    return bool(a and b) and shared >= SIMILAR * (len(a) + len(b) - shared)
+    """Jaccard similarity of ``a`` and ``b`` (sharing ``shared`` > 0 words) at least
+    ``SIMILAR``."""
+    return shared >= SIMILAR * (len(a) + len(b) - shared)
 
 
 class _Titles:

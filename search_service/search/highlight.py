@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection, Sequence
 
 from markupsafe import escape
 
-from search_service.search.text import fold, is_cjk
+from search_service.search.text import WORD, fold, is_cjk
 
 _SPECIAL = re.compile("[&<>\"']")
 
@@ -106,16 +106,13 @@ def mark(text: str, terms: Collection[str], window: int | None = None) -> str | 
     return _render(text, spans, window)
 
 
-_WORD = re.compile(r"[^\W_]+")
-
-
 def mark_words(
     text: str, terms: Collection[str], tokens: Sequence[str], window: int | None = None
 ) -> str | None:
     """``text`` with the words whose index term (``tokens``, one per word, in order) is in
     ``terms`` marked (see the module's docstring); with ``window``, a snippet around the first
     one, None when none matched."""
-    spans = [m.span() for m in _WORD.finditer(text)]
+    spans = [m.span() for m in WORD.finditer(text)]
     if len(tokens) != len(spans):  # a character the two split differently: mark by prefix
         return mark(text, terms, window)
     matched = [span for span, token in zip(spans, tokens, strict=True) if token in terms]
@@ -145,7 +142,7 @@ def _candidates(folded: str, probes: Sequence[str]) -> list[tuple[int, int]]:
         start = folded.find(probe)
         while start != -1:
             if start == 0 or not folded[start - 1].isalnum():
-                word = _WORD.match(folded, start)
+                word = WORD.match(folded, start)
                 found.add((start, word.end() if word else start + len(probe)))
             start = folded.find(probe, start + 1)
     return sorted(found)
@@ -170,6 +167,6 @@ def mark_found(
         for start, end in _candidates(folded, _probes(frozenset(terms)))
         if any(term in terms for term in term_of(folded[start:end]))
     ]
-    if not matched:
-        return None if window is not None else _escape(text) or None
+    if not matched and window is not None:
+        return None
     return _render(text, matched, window)

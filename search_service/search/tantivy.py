@@ -100,7 +100,7 @@ class TantivyEngine:
             entries = self.counted_entries
             searcher = index.searcher()
             variants = Variants(searcher, MATCH_STEM, MATCH_PREFIX, self._too_large)
-            reader = Reader(name, index, searcher, stamp, LRU(entries), LRU(entries), variants)
+            reader = Reader(name, index, searcher, stamp, variants, LRU(entries), LRU(entries))
             self._reader = reader
         return reader
 

@@ -10,7 +10,6 @@ from typing import Any
 
 import msgspec
 import tantivy
-from markupsafe import escape
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -64,6 +63,7 @@ class Reader:
     index: tantivy.Index
     searcher: tantivy.Searcher
     stamp: tuple[int, ...]
+    variants: Variants  # typo variants and completions, in this reader's dictionaries
     counted: LRU[bytes, dict[str, dict[str, int]]] = dataclasses.field(
         default_factory=lambda: LRU(0)
     )
@@ -71,7 +71,6 @@ class Reader:
     documents: LRU[tuple[int, int], CourseDocument] = dataclasses.field(
         default_factory=lambda: LRU(0)
     )
-    variants: Variants | None = None  # typo variants of stems, in this reader's dictionary
 
 
 def _facet_counts(
@@ -194,6 +193,21 @@ HIGHLIGHT_VARIANTS = 5  # index words marked for one typo or one unfinished word
 VARIANT_CANDIDATES = 1000  # indexed words (sharing the first two letters) a typo is matched to
 
 
+def _nearest(searcher: tantivy.Searcher, stem: str, budget: int) -> list[str]:
+    """The indexed stems nearest ``stem`` within ``budget`` edits, among those sharing its
+    first letters."""
+    start = stem[:2] if len(stem) >= 5 else stem[:1]
+    terms = searcher.terms_with_prefix(MATCH_STEM, start, limit=VARIANT_CANDIDATES)
+    found = process.extract(
+        stem,
+        [t for t, _ in terms],
+        scorer=OSA.distance,
+        score_cutoff=budget,
+        limit=HIGHLIGHT_VARIANTS,
+    )
+    return [term for term, _, _ in found]
+
+
 def _variants(reader: Reader, builder: QueryBuilder, groups: Sequence[WordGroup]) -> list[str]:
     """The indexed words a typo or an unfinished last word matched (as the snippets mark
     them): ``pyhton`` marks ``python``, ``kube`` marks ``kubernetes``. A word the index holds
@@ -207,16 +221,10 @@ def _variants(reader: Reader, builder: QueryBuilder, groups: Sequence[WordGroup]
                 continue
             budget = typo_budget(word) if group.typos else 0
             if stem and budget:
-                start = stem[:2] if len(stem) >= 5 else stem[:1]
-                terms = searcher.terms_with_prefix(MATCH_STEM, start, limit=VARIANT_CANDIDATES)
-                found = process.extract(
-                    stem,
-                    [t for t, _ in terms],
-                    scorer=OSA.distance,
-                    score_cutoff=budget,
-                    limit=HIGHLIGHT_VARIANTS,
-                )
-                out += [term for term, _, _ in found]
+                # The very terms the query matched; for a dictionary too large to scan (the
+                # query used tantivy's fuzzy query), the nearest among those sharing the start.
+                matched = reader.variants.stems.variants(stem, budget)
+                out += matched if matched is not None else _nearest(searcher, stem, budget)
             folded = builder.folded(word)
             if group.last and index == len(group.words) - 1 and folded and long_enough(word):
                 completions = searcher.terms_with_prefix(
@@ -261,14 +269,11 @@ class Marker:
         for field in HIGHLIGHTED:
             text = getattr(document, field)
             window = SNIPPET_CHARS if field == "description" else None
+            # The description is a snippet (None where no word matched); the rest are whole.
             if has_cjk(text):
-                found = mark(text, self.terms, window)
+                marked[field] = mark(text, self.terms, window)
             else:
-                found = mark_found(text, self.terms, term_of, window)
-            # The description is a snippet: only where a word matched. The rest are shown whole.
-            if found is None and window is None:
-                found = str(escape(text)) or None
-            marked[field] = found
+                marked[field] = mark_found(text, self.terms, term_of, window)
         return Highlights(**marked)
 
 

@@ -37,19 +37,17 @@ class Dictionary:
         self.searcher = searcher
         self.field = field
         self._terms: list[str] | None = None
-        self._large = too_large
-        self._too_large = field in too_large
+        self._too_large = too_large
         self._cut: dict[int, list[str]] = {}  # length -> every term cut to that length
         # (found,): a 1-tuple, as a remembered None (use the fuzzy query) is an answer too.
         self._found: LRU[tuple[str, int, bool], tuple[Found]] = LRU(WORDS)
 
     def terms(self) -> list[str] | None:
         """Every term of the field, or None when there are more than ``SCAN_LIMIT``."""
-        if self._terms is None and not self._too_large:
+        if self._terms is None and self.field not in self._too_large:
             found = self.searcher.terms_with_prefix(self.field, "", limit=SCAN_LIMIT + 1)
             if len(found) > SCAN_LIMIT:
-                self._too_large = True
-                self._large.add(self.field)
+                self._too_large.add(self.field)
             else:
                 self._terms = [term for term, _ in found]
         return self._terms

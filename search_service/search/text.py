@@ -76,13 +76,13 @@ def segment(text: str) -> str:
     return "".join(out)
 
 
-_WORD = re.compile(r"[^\W_]+")
+WORD = re.compile(r"[^\W_]+")  # a run of letters and digits
 
 
 def words(text: str) -> list[str]:
     """Folded words of a query, split on anything that is not a letter or digit, CJK runs
     as bigrams (``segment``)."""
-    return _WORD.findall(fold(segment(text)))[:MAX_QUERY_WORDS]
+    return WORD.findall(fold(segment(text)))[:MAX_QUERY_WORDS]
 
 
 def typo_budget(word: str) -> int:
