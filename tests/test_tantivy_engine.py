@@ -375,3 +375,26 @@ def test_completions_match_what_tantivys_prefix_query_matches(
         got = {(a.segment_ord, a.doc) for _, a in searcher.search(union, limit).hits}
         assert got == expected, start
     assert checked > len(starts) // 2
+
+
+async def test_the_engines_builder_forgets_words_past_its_bound(engine: TantivyEngine) -> None:
+    """Respelling reads words with the engine's own builder, which lives as long as the
+    engine: hostile traffic of ever-new words must not grow it without end, and what it
+    forgot it reads again the same."""
+    from search_service.search import tantivy_query
+
+    builder = engine.builder
+    bound = tantivy_query.STEMS_KEPT
+    tantivy_query.STEMS_KEPT = 50
+    try:
+        before = await engine.correct("pythn tutorial")
+        grown = 0
+        for n in range(200):
+            word = "".join("abcdefghij"[int(d)] for d in str(n))
+            await engine.correct(f"zq{word}x qu{word}")
+            grown = max(grown, len(builder._stems))
+        assert 40 <= grown <= 50
+        assert await engine.correct("pythn tutorial") == before
+    finally:
+        tantivy_query.STEMS_KEPT = bound
+    assert before is not None and before != "pythn tutorial"

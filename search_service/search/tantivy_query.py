@@ -31,6 +31,7 @@ PHRASE_BOOST = 4.0
 # An unfinished last word of one letter is a word: as a prefix it would match nearly every
 # course, at the cost of expanding every term that starts with it.
 MIN_PREFIX = 2
+STEMS_KEPT = 50_000  # words whose readings a builder remembers
 
 
 Known = Callable[[str, str], bool]
@@ -60,7 +61,10 @@ class QueryBuilder:
         self.site = analyzers[SITE]
         self.known = known
         self.variants = variants
+        # Words read and queries matched, as long as the builder lives (one search, but for
+        # the engine's own builder, which respells).
         self._stems: dict[tuple[str, bool], list[str]] = {}
+        self._matches: dict[tuple[WordGroup, ...], Query | None] = {}
 
     def for_search(
         self, codes: Sequence[str], known: Known, variants: Variants | None = None
@@ -119,6 +123,8 @@ class QueryBuilder:
             if out and self.known is not None and not self.known(MATCH_STEM, tokens[0]):
                 continue
             out.append(tokens[0])
+        if len(self._stems) >= STEMS_KEPT:  # the engine's own builder lives on: bounded
+            self._stems.clear()
         self._stems[(word, unfinished)] = out
         return out
 
@@ -243,7 +249,14 @@ class QueryBuilder:
 
     def match(self, groups: Sequence[WordGroup]) -> Query | None:
         """Exactly the documents ``text(groups)`` matches, as a query that scores nothing:
-        one field per word instead of every weighted field, for counting facets."""
+        one field per word instead of every weighted field, for counting facets. Built once
+        per builder: a search asks again for its ranking, its counts and each facet pass."""
+        key = tuple(groups)
+        if key not in self._matches:
+            self._matches[key] = self._match(key)
+        return self._matches[key]
+
+    def _match(self, groups: Sequence[WordGroup]) -> Query | None:
         if not groups:
             return None
         parts = []
