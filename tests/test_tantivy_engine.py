@@ -241,6 +241,8 @@ async def test_unmatched_words_are_dropped_from_the_end(engine: TantivyEngine) -
     strict = await engine.search(SearchRequest(q="kubernetes"))
     assert result.total > 0
     assert [h.document.id for h in result.hits] == [h.document.id for h in strict.hits]
+    # The facets count what was searched: the kept words, not every word typed.
+    assert result.facets == strict.facets and result.total == strict.total
 
 
 @pytest.mark.parametrize(
@@ -398,3 +400,30 @@ async def test_the_engines_builder_forgets_words_past_its_bound(engine: TantivyE
     finally:
         tantivy_query.STEMS_KEPT = bound
     assert before is not None and before != "pythn tutorial"
+
+
+def test_searches_on_many_threads_count_their_own_facets(engine: TantivyEngine) -> None:
+    """A search's facets are counted on a thread of their own while its ranking is made:
+    searches from many threads at once each get their own counts, hits and totals, the same
+    as one at a time (disjunctive passes and relaxed searches among them)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    requests = [
+        SearchRequest(q="python"),
+        SearchRequest(q="web development", level=["beginner"]),
+        SearchRequest(q="design", language=["en", "es"], level=["advanced"]),
+        SearchRequest(q="kubernetes zzqqxx"),
+        SearchRequest(level=["intermediate"], sort="newest"),
+        SearchRequest(q="pyhton", price="free"),  # type: ignore[arg-type]
+        SearchRequest(q="marketing", sort="price_asc", features=["quizzes"]),
+    ]
+
+    def run(request: SearchRequest) -> tuple[int, list[str], object]:
+        result = asyncio.run(engine.search(request))
+        return result.total, [h.document.id for h in result.hits], result.facets
+
+    alone = [run(r) for r in requests]
+    assert all(total and facets for total, _, facets in alone)
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(run, requests * 6))
+    assert together == alone * 6

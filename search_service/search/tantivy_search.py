@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,37 +105,73 @@ def _facet_counts(
 
 
 _KEY = msgspec.msgpack.Encoder()
+# Facet counts are tantivy's own work and need nothing of the ranking: a search's are counted
+# on this thread while the ranking, stored documents and highlights are made on the caller's
+# (tantivy lets go of the GIL while it counts). One thread: a worker runs one search at a time.
+_COUNTER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="facet-counts")
+
+# One counting pass: its key in ``Reader.counted``, the query (None when counted already on
+# this generation), the groups it counts and their counts once known.
+Pass = tuple[bytes, tantivy.Query | None, list[FacetGroup], dict[str, dict[str, int]] | None]
 
 
-def _pass(
-    reader: Reader,
-    builder: QueryBuilder,
-    groups: Sequence[WordGroup],
-    conds: Sequence[Condition],
-    count: Sequence[FacetGroup],
-) -> dict[str, dict[str, int]]:
-    """One counting pass: the facet groups ``count`` over the documents matching the words
-    and conditions. Passes repeat across requests (every category page counts its category
-    group over the same documents), so each is made once per generation."""
-    key = _KEY.encode((groups, conds, count))
-    found = reader.counted.get(key)
-    if found is None:
-        query = builder.combine(builder.match(groups), conds)
-        found = _facet_counts(reader.searcher, query, count)
-        reader.counted.put(key, found)
-    return found
-
-
-def _facets(
+def _passes(
     reader: Reader, builder: QueryBuilder, groups: Sequence[WordGroup], selected: Conditions
-) -> dict[FacetGroup, dict[str, int]]:
+) -> list[Pass]:
     """Disjunctive counts: unselected groups over every condition, each selected group over
-    every condition but its own."""
-    unselected = [g for g in FACETS if g not in selected]
-    counts = dict(_pass(reader, builder, groups, flatten(selected), unselected))
-    for group in selected_groups(selected):
-        counts.update(_pass(reader, builder, groups, without(selected, group), [group]))
+    every condition but its own. Passes repeat across requests (every category page counts its
+    category group over the same documents), so each is counted once per generation."""
+    wanted = [(flatten(selected), [g for g in FACETS if g not in selected])]
+    wanted += [(without(selected, g), [g]) for g in selected_groups(selected)]
+    out: list[Pass] = []
+    for conds, count in wanted:
+        key = _KEY.encode((groups, conds, count))
+        found = reader.counted.get(key)
+        query = builder.combine(builder.match(groups), conds) if found is None else None
+        out.append((key, query, count, found))
+    return out
+
+
+def _counted(reader: Reader, passes: Sequence[Pass]) -> dict[FacetGroup, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {}
+    for key, query, count, found in passes:
+        if found is None:
+            assert query is not None
+            found = _facet_counts(reader.searcher, query, count)
+            reader.counted.put(key, found)
+        counts.update(found)
     return group_counts(counts)
+
+
+class Counting:
+    """A search's facet counts, begun before its ranking for the words it searches; asked
+    for fewer words (a relaxed search), they are counted again for those."""
+
+    def __init__(
+        self,
+        reader: Reader,
+        builder: QueryBuilder,
+        groups: Sequence[WordGroup],
+        selected: Conditions,
+    ) -> None:
+        self.reader, self.builder, self.selected = reader, builder, selected
+        self.groups = list(groups)
+        passes = _passes(reader, builder, groups, selected)
+        self.pending: Future[dict[FacetGroup, dict[str, int]]] | None = None
+        self.done: dict[FacetGroup, dict[str, int]] | None = None
+        if all(found is not None for *_, found in passes):
+            self.done = _counted(reader, passes)
+        else:
+            self.pending = _COUNTER.submit(_counted, reader, passes)
+
+    def result(self, groups: Sequence[WordGroup]) -> dict[FacetGroup, dict[str, int]]:
+        if list(groups) != self.groups:
+            passes = _passes(self.reader, self.builder, groups, self.selected)
+            return _counted(self.reader, passes)
+        if self.done is None:
+            assert self.pending is not None
+            self.done = self.pending.result()
+        return self.done
 
 
 def _count(result: tantivy.SearchResult) -> int:
@@ -385,6 +422,7 @@ def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) ->
     filters = flatten(selected)
     relax = Relaxation(reader, builder, groups, filters)
     words = len(groups)
+    counting = Counting(reader, builder, groups, selected) if request.with_facets else None
     page: list[Hit] = []
     used = relax.kept(words)  # the words the total and the facets count
     if not groups and request.with_hits:
@@ -439,5 +477,5 @@ def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) ->
         page = hits[request.offset : reach]
     marker = _highlighter(reader, builder, groups) if request.with_highlights and page else None
     results = [_hit(reader, address, score, marker) for score, address in page]
-    facets = _facets(reader, builder, used, selected) if request.with_facets else {}
+    facets = counting.result(used) if counting is not None else {}
     return EngineResult(total=total, hits=results, facets=facets)
