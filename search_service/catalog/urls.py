@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from urllib.parse import quote, urlencode
 
@@ -11,6 +12,7 @@ CATEGORY_ROOT_PAGE = "/categories/{root:str}"
 CATEGORY_SUB_PAGE = "/categories/{root:str}/{sub:str}"
 
 
+@functools.lru_cache(maxsize=65_536)  # every search shows twenty, and courses recur
 def course_url(slug: str) -> str:
     return f"/courses/{quote(slug)}"
 

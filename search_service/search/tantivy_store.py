@@ -28,7 +28,10 @@ class TantivyStore:
         self.root = root
         self.schema = build_schema()
         self.analyzers = analyzers()
+        # The pointer's (inode, mtime) when last read, and the live generation's meta.json;
+        # paths as strings, ``stamp`` runs on every search.
         self._pointed: tuple[tuple[int, int], str | None] = ((0, 0), None)
+        self._pointer = str(self.pointer)
 
     @property
     def pointer(self) -> Path:
@@ -111,14 +114,15 @@ class TantivyStore:
         """Changes when the pointer moves or the live generation commits: two ``stat`` calls
         (the pointer is read again only when it was replaced)."""
         try:
-            pointer = os.stat(self.pointer)
+            pointer = os.stat(self._pointer)
             key = (pointer.st_ino, pointer.st_mtime_ns)
             if key != self._pointed[0]:
-                self._pointed = (key, self.live_name())
-            name = self._pointed[1]
+                name = self.live_name()
+                self._pointed = (key, str(self.root / name / "meta.json") if name else None)
+            meta_path = self._pointed[1]
             # tantivy replaces meta.json on every commit: a new inode even where mtimes are
             # coarse.
-            meta = os.stat(self.root / name / "meta.json") if name else None
+            meta = os.stat(meta_path) if meta_path else None
         except FileNotFoundError:
             return (0, 0, 0, 0)
         return (*key, *((meta.st_ino, meta.st_mtime_ns) if meta else (0, 0)))
