@@ -23,7 +23,7 @@ class MentorRef(msgspec.Struct, kw_only=True):
     headline: str
 
 
-class Price(msgspec.Struct, kw_only=True):
+class Price(msgspec.Struct, kw_only=True, frozen=True):
     list_cents: int
     sale_cents: int | None
     effective_cents: int

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 import uuid
 from collections.abc import Sequence
@@ -51,6 +52,7 @@ def last_page(per_page: int) -> int:
     return max(1, -(-MAX_HITS // per_page))
 
 
+@functools.lru_cache(maxsize=16_384)  # prices repeat across courses; a Price is frozen
 def price(list_cents: int, sale_cents: int | None, currency: str) -> Price:
     """The price box of a course: what it costs, what it cost, and how to show both."""
     effective = effective_price_cents(list_cents, sale_cents)
