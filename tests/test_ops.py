@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import subprocess
+import sys
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +15,7 @@ import asyncpg
 import pytest
 
 from search_service.db.connection import asyncpg_dsn
+from search_service.ops.log_writer import BatchedStreamHandler
 from search_service.ops.logs import JsonFormatter
 from search_service.search.request import SearchRequest
 from search_service.search.tantivy import TantivyEngine
@@ -118,6 +122,74 @@ def test_json_log_format() -> None:
     line = json.loads(JsonFormatter().format(record))
     assert line["message"] == "GET /x 200" and line["request_id"] == "r1"
     assert line["level"] == "info"
+
+
+class _Stream:
+    """A stream that keeps each write apart, and says when one came."""
+
+    def __init__(self) -> None:
+        self.writes: list[str] = []
+        self.wrote = threading.Event()
+
+    def write(self, text: str) -> None:
+        self.writes.append(text)
+        self.wrote.set()
+
+    def flush(self) -> None:
+        pass
+
+
+def test_log_lines_from_many_threads_are_written_whole_in_order_in_one_write() -> None:
+    stream = _Stream()
+    handler = BatchedStreamHandler(stream, delay=3600)  # the writer waits: flush writes
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log = logging.getLogger("tests.batched")
+    log.handlers[:], log.propagate = [handler], False
+
+    def speak(thread: int) -> None:
+        for n in range(250):
+            log.warning("thread %d line %d", thread, n)
+
+    threads = [threading.Thread(target=speak, args=(t,)) for t in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert stream.writes == []  # queued, not written yet
+    handler.flush()
+    assert len(stream.writes) == 1
+    lines = stream.writes[0].splitlines()
+    assert len(lines) == 2000
+    for thread in range(8):
+        own = [line for line in lines if line.startswith(f"thread {thread} ")]
+        assert own == [f"thread {thread} line {n}" for n in range(250)]
+    log.handlers[:] = []
+
+
+def test_the_log_writer_writes_without_being_asked() -> None:
+    stream = _Stream()
+    handler = BatchedStreamHandler(stream, delay=0)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    handler.handle(
+        logging.makeLogRecord(
+            {"msg": "hello %s", "args": ("there",), "levelno": 30, "levelname": "WARNING"}
+        )
+    )
+    assert stream.wrote.wait(timeout=30)
+    assert "".join(stream.writes) == "WARNING hello there\n"
+    handler.close()
+
+
+def test_a_service_process_writes_its_last_log_lines_as_it_exits() -> None:
+    code = (
+        "import logging\n"
+        "from search_service.ops.logs import configure_logging\n"
+        "configure_logging('json')\n"
+        "for n in range(3): logging.getLogger('skillspring.test').info('last words %d', n)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    messages = [json.loads(line)["message"] for line in done.stderr.splitlines()]
+    assert done.returncode == 0 and messages == [f"last words {n}" for n in range(3)]
 
 
 async def test_course_archive_leaves_search(catalog_url: str, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import asyncpg
+import msgspec
 import pytest
 
 from indexer import source
@@ -427,3 +428,39 @@ def test_searches_on_many_threads_count_their_own_facets(engine: TantivyEngine) 
     with ThreadPoolExecutor(8) as pool:
         together = list(pool.map(run, requests * 6))
     assert together == alone * 6
+
+
+async def test_a_word_the_index_lacked_is_found_once_indexed(
+    documents: list[CourseDocument], tmp_path: Path
+) -> None:
+    """Each reader remembers which words its index holds (bounded); a commit opens a new
+    reader, so a word asked before it was indexed is found after, and past the bound the
+    answers are asked again, the same."""
+    from search_service.search import tantivy_search
+
+    engine = TantivyEngine(tmp_path / "courses")
+    await engine.apply_settings()
+    await engine.upsert(documents[:20])
+    assert (await engine.search(SearchRequest(q="quixotrix"))).total == 0
+    first = engine._current_reader()
+    assert False in first.known.values()  # asked, and this reader's index lacks it
+    changed = msgspec.structs.replace(documents[0], title=f"{documents[0].title} quixotrix")
+    await engine.upsert([changed])
+    found = await engine.search(SearchRequest(q="quixotrix"))
+    assert [h.document.id for h in found.hits] == [changed.id]
+    after = engine._current_reader()
+    assert after is not first and after.known and all(after.known.values())
+
+    bound = tantivy_search.KNOWN_KEPT
+    tantivy_search.KNOWN_KEPT = 3
+    try:
+        queries = ["python", "quixotrix", "data", "web", "pythn", "quixotrix"]
+        kept = [await engine.search(SearchRequest(q=q)) for q in queries]
+        assert len(engine._current_reader().known) <= 3
+    finally:
+        tantivy_search.KNOWN_KEPT = bound
+    again = [await engine.search(SearchRequest(q=q)) for q in queries]
+    assert [[h.document.id for h in r.hits] for r in kept] == [
+        [h.document.id for h in r.hits] for r in again
+    ]
+    assert [r.total for r in kept] == [r.total for r in again]

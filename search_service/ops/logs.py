@@ -17,6 +17,8 @@ from typing import Any
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from search_service.ops.log_writer import BatchedStreamHandler
+
 REQUEST_ID_HEADER = b"x-request-id"
 log = logging.getLogger("skillspring.requests")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -62,11 +64,14 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(log_format: str) -> None:
-    """Root logging for a service process (text or JSON lines on stderr); uvicorn's loggers
-    hand their records to it."""
-    handler = logging.StreamHandler()
+    """Root logging for a service process (text or JSON lines on stderr, written in batches by
+    a thread: ``log_writer.py``); uvicorn's loggers hand their records to it."""
+    handler = BatchedStreamHandler()
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     root = logging.getLogger()
+    for old in root.handlers:
+        if isinstance(old, BatchedStreamHandler):  # configured again: its writer stops
+            old.close()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
