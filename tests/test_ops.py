@@ -259,3 +259,97 @@ def test_a_server_process_freezes_its_startup_objects(tmp_path: Path) -> None:
         "SKILLSPRING_DATA_DIR": str(tmp_path),
     }
     subprocess.run([sys.executable, "-c", script], check=True, timeout=120, env=env)
+
+
+class _Transport:
+    """What a socket transport was asked to write, call by call."""
+
+    def __init__(self) -> None:
+        self.writes: list[bytes] = []
+        self.closed = False
+
+    def write(self, data: bytes) -> None:
+        assert not self.closed
+        self.writes.append(bytes(data))
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def close(self) -> None:
+        self.closed = True
+
+    def get_write_buffer_size(self) -> int:
+        return 0
+
+    def get_extra_info(self, name: str) -> str:
+        return f"info {name}"
+
+
+async def test_a_response_goes_out_in_one_write_per_loop_turn() -> None:
+    import asyncio
+
+    from search_service.ops.coalesce import CoalescingTransport
+
+    inner = _Transport()
+    transport = CoalescingTransport(inner, asyncio.get_running_loop())  # type: ignore[arg-type]
+    transport.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n")
+    transport.write(b"")
+    transport.write(memoryview(b"ok"))
+    assert inner.writes == [] and transport.get_write_buffer_size() == 40
+    await asyncio.sleep(0)  # one turn of the loop
+    assert inner.writes == [b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"]
+    transport.write(b"second")
+    await asyncio.sleep(0)
+    assert inner.writes[1:] == [b"second"]
+    transport.write(b"last words")
+    transport.close()  # what is pending goes first
+    assert inner.writes[2:] == [b"last words"] and inner.closed
+    await asyncio.sleep(0)
+    assert len(inner.writes) == 3
+    assert transport.get_extra_info("peername") == "info peername"
+
+
+def test_serve_answers_keep_alive_and_closing_requests_whole(tmp_path: Path) -> None:
+    """The coalescing protocol in uvicorn, over a real socket: several answers on one
+    connection, then one the client closes, each byte for byte what the app sent."""
+    import socket
+
+    import uvicorn
+
+    from search_service.ops.coalesce import CoalescingHttpToolsProtocol
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        body = ("x" * int(scope["path"].strip("/"))).encode()
+        headers = [(b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    # A socket listening before the server runs: the client's connection waits in its backlog.
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    listening.listen()
+    port = listening.getsockname()[1]
+    config = uvicorn.Config(app, http=CoalescingHttpToolsProtocol, log_config=None, lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]})
+    thread.start()
+    try:
+        with socket.create_connection(("127.0.0.1", port)) as conn:
+            reader = conn.makefile("rb")
+            for size in (0, 5, 70_000):
+                conn.sendall(f"GET /{size} HTTP/1.1\r\nhost: x\r\n\r\n".encode())
+                assert reader.readline() == b"HTTP/1.1 200 OK\r\n"
+                headers = {}
+                while (line := reader.readline()) != b"\r\n":
+                    name, value = line.decode().split(":", 1)
+                    headers[name.lower()] = value.strip()
+                assert reader.read(int(headers["content-length"])) == b"x" * size
+            conn.sendall(b"GET /3 HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+            rest = reader.read()
+            assert rest.startswith(b"HTTP/1.1 200 OK\r\n") and rest.endswith(b"\r\n\r\nxxx")
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        listening.close()

@@ -85,6 +85,8 @@ def _serve(settings: Settings, url: str, args: argparse.Namespace) -> int:
         # Our handlers and formatters (text or JSON) for uvicorn's lines too.
         log_config=None,
         access_log=False,
+        # httptools, writing each response in one system call (ops/coalesce.py).
+        http="search_service.ops.coalesce:CoalescingHttpToolsProtocol",
         # X-Forwarded-For is believed from these proxies only (none unless configured).
         proxy_headers=True,
         forwarded_allow_ips=settings.server.trusted_proxies,
