@@ -166,6 +166,17 @@ def test_log_lines_from_many_threads_are_written_whole_in_order_in_one_write() -
     log.handlers[:] = []
 
 
+def test_a_log_line_reads_as_its_arguments_were_when_logged() -> None:
+    stream = _Stream()
+    handler = BatchedStreamHandler(stream, delay=3600)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    batch = ["a", "b"]
+    handler.handle(logging.makeLogRecord({"msg": "batch %s", "args": (batch,)}))
+    batch.clear()
+    handler.flush()
+    assert stream.writes == ["batch ['a', 'b']\n"]
+
+
 def test_the_log_writer_writes_without_being_asked() -> None:
     stream = _Stream()
     handler = BatchedStreamHandler(stream, delay=0)

@@ -53,6 +53,12 @@ class BatchedStreamHandler(logging.Handler):
             self._start()
 
     def emit(self, record: logging.LogRecord) -> None:
+        # The message as it reads now: its arguments may change before the writer formats it.
+        try:
+            record.msg, record.args = record.getMessage(), None
+        except Exception:
+            self.handleError(record)
+            return
         with self._queue_lock:
             self._queued.append(record)
             queued = len(self._queued)
