@@ -2,9 +2,10 @@
 
 A request logs one line; written at once, each line was a write to stderr (a pipe to the
 journal or to docker), which cost a busy worker more than its metrics and middleware together
-(measured: 7.6 % of the event loop's time at saturation). Here a line is queued in the request
-(no formatting, no system call) and a writer thread formats what was queued and writes it in one
-call, ``FLUSH_SECONDS`` after the first of them: a line reaches stderr at most that late. The
+(measured: 7.6 % of the event loop's time at saturation). Here a record is queued in the
+request with its message fixed (no line formatted, no system call) and a writer thread formats
+what was queued and writes it in one call, ``FLUSH_SECONDS`` after the first of them: a line
+reaches stderr at most that late. The
 standard library's ``QueueListener`` moves the work to a thread too, but still writes once per
 line. Lines keep their order; ``flush`` (which ``logging.shutdown`` calls when the process
 exits) writes whatever is still queued.
