@@ -145,10 +145,11 @@ def test_log_lines_from_many_threads_are_written_whole_in_order_in_one_write() -
     handler.setFormatter(logging.Formatter("%(message)s"))
     log = logging.getLogger("tests.batched")
     log.handlers[:], log.propagate = [handler], False
+    log.setLevel(logging.INFO)
 
     def speak(thread: int) -> None:
         for n in range(250):
-            log.warning("thread %d line %d", thread, n)
+            log.info("thread %d line %d", thread, n)
 
     threads = [threading.Thread(target=speak, args=(t,)) for t in range(8)]
     for t in threads:
@@ -171,7 +172,7 @@ def test_a_log_line_reads_as_its_arguments_were_when_logged() -> None:
     handler = BatchedStreamHandler(stream, delay=3600)
     handler.setFormatter(logging.Formatter("%(message)s"))
     batch = ["a", "b"]
-    handler.handle(logging.makeLogRecord({"msg": "batch %s", "args": (batch,)}))
+    handler.handle(logging.makeLogRecord({"msg": "batch %s", "args": (batch,), "levelno": 20}))
     batch.clear()
     handler.flush()
     assert stream.writes == ["batch ['a', 'b']\n"]
@@ -183,12 +184,49 @@ def test_the_log_writer_writes_without_being_asked() -> None:
     handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
     handler.handle(
         logging.makeLogRecord(
-            {"msg": "hello %s", "args": ("there",), "levelno": 30, "levelname": "WARNING"}
+            {"msg": "hello %s", "args": ("there",), "levelno": 20, "levelname": "INFO"}
         )
     )
     assert stream.wrote.wait(timeout=30)
-    assert "".join(stream.writes) == "WARNING hello there\n"
+    assert "".join(stream.writes) == "INFO hello there\n"
     handler.close()
+
+
+def test_a_line_not_batched_is_written_at_once_after_the_queued_ones() -> None:
+    stream = _Stream()
+    handler = BatchedStreamHandler(stream, delay=3600)  # the writer waits: nothing else writes
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    for n in range(3):
+        handler.handle(
+            logging.makeLogRecord({"msg": f"queued {n}", "levelno": 20, "levelname": "INFO"})
+        )
+    assert stream.writes == []
+    handler.handle(logging.makeLogRecord({"msg": "trouble", "levelno": 40, "levelname": "ERROR"}))
+    assert "".join(stream.writes).splitlines() == [
+        "INFO queued 0",
+        "INFO queued 1",
+        "INFO queued 2",
+        "ERROR trouble",
+    ]
+
+
+def test_a_worker_killed_by_its_own_sigterm_after_its_last_line_has_written_them_all() -> None:
+    """uvicorn ends a worker that shut down by raising SIGTERM again: no exit handler runs,
+    so whatever waits to be written would be lost. Its last line is not a request line, so
+    it is written at once, with the request lines queued before it."""
+    code = (
+        "import logging, signal\n"
+        "from search_service.ops.logs import configure_logging\n"
+        "configure_logging('json')\n"
+        "for n in range(3): logging.getLogger('skillspring.requests').info('request %d', n)\n"
+        "logging.getLogger('uvicorn.error').info('Finished server process')\n"
+        "signal.signal(signal.SIGTERM, signal.SIG_DFL)\n"
+        "signal.raise_signal(signal.SIGTERM)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    messages = [json.loads(line)["message"] for line in done.stderr.splitlines()]
+    assert done.returncode == -15
+    assert messages == ["request 0", "request 1", "request 2", "Finished server process"]
 
 
 def test_a_service_process_writes_its_last_log_lines_as_it_exits() -> None:

@@ -7,8 +7,12 @@ request with its message fixed (no line formatted, no system call) and a writer 
 what was queued and writes it in one call, ``FLUSH_SECONDS`` after the first of them: a line
 reaches stderr at most that late. The
 standard library's ``QueueListener`` moves the work to a thread too, but still writes once per
-line. Lines keep their order; ``flush`` (which ``logging.shutdown`` calls when the process
-exits) writes whatever is still queued.
+line. Only the records ``batched`` picks wait (``configure_logging``: the request lines); any
+other one (uvicorn's start and stop lines, warnings, errors) is written at once, after what
+was queued, so lines keep their order and a process that dies right after a line (uvicorn
+ends a worker by raising SIGTERM again once it has shut down: no exit handlers run) has
+written every line before it. ``flush`` (which ``logging.shutdown`` calls at a normal exit)
+writes whatever is still queued.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from typing import TextIO
 
 FLUSH_SECONDS = 0.05
@@ -27,10 +32,16 @@ BACKLOG = 10_000  # lines queued at most: past it the thread that logs writes th
 class BatchedStreamHandler(logging.Handler):
     """A ``StreamHandler`` whose lines a writer thread writes, in batches."""
 
-    def __init__(self, stream: TextIO | None = None, delay: float = FLUSH_SECONDS) -> None:
+    def __init__(
+        self,
+        stream: TextIO | None = None,
+        delay: float = FLUSH_SECONDS,
+        batched: Callable[[logging.LogRecord], bool] | None = None,
+    ) -> None:
         super().__init__()
         self.stream = stream if stream is not None else sys.stderr
         self.delay = delay
+        self.batched = batched or (lambda record: record.levelno <= logging.INFO)
         self._queued: list[logging.LogRecord] = []
         self._queue_lock = threading.Lock()  # held to append or take lines: never to write
         self._write_lock = threading.Lock()  # batches are written one at a time, in order
@@ -63,10 +74,10 @@ class BatchedStreamHandler(logging.Handler):
         with self._queue_lock:
             self._queued.append(record)
             queued = len(self._queued)
-        if queued == 1:
-            self._wake.set()
-        elif queued >= BACKLOG:
+        if not self.batched(record) or queued >= BACKLOG:
             self.flush()
+        elif queued == 1:
+            self._wake.set()
 
     def flush(self) -> None:
         """Write every line queued so far, now."""

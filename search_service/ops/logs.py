@@ -63,10 +63,15 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(payload, ensure_ascii=False, default=str)
 
 
+def _request_line(record: logging.LogRecord) -> bool:
+    """A request's own line: many of them, so they wait to be written together."""
+    return record.name == log.name and record.levelno <= logging.INFO
+
+
 def configure_logging(log_format: str) -> None:
     """Root logging for a service process (text or JSON lines on stderr, written in batches by
     a thread: ``log_writer.py``); uvicorn's loggers hand their records to it."""
-    handler = BatchedStreamHandler()
+    handler = BatchedStreamHandler(batched=_request_line)
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     root = logging.getLogger()
     for old in root.handlers:
