@@ -210,35 +210,38 @@ def test_a_line_not_batched_is_written_at_once_after_the_queued_ones() -> None:
     ]
 
 
+def _log_in_a_process(*lines: str) -> tuple[int, list[str]]:
+    """Run ``lines`` in a fresh service-logging process: its exit status and logged messages."""
+    code = "\n".join(
+        [
+            "import logging, signal",
+            "from search_service.ops.logs import configure_logging",
+            "configure_logging('json')",
+            "requests = logging.getLogger('skillspring.requests')",
+            *lines,
+        ]
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    return done.returncode, [json.loads(line)["message"] for line in done.stderr.splitlines()]
+
+
 def test_a_worker_killed_by_its_own_sigterm_after_its_last_line_has_written_them_all() -> None:
     """uvicorn ends a worker that shut down by raising SIGTERM again: no exit handler runs,
     so whatever waits to be written would be lost. Its last line is not a request line, so
     it is written at once, with the request lines queued before it."""
-    code = (
-        "import logging, signal\n"
-        "from search_service.ops.logs import configure_logging\n"
-        "configure_logging('json')\n"
-        "for n in range(3): logging.getLogger('skillspring.requests').info('request %d', n)\n"
-        "logging.getLogger('uvicorn.error').info('Finished server process')\n"
-        "signal.signal(signal.SIGTERM, signal.SIG_DFL)\n"
-        "signal.raise_signal(signal.SIGTERM)\n"
+    status, messages = _log_in_a_process(
+        "for n in range(3): requests.info('request %d', n)",
+        "logging.getLogger('uvicorn.error').info('Finished server process')",
+        "signal.signal(signal.SIGTERM, signal.SIG_DFL)",
+        "signal.raise_signal(signal.SIGTERM)",
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    messages = [json.loads(line)["message"] for line in done.stderr.splitlines()]
-    assert done.returncode == -15
+    assert status == -15
     assert messages == ["request 0", "request 1", "request 2", "Finished server process"]
 
 
-def test_a_service_process_writes_its_last_log_lines_as_it_exits() -> None:
-    code = (
-        "import logging\n"
-        "from search_service.ops.logs import configure_logging\n"
-        "configure_logging('json')\n"
-        "for n in range(3): logging.getLogger('skillspring.test').info('last words %d', n)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    messages = [json.loads(line)["message"] for line in done.stderr.splitlines()]
-    assert done.returncode == 0 and messages == [f"last words {n}" for n in range(3)]
+def test_a_service_process_writes_its_queued_request_lines_as_it_exits() -> None:
+    status, messages = _log_in_a_process("for n in range(3): requests.info('request %d', n)")
+    assert status == 0 and messages == [f"request {n}" for n in range(3)]
 
 
 async def test_course_archive_leaves_search(catalog_url: str, tmp_path: Path) -> None:
