@@ -144,7 +144,7 @@ class TantivyEngine:
         return f"{reader.name}:{':'.join(map(str, reader.stamp))}"
 
     async def correct(self, query: str) -> str | None:
-        return respell(self._current_reader().searcher, self.builder, query)
+        return respell(self._current_reader(), self.builder, query)
 
     async def rebuild(self) -> TantivyRebuild:
         return TantivyRebuild(self.store)

@@ -345,9 +345,10 @@ def _closest(searcher: tantivy.Searcher, word: str) -> str | None:
     return best[2] if best else None
 
 
-def respell(searcher: tantivy.Searcher, builder: QueryBuilder, query: str) -> str | None:
+def respell(reader: Reader, builder: QueryBuilder, query: str) -> str | None:
     """Replace each word the index does not know (in any searched field, stemmed or as
     typed; the last word also as the start of a word) by its closest known word."""
+    searcher, holds = reader.searcher, _known(reader)
     tokens = words(query)
     out = []
     changed = False
@@ -357,8 +358,8 @@ def respell(searcher: tantivy.Searcher, builder: QueryBuilder, query: str) -> st
             continue
         folded = builder.folded(word)
         known = bool(
-            any(searcher.doc_freq(MATCH_STEM, stem) for stem in builder.stems(word))
-            or (folded and searcher.doc_freq(MATCH_PREFIX, folded))
+            any(holds(MATCH_STEM, stem) for stem in builder.stems(word))
+            or (folded and holds(MATCH_PREFIX, folded))
             or (
                 index == len(tokens) - 1
                 and folded
