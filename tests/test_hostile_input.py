@@ -4,6 +4,7 @@ leaves the database as it was. Over the service in process and the writable shop
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,7 +15,15 @@ import pytest
 
 from tests.shop import api, db, indexed_catalog  # noqa: F401 - fixtures: write to their own catalog
 from tests.support.apps import in_process_app
-from tests.support.shoppers import PASSWORD, account, auth, courses, enroll, student
+from tests.support.shoppers import (
+    PASSWORD,
+    account,
+    auth,
+    changed,
+    courses,
+    enroll,
+    student,
+)
 
 Client = Any
 DEEP = "[" * 20000 + "]" * 20000
@@ -309,13 +318,12 @@ async def test_judging_reviews_needs_a_bought_live_course(
     # An archived course's reviews are out of reach.
     buyer = await student(db)
     await enroll(db, buyer, course["id"])
-    await db.execute(
-        "UPDATE courses SET status = 'archived', deleted_at = now() WHERE id = $1", course["id"]
-    )
-    assert (
-        await api.put(f"{url}/vote", json={"vote": "helpful"}, headers=auth(buyer))
-    ).status_code == 404
-    assert (await api.post(f"{url}/report", headers=auth(buyer))).status_code == 404
+    archived = {"status": "archived", "deleted_at": dt.datetime.now(dt.UTC)}
+    async with changed(db, course["id"], **archived):
+        assert (
+            await api.put(f"{url}/vote", json={"vote": "helpful"}, headers=auth(buyer))
+        ).status_code == 404
+        assert (await api.post(f"{url}/report", headers=auth(buyer))).status_code == 404
     assert (
         await db.fetchval(
             "SELECT helpful_count + reported_count FROM course_reviews WHERE id = $1",
@@ -395,12 +403,14 @@ async def test_csrf_protects_every_page_form_whatever_the_slug(
 ) -> None:
     (course,) = await courses(db, 1, fresh=True)
     slug = f"api-{uuid.uuid4().hex[:8]}"
-    await db.execute("UPDATE courses SET slug = $1 WHERE id = $2", slug, course["id"])
-    before = await _counts(db)
-    await browser.get("/login")  # a CSRF cookie, but no token in the form
-    forged = await browser.post(f"/courses/{slug}/review", data={"rating": "1", "body": "x" * 30})
-    assert forged.status_code == 403
-    assert await _counts(db) == before
+    async with changed(db, course["id"], slug=slug):
+        before = await _counts(db)
+        await browser.get("/login")  # a CSRF cookie, but no token in the form
+        forged = await browser.post(
+            f"/courses/{slug}/review", data={"rating": "1", "body": "x" * 30}
+        )
+        assert forged.status_code == 403
+        assert await _counts(db) == before
 
 
 @pytest.mark.parametrize("path", ["/login", "/register", "/cart/coupon", "/api/v1/auth/login"])

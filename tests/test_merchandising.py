@@ -12,7 +12,7 @@ import pytest
 
 from search_service.merchandising.service import refresh_recommendations
 from tests.shop import api, db, indexed_catalog  # noqa: F401 - fixtures: write to their own catalog
-from tests.support.shoppers import auth, student
+from tests.support.shoppers import auth, changed, student
 from tests.test_insights import admin
 
 Client = Any
@@ -209,12 +209,9 @@ async def test_also_bought_ranks_the_strongest_co_purchase(
     mine = await api.get(f"/api/v1/courses/{a['slug']}/also-bought", headers=auth(owner))
     assert b["slug"] not in [card["slug"] for card in mine.json()["courses"]]
     # Only published courses.
-    await db.execute("UPDATE courses SET status = 'draft' WHERE id = $1", c["id"])
-    try:
+    async with changed(db, c["id"], status="draft"):
         hidden = await api.get(f"/api/v1/courses/{a['slug']}/also-bought")
         assert c["slug"] not in [card["slug"] for card in hidden.json()["courses"]]
-    finally:
-        await db.execute("UPDATE courses SET status = 'published' WHERE id = $1", c["id"])
     assert (await api.get("/api/v1/courses/no-such-course/also-bought")).status_code == 404
     assert (
         await api.get(f"/api/v1/courses/{a['slug']}/also-bought", params={"limit": 0})

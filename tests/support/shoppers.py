@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 import uuid
+from collections.abc import AsyncIterator
+from typing import Any
 
 import asyncpg
 
@@ -40,6 +43,22 @@ async def courses(db: asyncpg.Connection, count: int, fresh: bool = False) -> li
         count,
         fresh,
     )
+
+
+@contextlib.asynccontextmanager
+async def changed(db: asyncpg.Connection, course_id: Any, **values: Any) -> AsyncIterator[None]:
+    """The course with ``values`` set in the database only, then as it was: the shop
+    catalog's index is never told, and the tests after this one (which pin and hide courses
+    they find in search) meet index and database agreeing again."""
+    columns = list(values)  # column names from the test's own code, values as parameters
+    sets = ", ".join(f"{column} = ${n}" for n, column in enumerate(columns, start=2))
+    update = f"UPDATE courses SET {sets} WHERE id = $1"
+    before = await db.fetchrow(f"SELECT {', '.join(columns)} FROM courses WHERE id = $1", course_id)
+    await db.execute(update, course_id, *values.values())
+    try:
+        yield
+    finally:
+        await db.execute(update, course_id, *(before[c] for c in columns))
 
 
 def auth(who: dict[str, str]) -> dict[str, str]:
