@@ -8,12 +8,18 @@ first time, as the server sees it):
 
 - ``engine``: the port's ``search`` — the call the service makes (hits decoded, highlights,
   facets), with the result cache off;
+- ``engine_cpu``: the CPU time of the process (every thread: the ranking's and the facet
+  counting's) per engine search, over the same requests;
 - ``index`` (tantivy only): the index work alone — the query and filters built, the page
   collected with an exact count, and every facet counted once over the matches — the
-  least any implementation must ask tantivy to do.
+  least any implementation must ask tantivy to do;
+- ``index_page`` (tantivy only): the same and the page's stored documents read (not
+  decoded), with ``index_page_cpu``, its CPU time per request: what a search must cost at
+  the least before it is shaped, encoded or sent.
 
 Self-contained (imports only ``search_service``), so it can measure another checkout
-(``PYTHONPATH=<checkout>``). Writes ``{"engine": [ms...], "index": [ms...]}``.
+(``PYTHONPATH=<checkout>``). Writes ``{"engine": [ms...], "engine_cpu": [ms], "index":
+[ms...], "index_cpu": [ms], "index_page": [ms...], "index_page_cpu": [ms]}``.
 """
 
 from __future__ import annotations
@@ -40,22 +46,25 @@ def _requests(paths: list[str]) -> list[Any]:
     return [parse_search(parse_qs(urlsplit(p).query)) for p in paths]
 
 
-async def engine_times(paths: list[str], rounds: int, warm: list[str]) -> list[float]:
+async def engine_times(paths: list[str], rounds: int, warm: list[str]) -> tuple[list[float], float]:
+    """Each search's wall time (ms), and the process's CPU time per search (ms)."""
     engine = make_engine(load_settings())
     requests = _requests(paths)
     for request in _requests(warm):
         await engine.search(request)
     times = []
+    cpu_started = time.process_time()
     for _ in range(rounds):
         for request in requests:
             started = time.perf_counter()
             await engine.search(request)
             times.append((time.perf_counter() - started) * 1000)
+    cpu = (time.process_time() - cpu_started) * 1000 / max(1, len(times))
     await engine.close()
-    return times
+    return times, cpu
 
 
-def index_times(paths: list[str], rounds: int, warm: list[str]) -> list[float]:
+def index_times(paths: list[str], rounds: int, warm: list[str]) -> dict[str, list[float]]:
     """Only tantivy's own work for each request (see the module docstring)."""
     import tantivy
 
@@ -90,11 +99,11 @@ def index_times(paths: list[str], rounds: int, warm: list[str]) -> list[float]:
 
     work = prepared(paths)
 
-    def once(request: Any, query: Any) -> None:
+    def once(request: Any, query: Any, read: bool) -> None:
         if request.sort in SORTS:
             field, descending = SORTS[request.sort]
             order = tantivy.Order.Desc if descending else tantivy.Order.Asc
-            searcher.search(
+            result = searcher.search(
                 query,
                 request.per_page,
                 count=True,
@@ -103,18 +112,26 @@ def index_times(paths: list[str], rounds: int, warm: list[str]) -> list[float]:
                 offset=request.offset,
             )
         else:
-            searcher.search(query, request.per_page, count=True, offset=request.offset)
+            result = searcher.search(query, request.per_page, count=True, offset=request.offset)
         searcher.aggregate(query, aggregation)
+        if read:
+            for _, address in result.hits:
+                searcher.doc(address)
 
     for request, query in prepared(warm):
-        once(request, query)
-    times = []
-    for _ in range(rounds):
-        for request, query in work:
-            started = time.perf_counter()
-            once(request, query)
-            times.append((time.perf_counter() - started) * 1000)
-    return times
+        once(request, query, True)
+    figures: dict[str, list[float]] = {}
+    for name, read in (("index", False), ("index_page", True)):
+        times = []
+        cpu_started = time.process_time()
+        for _ in range(rounds):
+            for request, query in work:
+                started = time.perf_counter()
+                once(request, query, read)
+                times.append((time.perf_counter() - started) * 1000)
+        figures[name] = times
+        figures[name + "_cpu"] = [(time.process_time() - cpu_started) * 1000 / len(times)]
+    return figures
 
 
 def main() -> int:
@@ -126,9 +143,10 @@ def main() -> int:
     args = parser.parse_args()
     paths = json.loads(args.paths.read_text())
     warm = json.loads(args.warm.read_text()) if args.warm else []
-    figures = {"engine": asyncio.run(engine_times(paths, args.rounds, warm))}
+    times, cpu = asyncio.run(engine_times(paths, args.rounds, warm))
+    figures = {"engine": times, "engine_cpu": [cpu]}
     if load_settings().search.engine == "tantivy":
-        figures["index"] = index_times(paths, args.rounds, warm)
+        figures.update(index_times(paths, args.rounds, warm))
     args.out.write_text(json.dumps(figures))
     return 0
 

@@ -194,6 +194,12 @@ def cached_run(args: argparse.Namespace, env: dict[str, str], m: dict[str, Any])
     out: dict[str, Any] = {}
     try:
         out["health_rps"] = saturation(port, ["/health"], args.seconds / 2, args.connections)
+        # The round trip of a route that does nothing, at the steady rate, from the same client
+        # and with nothing else running: the least any search adds to the engine's time.
+        alone = httpclient.run(
+            httpclient.steady_rate(port, ["/health"], args.rate, args.seconds / 4, warm=0)
+        )
+        out["health_p50_alone_ms"] = statistics.median(alone.latencies)
         runs: list[httpclient.Run] = []
         probes = probe_during(
             port,
@@ -283,14 +289,43 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             "load_tool": load_tool(),
             "engine_p50_ms": statistics.median(floor["engine"]),
             "engine_p99_ms": percentile(floor["engine"], 99),
+            "engine_cpu_ms": floor["engine_cpu"][0],
+            "cores": len(os.sched_getaffinity(0)),
         }
         if "index" in floor:
             figures["index_p50_ms"] = statistics.median(floor["index"])
             figures["index_p99_ms"] = percentile(floor["index"], 99)
+            figures["index_page_p50_ms"] = statistics.median(floor["index_page"])
+            figures["index_page_cpu_ms"] = floor["index_page_cpu"][0]
         figures.update(cached_run(args, env, m))
         figures.update(uncached_run(args, env, m))
     figures["search_share_of_health"] = figures["search_rps"] / figures["health_rps"]
     figures["service_over_engine_p50"] = figures["search_p50_ms"] / figures["engine_p50_ms"]
+    # Ceilings from the floors: no search route on this machine can do better. A search costs
+    # the machine at least what a /health request does (HTTP, routing, middleware, the load
+    # generator's share) plus the engine's work: with our engine, and with only tantivy's
+    # index work and the page's stored documents read.
+    health_cpu_ms = figures["cores"] * 1000 / figures["health_rps"]
+    figures["health_cpu_ms"] = health_cpu_ms
+    figures["engine_ceiling_rps"] = (
+        figures["cores"] * 1000 / (figures["engine_cpu_ms"] + health_cpu_ms)
+    )
+    figures["engine_ceiling_share_of_health"] = (
+        figures["engine_ceiling_rps"] / figures["health_rps"]
+    )
+    if "index_page_cpu_ms" in figures:
+        figures["index_ceiling_rps"] = (
+            figures["cores"] * 1000 / (figures["index_page_cpu_ms"] + health_cpu_ms)
+        )
+        figures["index_ceiling_share_of_health"] = (
+            figures["index_ceiling_rps"] / figures["health_rps"]
+        )
+    # ... and a search answered in the engine's time plus a trivial route's round trip at the
+    # same rate, from the same client.
+    figures["least_search_p50_ms"] = figures["engine_p50_ms"] + figures["health_p50_alone_ms"]
+    figures["least_service_over_engine_p50"] = (
+        figures["least_search_p50_ms"] / figures["engine_p50_ms"]
+    )
     figures["browse_cold_over_text"] = figures["browse_cold_p50_ms"] / figures["text_p50_ms"]
     figures.update(rate=args.rate, workers=args.workers, connections=args.connections)
     return figures
@@ -304,6 +339,13 @@ ROWS = (
     ("search_p50_ms", "search p50 at a steady rate (ms)", "engine_p50_ms"),
     ("search_p99_ms", "search p99 at a steady rate (ms)", "engine_p99_ms"),
     ("engine_p50_ms", "engine in process p50 (ms)", "index_p50_ms"),
+    ("health_p50_alone_ms", "/health p50 at the same steady rate, alone (ms)", None),
+    ("least_search_p50_ms", "  engine p50 + that: the least search p50 (ms)", "engine_p50_ms"),
+    ("engine_cpu_ms", "engine in process, CPU per search (ms)", None),
+    ("index_page_cpu_ms", "index work + the page's documents read, CPU (ms)", None),
+    ("health_cpu_ms", "a /health request at saturation, machine CPU (ms)", None),
+    ("engine_ceiling_rps", "ceiling: cores / (engine + /health) CPU (req/s)", "health_rps"),
+    ("index_ceiling_rps", "ceiling: cores / (index+page + /health) CPU (req/s)", "health_rps"),
     ("text_p50_ms", "text query, one at a time, p50 (ms)", "engine_p50_ms"),
     ("browse_warm_p50_ms", "browse/category first page, cache warm (ms)", "text_p50_ms"),
     ("browse_cold_p50_ms", "browse/category first page, cache off (ms)", "text_p50_ms"),
