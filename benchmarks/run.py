@@ -38,7 +38,7 @@ ROWS = (
     ("search_p99_ms", "search p99 at a steady rate (ms)"),
     ("engine_p50_ms", "  floor: engine in process p50 (ms)"),
     ("service_over_engine_p50", "  service / engine (p50)"),
-    ("least_service_over_engine_p50", "  at least: (engine + /health p50) / engine"),
+    ("least_service_over_engine_p50", "  at least: (engine + /health p50 alone) / engine"),
     ("search_rps", "search at saturation, distinct (req/s)"),
     ("search_rps_cache_off", "  the same, cache off (req/s)"),
     ("zipf_rps", "search at saturation, Zipf (req/s)"),
