@@ -6,10 +6,13 @@ RUN apt-get update && apt-get install -y --no-install-recommends build-essential
     && rm -rf /var/lib/apt/lists/*
 RUN python -m venv /venv
 WORKDIR /src
-# The locked runtime dependencies, each checked against its hash; the project itself runs from
-# /app (templates and migrations live beside the packages, not inside them).
+# Exactly the locked runtime set, as `make install` does it: --no-deps (nothing resolved), each
+# file checked against its hash, then pip check. runtime.txt is the runtime part of the same
+# resolution as requirements/dev.txt (tests/setup/test_lock.py checks every pin agrees). The
+# project itself runs from /app (templates and migrations live beside the packages).
 COPY requirements/runtime.txt ./requirements/
-RUN /venv/bin/pip install --require-hashes -r requirements/runtime.txt
+RUN /venv/bin/pip install --no-deps --require-hashes -r requirements/runtime.txt \
+    && /venv/bin/pip check
 
 # Final stage: no compilers, a non-root user, the code and the virtualenv.
 FROM python:3.11-slim

@@ -1,8 +1,10 @@
 # Two commands on a fresh machine with only Python >= 3.11 and make:
 #   make demo   migrate, seed a demo catalog, index it and serve http://127.0.0.1:8000
 #   make test   the whole test suite
+# The first of these that runs and is 3.11 or newer (a pyenv shim of a version that is not
+# installed fails quietly here); or PYTHON=/path/to/python.
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
-	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 \
 	&& { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -12,13 +14,18 @@ LOCK := requirements/dev.txt
 
 .PHONY: install demo test lint clean bench bench-smoke lock
 
-# Everything is installed from the lock, each file checked against its hash; the project
-# itself is installed editable on top, without fetching anything more.
+# Exactly the lock is installed, nothing resolved: --no-deps installs the pinned lines as they
+# are (each file checked against its hash), pip check proves the set complete, and the project
+# itself goes on top editable, without fetching anything more. Packages come from pip's own
+# default index or the user's pip configuration. The same steps work with the pip that
+# Python 3.11, 3.12 and 3.13 ship and with the newest pip (the lock pins pip itself too).
+# PYTHONWARNINGS quiets setuptools' notice that an editable install is one.
 $(STAMP): pyproject.toml $(LOCK)
-	@test -n "$(PYTHON)" || { echo "make: Python >= 3.11 is required" >&2; exit 2; }
+	@test -n "$(PYTHON)" || { echo "make: no Python 3.11 or newer found (supported: 3.11, 3.12, 3.13); set PYTHON=/path/to/python3" >&2; exit 2; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r $(LOCK)
+	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -50,14 +57,13 @@ bench-smoke: $(STAMP)
 
 # Re-resolve the locks after changing pyproject.toml's dependencies (or to take updates):
 # the newest versions the ranges and requirements/constraints.in allow, for every platform.
+# uv (pinned in the lock itself) resolves; its default index or UV_INDEX_URL decides where from.
 lock: $(STAMP)
-	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml requirements/tools.in --extra test --extra bench \
 		-c requirements/constraints.in --universal --python-version 3.11 --generate-hashes \
-		--index-url https://pypi.org/simple --no-header --upgrade -o requirements/dev.txt
+		--no-header --upgrade -o requirements/dev.txt
 	$(BIN)/uv pip compile pyproject.toml -c requirements/constraints.in -c requirements/dev.txt \
-		--universal --python-version 3.11 --generate-hashes \
-		--index-url https://pypi.org/simple --no-header -o requirements/runtime.txt
+		--universal --python-version 3.11 --generate-hashes --no-header -o requirements/runtime.txt
 
 clean:
 	rm -rf $(VENV) .skillspring .pytest_cache

@@ -63,7 +63,7 @@ def cmd_downgrade(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _seed(url: str, courses: int, seed: int, if_empty: bool) -> bool:
+async def _seed(url: str, courses: int, seed: int, if_empty: bool, hint: bool) -> bool:
     async with connect(url) as conn:
         if if_empty and await count_courses(conn):
             print("catalog already seeded; nothing to do")
@@ -72,20 +72,23 @@ async def _seed(url: str, courses: int, seed: int, if_empty: bool) -> bool:
             report = await seed_catalog(conn, courses, seed, progress=advance)
     rows = sum(report.rows.values())
     print(
-        f"seeded {report.courses:,} courses ({rows:,} rows) in {report.seconds:.1f} s; "
-        "next: skillspring reindex"
+        f"seeded {report.courses:,} courses ({rows:,} rows) in {report.seconds:.1f} s"
+        + ("; next: skillspring reindex" if hint else "")
     )
     return True
 
 
-def seed_into(url: str, args: argparse.Namespace) -> bool:
-    """Migrate (unless told not to) and seed; True when courses were written."""
+def seed_into(url: str, args: argparse.Namespace, *, hint: bool = True) -> bool:
+    """Migrate (unless told not to) and seed; True when courses were written.
+
+    ``hint`` says what to run next (``reindex``); the demo, which reindexes itself, leaves it out.
+    """
     if args.courses < 1:
         raise UsageError("--courses must be a whole number of at least 1")
     if not args.no_migrate:
         migrate.upgrade(url)
     try:
-        return asyncio.run(_seed(url, args.courses, args.seed, args.if_empty))
+        return asyncio.run(_seed(url, args.courses, args.seed, args.if_empty, hint))
     except CatalogNotEmpty as exc:
         raise UsageError(str(exc)) from exc
 

@@ -132,7 +132,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         seed_args = argparse.Namespace(
             courses=args.courses, seed=42, if_empty=True, no_migrate=False
         )
-        seeded = commands_db.seed_into(url, seed_args)
+        seeded = commands_db.seed_into(url, seed_args, hint=False)
         if seeded or asyncio.run(_engine_ready(settings)):
             asyncio.run(commands_search.reindex_into(url, settings))
         accounts = asyncio.run(_demo_accounts(url, seeded))
