@@ -37,7 +37,7 @@ from urllib.parse import parse_qs, urlsplit
 # Floors are measured with every cache off: each request costs what it costs the first time.
 os.environ["SKILLSPRING_SEARCH_CACHE_ENTRIES"] = "0"
 
-from search_service.catalog.params import parse_search
+from search_service.catalog.search.query_string import parse_search
 from search_service.search.factory import make_engine
 from search_service.settings import load_settings
 
@@ -69,8 +69,8 @@ def index_times(paths: list[str], rounds: int, warm: list[str]) -> dict[str, lis
     import tantivy
 
     from search_service.search.request import conditions, flatten
-    from search_service.search.tantivy_query import QueryBuilder
-    from search_service.search.tantivy_store import TantivyStore
+    from search_service.search.tantivy.plan import QueryBuilder
+    from search_service.search.tantivy.store import TantivyStore
     from search_service.search.text import plan
     from search_service.search.vocabulary import FACET_FIELDS, SORTS
 
@@ -80,8 +80,8 @@ def index_times(paths: list[str], rounds: int, warm: list[str]) -> dict[str, lis
     searcher = index.searcher()
     builder = QueryBuilder(store.schema, store.analyzers)
     try:  # typo variants as plain terms, as the engine searches them (not in older checkouts)
-        from search_service.search.tantivy_schema import MATCH_PREFIX, MATCH_STEM
-        from search_service.search.tantivy_variants import Variants
+        from search_service.search.tantivy.schema import MATCH_PREFIX, MATCH_STEM
+        from search_service.search.tantivy.variants import Variants
 
         variants = Variants(searcher, MATCH_STEM, MATCH_PREFIX, set())
         builder = QueryBuilder(store.schema, store.analyzers, variants=variants)

@@ -8,13 +8,14 @@ from typing import Any
 
 import msgspec
 
-from search_service.pricing import discount_percent, effective_price_cents
+from search_service.lib.pricing import discount_percent, effective_price_cents
 from search_service.search.document import CourseDocument
 from search_service.search.signals import rank_tier
 from search_service.search.vocabulary import (
     duration_bucket,
     price_band,
     rating_floor,
+    rating_lower_bound,
     weighted_rating,
 )
 
@@ -93,6 +94,7 @@ def build_document(row: Mapping[str, Any]) -> CourseDocument:
         rating=rating,
         rating_floor=rating_floor(rating),
         rating_weighted=weighted_rating(rating, int(row["review_count"])),
+        rating_lower_bound=rating_lower_bound(rating, int(row["review_count"])),
         review_count=int(row["review_count"]),
         popularity=popularity(
             int(row["enrollment_count"]), int(row["recent_enrollments"]), int(row["recent_views"])

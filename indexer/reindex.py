@@ -10,10 +10,13 @@ import asyncpg
 
 from indexer import checkpoint, source
 from indexer.documents import build_document
+from indexer.embeddings import CourseVectors, forget_other_models
 from indexer.sync import sync_once
 from search_service.db.connection import connect
-from search_service.errors import UsageError
+from search_service.lib.errors import UsageError
 from search_service.search.engine import SearchEngine
+from search_service.semantic.embedder import Embedder
+from search_service.semantic.models import load_embedder
 
 BATCH = 2000
 Progress = Callable[[int], None]
@@ -28,6 +31,7 @@ class ReindexReport:
     documents: int
     seconds: float
     caught_up: int
+    embedded: int = 0  # vectors computed (the rest came from course_embeddings)
 
     @property
     def per_second(self) -> float:
@@ -38,6 +42,7 @@ async def _build(
     reader: asyncpg.Connection,
     writer: asyncpg.Connection,
     engine: SearchEngine,
+    vectors: CourseVectors,
     progress: Progress | None,
     on_total: Callable[[int], None] | None,
 ) -> int:
@@ -51,7 +56,8 @@ async def _build(
                 on_total(expected)
             written = 0
             async for rows in source.stream_published(reader, BATCH):
-                await rebuild.add([build_document(row) for row in rows])
+                documents = [build_document(row) for row in rows]
+                await rebuild.add(await vectors.attach(writer, rows, documents))
                 written += len(rows)
                 if progress is not None:
                     progress(len(rows))
@@ -76,8 +82,10 @@ async def reindex(
     engine: SearchEngine,
     progress: Progress | None = None,
     on_total: Callable[[int], None] | None = None,
+    embedder: Embedder | None = None,
 ) -> ReindexReport:
-    """Rebuild the whole index; searches keep using the old one until the switch.
+    """Rebuild the whole index; searches keep using the old one until the switch. Every
+    document carries its vector from ``embedder`` (the packaged model by default).
 
     Raises:
         ReindexError: another reindex runs, or the new index's count is wrong.
@@ -87,10 +95,13 @@ async def reindex(
         if not await writer.fetchval("SELECT pg_try_advisory_lock($1)", checkpoint.REINDEX_LOCK):
             raise ReindexError("another reindex is running")
         await checkpoint.mark_reindex_started(writer)
+        vectors = CourseVectors(embedder or load_embedder())
         try:
-            documents = await _build(reader, writer, engine, progress, on_total)
+            documents = await _build(reader, writer, engine, vectors, progress, on_total)
         except BaseException:
             await checkpoint.abandon_reindex(writer)
             raise
-        caught_up = await sync_once(writer, engine)
-    return ReindexReport(documents, time.perf_counter() - started, caught_up)
+        caught_up = await sync_once(writer, engine, vectors.embedder)
+        await forget_other_models(writer, vectors.embedder.name)
+    seconds = time.perf_counter() - started
+    return ReindexReport(documents, seconds, caught_up, vectors.counts.embedded)

@@ -77,6 +77,9 @@ SELECT c.id, c.slug, c.title, c.subtitle, c.description, rtrim(c.language_code) 
        c.list_price_cents, c.sale_price_cents, c.currency, c.total_duration_minutes,
        c.lecture_count, c.is_bestseller, c.last_updated_at, c.thumbnail_url,
        c.mentor_id, u.first_name, u.last_name, m.headline AS mentor_headline,
+       CASE WHEN jsonb_typeof(c.meta -> 'objectives') = 'array'
+            THEN ARRAY(SELECT jsonb_array_elements_text(c.meta -> 'objectives'))
+            ELSE '{{}}'::text[] END AS objectives,
        cats.categories, tg.tags, rv.rating_avg, coalesce(rv.review_count, 0) AS review_count,
        coalesce(en.enrollment_count, 0) AS enrollment_count,
        coalesce(mt.recent_views, 0) AS recent_views,

@@ -13,8 +13,11 @@ import asyncpg
 
 from indexer import checkpoint, sink, source
 from indexer.documents import build_document, is_searchable
+from indexer.embeddings import CourseVectors
 from search_service.db.connection import connect
 from search_service.search.engine import SearchEngine
+from search_service.semantic.embedder import Embedder
+from search_service.semantic.models import load_embedder
 
 # Changes applied per transaction. A root category or mentor rename touches thousands of
 # courses: they go through in batches this large (one set-based read, one engine commit each),
@@ -29,8 +32,14 @@ CHANNEL = "search_outbox"
 log = logging.getLogger("skillspring.sync")
 
 
-async def sync_batch(conn: asyncpg.Connection, engine: SearchEngine, limit: int = BATCH) -> int:
+async def sync_batch(
+    conn: asyncpg.Connection,
+    engine: SearchEngine,
+    limit: int = BATCH,
+    embedder: Embedder | None = None,
+) -> int:
     """Apply one batch of pending changes in one transaction; returns rows acknowledged.
+    Documents carry their vectors (``embeddings.py``), as a reindex's do.
 
     The outbox rows are deleted in the same transaction, after the engine confirmed the write;
     if anything fails the transaction rolls back and the rows stay pending.
@@ -40,8 +49,10 @@ async def sync_batch(conn: asyncpg.Connection, engine: SearchEngine, limit: int 
         claimed = await checkpoint.claim(conn, limit)
         if not claimed.outbox_ids:
             return 0
-        rows = await source.rows_for(conn, claimed.course_ids)
-        documents = [build_document(row) for row in rows if is_searchable(row)]
+        found = await source.rows_for(conn, claimed.course_ids)
+        rows = [row for row in found if is_searchable(row)]
+        vectors = CourseVectors(embedder or load_embedder())
+        documents = await vectors.attach(conn, rows, [build_document(row) for row in rows])
         kept = {d.id for d in documents}
         deleted = [str(cid) for cid in claimed.course_ids if str(cid) not in kept]
         await sink.apply(engine, documents, deleted)
@@ -49,10 +60,12 @@ async def sync_batch(conn: asyncpg.Connection, engine: SearchEngine, limit: int 
         return len(claimed.outbox_ids)
 
 
-async def sync_once(conn: asyncpg.Connection, engine: SearchEngine) -> int:
+async def sync_once(
+    conn: asyncpg.Connection, engine: SearchEngine, embedder: Embedder | None = None
+) -> int:
     """Drain the outbox; returns rows acknowledged."""
     total = 0
-    while processed := await sync_batch(conn, engine):
+    while processed := await sync_batch(conn, engine, embedder=embedder):
         total += processed
     return total
 

@@ -8,6 +8,7 @@ pool and the search engine are created on startup and closed on shutdown.
 
 from __future__ import annotations
 
+import uuid
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from search_service.accounts.controllers import AuthController
 from search_service.accounts.identity import (
@@ -50,43 +51,56 @@ from search_service.cart.pages import CartPages
 from search_service.catalog.categories import CategoryDirectory
 from search_service.catalog.controllers import CatalogController
 from search_service.catalog.pages import CatalogPages
-from search_service.catalog.params import provide_page_search_request
-from search_service.catalog.service import CatalogSearch
+from search_service.catalog.search.query_string import (
+    provide_page_search_request,
+    provide_search_request,
+)
+from search_service.catalog.search.service import CatalogSearch, Meaning
 from search_service.catalog.suggest import Suggester
 from search_service.courses.controllers import CourseController
 from search_service.courses.pages import CoursePages
 from search_service.courses.views import ViewCounter
 from search_service.db.connection import make_engine as make_db_engine
-from search_service.errors import UsageError
 from search_service.insights.controllers import InsightsController
 from search_service.insights.ids import QueryIds
 from search_service.insights.log import SearchLog
 from search_service.insights.pages import InsightsPages
 from search_service.insights.recorder import InsightsRecorder
 from search_service.insights.service import PopularSearches, forget_before
+from search_service.instructors.controllers import InstructorController
+from search_service.instructors.pages import InstructorPages
+from search_service.learning.controllers import LearningController
 from search_service.learning.pages import LearningPages
-from search_service.limits import Limiter
+from search_service.lib.errors import UsageError
+from search_service.lib.limits import Limiter
+from search_service.lib.problems import api_exception_handlers, problem
+from search_service.lib.safe_urls import safe_url
 from search_service.merchandising.controllers import RulesController
 from search_service.merchandising.pages import RulesPages
 from search_service.merchandising.personal import Personaliser
 from search_service.merchandising.rules import MerchandisedEngine, RuleBook
 from search_service.ops.controllers import OpsController
+from search_service.ops.cors import cors
 from search_service.ops.docs import PinnedSwagger
+from search_service.ops.head import answer_head
 from search_service.ops.housekeeping import Housekeeping
 from search_service.ops.logs import request_log
 from search_service.ops.metrics import request_metrics
 from search_service.ops.security import security_headers
+from search_service.orders.controllers import OrderController
+from search_service.orders.pages import OrderPages
 from search_service.pages.csrf import csrf_secret
 from search_service.pages.errors import error_page, page_exception_handlers
 from search_service.pages.static import ONE_YEAR, static_url
-from search_service.problems import api_exception_handlers, problem
 from search_service.questions.controllers import QuestionController
+from search_service.questions.pages import QuestionPages
 from search_service.reviews.controllers import ReviewController
-from search_service.safe_urls import safe_url
-from search_service.search.cache import CachedEngine
+from search_service.reviews.pages import ReviewPages
 from search_service.search.engine import SearchEngine
 from search_service.search.factory import make_engine
-from search_service.search.instrumented import InstrumentedEngine
+from search_service.search.wrappers.cache import CachedEngine
+from search_service.search.wrappers.instrumented import InstrumentedEngine
+from search_service.semantic.models import load_embedder
 from search_service.settings import Settings
 from search_service.wishlists.controllers import WishlistController
 from search_service.wishlists.pages import WishlistPages
@@ -129,10 +143,14 @@ def _api() -> Router:
             WishlistController,
             InsightsController,
             RulesController,
+            OrderController,
+            LearningController,
+            InstructorController,
         ],
         dependencies={
             "user": Provide(provide_api_user),
             "viewer": Provide(provide_api_viewer),
+            "search_request": Provide(provide_search_request, sync_to_thread=False),
         },
         exception_handlers=api_exception_handlers(),  # type: ignore[arg-type]
         request_max_body_size=API_BODY_LIMIT,
@@ -149,9 +167,18 @@ async def _before_page(request: Request[Any, Any, Any]) -> None:
     request.state.cart_count = count
 
 
-def _finish_add() -> PendingAdd:
-    """Log-in and sign-up finish an add to cart started signed out, through the cart."""
-    return cart_service.add_pending
+def _finish_add(state: State) -> PendingAdd:
+    """Log-in and sign-up finish an add to cart started signed out, through the cart, credited
+    to the search it was found with when its query id is one of ours."""
+    query_ids: QueryIds = state.query_ids
+
+    async def finish(
+        session: AsyncSession, student: uuid.UUID, course: uuid.UUID, token: str | None
+    ) -> bool:
+        searched = query_ids.check(token) if token else None
+        return await cart_service.add_pending(session, student, course, searched)
+
+    return finish
 
 
 def _pages(settings: Settings, secret: str, search_request: Provide) -> Router:
@@ -165,12 +192,16 @@ def _pages(settings: Settings, secret: str, search_request: Provide) -> Router:
         route_handlers=[
             CatalogPages,
             CoursePages,
+            ReviewPages,
+            QuestionPages,
             AccountPages,
             CartPages,
             WishlistPages,
             InsightsPages,
             RulesPages,
             LearningPages,
+            OrderPages,
+            InstructorPages,
         ],
         dependencies={
             "user": Provide(provide_page_user, sync_to_thread=False),
@@ -253,8 +284,9 @@ def create_app(
         recorder.start()
         app.state.popular = popular = PopularSearches(sessions, settings.insights.enabled)
         personaliser = Personaliser(sessions, settings.recommendations.personalize)
+        meaning = Meaning(load_embedder(), settings.search.semantic_ratio)
         app.state.catalog = CatalogSearch(
-            search, directory, SearchLog(query_ids, recorder), personaliser
+            search, directory, SearchLog(query_ids, recorder), personaliser, meaning
         )
         app.state.suggester = Suggester(search, directory, popular)
         app.state.views = ViewCounter(sessions)
@@ -345,7 +377,9 @@ def create_app(
     # Outside every route, so requests no route took (404, 405) are logged, counted and get
     # the security headers too.
     app.asgi_handler = security_headers(
-        request_metrics(request_log(app.asgi_handler)),
+        request_metrics(
+            request_log(cors(answer_head(app.asgi_handler), settings.server.cors_list, API_PREFIX))
+        ),
         docs_path=DOCS_PATH,
         hsts=settings.server.secure_cookies,
     )

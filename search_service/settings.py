@@ -16,7 +16,7 @@ import msgspec
 import msgspec.inspect as mi
 from msgspec import Meta
 
-from search_service.errors import SettingsError
+from search_service.lib.errors import SettingsError
 
 PREFIX = "SKILLSPRING_"
 
@@ -47,6 +47,14 @@ IndexName = Annotated[
     ),
 ]
 Flag = Annotated[bool, Meta(description="must be true or false")]
+CorsOrigins = Annotated[
+    str,
+    Meta(
+        pattern=r"^(\*|https?://[A-Za-z0-9.-]+(:\d{1,5})?)?(\s*,\s*https?://[A-Za-z0-9.-]+(:\d{1,5})?)*$",
+        description="comma-separated origins such as https://shop.example (scheme, host, "
+        "optional port; no path), or *",
+    ),
+]
 
 
 PoolSize = Annotated[int, Meta(ge=1, le=200, description="must be a whole number from 1 to 200")]
@@ -64,6 +72,7 @@ class DatabaseSettings(msgspec.Struct, kw_only=True, frozen=True):
     max_overflow: Overflow = 10
 
 
+Ratio = Annotated[float, Meta(ge=0, le=1, description="must be a number from 0 to 1")]
 CacheEntries = Annotated[
     int, Meta(ge=0, le=1_000_000, description="must be a whole number from 0 to 1000000")
 ]
@@ -80,6 +89,9 @@ class SearchSettings(msgspec.Struct, kw_only=True, frozen=True):
     index_name: IndexName = "courses"
     # Answers kept until the index changes (browse pages, facet counts); 0 turns it off.
     cache_entries: CacheEntries = 2048
+    # How much a query's meaning counts against its words when a request does not say
+    # (``semantic_ratio``); 0 is lexical search. Chosen on the tuning split: docs/relevance.md.
+    semantic_ratio: Ratio = 0.5
 
     def api_key(self) -> str | None:
         """The Meilisearch key: the variable's, or the key file's."""
@@ -103,6 +115,13 @@ class ServerSettings(msgspec.Struct, kw_only=True, frozen=True):
     trusted_proxies: str = ""
     # /metrics answers requests bearing this token; without one, only local requests.
     metrics_token: str | None = None
+    # Origins (scheme://host[:port], comma-separated) whose pages may call the API: none.
+    cors_origins: CorsOrigins = ""
+
+    @property
+    def cors_list(self) -> list[str]:
+        """The allowed origins, one each."""
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
 
 
 SignupLimit = Annotated[
@@ -177,6 +196,7 @@ ENV: dict[str, tuple[str | None, str]] = {
     "MEILI_API_KEY_FILE": ("search", "meili_api_key_file"),
     "INDEX_NAME": ("search", "index_name"),
     "SEARCH_CACHE_ENTRIES": ("search", "cache_entries"),
+    "SEMANTIC_RATIO": ("search", "semantic_ratio"),
     "HOST": ("server", "host"),
     "PORT": ("server", "port"),
     "WORKERS": ("server", "workers"),
@@ -186,6 +206,7 @@ ENV: dict[str, tuple[str | None, str]] = {
     "PUBLIC_URL": ("server", "public_url"),
     "TRUSTED_PROXIES": ("server", "trusted_proxies"),
     "METRICS_TOKEN": ("server", "metrics_token"),
+    "CORS_ORIGINS": ("server", "cors_origins"),
     "SIGNUPS_PER_ADDRESS_HOUR": ("limits", "signups_per_address_hour"),
     "SIGNUPS_PER_MINUTE": ("limits", "signups_per_minute"),
     "INSIGHTS_ENABLED": ("insights", "enabled"),

@@ -1,11 +1,23 @@
-"""Shared fixtures: one embedded PostgreSQL per test session, migrated once; tests roll back
-or work on their own clone of a seeded catalog."""
+"""Shared fixtures. One embedded PostgreSQL per test session, migrated once; every test sees
+only its own writes:
+
+- ``raw``: a connection to the migrated, empty database, inside a transaction rolled back
+  after the test;
+- ``shop`` (and ``api``, ``browser``, ``db`` over it): a database cloned for the test from a
+  seeded, indexed template (500 courses, seed 11), with its own copy of the template's tantivy
+  index; dropped after the test;
+- ``empty_url``: a migrated database of its own with no catalog, for tests that seed.
+
+A clone is a ``CREATE DATABASE … TEMPLATE`` (tens of milliseconds), so tests that write need
+not put anything back, and no test passes only in file order.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
+import shutil
+import uuid
 import warnings
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -16,10 +28,29 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from search_service.db import migrate
-from search_service.db.connection import asyncpg_dsn, database_url, make_engine
+from search_service.db.connection import asyncpg_dsn, database_url, make_engine, with_database
 from search_service.settings import Settings
+from tests.support.catalogs import Catalog
 
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+
+TEMPLATE = "catalog_template"
+EMPTY_TEMPLATE = "empty_template"
+CATALOG_COURSES = 500
+PINNED_TITLES = (
+    "JavaScript for Beginners",
+    "Machine Learning A-Z: Hands-On Python",
+    "Adobe Photoshop Essentials",
+    "Kubernetes in Practice",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that start server processes or a browser are ``system`` tests (``make
+    test-fast`` leaves them out); every other test is ``fast``."""
+    for item in items:
+        if item.get_closest_marker("system") is None:
+            item.add_marker(pytest.mark.fast)
 
 
 @pytest.fixture(scope="session")
@@ -50,7 +81,7 @@ def database(settings: Settings) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 async def engine(database: str) -> AsyncIterator[AsyncEngine]:
-    """One engine for the session."""
+    """One SQLAlchemy engine on the migrated, empty database, for the session."""
     engine = make_engine(database)
     yield engine
     await engine.dispose()
@@ -69,33 +100,71 @@ async def raw(database: str) -> AsyncIterator[asyncpg.Connection]:
         await conn.close()
 
 
-def run(coro):  # type: ignore[no-untyped-def]
-    """Run a coroutine from synchronous test code."""
-    return asyncio.run(coro)
+async def _admin(url: str) -> asyncpg.Connection:
+    return await asyncpg.connect(asyncpg_dsn(with_database(url, "postgres")))
 
 
-CATALOG_TEMPLATE = "catalog_template"
-CATALOG_COURSES = 500
-PINNED_TITLES = (
-    "JavaScript for Beginners",
-    "Machine Learning A-Z: Hands-On Python",
-    "Adobe Photoshop Essentials",
-    "Kubernetes in Practice",
-)
+async def _clone(url: str, template: str) -> str:
+    """A new database copied from ``template``; its URL."""
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    admin = await _admin(url)
+    try:
+        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+    finally:
+        await admin.close()
+    return with_database(url, name)
+
+
+async def _drop(url: str) -> None:
+    name = url.rsplit("/", 1)[-1].split("?", 1)[0]
+    admin = await _admin(url)
+    try:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    finally:
+        await admin.close()
 
 
 @pytest.fixture(scope="session")
-def catalog_template(database: str) -> str:
-    """A committed, seeded database used as a template (500 courses, seed 11)."""
-    from search_service.db.connection import with_database
-    from search_service.seed.run import seed_catalog
+def empty_template(database: str) -> str:
+    """A migrated database with no catalog, as a template."""
 
     async def build() -> None:
-        admin = await asyncpg.connect(asyncpg_dsn(with_database(database, "postgres")))
-        await admin.execute(f"DROP DATABASE IF EXISTS {CATALOG_TEMPLATE}")
-        await admin.execute(f"CREATE DATABASE {CATALOG_TEMPLATE}")
+        admin = await _admin(database)
+        await admin.execute(f"DROP DATABASE IF EXISTS {EMPTY_TEMPLATE}")
+        await admin.execute(f"CREATE DATABASE {EMPTY_TEMPLATE}")
         await admin.close()
-        url = with_database(database, CATALOG_TEMPLATE)
+        await asyncio.to_thread(migrate.upgrade, with_database(database, EMPTY_TEMPLATE))
+
+    asyncio.run(build())
+    return EMPTY_TEMPLATE
+
+
+@pytest.fixture
+async def empty_url(database: str, empty_template: str) -> AsyncIterator[str]:
+    """A migrated database of the test's own, with no catalog."""
+    url = await _clone(database, empty_template)
+    try:
+        yield url
+    finally:
+        await _drop(url)
+
+
+@pytest.fixture(scope="session")
+def template(database: str, tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    """The seeded, indexed template every ``shop`` is cloned from (built once)."""
+    from indexer.reindex import reindex
+    from search_service.search.tantivy.engine import TantivyEngine
+    from search_service.seed.run import seed_catalog
+    from search_service.semantic.models import load_embedder
+
+    index = tmp_path_factory.mktemp("template-index") / "courses"
+    url = with_database(database, TEMPLATE)
+
+    async def build() -> None:
+        admin = await _admin(database)
+        await admin.execute(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")
+        await admin.execute(f"CREATE DATABASE {TEMPLATE}")
+        await admin.close()
         await asyncio.to_thread(migrate.upgrade, url)
         conn = await asyncpg.connect(asyncpg_dsn(url))
         await seed_catalog(conn, CATALOG_COURSES, seed=11)
@@ -110,109 +179,79 @@ def catalog_template(database: str) -> str:
             )
         await conn.execute("DELETE FROM search_outbox")
         await conn.close()
+        embedder = load_embedder()
+        engine = TantivyEngine(index, model=embedder.name)
+        await engine.apply_settings()
+        await reindex(asyncpg_dsn(url), engine, embedder=embedder)
+        await engine.close()
 
     asyncio.run(build())
-    return with_database(database, CATALOG_TEMPLATE)
+    return Catalog(url, index)
 
 
 @pytest.fixture
-async def catalog_url(catalog_template: str) -> AsyncIterator[str]:
-    """A fresh database cloned from the seeded template; dropped after the test."""
-    import uuid as _uuid
-
-    from search_service.db.connection import with_database
-
-    name = f"catalog_{_uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(asyncpg_dsn(with_database(catalog_template, "postgres")))
-    await admin.execute(f"CREATE DATABASE {name} TEMPLATE {CATALOG_TEMPLATE}")
+async def shop(template: Catalog, tmp_path: Path) -> AsyncIterator[Catalog]:
+    """The template catalog, cloned for this test: its own database and index."""
+    url = await _clone(template.url, TEMPLATE)
+    index = tmp_path / "index" / "courses"
+    shutil.copytree(template.index, index)
     try:
-        yield with_database(catalog_template, name)
+        yield Catalog(url, index)
     finally:
-        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        await admin.close()
+        await _drop(url)
 
 
 @pytest.fixture
-async def catalog(catalog_url: str) -> AsyncIterator[asyncpg.Connection]:
-    """A connection to the fresh catalog database (autocommit: changes are real)."""
-    conn = await asyncpg.connect(asyncpg_dsn(catalog_url))
+async def db(shop: Catalog) -> AsyncIterator[asyncpg.Connection]:
+    """A connection to the test's catalog (autocommit: what it writes, the app sees)."""
+    conn = await asyncpg.connect(shop.dsn)
     try:
         yield conn
     finally:
         await conn.close()
 
 
-def _indexed_clone(template: str, name: str, root: Path) -> tuple[str, Path]:
-    """Clone the template catalog as database ``name`` and index it into tantivy at ``root``."""
-    from indexer.reindex import reindex
-    from search_service.db.connection import with_database
-    from search_service.search.tantivy import TantivyEngine
-
-    url = with_database(template, name)
-
-    async def build() -> None:
-        admin = await asyncpg.connect(asyncpg_dsn(with_database(template, "postgres")))
-        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {CATALOG_TEMPLATE}")
-        await admin.close()
-        engine = TantivyEngine(root)
-        await engine.apply_settings()
-        await reindex(asyncpg_dsn(url), engine)
-
-    asyncio.run(build())
-    return url, root
-
-
-@contextlib.asynccontextmanager
-async def _client(catalog: tuple[str, Path]) -> AsyncIterator[Any]:
-    """An HTTP client for the service over ``catalog`` (tantivy, real PostgreSQL)."""
+@pytest.fixture
+async def api(shop: Catalog) -> AsyncIterator[Any]:
+    """An HTTP client for the service over the test's catalog (tantivy, real PostgreSQL)."""
     from litestar.testing import AsyncTestClient
 
     from tests.support.apps import in_process_app
 
-    async with AsyncTestClient(app=in_process_app(*catalog)) as client:
+    async with AsyncTestClient(app=in_process_app(shop.url, shop.index)) as client:
         yield client
 
 
-@pytest.fixture(scope="session")
-def indexed_catalog(
-    catalog_template: str, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[str, Path]:
-    """A clone of the template catalog, indexed into tantivy once: (URL, index folder).
+@pytest.fixture
+async def browser(shop: Catalog) -> AsyncIterator[Any]:
+    """Another client of the same service (its own cookies), which follows no redirect."""
+    from litestar.testing import AsyncTestClient
 
-    A clone, so that apps holding connections to it never block CREATE DATABASE … TEMPLATE.
-    """
-    root = tmp_path_factory.mktemp("index") / "courses"
-    return _indexed_clone(catalog_template, "catalog_indexed", root)
+    from tests.support.apps import in_process_app
 
-
-@pytest.fixture(scope="session")
-async def api(indexed_catalog: tuple[str, Path]) -> AsyncIterator[Any]:
-    """An HTTP client for the service over the indexed catalog (tantivy, real PostgreSQL)."""
-    async with _client(indexed_catalog) as client:
+    async with AsyncTestClient(app=in_process_app(shop.url, shop.index)) as client:
+        client.follow_redirects = False
         yield client
 
 
-def _serve(catalog: tuple[str, Path], tmp_path_factory: Any) -> Iterator[str]:
+def serve(catalog: Catalog, data_dir: Path, **env: str) -> Iterator[str]:
     """``skillspring serve`` (one worker) over ``catalog``, as a real process."""
     import subprocess
     import sys
 
     from tests.support.processes import free_port, read_lines, wait_for_line
 
-    url, root = catalog
-    data_dir = tmp_path_factory.mktemp("live")
-    (data_dir / "search").mkdir()
-    (data_dir / "search" / "courses").symlink_to(root)
+    (data_dir / "search").mkdir(parents=True)
+    (data_dir / "search" / "courses").symlink_to(catalog.index)
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPRING_")}
-    env.update(SKILLSPRING_DATABASE_URL=url, SKILLSPRING_DATA_DIR=str(data_dir))
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPRING_")}
+    clean.update(SKILLSPRING_DATABASE_URL=catalog.url, SKILLSPRING_DATA_DIR=str(data_dir), **env)
     process = subprocess.Popen(
         [sys.executable, "-m", "search_service.cli", "serve", "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env=env,
+        env=clean,
     )
     try:
         lines = read_lines(process)
@@ -224,30 +263,19 @@ def _serve(catalog: tuple[str, Path], tmp_path_factory: Any) -> Iterator[str]:
         process.wait(timeout=60)
 
 
-@pytest.fixture(scope="session")
-def live_server(indexed_catalog: tuple[str, Path], tmp_path_factory: Any) -> Iterator[str]:
-    """``skillspring serve`` (one worker) over the read-only indexed catalog."""
-    yield from _serve(indexed_catalog, tmp_path_factory)
+@pytest.fixture
+def live_server(shop: Catalog, tmp_path: Path) -> Iterator[str]:
+    """``skillspring serve`` (one worker) over the test's own catalog."""
+    yield from serve(shop, tmp_path / "live")
 
 
-@pytest.fixture(scope="session")
-def shop_live_server(shop_catalog: tuple[str, Path], tmp_path_factory: Any) -> Iterator[str]:
-    """``skillspring serve`` (one worker) over the writable shop catalog."""
-    yield from _serve(shop_catalog, tmp_path_factory)
+@pytest.fixture
+def catalog_url(shop: Catalog) -> str:
+    """The URL of the test's own seeded catalog database."""
+    return shop.url
 
 
-@pytest.fixture(scope="session")
-def shop_catalog(
-    catalog_template: str, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[str, Path]:
-    """A clone of the template for tests that write (accounts, carts, reviews…), so the
-    read-only search tests keep comparing the index with an unchanged database."""
-    root = tmp_path_factory.mktemp("shop-index") / "courses"
-    return _indexed_clone(catalog_template, "catalog_shop", root)
-
-
-@pytest.fixture(scope="session")
-async def shop_api(shop_catalog: tuple[str, Path]) -> AsyncIterator[Any]:
-    """The service over the writable catalog."""
-    async with _client(shop_catalog) as client:
-        yield client
+@pytest.fixture
+async def catalog(db: asyncpg.Connection) -> asyncpg.Connection:
+    """A connection to the test's own seeded catalog (the same as ``db``)."""
+    return db

@@ -11,10 +11,10 @@ import msgspec
 
 from search_service.accounts.passwords import hash_password
 from search_service.accounts.service import normalise_email
-from search_service.constraints import Email, NewPassword
 from search_service.db.models import User
-from search_service.decoding import decode_fields
-from search_service.errors import Forbidden, Invalid, UsageError
+from search_service.lib.constraints import Email, NewPassword
+from search_service.lib.decoding import decode_fields
+from search_service.lib.errors import Forbidden, Invalid, UsageError
 
 UPSERT_ADMIN = """
 INSERT INTO users (email, password_hash, role, status, first_name)

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from search_service.errors import TooManyRequests
-from search_service.limits import Backoff, Limit, Limiter
+from search_service.lib.errors import TooManyRequests
+from search_service.lib.limits import Backoff, Limit, Limiter
 from search_service.settings import LimitSettings
 
 _CREDENTIALS = text(

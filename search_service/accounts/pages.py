@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
-from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,11 +17,9 @@ from search_service.accounts import service
 from search_service.accounts.identity import SESSION_COOKIE, session_cookie
 from search_service.accounts.limits import AccountGuard
 from search_service.accounts.schemas import LoginIn, RegisterIn
-from search_service.errors import DomainError
+from search_service.lib.web import DbSession, client_address
 from search_service.pages.errors import safe_next
-from search_service.pages.forms import BLANK, FormData, FormState, form_values, parse_form
-from search_service.problems import status_of
-from search_service.web import DbSession, client_address
+from search_service.pages.forms import BLANK, FormData, FormState, Rerender, submit
 
 
 def _secure(request: Request[Any, Any, Any]) -> bool:
@@ -31,9 +29,11 @@ def _secure(request: Request[Any, Any, Any]) -> bool:
 # Finishes an add to cart started before signing in: (session, student, course) -> whether it
 # was added. The cart provides it (the composition root wires it in as ``finish_add``), so
 # accounts never import the cart.
-PendingAdd = Callable[[AsyncSession, uuid.UUID, uuid.UUID], Awaitable[bool]]
+# The query id (a token of the search the course was found with, as handed out; unchecked
+# here) goes along, so the purchase is credited to that search.
+PendingAdd = Callable[[AsyncSession, uuid.UUID, uuid.UUID, str | None], Awaitable[bool]]
 # Fields that say where to go after signing in, never part of the account's own form.
-AFTER = ("next", "add")
+AFTER = ("next", "add", "qid")
 
 
 def _pending(value: str | None) -> uuid.UUID | None:
@@ -45,23 +45,55 @@ def _pending(value: str | None) -> uuid.UUID | None:
         return None
 
 
-def _after(next_url: str, add: uuid.UUID | None) -> dict[str, str]:
-    return {"next": next_url} | ({"add": str(add)} if add else {})
+@dataclass(frozen=True, slots=True)
+class After:
+    """What signing in leads to: the page to go back to, and an add to cart to finish (with
+    the search it was found with)."""
+
+    next: str
+    add: uuid.UUID | None = None
+    qid: str | None = None
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any]) -> After:
+        """As a link's query or a form's fields carry it (anything not ours ignored)."""
+        add = _pending(_text(values.get("add")))
+        qid = _text(values.get("qid"))
+        return cls(safe_next(_text(values.get("next"))), add, qid if add and qid else None)
+
+    def fields(self) -> dict[str, str]:
+        """The hidden fields (and link parameters) that carry it on."""
+        out = {"next": self.next}
+        if self.add:
+            out["add"] = str(self.add)
+        if self.qid:
+            out["qid"] = self.qid
+        return out
 
 
-def _page(
-    name: str, next_url: str, add: uuid.UUID | None, form: FormState = BLANK, status: int = 200
-) -> Template:
+def _text(value: Any) -> str | None:
+    value = value[-1] if isinstance(value, list) else value
+    return str(value) if value else None
+
+
+def _page(name: str, after: After, form: FormState = BLANK, status: int = 200) -> Template:
     """The log-in or sign-up page, carrying where to go (and what to finish) afterwards."""
     return Template(
         f"account/{name}.html.jinja2",
         status_code=status,
-        context={"after": _after(next_url, add), "form": form},
+        context={"after": after.fields(), "form": form},
     )
 
 
-def _without(values: dict[str, str], names: tuple[str, ...]) -> dict[str, str]:
-    return {k: v for k, v in values.items() if k not in names}
+def _again(name: str, after: After) -> Rerender:
+    async def rerender(form: FormState, status: int) -> Template:
+        return _page(name, after, form, status)
+
+    return rerender
+
+
+def _itself(response: Redirect) -> Redirect:
+    return response
 
 
 async def _signed_in(
@@ -69,15 +101,15 @@ async def _signed_in(
     db_session: DbSession,
     finish_add: PendingAdd,
     token: str,
-    target: str,
-    add: uuid.UUID | None,
+    after: After,
 ) -> Redirect:
     """Signed in: finish the add to cart started while signed out (then show the cart), or
     go back to where the shopper was."""
-    if add is not None:
+    target = after.next
+    if after.add is not None:
         user = await service.user_for_token(db_session, token)
-        if user is not None and await finish_add(db_session, user.id, add):
-            target = f"{request.app.route_reverse('cart_page')}?added={add}"
+        if user is not None and await finish_add(db_session, user.id, after.add, after.qid):
+            target = f"{request.app.route_reverse('cart_page')}?added={after.add}"
     return Redirect(target, status_code=303, cookies=[session_cookie(token, _secure(request))])
 
 
@@ -87,10 +119,8 @@ class AccountPages(Controller):
     cache_control = CacheControlHeader(no_store=True)
 
     @get("/login", name="login_page")
-    async def login_form(
-        self, next: FromQuery[str | None] = None, add: FromQuery[str | None] = None
-    ) -> Template:
-        return _page("login", safe_next(next), _pending(add))
+    async def login_form(self, request: Request[Any, Any, Any]) -> Template:
+        return _page("login", After.of(request.query_params))
 
     @post("/login", name="login_submit", status_code=303)
     async def login(
@@ -100,24 +130,22 @@ class AccountPages(Controller):
         account_guard: NamedDependency[AccountGuard],
         finish_add: NamedDependency[PendingAdd],
         data: FormData,
-    ) -> Redirect | Template:
-        values = form_values(data)
-        target, add = safe_next(values.get("next")), _pending(values.get("add"))
-        try:
-            credentials = parse_form(LoginIn, _without(values, AFTER))
+    ) -> Response[Any]:
+        after = After.of(data)
+
+        async def sign_in(credentials: LoginIn) -> Redirect:
             client = client_address(request)
             token = await service.login(
                 db_session, account_guard, credentials, client, kind="session"
             )
-        except DomainError as error:
-            return _page("login", target, add, FormState.failed(values, error), status_of(error))
-        return await _signed_in(request, db_session, finish_add, token.token, target, add)
+            return await _signed_in(request, db_session, finish_add, token.token, after)
+
+        again = _again("login", after)
+        return await submit(data, LoginIn, sign_in, again, _itself, outside=AFTER)
 
     @get("/register", name="register_page")
-    async def register_form(
-        self, next: FromQuery[str | None] = None, add: FromQuery[str | None] = None
-    ) -> Template:
-        return _page("register", safe_next(next), _pending(add))
+    async def register_form(self, request: Request[Any, Any, Any]) -> Template:
+        return _page("register", After.of(request.query_params))
 
     @post("/register", name="register_submit", status_code=303)
     async def register(
@@ -127,18 +155,18 @@ class AccountPages(Controller):
         account_guard: NamedDependency[AccountGuard],
         finish_add: NamedDependency[PendingAdd],
         data: FormData,
-    ) -> Redirect | Template:
-        values = form_values(data)
-        target, add = safe_next(values.get("next")), _pending(values.get("add"))
-        try:
-            account = parse_form(RegisterIn, _without(values, AFTER))
+    ) -> Response[Any]:
+        after = After.of(data)
+
+        async def sign_up(account: RegisterIn) -> Redirect:
             user = await service.register(
                 db_session, account_guard, account, client_address(request)
             )
             token = await service.issue_token(db_session, user, "session")
-        except DomainError as error:
-            return _page("register", target, add, FormState.failed(values, error), status_of(error))
-        return await _signed_in(request, db_session, finish_add, token.token, target, add)
+            return await _signed_in(request, db_session, finish_add, token.token, after)
+
+        again = _again("register", after)
+        return await submit(data, RegisterIn, sign_up, again, _itself, outside=AFTER)
 
     @post("/logout", name="logout", status_code=303)
     async def logout(self, request: Request[Any, Any, Any], db_session: DbSession) -> Redirect:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import msgspec
 
-from search_service.constraints import LINE_CHARACTERS, Email, NewPassword, PersonName
+from search_service.lib.constraints import LINE_CHARACTERS, Email, NewPassword, PersonName
 
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=128, description="your password")]
 LoginEmail = Annotated[

@@ -18,7 +18,7 @@ from search_service.accounts.limits import AccountGuard
 from search_service.accounts.passwords import hash_password, needs_rehash, verify_password
 from search_service.accounts.schemas import LoginIn, MeOut, RegisterIn, TokenOut
 from search_service.db.models import AuthToken, Student, User
-from search_service.errors import Conflict, Forbidden, Unauthorized
+from search_service.lib.errors import Conflict, Forbidden, Unauthorized
 
 TOKEN_DAYS = 30
 

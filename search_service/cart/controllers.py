@@ -12,9 +12,9 @@ from search_service.cart import service
 from search_service.cart.schemas import AddItemIn, CartOut, CheckoutIn, CheckoutOut, CouponIn
 from search_service.insights.ids import QueryIds
 from search_service.insights.service import query_uuid
-from search_service.limits import Limiter
-from search_service.problems import problem_responses
-from search_service.web import CourseId, DbSession, SignedIn
+from search_service.lib.limits import Limiter
+from search_service.lib.problems import problem_responses
+from search_service.lib.web import CourseId, DbSession, SignedIn
 
 ERRORS = problem_responses(400, 401, 403, 404, 409, 429)
 
@@ -68,7 +68,11 @@ class CartController(Controller):
         self, db_session: DbSession, user: SignedIn, data: JSONBody[CheckoutIn | None] = None
     ) -> CheckoutOut:
         """Buy everything in the cart (no payment provider: checkout is the purchase). Never
-        charges more than ``expected_total_cents``, or without it than the total the cart last
-        showed: a rise is a 409 carrying the new total, and nothing is bought."""
-        expected = data.expected_total_cents if data else None
-        return await service.checkout(db_session, user.id, expected)
+        charges more than ``expected_total_cents`` in ``expected_currency``, or without them
+        than the total the cart last showed in its currency: a rise (or another currency) is a
+        409 carrying the new total, and nothing is bought. The answer names the order, whose
+        receipt is ``GET /api/v1/orders/{order_id}``."""
+        agreed = data or CheckoutIn()
+        return await service.checkout(
+            db_session, user.id, agreed.expected_total_cents, agreed.expected_currency
+        )

@@ -16,24 +16,25 @@ from litestar.response import Redirect, Template
 
 from search_service.cart import service
 from search_service.cart.schemas import CartOut, CheckoutIn, CheckoutOut, CouponIn
-from search_service.catalog.service import cards_in_order
-from search_service.errors import DomainError, SearchUnavailable
+from search_service.catalog.search.service import cards_in_order
 from search_service.insights.ids import QueryIds
-from search_service.limits import Limiter
+from search_service.lib.errors import DomainError, SearchUnavailable
+from search_service.lib.limits import Limiter
+from search_service.lib.problems import problem, status_of
+from search_service.lib.web import DbSession, SignedIn, Viewer
 from search_service.merchandising import service as recommendations
 from search_service.pages.errors import login_url
 from search_service.pages.forms import (
     BLANK,
     FormData,
     FormState,
+    NoFields,
     Rerender,
     form_values,
     parse_form,
     submit,
 )
-from search_service.problems import problem, status_of
 from search_service.search.engine import SearchEngine
-from search_service.web import DbSession, SignedIn, Viewer
 
 TOGETHER = 4  # "frequently bought together" in the cart
 
@@ -115,50 +116,49 @@ class CartPages(Controller):
         query_ids: NamedDependency[QueryIds],
         viewer: Viewer,
         data: FormData,
-    ) -> Redirect | Template | Response[Any]:
+    ) -> Response[Any]:
         values = form_values(data)
         # A script asks for JSON and stays on its page; a plain form post goes to the cart.
         wants_json = _wants_json(request)
         if viewer is None:
-            login = login_url(request, values.get("back"), values.get("course_id"))
+            login = login_url(
+                request, values.get("back"), values.get("course_id"), values.get("query_id")
+            )
             if wants_json:
                 detail = "Log in to add courses to your cart."
                 return problem(request, 401, detail, login_url=login)
             return Redirect(login, status_code=303)
         shopper = viewer.id
 
-        def add() -> Awaitable[CartOut]:
-            form = parse_form(CartItemForm, values)
+        def add(form: CartItemForm) -> Awaitable[CartOut]:
             searched = query_ids.check(form.query_id) if form.query_id else None
             return service.add_item(db_session, shopper, form.course_id, searched)
 
         if wants_json:
             try:
-                cart = await add()
+                cart = await add(parse_form(CartItemForm, values))
             except DomainError as error:
                 return problem(request, status_of(error), error.detail)
-            count = len(cart.items)
             return Response(
-                {"cart_count": count, "message": "Added to cart", "cart_url": _cart(request)},
+                {
+                    "cart_count": len(cart.items),
+                    "message": "Added to cart",
+                    "cart_url": _cart(request),
+                },
                 status_code=200,
             )
         return await submit(
-            values,
-            add,
-            _again(db_session, shopper, "items"),
-            _cart(request),
+            data, CartItemForm, add, _again(db_session, shopper, "items"), _cart(request)
         )
 
     @post("/remove", name="cart_remove", status_code=303)
     async def remove(
         self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn, data: FormData
-    ) -> Redirect | Template:
-        values = form_values(data)
+    ) -> Response[Any]:
         return await submit(
-            values,
-            lambda: service.remove_item(
-                db_session, user.id, parse_form(CartItemForm, values).course_id
-            ),
+            data,
+            CartItemForm,
+            lambda form: service.remove_item(db_session, user.id, form.course_id),
             _again(db_session, user.id, "items"),
             _cart(request),
         )
@@ -171,37 +171,40 @@ class CartPages(Controller):
         limiter: NamedDependency[Limiter],
         user: SignedIn,
         data: FormData,
-    ) -> Redirect | Template:
-        values = form_values(data)
+    ) -> Response[Any]:
         return await submit(
-            values,
-            lambda: service.apply_coupon(
-                db_session, limiter, user.id, parse_form(CouponIn, values).code
-            ),
+            data,
+            CouponIn,
+            lambda form: service.apply_coupon(db_session, limiter, user.id, form.code),
             _again(db_session, user.id, "coupon"),
             _cart(request),
         )
 
     @post("/uncoupon", name="cart_uncoupon", status_code=303)
     async def uncoupon(
-        self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn
-    ) -> Redirect:
-        await service.remove_coupon(db_session, user.id)
-        return Redirect(_cart(request), status_code=303)
+        self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn, data: FormData
+    ) -> Response[Any]:
+        return await submit(
+            data,
+            NoFields,
+            lambda _: service.remove_coupon(db_session, user.id),
+            _again(db_session, user.id, "coupon"),
+            _cart(request),
+        )
 
     @post("/checkout", name="cart_checkout", status_code=303)
     async def checkout(
         self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn, data: FormData
-    ) -> Redirect | Template:
-        def bought(receipt: CheckoutOut) -> str:
-            return f"{_cart(request)}?bought={len(receipt.purchases)}"
+    ) -> Response[Any]:
+        def receipt(order: CheckoutOut) -> str:
+            return request.app.route_reverse("order_page", order_id=order.order_id)
 
-        values = form_values(data)
         return await submit(
-            {},
-            lambda: service.checkout(
-                db_session, user.id, parse_form(CheckoutIn, values).expected_total_cents
+            data,
+            CheckoutIn,
+            lambda form: service.checkout(
+                db_session, user.id, form.expected_total_cents, form.expected_currency
             ),
             _again(db_session, user.id, "items"),
-            bought,
+            receipt,
         )

@@ -5,18 +5,18 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from search_service.db.lookups import PUBLISHED
-from search_service.pricing import EFFECTIVE_PRICE_SQL as EFFECTIVE
+from search_service.lib.pricing import EFFECTIVE_PRICE_SQL as EFFECTIVE
 
 CREATE_CART = text(
     "INSERT INTO carts (student_id) VALUES (:student_id) "
     "ON CONFLICT (student_id) WHERE status = 'open' DO NOTHING"
 )
 OPEN_CART = text(
-    "SELECT id, coupon_id, shown_total_cents FROM carts "
+    "SELECT id, coupon_id, shown_total_cents, shown_currency FROM carts "
     "WHERE student_id = :student_id AND status = 'open'"
 )
 LOCK_CART = text(
-    "SELECT id, coupon_id, shown_total_cents FROM carts "
+    "SELECT id, coupon_id, shown_total_cents, shown_currency FROM carts "
     "WHERE student_id = :student_id AND status = 'open' FOR UPDATE"
 )
 ITEMS = text(f"""
@@ -45,9 +45,22 @@ HAS_BOUGHT = text(
     "SELECT EXISTS (SELECT 1 FROM carts WHERE student_id = :student_id AND status = 'converted')"
 )
 SHOWN = text(
-    "UPDATE carts SET shown_total_cents = :total "
-    "WHERE id = :cart_id AND shown_total_cents IS DISTINCT FROM :total"
+    "UPDATE carts SET shown_total_cents = :total, shown_currency = :currency "
+    "WHERE id = :cart_id "
+    "AND (shown_total_cents IS DISTINCT FROM :total OR shown_currency <> :currency)"
 )
+CREATE_ORDER = text(
+    "INSERT INTO orders (student_id, currency, subtotal_cents, discount_cents, total_cents, "
+    "coupon_code) VALUES (:student_id, :currency, :subtotal, :discount, :total, :coupon) "
+    "RETURNING id"
+)
+ORDER_ITEMS = text("""
+INSERT INTO order_items (order_id, course_id, title, price_cents, paid_cents, position)
+SELECT :order_id, i.course_id, i.title, i.price, i.paid, i.n
+FROM unnest(CAST(:course_ids AS uuid[]), CAST(:titles AS text[]), CAST(:prices AS int[]),
+            CAST(:paid AS int[])) WITH ORDINALITY AS i(course_id, title, price, paid, n)
+""")
+
 TOUCH_CART = text("UPDATE carts SET coupon_id = :coupon_id, updated_at = now() WHERE id = :cart_id")
 COUPON_BY_CODE = text(
     "SELECT id, code, discount_percent, mentor_id, max_redemptions, redeemed_count, "

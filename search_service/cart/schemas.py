@@ -32,6 +32,13 @@ class CheckoutIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         ]
         | None
     ) = None
+    expected_currency: (
+        Annotated[
+            str,
+            msgspec.Meta(pattern=r"^[A-Za-z]{3}$", description="the total's currency, e.g. USD"),
+        ]
+        | None
+    ) = None
 
 
 class CartItemOut(msgspec.Struct, kw_only=True):
@@ -69,6 +76,7 @@ class PurchaseOut(msgspec.Struct, kw_only=True):
 
 
 class CheckoutOut(msgspec.Struct, kw_only=True):
+    order_id: Annotated[str, msgspec.Meta(description="the receipt: GET /api/v1/orders/{id}")]
     purchases: list[PurchaseOut]
     total_cents: int
     currency: str

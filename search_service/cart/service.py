@@ -23,10 +23,10 @@ from search_service.cart.schemas import (
     PurchaseOut,
 )
 from search_service.db.lookups import is_enrolled, is_student, owned
-from search_service.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from search_service.insights import service as insights
-from search_service.limits import Backoff, Limiter
-from search_service.pricing import coupon_discount, price_display
+from search_service.lib.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from search_service.lib.limits import Backoff, Limiter
+from search_service.lib.pricing import coupon_discount, price_display
 
 Row = Mapping[Any, Any]
 # Guessing codes: a few mistakes are free, then each one waits longer.
@@ -122,7 +122,10 @@ async def get_cart(session: AsyncSession, user_id: uuid.UUID) -> CartOut:
     shown = _cart_out(
         cart, await _items(session, cart["id"]), await _coupon(session, cart["coupon_id"])
     )
-    await session.execute(queries.SHOWN, {"cart_id": cart["id"], "total": shown.total_cents})
+    await session.execute(
+        queries.SHOWN,
+        {"cart_id": cart["id"], "total": shown.total_cents, "currency": shown.currency},
+    )
     return shown
 
 
@@ -179,12 +182,18 @@ async def item_count(session: AsyncSession, user_id: uuid.UUID) -> int:
     return int((await session.execute(queries.ITEM_COUNT, {"student_id": user_id})).scalar_one())
 
 
-async def add_pending(session: AsyncSession, user_id: uuid.UUID, course_id: uuid.UUID) -> bool:
-    """Finish an add to cart started before signing in; False (and nothing written) when it
-    cannot be added now (owned meanwhile, unpublished, the student's own course)."""
+async def add_pending(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    course_id: uuid.UUID,
+    query_id: uuid.UUID | None = None,
+) -> bool:
+    """Finish an add to cart started before signing in, credited to the search it was found
+    with (``query_id``, checked by the caller); False (and nothing written) when it cannot
+    be added now (owned meanwhile, unpublished, the student's own course)."""
     try:
         async with session.begin_nested():
-            await add_item(session, user_id, course_id)
+            await add_item(session, user_id, course_id, query_id)
     except DomainError:
         return False
     return True
@@ -251,10 +260,14 @@ def _charges(items: Sequence[Row], coupon: Row | None) -> list[int]:
 
 
 async def checkout(
-    session: AsyncSession, user_id: uuid.UUID, expected_total_cents: int | None = None
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    expected_total_cents: int | None = None,
+    expected_currency: str | None = None,
 ) -> CheckoutOut:
     """Buy what is in the cart at today's prices, in this one transaction, never for more
-    than ``expected_total_cents`` (or, without it, than the total the cart last showed).
+    than ``expected_total_cents`` in ``expected_currency`` (or, without them, than the total
+    the cart last showed, in its currency): money is cents and a currency.
 
     Raises:
         Invalid: the cart is empty. Conflict: the total rose since it was shown (the answer
@@ -279,6 +292,15 @@ async def checkout(
     paid = _charges(items, coupon)
     total = sum(paid)
     limit = expected_total_cents if expected_total_cents is not None else cart["shown_total_cents"]
+    agreed = expected_currency or cart["shown_currency"] or currency
+    if agreed.upper() != currency:
+        shown = price_display(limit or 0, agreed.upper())
+        raise Conflict(
+            f"Your cart's total is now {price_display(total, currency)} (it was {shown})."
+            " Review your cart, then check out again.",
+            total_cents=total,
+            currency=currency,
+        )
     if limit is None or total > limit:
         shown = price_display(limit or 0, currency)
         raise Conflict(
@@ -307,7 +329,28 @@ async def checkout(
     await session.execute(queries.RECORD_SALES, {"course_ids": ids, "paid": paid})
     await insights.record_purchases(session, cart["id"], ids, paid)
     await session.execute(queries.CONVERT, {"cart_id": cart["id"]})
+    subtotal = sum(i["price_cents"] for i in items)
+    order = {
+        "student_id": user_id,
+        "currency": currency,
+        "subtotal": subtotal,
+        "discount": subtotal - total,
+        "total": total,
+        "coupon": coupon["code"] if coupon is not None and discounted else None,
+    }
+    order_id = (await session.execute(queries.CREATE_ORDER, order)).scalar_one()
+    await session.execute(
+        queries.ORDER_ITEMS,
+        {
+            "order_id": order_id,
+            "course_ids": ids,
+            "titles": [i["title"] for i in items],
+            "prices": [i["price_cents"] for i in items],
+            "paid": paid,
+        },
+    )
     return CheckoutOut(
+        order_id=str(order_id),
         purchases=[
             PurchaseOut(
                 course_id=str(i["course_id"]), slug=i["slug"], paid_cents=p, currency=i["currency"]

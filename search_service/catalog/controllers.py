@@ -5,25 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 
-from search_service.accounts.identity import provide_api_viewer
+from search_service.catalog.caching import conditional
 from search_service.catalog.categories import CategoryDirectory
-from search_service.catalog.params import SearchOperation, parse_search
 from search_service.catalog.schemas import (
     CategoryNode,
     CategoryTreeResponse,
     SearchResponse,
     SuggestResponse,
 )
-from search_service.catalog.service import CatalogSearch
+from search_service.catalog.search.query_string import SearchOperation
+from search_service.catalog.search.service import CatalogSearch
 from search_service.catalog.suggest import Suggester
 from search_service.catalog.urls import category_url
-from search_service.decoding import decode_fields, from_multidict
-from search_service.openapi import operation_with, query_parameters
-from search_service.problems import problem_responses
-from search_service.search.request import Query
+from search_service.lib.decoding import decode_fields, from_multidict
+from search_service.lib.openapi import operation_with, query_parameters
+from search_service.lib.problems import problem_responses
+from search_service.lib.web import Viewer, client_address
+from search_service.search.engine import SearchEngine
+from search_service.search.request import Query, SearchRequest
 
 
 class SuggestRequest(msgspec.Struct, kw_only=True, frozen=True):
@@ -44,16 +46,25 @@ class CatalogController(Controller):
         responses=problem_responses(400, 503),
     )
     async def search(
-        self, request: Request[Any, Any, Any], catalog: NamedDependency[CatalogSearch]
-    ) -> SearchResponse:
+        self,
+        request: Request[Any, Any, Any],
+        search_request: NamedDependency[SearchRequest],
+        viewer: Viewer,
+        catalog: NamedDependency[CatalogSearch],
+        engine: NamedDependency[SearchEngine],
+    ) -> Response[SearchResponse]:
         """Search published courses: text, filters (OR within a facet, AND across facets),
-        sort and page; facet counts are disjunctive. With a bearer token, hits the student
-        owns say ``owned: true`` and go after the page's others (see README)."""
-        # The query and the viewer are read here, not as dependencies: Litestar resolves two
-        # or more dependencies in a task group, three tasks on every search.
-        search_request = parse_search(request.query_params.dict())
-        viewer = await provide_api_viewer(request)
-        return await catalog.search(search_request, viewer=viewer.id if viewer else None)
+        sort and page; facet counts are disjunctive; with ``semantic_ratio`` above 0 (the
+        default), courses close in meaning join the matches (docs/relevance.md). With a bearer
+        token, hits the student owns say ``owned: true`` and go after the page's others."""
+        validator = await conditional(request, engine)
+        if validator.fresh:
+            return validator.not_modified()
+        viewer_id = viewer.id if viewer else None
+        client = client_address(request)
+        return validator.answer(
+            await catalog.search(search_request, viewer=viewer_id, client=client)
+        )
 
     @get(
         "/suggest",
@@ -63,12 +74,18 @@ class CatalogController(Controller):
         responses=problem_responses(400, 503),
     )
     async def suggest(
-        self, request: Request[Any, Any, Any], suggester: NamedDependency[Suggester]
-    ) -> SuggestResponse:
+        self,
+        request: Request[Any, Any, Any],
+        suggester: NamedDependency[Suggester],
+        engine: NamedDependency[SearchEngine],
+    ) -> Response[SuggestResponse]:
         """Up to 8 course titles, categories and mentors for what has been typed so far."""
         query = request.query_params.dict()
         parsed = decode_fields(SuggestRequest, from_multidict(SuggestRequest, query))
-        return await suggester.suggest(parsed.q)
+        validator = await conditional(request, engine)
+        if validator.fresh:
+            return validator.not_modified()
+        return validator.answer(await suggester.suggest(parsed.q))
 
     @get(
         "/categories",
@@ -78,11 +95,16 @@ class CatalogController(Controller):
     )
     async def categories(
         self,
+        request: Request[Any, Any, Any],
         directory: NamedDependency[CategoryDirectory],
         catalog: NamedDependency[CatalogSearch],
-    ) -> CategoryTreeResponse:
+        engine: NamedDependency[SearchEngine],
+    ) -> Response[CategoryTreeResponse]:
         """Every category with the number of published courses in it (roots include their
         subcategories' courses)."""
+        validator = await conditional(request, engine)
+        if validator.fresh:
+            return validator.not_modified()
         tree = await directory.tree()
         counts, total = await catalog.category_counts()
         nodes = [
@@ -103,4 +125,4 @@ class CatalogController(Controller):
             )
             for root in tree.roots
         ]
-        return CategoryTreeResponse(categories=nodes, total=total)
+        return validator.answer(CategoryTreeResponse(categories=nodes, total=total))

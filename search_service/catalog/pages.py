@@ -6,15 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
 from search_service.catalog.categories import CategoryDirectory
 from search_service.catalog.labels import GROUP_LABELS
-from search_service.catalog.params import to_params
 from search_service.catalog.schemas import CourseCard, Crumb, SearchResponse
-from search_service.catalog.service import CatalogSearch, cards_in_order, course_card
+from search_service.catalog.search.query_string import to_params
+from search_service.catalog.search.service import CatalogSearch, cards_in_order, course_card
 from search_service.catalog.urls import (
     CATEGORY_ROOT_PAGE,
     CATEGORY_SUB_PAGE,
@@ -23,14 +23,14 @@ from search_service.catalog.urls import (
     search_url,
 )
 from search_service.db.models import User
-from search_service.errors import NotFound, SearchUnavailable
 from search_service.insights.service import PopularSearches
+from search_service.lib.errors import NotFound, SearchUnavailable
+from search_service.lib.pricing import price_bound
+from search_service.lib.web import CategorySlugPath, DbSession, Viewer, client_address
 from search_service.merchandising import service as recommendations
 from search_service.merchandising.personal import latest_purchases
-from search_service.pricing import price_bound
 from search_service.search.request import SearchRequest
 from search_service.search.vocabulary import FACETS
-from search_service.web import CategorySlugPath, DbSession, Viewer
 
 SORT_OPTIONS = (
     ("relevance", "Most relevant"),
@@ -99,6 +99,7 @@ async def _results_page(
     fixed: tuple[str, ...] = (),
     crumbs: list[Crumb] | None = None,
     viewer: User | None = None,
+    client: str = "",
 ) -> Template:
     if fixed and not search_request.category:
         search_request = msgspec.structs.replace(search_request, category=list(fixed))
@@ -116,7 +117,7 @@ async def _results_page(
     }
     try:
         result: SearchResponse = await catalog.search(
-            search_request, path, fixed, viewer.id if viewer is not None else None
+            search_request, path, fixed, viewer.id if viewer is not None else None, client
         )
     except SearchUnavailable:
         context["notice"] = UNAVAILABLE
@@ -186,13 +187,17 @@ class CatalogPages(Controller):
     @get(SEARCH_PAGE, name="search_page")
     async def search(
         self,
+        request: Request[Any, Any, Any],
         catalog: NamedDependency[CatalogSearch],
         search_request: NamedDependency[SearchRequest],
         viewer: Viewer,
     ) -> Template:
         q = search_request.q
         heading = f"Results for “{q}”" if q else "All courses"
-        return await _results_page(catalog, search_request, SEARCH_PAGE, heading, viewer=viewer)
+        client = client_address(request)
+        return await _results_page(
+            catalog, search_request, SEARCH_PAGE, heading, viewer=viewer, client=client
+        )
 
     @get(CATEGORY_ROOT_PAGE, name="category_root")
     async def category_root(

@@ -21,6 +21,7 @@ class Crumb(msgspec.Struct, kw_only=True):
 class MentorRef(msgspec.Struct, kw_only=True):
     name: str
     headline: str
+    url: Annotated[str, Meta(description="the instructor's page")] = ""
 
 
 class Price(msgspec.Struct, kw_only=True, frozen=True):
@@ -49,16 +50,19 @@ class CourseCard(msgspec.Struct, kw_only=True):
     title: str
     subtitle: str
     thumbnail_url: str | None
+    image_url: Annotated[
+        str, Meta(description="its picture: its own image, or one drawn from its category")
+    ] = ""
     mentor: MentorRef
     level: str
     language_code: str
     price: Price
     rating: Annotated[float, Meta(description="the mean of its reviews' stars")]
-    rating_weighted: Annotated[
+    rating_lower_bound: Annotated[
         float,
         Meta(
-            description="the rating adjusted for the number of reviews (a Bayesian average: "
-            "every course starts at 4.0 as if from 20 reviews); highest_rated sorts by it, "
+            description="what the mean rating is at least, with 95 % confidence given the "
+            "number of reviews (the Wilson interval's lower end); highest_rated sorts by it, "
             "0 without reviews"
         ),
     ] = 0.0
@@ -139,6 +143,20 @@ class Interpretation(msgspec.Struct, kw_only=True):
     dropped_words: Annotated[
         list[str], Meta(description="words that matched no course and were left out")
     ] = []
+    relaxed_words: Annotated[
+        list[str],
+        Meta(
+            description="words some results do not have: too few courses have every word, "
+            "so courses with the first words only follow those with all of them"
+        ),
+    ] = []
+    by_meaning: Annotated[
+        bool,
+        Meta(
+            description="no course has the words searched: the results are the courses "
+            "closest in meaning (hybrid search, semantic_ratio above 0)"
+        ),
+    ] = False
 
 
 class Suggestion(msgspec.Struct, kw_only=True):
@@ -176,6 +194,17 @@ class SearchResponse(msgspec.Struct, kw_only=True):
     applied: Applied
     interpreted: Interpretation
     suggestions: list[Suggestion] = []
+    instructor: Annotated[
+        MentorRef | None,
+        Meta(description="when the words name an instructor: them, to show first"),
+    ] = None
+    closest: Annotated[
+        list[CourseCard],
+        Meta(
+            description="when nothing matched: the courses closest in meaning to what was "
+            "typed, whatever the filters (empty when none is close enough)"
+        ),
+    ] = []
 
 
 class SuggestItem(msgspec.Struct, kw_only=True):

@@ -5,12 +5,12 @@ tolerant)."""
 from __future__ import annotations
 
 from search_service.catalog.categories import CategoryDirectory
+from search_service.catalog.fuzzy import matches_word
 from search_service.catalog.schemas import SuggestItem, SuggestResponse
-from search_service.catalog.suggestions import nearest_categories
-from search_service.catalog.urls import category_url, course_url, search_url
+from search_service.catalog.urls import category_url, course_url, instructor_url, search_url
+from search_service.catalog.zero_results import nearest_categories
 from search_service.insights.service import PopularSearches
 from search_service.search.engine import SearchEngine
-from search_service.search.fuzzy import matches_word
 from search_service.search.request import SearchRequest
 from search_service.search.text import typo_budget, words
 
@@ -88,7 +88,7 @@ class Suggester:
             url = category_url(node.parent, slug) if node.parent else category_url(slug)
             items.append(SuggestItem(type="category", label=node.name, url=url))
         last = words(query)[-1]
-        mentors: list[str] = []
+        mentors: dict[str, str] = {}  # name -> their page
         titles: set[str] = set()
         courses: list[SuggestItem] = []
         for hit in result.hits:
@@ -104,11 +104,8 @@ class Suggester:
                 and len(mentors) < MAX_MENTORS
                 and any(matches_word(last, w, typo_budget(last)) for w in name_words)
             ):
-                mentors.append(doc.mentor_name)
+                mentors[doc.mentor_name] = instructor_url(doc.mentor_id, doc.mentor_name)
         room = MAX_ITEMS - len(items) - len(mentors)
         items += courses[:room]
-        items += [
-            SuggestItem(type="mentor", label=name, url=search_url([("q", name)]))
-            for name in mentors
-        ]
+        items += [SuggestItem(type="mentor", label=name, url=url) for name, url in mentors.items()]
         return SuggestResponse(query=query, items=items[:MAX_ITEMS])

@@ -6,13 +6,13 @@ import asyncio
 
 import msgspec
 
-from search_service.catalog.applied import build_applied
 from search_service.catalog.categories import CategoryTree
-from search_service.catalog.params import to_params
+from search_service.catalog.fuzzy import matches_word
 from search_service.catalog.schemas import Suggestion
+from search_service.catalog.search.applied import build_applied
+from search_service.catalog.search.query_string import to_params
 from search_service.catalog.urls import category_url, search_url
 from search_service.search.engine import SearchEngine
-from search_service.search.fuzzy import matches_word
 from search_service.search.request import SearchRequest, clear_group, filtered_groups
 from search_service.search.text import typo_budget, words
 from search_service.search.vocabulary import FACETS

@@ -17,7 +17,7 @@ from search_service.cli import (
     commands_serve,
     commands_users,
 )
-from search_service.errors import UsageError
+from search_service.lib.errors import UsageError
 from search_service.settings import load_settings
 
 EXIT_USAGE = 2

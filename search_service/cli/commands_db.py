@@ -8,7 +8,7 @@ import asyncio
 from search_service.cli.progress import progress_bar
 from search_service.db import migrate
 from search_service.db.connection import check_reachable, connect, database_url
-from search_service.errors import UsageError
+from search_service.lib.errors import UsageError
 from search_service.seed.run import CatalogNotEmpty, count_courses, seed_catalog
 from search_service.settings import Settings
 

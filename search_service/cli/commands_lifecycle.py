@@ -7,7 +7,7 @@ import asyncio
 
 from search_service.cli.progress import progress_bar
 from search_service.db.connection import check_reachable, connect, database_url
-from search_service.errors import NotFound, UsageError
+from search_service.lib.errors import NotFound, UsageError
 from search_service.lifecycle.service import archive_course, archive_media, pending_media
 from search_service.settings import Settings
 

@@ -10,13 +10,13 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from search_service.catalog.categories import CategoryDirectory
-from search_service.catalog.service import CatalogSearch
+from search_service.catalog.search.service import CatalogSearch, Meaning
 from search_service.cli.commands_search import reindex_into
 from search_service.db import migrate
 from search_service.db.connection import check_reachable, connect, database_url, make_engine
-from search_service.errors import UsageError
 from search_service.insights.judgments import judgments_from_clicks
 from search_service.insights.judgments import write as write_click_judgments
+from search_service.lib.errors import UsageError
 from search_service.relevance.evaluate import (
     evaluate,
     read_judgments,
@@ -27,6 +27,7 @@ from search_service.relevance.evaluate import (
 from search_service.relevance.scratch import scratch_catalog
 from search_service.search.factory import make_engine as make_search_engine
 from search_service.seed.judged import FIXTURE_DIR, load_catalog, read_catalog
+from search_service.semantic.models import load_embedder
 from search_service.settings import Settings
 
 
@@ -49,6 +50,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--kinds", type=Path, default=FIXTURE_DIR / "queries.csv", help="query,kind CSV"
     )
     cmd.add_argument("--json", action="store_true", help="print the scores as JSON")
+    cmd.add_argument(
+        "--split",
+        choices=("tune", "heldout"),
+        help="score only one split of the judged queries (default: both, each shown); "
+        "ranking work looks at the tune split only",
+    )
     cmd.add_argument(
         "--live",
         action="store_true",
@@ -129,13 +136,15 @@ async def _run(url: str, settings: Settings, args: argparse.Namespace) -> int:
         engine = make_search_engine(settings)
         try:
             directory = CategoryDirectory(async_sessionmaker(db_engine))
-            report = await evaluate(CatalogSearch(engine, directory), judged, kinds)
+            meaning = Meaning(load_embedder(), settings.search.semantic_ratio)
+            catalog = CatalogSearch(engine, directory, meaning=meaning)
+            report = await evaluate(catalog, judged, kinds, args.split)
         finally:
             await engine.close()
             await db_engine.dispose()
     else:
-        async with scratch_catalog(url) as catalog:
-            report = await evaluate(catalog, judged, kinds)
+        async with scratch_catalog(url, settings.search.semantic_ratio) as catalog:
+            report = await evaluate(catalog, judged, kinds, args.split)
     print(json.dumps(report.as_dict(), indent=2) if args.json else render(report, judged))
     return 0
 

@@ -19,7 +19,7 @@ from search_service.db.connection import (
     database_errors,
     database_url,
 )
-from search_service.errors import SearchUnavailable, UsageError
+from search_service.lib.errors import SearchUnavailable, UsageError
 from search_service.merchandising.service import refresh_recommendations
 from search_service.ops.periodic import Periodic
 from search_service.search.factory import make_engine
@@ -180,7 +180,7 @@ def cmd_sync(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _scoped_keys(settings: Settings) -> dict[str, str]:
-    from search_service.search.meilisearch import MeilisearchEngine
+    from search_service.search.meilisearch.engine import MeilisearchEngine
 
     engine = make_engine(settings)
     try:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from search_service.cli import commands_db, commands_search
 from search_service.db.connection import check_reachable, connect, database_url
-from search_service.errors import SearchUnavailable
+from search_service.lib.errors import SearchUnavailable
 from search_service.ops.logs import configure_logging
 from search_service.search.factory import make_engine
 from search_service.seed.demo_accounts import DemoAccounts, create_demo_accounts, demo_accounts
@@ -85,8 +85,6 @@ def _serve(settings: Settings, url: str, args: argparse.Namespace) -> int:
         # Our handlers and formatters (text or JSON) for uvicorn's lines too.
         log_config=None,
         access_log=False,
-        # httptools, writing each response in one system call (ops/coalesce.py).
-        http="search_service.ops.coalesce:CoalescingHttpToolsProtocol",
         # X-Forwarded-For is believed from these proxies only (none unless configured).
         proxy_headers=True,
         forwarded_allow_ips=settings.server.trusted_proxies,

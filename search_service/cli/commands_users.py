@@ -8,7 +8,7 @@ import sys
 
 from search_service.accounts.admins import check_admin, create_admin
 from search_service.db.connection import check_reachable, connect, database_url
-from search_service.errors import UsageError
+from search_service.lib.errors import UsageError
 from search_service.settings import Settings
 
 

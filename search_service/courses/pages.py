@@ -1,21 +1,17 @@
-"""The course page and the forms on it (review, helpful vote, question).
-
-A form's mistake re-renders this page with the error beside the field, the typed values kept
-and the error's status; its transaction rolls back.
-"""
+"""The course page. The forms on it (review, helpful vote, question) belong to ``reviews/``
+and ``questions/``, and show this page again when they go wrong (``course_page_again``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import uuid
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlencode
 
-import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get
 from litestar.di import NamedDependency
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
 from search_service.catalog.labels import language_label
 from search_service.catalog.urls import course_url, search_url
@@ -23,26 +19,21 @@ from search_service.courses import service
 from search_service.courses.schemas import CourseDetail
 from search_service.courses.views import ViewCounter, is_bot
 from search_service.db.lookups import is_enrolled
-from search_service.errors import SearchUnavailable
 from search_service.insights.ids import QueryIds
 from search_service.insights.recorder import InsightsRecorder
-from search_service.limits import Limiter
+from search_service.lib.errors import SearchUnavailable
+from search_service.lib.limits import Limiter
+from search_service.lib.web import CourseSlug, DbSession, client_address
 from search_service.pages.forms import (
     BLANK,
-    FormData,
     FormState,
     Rerender,
-    form_values,
-    parse_form,
-    submit,
 )
 from search_service.questions import service as questions
-from search_service.questions.schemas import QuestionIn
 from search_service.reviews import service as reviews
-from search_service.reviews.schemas import ReviewIn, ReviewPage, ReviewSort
+from search_service.reviews.schemas import ReviewPage, ReviewSort
 from search_service.search.engine import SearchEngine
 from search_service.search.request import MAX_HITS
-from search_service.web import CourseSlug, DbSession, SignedIn, client_address
 
 REVIEW_SORTS: tuple[tuple[ReviewSort, str], ...] = (
     ("helpful", "Most helpful"),
@@ -59,11 +50,6 @@ INCLUDED = (
     ("quiz", "quiz", "quizzes"),
     ("assignment", "assignment", "assignments"),
 )
-
-
-class VoteForm(msgspec.Struct, kw_only=True):
-    review_id: uuid.UUID
-    vote: Literal["helpful", "not_helpful"]
 
 
 def _json_ld(course: CourseDetail, url: str) -> str:
@@ -207,20 +193,23 @@ def _includes(course: CourseDetail) -> list[str]:
     return out
 
 
-def _again(
+def course_page_again(
     request: Request[Any, Any, Any],
     db_session: DbSession,
     engine: SearchEngine,
     slug: str,
     form: str,
 ) -> Rerender:
+    """The course page shown again for a form on it (``form``: which one) that went wrong."""
+
     async def rerender(state: FormState, status: int) -> Template:
         return await _course_page(request, db_session, engine, slug, {form: state}, status)
 
     return rerender
 
 
-def _back_to(request: Request[Any, Any, Any], slug: str, section: str) -> str:
+def course_section(request: Request[Any, Any, Any], slug: str, section: str) -> str:
+    """A section of the course page (where a form on it leads back to)."""
     return f"{request.app.route_reverse('course_page', slug=slug)}#{section}"
 
 
@@ -257,98 +246,3 @@ class CoursePages(Controller):
             visitor = limiter.subject("course-view", f"{day}|{client_address(request)}")
             await views.record(uuid.UUID(page.context["course"].id), visitor, day)
         return page
-
-    @post("/review", name="review_submit", status_code=303)
-    async def review(
-        self,
-        request: Request[Any, Any, Any],
-        slug: CourseSlug,
-        db_session: DbSession,
-        engine: NamedDependency[SearchEngine],
-        user: SignedIn,
-        data: FormData,
-    ) -> Redirect | Template:
-        values = form_values(data)
-        return await submit(
-            values,
-            lambda: reviews.create(db_session, user.id, slug, parse_form(ReviewIn, values)),
-            _again(request, db_session, engine, slug, "review"),
-            _back_to(request, slug, "ratings"),
-        )
-
-    @post("/review/edit", name="review_edit", status_code=303)
-    async def edit_review(
-        self,
-        request: Request[Any, Any, Any],
-        slug: CourseSlug,
-        db_session: DbSession,
-        engine: NamedDependency[SearchEngine],
-        user: SignedIn,
-        data: FormData,
-    ) -> Redirect | Template:
-        values = form_values(data)
-
-        async def edit() -> object:
-            form = parse_form(ReviewIn, values)
-            return await reviews.edit(
-                db_session, user.id, await reviews.mine_on(db_session, user.id, slug), form
-            )
-
-        again = _again(request, db_session, engine, slug, "edit")
-        return await submit(values, edit, again, _back_to(request, slug, "ratings"))
-
-    @post("/review/delete", name="review_delete", status_code=303)
-    async def delete_review(
-        self,
-        request: Request[Any, Any, Any],
-        slug: CourseSlug,
-        db_session: DbSession,
-        engine: NamedDependency[SearchEngine],
-        user: SignedIn,
-        data: FormData,
-    ) -> Redirect | Template:
-        async def remove() -> None:
-            await reviews.remove(
-                db_session, user.id, await reviews.mine_on(db_session, user.id, slug)
-            )
-
-        again = _again(request, db_session, engine, slug, "edit")
-        return await submit(form_values(data), remove, again, _back_to(request, slug, "ratings"))
-
-    @post("/vote", name="vote_submit", status_code=303)
-    async def vote(
-        self,
-        request: Request[Any, Any, Any],
-        slug: CourseSlug,
-        db_session: DbSession,
-        engine: NamedDependency[SearchEngine],
-        limiter: NamedDependency[Limiter],
-        user: SignedIn,
-        data: FormData,
-    ) -> Redirect | Template:
-        values = form_values(data)
-
-        async def vote() -> object:
-            form = parse_form(VoteForm, values)
-            return await reviews.vote(db_session, limiter, user.id, form.review_id, form.vote)
-
-        again = _again(request, db_session, engine, slug, "vote")
-        return await submit(values, vote, again, _back_to(request, slug, "ratings"))
-
-    @post("/question", name="question_submit", status_code=303)
-    async def question(
-        self,
-        request: Request[Any, Any, Any],
-        slug: CourseSlug,
-        db_session: DbSession,
-        engine: NamedDependency[SearchEngine],
-        user: SignedIn,
-        data: FormData,
-    ) -> Redirect | Template:
-        values = form_values(data)
-        return await submit(
-            values,
-            lambda: questions.ask(db_session, user, slug, parse_form(QuestionIn, values).question),
-            _again(request, db_session, engine, slug, "question"),
-            _back_to(request, slug, "qa"),
-        )

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from search_service.catalog.schemas import CourseCard, Crumb
-from search_service.catalog.service import cards_in_order, course_card, price
+from search_service.catalog.search.service import cards_in_order, course_card, price
 from search_service.catalog.urls import category_url, course_url
 from search_service.courses import queries
 from search_service.courses.schemas import (
@@ -18,11 +18,11 @@ from search_service.courses.schemas import (
     MentorCard,
     SectionItem,
 )
-from search_service.errors import NotFound
+from search_service.lib.errors import NotFound
+from search_service.lib.people import full_name
+from search_service.lib.safe_urls import is_playable
 from search_service.merchandising import service as recommendations
-from search_service.people import full_name
 from search_service.reviews.service import rating_summary, top_reviews
-from search_service.safe_urls import is_playable
 from search_service.search.engine import SearchEngine
 from search_service.search.request import SearchRequest
 
@@ -124,10 +124,15 @@ async def course_detail(session: AsyncSession, slug: str) -> CourseDetail:
 async def related_courses(
     session: AsyncSession, engine: SearchEngine, slug: str
 ) -> list[CourseCard]:
-    """Up to 8 published courses sharing the subcategory (most popular first), then tags."""
+    """Up to 8 published courses: the nearest in meaning (the engine's vectors), then, to fill
+    the row, those sharing the subcategory (most popular first), then its tags."""
     row = (await session.execute(queries.RELATION, {"slug": slug})).mappings().first()
     if row is None:
         raise NotFound(f"No published course at {course_url(slug)}.")
+    cards: dict[str, CourseCard] = {
+        card.id: card
+        for card in await cards_in_order(engine, await engine.similar(str(row["id"]), RELATED))
+    }
     requests = []
     if row["category"]:
         requests.append(
@@ -143,8 +148,7 @@ async def related_courses(
         requests.append(
             SearchRequest(q=tag, per_page=RELATED + 1, with_facets=False, with_highlights=False)
         )
-    cards: dict[str, CourseCard] = {}
-    for request in requests:
+    for request in requests if len(cards) < RELATED else []:
         for hit in (await engine.search(request)).hits:
             if hit.document.slug != slug and len(cards) < RELATED:
                 cards.setdefault(hit.document.id, course_card(hit))

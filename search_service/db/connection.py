@@ -17,7 +17,7 @@ import psutil
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from search_service.errors import DatabaseUnavailable
+from search_service.lib.errors import DatabaseUnavailable
 from search_service.settings import DatabaseSettings, Settings
 
 EMBEDDED_DATABASE = "skillspring"

@@ -10,7 +10,7 @@ import msgspec
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from search_service.errors import NotFound
+from search_service.lib.errors import NotFound
 
 # Over a ``courses c`` row: what shoppers may see, search and buy.
 PUBLISHED = "c.status = 'published' AND c.deleted_at IS NULL"

@@ -15,8 +15,8 @@ from search_service.insights import service
 from search_service.insights.ids import QueryIds
 from search_service.insights.recorder import InsightsRecorder
 from search_service.insights.schemas import EventAccepted, EventIn, InsightsOut
-from search_service.problems import problem_responses
-from search_service.web import DbSession, SignedIn
+from search_service.lib.problems import problem_responses
+from search_service.lib.web import DbSession, SignedIn
 
 
 class InsightsController(Controller):

@@ -26,12 +26,20 @@ class QueryIds:
         self._key = hashlib.sha256(b"skillspring query id\0" + secret.encode()).digest()
         self.max_age_ms = max_age_days * 86_400_000
 
+    def client(self, address: str) -> bytes:
+        """A keyed hash of a client's address and today's date (UTC): searches from one client
+        on one day share it; the address cannot be read back, and tomorrow's is another."""
+        day = time.strftime("%Y-%m-%d", time.gmtime())
+        return hmac.new(self._key, f"client\0{day}\0{address}".encode(), "sha256").digest()[:8]
+
     def _sign(self, raw: bytes) -> bytes:
         return hmac.new(self._key, raw, hashlib.sha256).digest()[:SIGNATURE_BYTES]
 
-    def new(self) -> tuple[uuid.UUID, str]:
-        """A fresh id: the UUID stored with the search, and the token handed out."""
-        raw = int(time.time() * 1000).to_bytes(6, "big") + os.urandom(10)
+    def new(self, at: float | None = None) -> tuple[uuid.UUID, str]:
+        """A fresh id (made ``at`` a Unix time, now by default): the UUID stored with the
+        search, and the token handed out."""
+        when = time.time() if at is None else at
+        raw = int(when * 1000).to_bytes(6, "big") + os.urandom(10)
         token = base64.urlsafe_b64encode(raw + self._sign(raw)).rstrip(b"=").decode()
         return uuid.UUID(bytes=raw), token
 

@@ -9,7 +9,10 @@ correction when only clicks are logged. Per query and course:
 and the grade is 3 for a purchase or utility ≥ 0.30, 2 for utility ≥ 0.10, else 1 (some
 click). Courses nobody clicked are not graded: we do not log what was shown, so a missing
 click is not evidence. Only queries searched at least ``min_searches`` times in the window are
-used (the head), so a handful of clicks cannot make a judgment.
+used (the head), and only when at least ``min_clients`` different clients (keyed hashes of
+their addresses, per day) searched them: one client repeating a query cannot make a head.
+Clicks are recorded only for a course the search showed at the position it was shown, and
+adds and purchases only by the cart (never from an anonymous event).
 """
 
 from __future__ import annotations
@@ -28,8 +31,9 @@ MAX_WEIGHT = 10.0
 HEAD = """
 SELECT query, count(*) AS searches FROM search_queries
 WHERE searched_at >= $1 AND query <> ''
-GROUP BY query HAVING count(*) >= $2
+GROUP BY query HAVING count(*) >= $2 AND count(DISTINCT client) >= $3
 """
+MIN_CLIENTS = 5
 OUTCOMES = """
 SELECT q.query, c.slug, e.type, e.position
 FROM search_events e
@@ -50,11 +54,12 @@ def grade(utility: float, purchases: int) -> int:
 
 
 async def judgments_from_clicks(
-    conn: asyncpg.Connection, days: int, min_searches: int
+    conn: asyncpg.Connection, days: int, min_searches: int, min_clients: int = MIN_CLIENTS
 ) -> list[tuple[str, str, int]]:
     """(query, course slug, grade) for the head queries, best first within each query."""
     since = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
-    head = {r["query"]: int(r["searches"]) for r in await conn.fetch(HEAD, since, min_searches)}
+    rows = await conn.fetch(HEAD, since, min_searches, min_clients)
+    head = {r["query"]: int(r["searches"]) for r in rows}
     if not head:
         return []
     scores: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])

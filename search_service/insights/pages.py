@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, get
+import msgspec
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.response import Template
+from msgspec import Meta
 
 from search_service.accounts.admins import require_admin
 from search_service.insights import charts, service
 from search_service.insights.recorder import InsightsRecorder
 from search_service.insights.schemas import QueryFigures
-from search_service.web import DbSession, SignedIn
+from search_service.insights.service import PopularSearches
+from search_service.lib.errors import Invalid
+from search_service.lib.web import DbSession, SignedIn
+from search_service.pages.forms import FormData, FormState, submit
 
 DEFAULT_DAYS = 7
 MAX_DAYS = 3650
@@ -40,6 +45,11 @@ def _days(raw: str | None) -> tuple[int, str | None]:
 
 def _sorted(rows: list[QueryFigures], key: str, descending: bool) -> list[QueryFigures]:
     return sorted(rows, key=lambda r: getattr(r, key), reverse=descending)
+
+
+class HideForm(msgspec.Struct, kw_only=True):
+    query: Annotated[str, Meta(min_length=1, max_length=200)]
+    hidden: bool = True
 
 
 class InsightsPages(Controller):
@@ -82,6 +92,7 @@ class InsightsPages(Controller):
                 "descending": descending,
                 "sort_url": sort_url,
                 "top": _sorted(report.top_queries, sort, descending),
+                "hidden": await service.hidden_queries(db_session),
                 "searches_chart": charts.bars(
                     "Searches per day", labels, [d.searches for d in report.daily]
                 ),
@@ -94,4 +105,28 @@ class InsightsPages(Controller):
                     ],
                 ),
             },
+        )
+
+    @post("/admin/search-insights/hide", name="hide_query", status_code=303)
+    async def hide(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        popular: NamedDependency[PopularSearches],
+        user: SignedIn,
+        data: FormData,
+    ) -> Response[Any]:
+        """Keep a query out of trending searches and suggestions (``hidden=false``: let it
+        back in)."""
+        require_admin(user)
+
+        async def hide(form: HideForm) -> None:
+            await service.hide_query(db_session, form.query, form.hidden)
+            popular.forget()
+
+        async def again(state: FormState, status: int) -> Template:
+            raise Invalid("query", state.message or "Invalid query.")
+
+        return await submit(
+            data, HideForm, hide, again, request.app.route_reverse("search_insights_page")
         )

@@ -4,16 +4,32 @@ from __future__ import annotations
 
 from sqlalchemy import TextClause, text
 
-SEARCH_COLUMNS = ("id", "searched_at", "query", "total", "page", "filtered")
+SEARCH_COLUMNS = (
+    "id",
+    "searched_at",
+    "query",
+    "total",
+    "page",
+    "filtered",
+    "client",
+    "popular",
+    "shown",
+    "shown_from",
+)
 
+# A click counts only for a course its search showed, at the position it showed it.
 RECORD_CLICKS = text("""
 INSERT INTO search_events (query_id, course_id, type, position)
 SELECT e.query_id, e.course_id, 'click', e.position
 FROM unnest(CAST(:query_ids AS uuid[]), CAST(:course_ids AS uuid[]), CAST(:positions AS int[]))
      AS e(query_id, course_id, position)
 JOIN courses c ON c.id = e.course_id
+JOIN search_queries q ON q.id = e.query_id
+WHERE q.shown[e.position - q.shown_from + 1] = e.course_id
 ON CONFLICT ON CONSTRAINT search_events_once DO NOTHING
 """)
+
+SHOWN = text("SELECT shown, shown_from FROM search_queries WHERE id = :query_id")
 
 RECORD_ADD = text("""
 INSERT INTO search_events (query_id, course_id, type)
@@ -128,15 +144,22 @@ FROM q GROUP BY day ORDER BY day
 """
 )
 
-# Real past searches that found something, searched at least :min_searches times.
+# Real past searches that found courses with every word, by at least :min_clients different
+# clients, and that no admin hid.
 POPULAR = text("""
-SELECT query, count(*) AS searches
+SELECT query, count(DISTINCT client) AS clients
 FROM search_queries
-WHERE searched_at >= :since AND total > 0 AND query <> ''
-GROUP BY query HAVING count(*) >= :min_searches
-ORDER BY searches DESC, query
+WHERE searched_at >= :since AND popular AND query <> ''
+  AND query NOT IN (SELECT query FROM hidden_queries)
+GROUP BY query HAVING count(DISTINCT client) >= :min_clients
+ORDER BY clients DESC, query
 LIMIT :limit
 """)
+HIDE_QUERY = text("""
+INSERT INTO hidden_queries (query) VALUES (:query) ON CONFLICT (query) DO NOTHING
+""")
+SHOW_QUERY = text("DELETE FROM hidden_queries WHERE query = :query")
+HIDDEN_QUERIES = text("SELECT query FROM hidden_queries ORDER BY hidden_at DESC, query")
 
 FORGET_EVENTS = text("DELETE FROM search_events WHERE created_at < :before")
 FORGET_SEARCHES = text("DELETE FROM search_queries WHERE searched_at < :before")

@@ -24,7 +24,8 @@ FLUSH_ROWS = 1000
 MAX_WAITING = 100_000  # with the database away for long, the oldest rows are given up
 log = logging.getLogger("skillspring.insights")
 
-Search = tuple[uuid.UUID, dt.datetime, str, int, int, bool]
+# id, searched_at, query, total, page, filtered, client, popular, shown, shown_from
+Search = tuple[uuid.UUID, dt.datetime, str, int, int, bool, bytes, bool, list[uuid.UUID], int]
 Click = tuple[uuid.UUID, uuid.UUID, int | None]
 
 
@@ -39,19 +40,15 @@ class InsightsRecorder:
         )
         self._lock = asyncio.Lock()
 
-    async def search(
-        self,
-        query_id: uuid.UUID,
-        query: str,
-        total: int,
-        page: int,
-        filtered: bool,
-    ) -> None:
+    async def search(self, search: Search) -> None:
         if not self.enabled:
             return
-        now = dt.datetime.now(dt.UTC)
-        self.searches.append((query_id, now, query, total, page, filtered))
+        self.searches.append(search)
         await self._maybe_flush()
+
+    def waiting(self, query_id: uuid.UUID) -> Search | None:
+        """A search of this worker's not written yet (its row is not in the database)."""
+        return next((s for s in reversed(self.searches) if s[0] == query_id), None)
 
     async def click(self, query_id: uuid.UUID, course_id: uuid.UUID, position: int | None) -> None:
         if not self.enabled:

@@ -28,10 +28,13 @@ Position = Annotated[
 class EventIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """What a shopper did with a search result (purchases are recorded by checkout)."""
 
-    type: Literal["click", "add_to_cart"]
+    type: Annotated[
+        Literal["click"],
+        Meta(description="click (adds to cart and purchases are recorded by the cart itself)"),
+    ]
     query_id: QueryIdText
     course_id: uuid.UUID
-    position: Position | None = None
+    position: Position
 
 
 class EventAccepted(msgspec.Struct, kw_only=True):

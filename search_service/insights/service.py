@@ -10,7 +10,6 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from search_service.errors import Invalid, NotFound
 from search_service.insights import queries
 from search_service.insights.ids import QueryIds
 from search_service.insights.recorder import InsightsRecorder
@@ -22,9 +21,11 @@ from search_service.insights.schemas import (
     QueryCount,
     QueryFigures,
 )
+from search_service.lib.errors import Invalid, NotFound
 from search_service.search.text import fold
 
 UNKNOWN_QUERY = "This query_id was not given out by a search here, or is too old."
+NOT_SHOWN = "the position at which the search showed course_id (1 is the first hit of page 1)"
 _SPACE = re.compile(r"\s+")
 MAX_NORMALISED = 200
 
@@ -55,24 +56,30 @@ def query_uuid(ids: QueryIds, token: str | None, field: str = "query_id") -> uui
 async def record_event(
     session: AsyncSession, ids: QueryIds, recorder: InsightsRecorder, event: EventIn
 ) -> None:
-    """A click goes to the batch; an add to cart is written now (it is rare and counted
-    exactly).
+    """A click on a search result, for the batch. (Adds to cart and purchases are recorded
+    by the cart itself, with the query id of the signed-in add.)
 
     Raises:
-        Invalid: the query id is not one we gave out. NotFound: no published course has
-            this id.
+        Invalid: the query id is not one we gave out, or its search did not show this course
+            at this position. NotFound: no published course has this id.
     """
     query_id = query_uuid(ids, event.query_id)
     assert query_id is not None
     found = await session.execute(queries.PUBLISHED_COURSE, {"course_id": event.course_id})
     if found.first() is None:
         raise NotFound("No published course has this id.", field="course_id")
-    if event.type == "click":
-        await recorder.click(query_id, event.course_id, event.position)
+    waiting = recorder.waiting(query_id)
+    if waiting is not None:
+        shown, first = waiting[8], waiting[9]
     else:
-        await session.execute(
-            queries.RECORD_ADD, {"query_id": query_id, "course_id": event.course_id}
+        row = (await session.execute(queries.SHOWN, {"query_id": query_id})).first()
+        shown, first = (list(row[0]), int(row[1])) if row is not None else ([], 1)
+    index = event.position - first
+    if not 0 <= index < len(shown) or shown[index] != event.course_id:
+        raise Invalid(
+            "position", "This search did not show this course at this position.", NOT_SHOWN
         )
+    await recorder.click(query_id, event.course_id, event.position)
 
 
 async def record_add(
@@ -145,13 +152,14 @@ async def report(session: AsyncSession, days: int, limit: int = 50) -> InsightsO
 
 
 POPULAR_DAYS = 30
-POPULAR_MIN_SEARCHES = 5  # so nobody plants a suggestion with a search or two
+POPULAR_MIN_CLIENTS = 5  # different clients (addresses, per day): one cannot plant a query
 POPULAR_SECONDS = 60.0
 
 
 class PopularSearches:
-    """Past searches that found courses, asked at least ``POPULAR_MIN_SEARCHES`` times in the
-    last ``POPULAR_DAYS`` days; read at most once a minute."""
+    """Past searches that found courses with every word, asked by at least
+    ``POPULAR_MIN_CLIENTS`` different clients in the last ``POPULAR_DAYS`` days, shaped like a
+    search (no links, no markup) and not hidden by an admin; read at most once a minute."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], enabled: bool = True) -> None:
         self.sessions = sessions
@@ -169,7 +177,7 @@ class PopularSearches:
                     queries.POPULAR,
                     {
                         "since": _since(POPULAR_DAYS),
-                        "min_searches": POPULAR_MIN_SEARCHES,
+                        "min_clients": POPULAR_MIN_CLIENTS,
                         "limit": 500,
                     },
                 )
@@ -186,6 +194,20 @@ class PopularSearches:
 
     async def trending(self, limit: int) -> list[str]:
         return [q for q, _ in (await self.top())[:limit]]
+
+    def forget(self) -> None:
+        """Read them again at the next ask (an admin hid or showed one)."""
+        self._loaded_at = float("-inf")
+
+
+async def hide_query(session: AsyncSession, query: str, hidden: bool) -> None:
+    """Keep a query out of trending searches and suggestions (or let it back in)."""
+    statement = queries.HIDE_QUERY if hidden else queries.SHOW_QUERY
+    await session.execute(statement, {"query": normalise_query(query)})
+
+
+async def hidden_queries(session: AsyncSession) -> list[str]:
+    return [row[0] for row in await session.execute(queries.HIDDEN_QUERIES)]
 
 
 async def forget_before(sessions: async_sessionmaker[AsyncSession], days: int) -> None:

@@ -1,21 +1,25 @@
-"""``/my-learning``: every course the signed-in student bought, newest first, with progress."""
+"""``/my-learning`` (every course the student bought, with progress) and a course's learning
+page (its curriculum; marking a lecture complete moves the course's progress)."""
 
 from __future__ import annotations
 
-from litestar import Controller, get
+import uuid
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import CacheControlHeader
 from litestar.response import Template
-from sqlalchemy import text
 
-from search_service.web import DbSession, SignedIn
+from search_service.catalog.pictures import picture_url
+from search_service.learning import queries, service
+from search_service.lib.web import CourseSlug, DbSession, SignedIn
+from search_service.pages.forms import FormData, FormState, submit
 
-MY_COURSES = text("""
-SELECT c.slug, c.title, e.progress_percent, e.purchased_at, e.completed_at,
-       (c.status = 'published' AND c.deleted_at IS NULL) AS listed
-FROM enrollments e JOIN courses c ON c.id = e.course_id
-WHERE e.student_id = :student
-ORDER BY e.purchased_at DESC NULLS LAST, c.title
-""")
+
+class CompleteForm(msgspec.Struct, kw_only=True):
+    lecture_id: uuid.UUID
+    done: bool = True
 
 
 class LearningPages(Controller):
@@ -24,5 +28,43 @@ class LearningPages(Controller):
 
     @get("/my-learning", name="my_learning_page")
     async def my_learning(self, db_session: DbSession, user: SignedIn) -> Template:
-        rows = (await db_session.execute(MY_COURSES, {"student": user.id})).mappings().all()
-        return Template("learning/index.html.jinja2", context={"courses": rows})
+        rows = (await db_session.execute(queries.MY_COURSES, {"student": user.id})).mappings()
+        courses = [
+            {**row, "image_url": picture_url(row["slug"], row["thumbnail_url"])} for row in rows
+        ]
+        return Template("learning/index.html.jinja2", context={"courses": courses})
+
+    @get("/learn/{slug:str}", name="learn_page")
+    async def learn(self, db_session: DbSession, user: SignedIn, slug: CourseSlug) -> Template:
+        """The course's lectures, what is done, and where to continue (owners only)."""
+        course = await service.learning(db_session, user.id, slug)
+        return Template("learning/course.html.jinja2", context={"course": course})
+
+    @post("/learn/{slug:str}/complete", name="lecture_complete", status_code=303)
+    async def complete(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        user: SignedIn,
+        slug: CourseSlug,
+        data: FormData,
+    ) -> Response[Any]:
+        async def again(state: FormState, status: int) -> Template:
+            course = await service.learning(db_session, user.id, slug)
+            return Template(
+                "learning/course.html.jinja2",
+                status_code=status,
+                context={"course": course, "error": state.message or "Please try again."},
+            )
+
+        def back(form_lecture: str) -> str:
+            page = request.app.route_reverse("learn_page", slug=slug)
+            return f"{page}#lecture-{form_lecture}"
+
+        return await submit(
+            data,
+            CompleteForm,
+            lambda form: service.mark(db_session, user.id, slug, form.lecture_id, form.done),
+            again,
+            lambda progress: back(progress.last_watched_lecture),
+        )

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import unicodedata
 from typing import Annotated
 
 from msgspec import Meta
+
+from search_service.lib.errors import Invalid
 
 # No control characters but tab and line breaks: no NUL (PostgreSQL text cannot hold it), no
 # escape sequences, no bell.
@@ -50,3 +55,65 @@ NewPassword = Annotated[
         description="10 to 128 characters, at least 8 of them not spaces",
     ),
 ]
+
+
+# Times anyone may type (rule windows): within these years, so every one of them is a time
+# PostgreSQL stores and converts (year 1 at +14:00 is before year 1 in UTC).
+FIRST_YEAR, LAST_YEAR = 2000, 2200
+_FIRST = dt.datetime(FIRST_YEAR, 1, 1, tzinfo=dt.UTC)
+_LAST = dt.datetime(LAST_YEAR + 1, 1, 1, tzinfo=dt.UTC)
+
+
+def bounded_time(field: str, value: dt.datetime | None) -> dt.datetime | None:
+    """``value`` when it lies in the years ``FIRST_YEAR`` to ``LAST_YEAR`` (UTC).
+
+    Raises:
+        Invalid: naming ``field``, when it does not.
+    """
+    if value is not None and not _FIRST <= value < _LAST:
+        raise Invalid(
+            field,
+            f"{field} must be a time in the years {FIRST_YEAR} to {LAST_YEAR}.",
+            f"a time in the years {FIRST_YEAR} to {LAST_YEAR}",
+        )
+    return value
+
+
+# Text others read (reviews, questions, answers and their titles): one rule, applied after
+# decoding and before storing.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"})
+
+
+def _visible(text: str) -> int:
+    """How many characters of ``text`` show: not spaces, controls or invisible formats."""
+    return sum(1 for ch in text if unicodedata.category(ch) not in _INVISIBLE_CATEGORIES)
+
+
+def _trimmed(text: str) -> str:
+    """Without the spaces and invisible characters (zero-width, byte-order marks) at its
+    ends."""
+    start, end = 0, len(text)
+    while start < end and unicodedata.category(text[start]) in _INVISIBLE_CATEGORIES:
+        start += 1
+    while end > start and unicodedata.category(text[end - 1]) in _INVISIBLE_CATEGORIES:
+        end -= 1
+    return text[start:end]
+
+
+def public_text(field: str, value: str, least: int = 1) -> str:
+    """``value`` normalised (NFC) and trimmed, once it is text others can read: at least
+    ``least`` characters long after trimming, something visible in it, and no bidi
+    direction overrides (they reorder what readers see).
+
+    Raises:
+        Invalid: naming ``field``, saying what is wrong.
+    """
+    text = _trimmed(unicodedata.normalize("NFC", value))
+    if _BIDI_CONTROLS.search(text):
+        raise Invalid(field, f"{field} cannot hold text-direction override characters.")
+    if not _visible(text):
+        raise Invalid(field, f"{field} is empty: it has no visible characters.")
+    if len(text) < least:
+        raise Invalid(field, f"{field} must be at least {least} characters long.")
+    return text

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 import msgspec
 import msgspec.inspect as mi
 
-from search_service.errors import FieldError, Invalid
+from search_service.lib.errors import FieldError, Invalid
 
 T = TypeVar("T", bound=msgspec.Struct)
 

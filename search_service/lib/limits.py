@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from search_service.errors import TooManyRequests
+from search_service.lib.errors import TooManyRequests
 
 _HIT = text("""
 INSERT INTO rate_counters (key, window_start, hits)

@@ -28,8 +28,8 @@ from litestar.status_codes import (
 )
 from sqlalchemy.exc import DBAPIError
 
-from search_service.decoding import describe
-from search_service.errors import (
+from search_service.lib.decoding import describe
+from search_service.lib.errors import (
     Conflict,
     DomainError,
     FieldError,
@@ -59,6 +59,8 @@ TITLES = {
     409: "Conflict",
     413: "Request too large",
     429: "Too many requests",
+    431: "Request headers too large",
+    499: "Client closed the request",
     500: "Internal server error",
     503: "Service unavailable",
 }
@@ -176,8 +178,20 @@ def _too_deep(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     return problem(request, HTTP_400_BAD_REQUEST, TOO_DEEP)
 
 
+# nginx's status for a request its client gave up on: not a server error, and nobody reads it.
+CLIENT_CLOSED = 499
+
+
+def client_went_away(exc: Exception) -> bool:
+    """Litestar's error for a client that disconnected while its body was being read."""
+    return isinstance(exc, HTTPException) and str(exc.detail).startswith("client disconnected")
+
+
 def _http(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     assert isinstance(exc, HTTPException)
+    if client_went_away(exc):
+        log.info("client disconnected during %s %s", request.method, request.url.path)
+        return problem(request, CLIENT_CLOSED, "The client closed the connection.")
     if exc.status_code >= 500:
         log.error("server error on %s %s", request.method, request.url.path, exc_info=exc)
     response = problem(request, exc.status_code, str(exc.detail))

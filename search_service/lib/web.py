@@ -28,6 +28,14 @@ CourseSlug = Annotated[
         description="a course slug: lower-case letters, digits and hyphens",
     ),
 ]
+InstructorSlug = Annotated[
+    str,
+    PathParameter(
+        pattern=SLUG_PATTERN,
+        max_length=200,
+        description="an instructor's address: their name and the start of their id",
+    ),
+]
 ReviewId = Annotated[uuid.UUID, PathParameter(description="a review id (UUID)")]
 QuestionId = Annotated[uuid.UUID, PathParameter(description="a question id (UUID)")]
 AnswerId = Annotated[uuid.UUID, PathParameter(description="an answer id (UUID)")]

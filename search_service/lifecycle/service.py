@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import asyncpg
 
-from search_service.errors import NotFound
+from search_service.lib.errors import NotFound
 
 MEDIA_BATCH = 1000
 

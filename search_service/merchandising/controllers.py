@@ -8,17 +8,21 @@ from typing import Annotated
 from litestar import Controller, delete, get, post, put
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, PathParameter
+from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from search_service.accounts.admins import require_admin
+from search_service.lib.problems import problem_responses
+from search_service.lib.web import DbSession, PageNumber, SignedIn
 from search_service.merchandising import service
 from search_service.merchandising.rules import RuleBook
 from search_service.merchandising.schemas import RuleCreated, RuleIn, RuleOut, RulesOut
-from search_service.problems import problem_responses
-from search_service.web import DbSession, SignedIn
 
 RuleId = Annotated[uuid.UUID, PathParameter(description="a rule id (UUID)")]
+PerPage = Annotated[
+    int,
+    QueryParameter(ge=1, le=200, required=False, description="a whole number from 1 to 200"),
+]
 
 
 class RulesController(Controller):
@@ -45,8 +49,7 @@ class RulesController(Controller):
         and ``ends_at``. Applies within a second on every worker."""
         require_admin(user)
         rule_id = await service.create_rule(db_session, data)
-        await db_session.commit()
-        await rules.reload()
+        await rules.refresh(db_session, rule_id)
         return RuleCreated(id=str(rule_id))
 
     @get(
@@ -55,9 +58,12 @@ class RulesController(Controller):
         name="api_rules",
         responses=problem_responses(401, 403),
     )
-    async def list_rules(self, db_session: DbSession, user: SignedIn) -> RulesOut:
+    async def list_rules(
+        self, db_session: DbSession, user: SignedIn, page: PageNumber = 1, per_page: PerPage = 50
+    ) -> RulesOut:
+        """The rules, newest first, a page at a time (at most ``MAX_RULES`` exist)."""
         require_admin(user)
-        return RulesOut(rules=await service.list_rules(db_session))
+        return await service.list_rules(db_session, page, per_page)
 
     @put(
         "/{rule_id:uuid}",
@@ -76,8 +82,7 @@ class RulesController(Controller):
         """The same body and checks as creating one (the rule itself does not overlap)."""
         require_admin(user)
         await service.update_rule(db_session, rule_id, data)
-        await db_session.commit()
-        await rules.reload()
+        await rules.refresh(db_session, rule_id)
         updated = await service.get_rule(db_session, rule_id)
         assert updated is not None
         return updated
@@ -98,5 +103,4 @@ class RulesController(Controller):
     ) -> None:
         require_admin(user)
         await service.delete_rule(db_session, rule_id)
-        await db_session.commit()
-        await rules.reload()
+        await rules.refresh(db_session, rule_id)

@@ -3,30 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
 from search_service.accounts.admins import require_admin
-from search_service.decoding import decode_fields
+from search_service.lib.decoding import decode_fields
+from search_service.lib.web import DbSession, SignedIn
 from search_service.merchandising import service
 from search_service.merchandising.rules import RuleBook
 from search_service.merchandising.schemas import RuleIn, RuleOut
-from search_service.pages.forms import (
-    BLANK,
-    FormData,
-    FormState,
-    Rerender,
-    form_values,
-    parse_form,
-    submit,
-)
-from search_service.web import DbSession, SignedIn
+from search_service.pages.forms import BLANK, FormData, FormState, Rerender, submit
 
 
 class RuleForm(msgspec.Struct, kw_only=True):
@@ -50,10 +43,15 @@ def _slugs(text: str) -> list[str]:
     return [s for s in text.replace(",", " ").split() if s]
 
 
+_OFFSET = re.compile(r"(Z|[+-]\d\d:?\d\d)$", re.IGNORECASE)
+
+
 def _time(text: str | None) -> str | None:
+    """A typed time as ISO 8601 with an offset: the offset typed, or UTC (the browser's
+    ``datetime-local`` gives none)."""
     if not text:
         return None
-    return text if text.endswith("Z") or "+" in text[10:] else text + "Z"
+    return text if _OFFSET.search(text[10:]) else text + "Z"
 
 
 def _decode(form: RuleForm) -> RuleIn:
@@ -92,13 +90,23 @@ def _as_form(rule: RuleOut) -> FormState:
     )
 
 
+PER_PAGE = 50
+
+
 async def _rules_page(
-    db_session: DbSession, form: FormState = BLANK, status: int = 200
+    db_session: DbSession, form: FormState = BLANK, status: int = 200, page: int = 1
 ) -> Template:
+    listed = await service.list_rules(db_session, page, PER_PAGE)
     return Template(
         "admin/rules.html.jinja2",
         status_code=status,
-        context={"rules": await service.list_rules(db_session), "form": form},
+        context={
+            "rules": listed.rules,
+            "page": listed.page,
+            "pages": max(1, -(-listed.total // PER_PAGE)),
+            "total": listed.total,
+            "form": form,
+        },
     )
 
 
@@ -125,7 +133,9 @@ class RulesPages(Controller):
             rule = await service.get_rule(db_session, uuid.UUID(editing)) if editing else None
         except ValueError:
             rule = None
-        return await _rules_page(db_session, _as_form(rule) if rule else BLANK)
+        number = request.query_params.get("page", "1")
+        page = int(number) if number.isdigit() and 1 <= int(number) <= 10_000 else 1
+        return await _rules_page(db_session, _as_form(rule) if rule else BLANK, page=page)
 
     @post("", name="rules_create", status_code=303)
     async def create(
@@ -135,21 +145,19 @@ class RulesPages(Controller):
         rules: NamedDependency[RuleBook],
         user: SignedIn,
         data: FormData,
-    ) -> Redirect | Template:
+    ) -> Response[Any]:
         require_admin(user)
-        values = form_values(data)
 
-        async def add() -> None:
-            form = parse_form(RuleForm, values)
-            if form.rule_id is None:
-                await service.create_rule(db_session, _decode(form))
+        async def save(form: RuleForm) -> None:
+            rule_id = form.rule_id
+            if rule_id is None:
+                rule_id = await service.create_rule(db_session, _decode(form))
             else:
-                await service.update_rule(db_session, form.rule_id, _decode(form))
-            await db_session.commit()  # applied by this worker at once, by the others in 1 s
-            await rules.reload()
+                await service.update_rule(db_session, rule_id, _decode(form))
+            await rules.refresh(db_session, rule_id)  # this worker at once, the others in 1 s
 
         return await submit(
-            values, add, _again(db_session), request.app.route_reverse("rules_page")
+            data, RuleForm, save, _again(db_session), request.app.route_reverse("rules_page")
         )
 
     @post("/delete", name="rules_delete", status_code=303)
@@ -160,15 +168,13 @@ class RulesPages(Controller):
         rules: NamedDependency[RuleBook],
         user: SignedIn,
         data: FormData,
-    ) -> Redirect | Template:
+    ) -> Response[Any]:
         require_admin(user)
-        values = form_values(data)
 
-        async def drop() -> None:
-            await service.delete_rule(db_session, parse_form(DeleteForm, values).rule_id)
-            await db_session.commit()
-            await rules.reload()
+        async def drop(form: DeleteForm) -> None:
+            await service.delete_rule(db_session, form.rule_id)
+            await rules.refresh(db_session, form.rule_id)
 
         return await submit(
-            values, drop, _again(db_session), request.app.route_reverse("rules_page")
+            data, DeleteForm, drop, _again(db_session), request.app.route_reverse("rules_page")
         )

@@ -33,13 +33,16 @@ SELECT id, query, category, pin, hide, starts_at, ends_at, created_at,
            AS active
 FROM merchandising_rules
 """
-LIST_RULES = text("\n".join((_RULE_COLUMNS, "ORDER BY created_at DESC, id")))
+LIST_RULES = text(
+    "\n".join((_RULE_COLUMNS, "ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset"))
+)
+COUNT_RULES = text("SELECT count(*) FROM merchandising_rules")
 GET_RULE = text("\n".join((_RULE_COLUMNS, "WHERE id = :id")))
 RULE_EXISTS = text("SELECT 1 FROM merchandising_rules WHERE id = :id FOR UPDATE")
 UPDATE_RULE = text("""
 UPDATE merchandising_rules
 SET query = :query, category = :category, pin = :pin, hide = :hide,
-    starts_at = :starts_at, ends_at = :ends_at
+    starts_at = :starts_at, ends_at = :ends_at, updated_at = now()
 WHERE id = :id
 """)
 
@@ -47,15 +50,19 @@ DELETE_RULE = text("DELETE FROM merchandising_rules WHERE id = :id RETURNING id"
 
 # What the service applies: rules not over yet, their slugs as published course ids (pins in
 # the rule's order; a pin that is not published is left out).
-LOAD_RULES = text("""
-SELECT r.id, r.query, r.category, r.starts_at, r.ends_at,
+_LOAD = """
+SELECT r.id::text AS id, r.query, r.category, r.starts_at, r.ends_at,
        ARRAY(SELECT c.id::text FROM unnest(r.pin) WITH ORDINALITY AS p(slug, n)
              JOIN courses c ON c.slug = p.slug
              WHERE c.status = 'published' AND c.deleted_at IS NULL ORDER BY p.n) AS pin_ids,
        ARRAY(SELECT c.id::text FROM courses c WHERE c.slug = ANY(r.hide)) AS hide_ids
 FROM merchandising_rules r
-WHERE r.ends_at IS NULL OR r.ends_at > now()
-""")
+WHERE (r.ends_at IS NULL OR r.ends_at > now())
+"""
+LOAD_RULES = text(_LOAD)
+LOAD_RULE = text(_LOAD + " AND r.id = :id")
+# Changes whenever a rule is added, replaced or deleted: the workers reload only then.
+RULES_VERSION = text("SELECT count(*), max(updated_at) FROM merchandising_rules")
 
 # Students also bought: for each pair of courses bought by the same students, how many did
 # and a cosine score (co-buyers / sqrt(buyers of each)), so a bestseller bought with everything

@@ -1,7 +1,7 @@
 """Rules applied above the engine port, so both engines behave the same.
 
 ``RuleBook`` keeps the rules that are not over yet, with their slugs resolved to published
-course ids, and reloads them every second (and at once after a change in this worker).
+course ids, reloaded when they change (and at once after a change in this worker).
 ``MerchandisedEngine`` is the port again: a search that a rule matches (its normalised query;
 or, with no text, a category the request filters on) is answered as
 
@@ -15,7 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
+import uuid
+from collections.abc import Sequence
+from typing import Any
 
+import anyio
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -26,9 +31,10 @@ from search_service.search.engine import SearchEngine
 from search_service.search.request import SearchRequest
 from search_service.search.results import EngineResult
 from search_service.search.vocabulary import FacetGroup
-from search_service.search.wrapper import EngineWrapper
+from search_service.search.wrappers.base import EngineWrapper
 
 RELOAD_SECONDS = 1.0
+RESOLVE_SECONDS = 60.0
 log = logging.getLogger("skillspring.merchandising")
 
 
@@ -46,42 +52,72 @@ class ActiveRule(msgspec.Struct, frozen=True):
         )
 
 
+def _active(row: Any) -> ActiveRule:
+    return ActiveRule(
+        query=row["query"],
+        category=row["category"],
+        starts_at=row["starts_at"],
+        ends_at=row["ends_at"],
+        pin=tuple(row["pin_ids"]),
+        hide=tuple(row["hide_ids"]),
+    )
+
+
+def _built(rows: Sequence[Any]) -> dict[str, ActiveRule]:
+    return {str(row["id"]): _active(row) for row in rows}
+
+
 class RuleBook:
+    """The rules that are not over yet, by id, with an index by query. Every second it asks
+    whether the rules changed (their count and last change) and reloads them only then,
+    building them on a thread; every ``RESOLVE_SECONDS`` it reloads anyway (a pinned course
+    may have been unpublished). A change made by this worker is applied at once
+    (``refresh``), from the changing request's own transaction."""
+
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
-        self._rules: list[ActiveRule] = []
+        self._by_id: dict[str, ActiveRule] = {}
         self._by_query: dict[str, list[ActiveRule]] = {}
+        self._version: tuple[Any, ...] | None = None
+        self._loaded_at = 0.0
         self._every = Periodic(RELOAD_SECONDS, self.reload, log, "could not load rules")
 
     async def reload(self) -> None:
         async with self.sessions() as session:
+            version = tuple((await session.execute(queries.RULES_VERSION)).one())
+            due = time.monotonic() - self._loaded_at >= RESOLVE_SECONDS
+            if version == self._version and not due:
+                return
             rows = (await session.execute(queries.LOAD_RULES)).mappings().all()
-        self.rules = [
-            ActiveRule(
-                query=r["query"],
-                category=r["category"],
-                starts_at=r["starts_at"],
-                ends_at=r["ends_at"],
-                pin=tuple(r["pin_ids"]),
-                hide=tuple(r["hide_ids"]),
-            )
-            for r in rows
-        ]
+        self._set(await anyio.to_thread.run_sync(_built, rows))
+        self._version, self._loaded_at = version, time.monotonic()
+
+    async def refresh(self, session: AsyncSession, rule_id: uuid.UUID) -> None:
+        """Apply one rule's change now (read in ``session``, the changing transaction)."""
+        row = (await session.execute(queries.LOAD_RULE, {"id": rule_id})).mappings().first()
+        rules = dict(self._by_id)
+        rules.pop(str(rule_id), None)
+        if row is not None:
+            rules[str(rule_id)] = _active(row)
+        self._set(rules)
+
+    def _set(self, rules: dict[str, ActiveRule]) -> None:
+        by_query: dict[str, list[ActiveRule]] = {}
+        for rule in rules.values():
+            if rule.query is not None:
+                by_query.setdefault(rule.query, []).append(rule)
+        self._by_id, self._by_query = rules, by_query
 
     @property
     def rules(self) -> list[ActiveRule]:
-        return self._rules
+        return list(self._by_id.values())
 
-    @rules.setter
-    def rules(self, rules: list[ActiveRule]) -> None:
-        self._rules = rules
-        self._by_query = {}
-        for rule in rules:
-            if rule.query is not None:
-                self._by_query.setdefault(rule.query, []).append(rule)
+    def use(self, rules: Sequence[ActiveRule]) -> None:
+        """Apply exactly these rules (a fixed set, as a test or a tool gives them)."""
+        self._set({str(index): rule for index, rule in enumerate(rules)})
 
     def match(self, request: SearchRequest) -> ActiveRule | None:
-        if not self.rules or request.ids:
+        if not self._by_id or request.ids:
             return None
         now = dt.datetime.now(dt.UTC)
         if request.q.strip():
@@ -92,7 +128,7 @@ class RuleBook:
         return next(
             (
                 r
-                for r in self._rules
+                for r in self._by_id.values()
                 if r.category is not None and r.category in request.category and r.live(now)
             ),
             None,

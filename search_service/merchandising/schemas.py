@@ -51,4 +51,9 @@ class RuleOut(msgspec.Struct, kw_only=True):
 
 
 class RulesOut(msgspec.Struct, kw_only=True):
+    """One page of the rules, newest first."""
+
     rules: list[RuleOut]
+    total: int
+    page: int = 1
+    per_page: int = 50

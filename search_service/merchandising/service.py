@@ -10,13 +10,15 @@ from typing import Any
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from search_service.errors import Conflict, Invalid, NotFound
 from search_service.insights.service import normalise_query
+from search_service.lib.constraints import bounded_time
+from search_service.lib.errors import Conflict, Invalid, NotFound
 from search_service.merchandising import queries
-from search_service.merchandising.schemas import RuleIn, RuleOut
+from search_service.merchandising.schemas import RuleIn, RuleOut, RulesOut
 
 TOP_PER_COURSE = 20
-MIN_CO_BUYERS = 2
+MIN_CO_BUYERS = 5  # k-anonymity: a pair is shown only when this many bought both
+MAX_RULES = 5000  # rules kept at most (every worker holds them all): docs/operations.md
 
 
 async def _checked(
@@ -35,6 +37,8 @@ async def _checked(
     query = normalise_query(data.query) if data.query is not None else None
     if query == "":
         raise Invalid("query", "The query has no words.")
+    bounded_time("starts_at", data.starts_at)
+    bounded_time("ends_at", data.ends_at)
     if data.starts_at and data.ends_at and data.starts_at >= data.ends_at:
         raise Invalid("ends_at", "The rule must end after it starts.")
     twice = sorted({s for s in data.pin if data.pin.count(s) > 1})
@@ -73,9 +77,18 @@ async def _checked(
 
 
 async def create_rule(session: AsyncSession, data: RuleIn) -> uuid.UUID:
-    """A new rule (see ``_checked`` for what is refused)."""
+    """A new rule (see ``_checked`` for what is refused).
+
+    Raises:
+        Conflict: ``MAX_RULES`` rules exist already.
+    """
     params = await _checked(session, data)
     params.pop("replacing")
+    await session.execute(queries.LOCK_TARGET, {"target": "count"})  # one creator at a time
+    if (await session.execute(queries.COUNT_RULES)).scalar_one() >= MAX_RULES:
+        raise Conflict(
+            f"There are {MAX_RULES:,} rules already, the most there can be; delete some first."
+        )
     row = await session.execute(queries.INSERT_RULE, params)
     return uuid.UUID(str(row.scalar_one()))
 
@@ -94,9 +107,14 @@ async def update_rule(session: AsyncSession, rule_id: uuid.UUID, data: RuleIn) -
     await session.execute(queries.UPDATE_RULE, {**params, "id": rule_id})
 
 
-async def list_rules(session: AsyncSession) -> list[RuleOut]:
-    rows = (await session.execute(queries.LIST_RULES)).mappings().all()
-    return [_rule_out(r) for r in rows]
+async def list_rules(session: AsyncSession, page: int = 1, per_page: int = 50) -> RulesOut:
+    """One page of the rules, newest first, with how many there are."""
+    total = (await session.execute(queries.COUNT_RULES)).scalar_one()
+    params = {"limit": per_page, "offset": (page - 1) * per_page}
+    rows = (await session.execute(queries.LIST_RULES, params)).mappings().all()
+    return RulesOut(
+        rules=[_rule_out(r) for r in rows], total=int(total), page=page, per_page=per_page
+    )
 
 
 async def get_rule(session: AsyncSession, rule_id: uuid.UUID) -> RuleOut | None:

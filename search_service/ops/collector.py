@@ -1,11 +1,12 @@
 """The garbage collector tuned for a long-running server process.
 
-Python's cyclic collector walks every tracked object of the generation it collects. A worker
-holds about 150,000 objects from its imports and app (modules, classes, the OpenAPI schema),
-which a full collection walked every time: 120 ms here, a pause in whatever search was
-running. They are frozen once the app is built (never walked again, never freed: they live as
-long as the process anyway), and the youngest generation is collected less often, since one
-search allocates thousands of short-lived objects that reference counting frees by itself.
+Python's cyclic collector walks every tracked object of the generation it collects, and a
+worker holds many from its imports and app (modules, classes, the OpenAPI schema): a full
+collection walked them all, a pause in whatever search was running. They are frozen once the
+app is built (never walked again, never freed: they live as long as the process anyway), and
+the youngest generation is collected less often, since one search allocates thousands of
+short-lived objects that reference counting frees by itself. Kept while the trial in
+``docs/performance.md`` shows it pays.
 """
 
 from __future__ import annotations

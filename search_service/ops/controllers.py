@@ -11,11 +11,11 @@ from litestar.di import NamedDependency
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from sqlalchemy import text
 
-from search_service.errors import SearchUnavailable
+from search_service.lib.errors import SearchUnavailable
+from search_service.lib.problems import problem
+from search_service.lib.web import DbSession, client_address
 from search_service.ops.metrics import SYNC_BACKLOG, SYNC_LAG, exposition
-from search_service.problems import problem
 from search_service.search.engine import SearchEngine
-from search_service.web import DbSession, client_address
 
 CHECK_TIMEOUT_S = 2.0
 BACKLOG = text(

@@ -11,13 +11,12 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 import time
 import uuid
 from typing import Any
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
-
-from search_service.ops.log_writer import BatchedStreamHandler
 
 REQUEST_ID_HEADER = b"x-request-id"
 log = logging.getLogger("skillspring.requests")
@@ -63,20 +62,12 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(payload, ensure_ascii=False, default=str)
 
 
-def _request_line(record: logging.LogRecord) -> bool:
-    """A request's own line: many of them, so they wait to be written together."""
-    return record.name == log.name and record.levelno <= logging.INFO
-
-
 def configure_logging(log_format: str) -> None:
-    """Root logging for a service process (text or JSON lines on stderr, written in batches by
-    a thread: ``log_writer.py``); uvicorn's loggers hand their records to it."""
-    handler = BatchedStreamHandler(batched=_request_line)
+    """Root logging for a service process: text or JSON lines on stderr, each written when
+    logged; uvicorn's loggers hand their records to it."""
+    handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     root = logging.getLogger()
-    for old in root.handlers:
-        if isinstance(old, BatchedStreamHandler):  # configured again: its writer stops
-            old.close()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):

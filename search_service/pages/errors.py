@@ -19,8 +19,16 @@ from litestar.exceptions import (
 )
 from litestar.response import Redirect, Template
 
-from search_service.errors import DomainError, SearchUnavailable, Unauthorized
-from search_service.problems import TITLES, UNAVAILABLE, Handler, log_failure, status_of
+from search_service.lib.errors import DomainError, SearchUnavailable, Unauthorized
+from search_service.lib.problems import (
+    CLIENT_CLOSED,
+    TITLES,
+    UNAVAILABLE,
+    Handler,
+    client_went_away,
+    log_failure,
+    status_of,
+)
 
 log = logging.getLogger("skillspring.errors")
 
@@ -43,10 +51,14 @@ def safe_next(value: str | None) -> str:
 
 
 def login_url(
-    request: Request[Any, Any, Any], back: str | None = None, add: str | None = None
+    request: Request[Any, Any, Any],
+    back: str | None = None,
+    add: str | None = None,
+    query_id: str | None = None,
 ) -> str:
     """The log-in page, coming back to ``back`` (a page's own URL, or for a form the page it
-    was sent from) afterwards, and finishing the add to cart of course ``add`` if given."""
+    was sent from) afterwards, and finishing the add to cart of course ``add`` if given,
+    credited to the search ``query_id`` it was found with."""
     if back is None:
         if request.method == "GET":
             back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -56,6 +68,8 @@ def login_url(
             back = referer.path if same_site and referer.path else "/"
     login = request.app.route_reverse("login_page")
     pending = f"&add={quote(add, safe='')}" if add else ""
+    if add and query_id:
+        pending += f"&qid={quote(query_id, safe='')}"
     return f"{login}?next={quote(safe_next(back), safe='/')}{pending}"
 
 
@@ -82,6 +96,9 @@ def _search_down(request: Request[Any, Any, Any], exc: Exception) -> Response[An
 
 def _http(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     assert isinstance(exc, HTTPException)
+    if client_went_away(exc):
+        log.info("client disconnected during %s %s", request.method, request.url.path)
+        return error_page(CLIENT_CLOSED, "The client closed the connection.")
     if exc.status_code >= 500:
         log.error("server error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_page(exc.status_code, str(exc.detail))

@@ -1,23 +1,22 @@
-"""Page forms: one typed Struct per form, decoded by ``decoding.py``; a mistake re-renders the
-form's own page with the error beside the field and the typed values kept.
-
-A handler decodes with ``parse_form``, calls its service, and on a ``DomainError`` renders its
-page again with ``FormState.failed(values, error)`` and ``status_of(error)``: the request's
-transaction is rolled back (4xx), so the database is unchanged.
+"""Page forms, handled one way: ``submit`` decodes the posted fields into the form's Struct
+(``decoding.py``), acts on it, and answers 303 to the next page; on a mistake it shows the
+same page again with the error beside the field and the typed values kept, with a 4xx status,
+so the request's transaction is rolled back and nothing is written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import Any, TypeVar
 
 import msgspec
+from litestar import Response
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
-from search_service.decoding import decode_fields
-from search_service.errors import DomainError, FieldError
-from search_service.problems import status_of
+from search_service.lib.decoding import decode_fields
+from search_service.lib.errors import DomainError, FieldError
+from search_service.lib.problems import status_of
 
 T = TypeVar("T", bound=msgspec.Struct)
 R = TypeVar("R")
@@ -78,17 +77,29 @@ BLANK = FormState()
 Rerender = Callable[[FormState, int], Awaitable[Template]]
 
 
+class NoFields(msgspec.Struct, kw_only=True):
+    """A form that is only a button (its CSRF token aside)."""
+
+
 async def submit(
-    values: Mapping[str, str],
-    action: Callable[[], Awaitable[R]],
+    data: Mapping[str, Any],
+    form: type[T],
+    act: Callable[[T], Awaitable[R]],
     rerender: Rerender,
-    success: str | Callable[[R], str],
-) -> Redirect | Template:
-    """Run a form's action (which decodes the form itself); redirect to ``success`` (303;
-    a function of the action's result when it depends on it), or on a domain error show the
-    form's page again with the error and the typed values, with the error's status."""
+    success: str | Callable[[R], str | Response[Any]],
+    *,
+    outside: Collection[str] = (),
+) -> Response[Any]:
+    """Handle a page form: decode the posted ``data`` (its fields but those named ``outside``,
+    which say where to go next) into ``form``, ``act`` on it and answer 303 to ``success`` (a
+    function of what ``act`` returned when the next page depends on it, or the response
+    itself); on a domain error show the form's page again (``rerender``) with the errors
+    beside the fields and the typed values kept, with the error's status."""
+    values = form_values(data)
     try:
-        result = await action()
+        parsed = parse_form(form, {k: v for k, v in values.items() if k not in outside})
+        result = await act(parsed)
     except DomainError as error:
         return await rerender(FormState.failed(values, error), status_of(error))
-    return Redirect(success(result) if callable(success) else success, status_code=303)
+    target = success(result) if callable(success) else success
+    return target if isinstance(target, Response) else Redirect(target, status_code=303)

@@ -6,7 +6,8 @@ from litestar import Controller, get, post
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from search_service.problems import problem_responses
+from search_service.lib.problems import problem_responses
+from search_service.lib.web import AnswerId, CourseSlug, DbSession, PageNumber, QuestionId, SignedIn
 from search_service.questions import service
 from search_service.questions.schemas import (
     AnswerIn,
@@ -15,7 +16,6 @@ from search_service.questions.schemas import (
     QuestionItem,
     QuestionPage,
 )
-from search_service.web import AnswerId, CourseSlug, DbSession, PageNumber, QuestionId, SignedIn
 
 ERRORS = problem_responses(400, 401, 403, 404)
 

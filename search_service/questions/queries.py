@@ -42,11 +42,12 @@ ANSWER = text(
     "INSERT INTO course_answers (question_id, mentor_id, answer, answered_by) "
     "VALUES (:question_id, :mentor_id, :answer, :answered_by) RETURNING id, created_at"
 )
-ANSWER_ROW = text(
-    "SELECT a.id, a.question_id, q.student_id, c.mentor_id FROM course_answers a "
-    "JOIN course_questions q ON q.id = a.question_id "
-    "JOIN courses c ON c.id = q.course_id WHERE a.id = :answer_id"
-)
+# An answer on a published course (an archived course takes no writes at all).
+ANSWER_ROW = text(f"""
+SELECT a.id, a.question_id, q.student_id, c.mentor_id FROM course_answers a
+JOIN course_questions q ON q.id = a.question_id
+JOIN courses c ON c.id = q.course_id WHERE a.id = :answer_id AND {PUBLISHED}
+""")  # noqa: S608 - constants only
 MARK = text(
     "UPDATE course_answers SET is_marked_solution = (id = :answer_id) "
     "WHERE question_id = :question_id"

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import msgspec
 
-from search_service.constraints import TEXT_CHARACTERS
+from search_service.lib.constraints import TEXT_CHARACTERS
 
 Text = Annotated[
     str,

@@ -10,10 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from search_service.db.lookups import is_enrolled, published_course
 from search_service.db.models import User
-from search_service.errors import Forbidden, NotFound
-from search_service.people import full_name, public_name
+from search_service.lib.constraints import public_text
+from search_service.lib.errors import Forbidden, NotFound
+from search_service.lib.people import full_name, public_name
 from search_service.questions import queries
 from search_service.questions.schemas import AnswerItem, QuestionItem, QuestionPage
+
+TEXT_LEAST = 10  # characters of a question or an answer, once trimmed
 
 QUESTIONS_PER_PAGE = 10
 _ANSWERS = msgspec.json.Decoder(list[AnswerItem])
@@ -53,11 +56,12 @@ async def ask(session: AsyncSession, user: User, slug: str, question: str) -> Qu
     course = await published_course(session, slug)
     if not await is_enrolled(session, user.id, course.id):
         raise Forbidden("Only students who bought this course can ask about it.")
-    params = {"course_id": course.id, "student_id": user.id, "question": question.strip()}
+    text = public_text("question", question, TEXT_LEAST)
+    params = {"course_id": course.id, "student_id": user.id, "question": text}
     row = (await session.execute(queries.ASK, params)).mappings().one()
     return QuestionItem(
         id=str(row["id"]),
-        question=question.strip(),
+        question=text,
         author=public_name(user.first_name, user.last_name),
         created_at=row["created_at"],
         resolved_at=None,
@@ -77,17 +81,18 @@ async def answer(
     if user.id != question["mentor_id"] and user.role != "admin":
         raise Forbidden("Only the course's mentor or an admin can answer.")
     staff = user.id != question["mentor_id"]
+    text = public_text("answer", text_, TEXT_LEAST)
     params = {
         "question_id": question_id,
         "mentor_id": question["mentor_id"],
-        "answer": text_.strip(),
+        "answer": text,
         "answered_by": user.id if staff else None,
     }
     row = (await session.execute(queries.ANSWER, params)).mappings().one()
     name = full_name(user.first_name, user.last_name) + (" (Skillspring team)" if staff else "")
     return AnswerItem(
         id=str(row["id"]),
-        answer=text_.strip(),
+        answer=text,
         mentor_name=name,
         is_marked_solution=False,
         created_at=row["created_at"],

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from search_service.catalog.params import parse_search
-from search_service.catalog.service import CatalogSearch
+from search_service.catalog.search.query_string import parse_search
+from search_service.catalog.search.service import CatalogSearch
 from search_service.relevance.metrics import RELEVANT, ndcg, precision, reciprocal_rank
 
 Judgments = dict[str, dict[str, int]]
@@ -34,9 +34,25 @@ def write_judgments(judged: Judgments, path: Path) -> None:
                 writer.writerow([query, doc, grade])
 
 
-def read_kinds(path: Path) -> dict[str, str]:
+SPLITS = ("tune", "heldout")
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """What a judged query is: its kind, and its split (``tune``: ranking work may look at
+    it; ``heldout``: nothing is tuned on it, it tells whether a change generalises)."""
+
+    kind: str
+    split: str = "tune"
+
+
+def read_kinds(path: Path) -> dict[str, Judged]:
+    """``query,kind,split`` CSV (``split`` defaults to ``tune``)."""
     with path.open(newline="", encoding="utf-8") as f:
-        return {row["query"]: row["kind"] for row in csv.DictReader(f)}
+        return {
+            row["query"]: Judged(row["kind"], row.get("split") or "tune")
+            for row in csv.DictReader(f)
+        }
 
 
 @dataclass
@@ -47,15 +63,23 @@ class QueryResult:
     ndcg: float
     mrr: float
     p5: float
+    split: str = "tune"
 
 
 @dataclass
 class Report:
     results: list[QueryResult] = field(default_factory=list)
 
-    def mean(self, metric: str, kind: str | None = None) -> float:
-        values = [getattr(r, metric) for r in self.results if kind in (None, r.kind)]
+    def mean(self, metric: str, kind: str | None = None, split: str | None = None) -> float:
+        values = [
+            getattr(r, metric)
+            for r in self.results
+            if kind in (None, r.kind) and split in (None, r.split)
+        ]
         return statistics.fmean(values) if values else 0.0
+
+    def count(self, kind: str | None = None, split: str | None = None) -> int:
+        return sum(1 for r in self.results if kind in (None, r.kind) and split in (None, r.split))
 
     @property
     def kinds(self) -> list[str]:
@@ -68,30 +92,54 @@ class Report:
             if not any(judged[r.query].get(d, 0) >= RELEVANT for d in r.ranked[:10])
         ]
 
+    def _scores(self, split: str | None) -> dict[str, object]:
+        return {
+            "overall": {m: round(self.mean(m, None, split), 4) for m in ("ndcg", "mrr", "p5")},
+            "kinds": {
+                k: {m: round(self.mean(m, k, split), 4) for m in ("ndcg", "mrr", "p5")}
+                for k in self.kinds
+                if self.count(k, split)
+            },
+        }
+
     def as_dict(self) -> dict[str, object]:
         return {
-            "overall": {m: round(self.mean(m), 4) for m in ("ndcg", "mrr", "p5")},
-            "kinds": {
-                k: {m: round(self.mean(m, k), 4) for m in ("ndcg", "mrr", "p5")} for k in self.kinds
-            },
+            **self._scores(None),
+            "splits": {split: self._scores(split) for split in SPLITS},
             "queries": [
-                {"query": r.query, "kind": r.kind, "ndcg": round(r.ndcg, 4), "top10": r.ranked[:10]}
+                {
+                    "query": r.query,
+                    "kind": r.kind,
+                    "split": r.split,
+                    "ndcg": round(r.ndcg, 4),
+                    "top10": r.ranked[:10],
+                }
                 for r in self.results
             ],
         }
 
 
-async def evaluate(catalog: CatalogSearch, judged: Judgments, kinds: dict[str, str]) -> Report:
-    """Each query as a search request (the API's parser and service), scored at 10."""
+async def evaluate(
+    catalog: CatalogSearch,
+    judged: Judgments,
+    kinds: dict[str, Judged],
+    split: str | None = None,
+) -> Report:
+    """Each query as a search request (the API's parser and service), scored at 10; only the
+    queries of ``split`` when given."""
     report = Report()
     for query, grades in judged.items():
+        about = kinds.get(query, Judged("other"))
+        if split is not None and about.split != split:
+            continue
         request = parse_search(parse_qs(query, keep_blank_values=True))
         response = await catalog.search(request)
         ranked = [hit.slug for hit in response.hits]
         report.results.append(
             QueryResult(
                 query=query,
-                kind=kinds.get(query, "other"),
+                kind=about.kind,
+                split=about.split,
                 ranked=ranked,
                 ndcg=ndcg(ranked, grades),
                 mrr=reciprocal_rank(ranked, grades),
@@ -102,13 +150,22 @@ async def evaluate(catalog: CatalogSearch, judged: Judgments, kinds: dict[str, s
 
 
 def render(report: Report, judged: Judgments, worst: int = 10) -> str:
-    """The scores, overall and per kind, then the worst queries with what outranked them."""
-    lines = [f"{'kind':14} {'queries':>7} {'NDCG@10':>8} {'MRR':>6} {'P@5':>6}"]
+    """The scores, overall and per kind, on each split and on both; then the worst queries
+    with what outranked them."""
+    lines = [
+        f"{'kind':14} {'queries':>7} {'NDCG@10':>8} {'MRR':>6} {'P@5':>6}   "
+        f"{'tune':>11} {'held-out':>11}"
+    ]
+
+    def split_cell(kind: str | None, split: str) -> str:
+        count = report.count(kind, split)
+        return f"{report.mean('ndcg', kind, split):.3f} ({count:>2})" if count else " " * 10
+
     for kind in [*report.kinds, None]:
-        count = sum(1 for r in report.results if kind in (None, r.kind))
         lines.append(
-            f"{kind or 'overall':14} {count:>7} {report.mean('ndcg', kind):>8.3f} "
-            f"{report.mean('mrr', kind):>6.3f} {report.mean('p5', kind):>6.3f}"
+            f"{kind or 'overall':14} {report.count(kind):>7} {report.mean('ndcg', kind):>8.3f} "
+            f"{report.mean('mrr', kind):>6.3f} {report.mean('p5', kind):>6.3f}   "
+            f"{split_cell(kind, 'tune'):>11} {split_cell(kind, 'heldout'):>11}"
         )
     lines.append("")
     lines.append(f"worst {worst} queries:")

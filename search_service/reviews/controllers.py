@@ -9,11 +9,11 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from search_service.limits import Limiter
-from search_service.problems import problem_responses
+from search_service.lib.limits import Limiter
+from search_service.lib.problems import problem_responses
+from search_service.lib.web import CourseSlug, DbSession, PageNumber, ReviewId, SignedIn
 from search_service.reviews import service
 from search_service.reviews.schemas import ReviewIn, ReviewItem, ReviewPage, ReviewSort, VoteIn
-from search_service.web import CourseSlug, DbSession, PageNumber, ReviewId, SignedIn
 
 ERRORS = problem_responses(400, 401, 403, 404, 409, 429)
 StarFilter = Annotated[

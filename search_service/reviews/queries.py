@@ -60,10 +60,11 @@ MINE_ON = text(f"""
 SELECT r.id FROM course_reviews r JOIN courses c ON c.id = r.course_id
 WHERE c.slug = :slug AND {PUBLISHED} AND r.student_id = :student_id
 """)  # noqa: S608 - constants only
-MINE = text(
-    "SELECT r.id, c.mentor_id FROM course_reviews r JOIN courses c ON c.id = r.course_id "
-    "WHERE r.id = :review_id AND r.student_id = :student_id"
-)
+# One's own review, on a published course: an archived course takes no writes at all.
+MINE = text(f"""
+SELECT r.id, c.mentor_id FROM course_reviews r JOIN courses c ON c.id = r.course_id
+WHERE r.id = :review_id AND r.student_id = :student_id AND {PUBLISHED}
+""")  # noqa: S608 - constants only
 # A review someone else may vote on or report: on a published course, with whether the
 # caller bought that course.
 VOTABLE = text(f"""

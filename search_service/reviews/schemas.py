@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from search_service.constraints import LINE_CHARACTERS, TEXT_CHARACTERS
+from search_service.lib.constraints import LINE_CHARACTERS, TEXT_CHARACTERS
 
 Rating = Annotated[int, msgspec.Meta(ge=1, le=5, description="a whole number of stars, 1 to 5")]
 Title = Annotated[

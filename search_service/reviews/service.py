@@ -11,9 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from search_service.db.lookups import is_enrolled, published_course
-from search_service.errors import Conflict, Forbidden, NotFound
-from search_service.limits import Limit, Limiter
-from search_service.people import public_name
+from search_service.lib.constraints import public_text
+from search_service.lib.errors import Conflict, Forbidden, NotFound
+from search_service.lib.limits import Limit, Limiter
+from search_service.lib.people import public_name
 from search_service.reviews import queries
 from search_service.reviews.schemas import (
     RatingSummary,
@@ -23,6 +24,8 @@ from search_service.reviews.schemas import (
     ReviewSort,
     StarBar,
 )
+
+BODY_LEAST = 20  # characters of a review's body, once trimmed (as the API documents)
 
 REVIEWS_PER_PAGE = 10
 TOP_REVIEWS = 3
@@ -121,10 +124,16 @@ async def _item(session: AsyncSession, review_id: uuid.UUID) -> ReviewItem:
 
 
 def _values(data: ReviewIn) -> dict[str, object]:
+    """The review's columns, its texts under the rule for text others read.
+
+    Raises:
+        Invalid: a title or body that is blank, invisible, too short once trimmed, or holds
+            direction overrides.
+    """
     return {
         "rating": data.rating,
-        "title": data.title.strip() if data.title else None,
-        "body": data.body.strip() if data.body else None,
+        "title": public_text("title", data.title) if data.title is not None else None,
+        "body": public_text("body", data.body, BODY_LEAST) if data.body is not None else None,
         "would_recommend": data.would_recommend,
     }
 

@@ -33,7 +33,8 @@ class CourseDocument(msgspec.Struct, kw_only=True, frozen=True):
     price_band: str
     rating: float
     rating_floor: float
-    rating_weighted: float = 0.0  # confidence-adjusted (``vocabulary.weighted_rating``)
+    rating_weighted: float = 0.0  # shrunk towards a prior (``vocabulary.weighted_rating``)
+    rating_lower_bound: float = 0.0  # what "highest rated" orders by (``vocabulary``)
     rank_tier: int = 0  # business signals in half steps (``signals.rank_tier``)
     review_count: int
     popularity: int
@@ -44,6 +45,10 @@ class CourseDocument(msgspec.Struct, kw_only=True, frozen=True):
     is_bestseller: bool
     last_updated_at: int
     thumbnail_url: str | None = None
+    # The course's meaning (``semantic/``): little-endian float32, empty when not embedded.
+    # Engines keep it beside the document (tantivy's vector store, Meilisearch's _vectors),
+    # never in the stored document itself.
+    vector: bytes = b""
 
 
 DOCUMENT_DECODER = msgspec.json.Decoder(CourseDocument)

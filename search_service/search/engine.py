@@ -47,6 +47,10 @@ class SearchEngine(Protocol):
     async def correct(self, query: str) -> str | None:
         """A respelling of ``query`` whose words exist in the index, or None."""
 
+    async def similar(self, doc_id: str, limit: int) -> list[str]:
+        """The ids of the courses nearest in meaning to ``doc_id``, best first (not itself;
+        empty when it has no vector)."""
+
     async def generation(self) -> str | None:
         """A token that changes whenever what searches see changes (a commit, a switch);
         None when the engine cannot tell (nothing is then cached)."""

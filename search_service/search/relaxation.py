@@ -50,3 +50,12 @@ def levels(count: Count, words: int, strict: bool, fill: int = FILL) -> list[tup
         total = count(size)
         found = [(size, total)] if strict else [*found, (size, total)]
     return found
+
+
+def effective_ratio(ratio: float, kept: int, words: int, matched: int) -> float:
+    """How much meaning counts in a hybrid search: the request's ``ratio`` when the lexical
+    matches have every word; more as relaxation keeps fewer of the ``words`` (``kept``); all
+    of it when no course matches any of them (``matched`` is 0)."""
+    if not matched or not words:
+        return 1.0
+    return ratio + (1.0 - ratio) * (1.0 - kept / words)

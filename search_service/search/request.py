@@ -103,6 +103,16 @@ PageNumber = Annotated[
         f"{MAX_HITS:,} hits, later ones come back empty (the total stays exact)",
     ),
 ]
+SemanticRatio = Annotated[
+    float,
+    Meta(
+        ge=0,
+        le=1,
+        description="a number from 0 to 1: how much the meaning of the query counts against "
+        "its words (0: the words alone, as lexical search; 1: meaning alone); default "
+        "SKILLSPRING_SEMANTIC_RATIO",
+    ),
+]
 PerPage = Annotated[
     int, Meta(ge=1, le=MAX_PER_PAGE, description=f"a whole number from 1 to {MAX_PER_PAGE}")
 ]
@@ -128,6 +138,8 @@ class SearchFilters(msgspec.Struct, kw_only=True, frozen=True):
     bestseller: Bestseller | None = None
     sort: Sort = "relevance"
     literal: LiteralSearch = False
+    # None: the service's default (SKILLSPRING_SEMANTIC_RATIO); engines see a number.
+    semantic_ratio: SemanticRatio | None = None
 
 
 class SearchRequest(SearchFilters, kw_only=True, frozen=True):
@@ -146,6 +158,14 @@ class SearchRequest(SearchFilters, kw_only=True, frozen=True):
     ids: tuple[str, ...] = ()
     # Never these course ids (merchandising: hidden, and pinned ones shown apart).
     exclude_ids: tuple[str, ...] = ()
+    # The query's meaning (``semantic/``): float32 bytes of ``q``'s vector, set above the port
+    # when ``semantic_ratio`` is above 0; empty: lexical search.
+    vector: bytes = b""
+
+    @property
+    def hybrid(self) -> bool:
+        """Whether meaning counts in this search (a ratio above 0 and a query vector)."""
+        return bool(self.vector) and bool(self.semantic_ratio)
 
     @property
     def offset(self) -> int:
@@ -153,7 +173,7 @@ class SearchRequest(SearchFilters, kw_only=True, frozen=True):
         return (self.page - 1) * self.per_page
 
 
-INTERNAL_FIELDS = ("with_facets", "with_highlights", "with_hits", "ids", "exclude_ids")
+INTERNAL_FIELDS = ("with_facets", "with_highlights", "with_hits", "ids", "exclude_ids", "vector")
 FILTER_FIELDS: tuple[str, ...] = tuple(f.name for f in msgspec.structs.fields(SearchFilters))
 PARAMETERS: tuple[msgspec.structs.FieldInfo, ...] = tuple(
     f for f in msgspec.structs.fields(SearchRequest) if f.name not in INTERNAL_FIELDS

@@ -32,3 +32,11 @@ class EngineResult(msgspec.Struct, kw_only=True):
     hits: list[EngineHit]
     facets: dict[FacetGroup, dict[str, int]] = {}
     pinned: int = 0  # the page's first hits that a merchandising rule placed there
+    # How many of the query's word groups the results needed (relaxation drops words from the
+    # end while too few courses have them all), of how many; None: a search without words.
+    kept_words: int | None = None
+    words: int | None = None
+    # Of ``total``, how many match the kept words (the rest are semantic neighbours only).
+    matched: int | None = None
+    # How many semantic neighbours the search found (some may match the words too).
+    neighbours: int = 0

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import asyncpg
 
-from search_service.errors import UsageError
+from search_service.lib.errors import UsageError
 from search_service.seed.catalog_tree import (
     CATEGORY_COLUMNS,
     COUPON_COLUMNS,

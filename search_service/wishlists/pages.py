@@ -6,20 +6,12 @@ import uuid
 from typing import Any, Literal
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import CacheControlHeader
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
-from search_service.pages.forms import (
-    BLANK,
-    FormData,
-    FormState,
-    Rerender,
-    form_values,
-    parse_form,
-    submit,
-)
-from search_service.web import DbSession, SignedIn
+from search_service.lib.web import DbSession, SignedIn
+from search_service.pages.forms import BLANK, FormData, FormState, Rerender, submit
 from search_service.wishlists import service
 from search_service.wishlists.schemas import WishlistIn, WishlistOut
 
@@ -82,11 +74,11 @@ class WishlistPages(Controller):
     @post("/create", name="wishlist_create", status_code=303)
     async def create(
         self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn, data: FormData
-    ) -> Redirect | Template:
-        values = form_values(data)
+    ) -> Response[Any]:
         return await submit(
-            values,
-            lambda: service.create(db_session, user.id, parse_form(WishlistIn, values).name),
+            data,
+            WishlistIn,
+            lambda form: service.create(db_session, user.id, form.name),
             _again(db_session, user.id, "create"),
             _lists(request),
         )
@@ -94,11 +86,11 @@ class WishlistPages(Controller):
     @post("/add", name="wishlist_add", status_code=303)
     async def add(
         self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn, data: FormData
-    ) -> Redirect | Template:
-        values = form_values(data)
+    ) -> Response[Any]:
         return await submit(
-            values,
-            lambda: _add(db_session, user.id, parse_form(AddForm, values)),
+            data,
+            AddForm,
+            lambda form: _add(db_session, user.id, form),
             _again(db_session, user.id, "items"),
             _lists(request),
         )
@@ -106,24 +98,25 @@ class WishlistPages(Controller):
     @post("/remove", name="wishlist_remove", status_code=303)
     async def remove(
         self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn, data: FormData
-    ) -> Redirect | Template:
-        values = form_values(data)
-
-        async def remove() -> WishlistOut:
-            form = parse_form(EntryForm, values)
-            return await service.remove(db_session, user.id, form.wishlist_id, form.course_id)
-
-        return await submit(values, remove, _again(db_session, user.id, "items"), _lists(request))
+    ) -> Response[Any]:
+        return await submit(
+            data,
+            EntryForm,
+            lambda form: service.remove(db_session, user.id, form.wishlist_id, form.course_id),
+            _again(db_session, user.id, "items"),
+            _lists(request),
+        )
 
     @post("/move", name="wishlist_move", status_code=303)
     async def move(
         self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn, data: FormData
-    ) -> Redirect | Template:
-        values = form_values(data)
-
-        async def move() -> object:
-            form = parse_form(EntryForm, values)
-            return await service.move_to_cart(db_session, user.id, form.wishlist_id, form.course_id)
-
-        cart = request.app.route_reverse("cart_page")
-        return await submit(values, move, _again(db_session, user.id, "items"), cart)
+    ) -> Response[Any]:
+        return await submit(
+            data,
+            EntryForm,
+            lambda form: service.move_to_cart(
+                db_session, user.id, form.wishlist_id, form.course_id
+            ),
+            _again(db_session, user.id, "items"),
+            request.app.route_reverse("cart_page"),
+        )

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from search_service.cart import service as cart
 from search_service.cart.schemas import CartOut
 from search_service.db.lookups import PUBLISHED, is_student
-from search_service.errors import Conflict, Forbidden, NotFound
+from search_service.lib.errors import Conflict, Forbidden, NotFound
 from search_service.wishlists.schemas import WishlistItemOut, WishlistOut
 
 DEFAULT = "Favorites"

@@ -7,7 +7,7 @@ from pathlib import Path
 from litestar import Litestar
 
 from search_service.app import create_app
-from search_service.search.tantivy import TantivyEngine
+from search_service.search.tantivy.engine import TantivyEngine
 from search_service.settings import LimitSettings, Settings
 
 # Every in-process request comes from one address ("testclient"): the whole session's

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from queue import Queue
 
+from tests.support.catalogs import Catalog
 from tests.support.processes import free_port, read_lines, wait_for_line
 
 
@@ -31,15 +32,15 @@ class Served:
 
 @contextlib.contextmanager
 def serve(
-    catalog: tuple[str, Path],
+    catalog: Catalog,
     data_dir: Path,
     *,
     workers: int = 2,
     env: dict[str, str] | None = None,
 ) -> Iterator[Served]:
-    """Serve ``catalog`` (database URL, index folder) with ``workers`` processes until the
-    block ends; ``data_dir`` is the server's own (its secret, its index link)."""
-    url, root = catalog
+    """Serve ``catalog`` (its database, its index folder) with ``workers`` processes until
+    the block ends; ``data_dir`` is the server's own (its secret, its index link)."""
+    url, root = catalog.url, catalog.index
     (data_dir / "search").mkdir(parents=True, exist_ok=True)
     link = data_dir / "search" / "courses"
     if not link.exists():

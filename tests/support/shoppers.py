@@ -11,6 +11,8 @@ from typing import Any
 
 import asyncpg
 
+from search_service.accounts.admins import create_admin
+
 
 async def student(db: asyncpg.Connection, mentor_of: uuid.UUID | None = None) -> dict[str, str]:
     """A signed-in student (a token row written directly: no log-in rate limit in tests)."""
@@ -96,3 +98,12 @@ async def enroll(db: asyncpg.Connection, who: dict[str, str], course_id: uuid.UU
         course_id,
         uuid.UUID(who["id"]),
     )
+
+
+async def admin(db: asyncpg.Connection) -> dict[str, str]:
+    """A signed-in admin, made as ``users create-admin`` makes one."""
+    email = f"admin-{uuid.uuid4().hex[:8]}@example.com"
+    await create_admin(db, email, PASSWORD)
+    user_id = await db.fetchval("SELECT id FROM users WHERE email = $1", email)
+    who = await student(db, mentor_of=user_id)  # a token row for that user
+    return {**who, "email": email}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from search_service.catalog.categories import CategoryTree
 from search_service.catalog.labels import rating_label, value_label
-from search_service.catalog.params import to_params
 from search_service.catalog.schemas import Applied, Chip
+from search_service.catalog.search.query_string import to_params
 from search_service.catalog.urls import search_url
-from search_service.pricing import price_bound
+from search_service.lib.pricing import price_bound
 from search_service.search.request import FILTER_FIELDS, SearchRequest
 from search_service.search.vocabulary import FACETS
 
@@ -61,6 +61,6 @@ def build_applied(
                 remove_url=search_url([p for p in params if p[0] not in PRICE_BOUNDS], path),
             )
         )
-    kept = [p for p in params if p[0] in ("q", "sort", "literal")]
+    kept = [p for p in params if p[0] in ("q", "sort", "literal", "semantic_ratio")]
     fields = {name: getattr(request, name) for name in FILTER_FIELDS}
     return Applied(**fields, chips=chips, clear_url=search_url(kept, path))

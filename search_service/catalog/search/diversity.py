@@ -3,8 +3,10 @@ do not crowd the first results. The same re-rank on both engines (it runs above 
 
 The first ``PREFIX`` hits of a relevance ranking are re-ordered, none is removed: a course
 that repeats an earlier one (the same title, give or take a year, an edition word or
-punctuation) moves to just after the top ``DEPTH``; one that would give a mentor more than
-``MENTOR_CAP`` of the top ``WINDOW`` places moves down ``MENTOR_STEP`` places. Pages are cut
+punctuation) moves to just after the top ``DEPTH``, but never below a course matching clearly
+less well, and not at all when its title has every word of the query; one that would give a
+mentor more than ``MENTOR_CAP`` of the top ``WINDOW`` places moves down ``MENTOR_STEP``
+places. Pages are cut
 from the re-ordered ranking, so every course stays reachable, once, whatever the page size.
 """
 
@@ -13,7 +15,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
-from search_service.catalog.understanding import STOP_WORDS
+from search_service.catalog.search.understanding import STOP_WORDS
 from search_service.search.results import EngineHit
 from search_service.search.text import words
 
@@ -24,6 +26,7 @@ MENTOR_CAP = 3
 MENTOR_STEP = 1  # places a mentor's course past the cap moves down
 EDITION_WORDS = frozenset({"edition", "updated", "new", "version", "vol", "volume", "part"})
 SIMILAR = 0.8  # word overlap (Jaccard) from which two titles are one course's editions
+RELEVANT_SHARE = 0.5  # a repeat goes no lower than the hits scoring at least this share of it
 
 
 @functools.lru_cache(maxsize=4096)
@@ -90,7 +93,8 @@ def diversify(hits: Sequence[EngineHit], query: str = "", keep: int = 0) -> list
     for hit in hits[keep:]:
         doc = hit.document
         key = title_key(doc.title)
-        if titles.repeats(key):
+        # A repeat whose title has every word asked for is one the shopper named: it stays.
+        if titles.repeats(key) and not (asked and asked <= set(words(doc.title))):
             repeats.append(hit)
             continue
         crowded = (
@@ -107,4 +111,18 @@ def diversify(hits: Sequence[EngineHit], query: str = "", keep: int = 0) -> list
             place(waiting.pop(0)[1])
     for _, hit in waiting:
         place(hit)
-    return [*placed[:DEPTH], *repeats, *placed[DEPTH:]]
+    return _with_repeats(placed, repeats)
+
+
+def _with_repeats(placed: list[EngineHit], repeats: list[EngineHit]) -> list[EngineHit]:
+    """Each repeat just after the top ``DEPTH``, or sooner: before the first hit there that
+    matches clearly less well than it does (a score below ``RELEVANT_SHARE`` of its own), so a
+    relevant edition never falls below unrelated courses."""
+    out = list(placed)
+    after = min(DEPTH, len(out))
+    for repeat in repeats:
+        floor = RELEVANT_SHARE * repeat.score
+        at = next((i for i in range(after) if out[i].score < floor), after)
+        out.insert(at, repeat)
+        after += 1
+    return out

@@ -13,9 +13,9 @@ from typing import Any
 import msgspec
 from litestar import Request
 
-from search_service.decoding import decode_fields, describe, from_multidict, is_repeatable
-from search_service.errors import Invalid
-from search_service.openapi import operation_with, query_parameters
+from search_service.lib.decoding import decode_fields, describe, from_multidict, is_repeatable
+from search_service.lib.errors import Invalid
+from search_service.lib.openapi import operation_with, query_parameters
 from search_service.search.request import DEFAULTS, PARAMETERS, SearchRequest
 
 _TYPES = {f.name: f.type for f in PARAMETERS}
@@ -38,6 +38,11 @@ def parse_search(query: Mapping[str, list[str]]) -> SearchRequest:
     ):
         raise Invalid("price_min", "price_min is above price_max", ALLOWED["price_min"])
     return msgspec.structs.replace(decoded, q=" ".join(decoded.q.split()))
+
+
+def provide_search_request(request: Request[Any, Any, Any]) -> SearchRequest:
+    """The API's ``search_request``: the query string as a search request."""
+    return parse_search(request.query_params.dict())
 
 
 async def provide_page_search_request(request: Request[Any, Any, Any]) -> SearchRequest:

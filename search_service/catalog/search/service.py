@@ -7,14 +7,12 @@ import functools
 import time
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import msgspec
 
-from search_service.catalog.applied import build_applied
 from search_service.catalog.categories import CategoryDirectory
-from search_service.catalog.diversity import PREFIX, diversify
-from search_service.catalog.facet_view import build_facets
-from search_service.catalog.params import to_params
+from search_service.catalog.pictures import picture_url
 from search_service.catalog.schemas import (
     Chip,
     CourseCard,
@@ -24,15 +22,21 @@ from search_service.catalog.schemas import (
     Price,
     SearchResponse,
 )
-from search_service.catalog.suggestions import zero_result_suggestions
-from search_service.catalog.understanding import Understanding, only_filler, understand
-from search_service.catalog.urls import SEARCH_PAGE, course_url, search_url
+from search_service.catalog.search.applied import build_applied
+from search_service.catalog.search.diversity import PREFIX, diversify
+from search_service.catalog.search.facets import build_facets
+from search_service.catalog.search.query_string import to_params
+from search_service.catalog.search.understanding import Understanding, only_filler, understand
+from search_service.catalog.urls import SEARCH_PAGE, course_url, instructor_url, search_url
+from search_service.catalog.zero_results import zero_result_suggestions
 from search_service.insights.log import SearchLog
+from search_service.lib.pricing import discount_percent, effective_price_cents, price_display
 from search_service.merchandising.personal import Personaliser
-from search_service.pricing import discount_percent, effective_price_cents, price_display
 from search_service.search.engine import SearchEngine
 from search_service.search.request import MAX_HITS, SearchRequest
 from search_service.search.results import EngineHit, EngineResult
+from search_service.search.text import plan, words
+from search_service.semantic.embedder import Embedder, pack
 
 
 def _typed(chip: Chip, typed: dict[str, list[str]]) -> bool:
@@ -78,12 +82,17 @@ def course_card(hit: EngineHit) -> CourseCard:
         title=doc.title,
         subtitle=doc.subtitle,
         thumbnail_url=doc.thumbnail_url,
-        mentor=MentorRef(name=doc.mentor_name, headline=doc.mentor_headline),
+        image_url=picture_url(doc.slug, doc.thumbnail_url),
+        mentor=MentorRef(
+            name=doc.mentor_name,
+            headline=doc.mentor_headline,
+            url=instructor_url(doc.mentor_id, doc.mentor_name),
+        ),
         level=doc.level,
         language_code=doc.language_code,
         price=price(doc.list_price_cents, doc.sale_price_cents, doc.currency),
         rating=doc.rating,
-        rating_weighted=doc.rating_weighted,
+        rating_lower_bound=doc.rating_lower_bound,
         review_count=doc.review_count,
         duration_minutes=doc.total_duration_minutes,
         lecture_count=doc.lecture_count,
@@ -107,6 +116,55 @@ async def cards_in_order(engine: SearchEngine, ids: Sequence[str]) -> list[Cours
     return [found[i] for i in ids if i in found]
 
 
+@dataclass(frozen=True, slots=True)
+class Meaning:
+    """What a query means: its vector from the model, and how much it counts by default
+    (SKILLSPRING_SEMANTIC_RATIO). Above the port, so both engines compare the same vector."""
+
+    embedder: Embedder
+    ratio: float
+
+    def of(self, request: SearchRequest, text: str) -> SearchRequest:
+        """``request`` with its ratio settled and, when meaning counts, the vector of
+        ``text`` (what was typed, typed filters taken out). A literal search is lexical."""
+        ratio = self.ratio if request.semantic_ratio is None else request.semantic_ratio
+        if request.literal:
+            ratio = 0.0
+        vector = pack(self.embedder.embed([text])[0]) if ratio and text.strip() else b""
+        return msgspec.structs.replace(request, semantic_ratio=ratio, vector=vector)
+
+
+CLOSEST = 4  # courses shown on a page that found nothing
+
+
+def named_instructor(query: str, hits: Sequence[EngineHit]) -> MentorRef | None:
+    """The instructor a query names (every word of it is in their name), among the mentors
+    of the first hits: shown above the courses."""
+    asked = set(words(query))
+    if not asked or all(len(w) < 3 for w in asked):
+        return None
+    for hit in hits[:10]:
+        doc = hit.document
+        if asked <= set(words(doc.mentor_name)):
+            url = instructor_url(doc.mentor_id, doc.mentor_name)
+            return MentorRef(name=doc.mentor_name, headline=doc.mentor_headline, url=url)
+    return None
+
+
+def _every_word_matched(result: EngineResult) -> bool:
+    return bool(result.matched) and result.kept_words == result.words
+
+
+def _relaxed_words(request: SearchRequest, result: EngineResult) -> list[str]:
+    """The words some results do not have: relaxation kept only the first word groups."""
+    if result.kept_words is None or not result.words or result.kept_words >= result.words:
+        return []
+    if not result.matched:
+        return []
+    groups = plan(request.q, literal=request.literal)
+    return [word for group in groups[result.kept_words :] for word in group.words]
+
+
 class CatalogSearch:
     """The search use case, over the configured engine and the category tree."""
 
@@ -116,11 +174,19 @@ class CatalogSearch:
         categories: CategoryDirectory,
         log: SearchLog | None = None,
         personaliser: Personaliser | None = None,
+        meaning: Meaning | None = None,
     ) -> None:
         self.engine = engine
         self.categories = categories
         self.log = log  # None: searches are not shoppers' (the relevance runner)
         self.personaliser = personaliser
+        self.meaning = meaning  # None: lexical search only
+
+    def _meant(self, request: SearchRequest, text: str) -> SearchRequest:
+        if self.meaning is None:
+            ratio = 0.0 if request.semantic_ratio is None else request.semantic_ratio
+            return msgspec.structs.replace(request, semantic_ratio=ratio)
+        return self.meaning.of(request, text)
 
     async def _for_viewer(
         self, cards: list[CourseCard], viewer: uuid.UUID | None, request: SearchRequest, pinned: int
@@ -170,23 +236,33 @@ class CatalogSearch:
         result.pinned = max(0, result.pinned - request.offset)
         return result
 
+    async def _spelling(self, searched: SearchRequest, result: EngineResult) -> str | None:
+        """A respelling of the words searched, offered only when it finds better matches
+        than they do: they needed relaxation or matched nothing, and every word of the
+        respelling matches."""
+        if not searched.q or searched.literal or _every_word_matched(result):
+            return None
+        spelling = await self.engine.correct(searched.q)
+        if not spelling or only_filler(spelling):  # "free" → "from" says nothing
+            return None
+        probe = msgspec.structs.replace(
+            searched, q=spelling, vector=b"", with_hits=False, with_facets=False
+        )
+        return spelling if _every_word_matched(await self.engine.search(probe)) else None
+
     async def _run(
         self, request: SearchRequest
     ) -> tuple[Understanding, SearchRequest, EngineResult, Interpretation]:
-        """Understand, respell, search, and recover from nothing found."""
+        """Understand, search (by words and meaning), respell, recover from nothing found."""
         understood = understand(request)
-        searched = understood.searched
-        # A respelling is said, and searched only when what was typed finds nothing: typo
-        # tolerance already finds its courses, ranked by how well they match what was typed.
-        spelling = (
-            await self.engine.correct(searched.q) if searched.q and not request.literal else None
-        )
-        if spelling and only_filler(spelling):
-            spelling = None  # "free" → "from" says nothing
+        # The meaning is that of what was typed (filters taken out, filler kept: "make a
+        # website"); the words searched are the subject alone ("website").
+        searched = self._meant(understood.searched, understood.explicit.q)
         result = await self._ranked(searched)
-        if result.total == 0 and spelling:
+        spelling = await self._spelling(searched, result)
+        if spelling and not result.matched:
             # Beyond what typo tolerance reaches ("adbe"): the respelling is searched.
-            respelled = msgspec.structs.replace(searched, q=spelling)
+            respelled = self._meant(msgspec.structs.replace(searched, q=spelling), spelling)
             found = await self._ranked(respelled)
             if found.total:
                 searched, result = respelled, found
@@ -205,6 +281,8 @@ class CatalogSearch:
                 spelling=spelling,
                 ignored_words=understood.ignored,
                 dropped_words=dropped,
+                relaxed_words=_relaxed_words(searched, result),
+                by_meaning=bool(result.total) and result.matched == 0,
             ),
         )
 
@@ -214,18 +292,30 @@ class CatalogSearch:
         path: str = SEARCH_PAGE,
         fixed: tuple[str, ...] = (),
         viewer: uuid.UUID | None = None,
+        client: str = "",
     ) -> SearchResponse:
+        """The response to a shopper's search (``client``: their address, for the insights'
+        count of different clients; ``viewer``: the signed-in student, for their page)."""
         started = time.perf_counter()
         understood, searched, result, interpreted = await self._run(request)
         tree = await self.categories.tree()
         explicit = understood.explicit
-        suggestions = (
-            await zero_result_suggestions(self.engine, explicit, tree, path)
-            if result.total == 0
-            else []
+        suggestions, closest = [], []
+        if result.total == 0:
+            suggestions = await zero_result_suggestions(self.engine, explicit, tree, path)
+            closest = await self._closest(explicit)
+        query_id = ""
+        if self.log is not None:
+            query_id = await self.log.searched(
+                request,
+                result.total,
+                every_word=_every_word_matched(result) and not interpreted.spelling,
+                shown=[hit.document.id for hit in result.hits],
+                client=client,
+            )
+        applied = msgspec.structs.replace(
+            build_applied(explicit, tree, path, fixed), semantic_ratio=searched.semantic_ratio
         )
-        query_id = await self.log.searched(request, result.total) if self.log else ""
-        applied = build_applied(explicit, tree, path, fixed)
         interpreted.auto_filters = [c for c in applied.chips if _typed(c, understood.auto)]
         if searched.q != request.q or interpreted.auto_filters or interpreted.spelling:
             interpreted.literal_url = literal_url(request, path, fixed)
@@ -244,7 +334,18 @@ class CatalogSearch:
             applied=applied,
             interpreted=interpreted,
             suggestions=suggestions,
+            closest=closest,
+            instructor=named_instructor(searched.q, result.hits) if request.page == 1 else None,
         )
+
+    async def _closest(self, request: SearchRequest) -> list[CourseCard]:
+        """When nothing matched: the courses closest in meaning to what was typed, whatever
+        the filters (none, when nothing is close enough)."""
+        if self.meaning is None or not request.q.strip() or request.literal:
+            return []
+        wanted = SearchRequest(q=request.q, semantic_ratio=1.0, per_page=CLOSEST, with_facets=False)
+        found = await self.engine.search(self.meaning.of(wanted, request.q))
+        return [course_card(hit) for hit in found.hits]
 
     async def category_counts(self) -> tuple[dict[str, int], int]:
         """Published courses per category slug (a root counts its subcategories' courses),

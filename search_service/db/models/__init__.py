@@ -16,6 +16,9 @@ from search_service.db.models.commerce import (
     CartItem,
     Coupon,
     Enrollment,
+    LectureProgress,
+    Order,
+    OrderItem,
     Wishlist,
     WishlistItem,
 )
@@ -27,9 +30,9 @@ from search_service.db.models.engagement import (
     ReviewReport,
 )
 from search_service.db.models.guards import AppState, BackoffState, CourseViewVisitor, RateCounter
-from search_service.db.models.insights import SearchEvent, SearchQuery
+from search_service.db.models.insights import HiddenQuery, SearchEvent, SearchQuery
 from search_service.db.models.merchandising import CourseRecommendation, MerchandisingRule
-from search_service.db.models.search_sync import SearchOutbox, SearchSyncState
+from search_service.db.models.search_sync import CourseEmbedding, SearchOutbox, SearchSyncState
 from search_service.db.models.support import CourseMetric, MediaAsset
 from search_service.db.models.users import Mentor, Student, User
 
@@ -45,6 +48,7 @@ __all__ = [
     "Course",
     "CourseAnswer",
     "CourseCategory",
+    "CourseEmbedding",
     "CourseMetric",
     "CourseQuestion",
     "CourseRecommendation",
@@ -54,10 +58,14 @@ __all__ = [
     "CourseTagMap",
     "CourseViewVisitor",
     "Enrollment",
+    "HiddenQuery",
     "Lecture",
+    "LectureProgress",
     "MediaAsset",
     "Mentor",
     "MerchandisingRule",
+    "Order",
+    "OrderItem",
     "RateCounter",
     "ReviewHelpfulVote",
     "ReviewReport",

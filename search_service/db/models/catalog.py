@@ -32,7 +32,7 @@ from search_service.db.models.base import (
     lecture_content_type,
     lecture_status,
 )
-from search_service.safe_urls import url_check
+from search_service.lib.safe_urls import url_check
 
 CURRENCY_CHECK = "currency ~ '^[A-Z]{3}$'"
 

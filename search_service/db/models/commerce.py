@@ -15,6 +15,7 @@ from sqlalchemy import (
     Numeric,
     SmallInteger,
     String,
+    Text,
     text,
 )
 from sqlalchemy.dialects.postgresql import CHAR, UUID
@@ -88,9 +89,12 @@ class Cart(Base):
     )
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[CreatedAt]
-    # Beyond the data model: the total the cart last showed its shopper; checkout never
-    # charges more than that without showing the new total first.
+    # Beyond the data model: the total the cart last showed its shopper, and its currency;
+    # checkout never charges more (or in another currency) without showing it first.
     shown_total_cents: Mapped[int | None] = mapped_column(Integer)
+    shown_currency: Mapped[str] = mapped_column(
+        String(3), nullable=False, server_default=text("''")
+    )
 
     __table_args__ = (
         Index(
@@ -155,3 +159,52 @@ class WishlistItem(Base):
         index=True,
     )
     added_at: Mapped[CreatedAt]
+
+
+class Order(Base):
+    """A checkout's receipt (beyond the data model): what was bought, paid and saved."""
+
+    __tablename__ = "orders"
+
+    id: Mapped[UuidPk]
+    student_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("students.user_id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[CreatedAt]
+    currency: Mapped[str] = mapped_column(String(3), nullable=False, server_default=text("'USD'"))
+    subtotal_cents: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    discount_cents: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    total_cents: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    coupon_code: Mapped[str | None] = mapped_column(String(40))
+
+
+class OrderItem(Base):
+    """One course of an order: its title then, its price then, what was paid for it."""
+
+    __tablename__ = "order_items"
+
+    order_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True
+    )
+    course_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
+    )
+    title: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("''"))
+    price_cents: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    paid_cents: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    position: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+
+
+class LectureProgress(Base):
+    """A lecture a student completed (beyond the data model): the learning page marks it,
+    and ``enrollments.progress_percent`` counts them."""
+
+    __tablename__ = "lecture_progress"
+
+    enrollment_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("enrollments.id", ondelete="CASCADE"), primary_key=True
+    )
+    lecture_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("lectures.id", ondelete="CASCADE"), primary_key=True
+    )
+    completed_at: Mapped[CreatedAt]

@@ -15,11 +15,12 @@ from sqlalchemy import (
     Identity,
     Index,
     Integer,
+    LargeBinary,
     Text,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from search_service.db.models.base import NOW, Base
@@ -36,6 +37,17 @@ class SearchQuery(Base):
     total: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
     page: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("1"))
     filtered: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
+    # A keyed hash of the client's address and the day: popular searches count clients.
+    client: Mapped[bytes] = mapped_column(
+        LargeBinary, nullable=False, server_default=text("''::bytea")
+    )
+    # Found courses with every word, and its text is not link- or markup-shaped.
+    popular: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
+    # The course ids its page showed, the first at position ``shown_from``.
+    shown: Mapped[list[uuid.UUID]] = mapped_column(
+        ARRAY(UUID(as_uuid=True)), nullable=False, server_default=text("'{}'")
+    )
+    shown_from: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("1"))
 
     __table_args__ = (
         CheckConstraint("total >= 0 AND page >= 1", name="search_queries_counts"),
@@ -65,4 +77,15 @@ class SearchEvent(Base):
         CheckConstraint("revenue_cents >= 0", name="search_events_revenue"),
         UniqueConstraint("query_id", "course_id", "type", name="search_events_once"),
         Index("search_events_created_at", "created_at"),
+    )
+
+
+class HiddenQuery(Base):
+    """A query an admin keeps out of trending searches and suggestions."""
+
+    __tablename__ = "hidden_queries"
+
+    query: Mapped[str] = mapped_column(Text, primary_key=True)
+    hidden_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=NOW
     )

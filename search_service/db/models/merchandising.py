@@ -31,6 +31,10 @@ class MerchandisingRule(Base):
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, server_default=NOW
     )
+    # Moves with every change, so workers can tell when to reload the rules.
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=NOW
+    )
 
     __table_args__ = (
         CheckConstraint(

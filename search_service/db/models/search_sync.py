@@ -1,11 +1,12 @@
-"""search_outbox and search_sync_state: how catalog changes reach the search engine."""
+"""search_outbox, search_sync_state and course_embeddings: how catalog changes reach the search
+engine."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
 
-from sqlalchemy import BigInteger, DateTime, Index, Text, text
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, LargeBinary, Text, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -39,6 +40,23 @@ class SearchSyncState(Base):
 
     name: Mapped[str] = mapped_column(Text, primary_key=True)
     value: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=text("now()")
+    )
+
+
+class CourseEmbedding(Base):
+    """A course's vector for one embedding model, with a hash of the text it was made from:
+    ``reindex`` and ``sync`` embed a course again only when its text or the model changed."""
+
+    __tablename__ = "course_embeddings"
+
+    course_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
+    )
+    model: Mapped[str] = mapped_column(Text, primary_key=True)
+    text_hash: Mapped[bytes] = mapped_column(LargeBinary)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)  # little-endian float32
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=text("now()")
     )

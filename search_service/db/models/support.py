@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from search_service.db.models.base import Base, UuidPk, media_file_type, transcoding_status
-from search_service.safe_urls import url_check
+from search_service.lib.safe_urls import url_check
 
 
 class MediaAsset(Base):

@@ -26,7 +26,7 @@ from search_service.db.models.base import (
     user_role,
     user_status,
 )
-from search_service.safe_urls import url_check
+from search_service.lib.safe_urls import url_check
 
 
 class User(Base):

@@ -1,0 +1,58 @@
+"""Anonymous catalog answers that caches may keep: an ``ETag`` tied to the index generation and
+a short ``Cache-Control``, and ``304 Not Modified`` for an ``If-None-Match`` that still holds.
+
+A browser or a CDN may serve a repeat for ``MAX_AGE`` seconds without asking; after that, or
+whenever it asks, the tag tells whether anything searchable changed (every commit and every
+switch moves the generation). Answers to a signed-in viewer (personal: owned courses) are
+never cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, TypeVar
+
+from litestar import Request, Response
+
+from search_service.search.engine import SearchEngine
+
+MAX_AGE = 5
+T = TypeVar("T")
+
+
+class Conditional:
+    """One request's cache validator: its tag, and whether the client already has it."""
+
+    def __init__(self, tag: str | None, fresh: bool) -> None:
+        self.tag = tag
+        self.fresh = fresh
+
+    def headers(self) -> dict[str, str]:
+        if self.tag is None:
+            return {"Cache-Control": "private, no-store"}
+        return {
+            "ETag": self.tag,
+            "Cache-Control": f"public, max-age={MAX_AGE}",
+            "Vary": "Authorization, Accept-Encoding",
+        }
+
+    def not_modified(self) -> Response[Any]:
+        return Response(None, status_code=304, headers=self.headers())
+
+    def answer(self, content: T) -> Response[T]:
+        return Response(content, headers=self.headers())
+
+
+async def conditional(request: Request[Any, Any, Any], engine: SearchEngine) -> Conditional:
+    """The validator of an anonymous GET (none for a signed-in one, or an engine that cannot
+    tell its generation)."""
+    if "authorization" in request.headers:
+        return Conditional(None, False)
+    generation = await engine.generation()
+    if generation is None:
+        return Conditional(None, False)
+    key = f"{generation}|{request.url.path}?{request.url.query}".encode()
+    tag = f'"{hashlib.sha256(key).hexdigest()[:32]}"'
+    asked = request.headers.get("if-none-match", "")
+    fresh = tag in {t.strip() for t in asked.split(",")} or asked.strip() == "*"
+    return Conditional(tag, fresh)

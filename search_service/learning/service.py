@@ -1,0 +1,105 @@
+"""Learning an owned course: its curriculum with what is done, and progress that follows it."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from search_service.catalog.pictures import picture_url
+from search_service.learning import queries
+from search_service.learning.schemas import (
+    Learning,
+    LectureItem,
+    ProgressOut,
+    SectionItem,
+)
+from search_service.lib.errors import Invalid, NotFound
+from search_service.lib.safe_urls import is_playable
+
+NOT_OWNED = "You do not own this course: buy it to start learning."
+
+
+async def _enrollment(session: AsyncSession, student: uuid.UUID, slug: str) -> Any:
+    row = (
+        (await session.execute(queries.ENROLLMENT, {"student": student, "slug": slug}))
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise NotFound(NOT_OWNED)
+    return row
+
+
+def _playable(url: str | None) -> str | None:
+    return url if url and is_playable(url) else None
+
+
+async def learning(session: AsyncSession, student: uuid.UUID, slug: str) -> Learning:
+    """The course ``slug`` as its owner learns it.
+
+    Raises:
+        NotFound: no such course, or the student does not own it.
+    """
+    enrollment = await _enrollment(session, student, slug)
+    params = {"enrollment": enrollment["id"], "course": enrollment["course_id"]}
+    rows = (await session.execute(queries.CURRICULUM, params)).mappings().all()
+    sections: dict[uuid.UUID, SectionItem] = {}
+    for row in rows:
+        section = sections.setdefault(
+            row["section_id"], SectionItem(title=row["section_title"], lectures=[])
+        )
+        section.lectures.append(
+            LectureItem(
+                id=str(row["id"]),
+                title=row["title"],
+                content_type=row["content_type"],
+                duration_minutes=int(row["duration_minutes"] or 0),
+                url=_playable(row["video_url"]) or _playable(row["resource_url"]),
+                done=bool(row["done"]),
+            )
+        )
+    lectures = [lecture for s in sections.values() for lecture in s.lectures]
+    last = enrollment["last_watched_lecture"]
+    following = next((lec.id for lec in lectures if not lec.done), None)
+    return Learning(
+        slug=enrollment["slug"],
+        title=enrollment["title"],
+        mentor_name=enrollment["mentor_name"],
+        image_url=picture_url(enrollment["slug"], enrollment["thumbnail_url"]),
+        progress_percent=enrollment["progress_percent"],
+        completed_at=enrollment["completed_at"],
+        resume_at=str(last) if last else following,
+        sections=list(sections.values()),
+    )
+
+
+async def mark(
+    session: AsyncSession, student: uuid.UUID, slug: str, lecture_id: uuid.UUID, done: bool
+) -> ProgressOut:
+    """Mark a lecture of an owned course complete (or not): its progress, the lecture to
+    resume at and, once every lecture is done, the completion time follow.
+
+    Raises:
+        NotFound: the student does not own the course. Invalid: no such lecture in it.
+    """
+    enrollment = await _enrollment(session, student, slug)
+    ids = {"enrollment": enrollment["id"], "lecture": lecture_id}
+    found = await session.execute(
+        queries.LECTURE_OF_COURSE, {"lecture": lecture_id, "course": enrollment["course_id"]}
+    )
+    if found.first() is None:
+        raise Invalid("lecture_id", "This course has no such lecture.")
+    await session.execute(queries.LOCK_ENROLLMENT, ids)
+    await session.execute(queries.COMPLETE if done else queries.UNDO, ids)
+    progress = (
+        (await session.execute(queries.PROGRESS, {**ids, "course": enrollment["course_id"]}))
+        .mappings()
+        .one()
+    )
+    return ProgressOut(
+        progress_percent=progress["progress_percent"],
+        completed_at=progress["completed_at"],
+        last_watched_lecture=str(lecture_id),
+    )

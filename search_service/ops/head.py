@@ -1,0 +1,26 @@
+"""``HEAD`` answered wherever ``GET`` is: the same status and headers, no body (monitors and
+link checkers ask with it)."""
+
+from __future__ import annotations
+
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+
+def answer_head(app: ASGIApp) -> ASGIApp:
+    """Wrap ``app`` so a ``HEAD`` request is routed as ``GET`` and its body is left out."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "HEAD":  # type: ignore[comparison-overlap]
+            await app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await app({**scope, "method": "GET"}, receive, headers_only)  # type: ignore[arg-type]
+
+    return middleware

@@ -1,0 +1,34 @@
+"""The orders API: a receipt, for its buyer."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from litestar import Controller, get
+from litestar.datastructures import CacheControlHeader
+from litestar.params import PathParameter
+
+from search_service.lib.problems import problem_responses
+from search_service.lib.web import DbSession, SignedIn
+from search_service.orders import service
+from search_service.orders.schemas import OrderOut
+
+OrderId = Annotated[uuid.UUID, PathParameter(description="an order id (UUID)")]
+
+
+class OrderController(Controller):
+    path = "/orders"
+    tags = ("cart",)
+    cache_control = CacheControlHeader(no_store=True)
+
+    @get(
+        "/{order_id:uuid}",
+        summary="An order's receipt (its buyer only)",
+        name="api_order",
+        responses=problem_responses(401, 404),
+    )
+    async def order(self, db_session: DbSession, user: SignedIn, order_id: OrderId) -> OrderOut:
+        """Each course with its price and what was paid, the coupon and its saving, the
+        total. Another student's order is a 404, as one that does not exist."""
+        return await service.receipt(db_session, user.id, order_id)

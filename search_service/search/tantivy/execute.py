@@ -1,0 +1,329 @@
+"""One planned search run on a tantivy reader: levels, ranking, meaning, counts, hits.
+
+The levels of ``relaxation.py`` decide which words the results need; a relevance ranking
+orders each level's matches by score x business weight (ties by rating, then popularity); an
+explicit sort orders the same set by its field. With a query vector (``semantic_ratio`` above
+0), the search is hybrid (``docs/relevance.md``, "One meaning"): the nearest courses passing
+the filters (cosine at least ``SIMILARITY_FLOOR``, at most ``NEIGHBOURS``) join the lexical
+matches; the first ``FUSE_WINDOW`` lexical hits and those neighbours are ordered by a convex
+combination of their normalised lexical and semantic scores, the other lexical hits follow in
+their order. The total and facet counts count the same set. Pages are cut from one ordering
+that does not depend on the page size, so paging loses and repeats nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import tantivy
+
+from search_service.search import relaxation
+from search_service.search.document import DOCUMENT_DECODER
+from search_service.search.request import MAX_HITS, NoneOf, SearchRequest
+from search_service.search.results import EngineHit, EngineResult
+from search_service.search.tantivy.highlight import Marker
+from search_service.search.tantivy.plan import Pass, QueryBuilder, SearchPlan, ids_query
+from search_service.search.tantivy.reader import Reader
+from search_service.search.tantivy.schema import KEY, SET_SEPARATOR, VALUE_SETS
+from search_service.search.vocabulary import FACETS, SORTS, FacetGroup, group_counts
+
+TIE_WINDOW = 50  # extra hits read past the page so equal scores can be re-ordered
+FACET_SIZE = 200
+SET_BUCKETS = 100_000  # every set of values a field holds: they are few, and all are needed
+# Hybrid search (measured on the tuning split of the judged queries: docs/relevance.md).
+NEIGHBOURS = 50  # semantic neighbours a search adds at most
+SIMILARITY_FLOOR = 0.35  # the least cosine that makes a course a neighbour
+FUSE_WINDOW = 100  # lexical hits ordered together with the neighbours
+
+Hit = tuple[float, tantivy.DocAddress]
+
+
+def _count(result: tantivy.SearchResult) -> int:
+    # `count` exists at run time (search(count=True)) but is missing from the type stubs.
+    return int(result.count)  # type: ignore[attr-defined]
+
+
+def _facet_counts(
+    searcher: tantivy.Searcher, query: tantivy.Query, groups: Sequence[FacetGroup]
+) -> dict[str, dict[str, int]]:
+    """Counts per value of the groups' fields, in one aggregation (sets of values counted
+    through their single-valued twins, then spread over their members)."""
+    fields = [f for g in groups for f in FACETS[g].fields]
+    if not fields:
+        return {}
+    request = {
+        f: {"terms": {"field": VALUE_SETS[f], "size": SET_BUCKETS}}
+        if f in VALUE_SETS
+        else {"terms": {"field": f, "size": FACET_SIZE}}
+        for f in fields
+    }
+    raw: dict[str, Any] = searcher.aggregate(query, request)
+    counts: dict[str, dict[str, int]] = {}
+    for field in fields:
+        buckets = raw.get(field, {}).get("buckets", [])
+        if field not in VALUE_SETS:
+            counts[field] = {str(b["key"]): int(b["doc_count"]) for b in buckets}
+            continue
+        spread: dict[str, int] = {}
+        for bucket in buckets:
+            for value in str(bucket["key"]).split(SET_SEPARATOR):
+                if value:
+                    spread[value] = spread.get(value, 0) + int(bucket["doc_count"])
+        counts[field] = dict(sorted(spread.items(), key=lambda kv: -kv[1]))
+    return counts
+
+
+def _ranked(reader: Reader, query: tantivy.Query, limit: int) -> tuple[int, list[Hit]]:
+    """The exact total and the best ``limit`` hits by score x business weight, equal scores
+    ordered by rating, then popularity."""
+    searcher = reader.searcher
+    result = searcher.search(query, limit + TIE_WINDOW, count=True, weight_by_field="rank_weight")
+    hits = result.hits
+    if hits:
+        addresses = [address for _, address in hits]
+        ratings = searcher.fast_field_values("rating_weighted", addresses)
+        popularity = searcher.fast_field_values("popularity", addresses)
+        order = sorted(
+            (-round(score, 3), -(rating or 0), -(popular or 0), index)
+            for index, ((score, _), rating, popular) in enumerate(
+                zip(hits, ratings, popularity, strict=True)
+            )
+        )
+        hits = [hits[key[3]] for key in order]
+    return _count(result), hits[:limit]
+
+
+def _sorted_page(
+    reader: Reader, query: tantivy.Query, request: SearchRequest
+) -> tuple[int, list[Hit]]:
+    # relevance_key is the rating's lower bound, then popularity: highest_rated with its tie-break
+    # (``SORT_TIES``) in one fast field, as browsing orders by it.
+    by_key = request.sort == "highest_rated" or request.sort not in SORTS
+    field, descending = ("relevance_key", True) if by_key else SORTS[request.sort]
+    order = tantivy.Order.Desc if descending else tantivy.Order.Asc
+    limit = min(request.per_page, MAX_HITS - request.offset)
+    if limit <= 0:  # past the deepest page: the total only
+        return _count(reader.searcher.search(query, 1, count=True)), []
+    result = reader.searcher.search(
+        query, limit, count=True, order_by_field=field, order=order, offset=request.offset
+    )
+    return _count(result), [(0.0, address) for _, address in result.hits]
+
+
+def _key(address: tantivy.DocAddress) -> tuple[int, int]:
+    return (address.segment_ord, address.doc)
+
+
+class Levels:
+    """The counts ``relaxation.levels`` needs, each counted once: how many documents match
+    the first ``size`` word groups (or are among ``also``), with the search's filters."""
+
+    def __init__(self, reader: Reader, plan: SearchPlan, also: Sequence[str] = ()) -> None:
+        self.reader, self.plan, self.also = reader, plan, also
+        self.counts: dict[int, int] = {}
+
+    def count(self, size: int) -> int:
+        if size not in self.counts:
+            query = self.plan.matching(size, also=self.also)
+            self.counts[size] = _count(self.reader.searcher.search(query, 1, count=True))
+        return self.counts[size]
+
+    def of(self, strict: bool) -> list[tuple[int, int]]:
+        """``relaxation.levels`` over these counts: (words kept, total), most words first."""
+        if not self.plan.words:
+            return [(0, self.count(0))]
+        return relaxation.levels(self.count, self.plan.words, strict)
+
+
+@dataclass
+class Ranking:
+    """A relevance ranking's hits (best first) and, for each, how many words its level
+    kept; its total and the words that total counts."""
+
+    total: int
+    size: int
+    hits: list[Hit]
+    kept: list[int]
+
+
+def _relevance(reader: Reader, plan: SearchPlan, reach: int) -> Ranking:
+    """Every word's matches first, then (while too few match) fewer words' (``Levels``),
+    each level ranked to ``reach``."""
+    limit = reach if plan.request.offset < MAX_HITS else 1  # past the deepest page: count only
+    levels = Levels(reader, plan)
+    ranked: dict[int, tuple[int, list[Hit]]] = {}
+    # Unknown words score their typo variants field by field, the dearest query there is: it
+    # is built only once a count says it matches something.
+    if plan.all_known() or levels.count(plan.words):
+        ranked[plan.words] = _ranked(reader, plan.scored(plan.words), limit)
+        levels.counts[plan.words] = ranked[plan.words][0]
+    found = levels.of(strict=False)
+    hits: list[Hit] = []
+    kept: list[int] = []
+    seen: set[tuple[int, int]] = set()
+    total = 0
+    for size, count in found:
+        if count <= total:
+            continue  # nothing more to rank (a word that matches nothing at all)
+        if size not in ranked:
+            ranked[size] = _ranked(reader, plan.scored(size), limit)
+        total, more = ranked[size]
+        for score, address in more:
+            if _key(address) not in seen:
+                seen.add(_key(address))
+                hits.append((score, address))
+                kept.append(size)
+    return Ranking(total, found[-1][0], hits, kept)
+
+
+# -- meaning -----------------------------------------------------------------------------------
+def _neighbours(reader: Reader, plan: SearchPlan) -> list[tuple[str, float]]:
+    vectors = reader.vectors
+    if plan.vector is None or vectors is None:
+        return []
+    return vectors.nearest(plan.vector, vectors.mask(plan.filters), NEIGHBOURS, SIMILARITY_FLOOR)
+
+
+def _addresses(reader: Reader, plan: SearchPlan, ids: Sequence[str]) -> list[tantivy.DocAddress]:
+    """The neighbours' documents (those the index holds and the filters pass)."""
+    if not ids:
+        return []
+    query = plan.builder.combine(ids_query(plan.builder.schema, ids), plan.filters)
+    return [address for _, address in reader.searcher.search(query, len(ids), count=False).hits]
+
+
+def _fused(
+    reader: Reader, plan: SearchPlan, ranking: Ranking, neighbours: list[tuple[str, float]]
+) -> list[Hit]:
+    """The lexical hits and the neighbours in one order (see the module's docstring); each
+    hit's score is its fused score (lexical hits past the window keep theirs)."""
+    assert plan.vector is not None and reader.vectors is not None
+    window = ranking.hits[:FUSE_WINDOW]
+    others = _addresses(reader, plan, [doc_id for doc_id, _ in neighbours])
+    searcher = reader.searcher
+    pool = [address for _, address in window] + others
+    keys = searcher.fast_field_values(KEY, pool)
+    cosines = reader.vectors.similarities(plan.vector, [int(k or 0) for k in keys])
+    lexical: dict[tuple[int, int], float] = {}
+    tops: dict[int, float] = {}
+    for (score, _), size in zip(window, ranking.kept, strict=False):
+        tops.setdefault(size, score or 1.0)
+    for (score, address), size in zip(window, ranking.kept, strict=False):
+        lexical[_key(address)] = (size / plan.words) * score / (tops[size] or 1.0)
+    ratio = relaxation.effective_ratio(plan.ratio, ranking.size, plan.words, ranking.total)
+    best = max(cosines, default=0.0)
+    span = max(best - SIMILARITY_FLOOR, 1e-6)
+    scored: dict[tuple[int, int], tuple[float, tantivy.DocAddress]] = {}
+    for address, cosine in zip(pool, cosines, strict=True):
+        meaning = min(1.0, max(0.0, (cosine - SIMILARITY_FLOOR) / span))
+        fused = (1 - ratio) * lexical.get(_key(address), 0.0) + ratio * meaning
+        scored.setdefault(_key(address), (fused, address))
+    order = sorted(scored.values(), key=lambda pair: (-pair[0], _key(pair[1])))
+    tail = [hit for hit in ranking.hits[FUSE_WINDOW:] if _key(hit[1]) not in scored]
+    return [*order, *tail]
+
+
+# -- hits --------------------------------------------------------------------------------------
+def _hit(
+    reader: Reader, address: tantivy.DocAddress, score: float, marker: Marker | None
+) -> EngineHit:
+    key = _key(address)
+    document = reader.documents.get(key)
+    if document is None:
+        document = DOCUMENT_DECODER.decode(reader.searcher.doc(address)["source"][0])
+        reader.documents.put(key, document)
+    if marker is None:
+        return EngineHit(document=document, score=score)
+    return EngineHit(document=document, highlights=marker.highlights(document), score=score)
+
+
+def _facets(
+    reader: Reader, plan: SearchPlan, size: int, also: Sequence[str]
+) -> dict[FacetGroup, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {}
+    passes: list[Pass] = plan.passes()
+    for conds, groups in passes:
+        query = plan.matching(size, conds, also)
+        counts.update(_facet_counts(reader.searcher, query, groups))
+    return group_counts(counts)
+
+
+# Facet counts are tantivy's own work and need nothing of the ranking: a search's are counted
+# on this thread while its ranking, stored documents and highlights are made on the caller's
+# (tantivy lets go of the GIL while it counts; the trial in docs/performance.md measured it).
+# One thread: a worker runs one search at a time.
+_COUNTER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="facet-counts")
+
+
+class Counting:
+    """A search's facet counts, begun before its ranking for every word; asked for fewer
+    words (a relaxed search), they are counted again for those."""
+
+    def __init__(self, reader: Reader, plan: SearchPlan, size: int, also: Sequence[str]) -> None:
+        self.reader, self.plan, self.size, self.also = reader, plan, size, also
+        self.pending: Future[dict[FacetGroup, dict[str, int]]] = _COUNTER.submit(
+            _facets, reader, plan, size, also
+        )
+
+    def result(self, size: int) -> dict[FacetGroup, dict[str, int]]:
+        if size != self.size:
+            self.pending.cancel()
+            return _facets(self.reader, self.plan, size, self.also)
+        return self.pending.result()
+
+
+def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) -> EngineResult:
+    """Plan ``request`` on ``reader`` and run it: the page's hits, the exact total, the
+    disjunctive facet counts, and which words the results needed."""
+    plan = SearchPlan(reader, builder, request)
+    neighbours = _neighbours(reader, plan) if plan.vector is not None else []
+    also = [doc_id for doc_id, _ in neighbours]
+    counting = Counting(reader, plan, plan.words, also) if request.with_facets else None
+    page: list[Hit] = []
+    matched: int | None = None
+    if not plan.words:
+        # Browsing: the sort field orders the filtered documents.
+        size = 0
+        total, page = (
+            _sorted_page(reader, plan.browse(), request)
+            if request.with_hits
+            else (Levels(reader, plan).count(0), [])
+        )
+    elif not request.with_hits or request.sort != "relevance":
+        # Counted, or sorted by a field: nothing is scored. An explicit sort is strict: every
+        # word, or only when nothing has them all, the most leading words that match anything.
+        strict = request.sort != "relevance"
+        size, matched = Levels(reader, plan).of(strict)[-1]
+        total = Levels(reader, plan, also).count(size) if also else matched
+        if request.with_hits:
+            total, page = _sorted_page(reader, plan.matching(size, also=also), request)
+    else:
+        reach = min(request.offset + request.per_page, MAX_HITS)
+        ranking = _relevance(reader, plan, max(reach, FUSE_WINDOW) if neighbours else reach)
+        size, matched = ranking.size, ranking.total
+        hits = _fused(reader, plan, ranking, neighbours) if neighbours else ranking.hits
+        total = Levels(reader, plan, also).count(size) if neighbours else ranking.total
+        page = hits[request.offset : reach]
+    marker = Marker(frozenset(plan.highlight_terms())) if request.with_highlights and page else None
+    return EngineResult(
+        total=total,
+        hits=[_hit(reader, address, score, marker) for score, address in page],
+        facets=counting.result(size) if counting is not None else {},
+        kept_words=size if plan.words else None,
+        words=plan.words or None,
+        matched=total if matched is None else matched,
+        neighbours=len(neighbours),
+    )
+
+
+def similar(reader: Reader, doc_id: str, limit: int) -> list[str]:
+    """The courses nearest in meaning to ``doc_id`` (cosine at least the floor), best first."""
+    vectors = reader.vectors
+    vector = vectors.vector(doc_id) if vectors is not None else None
+    if vectors is None or vector is None:
+        return []
+    mask = vectors.mask([NoneOf("id", (doc_id,))])
+    return [found for found, _ in vectors.nearest(vector, mask, limit, SIMILARITY_FLOOR)]

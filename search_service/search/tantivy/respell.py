@@ -1,0 +1,58 @@
+"""Respelling: a query's unknown words replaced by the closest words the index holds."""
+
+from __future__ import annotations
+
+import tantivy
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from search_service.search.tantivy.plan import QueryBuilder
+from search_service.search.tantivy.reader import Reader
+from search_service.search.tantivy.schema import MATCH_PREFIX, MATCH_STEM
+from search_service.search.text import words
+
+RESPELL_CANDIDATES = 5000  # words per field and first letter a respelling is chosen from
+
+
+def _closest(searcher: tantivy.Searcher, word: str) -> str | None:
+    """The most frequent indexed word within two edits of ``word`` (same first letter),
+    among the most frequent ``RESPELL_CANDIDATES`` words of each field with that letter."""
+    best: tuple[int, int, str] | None = None
+    for field in ("title_prefix", "meta_prefix"):
+        terms = searcher.terms_with_prefix(field, word[:1], limit=RESPELL_CANDIDATES)
+        # Ordered by frequency, so the first of the nearest is the most frequent one.
+        found = process.extractOne(
+            word, [term for term, _ in terms], scorer=OSA.distance, score_cutoff=2
+        )
+        if found is not None:
+            _, edits, index = found
+            candidate = (int(edits), -terms[index][1], terms[index][0])
+            best = candidate if best is None else min(best, candidate)
+    return best[2] if best else None
+
+
+def respell(reader: Reader, builder: QueryBuilder, query: str) -> str | None:
+    """Replace each word the index does not know (in any searched field, stemmed or as
+    typed; the last word also as the start of a word) by its closest known word."""
+    searcher, holds = reader.searcher, reader.known
+    tokens = words(query)
+    out = []
+    changed = False
+    for index, word in enumerate(tokens):
+        if len(word) < 3 or not word.isascii() or any(ch.isdigit() for ch in word):
+            out.append(word)
+            continue
+        folded = builder.folded(word)
+        known = bool(
+            any(holds(MATCH_STEM, stem) for stem in builder.stems(word))
+            or (folded and holds(MATCH_PREFIX, folded))
+            or (
+                index == len(tokens) - 1
+                and folded
+                and searcher.terms_with_prefix(MATCH_PREFIX, folded, limit=1)
+            )
+        )
+        replacement = None if known else _closest(searcher, word)
+        changed |= replacement is not None and replacement != word
+        out.append(replacement or word)
+    return " ".join(out) if changed else None

@@ -1,0 +1,167 @@
+"""Accounts over the API: register, log in, tokens, status rules, bad input, rate limiting."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+import pytest
+
+from search_service.db.connection import asyncpg_dsn
+from tests.support.catalogs import Catalog
+
+Client = Any
+PASSWORD = "correct horse battery"
+
+
+def email() -> str:
+    return f"learner-{uuid.uuid4().hex[:10]}@example.com"
+
+
+async def register(api: Client, address: str, **extra: Any) -> Any:
+    body = {"email": address, "password": PASSWORD, "first_name": "Ada", **extra}
+    return await api.post("/api/v1/auth/register", json=body)
+
+
+async def login(api: Client, address: str, password: str = PASSWORD) -> Any:
+    return await api.post("/api/v1/auth/login", json={"email": address, "password": password})
+
+
+@pytest.fixture
+async def db(shop: Catalog) -> AsyncIterator[asyncpg.Connection]:
+    conn = await asyncpg.connect(asyncpg_dsn(shop.url))
+    yield conn
+    await conn.close()
+
+
+async def test_register_login_me_logout(api: Client, db: asyncpg.Connection) -> None:
+    address = email()
+    created = await register(api, address.upper())
+    assert created.status_code == 201, created.text
+    assert created.json()["email"] == address and created.json()["role"] == "student"
+    stored = await db.fetchrow(
+        "SELECT password_hash, status::text FROM users WHERE email = $1", address
+    )
+    assert stored["password_hash"].startswith("$argon2id$") and stored["status"] == "active"
+    assert (
+        await db.fetchval(
+            "SELECT count(*) FROM students s JOIN users u ON u.id = s.user_id WHERE u.email = $1",
+            address,
+        )
+        == 1
+    )
+    anonymous = await api.get("/api/v1/me")
+    assert anonymous.status_code == 401
+    assert anonymous.headers["content-type"].startswith("application/problem+json")
+    token = (await login(api, address)).json()["token"]
+    me = await api.get("/api/v1/me", headers={"authorization": f"Bearer {token}"})
+    assert me.status_code == 200 and me.json()["last_login_at"] is not None
+    assert (
+        await db.fetchval(
+            "SELECT count(*) FROM auth_tokens a JOIN users u ON u.id = "
+            "a.user_id WHERE u.email = $1 AND a.token_hash = sha256($2)",
+            address,
+            token.encode(),
+        )
+        == 1
+    ), "only the hash is stored"
+    out = await api.post("/api/v1/auth/logout", headers={"authorization": f"Bearer {token}"})
+    assert out.status_code == 204
+    again = await api.get("/api/v1/me", headers={"authorization": f"Bearer {token}"})
+    assert again.status_code == 401
+
+
+async def test_wrong_password_and_unknown_email_look_the_same(api: Client) -> None:
+    address = email()
+    await register(api, address)
+    wrong = await login(api, address, "not the password")
+    unknown = await login(api, email())
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json()["detail"] == unknown.json()["detail"]
+
+
+@pytest.mark.parametrize("status", ["pending", "suspended"])
+async def test_pending_and_suspended_cannot_sign_in(
+    api: Client, db: asyncpg.Connection, status: str
+) -> None:
+    address = email()
+    await register(api, address)
+    await db.execute("UPDATE users SET status = $1 WHERE email = $2", status, address)
+    response = await login(api, address)
+    assert response.status_code == 403 and status in response.json()["detail"]
+
+
+BAD_REGISTRATIONS = [
+    ({"email": "not-an-email"}, "email"),
+    ({"password": "short"}, "password"),
+    ({"first_name": ""}, "first_name"),
+    ({"first_name": "<script>"}, "first_name"),
+    ({"role": "admin"}, "role"),  # unknown fields are refused, so nobody registers as admin
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    BAD_REGISTRATIONS,
+    ids=[b[1] + str(i) for i, b in enumerate(BAD_REGISTRATIONS)],
+)
+async def test_bad_registration_is_400_and_writes_nothing(
+    api: Client, db: asyncpg.Connection, change: dict[str, str], field: str
+) -> None:
+    before = await db.fetchval("SELECT count(*) FROM users")
+    body = {"email": email(), "password": PASSWORD, "first_name": "Ada", **change}
+    response = await api.post("/api/v1/auth/register", json=body)
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert await db.fetchval("SELECT count(*) FROM users") == before
+
+
+async def test_duplicate_registration_is_409_and_writes_nothing(
+    api: Client, db: asyncpg.Connection
+) -> None:
+    address = email()
+    assert (await register(api, address)).status_code == 201
+    before = await db.fetchval("SELECT count(*) FROM users")
+    response = await register(api, address.title())
+    assert response.status_code == 409
+    assert await db.fetchval("SELECT count(*) FROM users") == before
+
+
+async def test_demo_accounts_only_on_a_database_the_demo_seeded(api: Client, shop: Catalog) -> None:
+    from search_service.seed.demo_accounts import create_demo_accounts, demo_accounts
+
+    conn = await asyncpg.connect(asyncpg_dsn(shop.url))
+    try:
+        # A database the demo did not seed has none.
+        assert await demo_accounts(conn) is None
+        # Right after the demo seeded it (this test plays that part), they are made once...
+        made = await create_demo_accounts(conn)
+        # ...and later runs read them back without touching them.
+        assert await demo_accounts(conn) == made
+    finally:
+        await conn.close()
+    for address, password in (made.student, made.mentor):
+        response = await login(api, address, password)
+        assert response.status_code == 200, (address, response.text)
+        token = response.json()["token"]
+        me = await api.get("/api/v1/me", headers={"authorization": f"Bearer {token}"})
+        assert me.json()["email"] == address
+    assert me.json()["role"] == "mentor"
+
+
+async def test_the_demo_command_makes_no_accounts_on_a_database_it_did_not_seed(
+    shop: Catalog,
+) -> None:
+    from search_service.cli.commands_serve import _demo_accounts
+
+    conn = await asyncpg.connect(asyncpg_dsn(shop.url))
+    try:
+        await conn.execute("DELETE FROM app_state WHERE name = 'demo_catalog'")
+        before = await conn.fetch("SELECT id, status, password_hash FROM users ORDER BY id")
+        assert await _demo_accounts(shop.url, seeded=False) is None
+        after = await conn.fetch("SELECT id, status, password_hash FROM users ORDER BY id")
+    finally:
+        await conn.close()
+    assert before == after

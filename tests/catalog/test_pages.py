@@ -1,0 +1,195 @@
+"""Server-rendered pages over the real index and database (no browser: see test_browser.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import uuid
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+
+from search_service.db.connection import asyncpg_dsn
+from tests.support.catalogs import Catalog
+
+Client = Any
+
+
+async def page(api: Client, path: str, status: int = 200) -> str:
+    response = await api.get(path, headers={"accept": "text/html"})
+    assert response.status_code == status, (path, response.text[:500])
+    assert response.headers["content-type"].startswith("text/html")
+    return str(response.text)
+
+
+async def a_course(api: Client) -> dict[str, Any]:
+    return (await api.get("/api/v1/search?q=kubernetes")).json()["hits"][0]  # type: ignore[no-any-return]
+
+
+async def test_home(api: Client) -> None:
+    html = await page(api, "/")
+    assert 'role="search"' in html
+    assert html.count('href="/categories/') >= 15
+    assert "Bestsellers" in html
+
+
+async def test_search_page_has_facets_chips_and_status(api: Client) -> None:
+    html = await page(api, "/search?q=kubernetes&level=beginner&level=all")
+    assert html.count("<fieldset") >= 7 and html.count("<legend>") >= 7
+    assert 'role="status"' in html
+    assert re.search(r'name="level" value="beginner" checked', html)
+    assert 'aria-label="Remove filter Beginner"' in html
+    assert 'href="/search?q=kubernetes"' in html  # clear all keeps the query
+    assert "<mark>" in html
+
+
+async def test_every_facet_control_is_labelled(api: Client) -> None:
+    html = await page(api, "/search")
+    ids = re.findall(r'<input type="(?:checkbox|radio)" id="([^"]+)"', html)
+    assert ids
+    for control in ids:
+        assert f'<label for="{control}">' in html, control
+    assert '<label for="sort">' in html and '<label for="site-q"' in html
+
+
+async def test_pagination_links(api: Client) -> None:
+    html = await page(api, "/search?sort=newest")
+    assert 'aria-current="page"' in html
+    assert 'href="/search?sort=newest&amp;page=2"' in html
+
+
+async def test_zero_results_page_helps(api: Client) -> None:
+    html = await page(api, "/search?q=zzqqxx+qqzzyy")
+    assert "We couldn’t find a match" in html
+    assert "Browse all courses" in html
+
+
+async def test_category_pages(api: Client) -> None:
+    html = await page(api, "/categories/development")
+    assert "<h1>Development</h1>" in html
+    assert "Subcategory" in html and 'aria-label="Breadcrumb"' in html
+    assert 'aria-label="Remove filter Development"' not in html  # the path fixes it
+    sub = await page(api, "/categories/development/web-development")
+    assert "<h1>Web Development</h1>" in sub
+    await page(api, "/categories/development/photography", status=404)
+    await page(api, "/categories/nothing-here", status=404)
+
+
+async def test_course_page(api: Client) -> None:
+    hit = await a_course(api)
+    html = await page(api, f"/courses/{hit['slug']}")
+    assert f"<h1>{hit['title']}</h1>" in html
+    # The configured public address, whatever Host the request named.
+    assert f'<link rel="canonical" href="http://127.0.0.1:8000/courses/{hit["slug"]}">' in html
+    forged = (await api.get(f"/courses/{hit['slug']}", headers={"host": "evil.example"})).text
+    assert "evil.example" not in forged
+    assert '<meta name="description" content="' in html
+    ld = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    )  # type: ignore[union-attr]
+    assert ld["@type"] == "Course" and ld["name"] == hit["title"]
+    assert '<details class="section"' in html and "<summary>" in html
+    assert "What you’ll learn" in html and "Requirements" in html
+    assert "Your instructor" in html and "Student feedback" in html
+
+
+async def test_error_pages_match_the_site(api: Client) -> None:
+    html = await page(api, "/courses/no-such-course", status=404)
+    assert "We can’t find that page" in html and 'class="site-header"' in html
+    html = await page(api, "/search?level=expert", status=400)
+    assert "isn’t right" in html and "level" in html
+    html = await page(api, "/search?page=0", status=400)
+    assert "page" in html
+
+
+BROWSER = {"user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/150.0"}
+
+
+async def test_course_views_count_once_per_visitor(api: Client, shop: Catalog) -> None:
+    """Browsers' visits count, one per visitor per day; bots and scripts do not."""
+    hit = await a_course(api)
+    course_id = uuid.UUID(hit["id"])
+    query = (
+        "SELECT coalesce(sum(views), 0) FROM course_metrics "
+        "WHERE course_id = $1 AND date = (now() AT TIME ZONE 'utc')::date"
+    )
+    conn = await asyncpg.connect(asyncpg_dsn(shop.url))
+    api.app.state.views.batch_size = 1  # each new visit written in its own request
+    try:
+        before = await conn.fetchval(query, course_id)
+        for _ in range(5):  # one visitor, five times: one view
+            await api.get(f"/courses/{hit['slug']}", headers=BROWSER)
+        await api.get(f"/courses/{hit['slug']}", headers={"user-agent": "Googlebot/2.1"})
+        await api.get(f"/courses/{hit['slug']}")  # a script (python-httpx): not a view
+        assert await conn.fetchval(query, course_id) == before + 1
+        for _ in range(3):  # written again, but the visitor was seen today already
+            await api.get(f"/courses/{hit['slug']}", headers=BROWSER)
+        assert await conn.fetchval(query, course_id) == before + 1
+        outbox = "SELECT count(*) FROM search_outbox WHERE course_id = $1"
+        assert await conn.fetchval(outbox, course_id) >= 1, "views feed popularity through sync"
+    finally:
+        await conn.close()
+
+
+async def test_views_are_written_in_batches(shop: Catalog) -> None:
+    """One write per batch, not per view: the view that fills a batch writes it."""
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from search_service.courses.views import ViewCounter
+    from search_service.db.connection import make_engine
+
+    engine = make_engine(shop.url, pool_size=1)
+    conn = await asyncpg.connect(asyncpg_dsn(shop.url))
+    try:
+        course_id = await conn.fetchval(
+            "SELECT id FROM courses WHERE status = 'published' ORDER BY id LIMIT 1"
+        )
+        counter = ViewCounter(async_sessionmaker(engine), batch_size=3)
+        day = dt.datetime.now(dt.UTC).date()
+        query = (
+            "SELECT coalesce(sum(views), 0) FROM course_metrics WHERE course_id = $1 AND date = $2"
+        )
+        before = await conn.fetchval(query, course_id, day)
+        await counter.record(course_id, b"visitor-1", day)
+        await counter.record(course_id, b"visitor-2", day)
+        assert await conn.fetchval(query, course_id, day) == before, "not one write per view"
+        await counter.record(course_id, b"visitor-3", day)  # fills the batch
+        assert await conn.fetchval(query, course_id, day) == before + 3
+    finally:
+        await conn.close()
+        await engine.dispose()
+
+
+async def _nothing() -> None:
+    return None
+
+
+@pytest.fixture
+async def broken_search(shop: Catalog, tmp_path: Path) -> Any:
+    """The site with its search engine unavailable (an index folder that does not exist)."""
+    from litestar.testing import AsyncTestClient
+
+    from search_service.app import create_app
+    from search_service.search.tantivy.engine import TantivyEngine
+    from search_service.settings import Settings
+
+    app = create_app(Settings(), database_url=shop.url, engine=TantivyEngine(tmp_path / "missing"))
+    async with AsyncTestClient(app=app) as client:
+        yield client
+
+
+async def test_search_down_pages_say_so_and_course_pages_work(
+    broken_search: Client, api: Client
+) -> None:
+    html = await page(broken_search, "/search?q=python", status=503)
+    assert "Search is taking a short break" in html
+    response = await broken_search.get("/api/v1/search?q=python")
+    assert response.status_code == 503
+    assert response.headers["content-type"].startswith("application/problem+json")
+    hit = await a_course(api)
+    await page(broken_search, f"/courses/{hit['slug']}")
+    assert (await broken_search.get(f"/api/v1/courses/{hit['slug']}")).status_code == 200
+    await page(broken_search, "/")

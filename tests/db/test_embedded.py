@@ -1,0 +1,39 @@
+"""Embedded PostgreSQL: data survives a restart, and processes share one cluster."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from search_service.settings import Settings
+from tests.support.processes import skillspring
+
+pytestmark = pytest.mark.system  # starts processes (a server, the CLI) or a browser
+
+
+def _postmaster_pid(pgdata: Path) -> int:
+    return int((pgdata / "postmaster.pid").read_text().splitlines()[0])
+
+
+def test_data_survives_a_restart(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    env = {"SKILLSPRING_DATA_DIR": str(data_dir)}
+    first = skillspring("seed", "--courses", "12", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "seeded 12 courses" in first.stdout
+    # The first process was the cluster's only user, so the server stopped with it.
+    assert not (data_dir / "pg" / "postmaster.pid").exists()
+    second = skillspring("seed", "--courses", "12", "--if-empty", env=env)
+    assert second.returncode == 0, second.stderr
+    assert "already seeded" in second.stdout
+
+
+def test_second_process_shares_the_running_cluster(settings: Settings, database: str) -> None:
+    pgdata = settings.postgres_dir
+    before = _postmaster_pid(pgdata)
+    result = skillspring("db", "upgrade", env={"SKILLSPRING_DATA_DIR": str(settings.data_dir)})
+    assert result.returncode == 0, result.stderr
+    assert _postmaster_pid(pgdata) == before
+    assert os.path.exists(pgdata / "postmaster.pid"), "our handle keeps the server up"

@@ -1,0 +1,368 @@
+"""Search insights: query ids, events, attribution through the cart, the admins' report and
+page, popular searches, retention, judgments from clicks, and the admin command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from search_service.accounts.admins import create_admin
+from search_service.db.connection import make_engine
+from search_service.insights.ids import QueryIds
+from search_service.insights.judgments import judgments_from_clicks
+from search_service.insights.service import PopularSearches, forget_before, normalise_query
+from tests.support.catalogs import Catalog
+from tests.support.pages import submit
+from tests.support.shoppers import PASSWORD, admin, auth, student
+
+Client = Any
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def insights(api: Client, who: dict[str, str], **params: Any) -> dict[str, Any]:
+    response = await api.get(
+        "/api/v1/admin/search-insights", params={"limit": 500, **params}, headers=auth(who)
+    )
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def row(report: dict[str, Any], query: str) -> dict[str, Any] | None:
+    return next((r for r in report["top_queries"] if r["query"] == query), None)
+
+
+async def test_a_search_a_click_an_add_and_a_checkout_show_exactly(
+    api: Client, db: asyncpg.Connection
+) -> None:
+    boss = await admin(db)
+    before = await insights(api, boss)
+    word = uuid.uuid4().hex[:8]
+    typed = f"  Python   {word.upper()} "  # counted folded, spaces collapsed
+    query = normalise_query(typed)
+    assert query == f"python {word}"
+    ids = []
+    for page in (1, 1, 2):
+        response = await api.get("/api/v1/search", params={"q": typed, "page": page})
+        assert response.status_code == 200
+        body = response.json()
+        assert body["total"] > 0 and isinstance(body["query_id"], str)
+        ids.append(body["query_id"])
+        if page == 1:
+            first = body
+    assert len(set(ids)) == 3  # every search its own id
+    nothing = f"zq{word}xv"
+    empty = (await api.get("/api/v1/search", params={"q": nothing})).json()
+    assert empty["total"] == 0
+    hit = next(
+        (
+            h
+            for h in first["hits"]
+            if h["price"]["effective_cents"] > 0 and h["price"]["currency"] == "USD"
+        ),
+        None,
+    )
+    assert hit is not None
+    position = first["hits"].index(hit) + 1
+    click = {"type": "click", "query_id": ids[0], "course_id": hit["id"], "position": position}
+    for _ in range(2):  # a link visit and its beacon: counted once
+        response = await api.post("/api/v1/events", json=click)
+        assert response.status_code == 202, response.text
+    shopper = await student(db)
+    added = await api.post(
+        "/api/v1/cart/items",
+        json={"course_id": hit["id"], "query_id": ids[0]},
+        headers=auth(shopper),
+    )
+    assert added.status_code == 200, added.text
+    bought = await api.post("/api/v1/cart/checkout", json={}, headers=auth(shopper))
+    assert bought.status_code == 200, bought.text
+    paid = bought.json()["total_cents"]
+    assert paid > 0
+
+    report = await insights(api, boss)
+    assert report["searches"] - before["searches"] == 4
+    assert row(report, query) == {
+        "query": query,
+        "searches": 3,
+        "clicks": 1,
+        "ctr": round(1 / 3, 4),
+        "add_to_carts": 1,
+        "purchases": 1,
+        "revenue_cents": paid,
+    }
+    assert {"query": nothing, "searches": 1} in report["zero_result_queries"]
+    assert {"query": query, "searches": 3} not in report["no_click_queries"]
+    assert any(p["position"] == position and p["clicks"] >= 1 for p in report["click_positions"])
+    assert report["daily"][-1]["day"] == dt.datetime.now(dt.UTC).date().isoformat()
+    assert 0 < report["zero_result_rate"] < 1 and 0 < report["click_through_rate"] < 1
+
+
+async def test_bad_events_are_refused_and_nothing_is_stored(
+    api: Client, db: asyncpg.Connection
+) -> None:
+    good = (await api.get("/api/v1/search", params={"q": "python"})).json()
+    course = good["hits"][0]["id"]
+    forged = ("A" * 35, good["query_id"][:-2] + ("AA" if good["query_id"][-2:] != "AA" else "BB"))
+    cases = [
+        ({"type": "click", "query_id": forged[0], "course_id": course}, 400),
+        ({"type": "click", "query_id": forged[1], "course_id": course}, 400),
+        ({"type": "purchase", "query_id": good["query_id"], "course_id": course}, 400),
+        ({"type": "view", "query_id": good["query_id"], "course_id": course}, 400),
+        ({"type": "click", "query_id": good["query_id"], "course_id": course, "position": 0}, 400),
+        (
+            {"type": "click", "query_id": good["query_id"], "course_id": course, "position": 1001},
+            400,
+        ),
+        ({"type": "click", "query_id": good["query_id"], "course_id": "nope"}, 400),
+        (
+            {
+                "type": "click",
+                "query_id": good["query_id"],
+                "course_id": str(uuid.uuid4()),
+                "position": 1,
+            },
+            404,
+        ),
+        ({"type": "click", "query_id": good["query_id"]}, 400),
+        # A click must name the course the search showed at that place; adds come from the
+        # cart itself, never from an event.
+        ({"type": "click", "query_id": good["query_id"], "course_id": course, "position": 2}, 400),
+        ({"type": "add_to_cart", "query_id": good["query_id"], "course_id": course}, 400),
+    ]
+    stored = await db.fetchval("SELECT count(*) FROM search_events")
+    for body, status in cases:
+        response = await api.post("/api/v1/events", json=body)
+        assert response.status_code == status, (body, response.text)
+        assert response.headers["content-type"].startswith("application/problem+json")
+    who = await student(db)
+    response = await api.post(
+        "/api/v1/cart/items",
+        json={"course_id": course, "query_id": forged[1]},
+        headers=auth(who),
+    )
+    assert (
+        response.status_code == 400 and response.json()["invalid_params"][0]["name"] == "query_id"
+    )
+    await insights(api, await admin(db))  # flushes what this worker holds
+    assert await db.fetchval("SELECT count(*) FROM search_events") == stored
+    cart = (await api.get("/api/v1/cart", headers=auth(who))).json()
+    assert cart["items"] == []
+
+
+async def test_only_admins_read_insights(api: Client, db: asyncpg.Connection) -> None:
+    assert (await api.get("/api/v1/admin/search-insights")).status_code == 401
+    shopper = await student(db)
+    response = await api.get("/api/v1/admin/search-insights", headers=auth(shopper))
+    assert response.status_code == 403
+    boss = await admin(db)
+    for days in ("0", "3651", "x"):
+        response = await api.get(
+            "/api/v1/admin/search-insights", params={"days": days}, headers=auth(boss)
+        )
+        assert response.status_code == 400, days
+
+
+async def test_query_ids_expire_and_cannot_be_forged() -> None:
+    ids = QueryIds("secret", max_age_days=1)
+    stored, token = ids.new()
+    assert ids.check(token) == stored
+    assert QueryIds("another secret", 1).check(token) is None
+    assert ids.check(token[:-1] + ("A" if token[-1] != "A" else "B")) is None
+    assert ids.check("") is None and ids.check("!" * 35) is None
+    two_days_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(days=2)).timestamp()
+    _, aged = ids.new(at=two_days_ago)  # signed with the right secret, but too old
+    assert ids.check(aged) is None
+
+
+@pytest.fixture
+async def sessions(shop: Catalog) -> AsyncIterator[async_sessionmaker[Any]]:
+    engine = make_engine(shop.url, pool_size=2)
+    yield async_sessionmaker(engine, expire_on_commit=False)
+    await engine.dispose()
+
+
+async def _searches(
+    db: asyncpg.Connection,
+    query: str,
+    count: int,
+    total: int = 5,
+    days_ago: float = 0,
+    clients: int | None = None,
+) -> list[uuid.UUID]:
+    """``count`` searches of ``query`` by ``clients`` different clients (each its own by
+    default), popular-shaped when they found something."""
+    ids = [uuid.uuid4() for _ in range(count)]
+    clients = count if clients is None else clients
+    await db.executemany(
+        "INSERT INTO search_queries (id, query, total, searched_at, client, popular) "
+        "VALUES ($1, $2, $3, now() - make_interval(secs => $4), $5, $3 > 0)",
+        [(i, query, total, days_ago * 86400, bytes([n % clients])) for n, i in enumerate(ids)],
+    )
+    return ids
+
+
+async def test_retention_forgets_old_searches_and_events(
+    db: asyncpg.Connection, sessions: async_sessionmaker[Any]
+) -> None:
+    word = uuid.uuid4().hex[:8]
+    old = await _searches(db, f"old {word}", 2, days_ago=91)
+    new = await _searches(db, f"new {word}", 2, days_ago=89)
+    course = await db.fetchval("SELECT id FROM courses WHERE status = 'published' LIMIT 1")
+    await db.execute(
+        "INSERT INTO search_events (query_id, course_id, type, created_at) "
+        "VALUES ($1, $2, 'click', now() - interval '91 days'), ($3, $2, 'click', now())",
+        old[0],
+        course,
+        new[0],
+    )
+    await forget_before(sessions, 90)
+    kept = await db.fetch("SELECT id FROM search_queries WHERE id = ANY($1)", old + new)
+    assert {r["id"] for r in kept} == set(new)
+    events = await db.fetch(
+        "SELECT query_id FROM search_events WHERE query_id = ANY($1)", old + new
+    )
+    assert [r["query_id"] for r in events] == [new[0]]
+
+
+async def test_popular_searches_need_enough_searches_that_found_something(
+    db: asyncpg.Connection, sessions: async_sessionmaker[Any]
+) -> None:
+    word = uuid.uuid4().hex[:6]
+    await _searches(db, f"{word} kubernetes", 5)
+    await _searches(db, f"{word} planted", 4)
+    await _searches(db, f"{word} nothing", 9, total=0)
+    popular = PopularSearches(sessions)
+    assert await popular.completing(word, 5) == [f"{word} kubernetes"]
+    assert f"{word} kubernetes" in await popular.trending(500)
+    assert await PopularSearches(sessions, enabled=False).completing(word, 5) == []
+
+
+async def test_suggest_offers_popular_searches(api: Client, db: asyncpg.Connection) -> None:
+    # The app's popular list is read at most once a minute; a first suggest loads it.
+    word = uuid.uuid4().hex[:6]
+    await _searches(db, f"{word} docker", 6)
+    api.app.state.popular.forget()  # as if a minute had passed
+    items = (await api.get("/api/v1/suggest", params={"q": word})).json()["items"]
+    assert {"type": "query", "label": f"{word} docker", "url": f"/search?q={word}+docker"} in items
+    home = (await api.get("/")).text
+    assert f'<a href="/search?q={word}+docker">{word} docker</a>' in home
+
+
+@pytest.mark.system
+async def test_judgments_from_clicks_correct_for_position(db: asyncpg.Connection) -> None:
+    word = uuid.uuid4().hex[:6]
+    query = f"{word} docker"
+    ids = await _searches(db, query, 10)
+    await _searches(db, f"{word} rare", 3)  # not a head query
+    slugs = [
+        r["slug"]
+        for r in await db.fetch(
+            "SELECT slug FROM courses WHERE status = 'published' ORDER BY slug LIMIT 4"
+        )
+    ]
+    course = {
+        r["slug"]: r["id"]
+        for r in await db.fetch("SELECT slug, id FROM courses WHERE slug = ANY($1)", slugs)
+    }
+    rows = [(ids[i], course[slugs[0]], "click", 1) for i in range(4)]  # top place, often
+    rows += [(ids[5], course[slugs[1]], "click", 5)]  # deep place, once: counts 5^0.7 = 3.09
+    rows += [(ids[6], course[slugs[2]], "click", 1)]  # top place, once
+    rows += [(ids[7], course[slugs[3]], "purchase", None)]
+    await db.executemany(
+        "INSERT INTO search_events (query_id, course_id, type, position) VALUES ($1, $2, $3, $4)",
+        rows,
+    )
+    graded = {
+        (q, slug): grade for q, slug, grade in await judgments_from_clicks(db, 30, 10) if word in q
+    }
+    assert graded == {
+        (query, slugs[0]): 3,  # 4 / 10 searches = 0.40
+        (query, slugs[1]): 3,  # 3.09 / 10 = 0.31: one click, but where few look
+        (query, slugs[2]): 2,  # 1 / 10 = 0.10
+        (query, slugs[3]): 3,  # a purchase
+    }
+
+
+def _cli(args: list[str], url: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPRING_")}
+    env["SKILLSPRING_DATABASE_URL"] = url
+    return subprocess.run(
+        [sys.executable, "-m", "search_service.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+
+
+async def test_create_admin_command_then_sign_in_like_everyone(
+    api: Client, db: asyncpg.Connection, shop: Catalog, tmp_path: Path
+) -> None:
+    url = shop.url
+    email = f"ops-{uuid.uuid4().hex[:8]}@example.com"
+    weak = _cli(["users", "create-admin", email], url, stdin="short\n")
+    assert weak.returncode == 2 and "password" in weak.stderr
+    assert await db.fetchval("SELECT count(*) FROM users WHERE email = $1", email) == 0
+    made = _cli(["users", "create-admin", email], url, stdin=PASSWORD + "\n")
+    assert made.returncode == 0 and "created admin" in made.stdout, made.stderr
+    assert PASSWORD not in made.stdout + made.stderr
+    login = await api.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    token = {"authorization": f"Bearer {login.json()['token']}"}
+    assert (await api.get("/api/v1/admin/search-insights", headers=token)).status_code == 200
+    # An existing student promoted: now an admin.
+    again = _cli(["users", "create-admin", email.upper()], url, stdin=PASSWORD + "\n")
+    assert again.returncode == 0 and "promoted admin" in again.stdout
+    assert await db.fetchval("SELECT role::text FROM users WHERE email = $1", email) == "admin"
+    out = tmp_path / "clicks.csv"
+    written = _cli(["relevance", "--judgments-from-clicks", str(out)], url)
+    assert written.returncode == 0, written.stderr
+    assert out.read_text().splitlines()[0] == "query,docid,rating"
+
+
+async def test_dashboard_page_for_admins_only(shop: Catalog, db: asyncpg.Connection) -> None:
+    from litestar.testing import AsyncTestClient
+
+    from tests.support.apps import in_process_app
+
+    email = f"page-admin-{uuid.uuid4().hex[:8]}@example.com"
+    await create_admin(db, email, PASSWORD)
+    async with AsyncTestClient(app=in_process_app(shop.url, shop.index)) as client:
+        client.follow_redirects = False
+        anonymous = await client.get("/admin/search-insights")
+        assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login")
+        await client.get("/search", params={"q": "photoshop"})
+        signed_in = await submit(client, "/login", "/login", email=email, password=PASSWORD)
+        assert signed_in.status_code == 303
+        page = await client.get("/admin/search-insights", params={"days": "7"})
+        assert page.status_code == 200
+        html = page.text
+        assert "<svg" in html and 'id="top-queries"' in html and "photoshop" in html
+        assert 'href="/search?q=photoshop"' in html
+        bad = await client.get("/admin/search-insights", params={"days": "0"})
+        assert bad.status_code == 400 and 'value="0"' in bad.text and "days-error" in bad.text
+        by_clicks = await client.get("/admin/search-insights", params={"sort": "clicks"})
+        assert 'aria-sort="descending"' in by_clicks.text
+    async with AsyncTestClient(app=in_process_app(shop.url, shop.index)) as client:
+        client.follow_redirects = False
+        shopper = f"shopper-{uuid.uuid4().hex[:8]}@example.com"
+        await db.execute(
+            "INSERT INTO users (email, password_hash) VALUES ($1, $2)",
+            shopper,
+            await db.fetchval("SELECT password_hash FROM users WHERE email = $1", email),
+        )
+        await submit(client, "/login", "/login", email=shopper, password=PASSWORD)
+        assert (await client.get("/admin/search-insights")).status_code == 403

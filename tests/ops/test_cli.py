@@ -1,0 +1,90 @@
+"""The console script: every command has --help; bad input is one line and exit code 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from search_service.db.connection import asyncpg_dsn
+from tests.support.processes import assert_one_line_error, skillspring
+
+pytestmark = pytest.mark.system  # starts processes (a server, the CLI) or a browser
+
+COMMANDS = [
+    [],
+    ["db"],
+    ["db", "upgrade"],
+    ["db", "downgrade"],
+    ["seed"],
+    ["serve"],
+    ["reindex"],
+    ["sync"],
+    ["demo"],
+    ["relevance"],
+    ["course"],
+    ["course", "archive"],
+    ["media"],
+    ["media", "archive"],
+    ["search"],
+    ["search", "keys"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "top")
+def test_every_command_has_help(command: list[str]) -> None:
+    result = skillspring(*command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "usage: skillspring" in result.stdout
+
+
+def test_unknown_search_engine_is_one_line(tmp_path: Path) -> None:
+    result = skillspring(
+        "seed", env={"SKILLSPRING_SEARCH_ENGINE": "solr", "SKILLSPRING_DATA_DIR": str(tmp_path)}
+    )
+    assert_one_line_error(result, "SKILLSPRING_SEARCH_ENGINE", "tantivy")
+    assert not (tmp_path / "pg").exists()
+
+
+def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
+    result = skillspring(
+        "seed",
+        env={
+            "SKILLSPRING_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/nothing",
+            "SKILLSPRING_DATA_DIR": str(tmp_path),
+        },
+    )
+    assert_one_line_error(result, "SKILLSPRING_DATABASE_URL", "cannot reach")
+    assert not (tmp_path / "pg").exists(), "an embedded cluster must not start when a URL is set"
+
+
+async def _course_count(url: str) -> int:
+    conn = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        return int(await conn.fetchval("SELECT count(*) FROM courses"))
+    finally:
+        await conn.close()
+
+
+async def test_negative_course_count_writes_nothing(database: str) -> None:
+    before = await _course_count(database)
+    result = skillspring("seed", "--courses", "-1", env={"SKILLSPRING_DATABASE_URL": database})
+    assert_one_line_error(result, "--courses")
+    assert await _course_count(database) == before
+
+
+def test_reindex_then_sync_from_the_command_line(catalog_url: str, tmp_path: Path) -> None:
+    env = {"SKILLSPRING_DATABASE_URL": catalog_url, "SKILLSPRING_DATA_DIR": str(tmp_path)}
+    result = skillspring("reindex", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "indexed" in result.stdout and "docs/s" in result.stdout
+    assert (tmp_path / "search" / "courses" / "CURRENT").exists()
+    result = skillspring("sync", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "synced 0 changes" in result.stdout
+
+
+def test_sync_without_an_index_is_one_line(catalog_url: str, tmp_path: Path) -> None:
+    env = {"SKILLSPRING_DATABASE_URL": catalog_url, "SKILLSPRING_DATA_DIR": str(tmp_path)}
+    assert_one_line_error(skillspring("sync", env=env), "search engine", "reindex")

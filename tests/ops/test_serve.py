@@ -1,0 +1,122 @@
+"""``skillspring serve`` as production runs it: real processes, real HTTP, graceful SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.catalogs import Catalog
+from tests.support.processes import free_port, read_lines, wait_for_line
+
+pytestmark = pytest.mark.system  # starts processes (a server, the CLI) or a browser
+
+
+def test_serve_with_two_workers(shop: Catalog, tmp_path: Path) -> None:
+    url, root = shop.url, shop.index
+    data_dir = tmp_path / "data"
+    (data_dir / "search").mkdir(parents=True)
+    (data_dir / "search" / "courses").symlink_to(root)
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPRING_")}
+    env.update(SKILLSPRING_DATABASE_URL=url, SKILLSPRING_DATA_DIR=str(data_dir))
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "search_service.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    try:
+        lines = read_lines(process)
+        wait_for_line(lines, "serving on")
+        for _ in range(2):  # one line per worker
+            wait_for_line(lines, "Application startup complete", anywhere=True)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            assert client.get("/health").json() == {"status": "ok"}
+            body = client.get("/api/v1/search", params={"q": "kubernetes"}).json()
+            assert body["total"] >= 1
+            assert client.get("/api/v1/search?page=0").status_code == 400
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+async def test_sigterm_finishes_the_request_in_flight(catalog_url: str, tmp_path: Path) -> None:
+    import asyncio
+
+    import asyncpg
+
+    from search_service.db.connection import asyncpg_dsn
+    from tests.support.processes import skillspring
+
+    env_vars = {"SKILLSPRING_DATABASE_URL": catalog_url, "SKILLSPRING_DATA_DIR": str(tmp_path)}
+    assert skillspring("reindex", env=env_vars).returncode == 0
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPRING_")}
+    env.update(env_vars)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "search_service.cli", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    locker = await asyncpg.connect(asyncpg_dsn(catalog_url))
+    try:
+        output = read_lines(process)
+        wait_for_line(output, "Uvicorn running on", anywhere=True)
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+            slug = await locker.fetchval(
+                "SELECT slug FROM courses WHERE status = 'published' AND deleted_at IS NULL LIMIT 1"
+            )
+            # Warm the pool, so the request below blocks on the lock and not on connecting.
+            assert (await client.get(f"/api/v1/courses/{slug}")).status_code == 200
+            # Hold the categories table: the first category-tree load has to wait for it.
+            transaction = locker.transaction()
+            await transaction.start()
+            await locker.execute("LOCK TABLE categories IN ACCESS EXCLUSIVE MODE")
+            in_flight = asyncio.create_task(client.get("/api/v1/categories"))
+            # Blocked while parsing, so pg_stat_activity.query still shows the previous statement.
+            waiting = (
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            for _ in range(500):  # a condition, polled with a bound: the request is in flight
+                # Inside a transaction pg_stat_activity is a snapshot: take a fresh one.
+                await locker.execute("SELECT pg_stat_clear_snapshot()")
+                if await locker.fetchval(waiting):
+                    break
+                await asyncio.sleep(0.02)
+            else:
+                raise AssertionError("the request never reached the locked table")
+            process.send_signal(signal.SIGTERM)
+            await transaction.rollback()  # let it finish
+            response = await in_flight
+        assert response.status_code == 200
+        assert len(response.json()["categories"]) == 15
+        # A single uvicorn process re-raises SIGTERM once it has shut down cleanly; the CLI
+        # turns it into exit status 143 after its clean-up ran.
+        assert await asyncio.to_thread(process.wait, 60) in (0, 128 + signal.SIGTERM)
+    finally:
+        await locker.close()
+        if process.poll() is None:
+            process.kill()
+            process.wait()

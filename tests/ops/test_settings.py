@@ -1,0 +1,64 @@
+"""Settings: read once from SKILLSPRING_*, bad values named with what is allowed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from search_service.lib.errors import SettingsError
+from search_service.settings import load_settings
+
+
+def test_defaults_when_nothing_is_set() -> None:
+    settings = load_settings({})
+    assert settings.database.url is None
+    assert settings.data_dir == Path(".skillspring")
+    assert settings.search.engine == "tantivy"
+    assert settings.search.index_name == "courses"
+    assert (settings.server.host, settings.server.port) == ("127.0.0.1", 8000)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("postgresql://u:p@db:5432/app", "postgresql+asyncpg://u:p@db:5432/app"),
+        ("postgresql+asyncpg://u@db/app", "postgresql+asyncpg://u@db/app"),
+        ("postgres://u@db/app", "postgresql+asyncpg://u@db/app"),
+        (
+            "postgresql://postgres@/app?host=/tmp/pg",
+            "postgresql+asyncpg://postgres@/app?host=/tmp/pg",
+        ),
+    ],
+)
+def test_database_url_is_normalised_for_asyncpg(raw: str, expected: str) -> None:
+    assert load_settings({"SKILLSPRING_DATABASE_URL": raw}).database.url == expected
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "allowed"),
+    [
+        ("SKILLSPRING_SEARCH_ENGINE", "elastic", "tantivy, meilisearch"),
+        ("SKILLSPRING_DATABASE_URL", "mysql://db/app", "postgresql://"),
+        ("SKILLSPRING_PORT", "eighty", "from 1 to 65535"),
+        ("SKILLSPRING_PORT", "70000", "from 1 to 65535"),
+        ("SKILLSPRING_MEILI_URL", "ftp://x", "http://"),
+        ("SKILLSPRING_INDEX_NAME", "bad name!", "letters, digits"),
+        ("SKILLSPRING_LOG_FORMAT", "xml", "text, json"),
+        ("SKILLSPRING_SECURE_COOKIES", "maybe", "true or false"),
+    ],
+)
+def test_bad_value_names_variable_and_allowed_values(
+    variable: str, value: str, allowed: str
+) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings({variable: value})
+    message = str(caught.value)
+    assert message.startswith(variable)
+    assert allowed in message
+
+
+def test_database_password_is_not_echoed_in_errors() -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings({"SKILLSPRING_DATABASE_URL": "mysql://user:hunter2@db/app"})
+    assert "hunter2" not in str(caught.value)

@@ -1,0 +1,81 @@
+"""Questions and answers: who may ask, answer and resolve; the solution comes first."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import asyncpg
+
+from tests.support.shoppers import auth, courses, student
+
+Client = Any
+QUESTION = "How do I set up the project on Windows?"
+ANSWER = "Install the tools from the first lecture, then run the setup script."
+
+
+async def test_ask_answer_resolve(api: Client, db: asyncpg.Connection) -> None:
+    asker = await student(db)
+    (course,) = await courses(db, 1)
+    url = f"/api/v1/courses/{course['slug']}/questions"
+    refused = await api.post(url, json={"question": QUESTION}, headers=auth(asker))
+    assert refused.status_code == 403, "only students who bought the course"
+    await db.execute(
+        "INSERT INTO enrollments (course_id, student_id) VALUES ($1, $2)",
+        course["id"],
+        uuid.UUID(asker["id"]),
+    )
+    asked = await api.post(url, json={"question": QUESTION}, headers=auth(asker))
+    assert asked.status_code == 201
+    question = asked.json()["id"]
+    assert (await api.post(url, json={"question": "short"}, headers=auth(asker))).status_code == 400
+
+    answers_url = f"/api/v1/questions/{question}/answers"
+    bystander = await student(db)
+    assert (
+        await api.post(answers_url, json={"answer": ANSWER}, headers=auth(bystander))
+    ).status_code == 403
+    mentor = await student(db, mentor_of=course["mentor_id"])
+    first = await api.post(answers_url, json={"answer": ANSWER}, headers=auth(mentor))
+    second = await api.post(
+        answers_url, json={"answer": ANSWER + " Or use WSL."}, headers=auth(mentor)
+    )
+    assert first.status_code == second.status_code == 201
+
+    solution_url = f"/api/v1/answers/{second.json()['id']}/solution"
+    assert (await api.post(solution_url, headers=auth(bystander))).status_code == 403
+    assert (await api.post(solution_url, headers=auth(asker))).status_code == 200
+    assert await db.fetchval(
+        "SELECT resolved_at IS NOT NULL FROM course_questions WHERE id = $1", uuid.UUID(question)
+    )
+    page = (await api.get(f"/api/v1/courses/{course['slug']}/questions")).json()
+    mine = next(q for q in page["items"] if q["id"] == question)
+    assert mine["answers"][0]["id"] == second.json()["id"], "solution first"
+    assert [a["is_marked_solution"] for a in mine["answers"]] == [True, False]
+
+
+async def test_admin_can_answer(api: Client, db: asyncpg.Connection) -> None:
+    asker = await student(db)
+    (course,) = await courses(db, 1)
+    await db.execute(
+        "INSERT INTO enrollments (course_id, student_id) VALUES ($1, $2)",
+        course["id"],
+        uuid.UUID(asker["id"]),
+    )
+    question = (
+        await api.post(
+            f"/api/v1/courses/{course['slug']}/questions",
+            json={"question": QUESTION},
+            headers=auth(asker),
+        )
+    ).json()["id"]
+    admin = await student(db)
+    await db.execute("UPDATE users SET role = 'admin' WHERE id = $1", uuid.UUID(admin["id"]))
+    response = await api.post(
+        f"/api/v1/questions/{question}/answers", json={"answer": ANSWER}, headers=auth(admin)
+    )
+    assert response.status_code == 201
+    missing = await api.post(
+        f"/api/v1/questions/{uuid.uuid4()}/answers", json={"answer": ANSWER}, headers=auth(admin)
+    )
+    assert missing.status_code == 404

@@ -1,0 +1,82 @@
+"""What the pages say matches what is true: plurals, new courses, pages past the last one, and
+responses compressed for clients that accept it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import jinja2
+import pytest
+
+from search_service.db.connection import asyncpg_dsn
+from tests.support.catalogs import Catalog
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+Client = Any
+
+
+def render(source: str) -> str:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
+    env.filters["safe_url"] = lambda value: value  # the app's filter; not used by these macros
+    return env.from_string(source).render()
+
+
+def test_star_ratings_say_new_and_use_plurals() -> None:
+    macro = '{% from "_macros/course.html.jinja2" import stars %}'
+    assert "New" in render(macro + "{{ stars(0.0, 0) }}") and "0.0" not in render(
+        macro + "{{ stars(0.0, 0) }}"
+    )
+    one = render(macro + "{{ stars(4.0, 1) }}")
+    assert '1 review"' in one and "1 reviews" not in one
+    assert "2 reviews" in render(macro + "{{ stars(4.0, 2) }}")
+
+
+async def test_a_page_past_the_last_says_so(api: Client) -> None:
+    first = (await api.get("/api/v1/search", params={"q": "python"})).json()
+    assert first["total"] > 0
+    page = await api.get("/search", params={"q": "python", "page": 999})
+    assert page.status_code == 200
+    assert "couldn’t find" not in page.text and "past the last one" in page.text
+    assert f"page={first['total_pages']}" in page.text
+
+
+async def test_a_course_nobody_reviewed_is_new(api: Client, shop: Catalog) -> None:
+    conn = await asyncpg.connect(asyncpg_dsn(shop.url))
+    try:
+        slug = await conn.fetchval(
+            "SELECT c.slug FROM courses c WHERE c.status = 'published' AND c.deleted_at IS NULL "
+            "AND NOT EXISTS (SELECT 1 FROM course_reviews r WHERE r.course_id = c.id) LIMIT 1"
+        )
+    finally:
+        await conn.close()
+    if slug is None:
+        pytest.skip("every course of this catalog has reviews")
+    page = (await api.get(f"/courses/{slug}")).text
+    assert 'class="rating rating-new">New<' in page
+
+
+@pytest.mark.parametrize("path", ["/search?q=python", "/api/v1/search?q=python", "/static/app.css"])
+async def test_responses_are_gzipped_when_accepted(api: Client, path: str) -> None:
+    plain = await api.get(path, headers={"accept-encoding": "identity"})
+    squeezed = await api.get(path, headers={"accept-encoding": "gzip"})
+    assert squeezed.headers.get("content-encoding") == "gzip"
+    assert "content-encoding" not in plain.headers
+    # The client decoded it: the same document (query ids and timings aside), far smaller sent.
+    assert abs(len(squeezed.content) - len(plain.content)) < 100
+    sent = int(squeezed.headers["content-length"])
+    assert sent < len(plain.content) / 2
+
+
+async def test_static_files_are_addressed_by_content(api: Client) -> None:
+    import hashlib
+    import re
+
+    html = (await api.get("/")).text
+    css = re.search(r'href="(/static/app\.css\?v=([0-9a-f]{12}))"', html)
+    assert css is not None and re.search(r'src="/static/app\.js\?v=[0-9a-f]{12}"', html)
+    response = await api.get(css.group(1))
+    assert css.group(2) == hashlib.sha256(response.content).hexdigest()[:12]
+    cache = response.headers["cache-control"]
+    assert "immutable" in cache and "max-age=31536000" in cache

@@ -1,0 +1,211 @@
+"""Shopping through the pages: session cookie, CSRF, forms that POST and redirect."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+
+from tests.support.pages import Client, sign_up, submit
+from tests.support.shoppers import PASSWORD
+
+Client = Any
+
+
+async def a_course(db: asyncpg.Connection, skip: int = 0) -> asyncpg.Record:
+    return await db.fetchrow(
+        "SELECT id, slug, title FROM courses WHERE status = 'published' AND deleted_at IS NULL "
+        "AND list_price_cents > 0 ORDER BY md5(slug) OFFSET $1 LIMIT 1",
+        skip,
+    )
+
+
+async def test_anonymous_actions_go_to_log_in(browser: Client, db: asyncpg.Connection) -> None:
+    response = await browser.get("/cart")
+    assert response.status_code == 303 and response.headers["location"] == "/login?next=/cart"
+    course = await a_course(db)
+    response = await submit(
+        browser,
+        f"/courses/{course['slug']}",
+        "/cart/add",
+        course_id=str(course["id"]),
+        back=f"/courses/{course['slug']}",
+    )
+    assert response.status_code == 303
+    # The log-in page comes back to the course, and finishes the add (test_journey.py).
+    assert response.headers["location"] == (
+        f"/login?next=/courses/{course['slug']}&add={course['id']}"
+    )
+
+
+async def test_forms_need_the_csrf_token(browser: Client) -> None:
+    await browser.get("/login")  # sets the CSRF cookie
+    response = await browser.post("/login", data={"email": "a@b.cd", "password": "x"})
+    assert response.status_code == 403
+
+
+async def test_log_in_page(browser: Client) -> None:
+    address = await sign_up(browser)
+    browser.cookies.clear()
+    wrong = await submit(browser, "/login", "/login", email=address, password="nope-nope-nope")
+    assert wrong.status_code == 401 and "Wrong email or password" in wrong.text
+    right = await submit(
+        browser, "/login?next=/cart", "/login", email=address, password=PASSWORD, next="/cart"
+    )
+    assert right.status_code == 303 and right.headers["location"] == "/cart"
+    evil = await submit(
+        browser, "/login", "/login", email=address, password=PASSWORD, next="//evil.example/"
+    )
+    assert evil.headers["location"] == "/", "no open redirect"
+
+
+async def test_shop_review_ask_and_log_out(browser: Client, db: asyncpg.Connection) -> None:
+    await sign_up(browser)
+    course = await a_course(db)
+    page = f"/courses/{course['slug']}"
+    added = await submit(browser, page, "/cart/add", course_id=str(course["id"]), back=page)
+    assert added.status_code == 303 and added.headers["location"] == "/cart"
+    assert course["title"] in (await browser.get("/cart")).text
+    bought = await submit(browser, "/cart", "/cart/checkout")
+    assert bought.headers["location"] == "/cart?bought=1"
+    assert "You now own 1 new course" in (await browser.get("/cart?bought=1")).text
+
+    before = await db.fetchval("SELECT count(*) FROM course_reviews")
+    bad = await submit(browser, page, f"{page}/review", rating="9")
+    assert bad.status_code == 400 and "rating" in bad.text and 'class="site-header"' in bad.text
+    assert await db.fetchval("SELECT count(*) FROM course_reviews") == before
+    posted = await submit(
+        browser,
+        page,
+        f"{page}/review",
+        rating="5",
+        title="Loved it",
+        body="Clear explanations and useful projects throughout.",
+    )
+    assert posted.status_code == 303
+    assert await db.fetchval("SELECT count(*) FROM course_reviews") == before + 1
+    asked = await submit(
+        browser, page, f"{page}/question", question="Is there a community forum for this course?"
+    )
+    assert asked.status_code == 303 and asked.headers["location"].endswith("#qa")
+    questions = await db.fetchval("SELECT count(*) FROM course_questions")
+    short = await submit(browser, page, f"{page}/question", question="   why?       ")
+    assert short.status_code == 400 and 'class="site-header"' in short.text
+    assert await db.fetchval("SELECT count(*) FROM course_questions") == questions
+
+    other = await a_course(db, skip=1)
+    await submit(browser, page, "/wishlists/add", course_id=str(other["id"]))
+    lists = (await browser.get("/wishlists")).text
+    assert other["title"] in lists
+    wishlist_id = re.search(r'name="wishlist_id" value="([^"]+)"', lists).group(1)  # type: ignore[union-attr]
+    moved = await submit(
+        browser,
+        "/wishlists",
+        "/wishlists/move",
+        wishlist_id=wishlist_id,
+        course_id=str(other["id"]),
+    )
+    assert moved.headers["location"] == "/cart"
+    assert other["title"] in (await browser.get("/cart")).text
+
+    assert "Log out" in (await browser.get("/")).text
+    out = await submit(browser, "/cart", "/logout")
+    assert out.status_code == 303
+    assert (await browser.get("/cart")).status_code == 303
+    assert "Log in" in (await browser.get("/")).text
+
+
+def test_the_csrf_secret_is_shared_by_racing_workers(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from search_service.pages.csrf import csrf_secret
+    from search_service.settings import Settings
+
+    settings = Settings(data_dir=tmp_path)
+    with ThreadPoolExecutor(8) as pool:
+        secrets_seen = set(pool.map(lambda _: csrf_secret(settings), range(16)))
+    assert len(secrets_seen) == 1 and len(secrets_seen.pop()) == 64
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["secret_key"]
+
+
+async def test_a_bad_coupon_and_a_vote_through_the_pages(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    address = await sign_up(browser)
+    course = await a_course(db, skip=2)
+    page = f"/courses/{course['slug']}"
+    await submit(browser, page, "/cart/add", course_id=str(course["id"]), back=page)
+    bad = await submit(browser, "/cart", "/cart/coupon", code="NO-SUCH-CODE")
+    assert 400 <= bad.status_code < 500 and 'class="site-header"' in bad.text
+    assert "coupon" in bad.text.lower()
+    assert (
+        await db.fetchval(
+            "SELECT count(*) FROM carts c JOIN users u ON u.id = c.student_id "
+            "WHERE c.coupon_id IS NOT NULL AND u.email LIKE 'shopper-%'"
+        )
+        == 0
+    )
+
+    review = await db.fetchrow(
+        "SELECT r.id, c.slug FROM course_reviews r JOIN courses c ON c.id = r.course_id "
+        "WHERE c.status = 'published' AND c.deleted_at IS NULL LIMIT 1"
+    )
+    if review is None:
+        pytest.fail("the demo catalog has no reviews")
+    review_page = f"/courses/{review['slug']}"
+    refused = await submit(
+        browser, review_page, f"{review_page}/vote", review_id=str(review["id"]), vote="helpful"
+    )
+    assert refused.status_code == 403, "only buyers judge a course's reviews"
+    assert "Only students who bought this course" in refused.text
+    await db.execute(
+        "INSERT INTO enrollments (course_id, student_id) SELECT c.id, u.id FROM courses c, "
+        "users u WHERE c.slug = $1 AND u.email = $2",
+        review["slug"],
+        address,
+    )
+    voted = await submit(
+        browser, review_page, f"{review_page}/vote", review_id=str(review["id"]), vote="helpful"
+    )
+    assert voted.status_code == 303 and voted.headers["location"].endswith("#ratings")
+    assert (
+        await db.fetchval(
+            "SELECT count(*) FROM review_helpful_votes v JOIN users u ON u.id = v.student_id "
+            "WHERE v.review_id = $1 AND u.email LIKE 'shopper-%'",
+            review["id"],
+        )
+        == 1
+    )
+
+
+async def test_named_wishlists_through_the_pages(browser: Client, db: asyncpg.Connection) -> None:
+    address = await sign_up(browser)
+    course = await a_course(db, skip=3)
+    await submit(browser, "/wishlists", "/wishlists/add", course_id=str(course["id"]))
+    count = (
+        "SELECT count(*) FROM wishlists w JOIN users u ON u.id = w.student_id WHERE u.email = $1"
+    )
+    before = await db.fetchval(count, address)
+    blank = await submit(browser, "/wishlists", "/wishlists/create", name="")
+    assert blank.status_code == 400 and 'class="site-header"' in blank.text
+    assert await db.fetchval(count, address) == before
+    made = await submit(browser, "/wishlists", "/wishlists/create", name="Later")
+    assert made.status_code == 303
+    assert await db.fetchval(count, address) == before + 1
+    page = (await browser.get("/wishlists")).text
+    later = re.search(r'<option value="([^"]+)">Later</option>', page).group(1)  # type: ignore[union-attr]
+    await submit(
+        browser, "/wishlists", "/wishlists/add", course_id=str(course["id"]), wishlist_id=later
+    )
+    assert (
+        await db.fetchval(
+            "SELECT count(*) FROM wishlist_items WHERE wishlist_id = $1 AND course_id = $2",
+            uuid.UUID(later),
+            course["id"],
+        )
+        == 1
+    )

@@ -1,0 +1,114 @@
+"""Wishlists over the API: default list, named lists, owned marks, move to cart, privacy."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import asyncpg
+
+from tests.support.shoppers import auth, courses, student
+
+Client = Any
+
+
+async def test_favorites_exists_from_the_first_call(api: Client, db: asyncpg.Connection) -> None:
+    who = await student(db)
+    lists = (await api.get("/api/v1/wishlists", headers=auth(who))).json()
+    assert [w["name"] for w in lists] == ["Favorites"]
+    again = (await api.get("/api/v1/wishlists", headers=auth(who))).json()
+    assert again == lists
+    assert (await api.get("/api/v1/wishlists")).status_code == 401
+
+
+async def test_named_lists_items_and_owned_marks(api: Client, db: asyncpg.Connection) -> None:
+    who = await student(db)
+    created = await api.post("/api/v1/wishlists", json={"name": "Career change"}, headers=auth(who))
+    assert created.status_code == 201
+    wishlist = created.json()["id"]
+    duplicate = await api.post(
+        "/api/v1/wishlists", json={"name": "Career change"}, headers=auth(who)
+    )
+    assert duplicate.status_code == 409
+    blank = await api.post("/api/v1/wishlists", json={"name": "   "}, headers=auth(who))
+    assert blank.status_code == 400
+    first, second = await courses(db, 2)
+    for course in (first, second, first):
+        response = await api.post(
+            f"/api/v1/wishlists/{wishlist}/items",
+            json={"course_id": str(course["id"])},
+            headers=auth(who),
+        )
+        assert response.status_code == 200
+    items = response.json()["items"]
+    assert [i["course_id"] for i in items] == [str(first["id"]), str(second["id"])]
+    await db.execute(
+        "INSERT INTO enrollments (course_id, student_id) VALUES ($1, $2)",
+        second["id"],
+        uuid.UUID(who["id"]),
+    )
+    lists = (await api.get("/api/v1/wishlists", headers=auth(who))).json()
+    career = next(w for w in lists if w["name"] == "Career change")
+    assert [i["owned"] for i in career["items"]] == [False, True]
+    removed = await api.delete(
+        f"/api/v1/wishlists/{wishlist}/items/{first['id']}", headers=auth(who)
+    )
+    assert [i["course_id"] for i in removed.json()["items"]] == [str(second["id"])]
+
+
+async def test_move_to_cart(api: Client, db: asyncpg.Connection) -> None:
+    who = await student(db)
+    wishlist = (await api.get("/api/v1/wishlists", headers=auth(who))).json()[0]["id"]
+    (course,) = await courses(db, 1)
+    await api.post(
+        f"/api/v1/wishlists/{wishlist}/items",
+        json={"course_id": str(course["id"])},
+        headers=auth(who),
+    )
+    moved = await api.post(
+        f"/api/v1/wishlists/{wishlist}/items/{course['id']}/move-to-cart", headers=auth(who)
+    )
+    assert moved.status_code == 200
+    assert [i["course_id"] for i in moved.json()["items"]] == [str(course["id"])]
+    lists = (await api.get("/api/v1/wishlists", headers=auth(who))).json()
+    assert lists[0]["items"] == []
+
+
+async def test_a_course_you_own_stays_on_the_list_when_move_fails(
+    api: Client, db: asyncpg.Connection
+) -> None:
+    who = await student(db)
+    wishlist = (await api.get("/api/v1/wishlists", headers=auth(who))).json()[0]["id"]
+    (course,) = await courses(db, 1)
+    await api.post(
+        f"/api/v1/wishlists/{wishlist}/items",
+        json={"course_id": str(course["id"])},
+        headers=auth(who),
+    )
+    await db.execute(
+        "INSERT INTO enrollments (course_id, student_id) VALUES ($1, $2)",
+        course["id"],
+        uuid.UUID(who["id"]),
+    )
+    moved = await api.post(
+        f"/api/v1/wishlists/{wishlist}/items/{course['id']}/move-to-cart", headers=auth(who)
+    )
+    assert moved.status_code == 409
+    lists = (await api.get("/api/v1/wishlists", headers=auth(who))).json()
+    assert [i["course_id"] for i in lists[0]["items"]] == [str(course["id"])], "one transaction"
+
+
+async def test_another_students_list_is_404(api: Client, db: asyncpg.Connection) -> None:
+    owner, other = await student(db), await student(db)
+    wishlist = (await api.get("/api/v1/wishlists", headers=auth(owner))).json()[0]["id"]
+    (course,) = await courses(db, 1)
+    response = await api.post(
+        f"/api/v1/wishlists/{wishlist}/items",
+        json={"course_id": str(course["id"])},
+        headers=auth(other),
+    )
+    assert response.status_code == 404
+    response = await api.delete(
+        f"/api/v1/wishlists/{wishlist}/items/{course['id']}", headers=auth(other)
+    )
+    assert response.status_code == 404
