@@ -36,9 +36,7 @@ def one_run(
 ) -> dict[str, float]:
     """p50 at the steady rate and saturation for one checkout's server."""
     port = free_port()
-    server = start_server(
-        port, args.workers, {**env, "PYTHONPATH": str(project)}, cwd=project
-    )
+    server = start_server(port, args.workers, {**env, "PYTHONPATH": str(project)}, cwd=project)
     try:
         httpclient.sequential(port, paths[:200])  # warm: imports, first readers
         steady = httpclient.run(

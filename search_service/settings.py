@@ -91,7 +91,7 @@ class SearchSettings(msgspec.Struct, kw_only=True, frozen=True):
     cache_entries: CacheEntries = 2048
     # How much a query's meaning counts against its words when a request does not say
     # (``semantic_ratio``); 0 is lexical search. Chosen on the tuning split: docs/relevance.md.
-    semantic_ratio: Ratio = 0.5
+    semantic_ratio: Ratio = 0.35
 
     def api_key(self) -> str | None:
         """The Meilisearch key: the variable's, or the key file's."""

@@ -105,7 +105,7 @@ async def test_signed_in_pages_have_no_violations(
     await page.locator("form[action$='/cart/add'] button").first.click()
     await page.goto(f"{base}/cart")
     await page.get_by_role("button", name="Buy now").click()
-    await page.wait_for_url(lambda u: "bought=" in u)
+    await page.wait_for_url(lambda u: "/orders/" in u)
     wanted = await first_course(page, base, "kubernetes")
     await page.goto(wanted)
     await page.locator("form[action$='/cart/add'] button").first.click()

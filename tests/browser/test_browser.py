@@ -179,7 +179,7 @@ async def test_search_click_buy_then_insights_show_it(
     await page.get_by_role("link", name="Go to cart").first.click()
     await page.wait_for_url(lambda u: u.endswith("/cart"))
     await page.get_by_role("button", name="Buy now").click()
-    await page.wait_for_url(lambda u: "bought=" in u)
+    await page.wait_for_url(lambda u: "/orders/" in u)
     await shopper.close()
 
     boss = await browser.new_context(viewport={"width": 1280, "height": 900})

@@ -170,7 +170,7 @@ async def test_a_buyer_sees_ownership_and_mistakes_are_answered_in_place(
     await page.screenshot(path=shot("cart-bad-coupon.png"), full_page=True)
 
     await page.get_by_role("button", name="Buy now").click()
-    await page.wait_for_url(lambda u: "bought=" in u)
+    await page.wait_for_url(lambda u: "/orders/" in u)
     await page.get_by_role("link", name="My learning").first.click()
     await page.wait_for_url(lambda u: "/my-learning" in u)
     await page.goto(course)

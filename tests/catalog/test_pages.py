@@ -62,7 +62,7 @@ async def test_pagination_links(api: Client) -> None:
 
 
 async def test_zero_results_page_helps(api: Client) -> None:
-    html = await page(api, "/search?q=zzqqxx+qqzzyy")
+    html = await page(api, "/search?q=zzqqxx+qqzzyy&literal=true")
     assert "We couldn’t find a match" in html
     assert "Browse all courses" in html
 

@@ -33,7 +33,7 @@ def count_queries(api: Client) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", record)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 async def course(shop: Catalog) -> dict[str, Any]:
     """A published course with reviews, questions and a subcategory."""
     conn = await asyncpg.connect(asyncpg_dsn(shop.url))

@@ -61,7 +61,7 @@ async def test_a_search_a_click_an_add_and_a_checkout_show_exactly(
             first = body
     assert len(set(ids)) == 3  # every search its own id
     nothing = f"zq{word}xv"
-    empty = (await api.get("/api/v1/search", params={"q": nothing})).json()
+    empty = (await api.get("/api/v1/search", params={"q": nothing, "literal": "true"})).json()
     assert empty["total"] == 0
     hit = next(
         (

@@ -7,7 +7,6 @@ import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-import msgspec
 import pytest
 
 from search_service.lib.errors import SearchUnavailable
@@ -15,6 +14,7 @@ from search_service.search.document import CourseDocument
 from search_service.search.meilisearch.engine import MeilisearchEngine
 from search_service.search.meilisearch.protocol import (
     condition_filter,
+    document_payload,
     facet_counts,
     index_settings,
     multi_search_queries,
@@ -95,7 +95,7 @@ def test_disjunctive_facets_use_one_query_per_selected_group() -> None:
         ("price_asc", ["effective_price_cents:asc"]),
         ("newest", ["last_updated_at:desc"]),
         ("popular", ["popularity:desc"]),
-        ("highest_rated", ["rating_weighted:desc", "popularity:desc"]),
+        ("highest_rated", ["rating_lower_bound:desc", "popularity:desc"]),
     ],
 )
 def test_sorts(sort: str, expected: list[str] | None) -> None:
@@ -159,7 +159,7 @@ async def test_upsert_delete_and_search(stub: MeiliStub, engine: MeilisearchEngi
     await engine.delete([docs[0].id])
     add = stub.requests("POST", "/indexes/courses/documents")[0]
     assert add.query == "primaryKey=id"
-    assert add.json()[1] == msgspec.to_builtins(docs[1])
+    assert add.json()[1] == document_payload(docs[1])
     assert stub.requests("POST", "/indexes/courses/documents/delete-batch")[0].json() == [
         docs[0].id
     ]
@@ -350,7 +350,7 @@ async def test_merchandising_rules_on_meilisearch(
         pin=(docs[5].id, docs[3].id),
         hide=(docs[0].id,),
     )
-    book.rules = [rule]
+    book.use([rule])
     shop = MerchandisedEngine(engine, book)
     plain = await engine.search(SearchRequest(q="java"))
     ruled = await shop.search(SearchRequest(q="  Java "))

@@ -4,9 +4,9 @@ do not crowd the first results. The same re-rank on both engines (it runs above 
 The first ``PREFIX`` hits of a relevance ranking are re-ordered, none is removed: a course
 that repeats an earlier one (the same title, give or take a year, an edition word or
 punctuation) moves to just after the top ``DEPTH``, but never below a course matching clearly
-less well, and not at all when its title has every word of the query; one that would give a
-mentor more than ``MENTOR_CAP`` of the top ``WINDOW`` places moves down ``MENTOR_STEP``
-places. Pages are cut
+less well (an exact edition title keeps the other editions above unrelated courses); one that
+would give a mentor more than ``MENTOR_CAP`` of the top ``WINDOW`` places moves down
+``MENTOR_STEP`` places. Pages are cut
 from the re-ordered ranking, so every course stays reachable, once, whatever the page size.
 """
 
@@ -93,8 +93,7 @@ def diversify(hits: Sequence[EngineHit], query: str = "", keep: int = 0) -> list
     for hit in hits[keep:]:
         doc = hit.document
         key = title_key(doc.title)
-        # A repeat whose title has every word asked for is one the shopper named: it stays.
-        if titles.repeats(key) and not (asked and asked <= set(words(doc.title))):
+        if titles.repeats(key):
             repeats.append(hit)
             continue
         crowded = (
@@ -111,18 +110,19 @@ def diversify(hits: Sequence[EngineHit], query: str = "", keep: int = 0) -> list
             place(waiting.pop(0)[1])
     for _, hit in waiting:
         place(hit)
-    return _with_repeats(placed, repeats)
+    return _with_repeats(placed, repeats, keep)
 
 
-def _with_repeats(placed: list[EngineHit], repeats: list[EngineHit]) -> list[EngineHit]:
-    """Each repeat just after the top ``DEPTH``, or sooner: before the first hit there that
-    matches clearly less well than it does (a score below ``RELEVANT_SHARE`` of its own), so a
-    relevant edition never falls below unrelated courses."""
+def _with_repeats(placed: list[EngineHit], repeats: list[EngineHit], keep: int) -> list[EngineHit]:
+    """Each repeat just after the top ``DEPTH``, or sooner: before the first hit there (after
+    the ``keep`` placed by a rule) that matches clearly less well than it does (a score below
+    ``RELEVANT_SHARE`` of its own), so a relevant edition never falls below unrelated
+    courses."""
     out = list(placed)
-    after = min(DEPTH, len(out))
+    after = max(keep, min(DEPTH, len(out)))
     for repeat in repeats:
         floor = RELEVANT_SHARE * repeat.score
-        at = next((i for i in range(after) if out[i].score < floor), after)
+        at = next((i for i in range(keep, after) if out[i].score < floor), after)
         out.insert(at, repeat)
         after += 1
     return out

@@ -210,12 +210,14 @@ class CatalogSearch:
         alone = await asyncio.gather(
             *(
                 self.engine.search(
-                    msgspec.structs.replace(request, q=word, with_hits=False, with_facets=False)
+                    msgspec.structs.replace(
+                        request, q=word, with_hits=False, with_facets=False, vector=b""
+                    )
                 )
                 for word in typed
             )
         )
-        totals = [result.total for result in alone]
+        totals = [result.matched or 0 for result in alone]
         kept = [word for word, total in zip(typed, totals, strict=True) if total]
         if not kept or len(kept) == len(typed):
             return request, []
@@ -237,18 +239,25 @@ class CatalogSearch:
         return result
 
     async def _spelling(self, searched: SearchRequest, result: EngineResult) -> str | None:
-        """A respelling of the words searched, offered only when it finds better matches
-        than they do: they needed relaxation or matched nothing, and every word of the
-        respelling matches."""
-        if not searched.q or searched.literal or _every_word_matched(result):
+        """A respelling of the words searched (of a word the index does not hold), offered
+        only when it finds better matches than the words typed: every word of it matches,
+        and the typed words matched fewer courses, or not all of them."""
+        if not searched.q or searched.literal:
             return None
         spelling = await self.engine.correct(searched.q)
         if not spelling or only_filler(spelling):  # "free" → "from" says nothing
             return None
+        # Counted strictly (as an explicit sort is): every word when any course has them all.
         probe = msgspec.structs.replace(
-            searched, q=spelling, vector=b"", with_hits=False, with_facets=False
+            searched, q=spelling, vector=b"", with_hits=False, with_facets=False, sort="newest"
         )
-        return spelling if _every_word_matched(await self.engine.search(probe)) else None
+        found = await self.engine.search(probe)
+        if not _every_word_matched(found):
+            return None
+        # As many courses with every word as typo tolerance found, or more: the respelling
+        # says what was searched ("Showing results for python").
+        better = not _every_word_matched(result) or (found.matched or 0) >= (result.matched or 0)
+        return spelling if better else None
 
     async def _run(
         self, request: SearchRequest
@@ -267,7 +276,9 @@ class CatalogSearch:
             if found.total:
                 searched, result = respelled, found
         dropped: list[str] = []
-        if result.total == 0 and not request.literal:
+        if not result.matched and not request.literal:
+            # No course has the words: those that match nothing on their own are dropped
+            # (the rest still searched by words, and by meaning as typed).
             relaxed, dropped = await self._without_unmatched(searched)
             if dropped:
                 searched = relaxed

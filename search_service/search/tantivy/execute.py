@@ -34,8 +34,9 @@ TIE_WINDOW = 50  # extra hits read past the page so equal scores can be re-order
 FACET_SIZE = 200
 SET_BUCKETS = 100_000  # every set of values a field holds: they are few, and all are needed
 # Hybrid search (measured on the tuning split of the judged queries: docs/relevance.md).
-NEIGHBOURS = 50  # semantic neighbours a search adds at most
-SIMILARITY_FLOOR = 0.35  # the least cosine that makes a course a neighbour
+NEIGHBOURS = 20  # semantic neighbours a search adds at most
+SIMILARITY_FLOOR = 0.10  # the least cosine that makes a course a neighbour
+MEANING_CEILING = 0.70  # a cosine counting as a perfect match in meaning
 FUSE_WINDOW = 100  # lexical hits ordered together with the neighbours
 
 Hit = tuple[float, tantivy.DocAddress]
@@ -214,8 +215,7 @@ def _fused(
     for (score, address), size in zip(window, ranking.kept, strict=False):
         lexical[_key(address)] = (size / plan.words) * score / (tops[size] or 1.0)
     ratio = relaxation.effective_ratio(plan.ratio, ranking.size, plan.words, ranking.total)
-    best = max(cosines, default=0.0)
-    span = max(best - SIMILARITY_FLOOR, 1e-6)
+    span = MEANING_CEILING - SIMILARITY_FLOOR
     scored: dict[tuple[int, int], tuple[float, tantivy.DocAddress]] = {}
     for address, cosine in zip(pool, cosines, strict=True):
         meaning = min(1.0, max(0.0, (cosine - SIMILARITY_FLOOR) / span))
@@ -279,7 +279,10 @@ def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) ->
     """Plan ``request`` on ``reader`` and run it: the page's hits, the exact total, the
     disjunctive facet counts, and which words the results needed."""
     plan = SearchPlan(reader, builder, request)
-    neighbours = _neighbours(reader, plan) if plan.vector is not None else []
+    neighbours: list[tuple[str, float]] = []
+    # Meaning adds courses when too few have every word (as relaxation adds fewer words).
+    if plan.vector is not None and Levels(reader, plan).count(plan.words) < relaxation.FILL:
+        neighbours = _neighbours(reader, plan)
     also = [doc_id for doc_id, _ in neighbours]
     counting = Counting(reader, plan, plan.words, also) if request.with_facets else None
     page: list[Hit] = []
@@ -297,14 +300,17 @@ def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) ->
         # word, or only when nothing has them all, the most leading words that match anything.
         strict = request.sort != "relevance"
         size, matched = Levels(reader, plan).of(strict)[-1]
+        if strict and matched:
+            also = []  # strict: the courses with the words; meaning only when none has them
         total = Levels(reader, plan, also).count(size) if also else matched
         if request.with_hits:
             total, page = _sorted_page(reader, plan.matching(size, also=also), request)
     else:
         reach = min(request.offset + request.per_page, MAX_HITS)
-        ranking = _relevance(reader, plan, max(reach, FUSE_WINDOW) if neighbours else reach)
+        hybrid = plan.vector is not None
+        ranking = _relevance(reader, plan, max(reach, FUSE_WINDOW) if hybrid else reach)
         size, matched = ranking.size, ranking.total
-        hits = _fused(reader, plan, ranking, neighbours) if neighbours else ranking.hits
+        hits = _fused(reader, plan, ranking, neighbours) if hybrid else ranking.hits
         total = Levels(reader, plan, also).count(size) if neighbours else ranking.total
         page = hits[request.offset : reach]
     marker = Marker(frozenset(plan.highlight_terms())) if request.with_highlights and page else None

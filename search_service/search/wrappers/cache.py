@@ -81,7 +81,7 @@ class CachedEngine(EngineWrapper):
         counted = self._facets.get(key) if key is not None else None
         if counted is not None:
             bare = await self.inner.search(msgspec.structs.replace(request, with_facets=False))
-            result = EngineResult(total=bare.total, hits=bare.hits, facets=counted)
+            result = msgspec.structs.replace(bare, facets=counted)
         else:
             result = await self.inner.search(request)
         # Kept only if no other request saw the generation move meanwhile.
