@@ -1,7 +1,7 @@
 """Search over HTTP against ``skillspring serve``, every figure beside its floor, in one run.
 
 Usage: python -m benchmarks.search_http [--workers 2] [--rate 100] [--seconds 20]
-       [--mix 6000] [--connections 32] [--project DIR] [--server uvicorn|granian] [--out FILE]
+       [--mix 6000] [--connections 32] [--project DIR] [--out FILE]
 
 Uses the configured database and index (SKILLSPRING_*; seed and reindex first). The requests
 come from the catalog's own vocabulary (``benchmarks/mix.py``): ``--mix`` different ones for
@@ -182,7 +182,6 @@ def serve(args: argparse.Namespace, port: int, env: dict[str, str]):  # type: ig
         port,
         args.workers,
         _env(env, args.project),
-        server=args.server,
         python=_python(args.project),
         cwd=args.project,
     )
@@ -389,12 +388,6 @@ def main() -> int:
     parser.add_argument("--mix", type=int, default=6000, help="distinct requests in the mix")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--project", type=Path, help="measure this checkout instead")
-    parser.add_argument(
-        "--server",
-        choices=("uvicorn", "granian"),
-        default="uvicorn",
-        help="the ASGI server (uvicorn is what `skillspring serve` runs)",
-    )
     parser.add_argument("--out", type=Path, default=RESULTS / "search_http.json")
     args = parser.parse_args()
     if args.project is not None:

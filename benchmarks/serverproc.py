@@ -8,7 +8,6 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
@@ -19,44 +18,21 @@ def start_server(
     port: int,
     workers: int,
     env: dict[str, str],
-    server: str = "uvicorn",
     python: str = sys.executable,
     cwd: Path | None = None,
 ) -> subprocess.Popen[str]:
-    """Return once the server answers on every worker.
-
-    ``uvicorn`` is what ``skillspring serve`` runs; ``granian`` is started directly on the same
-    app factory with the environment ``serve`` would give its workers, to compare the two.
-    ``python`` and ``cwd`` run another checkout's server.
-    """
-    if server == "granian":
-        granian = Path(sys.executable).with_name("granian")
-        env = {**env, "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="metrics-")}
-        argv = [
-            str(granian),
-            "--interface",
-            "asgi",
-            "--factory",
-            "--loop",
-            "uvloop",
-            "--workers",
-            str(workers),
-            "--port",
-            str(port),
-            "--no-access-log",
-            "search_service.asgi:create_from_env",
-        ]
-    else:
-        argv = [
-            python,
-            "-m",
-            "search_service.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-        ]
+    """``skillspring serve`` (granian); return once it answers on every worker.
+    ``python`` and ``cwd`` run another checkout's server."""
+    argv = [
+        python,
+        "-m",
+        "search_service.cli",
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
     process = subprocess.Popen(
         argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=cwd
     )

@@ -87,11 +87,12 @@ from search_service.ops.housekeeping import Housekeeping
 from search_service.ops.logs import request_log
 from search_service.ops.metrics import request_metrics
 from search_service.ops.security import security_headers
+from search_service.ops.stalls import stalled_bodies
 from search_service.orders.controllers import OrderController
 from search_service.orders.pages import OrderPages
 from search_service.pages.csrf import csrf_secret
 from search_service.pages.errors import error_page, page_exception_handlers
-from search_service.pages.static import ONE_YEAR, static_url
+from search_service.pages.static import ONE_YEAR, favicon, static_url
 from search_service.questions.controllers import QuestionController
 from search_service.questions.pages import QuestionPages
 from search_service.reviews.controllers import ReviewController
@@ -322,6 +323,7 @@ def create_app(
             _api(),
             _pages(settings, secret, Provide(provide_page_search_request)),
             OpsController,
+            favicon,
             create_static_files_router(
                 path="/static",
                 directories=[STATIC],
@@ -378,7 +380,12 @@ def create_app(
     # the security headers too.
     app.asgi_handler = security_headers(
         request_metrics(
-            request_log(cors(answer_head(app.asgi_handler), settings.server.cors_list, API_PREFIX))
+            request_log(
+                stalled_bodies(
+                    cors(answer_head(app.asgi_handler), settings.server.cors_list, API_PREFIX),
+                    settings.server.body_timeout,
+                )
+            )
         ),
         docs_path=DOCS_PATH,
         hsts=settings.server.secure_cookies,

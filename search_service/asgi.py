@@ -1,8 +1,10 @@
-"""ASGI entry point for server processes: ``uvicorn search_service.asgi:create_from_env``."""
+"""ASGI entry point for server processes (``skillspring serve`` runs granian on it):
+``search_service.asgi:create_from_env``."""
 
 from __future__ import annotations
 
-from litestar import Litestar
+from granian.utils.proxies import wrap_asgi_with_proxy_headers
+from litestar.types import ASGIApp
 
 from search_service.app import create_app
 from search_service.ops.collector import settle
@@ -10,10 +12,13 @@ from search_service.ops.logs import configure_logging
 from search_service.settings import load_settings
 
 
-def create_from_env() -> Litestar:
-    """The app for the settings in the environment (``skillspring serve`` sets the URL)."""
+def create_from_env() -> ASGIApp:
+    """The app for the settings in the environment (``skillspring serve`` sets the URL).
+    ``X-Forwarded-For`` is believed from SKILLSPRING_TRUSTED_PROXIES only (granian's own
+    middleware for it)."""
     settings = load_settings()
     configure_logging(settings.server.log_format)
     app = create_app(settings)
     settle()
-    return app
+    trusted = [p.strip() for p in settings.server.trusted_proxies.split(",") if p.strip()]
+    return wrap_asgi_with_proxy_headers(app, trusted_hosts=trusted)  # type: ignore[no-any-return]

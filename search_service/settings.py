@@ -61,6 +61,9 @@ PoolSize = Annotated[int, Meta(ge=1, le=200, description="must be a whole number
 Overflow = Annotated[int, Meta(ge=0, le=200, description="must be a whole number from 0 to 200")]
 Port = Annotated[int, Meta(ge=1, le=65535, description="must be a whole number from 1 to 65535")]
 Workers = Annotated[int, Meta(ge=1, le=64, description="must be a whole number from 1 to 64")]
+Seconds = Annotated[
+    int, Meta(ge=1, le=600, description="must be a whole number of seconds from 1 to 600")
+]
 
 
 class DatabaseSettings(msgspec.Struct, kw_only=True, frozen=True):
@@ -111,10 +114,14 @@ class ServerSettings(msgspec.Struct, kw_only=True, frozen=True):
     secret_key: str | None = None
     # Where shoppers reach the site: canonical links and JSON-LD use it, never the Host header.
     public_url: PublicUrl = "http://127.0.0.1:8000"
-    # Proxies whose X-Forwarded-For is believed (uvicorn's --forwarded-allow-ips): none.
+    # Proxies whose X-Forwarded-For is believed (granian's proxy-headers wrapper): none.
     trusted_proxies: str = ""
     # /metrics answers requests bearing this token; without one, only local requests.
     metrics_token: str | None = None
+    # A request's headers must arrive within this many seconds (the server closes it), and
+    # its body may pause for no longer than this many (408, closed).
+    header_timeout: Seconds = 5
+    body_timeout: Seconds = 10
     # Origins (scheme://host[:port], comma-separated) whose pages may call the API: none.
     cors_origins: CorsOrigins = ""
 
@@ -207,6 +214,8 @@ ENV: dict[str, tuple[str | None, str]] = {
     "TRUSTED_PROXIES": ("server", "trusted_proxies"),
     "METRICS_TOKEN": ("server", "metrics_token"),
     "CORS_ORIGINS": ("server", "cors_origins"),
+    "HEADER_TIMEOUT": ("server", "header_timeout"),
+    "BODY_TIMEOUT": ("server", "body_timeout"),
     "SIGNUPS_PER_ADDRESS_HOUR": ("limits", "signups_per_address_hour"),
     "SIGNUPS_PER_MINUTE": ("limits", "signups_per_minute"),
     "INSIGHTS_ENABLED": ("insights", "enabled"),

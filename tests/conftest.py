@@ -239,7 +239,7 @@ def serve(catalog: Catalog, data_dir: Path, **env: str) -> Iterator[str]:
     import subprocess
     import sys
 
-    from tests.support.processes import free_port, read_lines, wait_for_line
+    from tests.support.processes import SERVING, free_port, read_lines, wait_for_line
 
     (data_dir / "search").mkdir(parents=True)
     (data_dir / "search" / "courses").symlink_to(catalog.index)
@@ -255,8 +255,8 @@ def serve(catalog: Catalog, data_dir: Path, **env: str) -> Iterator[str]:
     )
     try:
         lines = read_lines(process)
-        # One worker: uvicorn runs the app's startup, then binds and says so.
-        wait_for_line(lines, "Uvicorn running on", anywhere=True)
+        # granian says so once the worker has loaded the app.
+        wait_for_line(lines, SERVING, anywhere=True)
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()

@@ -190,14 +190,20 @@ class CatalogPages(Controller):
         request: Request[Any, Any, Any],
         catalog: NamedDependency[CatalogSearch],
         search_request: NamedDependency[SearchRequest],
+        popular: NamedDependency[PopularSearches],
         viewer: Viewer,
     ) -> Template:
         q = search_request.q
         heading = f"Results for “{q}”" if q else "All courses"
         client = client_address(request)
-        return await _results_page(
+        page = await _results_page(
             catalog, search_request, SEARCH_PAGE, heading, viewer=viewer, client=client
         )
+        result = page.context.get("result")
+        if result is not None and result.total == 0:  # ways out: what others search for
+            trending = await popular.trending(TRENDING)
+            page.context["trending"] = [(t, search_url([("q", t)])) for t in trending if t != q]
+        return page
 
     @get(CATEGORY_ROOT_PAGE, name="category_root")
     async def category_root(

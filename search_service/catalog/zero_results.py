@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
+from collections.abc import Sequence
 
 import msgspec
 
@@ -14,6 +16,7 @@ from search_service.catalog.search.query_string import to_params
 from search_service.catalog.urls import category_url, search_url
 from search_service.search.engine import SearchEngine
 from search_service.search.request import SearchRequest, clear_group, filtered_groups
+from search_service.search.results import EngineHit
 from search_service.search.text import typo_budget, words
 from search_service.search.vocabulary import FACETS
 
@@ -99,3 +102,21 @@ async def zero_result_suggestions(
     out += [_category(slug, tree) for slug in nearest_categories(request.q, tree)]
     out.append(Suggestion(kind="browse", label="Browse all courses", url=search_url([], path)))
     return out
+
+
+def with_categories_of(
+    suggestions: list[Suggestion], closest: Sequence[EngineHit], tree: CategoryTree, limit: int = 2
+) -> list[Suggestion]:
+    """When no category's name is near the words, the categories of the courses closest in
+    meaning are (the most frequent first), before "Browse all courses"."""
+    if any(s.kind == "category" for s in suggestions) or not closest:
+        return suggestions
+    counted = Counter(
+        slug
+        for hit in closest
+        for slug in hit.document.category_slugs
+        if slug in tree.nodes and tree.nodes[slug].parent is not None
+    )
+    near = [_category(slug, tree) for slug, _ in counted.most_common(limit)]
+    browse = [s for s in suggestions if s.kind == "browse"]
+    return [s for s in suggestions if s.kind != "browse"] + near + browse

@@ -52,8 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     # SIGTERM ends a command like Ctrl-C does: `finally` blocks and exit handlers run, so the
-    # embedded PostgreSQL is released (and stopped by its last user). uvicorn restores this
-    # handler and re-raises the signal once it has shut down gracefully.
+    # embedded PostgreSQL is released (and stopped by its last user). granian takes the
+    # signal over while it serves, stops its workers gracefully and returns.
     signal.signal(signal.SIGTERM, _terminated)
     try:
         settings = load_settings()

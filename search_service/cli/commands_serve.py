@@ -15,7 +15,7 @@ from pathlib import Path
 from search_service.cli import commands_db, commands_search
 from search_service.db.connection import check_reachable, connect, database_url
 from search_service.lib.errors import SearchUnavailable
-from search_service.ops.logs import configure_logging
+from search_service.ops.logs import configure_logging, log_config
 from search_service.search.factory import make_engine
 from search_service.seed.demo_accounts import DemoAccounts, create_demo_accounts, demo_accounts
 from search_service.settings import Settings
@@ -23,7 +23,7 @@ from search_service.settings import Settings
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the web service commands to the parser."""
-    serve = commands.add_parser("serve", help="run the web service (uvicorn)")
+    serve = commands.add_parser("serve", help="run the web service (granian)")
     _server_options(serve)
     serve.set_defaults(handler=cmd_serve)
     demo = commands.add_parser(
@@ -59,8 +59,16 @@ async def _engine_ready(settings: Settings) -> str | None:
         await engine.close()
 
 
+# Request headers larger than this are refused with 431 and the connection closed, by the
+# server itself before anything of ours runs (granian's HTTP/1 buffer: docs/security.md).
+MAX_HEADER_BYTES = 64 * 1024
+GRACE_SECONDS = 20  # a stopped worker's requests in flight have this long to finish
+
+
 def _serve(settings: Settings, url: str, args: argparse.Namespace) -> int:
-    import uvicorn
+    from granian import Granian
+    from granian.constants import Interfaces, Loops
+    from granian.http import HTTP1Settings
 
     problem = asyncio.run(_engine_ready(settings))
     if problem:
@@ -75,21 +83,27 @@ def _serve(settings: Settings, url: str, args: argparse.Namespace) -> int:
     workers = args.workers or settings.server.workers
     print(f"serving on http://{host}:{port} with {workers} worker(s)", flush=True)
     configure_logging(settings.server.log_format)
-    uvicorn.run(
+    # granian (Rust's hyper underneath) enforces the limits on the way in that uvicorn does not:
+    # headers over MAX_HEADER_BYTES are a 431, headers not complete within
+    # SKILLSPRING_HEADER_TIMEOUT seconds close the connection. Bodies are the app's
+    # (ops/stalls.py).
+    Granian(
         "search_service.asgi:create_from_env",
         factory=True,
-        host=host,
+        address=host,
         port=port,
         workers=workers,
-        log_level="info",
-        # Our handlers and formatters (text or JSON) for uvicorn's lines too.
-        log_config=None,
-        access_log=False,
-        # X-Forwarded-For is believed from these proxies only (none unless configured).
-        proxy_headers=True,
-        forwarded_allow_ips=settings.server.trusted_proxies,
-        timeout_graceful_shutdown=20,
-    )
+        interface=Interfaces.ASGI,
+        loop=Loops.uvloop,
+        http1_settings=HTTP1Settings(
+            header_read_timeout=settings.server.header_timeout * 1000,
+            max_buffer_size=MAX_HEADER_BYTES,
+        ),
+        log_dictconfig=log_config(settings.server.log_format),
+        log_access=False,
+        respawn_failed_workers=True,
+        workers_kill_timeout=GRACE_SECONDS,
+    ).serve()
     return 0
 
 

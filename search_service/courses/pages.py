@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
@@ -246,3 +246,13 @@ class CoursePages(Controller):
             visitor = limiter.subject("course-view", f"{day}|{client_address(request)}")
             await views.record(uuid.UUID(page.context["course"].id), visitor, day)
         return page
+
+    @get("/picture.svg", name="course_picture")
+    async def picture(self, slug: CourseSlug, db_session: DbSession) -> Response[str]:
+        """The course's drawn picture: the same for the same title and category, so browsers
+        and CDNs keep it for a day."""
+        return Response(
+            await service.course_picture(db_session, slug),
+            media_type="image/svg+xml",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )

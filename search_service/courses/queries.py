@@ -57,3 +57,13 @@ SELECT c.id,
           JOIN course_tags t ON t.id = tm.tag_id WHERE tm.course_id = c.id) AS tags
 FROM courses c WHERE c.slug = :slug AND {PUBLISHED}
 """)  # noqa: S608 - constants only
+
+# A course's drawn picture: its title and root category (drafts have none).
+PICTURE = text("""
+SELECT c.title,
+       (SELECT coalesce(p.slug, cat.slug) FROM course_categories cc
+          JOIN categories cat ON cat.id = cc.category_id
+          LEFT JOIN categories p ON p.id = cat.parent_id
+         WHERE cc.course_id = c.id ORDER BY cat.level DESC, cat.slug LIMIT 1) AS root
+FROM courses c WHERE c.slug = :slug AND c.status IN ('published', 'archived')
+""")

@@ -13,6 +13,7 @@ from search_service.reviews.schemas import RatingSummary, ReviewItem
 class MentorCard(msgspec.Struct, kw_only=True):
     id: str
     name: str
+    url: str  # the instructor's page
     avatar_url: str | None
     headline: str
     average_rating: float | None
@@ -49,6 +50,7 @@ class CourseDetail(msgspec.Struct, kw_only=True):
     is_bestseller: bool
     last_updated_at: dt.datetime | None
     thumbnail_url: str | None
+    image_url: str  # its own picture, or one drawn from its category
     hero_video_url: str | None
     lecture_count: int
     duration_minutes: int

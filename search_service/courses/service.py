@@ -8,9 +8,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from search_service.catalog.pictures import drawn, picture_url
 from search_service.catalog.schemas import CourseCard, Crumb
 from search_service.catalog.search.service import cards_in_order, course_card, price
-from search_service.catalog.urls import category_url, course_url
+from search_service.catalog.urls import category_url, course_url, instructor_url
 from search_service.courses import queries
 from search_service.courses.schemas import (
     CourseDetail,
@@ -69,9 +70,11 @@ def _curriculum(rows: Sequence[Mapping[Any, Any]]) -> list[SectionItem]:
 
 
 def _mentor(row: Mapping[Any, Any]) -> MentorCard:
+    name = full_name(row["first_name"], row["last_name"])
     return MentorCard(
         id=str(row["mentor_id"]),
-        name=full_name(row["first_name"], row["last_name"]),
+        name=name,
+        url=instructor_url(str(row["mentor_id"]), name),
         avatar_url=row["avatar_url"],
         headline=row["headline"] or "",
         average_rating=float(row["average_rating"]) if row["average_rating"] else None,
@@ -104,6 +107,7 @@ async def course_detail(session: AsyncSession, slug: str) -> CourseDetail:
         is_bestseller=row["is_bestseller"],
         last_updated_at=row["last_updated_at"],
         thumbnail_url=row["thumbnail_url"],
+        image_url=picture_url(row["slug"], row["thumbnail_url"]),
         hero_video_url=row["hero_video_url"],
         lecture_count=row["lecture_count"],
         duration_minutes=row["total_duration_minutes"],
@@ -189,3 +193,16 @@ async def also_bought_for(
     """``also_bought`` for a course already found (the course page has it)."""
     ids = await recommendations.also_bought(session, course_id, viewer, limit)
     return await cards_in_order(engine, ids)
+
+
+async def course_picture(session: AsyncSession, slug: str) -> str:
+    """The drawn picture (SVG) of the course at ``slug``, published or archived (receipts and
+    My learning show archived courses too).
+
+    Raises:
+        NotFound: no such course (or only a draft).
+    """
+    row = (await session.execute(queries.PICTURE, {"slug": slug})).mappings().first()
+    if row is None:
+        raise NotFound("There is no picture at this address.")
+    return drawn(row["title"], row["root"])

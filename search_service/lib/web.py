@@ -56,6 +56,6 @@ CategorySlugPath = Annotated[
 
 
 def client_address(request: Request[Any, Any, Any]) -> str:
-    """The client's address: the peer's, or the one a trusted proxy forwarded (uvicorn
+    """The client's address: the peer's, or the one a trusted proxy forwarded (granian
     rewrites it only for the proxies SKILLSPRING_TRUSTED_PROXIES names)."""
     return request.client.host if request.client else "unknown"

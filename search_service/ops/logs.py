@@ -3,15 +3,15 @@
 Only the method, path, status, duration and id are logged: never headers, cookies, bodies or
 query strings (they can carry tokens or personal data). Every line is one line: control
 characters in a message (a ``%0a`` in a path, say) are escaped, in text as in JSON, so nobody
-can write a fake log line. The service's own loggers and uvicorn's go through the same handler.
+can write a fake log line. The service's own loggers and granian's go through the same handler.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import logging.config
 import re
-import sys
 import time
 import uuid
 from typing import Any
@@ -62,20 +62,33 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(payload, ensure_ascii=False, default=str)
 
 
+def log_config(log_format: str) -> dict[str, Any]:
+    """The ``logging.config.dictConfig`` of a service process: one handler on stderr, text or
+    JSON lines each written when logged; granian's own loggers hand their records to it."""
+    formatter = JsonFormatter if log_format == "json" else TextFormatter
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"line": {"()": f"{__name__}.{formatter.__name__}"}},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "line",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "root": {"handlers": ["stderr"], "level": "INFO"},
+        "loggers": {
+            "_granian": {"handlers": [], "level": "INFO", "propagate": True},
+            "granian.access": {"handlers": [], "level": "WARNING", "propagate": True},
+            "httpx": {"level": "WARNING"},
+        },
+    }
+
+
 def configure_logging(log_format: str) -> None:
-    """Root logging for a service process: text or JSON lines on stderr, each written when
-    logged; uvicorn's loggers hand their records to it."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(logging.INFO)
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
-        logger = logging.getLogger(name)
-        logger.handlers[:] = []
-        logger.propagate = True
-    for noisy in ("httpx", "uvicorn.access"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    """Root logging for a service process (see ``log_config``)."""
+    logging.config.dictConfig(log_config(log_format))
 
 
 def _valid_id(raw: bytes) -> str | None:

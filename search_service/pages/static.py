@@ -7,6 +7,9 @@ import functools
 import hashlib
 from pathlib import Path
 
+from litestar import get
+from litestar.response import Redirect
+
 STATIC = Path(__file__).resolve().parents[1] / "static"
 ONE_YEAR = 365 * 24 * 3600
 
@@ -19,3 +22,9 @@ def version(name: str) -> str:
 
 def static_url(name: str) -> str:
     return f"/static/{name}?v={version(name)}"
+
+
+@get("/favicon.ico", include_in_schema=False, sync_to_thread=False)
+def favicon() -> Redirect:
+    """Browsers ask for /favicon.ico before reading a page's icon link: the same icon."""
+    return Redirect(static_url("favicon.svg"), status_code=301)

@@ -164,6 +164,11 @@
 
     if (button) button.hidden = true;
     form.addEventListener("change", function (event) { apply(event.target.id); });
+    // The sort sits above the results (visible on phones too) and belongs to this form.
+    document.querySelectorAll("[form=facets]").forEach(function (control) {
+      if (control.type === "submit") { control.hidden = true; return; }
+      control.addEventListener("change", function () { apply(control.id); });
+    });
     form.addEventListener("submit", function (event) { event.preventDefault(); apply(null); });
     // The phone's filter overlay: opened and closed by the script (no URL fragment).
     var layout = document.getElementById("search-region");

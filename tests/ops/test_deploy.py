@@ -66,8 +66,10 @@ def test_every_variable_is_a_field_and_documented() -> None:
         fields.add((section, field))
     assert len(fields) == len(ENV), "each variable sets its own field"
     readme = (ROOT / "README.md").read_text()
+    reference = (ROOT / "docs" / "operations.md").read_text()
     for name in ENV_VARS:
         assert f"`{PREFIX}{name}`" in readme, f"README does not document {PREFIX}{name}"
+        assert f"| `{PREFIX}{name}` |" in reference, f"no {PREFIX}{name} in the settings reference"
 
 
 def _commands() -> list[list[str]]:

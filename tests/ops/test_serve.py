@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.support.catalogs import Catalog
-from tests.support.processes import free_port, read_lines, wait_for_line
+from tests.support.processes import SERVING, free_port, read_lines, wait_for_line
 
 pytestmark = pytest.mark.system  # starts processes (a server, the CLI) or a browser
 
@@ -45,7 +45,7 @@ def test_serve_with_two_workers(shop: Catalog, tmp_path: Path) -> None:
         lines = read_lines(process)
         wait_for_line(lines, "serving on")
         for _ in range(2):  # one line per worker
-            wait_for_line(lines, "Application startup complete", anywhere=True)
+            wait_for_line(lines, SERVING, anywhere=True)
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
             assert client.get("/health").json() == {"status": "ok"}
             body = client.get("/api/v1/search", params={"q": "kubernetes"}).json()
@@ -82,7 +82,7 @@ async def test_sigterm_finishes_the_request_in_flight(catalog_url: str, tmp_path
     locker = await asyncpg.connect(asyncpg_dsn(catalog_url))
     try:
         output = read_lines(process)
-        wait_for_line(output, "Uvicorn running on", anywhere=True)
+        wait_for_line(output, SERVING, anywhere=True)
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
             slug = await locker.fetchval(
                 "SELECT slug FROM courses WHERE status = 'published' AND deleted_at IS NULL LIMIT 1"
@@ -112,8 +112,7 @@ async def test_sigterm_finishes_the_request_in_flight(catalog_url: str, tmp_path
             response = await in_flight
         assert response.status_code == 200
         assert len(response.json()["categories"]) == 15
-        # A single uvicorn process re-raises SIGTERM once it has shut down cleanly; the CLI
-        # turns it into exit status 143 after its clean-up ran.
+        # granian stops its workers gracefully on SIGTERM and returns: a clean exit.
         assert await asyncio.to_thread(process.wait, 60) in (0, 128 + signal.SIGTERM)
     finally:
         await locker.close()

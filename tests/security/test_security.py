@@ -108,7 +108,7 @@ def test_json_logs_are_real_json_and_cannot_be_forged(shop: Catalog, tmp_path: P
     assert len(forged) == 1
     assert forged[0]["path"] == '/x\n{"level":"error"}' and forged[0]["status"] == 404
     assert all(r.get("level") != "error" for r in records)
-    assert any(r["logger"].startswith("uvicorn") for r in records), "uvicorn's lines too"
+    assert any(r["logger"].startswith("_granian") for r in records), "granian's lines too"
 
 
 async def test_database_errors_do_not_log_personal_data(
@@ -168,7 +168,7 @@ def test_embedded_postgres_stops_when_its_last_user_exits(tmp_path: Path) -> Non
 
 @pytest.mark.system
 def test_a_terminated_server_stops_embedded_postgres(tmp_path: Path) -> None:
-    from tests.support.processes import free_port, read_lines, wait_for_line
+    from tests.support.processes import SERVING, free_port, read_lines, wait_for_line
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPRING_")}
     env["SKILLSPRING_DATA_DIR"] = str(tmp_path)
@@ -182,9 +182,9 @@ def test_a_terminated_server_stops_embedded_postgres(tmp_path: Path) -> None:
         env=env,
     )
     lines = read_lines(process)
-    wait_for_line(lines, "Uvicorn running on", anywhere=True)
+    wait_for_line(lines, SERVING, anywhere=True)
     pgdata = (tmp_path / "pg").resolve()
     assert _postgres_of(pgdata), "the server runs the embedded cluster"
     process.terminate()  # SIGTERM, as `make demo` stopped by a supervisor would be
-    assert process.wait(timeout=60) == 143
+    assert process.wait(timeout=60) in (0, 143)
     assert _postgres_of(pgdata) == []

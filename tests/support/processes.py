@@ -47,6 +47,10 @@ def read_lines(process: subprocess.Popen[str]) -> Queue[str]:
     return lines
 
 
+# What `skillspring serve` (granian) prints once a worker has loaded the app and serves.
+SERVING = "Started worker-"
+
+
 def wait_for_line(lines: Queue[str], prefix: str, anywhere: bool = False) -> str:
     """Block until the process prints a line starting with (or containing) ``prefix``."""
     while True:

@@ -14,7 +14,7 @@ from pathlib import Path
 from queue import Queue
 
 from tests.support.catalogs import Catalog
-from tests.support.processes import free_port, read_lines, wait_for_line
+from tests.support.processes import SERVING, free_port, read_lines, wait_for_line
 
 
 @dataclass
@@ -60,9 +60,7 @@ def serve(
     served = Served(f"http://127.0.0.1:{port}", read_lines(process), process)
     try:
         for _ in range(workers):  # one line per worker once its app has started
-            wait_for_line(served.lines, "Application startup complete", anywhere=True)
-        if workers == 1:
-            wait_for_line(served.lines, "Uvicorn running on", anywhere=True)
+            wait_for_line(served.lines, SERVING, anywhere=True)
         yield served
     finally:
         if process.poll() is None:

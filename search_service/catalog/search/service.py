@@ -28,7 +28,7 @@ from search_service.catalog.search.facets import build_facets
 from search_service.catalog.search.query_string import to_params
 from search_service.catalog.search.understanding import Understanding, only_filler, understand
 from search_service.catalog.urls import SEARCH_PAGE, course_url, instructor_url, search_url
-from search_service.catalog.zero_results import zero_result_suggestions
+from search_service.catalog.zero_results import with_categories_of, zero_result_suggestions
 from search_service.insights.log import SearchLog
 from search_service.lib.pricing import discount_percent, effective_price_cents, price_display
 from search_service.merchandising.personal import Personaliser
@@ -314,7 +314,9 @@ class CatalogSearch:
         suggestions, closest = [], []
         if result.total == 0:
             suggestions = await zero_result_suggestions(self.engine, explicit, tree, path)
-            closest = await self._closest(explicit)
+            near = await self._closest(explicit)
+            closest = [course_card(hit) for hit in near]
+            suggestions = with_categories_of(suggestions, near, tree)
         query_id = ""
         if self.log is not None:
             query_id = await self.log.searched(
@@ -349,14 +351,14 @@ class CatalogSearch:
             instructor=named_instructor(searched.q, result.hits) if request.page == 1 else None,
         )
 
-    async def _closest(self, request: SearchRequest) -> list[CourseCard]:
+    async def _closest(self, request: SearchRequest) -> list[EngineHit]:
         """When nothing matched: the courses closest in meaning to what was typed, whatever
         the filters (none, when nothing is close enough)."""
         if self.meaning is None or not request.q.strip() or request.literal:
             return []
         wanted = SearchRequest(q=request.q, semantic_ratio=1.0, per_page=CLOSEST, with_facets=False)
         found = await self.engine.search(self.meaning.of(wanted, request.q))
-        return [course_card(hit) for hit in found.hits]
+        return list(found.hits)
 
     async def category_counts(self) -> tuple[dict[str, int], int]:
         """Published courses per category slug (a root counts its subcategories' courses),

@@ -1,0 +1,131 @@
+"""Limits on the way in, against a real ``skillspring serve``: headers over 64 KB are a 431
+and the connection closed, headers or bodies that do not arrive in time are cut off, whether
+they stop or trickle (issue #32, finding 2)."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import serve
+from tests.support.catalogs import Catalog
+
+pytestmark = pytest.mark.system
+
+# The test's own bound on how long the server may take to act: far above the 1 s limits the
+# server runs with here, so a server that never acts fails the test instead of hanging it.
+PATIENCE = 30.0
+
+
+@pytest.fixture
+def address(shop: Catalog, tmp_path: Path) -> Iterator[tuple[str, int]]:
+    for url in serve(
+        shop, tmp_path / "limits", SKILLSPRING_HEADER_TIMEOUT="1", SKILLSPRING_BODY_TIMEOUT="1"
+    ):
+        parts = urlsplit(url)
+        yield parts.hostname or "127.0.0.1", parts.port or 80
+
+
+def _connect(address: tuple[str, int]) -> socket.socket:
+    sock = socket.create_connection(address, timeout=PATIENCE)
+    return sock
+
+
+def _read_all(sock: socket.socket) -> bytes:
+    """Everything the server sends until it closes the connection."""
+    chunks = []
+    while chunk := sock.recv(65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _request(path: str, *headers: str) -> bytes:
+    lines = [f"GET {path} HTTP/1.1", "Host: localhost", *headers, "Connection: close", "", ""]
+    return "\r\n".join(lines).encode()
+
+
+def test_a_request_within_the_limits_is_answered(address: tuple[str, int]) -> None:
+    with _connect(address) as sock:
+        sock.sendall(_request("/health", "X-Padding: " + "a" * 32_000))
+        assert _read_all(sock).startswith(b"HTTP/1.1 200")
+
+
+@pytest.mark.parametrize("size", [100_000, 8_000_000])
+def test_headers_over_64_kb_are_a_431_and_the_connection_is_closed(
+    address: tuple[str, int], size: int
+) -> None:
+    with _connect(address) as sock:
+        head = _request("/health", "X-Padding: " + "a" * size)
+        try:
+            sock.sendall(head)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server answered and closed before taking all of it
+        answer = _read_all(sock)
+    assert answer.startswith(b"HTTP/1.1 431"), answer[:200]
+
+
+def test_headers_that_stop_arriving_are_closed(address: tuple[str, int]) -> None:
+    with _connect(address) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\nX-One: 1\r\n")
+        assert b"200" not in _read_all(sock)  # closed, never answered
+
+
+def test_headers_that_trickle_are_closed(address: tuple[str, int]) -> None:
+    """A header line every 200 ms keeps the connection busy but never finishes: the server
+    closes it once the header time is up (recv's timeout paces the lines, no sleep)."""
+    with _connect(address) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\n")
+        sock.settimeout(0.2)
+        closed = False
+        for n in range(int(PATIENCE / 0.2)):
+            try:
+                if sock.recv(1024) == b"":
+                    closed = True
+                    break
+            except TimeoutError:
+                pass
+            try:
+                sock.sendall(f"X-Line-{n}: {n}\r\n".encode())
+            except (BrokenPipeError, ConnectionResetError):
+                closed = True
+                break
+    assert closed
+
+
+def _post_head(length: int) -> bytes:
+    return (
+        "POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {length}\r\n\r\n"
+    ).encode()
+
+
+def test_a_body_that_stops_arriving_is_a_408_and_closed(address: tuple[str, int]) -> None:
+    with _connect(address) as sock:
+        sock.sendall(_post_head(60_000) + b'{"email": "')
+        answer = _read_all(sock)
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+    assert b"application/problem+json" in answer
+
+
+def test_a_body_that_trickles_is_a_408_and_closed(address: tuple[str, int]) -> None:
+    with _connect(address) as sock:
+        sock.sendall(_post_head(60_000))
+        sock.settimeout(0.1)
+        answer = b""
+        for _ in range(int(PATIENCE / 0.1)):
+            try:
+                sock.sendall(b" ")
+            except (BrokenPipeError, ConnectionResetError):
+                break
+            try:
+                chunk = sock.recv(65536)
+            except TimeoutError:
+                continue
+            answer += chunk
+            if not chunk or answer.startswith(b"HTTP/1.1 408"):
+                break
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
