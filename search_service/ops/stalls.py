@@ -1,7 +1,7 @@
 """Request bodies that stall are cut off: a body not complete within SKILLSPRING_BODY_TIMEOUT
 seconds of the app's first read gets ``408 Request Timeout`` and the connection is closed, so
-neither a pause nor a trickle of bytes can hold a worker's connection open. (Headers that are too large or
-too slow are the server's to refuse: ``cli/commands_serve.py``.)"""
+neither a pause nor a trickle of bytes can hold a worker's connection open. (Headers that are
+too large or too slow are the server's to refuse: ``cli/commands_serve.py``.)"""
 
 from __future__ import annotations
 
