@@ -73,6 +73,7 @@ from search_service.learning.controllers import LearningController
 from search_service.learning.pages import LearningPages
 from search_service.lib.errors import UsageError
 from search_service.lib.limits import Limiter
+from search_service.lib.pricing import price_display
 from search_service.lib.problems import api_exception_handlers, problem
 from search_service.lib.safe_urls import safe_url
 from search_service.merchandising.controllers import RulesController
@@ -121,6 +122,8 @@ def _jinja(engine: JinjaTemplateEngine) -> None:
     engine.engine.autoescape = True
     # Every URL that comes from data goes through it: https: and site paths only.
     engine.engine.filters["safe_url"] = safe_url
+    # Money as every page shows it: "$84.99", "Free", "19.99 CHF".
+    engine.engine.filters["money"] = price_display
     engine.engine.globals["static_url"] = static_url
 
 

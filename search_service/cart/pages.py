@@ -11,7 +11,6 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
-from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from search_service.cart import service
@@ -49,7 +48,6 @@ async def _cart_page(
     db_session: DbSession,
     user_id: uuid.UUID,
     *,
-    bought: int | None = None,
     forms: dict[str, FormState] | None = None,
     status: int = 200,
     engine: SearchEngine | None = None,
@@ -70,7 +68,6 @@ async def _cart_page(
         context={
             "cart": cart,
             "together": together,
-            "bought": bought,
             "coupon_form": forms.get("coupon", BLANK),
             "cart_form": forms.get("items", BLANK),
         },
@@ -104,9 +101,8 @@ class CartPages(Controller):
         db_session: DbSession,
         engine: NamedDependency[SearchEngine],
         user: SignedIn,
-        bought: FromQuery[int | None] = None,
     ) -> Template:
-        return await _cart_page(db_session, user.id, bought=bought, engine=engine)
+        return await _cart_page(db_session, user.id, engine=engine)
 
     @post("/add", name="cart_add", status_code=303)
     async def add(

@@ -45,6 +45,8 @@ class CartItemOut(msgspec.Struct, kw_only=True):
     course_id: str
     slug: str
     title: str
+    mentor_name: str
+    image_url: str  # its own picture, or one drawn from its category
     added_price_cents: int  # what it cost when added
     price_cents: int  # what it costs now: checkout charges this
     price_changed: bool

@@ -22,10 +22,12 @@ from search_service.cart.schemas import (
     CouponOut,
     PurchaseOut,
 )
+from search_service.catalog.pictures import picture_url
 from search_service.db.lookups import is_enrolled, is_student, owned
 from search_service.insights import service as insights
 from search_service.lib.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from search_service.lib.limits import Backoff, Limiter
+from search_service.lib.people import full_name
 from search_service.lib.pricing import coupon_discount, price_display
 
 Row = Mapping[Any, Any]
@@ -87,6 +89,8 @@ def _cart_out(cart: Row, items: Sequence[Row], coupon: Row | None) -> CartOut:
             course_id=str(i["course_id"]),
             slug=i["slug"],
             title=i["title"],
+            mentor_name=full_name(i["first_name"], i["last_name"]),
+            image_url=picture_url(i["slug"], i["thumbnail_url"]),
             added_price_cents=i["added_price_cents"],
             price_cents=i["price_cents"],
             price_changed=i["added_price_cents"] != i["price_cents"],

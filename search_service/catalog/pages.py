@@ -114,6 +114,7 @@ async def _results_page(
         "result": None,
         "sub_facets": [],
         "facet_groups": FACET_GROUPS,
+        "trending": [],
     }
     try:
         result: SearchResponse = await catalog.search(

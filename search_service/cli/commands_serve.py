@@ -17,7 +17,12 @@ from search_service.db.connection import check_reachable, connect, database_url
 from search_service.lib.errors import SearchUnavailable
 from search_service.ops.logs import configure_logging, log_config
 from search_service.search.factory import make_engine
-from search_service.seed.demo_accounts import DemoAccounts, create_demo_accounts, demo_accounts
+from search_service.seed.demo_accounts import (
+    DemoAccounts,
+    create_demo_accounts,
+    demo_accounts,
+    site_coupons,
+)
 from search_service.settings import Settings
 
 
@@ -81,6 +86,11 @@ def _serve(settings: Settings, url: str, args: argparse.Namespace) -> int:
     host = args.host or settings.server.host
     port = args.port or settings.server.port
     workers = args.workers or settings.server.workers
+    # Unset, the public URL (canonical links, JSON-LD) is where this server listens.
+    if not os.environ.get("SKILLSPRING_PUBLIC_URL"):
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
+        shown = f"[{shown}]" if ":" in shown else shown
+        os.environ["SKILLSPRING_PUBLIC_URL"] = f"http://{shown}:{port}"
     print(f"serving on http://{host}:{port} with {workers} worker(s)", flush=True)
     configure_logging(settings.server.log_format)
     # granian (Rust's hyper underneath) enforces the limits on the way in that uvicorn does not:
@@ -130,12 +140,14 @@ def _follower(url: str) -> Iterator[None]:
             process.wait(timeout=20)
 
 
-async def _demo_accounts(url: str, seeded: bool) -> DemoAccounts | None:
-    """Made once, when the demo has just seeded the database; read back on later runs."""
+async def _demo_accounts(
+    url: str, seeded: bool
+) -> tuple[DemoAccounts | None, list[tuple[str, int]]]:
+    """Made once, when the demo has just seeded the database; read back on later runs; with
+    the coupons a cart can use today."""
     async with connect(url) as conn:
-        if seeded:
-            return await create_demo_accounts(conn)
-        return await demo_accounts(conn)
+        accounts = await (create_demo_accounts(conn) if seeded else demo_accounts(conn))
+        return accounts, await site_coupons(conn)
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
@@ -147,12 +159,18 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         seeded = commands_db.seed_into(url, seed_args, hint=False)
         if seeded or asyncio.run(_engine_ready(settings)):
             asyncio.run(commands_search.reindex_into(url, settings))
-        accounts = asyncio.run(_demo_accounts(url, seeded))
+        accounts, coupons = asyncio.run(_demo_accounts(url, seeded))
         if accounts is None:
             print("no demo accounts: this database was not seeded by `skillspring demo`")
         else:
             print(f"demo student: {accounts.student[0]} / {accounts.student[1]}")
             print(f"demo mentor:  {accounts.mentor[0]} / {accounts.mentor[1]}")
+            if accounts.admin is not None:
+                print(f"demo admin:   {accounts.admin[0]} / {accounts.admin[1]}")
+                print("  admin pages: /admin/search-insights and /admin/rules")
             print("sign in at /login, or with POST /api/v1/auth/login", flush=True)
+        if coupons:
+            listed = ", ".join(f"{code} ({percent} % off)" for code, percent in coupons)
+            print(f"coupons: {listed}", flush=True)
         with _follower(url):
             return _serve(settings, url, args)

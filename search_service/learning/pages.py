@@ -38,7 +38,7 @@ class LearningPages(Controller):
     async def learn(self, db_session: DbSession, user: SignedIn, slug: CourseSlug) -> Template:
         """The course's lectures, what is done, and where to continue (owners only)."""
         course = await service.learning(db_session, user.id, slug)
-        return Template("learning/course.html.jinja2", context={"course": course})
+        return Template("learning/course.html.jinja2", context={"course": course, "error": None})
 
     @post("/learn/{slug:str}/complete", name="lecture_complete", status_code=303)
     async def complete(

@@ -14,12 +14,25 @@ from litestar.di import NamedDependency
 from litestar.response import Template
 
 from search_service.accounts.admins import require_admin
+from search_service.catalog.schemas import CourseCard
+from search_service.catalog.search.service import course_card
 from search_service.lib.decoding import decode_fields
+from search_service.lib.errors import SearchUnavailable
 from search_service.lib.web import DbSession, SignedIn
 from search_service.merchandising import service
-from search_service.merchandising.rules import RuleBook
+from search_service.merchandising.rules import MerchandisedEngine, RuleBook
 from search_service.merchandising.schemas import RuleIn, RuleOut
-from search_service.pages.forms import BLANK, FormData, FormState, Rerender, submit
+from search_service.pages.forms import (
+    BLANK,
+    HIDDEN,
+    FormData,
+    FormState,
+    Rerender,
+    form_values,
+    submit,
+)
+from search_service.search.engine import SearchEngine
+from search_service.search.request import SearchRequest
 
 
 class RuleForm(msgspec.Struct, kw_only=True):
@@ -94,7 +107,15 @@ PER_PAGE = 50
 
 
 async def _rules_page(
-    db_session: DbSession, form: FormState = BLANK, status: int = 200, page: int = 1
+    db_session: DbSession,
+    form: FormState = BLANK,
+    status: int = 200,
+    page: int = 1,
+    *,
+    preview: list[CourseCard] | None = None,
+    pinned: int = 0,
+    found: list[CourseCard] | None = None,
+    find: str = "",
 ) -> Template:
     listed = await service.list_rules(db_session, page, PER_PAGE)
     return Template(
@@ -106,8 +127,20 @@ async def _rules_page(
             "pages": max(1, -(-listed.total // PER_PAGE)),
             "total": listed.total,
             "form": form,
+            "preview": preview,
+            "pinned": pinned,
+            "found": found or [],
+            "find": find,
         },
     )
+
+
+def _unmerchandised(engine: SearchEngine) -> SearchEngine:
+    """The engine under the rules: a preview shows the one rule typed, no saved one."""
+    return engine.inner if isinstance(engine, MerchandisedEngine) else engine
+
+
+FOUND = 10  # courses listed for a title typed in the picker (without a script)
 
 
 def _again(db_session: DbSession) -> Rerender:
@@ -124,10 +157,25 @@ class RulesPages(Controller):
 
     @get("", name="rules_page")
     async def show(
-        self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        engine: NamedDependency[SearchEngine],
+        user: SignedIn,
     ) -> Template:
-        """The rules; ``?edit=<id>`` puts that rule in the form."""
+        """The rules; ``?edit=<id>`` puts that rule in the form; ``?find=<title words>`` lists
+        the courses with those words and their slugs (the picker, without a script)."""
         require_admin(user)
+        find = request.query_params.get("find", "")[:200].strip()
+        found: list[CourseCard] = []
+        if find:
+            try:
+                hits = await _unmerchandised(engine).search(
+                    SearchRequest(q=find, per_page=FOUND, with_facets=False)
+                )
+                found = [course_card(h) for h in hits.hits]
+            except SearchUnavailable:
+                found = []
         editing = request.query_params.get("edit", "")
         try:
             rule = await service.get_rule(db_session, uuid.UUID(editing)) if editing else None
@@ -135,7 +183,29 @@ class RulesPages(Controller):
             rule = None
         number = request.query_params.get("page", "1")
         page = int(number) if number.isdigit() and 1 <= int(number) <= 10_000 else 1
-        return await _rules_page(db_session, _as_form(rule) if rule else BLANK, page=page)
+        return await _rules_page(
+            db_session, _as_form(rule) if rule else BLANK, page=page, found=found, find=find
+        )
+
+    @post("/preview", name="rules_preview", status_code=200)
+    async def preview(
+        self,
+        db_session: DbSession,
+        engine: NamedDependency[SearchEngine],
+        user: SignedIn,
+        data: FormData,
+    ) -> Response[Any]:
+        """The rules page again, the form as typed and the first page the rule would give."""
+        require_admin(user)
+        values = form_values(data)
+
+        async def show(form: RuleForm) -> Template:
+            result = await service.preview_rule(db_session, _unmerchandised(engine), _decode(form))
+            cards = [course_card(h) for h in result.hits]
+            kept = FormState(values={k: v for k, v in values.items() if k not in HIDDEN})
+            return await _rules_page(db_session, kept, preview=cards, pinned=result.pinned)
+
+        return await submit(data, RuleForm, show, _again(db_session), lambda page: page)
 
     @post("", name="rules_create", status_code=303)
     async def create(

@@ -9,6 +9,9 @@ LOCK_TARGET = text("SELECT pg_advisory_xact_lock(hashtext('merchandising:' || :t
 EXISTING_SLUGS = text("""
 SELECT slug FROM courses WHERE slug = ANY(CAST(:slugs AS text[])) AND deleted_at IS NULL
 """)
+IDS_OF_SLUGS = text("""
+SELECT slug, id FROM courses WHERE slug = ANY(CAST(:slugs AS text[])) AND deleted_at IS NULL
+""")
 CATEGORY_EXISTS = text("SELECT 1 FROM categories WHERE slug = :slug")
 
 # Another rule for the same target whose window meets this one's (open ends are infinite).

@@ -14,23 +14,24 @@ from search_service.insights.service import normalise_query
 from search_service.lib.constraints import bounded_time
 from search_service.lib.errors import Conflict, Invalid, NotFound
 from search_service.merchandising import queries
+from search_service.merchandising.rules import ActiveRule, merchandised
 from search_service.merchandising.schemas import RuleIn, RuleOut, RulesOut
+from search_service.search.engine import SearchEngine
+from search_service.search.request import SearchRequest
+from search_service.search.results import EngineResult
 
 TOP_PER_COURSE = 20
 MIN_CO_BUYERS = 5  # k-anonymity: a pair is shown only when this many bought both
 MAX_RULES = 5000  # rules kept at most (every worker holds them all): docs/operations.md
 
 
-async def _checked(
-    session: AsyncSession, data: RuleIn, replacing: uuid.UUID | None = None
-) -> dict[str, object]:
-    """The rule's row, once every check has passed (under a lock on its target).
+async def _valid(session: AsyncSession, data: RuleIn) -> str | None:
+    """The rule's normalised query, once the rule alone is right.
 
     Raises:
         Invalid: neither or both of query and category, an unknown category or course slug, a
             slug both pinned and hidden (or pinned twice), or a window that ends before it
             starts.
-        Conflict: another rule for the same query or category overlaps this one's window.
     """
     if (data.query is None) == (data.category is None):
         raise Invalid("query", "Give a query or a category (exactly one of the two).")
@@ -57,6 +58,19 @@ async def _checked(
         unknown = [s for s in listed if s not in known]
         if unknown:
             raise Invalid(field, f"No course has the slug {', '.join(unknown)}.")
+    return query
+
+
+async def _checked(
+    session: AsyncSession, data: RuleIn, replacing: uuid.UUID | None = None
+) -> dict[str, object]:
+    """The rule's row, once every check has passed (under a lock on its target).
+
+    Raises:
+        Invalid: see ``_valid``.
+        Conflict: another rule for the same query or category overlaps this one's window.
+    """
+    query = await _valid(session, data)
     target = f"q:{query}" if query is not None else f"c:{data.category}"
     await session.execute(queries.LOCK_TARGET, {"target": target})  # one writer per target
     params: dict[str, object] = {
@@ -174,3 +188,33 @@ async def bought_with(
         queries.BOUGHT_WITH, {"course_ids": list(course_ids), "viewer": viewer, "limit": limit}
     )
     return [r[0] for r in rows]
+
+
+PREVIEW = 10  # the first page an admin sees before saving a rule
+
+
+async def preview_rule(session: AsyncSession, engine: SearchEngine, data: RuleIn) -> EngineResult:
+    """The first page shoppers would see with this rule (and no other rule): its pinned
+    courses first, its hidden ones gone. Nothing is saved.
+
+    Raises:
+        Invalid: as saving it would (see ``_valid``).
+    """
+    query = await _valid(session, data)
+    rows = await session.execute(queries.IDS_OF_SLUGS, {"slugs": [*data.pin, *data.hide]})
+    ids: dict[str, str] = {slug: str(course_id) for slug, course_id in rows.all()}
+    rule = ActiveRule(
+        query=query,
+        category=data.category,
+        starts_at=None,
+        ends_at=None,
+        pin=tuple(ids[s] for s in data.pin),
+        hide=tuple(ids[s] for s in data.hide),
+    )
+    request = SearchRequest(
+        q=data.query or "",
+        category=[data.category] if data.category else [],
+        per_page=PREVIEW,
+        with_facets=False,
+    )
+    return await merchandised(engine, request, rule)

@@ -7,6 +7,7 @@ import datetime as dt
 import random
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import msgspec
@@ -69,10 +70,25 @@ class Topic:
 
 
 class SlugRegistry:
-    """Hands out unique slugs: ``title``, then ``title-2``, ``title-3``…"""
+    """Hands out unique slugs: ``title``, then ``title-2``, ``title-3``…; and titles no other
+    course of the same mentor has."""
 
     def __init__(self) -> None:
         self._used: dict[str, int] = {}
+        self._titles: set[tuple[Id, str]] = set()
+
+    def title(self, mentor: Id, candidates: Sequence[str], start: int) -> str:
+        """``candidates[start]``, or the next candidate the mentor has not used, or the first
+        with a part number: a mentor never has two courses of one title."""
+        ordered = [*candidates[start:], *candidates[:start]]
+        chosen = next((t for t in ordered if (mentor, t) not in self._titles), None)
+        part = 2
+        while chosen is None:
+            numbered = f"{ordered[0]}: Part {part}"
+            chosen = numbered if (mentor, numbered) not in self._titles else None
+            part += 1
+        self._titles.add((mentor, chosen))
+        return chosen
 
     def claim(self, title: str, fallback: str) -> str:
         base = (slugify(title) or fallback)[:170].strip("-")
@@ -154,7 +170,8 @@ def make_course(
     language = mentor.language if own else LANGUAGES[int(rng.random() * len(LANGUAGES))]
     level = LEVELS[int(rng.random() * len(LEVELS))]
     templates = TITLE_TEMPLATES[language][level]
-    title = templates[int(rng.random() * len(templates))].format(t=topic.name)[:140]
+    titles = [template.format(t=topic.name)[:140] for template in templates]
+    title = slugs.title(mentor.id, titles, int(rng.random() * len(templates)))
     subtitles = SUBTITLES[language]
     subtitle = subtitles[int(rng.random() * len(subtitles))].format(t=topic.name)[:220]
     picks = rng.sample(DESCRIPTION_SENTENCES, 4)

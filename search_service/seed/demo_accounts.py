@@ -1,5 +1,5 @@
-"""Demo accounts for ``skillspring demo``: a student and a mentor who owns courses, with
-published passwords, on a database the demo itself seeded and on no other.
+"""Demo accounts for ``skillspring demo``: a student, a mentor who owns courses and an admin,
+with published passwords, on a database the demo itself seeded and on no other.
 
 They are made once, right after the demo seeds an empty database, and the database records
 that it is a demo catalog (``app_state``). Later runs only read that record: no account is
@@ -18,6 +18,7 @@ from search_service.accounts.passwords import HASHER
 
 DEMO_STUDENT = ("student@demo.skillspring.test", "learn-something-new")
 DEMO_MENTOR_PASSWORD = "teach-something-new"  # noqa: S105 - a published demo credential
+DEMO_ADMIN = ("admin@demo.skillspring.test", "run-the-shop")
 MARKER = "demo_catalog"
 
 CREATE_STUDENT = """
@@ -27,6 +28,11 @@ WITH new_user AS (
     ON CONFLICT (email) DO NOTHING RETURNING id
 )
 INSERT INTO students (user_id) SELECT id FROM new_user
+"""
+CREATE_ADMIN = """
+INSERT INTO users (email, password_hash, role, status, first_name, last_name)
+VALUES ($1, $2, 'admin', 'active', 'Demo', 'Admin')
+ON CONFLICT (email) DO NOTHING
 """
 # The seeded mentor with the most courses gets the demo password (it is the demo's own row,
 # seeded moments ago).
@@ -45,6 +51,7 @@ ON CONFLICT (name) DO NOTHING
 class DemoAccounts(msgspec.Struct, frozen=True):
     student: tuple[str, str]
     mentor: tuple[str, str]
+    admin: tuple[str, str] | None  # None: a demo database made before admins were part of it
 
 
 async def create_demo_accounts(conn: asyncpg.Connection) -> DemoAccounts:
@@ -52,9 +59,12 @@ async def create_demo_accounts(conn: asyncpg.Connection) -> DemoAccounts:
     async with conn.transaction():
         await conn.execute(CREATE_STUDENT, DEMO_STUDENT[0], HASHER.hash(DEMO_STUDENT[1]))
         mentor = await conn.fetchval(PICK_MENTOR, HASHER.hash(DEMO_MENTOR_PASSWORD))
-        record = {"student": DEMO_STUDENT[0], "mentor": mentor}
+        await conn.execute(CREATE_ADMIN, DEMO_ADMIN[0], HASHER.hash(DEMO_ADMIN[1]))
+        record = {"student": DEMO_STUDENT[0], "mentor": mentor, "admin": DEMO_ADMIN[0]}
         await conn.execute(WRITE_MARKER, MARKER, json.dumps(record))
-    return DemoAccounts((DEMO_STUDENT[0], DEMO_STUDENT[1]), (mentor, DEMO_MENTOR_PASSWORD))
+    return DemoAccounts(
+        (DEMO_STUDENT[0], DEMO_STUDENT[1]), (mentor, DEMO_MENTOR_PASSWORD), DEMO_ADMIN
+    )
 
 
 async def demo_accounts(conn: asyncpg.Connection) -> DemoAccounts | None:
@@ -64,5 +74,20 @@ async def demo_accounts(conn: asyncpg.Connection) -> DemoAccounts | None:
         return None
     record = json.loads(raw)
     return DemoAccounts(
-        (record["student"], DEMO_STUDENT[1]), (record["mentor"], DEMO_MENTOR_PASSWORD)
+        (record["student"], DEMO_STUDENT[1]),
+        (record["mentor"], DEMO_MENTOR_PASSWORD),
+        (record["admin"], DEMO_ADMIN[1]) if "admin" in record else None,
     )
+
+
+COUPONS = """
+SELECT code, discount_percent FROM coupons
+WHERE mentor_id IS NULL AND starts_at <= now() AND (expires_at IS NULL OR expires_at > now())
+  AND redeemed_count < max_redemptions
+ORDER BY discount_percent, code
+"""
+
+
+async def site_coupons(conn: asyncpg.Connection) -> list[tuple[str, int]]:
+    """The coupons any cart can use today (the demo prints them)."""
+    return [(r["code"], r["discount_percent"]) for r in await conn.fetch(COUPONS)]

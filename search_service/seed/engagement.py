@@ -10,7 +10,7 @@ from decimal import Decimal
 from search_service.seed.batch import Batch
 from search_service.seed.courses import CourseFacts
 from search_service.seed.people import Id, new_uuid
-from search_service.seed.vocab_text import ANSWERS, QUESTIONS, REVIEW_TEXT
+from search_service.seed.vocab_text import ANSWERS, QUESTIONS, REVIEW_SENTENCES, REVIEW_TITLES
 
 METRIC_DAYS = 7
 _HUNDRED = Decimal(100)
@@ -20,6 +20,15 @@ def _rating(rng: random.Random, quality: float) -> int:
     """Good courses collect mostly 4s and 5s; weak ones spread lower."""
     value = quality * 5.2 + (rng.random() - 0.5) * 2.2
     return max(1, min(5, round(value)))
+
+
+def review_text(review_id: Id, rating: int, topic: str) -> tuple[str, str]:
+    """A review's title and body for its stars: drawn from the review's own id, so the seed's
+    other draws stay as they were and two reviews rarely read the same."""
+    pick = random.Random(review_id)
+    title = pick.choice(REVIEW_TITLES[rating]).format(t=topic)
+    first, second = pick.sample(REVIEW_SENTENCES[rating], 2)
+    return title, f"{first.format(t=topic)} {second.format(t=topic)}"
 
 
 def _enrollment_count(rng: random.Random, quality: float) -> int:
@@ -41,7 +50,7 @@ def _reviews(
             continue
         review_id = new_uuid(rng)
         rating = _rating(rng, course.quality)
-        title, body = REVIEW_TEXT[rating]
+        title, body = review_text(review_id, rating, course.topic)
         created = purchased + (now - purchased) * rng.random()
         helpful = 0
         for voter_index in {

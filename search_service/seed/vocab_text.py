@@ -285,12 +285,61 @@ LECTURE_TITLES = {
     "assignment": ("Assignment", "Practice exercise"),
     "download": ("Resources and cheat sheet", "Source files"),
 }
-REVIEW_TEXT = {
-    5: ("Excellent course", "Clear explanations, great projects and a very responsive instructor."),
-    4: ("Very good", "Well structured and useful; a few sections could be shorter."),
-    3: ("Decent", "Some good parts, but the pace is uneven and a few videos feel dated."),
-    2: ("Not what I expected", "Too shallow for the title, and examples skip important steps."),
-    1: ("Disappointing", "Outdated content and the audio quality makes it hard to follow."),
+# Reviews: a title and two sentences for the stars given, a few of them naming the topic.
+REVIEW_TITLES = {
+    5: (
+        "Excellent course",
+        "Best {t} course I have taken",
+        "Worth every minute",
+        "Highly recommended",
+        "Exactly what I needed",
+    ),
+    4: ("Very good", "Solid introduction", "Good value", "Useful and well paced", "Worth it"),
+    3: ("Decent", "Okay, with gaps", "Mixed feelings", "Fine for the basics", "Average"),
+    2: ("Not what I expected", "Too shallow", "Needs an update", "Hard to follow", "Too slow"),
+    1: ("Disappointing", "Would not recommend", "Outdated", "Waste of time", "Poor audio"),
+}
+REVIEW_SENTENCES = {
+    5: (
+        "Clear explanations and great projects.",
+        "The instructor answers questions within a day.",
+        "I used {t} at work the week after finishing.",
+        "Every section builds on the last one.",
+        "The exercises are the best part: short, practical and well explained.",
+        "I finally understand {t} instead of copying snippets.",
+    ),
+    4: (
+        "Well structured and useful.",
+        "A few sections could be shorter.",
+        "Good examples, though some slides are dense.",
+        "It gave me a working knowledge of {t}.",
+        "The pace is right for someone with a little experience.",
+        "I would have liked one more project at the end.",
+    ),
+    3: (
+        "Some good parts, but the pace is uneven.",
+        "A few videos feel dated.",
+        "Fine as a first look at {t}, not much more.",
+        "The quizzes are too easy to be useful.",
+        "Half of it was great, the other half rushed.",
+        "It covers the basics and stops there.",
+    ),
+    2: (
+        "Too shallow for the title.",
+        "Examples skip important steps.",
+        "I had to look up most of {t} elsewhere.",
+        "The projects do not run with current versions.",
+        "Questions went unanswered for weeks.",
+        "The structure jumps around a lot.",
+    ),
+    1: (
+        "Outdated content.",
+        "The audio makes it hard to follow.",
+        "Very little of it is about {t}.",
+        "The code in the resources does not work.",
+        "I asked for a refund after the second section.",
+        "Nothing here you cannot find for free.",
+    ),
 }
 QUESTIONS = (
     "How do I set up {t} on Windows?",

@@ -27,6 +27,10 @@ class Embedder(Protocol):
     def embed(self, texts: Sequence[str]) -> Vectors:
         """One row per text, float32, each of length 1 (a text without words: all zeros)."""
 
+    def knows(self, word: str) -> bool:
+        """Whether the model holds ``word`` whole: a text with no such word ("qwxzvbnmk")
+        means nothing to it, however close its vector falls to some course's."""
+
 
 def normalised(vectors: npt.NDArray[np.floating]) -> Vectors:
     """Rows scaled to length 1 (zero rows stay zero)."""

@@ -9,6 +9,7 @@
 // 5. Clicks on search results are sent as a beacon (without JS the course link records them).
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
 
   var KINDS = { query: "popular search", completion: "search", category: "category",
                 course: "course", mentor: "instructor" };
@@ -74,9 +75,13 @@
       list.appendChild(li);
     }
 
+    // A picker (data-pick="course") offers courses only, and picking one adds its slug to a
+    // field instead of leaving the page.
+    var picking = form.getAttribute("data-pick");
+
     function render(data, typed) {
-      items = data.items.slice();
-      items.push({ type: "search", label: typed, url: null });
+      items = data.items.filter(function (item) { return !picking || item.type === picking; });
+      if (!picking) items.push({ type: "search", label: typed, url: null });
       list.innerHTML = "";
       items.forEach(function (item, i) {
         option(i, function (li) {
@@ -102,8 +107,21 @@
 
     function go(index) {
       var item = items[index];
+      if (picking) { pick(item); return; }
       if (item.url) window.location.assign(item.url);
       else { close(); form.submit(); }
+    }
+
+    function pick(item) {
+      var choice = document.querySelector("input[name=pick_into]:checked");
+      var field = document.getElementById(choice ? choice.value : "pin");
+      var slug = decodeURIComponent(item.url.split("?")[0].split("/").pop());
+      var slugs = field.value.split(/[\s,]+/).filter(Boolean);
+      if (slugs.indexOf(slug) < 0) slugs.push(slug);
+      field.value = slugs.join(", ");
+      input.value = "";
+      close();
+      input.focus();
     }
 
     input.addEventListener("input", function () {

@@ -120,3 +120,16 @@ class WishlistPages(Controller):
             _again(db_session, user.id, "items"),
             request.app.route_reverse("cart_page"),
         )
+
+    @post("/from-cart", name="wishlist_from_cart", status_code=303)
+    async def from_cart(
+        self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn, data: FormData
+    ) -> Response[Any]:
+        """The cart's "Move to wishlist": out of the cart, onto the first list."""
+        return await submit(
+            data,
+            AddForm,
+            lambda form: service.move_from_cart(db_session, user.id, form.course_id),
+            _again(db_session, user.id, "items"),
+            request.app.route_reverse("cart_page"),
+        )

@@ -128,3 +128,12 @@ async def move_to_cart(
     """Off the list and into the cart, together or not at all (the cart's rules apply)."""
     await remove(session, student_id, wishlist_id, course_id)
     return await cart.add_item(session, student_id, course_id)
+
+
+async def move_from_cart(
+    session: AsyncSession, student_id: uuid.UUID, course_id: uuid.UUID
+) -> WishlistOut:
+    """Out of the cart and onto the first list ("Favorites"), together or not at all."""
+    await cart.remove_item(session, student_id, course_id)
+    first = (await all_lists(session, student_id))[0]
+    return await add(session, student_id, uuid.UUID(first.id), course_id)

@@ -16,6 +16,7 @@ from tests.support.chromium import (
     browser,  # noqa: F401  (the fixture)
     expect,
     first_course,
+    log_out,
     needs_chromium,
     shot,
     sign_up,
@@ -128,7 +129,7 @@ async def test_an_add_started_signed_out_is_in_the_cart_after_log_in(
     context = await browser.new_context(viewport=DESKTOP)
     page = await context.new_page()
     email = await sign_up(page, base, "Lin")
-    await page.get_by_role("button", name="Log out").click()
+    await log_out(page)
     await context.clear_cookies()
 
     course = await first_course(page, base, "react")

@@ -179,7 +179,8 @@ async def test_reviews_are_paged_and_filtered_by_stars(
     assert f"Showing {stars['rating']}-star reviews only" in filtered
     assert f"of {stars['n']:,}</p>" in filtered
     ratings = re.findall(
-        r'<article class="review">\s*<p><span class="rating" aria-label="Rated (\d)', filtered
+        r'<article class="review">\s*<p><span class="rating" role="img" aria-label="Rated (\d)',
+        filtered,
     )
     assert ratings and set(ratings) == {str(stars["rating"])}
     # A hand-edited link is never an error page.

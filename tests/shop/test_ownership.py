@@ -52,7 +52,7 @@ async def test_after_buying_the_shopper_sees_it_owned_everywhere(
     learning = (await shopper.get("/my-learning")).text
     assert f'href="/learn/{course["slug"]}"' in learning and "Start learning" in learning
     lists = (await shopper.get("/wishlists")).text
-    assert "Owned" in lists and "Move to cart" not in lists
+    assert "Purchased" in lists and "Move to cart" not in lists
     found = await shopper.get("/search", params={"q": course["title"]})
     assert "Purchased" in found.text
 

@@ -29,8 +29,8 @@ def test_star_ratings_say_new_and_use_plurals() -> None:
         macro + "{{ stars(0.0, 0) }}"
     )
     one = render(macro + "{{ stars(4.0, 1) }}")
-    assert '1 review"' in one and "1 reviews" not in one
-    assert "2 reviews" in render(macro + "{{ stars(4.0, 2) }}")
+    assert '1 rating"' in one and "1 ratings" not in one
+    assert "2 ratings" in render(macro + "{{ stars(4.0, 2) }}")
 
 
 async def test_a_page_past_the_last_says_so(api: Client) -> None:

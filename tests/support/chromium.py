@@ -74,6 +74,12 @@ async def sign_up(page: Any, base: str, first_name: str = "Ada") -> str:
     return email
 
 
+async def log_out(page: Any) -> None:
+    """Log out through the header's account menu."""
+    await page.locator(".account-menu summary").click()
+    await page.get_by_role("button", name="Log out").click()
+
+
 async def first_course(page: Any, base: str, query: str) -> str:
     """The URL (without its query) of the first result for ``query``."""
     await page.goto(f"{base}/search?q={query}")

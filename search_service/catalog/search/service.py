@@ -26,7 +26,12 @@ from search_service.catalog.search.applied import build_applied
 from search_service.catalog.search.diversity import PREFIX, diversify
 from search_service.catalog.search.facets import build_facets
 from search_service.catalog.search.query_string import to_params
-from search_service.catalog.search.understanding import Understanding, only_filler, understand
+from search_service.catalog.search.understanding import (
+    STOP_WORDS,
+    Understanding,
+    only_filler,
+    understand,
+)
 from search_service.catalog.urls import SEARCH_PAGE, course_url, instructor_url, search_url
 from search_service.catalog.zero_results import with_categories_of, zero_result_suggestions
 from search_service.insights.log import SearchLog
@@ -130,7 +135,10 @@ class Meaning:
         ratio = self.ratio if request.semantic_ratio is None else request.semantic_ratio
         if request.literal:
             ratio = 0.0
-        vector = pack(self.embedder.embed([text])[0]) if ratio and text.strip() else b""
+        # Words the model does not know ("qwxzvbnmk", "pyhton") give a vector of noise: a
+        # text without one word it knows (function words aside) is searched by its words only.
+        meant = ratio and any(self.embedder.knows(w) for w in words(text) if w not in STOP_WORDS)
+        vector = pack(self.embedder.embed([text])[0]) if meant else b""
         return msgspec.structs.replace(request, semantic_ratio=ratio, vector=vector)
 
 
