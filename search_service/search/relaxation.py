@@ -52,10 +52,22 @@ def levels(count: Count, words: int, strict: bool, fill: int = FILL) -> list[tup
     return found
 
 
-def effective_ratio(ratio: float, kept: int, words: int, matched: int) -> float:
+MEANT_WEIGHT = 1.0  # how much a word meant but not searched counts against the words kept
+
+
+def meant(words: int, meant_words: int) -> float:
+    """The words a hybrid search answers for: those searched, and a share of those only its
+    meaning holds (``SearchRequest.meant_words``)."""
+    return words + MEANT_WEIGHT * max(0, meant_words - words)
+
+
+def effective_ratio(
+    ratio: float, kept: int, words: int, matched: int, meant_words: int = 0
+) -> float:
     """How much meaning counts in a hybrid search: the request's ``ratio`` when the lexical
-    matches have every word; more as relaxation keeps fewer of the ``words`` (``kept``); all
-    of it when no course matches any of them (``matched`` is 0)."""
+    matches have every word meant; more as relaxation keeps fewer of the ``words``
+    (``kept``) or the words searched leave out words the meaning holds; all of it when no
+    course matches any of them (``matched`` is 0)."""
     if not matched or not words:
         return 1.0
-    return ratio + (1.0 - ratio) * (1.0 - kept / words)
+    return ratio + (1.0 - ratio) * (1.0 - kept / meant(words, meant_words))

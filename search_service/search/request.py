@@ -161,6 +161,10 @@ class SearchRequest(SearchFilters, kw_only=True, frozen=True):
     # The query's meaning (``semantic/``): float32 bytes of ``q``'s vector, set above the port
     # when ``semantic_ratio`` is above 0; empty: lexical search.
     vector: bytes = b""
+    # How many words (function words aside) the text of ``vector`` has: more than ``q``
+    # when words that carry meaning were left out of the words searched ("get a job in
+    # tech" searches "tech"); meaning then counts for them (``relaxation.effective_ratio``).
+    meant_words: int = 0
 
     @property
     def hybrid(self) -> bool:
@@ -173,7 +177,15 @@ class SearchRequest(SearchFilters, kw_only=True, frozen=True):
         return (self.page - 1) * self.per_page
 
 
-INTERNAL_FIELDS = ("with_facets", "with_highlights", "with_hits", "ids", "exclude_ids", "vector")
+INTERNAL_FIELDS = (
+    "with_facets",
+    "with_highlights",
+    "with_hits",
+    "ids",
+    "exclude_ids",
+    "vector",
+    "meant_words",
+)
 FILTER_FIELDS: tuple[str, ...] = tuple(f.name for f in msgspec.structs.fields(SearchFilters))
 PARAMETERS: tuple[msgspec.structs.FieldInfo, ...] = tuple(
     f for f in msgspec.structs.fields(SearchRequest) if f.name not in INTERNAL_FIELDS

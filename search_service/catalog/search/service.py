@@ -137,9 +137,12 @@ class Meaning:
             ratio = 0.0
         # Words the model does not know ("qwxzvbnmk", "pyhton") give a vector of noise: a
         # text without one word it knows (function words aside) is searched by its words only.
-        meant = ratio and any(self.embedder.knows(w) for w in words(text) if w not in STOP_WORDS)
+        content = [w for w in words(text) if w not in STOP_WORDS]
+        meant = ratio and any(self.embedder.knows(w) for w in content)
         vector = pack(self.embedder.embed([text])[0]) if meant else b""
-        return msgspec.structs.replace(request, semantic_ratio=ratio, vector=vector)
+        return msgspec.structs.replace(
+            request, semantic_ratio=ratio, vector=vector, meant_words=len(content) if meant else 0
+        )
 
 
 CLOSEST = 4  # courses shown on a page that found nothing

@@ -148,7 +148,7 @@ class MeilisearchEngine:
         words = len(query_words(request))
         if request.hybrid and words:
             ratio = relaxation.effective_ratio(
-                float(request.semantic_ratio or 0), size, words, matched
+                float(request.semantic_ratio or 0), size, words, matched, request.meant_words
             )
             strategy = "all" if size == words else "last"
             queries = multi_search_queries(index, request, strategy, ratio)

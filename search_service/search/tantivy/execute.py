@@ -214,7 +214,9 @@ def _fused(
         tops.setdefault(size, score or 1.0)
     for (score, address), size in zip(window, ranking.kept, strict=False):
         lexical[_key(address)] = (size / plan.words) * score / (tops[size] or 1.0)
-    ratio = relaxation.effective_ratio(plan.ratio, ranking.size, plan.words, ranking.total)
+    ratio = relaxation.effective_ratio(
+        plan.ratio, ranking.size, plan.words, ranking.total, plan.request.meant_words
+    )
     span = MEANING_CEILING - SIMILARITY_FLOOR
     scored: dict[tuple[int, int], tuple[float, tantivy.DocAddress]] = {}
     for address, cosine in zip(pool, cosines, strict=True):
@@ -280,8 +282,12 @@ def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) ->
     disjunctive facet counts, and which words the results needed."""
     plan = SearchPlan(reader, builder, request)
     neighbours: list[tuple[str, float]] = []
-    # Meaning adds courses when too few have every word (as relaxation adds fewer words).
-    if plan.vector is not None and Levels(reader, plan).count(plan.words) < relaxation.FILL:
+    # Meaning adds courses when too few have every word (as relaxation adds fewer words), or
+    # when the words searched leave out words the meaning holds.
+    if plan.vector is not None and (
+        relaxation.meant(plan.words, request.meant_words) > plan.words
+        or Levels(reader, plan).count(plan.words) < relaxation.FILL
+    ):
         neighbours = _neighbours(reader, plan)
     also = [doc_id for doc_id, _ in neighbours]
     counting = Counting(reader, plan, plan.words, also) if request.with_facets else None
