@@ -369,3 +369,58 @@ async def test_merchandising_rules_on_meilisearch(
         q["filter"] for r in stub.requests("POST", "/multi-search") for q in r.json()["queries"]
     ]
     assert any(f"id IN [{json.dumps(docs[5].id)}, {json.dumps(docs[3].id)}]" in f for f in filters)
+
+
+# --- hybrid search: our vectors in, the engine's hybrid merge out ---------------------------
+
+
+def _vector(seed: int) -> bytes:
+    import numpy as np
+
+    from search_service.semantic.embedder import normalised, pack
+
+    rng = np.random.default_rng(seed)
+    return pack(normalised(rng.normal(size=(1, 256)).astype(np.float32))[0])
+
+
+@requires_shared
+def test_the_index_declares_our_embedder() -> None:
+    settings = index_settings(256)
+    assert settings["embedders"] == {"skillspring": {"source": "userProvided", "dimensions": 256}}
+    assert index_settings()["embedders"] == {}
+    headers = {"content-type": "application/json", "authorization": "Bearer k"}
+    validate("PATCH", "/indexes/courses/settings", "", headers, json.dumps(settings).encode())
+
+
+def test_documents_carry_their_vector_under_vectors() -> None:
+    import msgspec
+
+    doc = msgspec.structs.replace(documents(1)[0], vector=_vector(1))
+    payload = document_payload(doc)
+    assert len(payload["_vectors"]["skillspring"]) == 256 and "vector" not in payload
+    assert document_payload(documents(1)[0])["_vectors"] == {"skillspring": None}
+
+
+@requires_shared
+async def test_a_hybrid_search_sends_the_vector_and_the_ratio(
+    stub: MeiliStub, engine: MeilisearchEngine
+) -> None:
+    await engine.apply_settings()
+    await engine.upsert(documents(3))
+    request = SearchRequest(q="java", semantic_ratio=0.35, vector=_vector(2), level=["beginner"])
+    await engine.search(request)
+    assert_all_valid(stub)
+    queries = [q for r in stub.requests("POST", "/multi-search") for q in r.json()["queries"]]
+    hybrid = [q for q in queries if "hybrid" in q]
+    assert hybrid, "the page is asked for with the engine's hybrid search"
+    assert all(q["hybrid"]["embedder"] == "skillspring" for q in hybrid)
+    assert all(0.35 <= q["hybrid"]["semanticRatio"] <= 1 for q in hybrid)
+    assert all(len(q["vector"]) == 256 for q in hybrid)
+    # The page's query keeps the shopper's filter (the level facet's own query leaves it out,
+    # as disjunctive facets do).
+    assert hybrid[0]["filter"] == ['level IN ["beginner"]']
+    lexical = SearchRequest(q="java", semantic_ratio=0.0, vector=b"")
+    before = len(stub.requests("POST", "/multi-search"))
+    await engine.search(lexical)
+    sent = [q for r in stub.requests("POST", "/multi-search")[before:] for q in r.json()["queries"]]
+    assert all("hybrid" not in q and "vector" not in q for q in sent)  # ratio 0: lexical, exactly

@@ -1,0 +1,115 @@
+"""My learning and a course's learning page: owners only; marking lectures complete writes
+the enrollment's progress, last lecture and completion."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import asyncpg
+
+from tests.support.shoppers import auth, courses, enroll, student
+
+Client = Any
+
+
+async def _owned(api: Client, db: asyncpg.Connection) -> tuple[dict[str, str], Any]:
+    course = (await courses(db, 1, fresh=True))[0]
+    who = await student(db)
+    await enroll(db, who, course["id"])
+    return who, course
+
+
+async def test_marking_every_lecture_complete_completes_the_course(
+    api: Client, db: asyncpg.Connection
+) -> None:
+    who, course = await _owned(api, db)
+    learning = (await api.get(f"/api/v1/learning/{course['slug']}", headers=auth(who))).json()
+    lectures = [lec["id"] for section in learning["sections"] for lec in section["lectures"]]
+    assert lectures and float(learning["progress_percent"]) == 0
+    url = f"/api/v1/learning/{course['slug']}/progress"
+    first = await api.post(url, json={"lecture_id": lectures[0]}, headers=auth(who))
+    assert first.status_code in (200, 201), first.text
+    row = await db.fetchrow(
+        "SELECT progress_percent, last_watched_lecture, completed_at FROM enrollments "
+        "WHERE course_id = $1 AND student_id = $2",
+        course["id"],
+        uuid.UUID(who["id"]),
+    )
+    assert 0 < float(row["progress_percent"]) < 100
+    assert str(row["last_watched_lecture"]) == lectures[0] and row["completed_at"] is None
+    for lecture in lectures[1:]:
+        await api.post(url, json={"lecture_id": lecture}, headers=auth(who))
+    done = await db.fetchrow(
+        "SELECT progress_percent, completed_at FROM enrollments "
+        "WHERE course_id = $1 AND student_id = $2",
+        course["id"],
+        uuid.UUID(who["id"]),
+    )
+    assert float(done["progress_percent"]) == 100 and done["completed_at"] is not None
+    undone = await api.post(url, json={"lecture_id": lectures[0], "done": False}, headers=auth(who))
+    assert undone.status_code in (200, 201)
+    assert undone.json()["completed_at"] is None
+
+
+async def test_only_owners_learn(api: Client, db: asyncpg.Connection) -> None:
+    _, course = await _owned(api, db)
+    stranger = await student(db)
+    got = await api.get(f"/api/v1/learning/{course['slug']}", headers=auth(stranger))
+    assert got.status_code in (403, 404)
+    wrote = await api.post(
+        f"/api/v1/learning/{course['slug']}/progress",
+        json={"lecture_id": str(uuid.uuid4())},
+        headers=auth(stranger),
+    )
+    assert wrote.status_code in (403, 404)
+
+
+async def test_a_lecture_of_another_course_is_a_400_and_writes_nothing(
+    api: Client, db: asyncpg.Connection
+) -> None:
+    who, course = await _owned(api, db)
+    foreign = await db.fetchval(
+        "SELECT l.id::text FROM lectures l JOIN course_sections s ON s.id = l.section_id "
+        "WHERE s.course_id <> $1 LIMIT 1",
+        course["id"],
+    )
+    got = await api.post(
+        f"/api/v1/learning/{course['slug']}/progress",
+        json={"lecture_id": foreign},
+        headers=auth(who),
+    )
+    assert 400 <= got.status_code < 500 and got.status_code != 401
+    progress = await db.fetchval(
+        "SELECT progress_percent FROM enrollments WHERE course_id = $1 AND student_id = $2",
+        course["id"],
+        uuid.UUID(who["id"]),
+    )
+    assert float(progress or 0) == 0
+
+
+async def test_the_learning_page_marks_a_lecture_and_continues_there(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    from tests.support.pages import sign_up, submit
+
+    email = await sign_up(browser)
+    user_id = await db.fetchval("SELECT id FROM users WHERE email = $1", email)
+    course = (await courses(db, 1, fresh=True))[0]
+    await enroll(db, {"id": str(user_id)}, course["id"])
+    page = f"/learn/{course['slug']}"
+    html = (await browser.get(page)).text
+    assert course["title"] in html and "Mark complete" in html and "0% complete" in html
+    lecture = await db.fetchval(
+        "SELECT l.id::text FROM lectures l JOIN course_sections s ON s.id = l.section_id "
+        "WHERE s.course_id = $1 AND l.status = 'published' ORDER BY s.position, l.position "
+        "LIMIT 1",
+        course["id"],
+    )
+    marked = await submit(browser, page, f"{page}/complete", lecture_id=lecture, done="true")
+    assert marked.status_code == 303 and marked.headers["location"].endswith(f"#lecture-{lecture}")
+    after = (await browser.get(page)).text
+    assert "✓ Done" in after and "0% complete" not in after
+    assert f'href="#lecture-{lecture}">Continue' in after
+    learning = (await browser.get("/my-learning")).text
+    assert "Continue" in learning and f'href="{page}"' in learning

@@ -1,0 +1,66 @@
+"""The admins' rules page: a course picker, and the first page a rule would give before it
+is saved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+
+from tests.support.pages import submit
+from tests.support.shoppers import PASSWORD, admin
+
+Client = Any
+
+
+async def _signed_in_admin(browser: Client, db: asyncpg.Connection) -> None:
+    boss = await admin(db)
+    done = await submit(browser, "/login", "/login", email=boss["email"], password=PASSWORD)
+    assert done.status_code == 303
+
+
+async def test_the_picker_lists_courses_with_their_slugs(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    await _signed_in_admin(browser, db)
+    page = (await browser.get("/admin/rules", params={"find": "python"})).text
+    assert 'id="found"' in page and "<code>" in page
+    assert 'data-pick="course"' in page
+
+
+async def test_a_preview_shows_the_pinned_first_and_saves_nothing(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    await _signed_in_admin(browser, db)
+    hits = (await browser.get("/api/v1/search", params={"q": "python", "per_page": 10})).json()
+    pinned, hidden = hits["hits"][7]["slug"], hits["hits"][0]["slug"]
+    rules_before = await db.fetchval("SELECT count(*) FROM merchandising_rules")
+    shown = await submit(
+        browser, "/admin/rules", "/admin/rules/preview", query="python", pin=pinned, hide=hidden
+    )
+    assert shown.status_code == 200, shown.text
+    order = shown.text.split('id="preview"', 1)[1]
+    assert order.index(f"<code>{pinned}</code>") < order.index("</ol>")
+    first = order.split("<li", 2)[1]
+    assert f"<code>{pinned}</code>" in first and "Pinned" in first
+    assert f"<code>{hidden}</code>" not in order.split("</ol>", 1)[0]
+    assert 'value="python"' in shown.text  # the form as typed
+    assert await db.fetchval("SELECT count(*) FROM merchandising_rules") == rules_before
+
+
+async def test_a_preview_with_an_unknown_slug_names_the_field(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    await _signed_in_admin(browser, db)
+    shown = await submit(
+        browser, "/admin/rules", "/admin/rules/preview", query="python", pin="no-such-course"
+    )
+    assert shown.status_code == 400
+    assert 'id="pin-error"' in shown.text and 'value="no-such-course"' in shown.text
+
+
+async def test_shoppers_get_no_rules_page(browser: Client) -> None:
+    from tests.support.pages import sign_up
+
+    await sign_up(browser)
+    assert (await browser.get("/admin/rules")).status_code in (403, 404)

@@ -1,0 +1,69 @@
+"""A checkout's receipt: each course with the price paid, the coupon, the total; its buyer's
+alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+
+from tests.support.shoppers import auth, courses, student
+
+Client = Any
+
+
+async def _buy(api: Client, who: dict[str, str], course_ids: list[Any], coupon: str | None) -> str:
+    for course_id in course_ids:
+        added = await api.post(
+            "/api/v1/cart/items", json={"course_id": str(course_id)}, headers=auth(who)
+        )
+        assert added.status_code in (200, 201), added.text
+    if coupon:
+        applied = await api.post("/api/v1/cart/coupon", json={"code": coupon}, headers=auth(who))
+        assert applied.status_code == 200, applied.text
+    bought = await api.post("/api/v1/cart/checkout", json={}, headers=auth(who))
+    assert bought.status_code in (200, 201), bought.text
+    return str(bought.json()["order_id"])
+
+
+async def test_the_receipt_lists_what_was_paid(api: Client, db: asyncpg.Connection) -> None:
+    two = await courses(db, 2, fresh=True)
+    buyer = await student(db)
+    order = await _buy(api, buyer, [c["id"] for c in two], "WELCOME10")
+    receipt = await api.get(f"/api/v1/orders/{order}", headers=auth(buyer))
+    assert receipt.status_code == 200, receipt.text
+    body = receipt.json()
+    assert {line["slug"] for line in body["lines"]} == {c["slug"] for c in two}
+    assert body["coupon_code"] == "WELCOME10"
+    assert body["subtotal_cents"] == sum(line["price_cents"] for line in body["lines"])
+    assert body["total_cents"] == sum(line["paid_cents"] for line in body["lines"])
+    assert body["total_cents"] == body["subtotal_cents"] - body["discount_cents"] > 0
+    assert body["total_display"].startswith("$")
+
+
+async def test_only_its_buyer_sees_a_receipt(
+    api: Client, browser: Client, db: asyncpg.Connection
+) -> None:
+    buyer, other = await student(db), await student(db)
+    order = await _buy(api, buyer, [(await courses(db, 1, fresh=True))[0]["id"]], None)
+    assert (await api.get(f"/api/v1/orders/{order}", headers=auth(other))).status_code == 404
+    assert (await api.get(f"/api/v1/orders/{order}")).status_code == 401
+    page = await browser.get(f"/orders/{order}")
+    assert page.status_code in (302, 303, 401) or "Log in" in page.text
+    assert "Order summary" not in page.text
+
+
+async def test_the_receipt_page_shows_lines_total_and_start_learning(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    from tests.support.pages import sign_up, submit
+
+    await sign_up(browser)
+    course = (await courses(db, 1, fresh=True))[0]
+    page = f"/courses/{course['slug']}"
+    await submit(browser, page, "/cart/add", course_id=str(course["id"]), back=page)
+    bought = await submit(browser, "/cart", "/cart/checkout")
+    assert bought.status_code == 303 and "/orders/" in bought.headers["location"]
+    receipt = (await browser.get(bought.headers["location"])).text
+    assert course["title"] in receipt and "Total paid" in receipt
+    assert f'href="/learn/{course["slug"]}"' in receipt and "Start learning" in receipt

@@ -1,0 +1,310 @@
+"""What anonymous traffic could poison, leak or exhaust (issue #32), replayed as it was found:
+trending searches, forged events, co-purchases, blank text, times at the ends of the calendar,
+unbounded rules, money without its currency, HEAD, CORS and cache validators."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import asyncpg
+import pytest
+from litestar.testing import AsyncTestClient
+
+from search_service.merchandising.service import MIN_CO_BUYERS, refresh_recommendations
+from search_service.settings import ServerSettings, Settings
+from tests.support.apps import IN_PROCESS, in_process_app
+from tests.support.catalogs import Catalog
+from tests.support.pages import submit
+from tests.support.shoppers import PASSWORD, admin, auth, changed, courses, enroll, student
+
+Client = Any
+SPAM = "python buy cheap pills at evil.example"
+
+
+def _as_clients(app: Any) -> Any:
+    """The app, each request from the address its ``x-test-client`` header names (what a
+    trusted proxy's X-Forwarded-For does in production)."""
+
+    async def asgi(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            named = dict(scope["headers"]).get(b"x-test-client")
+            if named:
+                scope = {**scope, "client": (named.decode(), 0)}
+        await app(scope, receive, send)
+
+    return asgi
+
+
+async def _searched(shop: Catalog, query: str, times: int, clients: int) -> None:
+    """``query`` searched ``times`` times by ``clients`` different addresses, through HTTP;
+    the service then stops, which writes what it recorded."""
+    app = in_process_app(shop.url, shop.index)
+    async with AsyncTestClient(app=_as_clients(app)) as client:
+        for n in range(times):
+            address = {"x-test-client": f"203.0.113.{n % clients + 1}"}
+            got = await client.get("/api/v1/search", params={"q": query}, headers=address)
+            assert got.status_code == 200
+
+
+async def _suggested(api: Client, typed: str) -> list[str]:
+    api.app.state.popular.forget()  # as if the minute the list is kept had passed
+    items = (await api.get("/api/v1/suggest", params={"q": typed})).json()["items"]
+    return [i["label"] for i in items if i["type"] == "query"]
+
+
+async def test_one_client_searching_47_times_makes_nothing_popular(
+    api: Client, shop: Catalog
+) -> None:
+    await _searched(shop, SPAM, 47, clients=1)
+    assert SPAM not in await _suggested(api, "pyth")
+    assert "evil.example" not in (await api.get("/")).text
+
+
+async def test_many_clients_make_a_search_popular_until_an_admin_hides_it(
+    api: Client, browser: Client, shop: Catalog, db: asyncpg.Connection
+) -> None:
+    await _searched(shop, "docker", 6, clients=6)
+    assert "docker" in await _suggested(api, "dock")
+    assert 'href="/search?q=docker">docker</a>' in (await api.get("/")).text
+    boss = await admin(db)
+    signed_in = await submit(browser, "/login", "/login", email=boss["email"], password=PASSWORD)
+    assert signed_in.status_code == 303
+    hidden = await submit(
+        browser,
+        "/admin/search-insights",
+        "/admin/search-insights/hide",
+        query="docker",
+        hidden="true",
+    )
+    assert hidden.status_code == 303, hidden.text
+    assert "docker" not in await _suggested(api, "dock")
+    assert 'href="/search?q=docker">docker</a>' not in (await api.get("/")).text
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["javascript:alert(3)", '"><script>alert(1)</script> python', "python www.evil.example"],
+)
+async def test_link_and_markup_shaped_searches_are_never_popular(
+    api: Client, shop: Catalog, query: str
+) -> None:
+    await _searched(shop, query, 8, clients=8)
+    for typed in ("javascript", "python", "www"):
+        shown = await _suggested(api, typed)
+        assert all("evil" not in s and "<" not in s and ":" not in s for s in shown)
+
+
+async def test_a_relaxed_remainder_does_not_count_towards_popular(
+    api: Client, shop: Catalog
+) -> None:
+    """One real word finds courses once the rest is dropped: the full text did not match."""
+    query = "python zqxwv plorbt"
+    body = (await api.get("/api/v1/search", params={"q": query})).json()
+    assert body["total"] > 0  # found through the one word
+    await _searched(shop, query, 8, clients=8)
+    assert query not in await _suggested(api, "python")
+
+
+async def test_a_click_for_a_course_the_search_never_showed_is_refused(
+    api: Client, db: asyncpg.Connection
+) -> None:
+    found = (await api.get("/api/v1/search", params={"q": "excel formulas"})).json()
+    shown = {h["id"] for h in found["hits"]}
+    other = await db.fetchval(
+        "SELECT id::text FROM courses WHERE status = 'published' AND NOT (id::text = ANY($1)) "
+        "LIMIT 1",
+        list(shown),
+    )
+    forged = {"type": "click", "query_id": found["query_id"], "course_id": other, "position": 1000}
+    assert (await api.post("/api/v1/events", json=forged)).status_code == 400
+    wrong_place = {**forged, "course_id": found["hits"][0]["id"], "position": 7}
+    assert (await api.post("/api/v1/events", json=wrong_place)).status_code == 400
+    adds = {**forged, "type": "add_to_cart", "course_id": found["hits"][0]["id"], "position": 1}
+    assert (await api.post("/api/v1/events", json=adds)).status_code == 400
+    right = {**forged, "course_id": found["hits"][0]["id"], "position": 1}
+    assert (await api.post("/api/v1/events", json=right)).status_code in (200, 201, 202, 204)
+
+
+async def test_students_also_bought_does_not_depend_on_the_victim(
+    api: Client, db: asyncpg.Connection
+) -> None:
+    """The attack: knowing a victim bought A, buy A and X and ask whether X is 'also bought'.
+    With fewer than MIN_CO_BUYERS other buyers, the answer is the same with or without the
+    victim's purchase of X."""
+    a, x = await courses(db, 2, fresh=True)
+    victim, attacker = await student(db), await student(db)
+    for buyer in (victim, attacker):
+        await enroll(db, buyer, a["id"])
+    await enroll(db, attacker, x["id"])
+    others = [await student(db) for _ in range(MIN_CO_BUYERS - 2)]
+    for buyer in others:
+        await enroll(db, buyer, a["id"])
+        await enroll(db, buyer, x["id"])
+
+    async def answer() -> list[str]:
+        await refresh_recommendations(db)
+        got = await api.get(f"/api/v1/courses/{a['slug']}/also-bought", headers=auth(attacker))
+        return [c["slug"] for c in got.json()["courses"]]
+
+    without = await answer()
+    await enroll(db, victim, x["id"])
+    assert await answer() == without
+    assert x["slug"] not in without
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "body"),
+    [
+        ("questions", "question", {"question": " " * 12}),
+        ("questions", "question", {"question": "\u200b" * 30}),
+        ("questions", "question", {"question": "How do I \u202estart this course?"}),
+        ("reviews", "body", {"rating": 4, "body": " " * 25}),
+        ("reviews", "body", {"rating": 4, "body": "\u3000\u00a0\t" * 10}),
+    ],
+)
+async def test_blank_invisible_and_bidi_text_is_a_400_naming_the_field(
+    api: Client, db: asyncpg.Connection, path: str, field: str, body: dict[str, Any]
+) -> None:
+    course = (await courses(db, 1, fresh=True))[0]
+    buyer = await student(db)
+    await enroll(db, buyer, course["id"])
+    before = await db.fetchval("SELECT count(*) FROM course_reviews") + await db.fetchval(
+        "SELECT count(*) FROM course_questions"
+    )
+    got = await api.post(f"/api/v1/courses/{course['slug']}/{path}", json=body, headers=auth(buyer))
+    assert got.status_code == 400, got.text
+    assert got.headers["content-type"].startswith("application/problem+json")
+    assert field in got.text
+    after = await db.fetchval("SELECT count(*) FROM course_reviews") + await db.fetchval(
+        "SELECT count(*) FROM course_questions"
+    )
+    assert after == before
+
+
+@pytest.mark.parametrize(
+    ("field", "when"),
+    [("starts_at", "0001-01-01T00:00:00+14:00"), ("ends_at", "9999-12-31T23:59:59-14:00")],
+)
+async def test_rule_times_at_the_ends_of_the_calendar_are_a_400(
+    api: Client, db: asyncpg.Connection, field: str, when: str
+) -> None:
+    boss = await admin(db)
+    rule = {"query": f"edge {uuid.uuid4().hex[:6]}", field: when}
+    got = await api.post("/api/v1/admin/rules", json=rule, headers=auth(boss))
+    assert got.status_code == 400, got.text
+    assert field in got.text
+
+
+async def test_rules_are_paged(api: Client, db: asyncpg.Connection) -> None:
+    boss = await admin(db)
+    word = uuid.uuid4().hex[:6]
+    for n in range(3):
+        made = await api.post(
+            "/api/v1/admin/rules", json={"query": f"{word} {n}"}, headers=auth(boss)
+        )
+        assert made.status_code == 201, made.text
+    first = (
+        await api.get("/api/v1/admin/rules", params={"per_page": 2}, headers=auth(boss))
+    ).json()
+    assert len(first["rules"]) == 2 and first["total"] >= 3
+    second = await api.get(
+        "/api/v1/admin/rules", params={"per_page": 2, "page": 2}, headers=auth(boss)
+    )
+    assert {r["id"] for r in second.json()["rules"]}.isdisjoint({r["id"] for r in first["rules"]})
+    for rule in first["rules"] + second.json()["rules"]:
+        await api.delete(f"/api/v1/admin/rules/{rule['id']}", headers=auth(boss))
+
+
+async def test_checkout_compares_currency_not_only_cents(
+    api: Client, db: asyncpg.Connection
+) -> None:
+    course = (await courses(db, 1, fresh=True))[0]
+    buyer = await student(db)
+    added = await api.post(
+        "/api/v1/cart/items", json={"course_id": str(course["id"])}, headers=auth(buyer)
+    )
+    assert added.status_code in (200, 201), added.text
+    cart = added.json()
+    async with changed(db, course["id"], currency="GBP"):
+        got = await api.post(
+            "/api/v1/cart/checkout",
+            json={"expected_total_cents": cart["total_cents"], "expected_currency": "USD"},
+            headers=auth(buyer),
+        )
+        assert got.status_code == 409, got.text
+        owned = await db.fetchval(
+            "SELECT count(*) FROM enrollments WHERE student_id = $1", uuid.UUID(buyer["id"])
+        )
+        assert owned == 0
+
+
+@pytest.mark.parametrize("path", ["/", "/health", "/search?q=python", "/api/v1/search?q=python"])
+async def test_head_is_answered_wherever_get_is(api: Client, path: str) -> None:
+    got, head = await api.get(path), await api.head(path)
+    assert head.status_code == got.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+
+
+async def test_the_api_answers_cors_preflights_from_configured_origins_only(
+    shop: Catalog,
+) -> None:
+    settings = Settings(
+        limits=IN_PROCESS.limits, server=ServerSettings(cors_origins="https://shop.example")
+    )
+    async with AsyncTestClient(app=in_process_app(shop.url, shop.index, settings)) as client:
+        asked = {"origin": "https://shop.example", "access-control-request-method": "GET"}
+        pre = await client.options("/api/v1/search", headers=asked)
+        assert pre.status_code in (200, 204)
+        assert pre.headers["access-control-allow-origin"] == "https://shop.example"
+        assert "access-control-max-age" in pre.headers
+        other = await client.options(
+            "/api/v1/search", headers={**asked, "origin": "https://evil.example"}
+        )
+        assert "access-control-allow-origin" not in other.headers
+        page = await client.get("/", headers={"origin": "https://shop.example"})
+        assert "access-control-allow-origin" not in page.headers  # the API router only
+
+
+async def test_anonymous_answers_carry_an_etag_and_a_match_is_a_304(api: Client) -> None:
+    for path in ("/api/v1/search?q=python", "/api/v1/suggest?q=pyt", "/api/v1/categories"):
+        first = await api.get(path)
+        assert first.status_code == 200
+        assert "max-age" in first.headers["cache-control"]
+        tag = first.headers["etag"]
+        again = await api.get(path, headers={"if-none-match": tag})
+        assert again.status_code == 304 and again.content == b""
+        other = await api.get(path, headers={"if-none-match": '"something-else"'})
+        assert other.status_code == 200
+
+
+async def test_archived_courses_refuse_every_write_alike(
+    api: Client, db: asyncpg.Connection
+) -> None:
+    course = (await courses(db, 1, fresh=True))[0]
+    buyer = await student(db)
+    await enroll(db, buyer, course["id"])
+    wrote = await api.post(
+        f"/api/v1/courses/{course['slug']}/reviews",
+        json={"rating": 5, "body": "Clear and practical, with good projects throughout."},
+        headers=auth(buyer),
+    )
+    assert wrote.status_code == 201, wrote.text
+    review = wrote.json()["id"]
+    archived = dt.datetime.now(dt.UTC)
+    async with changed(db, course["id"], status="archived", deleted_at=archived):
+        slug = course["slug"]
+        attempts = [
+            ("post", f"/api/v1/courses/{slug}/questions", {"question": "Is there a certificate?"}),
+            ("put", f"/api/v1/reviews/{review}", {"rating": 2, "body": "Changed my mind, sadly."}),
+            (
+                "post",
+                f"/api/v1/courses/{slug}/reviews",
+                {"rating": 3, "body": "Another one with enough words."},
+            ),
+        ]
+        for method, path, body in attempts:
+            got = await getattr(api, method)(path, json=body, headers=auth(buyer))
+            assert got.status_code == 404, (path, got.status_code, got.text)

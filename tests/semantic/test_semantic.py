@@ -1,0 +1,122 @@
+"""Hybrid semantic search: the model that ships in its wheel, the words it knows, and what a
+search by meaning answers through the API (issue #29)."""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+import numpy as np
+import pytest
+
+from search_service.semantic.wordllama import DIMENSIONS, WordLlamaEmbedder
+
+Client = Any
+
+
+@pytest.fixture(scope="module")
+def model() -> WordLlamaEmbedder:
+    return WordLlamaEmbedder()
+
+
+def test_the_model_loads_and_embeds_with_the_network_closed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("no network in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    fresh = WordLlamaEmbedder()
+    vectors = fresh.embed(["learn to speak in public"])
+    assert vectors.shape == (1, DIMENSIONS)
+
+
+def test_vectors_are_unit_length_and_the_same_each_time(model: WordLlamaEmbedder) -> None:
+    texts = ["public speaking for beginners", "talk to an audience", "bake sourdough bread"]
+    first, again = model.embed(texts), model.embed(texts)
+    assert first.dtype == np.float32 and np.array_equal(first, again)
+    assert np.allclose(np.linalg.norm(first, axis=1), 1.0, atol=1e-5)
+    similar, unrelated = float(first[0] @ first[1]), float(first[0] @ first[2])
+    assert similar > unrelated
+    assert model.embed([]).shape == (0, DIMENSIONS)
+
+
+@pytest.mark.parametrize(
+    "word", ["talk", "customers", "printable", "dívidas", "kubernetes", "photoshop", "Python"]
+)
+def test_words_of_a_language_are_known(model: WordLlamaEmbedder, word: str) -> None:
+    assert model.knows(word)
+
+
+@pytest.mark.parametrize("word", ["qwxzvbnmk", "asdfgh", "xkcd", "blorft", "zxcvb", "pyhton"])
+def test_keyboard_mash_and_typos_are_not(model: WordLlamaEmbedder, word: str) -> None:
+    assert not model.knows(word)
+
+
+async def _search(api: Client, **params: Any) -> dict[str, Any]:
+    got = await api.get("/api/v1/search", params=params)
+    assert got.status_code == 200, got.text
+    return got.json()  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("talk to an audience", "Public Speaking"), ("take better pictures", "Photography")],
+)
+async def test_words_no_course_has_find_courses_by_meaning(
+    api: Client, query: str, expected: str
+) -> None:
+    lexical = await _search(api, q=query, semantic_ratio=0)
+    assert lexical["total"] == 0  # no course has these words
+    found = await _search(api, q=query)
+    assert found["total"] > 0 and found["interpreted"]["by_meaning"]
+    assert any(expected in hit["title"] for hit in found["hits"][:3])
+    # Every course counted is one the facets count: one level each.
+    assert sum(v["count"] for v in found["facets"]["level"]) == found["total"]
+
+
+async def test_a_filter_holds_for_courses_found_by_meaning(api: Client) -> None:
+    found = await _search(api, q="talk to an audience", level="beginner", per_page=50)
+    assert found["total"] > 0
+    assert {hit["level"] for hit in found["hits"]} == {"beginner"}
+
+
+async def test_pages_of_a_hybrid_search_lose_and_repeat_nothing(api: Client) -> None:
+    whole = await _search(api, q="take better pictures", per_page=30)
+    ids = [h["id"] for h in whole["hits"]]
+    paged: list[str] = []
+    for page in (1, 2, 3):
+        paged += [
+            h["id"]
+            for h in (await _search(api, q="take better pictures", per_page=10, page=page))["hits"]
+        ]
+    assert paged == ids
+
+
+async def test_keyboard_mash_finds_nothing_and_nothing_close(api: Client) -> None:
+    found = await _search(api, q="qwxzvbnmk")
+    assert found["total"] == 0 and found["closest"] == []
+    assert not found["interpreted"]["by_meaning"]
+
+
+@pytest.mark.parametrize("ratio", ["1.5", "-0.1", "abc", "nan", "inf"])
+async def test_a_semantic_ratio_outside_0_to_1_is_a_400_naming_it(api: Client, ratio: str) -> None:
+    got = await api.get("/api/v1/search", params={"q": "python", "semantic_ratio": ratio})
+    assert got.status_code == 400
+    assert got.headers["content-type"].startswith("application/problem+json")
+    assert "semantic_ratio" in got.text
+
+
+async def test_the_ratio_searched_with_is_reported(api: Client) -> None:
+    assert (await _search(api, q="python"))["applied"]["semantic_ratio"] == pytest.approx(0.35)
+    assert (await _search(api, q="python", semantic_ratio=0.8))["applied"]["semantic_ratio"] == 0.8
+
+
+async def test_related_courses_are_the_nearest_in_meaning(api: Client) -> None:
+    found = await _search(api, q="public speaking")
+    slug = found["hits"][0]["slug"]
+    related = await api.get(f"/api/v1/courses/{slug}/related")
+    assert related.status_code == 200
+    courses = related.json()
+    assert courses and slug not in {c["slug"] for c in courses}
