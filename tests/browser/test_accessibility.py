@@ -13,11 +13,14 @@ from typing import Any
 
 import pytest
 
+from tests.support.catalogs import Catalog
 from tests.support.chromium import (
     ARTIFACTS,
     DESKTOP,
+    PASSWORD,
     PHONE,
     browser,  # noqa: F401  (the fixture)
+    expect,
     first_course,
     needs_chromium,
     sign_up,
@@ -103,12 +106,18 @@ async def test_signed_in_pages_have_no_violations(
     owned = await first_course(page, base, "docker")
     await page.goto(owned)
     await page.locator("form[action$='/cart/add'] button").first.click()
+    await expect(page.locator("#cart-count")).to_contain_text("1")  # added in place
     await page.goto(f"{base}/cart")
     await page.get_by_role("button", name="Buy now").click()
     await page.wait_for_url(lambda u: "/orders/" in u)
+    receipt = page.url.removeprefix(base)
+    await page.goto(owned)
+    instructor = await page.locator(".course-hero a[href^='/instructors/']").get_attribute("href")
+    learn = "/learn/" + owned.rstrip("/").rsplit("/", 1)[-1]
     wanted = await first_course(page, base, "kubernetes")
     await page.goto(wanted)
     await page.locator("form[action$='/cart/add'] button").first.click()
+    await expect(page.locator("#cart-count")).to_contain_text("1")
     await page.goto(f"{base}/wishlists")
     await page.get_by_label("New list").fill("Later")
     await page.get_by_role("button", name="Create").click()
@@ -119,6 +128,10 @@ async def test_signed_in_pages_have_no_violations(
         "wishlists": "/wishlists",
         "my-learning": "/my-learning",
         "home-signed-in": "/",
+        "receipt": receipt,
+        "learning": learn,
+        "instructor": str(instructor),
+        "zero-results": "/search?q=qwxzvbnmk",
     }
     found: list[str] = []
     for name, path in pages.items():
@@ -128,6 +141,59 @@ async def test_signed_in_pages_have_no_violations(
     await page.get_by_label("Coupon").fill("NOSUCHCODE")
     await page.get_by_role("button", name="Apply").click()
     found += [f"cart-bad-coupon-{size}: {line}" for line in await violations(page)]
+    # And a form's errors beside its fields: sign-up with a bad address and a short password.
+    await page.locator(".account-menu summary").click()
+    await page.get_by_role("button", name="Log out").click()
+    await page.goto(f"{base}/register")
+    await page.get_by_label("First name").fill("Al")
+    await page.get_by_label("Email").fill("not-an-address")
+    await page.get_by_label("Password").fill("short")
+    await page.get_by_role("button", name="Sign up").click()
+    await page.locator(".field-error").first.wait_for()
+    found += [f"register-errors-{size}: {line}" for line in await violations(page)]
+    await context.close()
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("size", VIEWPORTS)
+async def test_admin_pages_have_no_violations(
+    browser: Any, live_server: str, shop: Catalog, size: str
+) -> None:
+    import os
+    import subprocess
+    import sys
+    import uuid
+
+    email = f"ops-{uuid.uuid4().hex[:8]}@example.com"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPRING_")}
+    made = subprocess.run(
+        [sys.executable, "-m", "search_service.cli", "users", "create-admin", email],
+        input=PASSWORD + "\n",
+        env={**env, "SKILLSPRING_DATABASE_URL": shop.url},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr
+    context = await browser.new_context(viewport=VIEWPORTS[size], bypass_csp=True)
+    page = await context.new_page()
+    await page.goto(f"{live_server}/login")
+    await page.get_by_label("Email").fill(email)
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Log in").click()
+    await page.wait_for_url(lambda u: "/login" not in u)
+    found: list[str] = []
+    for name, path in {
+        "admin-rules-find": "/admin/rules?find=python",
+        "admin-insights": "/admin/search-insights?days=7",
+    }.items():
+        found += await audit(page, live_server + path, f"{name}-{size}")
+    await page.goto(f"{live_server}/admin/rules")
+    await page.get_by_label("Query").fill("python")
+    await page.get_by_role("button", name="Preview first page").click()
+    await page.locator("#preview-h").wait_for()
+    found += [f"admin-rules-preview-{size}: {line}" for line in await violations(page)]
+    await page.screenshot(path=str(ARTIFACTS / f"admin-rules-preview-{size}.png"), full_page=True)
     await context.close()
     assert not found, "\n".join(found)
 
