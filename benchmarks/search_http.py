@@ -236,10 +236,21 @@ def cached_run(args: argparse.Namespace, env: dict[str, str], m: dict[str, Any])
         out["suggest_p50_ms"] = statistics.median(suggest.latencies)
         out["suggest_p99_ms"] = percentile(suggest.latencies, 99)
         out["reconnects"] = steady.reconnects + suggest.reconnects
+        out["worker_rss_mb"] = worker_rss_mb(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=60)
     return out
+
+
+def worker_rss_mb(pid: int) -> float:
+    """The largest resident set among the server's worker processes (after the runs above),
+    in MB: what one more worker costs."""
+    import psutil
+
+    children = psutil.Process(pid).children(recursive=True)
+    workers = [c for c in children if "postgres" not in c.name()]
+    return max((w.memory_info().rss for w in workers), default=0) / 2**20
 
 
 def uncached_run(
