@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed-stamp
 
 LOCK := requirements/dev.txt
 
-.PHONY: install demo test lint clean bench bench-smoke lock
+.PHONY: install demo test test-fast lint clean bench bench-hybrid bench-smoke lock
 
 # Exactly the lock is installed, nothing resolved: --no-deps installs the pinned lines as they
 # are (each file checked against its hash), pip check proves the set complete, and the project
@@ -41,8 +41,14 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 		npm ci --prefix tests/browser --no-audit --no-fund --silent && touch $(AXE); \
 	else echo "make: npm not found, the axe-core accessibility tests will be skipped" >&2; fi
 
+# Test order is random (pytest-randomly prints its seed; `pytest -p randomly --randomly-seed=N`
+# repeats an order, `-p no:randomly` runs in file order): every test stands alone.
 test: lint $(AXE)
 	$(BIN)/python -m pytest
+
+# The tests that start no server process and no browser: the quick loop while working.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not system"
 
 lint: $(STAMP)
 	$(BIN)/ruff check search_service indexer migrations tests benchmarks
@@ -51,6 +57,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run --plot docs/bench.svg
+
+# Hybrid against lexical search at 100,000 courses, in one run (docs/performance.md).
+bench-hybrid: $(STAMP)
+	$(BIN)/python -m benchmarks.hybrid --courses 100000
 
 bench-smoke: $(STAMP)
 	$(BIN)/python -m benchmarks.run --smoke --out bench-results/smoke.json

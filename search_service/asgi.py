@@ -9,6 +9,7 @@ from litestar.types import ASGIApp
 from search_service.app import create_app
 from search_service.ops.collector import settle
 from search_service.ops.logs import configure_logging
+from search_service.ops.orphans import die_with_parent
 from search_service.settings import load_settings
 
 
@@ -16,6 +17,7 @@ def create_from_env() -> ASGIApp:
     """The app for the settings in the environment (``skillspring serve`` sets the URL).
     ``X-Forwarded-For`` is believed from SKILLSPRING_TRUSTED_PROXIES only (granian's own
     middleware for it)."""
+    die_with_parent()
     settings = load_settings()
     configure_logging(settings.server.log_format)
     app = create_app(settings)

@@ -15,6 +15,7 @@ from tests.support.catalogs import Catalog
 from tests.support.processes import SERVING, free_port, read_lines, wait_for_line
 
 pytestmark = pytest.mark.system  # starts processes (a server, the CLI) or a browser
+SERVE = [sys.executable, "-m", "search_service.cli", "serve"]
 
 
 def test_serve_with_two_workers(shop: Catalog, tmp_path: Path) -> None:
@@ -119,3 +120,46 @@ async def test_sigterm_finishes_the_request_in_flight(catalog_url: str, tmp_path
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_workers_stop_when_their_server_is_killed(shop: Catalog, tmp_path: Path) -> None:
+    """``kill -9`` of the server (no chance to stop its workers): the workers stop too, so no
+    orphan keeps the port or a database pool."""
+    import psutil
+
+    data_dir = tmp_path / "data"
+    (data_dir / "search").mkdir(parents=True)
+    (data_dir / "search" / "courses").symlink_to(shop.index)
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPRING_")}
+    env.update(SKILLSPRING_DATABASE_URL=shop.url, SKILLSPRING_DATA_DIR=str(data_dir))
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "search_service.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    try:
+        lines = read_lines(process)
+        for _ in range(2):
+            wait_for_line(lines, SERVING, anywhere=True)
+        workers = psutil.Process(process.pid).children()
+        assert len(workers) == 2
+        process.kill()
+        process.wait(timeout=60)
+        _, alive = psutil.wait_procs(workers, timeout=30)
+        assert not alive, [w.pid for w in alive]
+    finally:
+        for child in psutil.Process().children(recursive=True):
+            if "serve" in " ".join(child.cmdline()) and str(port) in " ".join(child.cmdline()):
+                child.kill()
