@@ -37,7 +37,7 @@ SET_BUCKETS = 100_000  # every set of values a field holds: they are few, and al
 NEIGHBOURS = 20  # semantic neighbours a search adds at most
 SIMILARITY_FLOOR = 0.10  # the least cosine that makes a course a neighbour
 MEANING_CEILING = 0.70  # a cosine counting as a perfect match in meaning
-FUSE_WINDOW = 100  # lexical hits ordered together with the neighbours
+FUSE_WINDOW = 40  # lexical hits ordered together with the neighbours
 
 Hit = tuple[float, tantivy.DocAddress]
 
