@@ -22,9 +22,8 @@ from search_service.semantic.models import load_embedder
 # Changes applied per transaction. A root category or mentor rename touches thousands of
 # courses: they go through in batches this large (one set-based read, one engine commit each),
 # at the full reindex's documents per second. Each batch's read scans the lecture table once
-# (the course features), so fewer, larger batches are faster: the largest root category of the
-# 100,000-course catalog (20,655 courses, 22,447 changes) is one batch, read in 1.8 s where
-# three batches of 10,000 took 5.5 s. A batch's rows are held in memory (about 3 KB each).
+# (the course features), so fewer, larger batches are faster (the fan-out benchmark's figures:
+# docs/architecture.md). A batch's rows are held in memory.
 BATCH = 25_000
 POLL_SECONDS = 5.0  # fallback when a notification is missed
 MAX_BACKOFF = 30.0

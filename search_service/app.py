@@ -9,7 +9,6 @@ pool and the search engine are created on startup and closed on shutdown.
 from __future__ import annotations
 
 import uuid
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from search_service.accounts.controllers import AuthController
 from search_service.accounts.identity import (
@@ -43,48 +42,35 @@ from search_service.accounts.identity import (
     provide_page_viewer,
     request_session,
 )
-from search_service.accounts.limits import AccountGuard
 from search_service.accounts.pages import AccountPages, PendingAdd
 from search_service.cart import service as cart_service
 from search_service.cart.controllers import CartController
 from search_service.cart.pages import CartPages
-from search_service.catalog.categories import CategoryDirectory
 from search_service.catalog.controllers import CatalogController
 from search_service.catalog.pages import CatalogPages
 from search_service.catalog.search.query_string import (
     provide_page_search_request,
     provide_search_request,
 )
-from search_service.catalog.search.service import CatalogSearch, Meaning
-from search_service.catalog.suggest import Suggester
 from search_service.courses.controllers import CourseController
 from search_service.courses.pages import CoursePages
-from search_service.courses.views import ViewCounter
-from search_service.db.connection import make_engine as make_db_engine
 from search_service.insights.controllers import InsightsController
 from search_service.insights.ids import QueryIds
-from search_service.insights.log import SearchLog
 from search_service.insights.pages import InsightsPages
-from search_service.insights.recorder import InsightsRecorder
-from search_service.insights.service import PopularSearches, forget_before
 from search_service.instructors.controllers import InstructorController
 from search_service.instructors.pages import InstructorPages
 from search_service.learning.controllers import LearningController
 from search_service.learning.pages import LearningPages
 from search_service.lib.errors import UsageError
-from search_service.lib.limits import Limiter
 from search_service.lib.pricing import price_display
 from search_service.lib.problems import api_exception_handlers, problem
 from search_service.lib.safe_urls import safe_url
 from search_service.merchandising.controllers import RulesController
 from search_service.merchandising.pages import RulesPages
-from search_service.merchandising.personal import Personaliser
-from search_service.merchandising.rules import MerchandisedEngine, RuleBook
 from search_service.ops.controllers import OpsController
 from search_service.ops.cors import cors
 from search_service.ops.docs import PinnedSwagger
 from search_service.ops.head import answer_head
-from search_service.ops.housekeeping import Housekeeping
 from search_service.ops.logs import request_log
 from search_service.ops.metrics import request_metrics
 from search_service.ops.security import security_headers
@@ -99,16 +85,26 @@ from search_service.questions.pages import QuestionPages
 from search_service.reviews.controllers import ReviewController
 from search_service.reviews.pages import ReviewPages
 from search_service.search.engine import SearchEngine
-from search_service.search.factory import make_engine
-from search_service.search.wrappers.cache import CachedEngine
-from search_service.search.wrappers.instrumented import InstrumentedEngine
-from search_service.semantic.models import load_embedder
+from search_service.services import build_services, close
 from search_service.settings import Settings
 from search_service.wishlists.controllers import WishlistController
 from search_service.wishlists.pages import WishlistPages
 
 API_PREFIX = "/api/v1"
-SIDE_POOL_SIZE = 5
+# What handlers ask for by name, and where the app keeps it (``services.Services``).
+DEPENDENCIES = {
+    "catalog": "catalog",
+    "suggester": "suggester",
+    "directory": "directory",
+    "engine": "search",
+    "views": "views",
+    "limiter": "limiter",
+    "account_guard": "account_guard",
+    "query_ids": "query_ids",
+    "recorder": "recorder",
+    "popular": "popular",
+    "rules": "rules",
+}
 DOCS_PATH = "/schema"
 # Request bodies: JSON and forms are small; a 9 MB form is refused before anything parses it.
 API_BODY_LIMIT = 64 * 1024
@@ -243,14 +239,9 @@ def _app_exception_handlers() -> dict[Any, Any]:
     }
 
 
-def create_app(
-    settings: Settings, *, database_url: str | None = None, engine: SearchEngine | None = None
-) -> Litestar:
-    """Build the app for ``settings`` (``engine`` replaces the configured one, for tests)."""
-    url = database_url or settings.database.url
-    if url is None:
-        raise UsageError("no database URL: start the service with `skillspring serve`")
-    db = SQLAlchemyAsyncConfig(
+def _database(settings: Settings, url: str) -> SQLAlchemyAsyncConfig:
+    """Requests' sessions: one transaction each, committed for 2xx and 3xx answers."""
+    return SQLAlchemyAsyncConfig(
         connection_string=url,
         session_config=AsyncSessionConfig(expire_on_commit=False),
         before_send_handler="autocommit_include_redirects",
@@ -262,64 +253,45 @@ def create_app(
             hide_parameters=True,
         ),
     )
+
+
+def _outside_routes(app: Litestar, settings: Settings) -> None:
+    """The ASGI middleware outside every route, so requests no route took (404, 405) are
+    logged, counted and get the security headers too."""
+    app.asgi_handler = security_headers(
+        request_metrics(
+            request_log(
+                stalled_bodies(
+                    cors(answer_head(app.asgi_handler), settings.server.cors_list, API_PREFIX),
+                    settings.server.body_timeout,
+                )
+            )
+        ),
+        docs_path=DOCS_PATH,
+        hsts=settings.server.secure_cookies,
+    )
+
+
+def create_app(
+    settings: Settings, *, database_url: str | None = None, engine: SearchEngine | None = None
+) -> Litestar:
+    """Build the app for ``settings`` (``engine`` replaces the configured one, for tests)."""
+    url = database_url or settings.database.url
+    if url is None:
+        raise UsageError("no database URL: start the service with `skillspring serve`")
+    db = _database(settings, url)
     secret = csrf_secret(settings)
 
     async def start(app: Litestar) -> None:
-        cached = CachedEngine(
-            InstrumentedEngine(engine or make_engine(settings)), settings.search.cache_entries
-        )
-        # Work off the request's own transaction (limit counters, credential look-ups, view
-        # batches, the category cache) gets a pool of its own: a request that holds its
-        # connection and needs one more short one can never starve the pool it holds.
-        app.state.side_engine = side = make_db_engine(
-            url, pool_size=SIDE_POOL_SIZE, max_overflow=SIDE_POOL_SIZE, hide_parameters=True
-        )
-        sessions = async_sessionmaker(side, expire_on_commit=False)
-        app.state.side_sessions = sessions
-        # Rules apply above the cache (and the engine): every engine gets them the same.
-        app.state.rules = rules = RuleBook(sessions)
-        await rules.start()
-        search = MerchandisedEngine(cached, rules)
-        directory = CategoryDirectory(sessions)
-        app.state.search = search
-        app.state.directory = directory
-        app.state.query_ids = query_ids = QueryIds(secret, settings.insights.days)
-        app.state.recorder = recorder = InsightsRecorder(sessions, settings.insights.enabled)
-        recorder.start()
-        app.state.popular = popular = PopularSearches(sessions, settings.insights.enabled)
-        personaliser = Personaliser(sessions, settings.recommendations.personalize)
-        meaning = Meaning(load_embedder(), settings.search.semantic_ratio)
-        app.state.catalog = CatalogSearch(
-            search, directory, SearchLog(query_ids, recorder), personaliser, meaning
-        )
-        app.state.suggester = Suggester(search, directory, popular)
-        app.state.views = ViewCounter(sessions)
-        app.state.views.start()
-        app.state.limiter = limiter = Limiter(sessions, secret)
-        app.state.account_guard = AccountGuard(limiter, sessions, settings.limits)
-        app.state.housekeeping = Housekeeping(
-            [
-                limiter.sweep,
-                app.state.views.forget_old_visitors,
-                partial(forget_before, sessions, settings.insights.days),
-            ]
-        )
-        app.state.housekeeping.start()
+        services = await build_services(settings, url, secret, engine)
+        for name, value in services.items():
+            app.state[name] = value
+        app.state.services = services
 
     async def stop(app: Litestar) -> None:
-        housekeeping = app.state.get("housekeeping")
-        if housekeeping is not None:
-            await housekeeping.stop()
-        for writer in ("views", "recorder", "rules"):
-            batches = app.state.get(writer)
-            if batches is not None:
-                await batches.stop()
-        search = app.state.get("search")
-        if search is not None:
-            await search.close()
-        side = app.state.get("side_engine")
-        if side is not None:
-            await side.dispose()
+        services = app.state.get("services")
+        if services is not None:
+            await close(services)
 
     app = Litestar(
         route_handlers=[
@@ -349,19 +321,7 @@ def create_app(
         ),
         on_startup=[start],
         on_shutdown=[stop],
-        dependencies={
-            "catalog": _from_state("catalog"),
-            "suggester": _from_state("suggester"),
-            "directory": _from_state("directory"),
-            "engine": _from_state("search"),
-            "views": _from_state("views"),
-            "limiter": _from_state("limiter"),
-            "account_guard": _from_state("account_guard"),
-            "query_ids": _from_state("query_ids"),
-            "recorder": _from_state("recorder"),
-            "popular": _from_state("popular"),
-            "rules": _from_state("rules"),
-        },
+        dependencies={name: _from_state(state) for name, state in DEPENDENCIES.items()},
         exception_handlers=_app_exception_handlers(),
         openapi_config=OpenAPIConfig(
             title="Skillspring catalog API",
@@ -379,18 +339,5 @@ def create_app(
         logging_config=None,
         debug=False,
     )
-    # Outside every route, so requests no route took (404, 405) are logged, counted and get
-    # the security headers too.
-    app.asgi_handler = security_headers(
-        request_metrics(
-            request_log(
-                stalled_bodies(
-                    cors(answer_head(app.asgi_handler), settings.server.cors_list, API_PREFIX),
-                    settings.server.body_timeout,
-                )
-            )
-        ),
-        docs_path=DOCS_PATH,
-        hsts=settings.server.secure_cookies,
-    )
+    _outside_routes(app, settings)
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from granian.utils.proxies import wrap_asgi_with_proxy_headers
 from litestar.types import ASGIApp
+from threadpoolctl import threadpool_limits
 
 from search_service.app import create_app
 from search_service.ops.collector import settle
@@ -18,6 +19,10 @@ def create_from_env() -> ASGIApp:
     ``X-Forwarded-For`` is believed from SKILLSPRING_TRUSTED_PROXIES only (granian's own
     middleware for it)."""
     die_with_parent()
+    # The workers are the parallelism: numpy's BLAS threads in each of them (one per core by
+    # default, set when the server imported numpy before forking) only fight over the same
+    # cores (docs/performance.md).
+    threadpool_limits(limits=1, user_api="blas")
     settings = load_settings()
     configure_logging(settings.server.log_format)
     app = create_app(settings)

@@ -68,7 +68,6 @@ async def _engine_ready(settings: Settings) -> str | None:
 # server itself before anything of ours runs (granian's HTTP/1 buffer: docs/security.md).
 MAX_HEADER_BYTES = 64 * 1024
 GRACE_SECONDS = 20  # a stopped worker's requests in flight have this long to finish
-BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def _serve(settings: Settings, url: str, args: argparse.Namespace) -> int:
@@ -81,10 +80,6 @@ def _serve(settings: Settings, url: str, args: argparse.Namespace) -> int:
         print(f"warning: search is unavailable until fixed: {problem}", file=sys.stderr)
     # Worker processes read the (possibly embedded) database URL from the environment.
     os.environ["SKILLSPRING_DATABASE_URL"] = url
-    # The workers are the parallelism: numpy's BLAS threads in each of them (one per core by
-    # default) only fight over the same cores (docs/performance.md measured it).
-    for name in BLAS_THREADS:
-        os.environ.setdefault(name, "1")
     # Every worker writes its metrics here so /metrics can report all of them.
     metrics_dir = Path(tempfile.mkdtemp(prefix="skillspring-metrics-"))
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(metrics_dir))

@@ -129,6 +129,17 @@ class TantivyEngine:
             self._reader = reader
         return reader
 
+    async def _reader_now(self) -> Reader:
+        """The reader for now. Opening a new generation loads its vectors (100 MB at 100,000
+        courses): that happens on a thread, never on the event loop, as does a worker's first
+        reader; a commit within the same generation adds a small part, read inline."""
+        reader = self._reader
+        if reader is not None and reader.stamp == self.store.stamp():
+            return reader
+        if reader is None or reader.name != self.store.live_name():
+            return await asyncio.to_thread(self._current_reader)
+        return self._current_reader()
+
     def _checked(self, reader: Reader, request: SearchRequest) -> None:
         if not request.hybrid or not self.model:
             return
@@ -175,29 +186,28 @@ class TantivyEngine:
     async def search(self, request: SearchRequest) -> EngineResult:
         # Inline: a search takes a few milliseconds at most (pages reach MAX_HITS deep, word
         # dropping and respelling are bounded) and tantivy lets go of the GIL while it works.
-        reader = self._current_reader()
+        reader = await self._reader_now()
         self._checked(reader, request)
         return run_search(reader, self.builder, request)
 
     async def generation(self) -> str | None:
-        reader = self._current_reader()
+        reader = await self._reader_now()
         return f"{reader.name}:{':'.join(map(str, reader.stamp))}"
 
     async def correct(self, query: str) -> str | None:
-        return respell(self._current_reader(), self.builder, query)
+        return respell(await self._reader_now(), self.builder, query)
 
     async def similar(self, doc_id: str, limit: int) -> list[str]:
-        reader = self._current_reader()
-        return similar(reader, doc_id, limit)
+        return similar(await self._reader_now(), doc_id, limit)
 
     async def rebuild(self) -> TantivyRebuild:
         return TantivyRebuild(self.store, self.model)
 
     async def document_count(self) -> int:
-        return int(self._current_reader().searcher.num_docs)
+        return int((await self._reader_now()).searcher.num_docs)
 
     async def health(self) -> None:
-        self._current_reader()
+        await self._reader_now()
 
     async def close(self) -> None:
         self._reader = None
