@@ -146,7 +146,14 @@ class MeilisearchEngine:
         lexical = msgspec.structs.replace(request, vector=b"")
         result, size, matched = await self._lexical(lexical)
         words = len(query_words(request))
-        if request.hybrid and words:
+        # Meaning counts, as on tantivy, when it can add courses: too few have every word,
+        # words were dropped, or the words searched leave out words the meaning holds.
+        adds = size < words or matched < relaxation.FILL
+        if (
+            request.hybrid
+            and words
+            and (adds or relaxation.meant(words, request.meant_words) > words)
+        ):
             ratio = relaxation.effective_ratio(
                 float(request.semantic_ratio or 0), size, words, matched, request.meant_words
             )

@@ -313,7 +313,9 @@ def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) ->
             total, page = _sorted_page(reader, plan.matching(size, also=also), request)
     else:
         reach = min(request.offset + request.per_page, MAX_HITS)
-        hybrid = plan.vector is not None
+        # Meaning orders the page when it adds courses; when every course found has every
+        # word, the lexical order stands (docs/relevance.md: what it costs and gains).
+        hybrid = bool(neighbours)
         ranking = _relevance(reader, plan, max(reach, FUSE_WINDOW) if hybrid else reach)
         size, matched = ranking.size, ranking.total
         hits = _fused(reader, plan, ranking, neighbours) if hybrid else ranking.hits
