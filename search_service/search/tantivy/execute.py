@@ -150,11 +150,10 @@ class Ranking:
     kept: list[int]
 
 
-def _relevance(reader: Reader, plan: SearchPlan, reach: int) -> Ranking:
-    """Every word's matches first, then (while too few match) fewer words' (``Levels``),
+def _relevance(reader: Reader, plan: SearchPlan, reach: int, levels: Levels) -> Ranking:
+    """Every word's matches first, then (while too few match) fewer words' (``levels``),
     each level ranked to ``reach``."""
     limit = reach if plan.request.offset < MAX_HITS else 1  # past the deepest page: count only
-    levels = Levels(reader, plan)
     ranked: dict[int, tuple[int, list[Hit]]] = {}
     # Unknown words score their typo variants field by field, the dearest query there is: it
     # is built only once a count says it matches something.
@@ -270,6 +269,10 @@ class Counting:
             _facets, reader, plan, size, also
         )
 
+    def cancel(self) -> None:
+        """Not needed after all (a count begun already finishes unread)."""
+        self.pending.cancel()
+
     def result(self, size: int) -> dict[FacetGroup, dict[str, int]]:
         if size != self.size:
             self.pending.cancel()
@@ -277,17 +280,23 @@ class Counting:
         return self.pending.result()
 
 
+def _adds_meaning(plan: SearchPlan, every_word: int) -> bool:
+    """Whether meaning adds courses: too few have every word (as relaxation adds fewer
+    words), or the words searched leave out words the meaning holds."""
+    meant = relaxation.meant(plan.words, plan.request.meant_words)
+    return plan.vector is not None and (meant > plan.words or every_word < relaxation.FILL)
+
+
 def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) -> EngineResult:
     """Plan ``request`` on ``reader`` and run it: the page's hits, the exact total, the
     disjunctive facet counts, and which words the results needed."""
     plan = SearchPlan(reader, builder, request)
+    levels = Levels(reader, plan)
+    ranked = bool(plan.words) and request.with_hits and request.sort == "relevance"
     neighbours: list[tuple[str, float]] = []
-    # Meaning adds courses when too few have every word (as relaxation adds fewer words), or
-    # when the words searched leave out words the meaning holds.
-    if plan.vector is not None and (
-        relaxation.meant(plan.words, request.meant_words) > plan.words
-        or Levels(reader, plan).count(plan.words) < relaxation.FILL
-    ):
+    # A ranked search learns how many courses have every word from its ranking; the others
+    # count them first.
+    if not ranked and plan.words and _adds_meaning(plan, levels.count(plan.words)):
         neighbours = _neighbours(reader, plan)
     also = [doc_id for doc_id, _ in neighbours]
     counting = Counting(reader, plan, plan.words, also) if request.with_facets else None
@@ -299,13 +308,13 @@ def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) ->
         total, page = (
             _sorted_page(reader, plan.browse(), request)
             if request.with_hits
-            else (Levels(reader, plan).count(0), [])
+            else (levels.count(0), [])
         )
-    elif not request.with_hits or request.sort != "relevance":
+    elif not ranked:
         # Counted, or sorted by a field: nothing is scored. An explicit sort is strict: every
         # word, or only when nothing has them all, the most leading words that match anything.
         strict = request.sort != "relevance"
-        size, matched = Levels(reader, plan).of(strict)[-1]
+        size, matched = levels.of(strict)[-1]
         if strict and matched:
             also = []  # strict: the courses with the words; meaning only when none has them
         total = Levels(reader, plan, also).count(size) if also else matched
@@ -313,12 +322,20 @@ def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) ->
             total, page = _sorted_page(reader, plan.matching(size, also=also), request)
     else:
         reach = min(request.offset + request.per_page, MAX_HITS)
+        wide = max(reach, FUSE_WINDOW) if plan.vector is not None else reach
+        ranking = _relevance(reader, plan, wide, levels)
+        size, matched = ranking.size, ranking.total
+        # Fewer words kept than typed: fewer than FILL courses have them all.
+        every_word = ranking.total if size == plan.words else 0
+        if _adds_meaning(plan, every_word):
+            neighbours = _neighbours(reader, plan)
+            also = [doc_id for doc_id, _ in neighbours]
+            if neighbours and counting is not None:  # the facets count the neighbours too
+                counting.cancel()
+                counting = Counting(reader, plan, plan.words, also)
         # Meaning orders the page when it adds courses; when every course found has every
         # word, the lexical order stands (docs/relevance.md: what it costs and gains).
-        hybrid = bool(neighbours)
-        ranking = _relevance(reader, plan, max(reach, FUSE_WINDOW) if hybrid else reach)
-        size, matched = ranking.size, ranking.total
-        hits = _fused(reader, plan, ranking, neighbours) if hybrid else ranking.hits
+        hits = _fused(reader, plan, ranking, neighbours) if neighbours else ranking.hits
         total = Levels(reader, plan, also).count(size) if neighbours else ranking.total
         page = hits[request.offset : reach]
     marker = Marker(frozenset(plan.highlight_terms())) if request.with_highlights and page else None
