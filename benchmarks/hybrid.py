@@ -6,8 +6,9 @@ In a fresh data folder (embedded PostgreSQL, tantivy): seed, then reindex with t
 cache empty (cold: every course embedded) and again with it full (warm), each with its rate
 and peak memory; then the same HTTP benchmark (``benchmarks/search_http.py``) twice, with
 ``SKILLSPRING_SEMANTIC_RATIO=0`` (lexical, exactly) and with the default ratio (hybrid): the
-search p50 at a steady rate, saturation, and a worker's memory. Prints each figure beside its
-target from the issue and writes them as JSON.
+search p50 at a steady rate, saturation, and a worker's memory. The two alternate, lexical
+hybrid hybrid lexical …, ``--pairs`` times, so drift on a shared machine falls on both; each
+figure is the median of its runs, printed with the spread (max − min) beside its target.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import argparse
 import json
 import os
 import re
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -34,6 +36,7 @@ def main() -> int:
     parser.add_argument("--courses", type=int, default=100_000)
     parser.add_argument("--seconds", default="10")
     parser.add_argument("--mix", default="6000")
+    parser.add_argument("--pairs", type=int, default=2, help="lexical/hybrid pairs of runs")
     parser.add_argument("--out", type=Path, default=RESULTS / "hybrid.json")
     args = parser.parse_args()
     size = args.courses
@@ -53,27 +56,21 @@ def main() -> int:
         out, _, peak = _run([*cli, "reindex"], env)
         figures["reindex_warm_docs_per_second"] = _reindex_rate(out)
         figures["reindex_warm_peak_mb"] = peak
-        for name, ratio in (("lexical", "0"), ("hybrid", None)):
-            _step(size, f"search over HTTP, {name}")
-            target = data / f"search-{name}.json"
-            run_env = dict(env) if ratio is None else {**env, "SKILLSPRING_SEMANTIC_RATIO": ratio}
-            _run(
-                [
-                    sys.executable,
-                    "-m",
-                    "benchmarks.search_http",
-                    "--seconds",
-                    args.seconds,
-                    "--mix",
-                    args.mix,
-                    "--out",
-                    str(target),
-                ],
-                run_env,
-            )
-            found = json.loads(target.read_text())
+        runs: dict[str, list[dict[str, float]]] = {"lexical": [], "hybrid": []}
+        order = [("lexical", "hybrid"), ("hybrid", "lexical")]
+        for n in range(args.pairs):
+            for name in order[n % 2]:
+                _step(size, f"search over HTTP, {name} ({len(runs[name]) + 1} of {args.pairs})")
+                target = data / f"search-{name}-{n}.json"
+                ratio = {"lexical": {"SKILLSPRING_SEMANTIC_RATIO": "0"}, "hybrid": {}}[name]
+                argv = [sys.executable, "-m", "benchmarks.search_http", "--seconds", args.seconds]
+                _run([*argv, "--mix", args.mix, "--out", str(target)], {**env, **ratio})
+                runs[name].append(json.loads(target.read_text()))
+        for name, found in runs.items():
             for key in ("search_p50_ms", "search_p99_ms", "search_rps", "worker_rss_mb"):
-                figures[f"{name}_{key}"] = found[key]
+                values = [r[key] for r in found]
+                figures[f"{name}_{key}"] = statistics.median(values)
+                figures[f"{name}_{key}_spread"] = max(values) - min(values)
     figures["hybrid_p50_added_ms"] = (
         figures["hybrid_search_p50_ms"] - figures["lexical_search_p50_ms"]
     )
@@ -99,9 +96,11 @@ def main() -> int:
         ("worker RSS, hybrid (MB)", "hybrid_worker_rss_mb", ""),
         ("  hybrid - lexical (MB)", "hybrid_rss_added_mb", "<= +300"),
     )
-    print(f"{'at ' + format(size, ',') + ' courses':46}{'figure':>12}  target")
+    print(f"{'at ' + format(size, ',') + ' courses':46}{'figure':>12}{'spread':>10}  target")
     for label, key, target in rows:
-        print(f"{label:46}{figures[key]:>12,.2f}  {target}")
+        spread = figures.get(f"{key}_spread")
+        shown = f"{spread:>10,.2f}" if spread is not None else " " * 10
+        print(f"{label:46}{figures[key]:>12,.2f}{shown}  {target}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(figures, indent=2))
     print(f"\nwritten to {args.out}")
