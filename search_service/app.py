@@ -53,7 +53,7 @@ from search_service.catalog.search.query_string import (
     provide_search_request,
 )
 from search_service.courses.controllers import CourseController
-from search_service.courses.pages import CoursePages
+from search_service.courses.pages import CoursePages, provide_course_again
 from search_service.insights.controllers import InsightsController
 from search_service.insights.ids import QueryIds
 from search_service.insights.pages import InsightsPages
@@ -321,7 +321,10 @@ def create_app(
         ),
         on_startup=[start],
         on_shutdown=[stop],
-        dependencies={name: _from_state(state) for name, state in DEPENDENCIES.items()},
+        dependencies={
+            **{name: _from_state(state) for name, state in DEPENDENCIES.items()},
+            "course_again": Provide(provide_course_again, sync_to_thread=False),
+        },
         exception_handlers=_app_exception_handlers(),
         openapi_config=OpenAPIConfig(
             title="Skillspring catalog API",

@@ -14,8 +14,9 @@ from search_service.accounts import service
 from search_service.accounts.identity import bearer_token
 from search_service.accounts.limits import AccountGuard
 from search_service.accounts.schemas import LoginIn, MeOut, RegisterIn, TokenOut
+from search_service.db.annotations import DbSession, SignedIn
 from search_service.lib.problems import problem_responses
-from search_service.lib.web import DbSession, SignedIn, client_address
+from search_service.lib.web import client_address
 
 
 class AuthController(Controller):

@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from search_service.accounts import service
 from search_service.accounts.service import TOKEN_DAYS
+from search_service.db.annotations import DbSession
 from search_service.db.models import User
 from search_service.lib.errors import Unauthorized
-from search_service.lib.web import DbSession
 
 SESSION_COOKIE = "skillspring_session"
 

@@ -17,7 +17,8 @@ from search_service.accounts import service
 from search_service.accounts.identity import SESSION_COOKIE, session_cookie
 from search_service.accounts.limits import AccountGuard
 from search_service.accounts.schemas import LoginIn, RegisterIn
-from search_service.lib.web import DbSession, client_address
+from search_service.db.annotations import DbSession
+from search_service.lib.web import client_address
 from search_service.pages.errors import safe_next
 from search_service.pages.forms import BLANK, FormData, FormState, Rerender, submit
 

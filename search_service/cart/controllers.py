@@ -10,11 +10,12 @@ from litestar.status_codes import HTTP_200_OK
 
 from search_service.cart import service
 from search_service.cart.schemas import AddItemIn, CartOut, CheckoutIn, CheckoutOut, CouponIn
+from search_service.db.annotations import DbSession, SignedIn
 from search_service.insights.ids import QueryIds
 from search_service.insights.service import query_uuid
 from search_service.lib.limits import Limiter
 from search_service.lib.problems import problem_responses
-from search_service.lib.web import CourseId, DbSession, SignedIn
+from search_service.lib.web import CourseId
 
 ERRORS = problem_responses(400, 401, 403, 404, 409, 429)
 

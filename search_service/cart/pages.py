@@ -16,11 +16,11 @@ from litestar.response import Redirect, Template
 from search_service.cart import service
 from search_service.cart.schemas import CartOut, CheckoutIn, CheckoutOut, CouponIn
 from search_service.catalog.search.service import cards_in_order
+from search_service.db.annotations import DbSession, SignedIn, Viewer
 from search_service.insights.ids import QueryIds
 from search_service.lib.errors import DomainError, SearchUnavailable
 from search_service.lib.limits import Limiter
 from search_service.lib.problems import problem, status_of
-from search_service.lib.web import DbSession, SignedIn, Viewer
 from search_service.merchandising import service as recommendations
 from search_service.pages.errors import login_url
 from search_service.pages.forms import (

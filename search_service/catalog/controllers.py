@@ -20,10 +20,11 @@ from search_service.catalog.search.query_string import SearchOperation
 from search_service.catalog.search.service import CatalogSearch
 from search_service.catalog.suggest import Suggester
 from search_service.catalog.urls import category_url
+from search_service.db.annotations import Viewer
 from search_service.lib.decoding import decode_fields, from_multidict
 from search_service.lib.openapi import operation_with, query_parameters
 from search_service.lib.problems import problem_responses
-from search_service.lib.web import Viewer, client_address
+from search_service.lib.web import client_address
 from search_service.search.engine import SearchEngine
 from search_service.search.request import Query, SearchRequest
 

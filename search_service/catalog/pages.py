@@ -22,11 +22,12 @@ from search_service.catalog.urls import (
     category_url,
     search_url,
 )
+from search_service.db.annotations import DbSession, Viewer
 from search_service.db.models import User
 from search_service.insights.service import PopularSearches
 from search_service.lib.errors import NotFound, SearchUnavailable
 from search_service.lib.pricing import price_bound
-from search_service.lib.web import CategorySlugPath, DbSession, Viewer, client_address
+from search_service.lib.web import CategorySlugPath, client_address
 from search_service.merchandising import service as recommendations
 from search_service.merchandising.personal import latest_purchases
 from search_service.search.request import SearchRequest

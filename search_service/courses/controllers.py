@@ -11,8 +11,9 @@ from litestar.params import QueryParameter
 from search_service.catalog.schemas import CourseCard
 from search_service.courses import service
 from search_service.courses.schemas import AlsoBoughtOut, CourseDetail
+from search_service.db.annotations import DbSession, Viewer
 from search_service.lib.problems import problem_responses
-from search_service.lib.web import CourseSlug, DbSession, Viewer
+from search_service.lib.web import CourseSlug
 from search_service.search.engine import SearchEngine
 
 

@@ -18,14 +18,16 @@ from search_service.catalog.urls import course_url, search_url
 from search_service.courses import service
 from search_service.courses.schemas import CourseDetail
 from search_service.courses.views import ViewCounter, is_bot
+from search_service.db.annotations import DbSession
 from search_service.db.lookups import is_enrolled
 from search_service.insights.ids import QueryIds
 from search_service.insights.recorder import InsightsRecorder
 from search_service.lib.errors import SearchUnavailable
 from search_service.lib.limits import Limiter
-from search_service.lib.web import CourseSlug, DbSession, client_address
+from search_service.lib.web import CourseSlug, client_address
 from search_service.pages.forms import (
     BLANK,
+    CourseAgain,
     FormState,
     Rerender,
 )
@@ -193,24 +195,19 @@ def _includes(course: CourseDetail) -> list[str]:
     return out
 
 
-def course_page_again(
-    request: Request[Any, Any, Any],
-    db_session: DbSession,
-    engine: SearchEngine,
-    slug: str,
-    form: str,
-) -> Rerender:
-    """The course page shown again for a form on it (``form``: which one) that went wrong."""
+def provide_course_again(
+    request: Request[Any, Any, Any], db_session: DbSession, engine: SearchEngine
+) -> CourseAgain:
+    """The course page shown again for a form on it (``form``: which one) that went wrong:
+    the reviews' and questions' forms get it as the dependency ``course_again``."""
 
-    async def rerender(state: FormState, status: int) -> Template:
-        return await _course_page(request, db_session, engine, slug, {form: state}, status)
+    def again(slug: str, form: str) -> Rerender:
+        async def rerender(state: FormState, status: int) -> Template:
+            return await _course_page(request, db_session, engine, slug, {form: state}, status)
 
-    return rerender
+        return rerender
 
-
-def course_section(request: Request[Any, Any, Any], slug: str, section: str) -> str:
-    """A section of the course page (where a form on it leads back to)."""
-    return f"{request.app.route_reverse('course_page', slug=slug)}#{section}"
+    return again
 
 
 class CoursePages(Controller):

@@ -11,12 +11,12 @@ from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_202_ACCEPTED
 
 from search_service.accounts.admins import require_admin
+from search_service.db.annotations import DbSession, SignedIn
 from search_service.insights import service
 from search_service.insights.ids import QueryIds
 from search_service.insights.recorder import InsightsRecorder
 from search_service.insights.schemas import EventAccepted, EventIn, InsightsOut
 from search_service.lib.problems import problem_responses
-from search_service.lib.web import DbSession, SignedIn
 
 
 class InsightsController(Controller):

@@ -13,12 +13,12 @@ from litestar.response import Template
 from msgspec import Meta
 
 from search_service.accounts.admins import require_admin
+from search_service.db.annotations import DbSession, SignedIn
 from search_service.insights import charts, service
 from search_service.insights.recorder import InsightsRecorder
 from search_service.insights.schemas import QueryFigures
 from search_service.insights.service import PopularSearches
 from search_service.lib.errors import Invalid
-from search_service.lib.web import DbSession, SignedIn
 from search_service.pages.forms import FormData, FormState, submit
 
 DEFAULT_DAYS = 7

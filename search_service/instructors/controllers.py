@@ -5,10 +5,11 @@ from __future__ import annotations
 from litestar import Controller, get
 from litestar.di import NamedDependency
 
+from search_service.db.annotations import DbSession
 from search_service.instructors import service
 from search_service.instructors.schemas import InstructorOut
 from search_service.lib.problems import problem_responses
-from search_service.lib.web import DbSession, InstructorSlug
+from search_service.lib.web import InstructorSlug
 from search_service.search.engine import SearchEngine
 
 

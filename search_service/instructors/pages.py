@@ -6,8 +6,9 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
+from search_service.db.annotations import DbSession
 from search_service.instructors import service
-from search_service.lib.web import DbSession, InstructorSlug
+from search_service.lib.web import InstructorSlug
 from search_service.search.engine import SearchEngine
 
 

@@ -9,11 +9,12 @@ from litestar.datastructures import CacheControlHeader
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
 
+from search_service.db.annotations import DbSession, SignedIn
 from search_service.learning import service
 from search_service.learning.schemas import Learning, LectureDone, ProgressOut
 from search_service.lib.errors import Invalid
 from search_service.lib.problems import problem_responses
-from search_service.lib.web import CourseSlug, DbSession, SignedIn
+from search_service.lib.web import CourseSlug
 
 
 class LearningController(Controller):

@@ -12,8 +12,9 @@ from litestar.datastructures import CacheControlHeader
 from litestar.response import Template
 
 from search_service.catalog.pictures import picture_url
+from search_service.db.annotations import DbSession, SignedIn
 from search_service.learning import queries, service
-from search_service.lib.web import CourseSlug, DbSession, SignedIn
+from search_service.lib.web import CourseSlug
 from search_service.pages.forms import FormData, FormState, submit
 
 

@@ -1,4 +1,5 @@
-"""Litestar annotations every controller shares (explicit, as Litestar 3 requires)."""
+"""Litestar annotations every controller shares (explicit, as Litestar 3 requires): path and
+query parameters, and the client's address. The session and the user are ``db/annotations.py``'s."""
 
 from __future__ import annotations
 
@@ -6,18 +7,7 @@ import uuid
 from typing import Annotated, Any
 
 from litestar import Request
-from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from search_service.db.models import User
-
-# The request's database session (the SQLAlchemy plugin's `db_session`; one transaction,
-# committed by the plugin for 2xx and 3xx answers, rolled back otherwise).
-DbSession = NamedDependency[AsyncSession]
-# The signed-in user (401 in the API, the log-in page for pages) and the optional one.
-SignedIn = NamedDependency[User]
-Viewer = NamedDependency[User | None]
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 CourseSlug = Annotated[

@@ -12,8 +12,9 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from search_service.accounts.admins import require_admin
+from search_service.db.annotations import DbSession, SignedIn
 from search_service.lib.problems import problem_responses
-from search_service.lib.web import DbSession, PageNumber, SignedIn
+from search_service.lib.web import PageNumber
 from search_service.merchandising import service
 from search_service.merchandising.rules import RuleBook
 from search_service.merchandising.schemas import RuleCreated, RuleIn, RuleOut, RulesOut

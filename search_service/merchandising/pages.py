@@ -14,11 +14,9 @@ from litestar.di import NamedDependency
 from litestar.response import Template
 
 from search_service.accounts.admins import require_admin
-from search_service.catalog.schemas import CourseCard
-from search_service.catalog.search.service import course_card
+from search_service.db.annotations import DbSession, SignedIn
 from search_service.lib.decoding import decode_fields
 from search_service.lib.errors import SearchUnavailable
-from search_service.lib.web import DbSession, SignedIn
 from search_service.merchandising import service
 from search_service.merchandising.rules import MerchandisedEngine, RuleBook
 from search_service.merchandising.schemas import RuleIn, RuleOut
@@ -31,6 +29,7 @@ from search_service.pages.forms import (
     form_values,
     submit,
 )
+from search_service.search.document import CourseDocument
 from search_service.search.engine import SearchEngine
 from search_service.search.request import SearchRequest
 
@@ -112,9 +111,9 @@ async def _rules_page(
     status: int = 200,
     page: int = 1,
     *,
-    preview: list[CourseCard] | None = None,
+    preview: list[CourseDocument] | None = None,
     pinned: int = 0,
-    found: list[CourseCard] | None = None,
+    found: list[CourseDocument] | None = None,
     find: str = "",
 ) -> Template:
     listed = await service.list_rules(db_session, page, PER_PAGE)
@@ -167,13 +166,13 @@ class RulesPages(Controller):
         the courses with those words and their slugs (the picker, without a script)."""
         require_admin(user)
         find = request.query_params.get("find", "")[:200].strip()
-        found: list[CourseCard] = []
+        found: list[CourseDocument] = []
         if find:
             try:
                 hits = await _unmerchandised(engine).search(
                     SearchRequest(q=find, per_page=FOUND, with_facets=False)
                 )
-                found = [course_card(h) for h in hits.hits]
+                found = [h.document for h in hits.hits]
             except SearchUnavailable:
                 found = []
         editing = request.query_params.get("edit", "")
@@ -201,7 +200,7 @@ class RulesPages(Controller):
 
         async def show(form: RuleForm) -> Template:
             result = await service.preview_rule(db_session, _unmerchandised(engine), _decode(form))
-            cards = [course_card(h) for h in result.hits]
+            cards = [h.document for h in result.hits]
             kept = FormState(values={k: v for k, v in values.items() if k not in HIDDEN})
             return await _rules_page(db_session, kept, preview=cards, pinned=result.pinned)
 

@@ -11,9 +11,10 @@ from litestar.di import NamedDependency
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from sqlalchemy import text
 
+from search_service.db.annotations import DbSession
 from search_service.lib.errors import SearchUnavailable
 from search_service.lib.problems import problem
-from search_service.lib.web import DbSession, client_address
+from search_service.lib.web import client_address
 from search_service.ops.metrics import SYNC_BACKLOG, SYNC_LAG, exposition
 from search_service.search.engine import SearchEngine
 

@@ -9,8 +9,8 @@ from litestar import Controller, get
 from litestar.datastructures import CacheControlHeader
 from litestar.params import PathParameter
 
+from search_service.db.annotations import DbSession, SignedIn
 from search_service.lib.problems import problem_responses
-from search_service.lib.web import DbSession, SignedIn
 from search_service.orders import service
 from search_service.orders.schemas import OrderOut
 

@@ -6,7 +6,7 @@ from litestar import Controller, get
 from litestar.datastructures import CacheControlHeader
 from litestar.response import Template
 
-from search_service.lib.web import DbSession, SignedIn
+from search_service.db.annotations import DbSession, SignedIn
 from search_service.orders import service
 from search_service.orders.controllers import OrderId
 

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import Any, TypeVar
 
 import msgspec
-from litestar import Response
+from litestar import Request, Response
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
@@ -75,6 +75,14 @@ BLANK = FormState()
 
 
 Rerender = Callable[[FormState, int], Awaitable[Template]]
+# The course page shown again for one of its forms (slug, which form): ``courses/pages.py``
+# provides it, so the features whose forms sit on that page need not import it.
+CourseAgain = Callable[[str, str], Rerender]
+
+
+def section(request: Request[Any, Any, Any], route: str, part: str, **params: Any) -> str:
+    """A part of a page (where a form on it leads back to): ``/courses/x#ratings``."""
+    return f"{request.app.route_reverse(route, **params)}#{part}"
 
 
 class NoFields(msgspec.Struct, kw_only=True):

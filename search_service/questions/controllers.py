@@ -6,8 +6,9 @@ from litestar import Controller, get, post
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from search_service.db.annotations import DbSession, SignedIn
 from search_service.lib.problems import problem_responses
-from search_service.lib.web import AnswerId, CourseSlug, DbSession, PageNumber, QuestionId, SignedIn
+from search_service.lib.web import AnswerId, CourseSlug, PageNumber, QuestionId
 from search_service.questions import service
 from search_service.questions.schemas import (
     AnswerIn,

@@ -7,12 +7,11 @@ from typing import Any
 from litestar import Controller, Request, Response, post
 from litestar.di import NamedDependency
 
-from search_service.courses.pages import course_page_again, course_section
-from search_service.lib.web import CourseSlug, DbSession, SignedIn
-from search_service.pages.forms import FormData, submit
+from search_service.db.annotations import DbSession, SignedIn
+from search_service.lib.web import CourseSlug
+from search_service.pages.forms import CourseAgain, FormData, section, submit
 from search_service.questions import service
 from search_service.questions.schemas import QuestionIn
-from search_service.search.engine import SearchEngine
 
 
 class QuestionPages(Controller):
@@ -25,7 +24,7 @@ class QuestionPages(Controller):
         request: Request[Any, Any, Any],
         slug: CourseSlug,
         db_session: DbSession,
-        engine: NamedDependency[SearchEngine],
+        course_again: NamedDependency[CourseAgain],
         user: SignedIn,
         data: FormData,
     ) -> Response[Any]:
@@ -33,6 +32,6 @@ class QuestionPages(Controller):
             data,
             QuestionIn,
             lambda form: service.ask(db_session, user, slug, form.question),
-            course_page_again(request, db_session, engine, slug, "question"),
-            course_section(request, slug, "qa"),
+            course_again(slug, "question"),
+            section(request, "course_page", "qa", slug=slug),
         )

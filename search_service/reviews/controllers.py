@@ -9,9 +9,10 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from search_service.db.annotations import DbSession, SignedIn
 from search_service.lib.limits import Limiter
 from search_service.lib.problems import problem_responses
-from search_service.lib.web import CourseSlug, DbSession, PageNumber, ReviewId, SignedIn
+from search_service.lib.web import CourseSlug, PageNumber, ReviewId
 from search_service.reviews import service
 from search_service.reviews.schemas import ReviewIn, ReviewItem, ReviewPage, ReviewSort, VoteIn
 

@@ -9,13 +9,12 @@ import msgspec
 from litestar import Controller, Request, Response, post
 from litestar.di import NamedDependency
 
-from search_service.courses.pages import course_page_again, course_section
+from search_service.db.annotations import DbSession, SignedIn
 from search_service.lib.limits import Limiter
-from search_service.lib.web import CourseSlug, DbSession, SignedIn
-from search_service.pages.forms import FormData, NoFields, submit
+from search_service.lib.web import CourseSlug
+from search_service.pages.forms import CourseAgain, FormData, NoFields, section, submit
 from search_service.reviews import service
 from search_service.reviews.schemas import ReviewIn
-from search_service.search.engine import SearchEngine
 
 
 class VoteForm(msgspec.Struct, kw_only=True):
@@ -33,7 +32,7 @@ class ReviewPages(Controller):
         request: Request[Any, Any, Any],
         slug: CourseSlug,
         db_session: DbSession,
-        engine: NamedDependency[SearchEngine],
+        course_again: NamedDependency[CourseAgain],
         user: SignedIn,
         data: FormData,
     ) -> Response[Any]:
@@ -41,8 +40,8 @@ class ReviewPages(Controller):
             data,
             ReviewIn,
             lambda form: service.create(db_session, user.id, slug, form),
-            course_page_again(request, db_session, engine, slug, "review"),
-            course_section(request, slug, "ratings"),
+            course_again(slug, "review"),
+            section(request, "course_page", "ratings", slug=slug),
         )
 
     @post("/review/edit", name="review_edit", status_code=303)
@@ -51,7 +50,7 @@ class ReviewPages(Controller):
         request: Request[Any, Any, Any],
         slug: CourseSlug,
         db_session: DbSession,
-        engine: NamedDependency[SearchEngine],
+        course_again: NamedDependency[CourseAgain],
         user: SignedIn,
         data: FormData,
     ) -> Response[Any]:
@@ -63,8 +62,8 @@ class ReviewPages(Controller):
             data,
             ReviewIn,
             edit,
-            course_page_again(request, db_session, engine, slug, "edit"),
-            course_section(request, slug, "ratings"),
+            course_again(slug, "edit"),
+            section(request, "course_page", "ratings", slug=slug),
         )
 
     @post("/review/delete", name="review_delete", status_code=303)
@@ -73,7 +72,7 @@ class ReviewPages(Controller):
         request: Request[Any, Any, Any],
         slug: CourseSlug,
         db_session: DbSession,
-        engine: NamedDependency[SearchEngine],
+        course_again: NamedDependency[CourseAgain],
         user: SignedIn,
         data: FormData,
     ) -> Response[Any]:
@@ -86,8 +85,8 @@ class ReviewPages(Controller):
             data,
             NoFields,
             remove,
-            course_page_again(request, db_session, engine, slug, "edit"),
-            course_section(request, slug, "ratings"),
+            course_again(slug, "edit"),
+            section(request, "course_page", "ratings", slug=slug),
         )
 
     @post("/vote", name="vote_submit", status_code=303)
@@ -96,7 +95,7 @@ class ReviewPages(Controller):
         request: Request[Any, Any, Any],
         slug: CourseSlug,
         db_session: DbSession,
-        engine: NamedDependency[SearchEngine],
+        course_again: NamedDependency[CourseAgain],
         limiter: NamedDependency[Limiter],
         user: SignedIn,
         data: FormData,
@@ -105,6 +104,6 @@ class ReviewPages(Controller):
             data,
             VoteForm,
             lambda form: service.vote(db_session, limiter, user.id, form.review_id, form.vote),
-            course_page_again(request, db_session, engine, slug, "vote"),
-            course_section(request, slug, "ratings"),
+            course_again(slug, "vote"),
+            section(request, "course_page", "ratings", slug=slug),
         )

@@ -8,8 +8,9 @@ from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from search_service.cart.schemas import CartOut
+from search_service.db.annotations import DbSession, SignedIn
 from search_service.lib.problems import problem_responses
-from search_service.lib.web import CourseId, DbSession, SignedIn, WishlistId
+from search_service.lib.web import CourseId, WishlistId
 from search_service.wishlists import service
 from search_service.wishlists.schemas import WishlistIn, WishlistItemIn, WishlistOut
 

@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import CacheControlHeader
 from litestar.response import Template
 
-from search_service.lib.web import DbSession, SignedIn
+from search_service.db.annotations import DbSession, SignedIn
 from search_service.pages.forms import BLANK, FormData, FormState, Rerender, submit
 from search_service.wishlists import service
 from search_service.wishlists.schemas import WishlistIn, WishlistOut
