@@ -196,7 +196,7 @@ def _includes(course: CourseDetail) -> list[str]:
 
 
 def provide_course_again(
-    request: Request[Any, Any, Any], db_session: DbSession, engine: SearchEngine
+    request: Request[Any, Any, Any], db_session: DbSession, engine: NamedDependency[SearchEngine]
 ) -> CourseAgain:
     """The course page shown again for a form on it (``form``: which one) that went wrong:
     the reviews' and questions' forms get it as the dependency ``course_again``."""
