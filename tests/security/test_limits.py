@@ -129,3 +129,31 @@ def test_a_body_that_trickles_is_a_408_and_closed(address: tuple[str, int]) -> N
             if not chunk or answer.startswith(b"HTTP/1.1 408"):
                 break
     assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+
+
+def test_a_client_that_leaves_mid_body_is_logged_as_499_not_500(
+    shop: Catalog, tmp_path: Path
+) -> None:
+    """Closed after 10 bytes of a 60,000-byte body: the request line says 499 (nginx's
+    "client closed request") and no error is logged."""
+    from queue import Empty
+
+    from tests.support.servers import serve as serve_with_output
+
+    env = {"SKILLSPRING_BODY_TIMEOUT": "30"}  # the client leaves long before this
+    with serve_with_output(shop, tmp_path / "gone", workers=1, env=env) as served:
+        parts = urlsplit(served.url)
+        with socket.create_connection((parts.hostname, parts.port), timeout=PATIENCE) as sock:
+            sock.sendall(_post_head(60_000) + b'{"email": "')
+        lines = []
+        while True:
+            try:
+                line = served.lines.get(timeout=PATIENCE)
+            except Empty:
+                break
+            lines.append(line)
+            if "skillspring.requests" in line and "/api/v1/auth/login" in line:
+                break
+    logged = [line for line in lines if "skillspring.requests" in line]
+    assert logged and " 499" in logged[-1], lines[-5:]
+    assert not any(" 500" in line or "ERROR" in line for line in lines), lines[-5:]
