@@ -239,7 +239,13 @@ def serve(catalog: Catalog, data_dir: Path, **env: str) -> Iterator[str]:
     import subprocess
     import sys
 
-    from tests.support.processes import SERVING, free_port, read_lines, wait_for_line
+    from tests.support.processes import (
+        SERVING,
+        free_port,
+        read_lines,
+        wait_for_line,
+        wait_until_answering,
+    )
 
     (data_dir / "search").mkdir(parents=True)
     (data_dir / "search" / "courses").symlink_to(catalog.index)
@@ -257,6 +263,7 @@ def serve(catalog: Catalog, data_dir: Path, **env: str) -> Iterator[str]:
         lines = read_lines(process)
         # granian says so once the worker has loaded the app.
         wait_for_line(lines, SERVING, anywhere=True)
+        wait_until_answering(f"http://127.0.0.1:{port}")
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()

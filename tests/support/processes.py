@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from queue import Empty, Queue
 
 WAIT_SECONDS = 60
@@ -60,6 +61,23 @@ def wait_for_line(lines: Queue[str], prefix: str, anywhere: bool = False) -> str
             raise AssertionError(f"no line with {prefix!r} within {WAIT_SECONDS}s") from exc
         if line.startswith(prefix) or (anywhere and prefix in line):
             return line
+
+
+def wait_until_answering(base_url: str, seconds: float = WAIT_SECONDS) -> None:
+    """Until ``/health`` answers 200 (a condition, polled with a bound): under load a worker
+    can say it started a moment before its port takes connections."""
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base_url}/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.05)
 
 
 def free_port() -> int:

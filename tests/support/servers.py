@@ -14,7 +14,13 @@ from pathlib import Path
 from queue import Queue
 
 from tests.support.catalogs import Catalog
-from tests.support.processes import SERVING, free_port, read_lines, wait_for_line
+from tests.support.processes import (
+    SERVING,
+    free_port,
+    read_lines,
+    wait_for_line,
+    wait_until_answering,
+)
 
 
 @dataclass
@@ -61,6 +67,7 @@ def serve(
     try:
         for _ in range(workers):  # one line per worker once its app has started
             wait_for_line(served.lines, SERVING, anywhere=True)
+        wait_until_answering(served.url)
         yield served
     finally:
         if process.poll() is None:
