@@ -16,6 +16,7 @@ from search_service.cli import commands_db, commands_search
 from search_service.db.connection import check_reachable, connect, database_url
 from search_service.lib.errors import SearchUnavailable
 from search_service.ops.logs import configure_logging, log_config
+from search_service.ops.orphans import SERVER_PID
 from search_service.search.factory import make_engine
 from search_service.seed.demo_accounts import (
     DemoAccounts,
@@ -78,8 +79,10 @@ def _serve(settings: Settings, url: str, args: argparse.Namespace) -> int:
     problem = asyncio.run(_engine_ready(settings))
     if problem:
         print(f"warning: search is unavailable until fixed: {problem}", file=sys.stderr)
-    # Worker processes read the (possibly embedded) database URL from the environment.
+    # Worker processes read the (possibly embedded) database URL from the environment, and
+    # whose workers they are (ops/orphans.py).
     os.environ["SKILLSPRING_DATABASE_URL"] = url
+    os.environ[SERVER_PID] = str(os.getpid())
     # Every worker writes its metrics here so /metrics can report all of them.
     metrics_dir = Path(tempfile.mkdtemp(prefix="skillspring-metrics-"))
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(metrics_dir))

@@ -12,14 +12,21 @@ import signal
 import sys
 
 PR_SET_PDEATHSIG = 1
+SERVER_PID = "SKILLSPRING_SERVER_PID"  # set by `skillspring serve` for its workers
 
 
 def die_with_parent() -> None:
-    """Ask for SIGTERM when the parent dies; if it already has, stop now."""
+    """Ask for SIGTERM when the parent dies; if it already has, stop now.
+
+    The worker keeps the server's own SIGTERM handler (a flag) until granian installs its
+    loop's: until then the kernel's signal would only set that flag, so SIGTERM is put back
+    to its default first. The parent is the server whose pid ``serve`` exported
+    (``SKILLSPRING_SERVER_PID``): a worker whose parent is no longer that server exits."""
     if not sys.platform.startswith("linux"):
         return
-    parent = os.getppid()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-    if os.getppid() != parent:  # the parent died before the request took effect
-        os.kill(os.getpid(), signal.SIGTERM)
+    server = os.environ.get(SERVER_PID)
+    if server is not None and server.isdigit() and os.getppid() != int(server):
+        os._exit(1)  # the server died before the request took effect

@@ -140,8 +140,10 @@ class Meaning:
         content = [w for w in words(text) if w not in STOP_WORDS]
         meant = ratio and any(self.embedder.knows(w) for w in content)
         vector = pack(self.embedder.embed([text])[0]) if meant else b""
+        # Counted as the engines count the words searched: a synonym phrase is one.
+        groups = len(plan(" ".join(content))) if meant else 0
         return msgspec.structs.replace(
-            request, semantic_ratio=ratio, vector=vector, meant_words=len(content) if meant else 0
+            request, semantic_ratio=ratio, vector=vector, meant_words=groups
         )
 
 

@@ -101,6 +101,7 @@ class TantivyEngine:
         self.documents_kept = documents_kept
         self.model = model
         self._reader: Reader | None = None
+        self._opening = asyncio.Lock()
         # Term dictionaries of the live generation too large to scan for typo variants.
         self._too_large: set[str] = set()
 
@@ -136,9 +137,17 @@ class TantivyEngine:
         reader = self._reader
         if reader is not None and reader.stamp == self.store.stamp():
             return reader
-        if reader is None or reader.name != self.store.live_name():
+        if reader is not None and reader.name == self.store.live_name():
+            return self._current_reader()
+        # One opening at a time: the searches that arrive meanwhile wait for it, and a search
+        # never reads vectors another thread is filling.
+        async with self._opening:
+            reader = self._reader
+            if reader is not None and reader.stamp == self.store.stamp():
+                return reader
+            if reader is not None and reader.name == self.store.live_name():
+                return self._current_reader()
             return await asyncio.to_thread(self._current_reader)
-        return self._current_reader()
 
     def _checked(self, reader: Reader, request: SearchRequest) -> None:
         if not request.hybrid or not self.model:

@@ -294,10 +294,16 @@ def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) ->
     levels = Levels(reader, plan)
     ranked = bool(plan.words) and request.with_hits and request.sort == "relevance"
     neighbours: list[tuple[str, float]] = []
+    strict = request.sort != "relevance"
     # A ranked search learns how many courses have every word from its ranking; the others
-    # count them first.
-    if not ranked and plan.words and _adds_meaning(plan, levels.count(plan.words)):
-        neighbours = _neighbours(reader, plan)
+    # count them first. An explicit sort is strict: meaning only when no course has the words.
+    if not ranked and plan.words and plan.vector is not None:
+        if strict:
+            adds = levels.of(strict)[-1][1] == 0
+        else:
+            adds = _adds_meaning(plan, levels.count(plan.words))
+        if adds:
+            neighbours = _neighbours(reader, plan)
     also = [doc_id for doc_id, _ in neighbours]
     counting = Counting(reader, plan, plan.words, also) if request.with_facets else None
     page: list[Hit] = []
@@ -313,10 +319,7 @@ def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) ->
     elif not ranked:
         # Counted, or sorted by a field: nothing is scored. An explicit sort is strict: every
         # word, or only when nothing has them all, the most leading words that match anything.
-        strict = request.sort != "relevance"
         size, matched = levels.of(strict)[-1]
-        if strict and matched:
-            also = []  # strict: the courses with the words; meaning only when none has them
         total = Levels(reader, plan, also).count(size) if also else matched
         if request.with_hits:
             total, page = _sorted_page(reader, plan.matching(size, also=also), request)
