@@ -63,39 +63,48 @@ class Services(msgspec.Struct, kw_only=True):
 async def build_services(
     settings: Settings, url: str, secret: str, engine: SearchEngine | None = None
 ) -> Services:
-    """Build and start every long-lived object (``engine`` replaces the configured one)."""
-    cached = CachedEngine(
-        InstrumentedEngine(engine or make_engine(settings)), settings.search.cache_entries
-    )
-    # The index (and its vectors) opened before the first request, not during it.
-    with contextlib.suppress(SearchUnavailable):
-        await cached.health()
-    side = make_db_engine(
-        url, pool_size=SIDE_POOL_SIZE, max_overflow=SIDE_POOL_SIZE, hide_parameters=True
-    )
-    sessions = async_sessionmaker(side, expire_on_commit=False)
-    # Rules apply above the cache (and the engine): every engine gets them the same.
-    rules = RuleBook(sessions)
-    await rules.start()
-    search = MerchandisedEngine(cached, rules)
-    directory = CategoryDirectory(sessions)
-    query_ids = QueryIds(secret, settings.insights.days)
-    recorder = InsightsRecorder(sessions, settings.insights.enabled)
-    recorder.start()
-    popular = PopularSearches(sessions, settings.insights.enabled)
-    personaliser = Personaliser(sessions, settings.recommendations.personalize)
+    """Build and start every long-lived object (``engine`` replaces the configured one).
+    What was started is stopped again if a later step fails (a model that will not load, a
+    database without its tables), so a failed start leaves no task or pool behind."""
     meaning = Meaning(load_embedder(), settings.search.semantic_ratio)
-    views = ViewCounter(sessions)
-    views.start()
-    limiter = Limiter(sessions, secret)
-    housekeeping = Housekeeping(
-        [
-            limiter.sweep,
-            views.forget_old_visitors,
-            partial(forget_before, sessions, settings.insights.days),
-        ]
-    )
-    housekeeping.start()
+    async with contextlib.AsyncExitStack() as started:
+        cached = CachedEngine(
+            InstrumentedEngine(engine or make_engine(settings)), settings.search.cache_entries
+        )
+        started.push_async_callback(cached.close)
+        # The index (and its vectors) opened before the first request, not during it.
+        with contextlib.suppress(SearchUnavailable):
+            await cached.health()
+        side = make_db_engine(
+            url, pool_size=SIDE_POOL_SIZE, max_overflow=SIDE_POOL_SIZE, hide_parameters=True
+        )
+        started.push_async_callback(side.dispose)
+        sessions = async_sessionmaker(side, expire_on_commit=False)
+        # Rules apply above the cache (and the engine): every engine gets them the same.
+        rules = RuleBook(sessions)
+        await rules.start()
+        started.push_async_callback(rules.stop)
+        search = MerchandisedEngine(cached, rules)
+        directory = CategoryDirectory(sessions)
+        query_ids = QueryIds(secret, settings.insights.days)
+        recorder = InsightsRecorder(sessions, settings.insights.enabled)
+        recorder.start()
+        started.push_async_callback(recorder.stop)
+        popular = PopularSearches(sessions, settings.insights.enabled)
+        personaliser = Personaliser(sessions, settings.recommendations.personalize)
+        views = ViewCounter(sessions)
+        views.start()
+        started.push_async_callback(views.stop)
+        limiter = Limiter(sessions, secret)
+        housekeeping = Housekeeping(
+            [
+                limiter.sweep,
+                views.forget_old_visitors,
+                partial(forget_before, sessions, settings.insights.days),
+            ]
+        )
+        housekeeping.start()
+        started.pop_all()  # all started: ``close`` stops them
     return Services(
         side_engine=side,
         side_sessions=sessions,

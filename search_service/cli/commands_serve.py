@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from search_service.cli import commands_db, commands_search
+from search_service.db import migrate
 from search_service.db.connection import check_reachable, connect, database_url
 from search_service.lib.errors import SearchUnavailable
 from search_service.ops.logs import configure_logging, log_config
@@ -123,6 +124,7 @@ def _serve(settings: Settings, url: str, args: argparse.Namespace) -> int:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     with database_url(settings) as url:
         asyncio.run(check_reachable(url))
+        asyncio.run(migrate.check_migrated(url))
         return _serve(settings, url, args)
 
 

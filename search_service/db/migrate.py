@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import asyncpg
 from alembic import command
 from alembic.config import Config
+
+from search_service.db.connection import connect
+from search_service.lib.errors import UsageError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -34,3 +38,28 @@ def current_heads(url: str) -> tuple[str, ...]:
     from alembic.script import ScriptDirectory
 
     return tuple(ScriptDirectory.from_config(alembic_config(url)).get_heads())
+
+
+async def applied(url: str) -> tuple[str, ...]:
+    """The revision ids the database says it is at (none: never migrated)."""
+    async with connect(url) as conn:
+        try:
+            rows = await conn.fetch("SELECT version_num FROM alembic_version")
+        except asyncpg.UndefinedTableError:
+            return ()
+    return tuple(row[0] for row in rows)
+
+
+async def check_migrated(url: str) -> None:
+    """Refuse to serve a database whose schema is not the code's, with one clear line.
+
+    Raises:
+        UsageError: the database is not at the newest revision.
+    """
+    at, newest = await applied(url), current_heads(url)
+    if set(at) != set(newest):
+        where = ", ".join(at) or "no revision (an empty database)"
+        raise UsageError(
+            f"the database is at {where}, the code needs {', '.join(newest)}: "
+            "run `skillspring db upgrade` first"
+        )

@@ -58,3 +58,13 @@ async def test_upgrade_downgrade_upgrade(scratch_database: str) -> None:
     assert await _tables(url) <= {"alembic_version"}
     await asyncio.to_thread(migrate.upgrade, url)
     assert await _tables(url) == full
+
+
+def test_serve_refuses_a_database_that_is_not_migrated(scratch_database: str) -> None:
+    # One clear line and exit 2, instead of a server whose background jobs log a traceback
+    # a second because the tables are missing.
+    from tests.support.processes import assert_one_line_error, skillspring
+
+    env = {"SKILLSPRING_DATABASE_URL": scratch_database}
+    refused = skillspring("serve", "--port", "9", env=env)
+    assert_one_line_error(refused, "no revision", "skillspring db upgrade")

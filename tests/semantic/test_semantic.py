@@ -76,6 +76,19 @@ async def test_words_no_course_has_find_courses_by_meaning(
     assert sum(v["count"] for v in found["facets"]["level"]) == found["total"]
 
 
+async def test_facets_count_what_each_order_finds(api: Client) -> None:
+    # A relevance order counts courses near in meaning beside the few with the words; an
+    # explicit sort counts only those with the words. Asked one after the other (the second
+    # would be answered from the first's facet counts if they were kept for both).
+    query = "public speaking"
+    ranked = await _search(api, q=query)
+    newest = await _search(api, q=query, sort="newest")
+    again = await _search(api, q=query)
+    assert newest["total"] < ranked["total"] == again["total"]
+    for found in (ranked, newest, again):
+        assert sum(v["count"] for v in found["facets"]["level"]) == found["total"]
+
+
 async def test_a_filter_holds_for_courses_found_by_meaning(api: Client) -> None:
     found = await _search(api, q="talk to an audience", level="beginner", per_page=50)
     assert found["total"] > 0

@@ -6,8 +6,9 @@ moved, so a cached answer is never older than what the engine would say. It keep
 
 - whole answers of text-less requests (browse and category pages: the same for every shopper),
   for their first pages;
-- facet counts per (words, filters): the next page or another sort of the same search needs
-  only its hits.
+- facet counts per (words, filters, meaning): the next page of the same search needs only
+  its hits, and so does another explicit sort (a relevance order may count courses near in
+  meaning that an explicit sort leaves out: docs/relevance.md#hybrid-semantic-search).
 
 Both are bounded least-recently-used maps (``SKILLSPRING_SEARCH_CACHE_ENTRIES`` entries each;
 0 turns caching off).
@@ -32,8 +33,10 @@ _KEY = msgspec.msgpack.Encoder()
 
 
 def facet_key(request: SearchRequest) -> bytes:
-    """What facet counts depend on: the words, the set of filter values and the meaning (not
-    the page, the sort, or how often a value was repeated)."""
+    """What facet counts depend on: the words, the set of filter values and the meaning, and,
+    with a meaning, whether the order is relevance (an explicit sort is strict: it counts
+    neighbours only when no course has the words). Not the page, which explicit sort, or how
+    often a value was repeated."""
     values: list[object] = [words(request.q)]
     for name in FILTER_FIELDS:
         if name in ("q", "sort"):
@@ -43,6 +46,8 @@ def facet_key(request: SearchRequest) -> bytes:
     values.append(sorted(request.ids))
     values.append(sorted(request.exclude_ids))
     values.append(request.vector)  # a hybrid search counts its semantic neighbours too
+    values.append(request.meant_words)
+    values.append(bool(request.vector) and request.sort == "relevance")
     return _KEY.encode(values)
 
 

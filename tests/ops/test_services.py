@@ -1,0 +1,50 @@
+"""The web process's long-lived objects: a start that fails part-way stops what it started."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from search_service import services
+from search_service.db.connection import asyncpg_dsn
+from search_service.search.tantivy.engine import TantivyEngine
+from search_service.settings import Settings
+
+
+async def _connections(url: str) -> int:
+    conn = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        count: int = await conn.fetchval(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return count
+    finally:
+        await conn.close()
+
+
+async def test_a_start_that_fails_leaves_no_task_or_connection(
+    empty_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Broken(services.Housekeeping):
+        def start(self) -> None:  # the last thing started
+            raise RuntimeError("cannot start housekeeping")
+
+    monkeypatch.setattr(services, "Housekeeping", Broken)
+    tasks = asyncio.all_tasks()
+    with pytest.raises(RuntimeError, match="cannot start housekeeping"):
+        await services.build_services(Settings(), empty_url, "s" * 32, TantivyEngine(tmp_path))
+    assert asyncio.all_tasks() == tasks  # rules reload, views and insights writers stopped
+    assert await _connections(empty_url) == 0  # the side pool disposed
+
+
+async def test_a_start_that_works_is_stopped_by_close(empty_url: str, tmp_path: Path) -> None:
+    tasks = asyncio.all_tasks()
+    built = await services.build_services(Settings(), empty_url, "s" * 32, TantivyEngine(tmp_path))
+    assert asyncio.all_tasks() != tasks
+    await services.close(built)
+    assert asyncio.all_tasks() == tasks
+    assert await _connections(empty_url) == 0
