@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 import asyncpg
@@ -14,7 +16,8 @@ from indexer.embeddings import CourseVectors, forget_other_models
 from indexer.sync import sync_once
 from search_service.db.connection import connect
 from search_service.lib.errors import UsageError
-from search_service.search.engine import SearchEngine
+from search_service.search.document import CourseDocument
+from search_service.search.engine import Rebuild, SearchEngine
 from search_service.semantic.embedder import Embedder
 from search_service.semantic.models import load_embedder
 
@@ -38,6 +41,43 @@ class ReindexReport:
         return self.documents / self.seconds if self.seconds else 0.0
 
 
+async def _pipeline(
+    batches: AsyncIterator[list[asyncpg.Record]],
+    writer: asyncpg.Connection,
+    rebuild: Rebuild,
+    vectors: CourseVectors,
+    progress: Progress | None,
+) -> None:
+    """Each batch read, made into documents, given its vectors and added to the new index,
+    one batch's vectors computed (on a thread) while the batch before it is added and the
+    batch after it is read and made: on a cold vector cache the model and the index share
+    the cores instead of taking turns. One ``attach`` at a time: it uses ``writer``."""
+    embedding: asyncio.Task[list[CourseDocument]] | None = None
+    try:
+        async for rows in batches:
+            documents = [build_document(row) for row in rows]
+            ready = await embedding if embedding is not None else None
+            embedding = asyncio.create_task(vectors.attach(writer, rows, documents))
+            if ready is not None:
+                await _add(rebuild, ready, progress)
+        if embedding is not None:
+            ready, embedding = await embedding, None
+            await _add(rebuild, ready, progress)
+    finally:
+        if embedding is not None and not embedding.done():
+            embedding.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await embedding
+
+
+async def _add(
+    rebuild: Rebuild, documents: list[CourseDocument], progress: Progress | None
+) -> None:
+    await rebuild.add(documents)
+    if progress is not None:
+        progress(len(documents))
+
+
 async def _build(
     reader: asyncpg.Connection,
     writer: asyncpg.Connection,
@@ -54,13 +94,9 @@ async def _build(
             expected = await source.count_published(reader)
             if on_total is not None:
                 on_total(expected)
-            written = 0
-            async for rows in source.stream_published(reader, BATCH):
-                documents = [build_document(row) for row in rows]
-                await rebuild.add(await vectors.attach(writer, rows, documents))
-                written += len(rows)
-                if progress is not None:
-                    progress(len(rows))
+            await _pipeline(
+                source.stream_published(reader, BATCH), writer, rebuild, vectors, progress
+            )
         indexed = await rebuild.count()
         if indexed != expected:
             raise ReindexError(

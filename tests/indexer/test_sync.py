@@ -303,3 +303,58 @@ async def test_stale_reindex_marker_is_cleared(
         )
         == 0
     )
+
+
+class _FailingModel:
+    """The packaged model under another name (so every course is embedded again), failing
+    on its ``fail_on``-th batch."""
+
+    def __init__(self, fail_on: int) -> None:
+        from search_service.semantic.models import load_embedder
+
+        self.real = load_embedder()
+        self.name = self.real.name + "-test"
+        self.dimensions = self.real.dimensions
+        self.fail_on = fail_on
+        self.batches = 0
+
+    def knows(self, word: str) -> bool:
+        return self.real.knows(word)
+
+    def embed(self, texts: list[str]):  # type: ignore[no-untyped-def]
+        self.batches += 1
+        if self.batches == self.fail_on:
+            raise RuntimeError("the model failed")
+        return self.real.embed(texts)
+
+
+async def test_reindex_in_small_batches_embeds_and_indexes_every_course(
+    catalog_url: str, engine: TantivyEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import indexer.reindex
+
+    monkeypatch.setattr(indexer.reindex, "BATCH", 50)  # many batches: the pipeline's path
+    model = _FailingModel(fail_on=0)
+    done: list[int] = []
+    report = await reindex(asyncpg_dsn(catalog_url), engine, progress=done.append, embedder=model)
+    assert report.documents == await engine.document_count() == sum(done)
+    assert len(done) > 2 and report.embedded == report.documents
+    assert model.batches >= len(done)
+
+
+async def test_a_model_failing_mid_reindex_leaves_the_live_index_and_no_task(
+    catalog_url: str, engine: TantivyEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    import indexer.reindex
+
+    monkeypatch.setattr(indexer.reindex, "BATCH", 50)
+    live_before = engine.store.live_name()
+    tasks = asyncio.all_tasks()
+    with pytest.raises(RuntimeError, match="the model failed"):
+        await reindex(asyncpg_dsn(catalog_url), engine, embedder=_FailingModel(fail_on=3))
+    assert asyncio.all_tasks() == tasks
+    assert engine.store.live_name() == live_before
+    # The next reindex runs (the failed one let go of its lock and its marker).
+    assert (await reindex(asyncpg_dsn(catalog_url), engine)).documents > 0
