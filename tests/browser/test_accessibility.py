@@ -25,6 +25,7 @@ from tests.support.chromium import (
     needs_chromium,
     sign_up,
 )
+from tests.support.processes import create_admin
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
@@ -159,22 +160,10 @@ async def test_signed_in_pages_have_no_violations(
 async def test_admin_pages_have_no_violations(
     browser: Any, live_server: str, shop: Catalog, size: str
 ) -> None:
-    import os
-    import subprocess
-    import sys
     import uuid
 
     email = f"ops-{uuid.uuid4().hex[:8]}@example.com"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPRING_")}
-    made = subprocess.run(
-        [sys.executable, "-m", "search_service.cli", "users", "create-admin", email],
-        input=PASSWORD + "\n",
-        env={**env, "SKILLSPRING_DATABASE_URL": shop.url},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert made.returncode == 0, made.stderr
+    create_admin(shop.url, email, PASSWORD)
     context = await browser.new_context(viewport=VIEWPORTS[size], bypass_csp=True)
     page = await context.new_page()
     await page.goto(f"{live_server}/login")

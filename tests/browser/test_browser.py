@@ -13,6 +13,7 @@ import pytest
 
 from tests.support.catalogs import Catalog
 from tests.support.chromium import ARTIFACTS, browser, expect, needs_chromium, tab  # noqa: F401
+from tests.support.processes import create_admin
 
 pytestmark = [pytest.mark.system, needs_chromium]
 
@@ -138,25 +139,13 @@ async def test_search_click_buy_then_insights_show_it(
 ) -> None:
     """A shopper searches, clicks a result (beacon), adds it from the course page and buys;
     an admin made with ``users create-admin`` then sees exactly that on the insights page."""
-    import os
-    import subprocess
-    import sys
     import uuid
 
     word = uuid.uuid4().hex[:8]
     typed = f"docker {word}"  # words are dropped from the end: docker courses, a fresh query
     password = "correct horse battery staple"
     admin = f"ops-{word}@example.com"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPRING_")}
-    made = subprocess.run(
-        [sys.executable, "-m", "search_service.cli", "users", "create-admin", admin],
-        input=password + "\n",
-        env={**env, "SKILLSPRING_DATABASE_URL": shop.url},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert made.returncode == 0, made.stderr
+    create_admin(shop.url, admin, password)
 
     shopper = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await shopper.new_page()

@@ -5,10 +5,7 @@ started signed out that is credited to its search through sign-up. Screenshots o
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import uuid
 from typing import Any
 
@@ -26,6 +23,7 @@ from tests.support.chromium import (
     shot,
     sign_up,
 )
+from tests.support.processes import create_admin
 
 pytestmark = [pytest.mark.system, needs_chromium]
 
@@ -123,16 +121,7 @@ async def test_an_add_started_signed_out_is_credited_to_its_search_through_sign_
     word = uuid.uuid4().hex[:8]
     typed = f"docker {word}"
     admin = f"ops-{word}@example.com"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPRING_")}
-    made = subprocess.run(
-        [sys.executable, "-m", "search_service.cli", "users", "create-admin", admin],
-        input=PASSWORD + "\n",
-        env={**env, "SKILLSPRING_DATABASE_URL": shop.url},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert made.returncode == 0, made.stderr
+    create_admin(shop.url, admin, PASSWORD)
 
     context = await browser.new_context(viewport=PHONE)
     page = await context.new_page()

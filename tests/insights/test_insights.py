@@ -4,9 +4,7 @@ page, popular searches, retention, judgments from clicks, and the admin command.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
-import sys
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -23,10 +21,10 @@ from search_service.insights.judgments import judgments_from_clicks
 from search_service.insights.service import PopularSearches, forget_before, normalise_query
 from tests.support.catalogs import Catalog
 from tests.support.pages import submit
+from tests.support.processes import skillspring
 from tests.support.shoppers import PASSWORD, admin, auth, student
 
 Client = Any
-ROOT = Path(__file__).resolve().parents[2]
 
 
 async def insights(api: Client, who: dict[str, str], **params: Any) -> dict[str, Any]:
@@ -294,18 +292,7 @@ async def test_judgments_from_clicks_correct_for_position(db: asyncpg.Connection
 
 
 def _cli(args: list[str], url: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPRING_")}
-    env["SKILLSPRING_DATABASE_URL"] = url
-    return subprocess.run(
-        [sys.executable, "-m", "search_service.cli", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
+    return skillspring(*args, env={"SKILLSPRING_DATABASE_URL": url}, stdin=stdin)
 
 
 async def test_create_admin_command_then_sign_in_like_everyone(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
 import sys
 from pathlib import Path
 
@@ -12,7 +10,7 @@ import httpx
 import pytest
 
 from tests.support.catalogs import Catalog
-from tests.support.processes import SERVING, free_port, read_lines, wait_for_line
+from tests.support.processes import SERVING, free_port, read_lines, spawn, wait_for_line
 
 pytestmark = pytest.mark.system  # starts processes (a server, the CLI) or a browser
 SERVE = [sys.executable, "-m", "search_service.cli", "serve"]
@@ -24,24 +22,8 @@ def test_serve_with_two_workers(shop: Catalog, tmp_path: Path) -> None:
     (data_dir / "search").mkdir(parents=True)
     (data_dir / "search" / "courses").symlink_to(root)
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPRING_")}
-    env.update(SKILLSPRING_DATABASE_URL=url, SKILLSPRING_DATA_DIR=str(data_dir))
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "search_service.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
+    env = dict(SKILLSPRING_DATABASE_URL=url, SKILLSPRING_DATA_DIR=str(data_dir))
+    process = spawn("serve", "--port", str(port), "--workers", "2", env=env)
     try:
         lines = read_lines(process)
         wait_for_line(lines, "serving on")
@@ -71,15 +53,7 @@ async def test_sigterm_finishes_the_request_in_flight(catalog_url: str, tmp_path
     env_vars = {"SKILLSPRING_DATABASE_URL": catalog_url, "SKILLSPRING_DATA_DIR": str(tmp_path)}
     assert skillspring("reindex", env=env_vars).returncode == 0
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPRING_")}
-    env.update(env_vars)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "search_service.cli", "serve", "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
+    process = spawn("serve", "--port", str(port), env=env_vars)
     locker = await asyncpg.connect(asyncpg_dsn(catalog_url))
     try:
         output = read_lines(process)
@@ -131,24 +105,8 @@ def test_workers_stop_when_their_server_is_killed(shop: Catalog, tmp_path: Path)
     (data_dir / "search").mkdir(parents=True)
     (data_dir / "search" / "courses").symlink_to(shop.index)
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPRING_")}
-    env.update(SKILLSPRING_DATABASE_URL=shop.url, SKILLSPRING_DATA_DIR=str(data_dir))
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "search_service.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
+    env = dict(SKILLSPRING_DATABASE_URL=shop.url, SKILLSPRING_DATA_DIR=str(data_dir))
+    process = spawn("serve", "--port", str(port), "--workers", "2", env=env)
     try:
         lines = read_lines(process)
         for _ in range(2):

@@ -13,18 +13,49 @@ from queue import Empty, Queue
 WAIT_SECONDS = 60
 
 
-def skillspring(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the CLI as a user would, with only the given SKILLSPRING_* variables."""
+def skillspring(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI as a user would, with only the given SKILLSPRING_* variables (and
+    ``stdin`` typed in, as a password prompt reads it)."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPRING_")}
     clean.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "search_service.cli", *args],
+        input=stdin,
         capture_output=True,
         text=True,
         env=clean,
         timeout=120,
         check=False,
     )
+
+
+def spawn(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
+    """Start a long-running CLI command (``serve``, ``sync --follow``) as an operator would,
+    with only the given SKILLSPRING_* variables; its output (both streams) to read with
+    ``read_lines``."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPRING_")}
+    clean.update(env)
+    return subprocess.Popen(
+        [sys.executable, "-m", "search_service.cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=clean,
+    )
+
+
+def create_admin(database_url: str, email: str, password: str) -> None:
+    """An admin account made the operator's way: ``skillspring users create-admin``."""
+    made = skillspring(
+        "users",
+        "create-admin",
+        email,
+        env={"SKILLSPRING_DATABASE_URL": database_url},
+        stdin=password + "\n",
+    )
+    assert made.returncode == 0, made.stderr
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], *words: str) -> None:
