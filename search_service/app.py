@@ -79,6 +79,7 @@ from search_service.orders.controllers import OrderController
 from search_service.orders.pages import OrderPages
 from search_service.pages.csrf import csrf_secret
 from search_service.pages.errors import error_page, page_exception_handlers
+from search_service.pages.forms import DONE
 from search_service.pages.static import ONE_YEAR, favicon, static_url
 from search_service.questions.controllers import QuestionController
 from search_service.questions.pages import QuestionPages
@@ -121,6 +122,7 @@ def _jinja(engine: JinjaTemplateEngine) -> None:
     # Money as every page shows it: "$84.99", "Free", "19.99 CHF".
     engine.engine.filters["money"] = price_display
     engine.engine.globals["static_url"] = static_url
+    engine.engine.globals["done_messages"] = DONE
 
 
 def _from_state(name: str) -> Provide:

@@ -29,6 +29,7 @@ from search_service.pages.forms import (
     FormState,
     NoFields,
     Rerender,
+    done,
     form_values,
     parse_form,
     submit,
@@ -156,7 +157,7 @@ class CartPages(Controller):
             CartItemForm,
             lambda form: service.remove_item(db_session, user.id, form.course_id),
             _again(db_session, user.id, "items"),
-            _cart(request),
+            done(_cart(request), "removed"),
         )
 
     @post("/coupon", name="cart_coupon", status_code=303)

@@ -205,6 +205,9 @@ class CatalogPages(Controller):
         if result is not None and result.total == 0:  # ways out: what others search for
             trending = await popular.trending(TRENDING)
             page.context["trending"] = [(t, search_url([("q", t)])) for t in trending if t != q]
+            # and, when no category is near what was typed, every subject there is
+            tree = await catalog.categories.tree()
+            page.context["subjects"] = [(tree.name(r), category_url(r)) for r in tree.roots]
         return page
 
     @get(CATEGORY_ROOT_PAGE, name="category_root")

@@ -51,12 +51,27 @@ def _colours(category: str | None) -> tuple[str, str, str]:
     return (f"hsl({hue} 55% 28%)", f"hsl({hue} 80% 80%)", "◆")
 
 
+# The title's lines: at most LINE_CHARS characters each, so a line fits the picture in the
+# widest common sans-serif (DejaVu Sans Bold averages about 0.7 em a character), at most
+# MAX_LINES of them, the last ending in "…" when the title is longer.
+FONT_SIZE, LINE_HEIGHT, LINE_CHARS, MAX_LINES = 28, 36, 21, 3
+
+
+def title_lines(title: str) -> list[str]:
+    """The lines of ``title`` as the picture shows them."""
+    lines = textwrap.wrap(title, LINE_CHARS) or [""]
+    if len(lines) > MAX_LINES:
+        last = lines[MAX_LINES - 1]
+        lines = [*lines[: MAX_LINES - 1], last[: LINE_CHARS - 1].rstrip() + "…"]
+    return lines
+
+
 def drawn(title: str, category: str | None) -> str:
     """The SVG picture of a course titled ``title`` in the root category ``category``."""
     background, accent, sign = _colours(category)
-    lines = textwrap.wrap(title, 24)[:3]
+    lines = title_lines(title)
     text = "".join(
-        f'<tspan x="32" dy="{0 if i == 0 else 40}">{escape(line)}</tspan>'
+        f'<tspan x="32" dy="{0 if i == 0 else LINE_HEIGHT}">{escape(line)}</tspan>'
         for i, line in enumerate(lines)
     )
     return (
@@ -67,7 +82,7 @@ def drawn(title: str, category: str | None) -> str:
         f'<circle cx="{WIDTH - 20}" cy="{HEIGHT}" r="90" fill="{accent}" opacity="0.12"/>'
         f'<text x="{WIDTH - 36}" y="92" text-anchor="end" font-family="Georgia, serif" '
         f'font-size="64" fill="{accent}">{escape(sign)}</text>'
-        f'<text x="32" y="{HEIGHT - 40 - 40 * (len(lines) - 1)}" font-family="system-ui, '
-        f'sans-serif" font-size="32" font-weight="700" fill="#ffffff">{text}</text>'
+        f'<text x="32" y="{HEIGHT - 40 - LINE_HEIGHT * (len(lines) - 1)}" font-family="system-ui, '
+        f'sans-serif" font-size="{FONT_SIZE}" font-weight="700" fill="#ffffff">{text}</text>'
         "</svg>"
     )

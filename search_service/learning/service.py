@@ -62,7 +62,6 @@ async def learning(session: AsyncSession, student: uuid.UUID, slug: str) -> Lear
         )
     lectures = [lecture for s in sections.values() for lecture in s.lectures]
     last = enrollment["last_watched_lecture"]
-    following = next((lec.id for lec in lectures if not lec.done), None)
     return Learning(
         slug=enrollment["slug"],
         title=enrollment["title"],
@@ -70,9 +69,21 @@ async def learning(session: AsyncSession, student: uuid.UUID, slug: str) -> Lear
         image_url=picture_url(enrollment["slug"], enrollment["thumbnail_url"]),
         progress_percent=enrollment["progress_percent"],
         completed_at=enrollment["completed_at"],
-        resume_at=str(last) if last else following,
+        resume_at=resume_at(lectures, str(last) if last else None),
         sections=list(sections.values()),
     )
+
+
+def resume_at(lectures: list[LectureItem], last: str | None) -> str | None:
+    """Where "Continue" leads: the first lecture not done from the last one watched on (round
+    to the start), the first not done when none was watched, the last watched when all are
+    done."""
+    ids = [lecture.id for lecture in lectures]
+    start = ids.index(last) if last in ids else 0
+    for lecture in lectures[start:] + lectures[:start]:
+        if not lecture.done:
+            return lecture.id
+    return last or (ids[0] if ids else None)
 
 
 async def mark(

@@ -80,6 +80,24 @@ Rerender = Callable[[FormState, int], Awaitable[Template]]
 CourseAgain = Callable[[str, str], Rerender]
 
 
+# What a form did, said on the page it leads to (``?done=removed``): a fixed list, so the
+# address cannot make a page say anything else.
+DONE: dict[str, str] = {
+    "removed": "Removed from your cart.",
+    "saved": "Moved to your wishlist.",
+    "to-cart": "Moved to your cart.",
+    "asked": "Your question is posted. The instructor and other students can answer it.",
+    "reviewed": "Thank you: your review is posted.",
+}
+
+
+def done(url: str, what: str) -> str:
+    """``url`` saying, when shown, that the form did ``what`` (a key of ``DONE``)."""
+    path, _, fragment = url.partition("#")
+    joiner = "&" if "?" in path else "?"
+    return f"{path}{joiner}done={what}" + (f"#{fragment}" if fragment else "")
+
+
 def section(request: Request[Any, Any, Any], route: str, part: str, **params: Any) -> str:
     """A part of a page (where a form on it leads back to): ``/courses/x#ratings``."""
     return f"{request.app.route_reverse(route, **params)}#{part}"

@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 
 from search_service.db.annotations import DbSession, SignedIn
 from search_service.lib.web import CourseSlug
-from search_service.pages.forms import CourseAgain, FormData, section, submit
+from search_service.pages.forms import CourseAgain, FormData, done, section, submit
 from search_service.questions import service
 from search_service.questions.schemas import QuestionIn
 
@@ -33,5 +33,5 @@ class QuestionPages(Controller):
             QuestionIn,
             lambda form: service.ask(db_session, user, slug, form.question),
             course_again(slug, "question"),
-            section(request, "course_page", "qa", slug=slug),
+            done(section(request, "course_page", "qa", slug=slug), "asked"),
         )

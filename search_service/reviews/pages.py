@@ -12,7 +12,14 @@ from litestar.di import NamedDependency
 from search_service.db.annotations import DbSession, SignedIn
 from search_service.lib.limits import Limiter
 from search_service.lib.web import CourseSlug
-from search_service.pages.forms import CourseAgain, FormData, NoFields, section, submit
+from search_service.pages.forms import (
+    CourseAgain,
+    FormData,
+    NoFields,
+    done,
+    section,
+    submit,
+)
 from search_service.reviews import service
 from search_service.reviews.schemas import ReviewIn
 
@@ -41,7 +48,7 @@ class ReviewPages(Controller):
             ReviewIn,
             lambda form: service.create(db_session, user.id, slug, form),
             course_again(slug, "review"),
-            section(request, "course_page", "ratings", slug=slug),
+            done(section(request, "course_page", "ratings", slug=slug), "reviewed"),
         )
 
     @post("/review/edit", name="review_edit", status_code=303)

@@ -11,7 +11,7 @@ from litestar.datastructures import CacheControlHeader
 from litestar.response import Template
 
 from search_service.db.annotations import DbSession, SignedIn
-from search_service.pages.forms import BLANK, FormData, FormState, Rerender, submit
+from search_service.pages.forms import BLANK, FormData, FormState, Rerender, done, submit
 from search_service.wishlists import service
 from search_service.wishlists.schemas import WishlistIn, WishlistOut
 
@@ -118,7 +118,7 @@ class WishlistPages(Controller):
                 db_session, user.id, form.wishlist_id, form.course_id
             ),
             _again(db_session, user.id, "items"),
-            request.app.route_reverse("cart_page"),
+            done(request.app.route_reverse("cart_page"), "to-cart"),
         )
 
     @post("/from-cart", name="wishlist_from_cart", status_code=303)
@@ -131,5 +131,5 @@ class WishlistPages(Controller):
             AddForm,
             lambda form: service.move_from_cart(db_session, user.id, form.course_id),
             _again(db_session, user.id, "items"),
-            request.app.route_reverse("cart_page"),
+            done(request.app.route_reverse("cart_page"), "saved"),
         )

@@ -162,3 +162,37 @@ async def test_an_add_started_signed_out_is_credited_to_its_search_through_sign_
     # this search's, though the shopper signed up in between.
     assert cells[:6] == [typed, "1", "1", "100%", "1", "1"], cells
     await boss.close()
+
+
+async def test_a_drawn_picture_keeps_a_long_title_inside_it(
+    browser: Any, live_server: str, shop: Catalog
+) -> None:
+    # Measured in the browser's own font: every line of the title ends before the edge.
+    import asyncpg
+
+    from search_service.catalog.pictures import WIDTH
+    from search_service.db.connection import asyncpg_dsn
+
+    conn = await asyncpg.connect(asyncpg_dsn(shop.url))
+    try:
+        slug = await conn.fetchval(
+            "SELECT slug FROM courses WHERE status = 'published' AND deleted_at IS NULL "
+            "ORDER BY slug LIMIT 1"
+        )
+        await conn.execute(
+            "UPDATE courses SET title = $2 WHERE slug = $1",
+            slug,
+            "The Ultimate Mindfulness Masterclass: Meditation, Breathwork and WWWWWWW Sleep",
+        )
+    finally:
+        await conn.close()
+    context = await browser.new_context(viewport=DESKTOP)
+    page = await context.new_page()
+    await page.goto(f"{live_server}/courses/{slug}/picture.svg")
+    ends = await page.evaluate(
+        "[...document.querySelectorAll('tspan')].map(t => { const b = t.getBBox();"
+        " return b.x + b.width; })"
+    )
+    assert len(ends) == 3 and max(ends) <= WIDTH - 16, ends
+    assert (await page.locator("tspan").last.text_content() or "").endswith("…")
+    await context.close()

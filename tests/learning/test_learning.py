@@ -88,7 +88,7 @@ async def test_a_lecture_of_another_course_is_a_400_and_writes_nothing(
     assert float(progress or 0) == 0
 
 
-async def test_the_learning_page_marks_a_lecture_and_continues_there(
+async def test_the_learning_page_marks_a_lecture_and_continues_after_it(
     browser: Client, db: asyncpg.Connection
 ) -> None:
     from tests.support.pages import sign_up, submit
@@ -100,16 +100,18 @@ async def test_the_learning_page_marks_a_lecture_and_continues_there(
     page = f"/learn/{course['slug']}"
     html = (await browser.get(page)).text
     assert course["title"] in html and "Mark complete" in html and "0% complete" in html
-    lecture = await db.fetchval(
+    lecture, following = await db.fetch(
         "SELECT l.id::text FROM lectures l JOIN course_sections s ON s.id = l.section_id "
         "WHERE s.course_id = $1 AND l.status = 'published' ORDER BY s.position, l.position "
-        "LIMIT 1",
+        "LIMIT 2",
         course["id"],
     )
+    lecture, following = lecture[0], following[0]
     marked = await submit(browser, page, f"{page}/complete", lecture_id=lecture, done="true")
     assert marked.status_code == 303 and marked.headers["location"].endswith(f"#lecture-{lecture}")
     after = (await browser.get(page)).text
     assert "✓ Done" in after and "0% complete" not in after
-    assert f'href="#lecture-{lecture}">Continue' in after
+    # Continue leads on to the lecture after the one just done, not back to it.
+    assert f'href="#lecture-{following}">Continue' in after
     learning = (await browser.get("/my-learning")).text
     assert "Continue" in learning and f'href="{page}"' in learning

@@ -92,7 +92,8 @@ async def test_shop_review_ask_and_log_out(browser: Client, db: asyncpg.Connecti
     asked = await submit(
         browser, page, f"{page}/question", question="Is there a community forum for this course?"
     )
-    assert asked.status_code == 303 and asked.headers["location"].endswith("#qa")
+    assert asked.status_code == 303 and asked.headers["location"].endswith("?done=asked#qa")
+    assert "Your question is posted" in (await browser.get(asked.headers["location"])).text
     questions = await db.fetchval("SELECT count(*) FROM course_questions")
     short = await submit(browser, page, f"{page}/question", question="   why?       ")
     assert short.status_code == 400 and 'class="site-header"' in short.text
@@ -110,8 +111,12 @@ async def test_shop_review_ask_and_log_out(browser: Client, db: asyncpg.Connecti
         wishlist_id=wishlist_id,
         course_id=str(other["id"]),
     )
-    assert moved.headers["location"] == "/cart"
-    assert other["title"] in (await browser.get("/cart")).text
+    assert moved.headers["location"] == "/cart?done=to-cart"
+    shown = (await browser.get(moved.headers["location"])).text
+    assert other["title"] in shown and "Moved to your cart." in shown
+    # The notice says only what a form did: an address cannot make the page say more.
+    forged = (await browser.get("/cart?done=<b>you+won</b>")).text
+    assert "you won" not in forged and "notice success" not in forged
 
     assert "Log out" in (await browser.get("/")).text
     out = await submit(browser, "/cart", "/logout")
@@ -210,3 +215,18 @@ async def test_named_wishlists_through_the_pages(browser: Client, db: asyncpg.Co
         )
         == 1
     )
+
+
+async def test_the_cart_says_what_its_buttons_did(browser: Client, db: asyncpg.Connection) -> None:
+    await sign_up(browser)
+    first, second = await a_course(db), await a_course(db, skip=1)
+    for course in (first, second):
+        await submit(browser, "/", "/cart/add", course_id=str(course["id"]))
+    removed = await submit(browser, "/cart", "/cart/remove", course_id=str(first["id"]))
+    assert removed.headers["location"] == "/cart?done=removed"
+    cart = (await browser.get(removed.headers["location"])).text
+    assert "Removed from your cart." in cart
+    saved = await submit(browser, "/cart", "/wishlists/from-cart", course_id=str(second["id"]))
+    assert saved.headers["location"] == "/cart?done=saved"
+    assert "Moved to your wishlist." in (await browser.get(saved.headers["location"])).text
+    assert second["title"] in (await browser.get("/wishlists")).text
