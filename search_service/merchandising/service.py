@@ -190,7 +190,7 @@ async def bought_with(
     return [r[0] for r in rows]
 
 
-PREVIEW = 10  # the first page an admin sees before saving a rule
+PREVIEW = 20  # the first page an admin sees before saving a rule: a shopper's first page
 
 
 async def preview_rule(session: AsyncSession, engine: SearchEngine, data: RuleIn) -> EngineResult:

@@ -228,7 +228,8 @@
             setCount(body.cart_count);
             document.querySelectorAll("form[data-add-to-cart]").forEach(function (f) {
               var link = document.createElement("a");
-              link.className = "button primary";
+              var was = f.querySelector("button");  // the same size as the button it replaces
+              link.className = "button " + (was ? was.className : "primary");
               link.href = body.cart_url;
               link.textContent = "Go to cart";
               f.replaceWith(link);

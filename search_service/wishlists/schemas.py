@@ -32,6 +32,8 @@ class WishlistItemOut(msgspec.Struct, kw_only=True):
     slug: str
     title: str
     owned: bool  # the student already bought it
+    image_url: str = ""  # its picture (its own, or one drawn for it)
+    price_display: str = ""  # what it costs now: "$84.99", "Free"
 
 
 class WishlistOut(msgspec.Struct, kw_only=True):

@@ -11,8 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from search_service.cart import service as cart
 from search_service.cart.schemas import CartOut
+from search_service.catalog.pictures import picture_url
 from search_service.db.lookups import PUBLISHED, is_student
 from search_service.lib.errors import Conflict, Forbidden, NotFound
+from search_service.lib.pricing import effective_price_cents, price_display
 from search_service.wishlists.schemas import WishlistItemOut, WishlistOut
 
 DEFAULT = "Favorites"
@@ -22,7 +24,8 @@ CREATE_DEFAULT = text(
     "ON CONFLICT DO NOTHING"
 )
 LISTS = text("""
-SELECT w.id, w.name, i.course_id, c.slug, c.title,
+SELECT w.id, w.name, i.course_id, c.slug, c.title, c.thumbnail_url,
+       c.list_price_cents, c.sale_price_cents, c.currency,
        EXISTS (SELECT 1 FROM enrollments e WHERE e.student_id = w.student_id
                AND e.course_id = i.course_id) AS owned
 FROM wishlists w
@@ -71,6 +74,11 @@ async def _lists(
                     slug=row["slug"],
                     title=row["title"],
                     owned=row["owned"],
+                    image_url=picture_url(row["slug"], row["thumbnail_url"]),
+                    price_display=price_display(
+                        effective_price_cents(row["list_price_cents"], row["sale_price_cents"]),
+                        row["currency"],
+                    ),
                 )
             )
     return list(lists.values())

@@ -42,6 +42,8 @@ async def test_named_lists_items_and_owned_marks(api: Client, db: asyncpg.Connec
         assert response.status_code == 200
     items = response.json()["items"]
     assert [i["course_id"] for i in items] == [str(first["id"]), str(second["id"])]
+    # Each with its picture and what it costs, as the wishlist page shows them.
+    assert all(i["image_url"] and i["price_display"] for i in items)
     await db.execute(
         "INSERT INTO enrollments (course_id, student_id) VALUES ($1, $2)",
         second["id"],
