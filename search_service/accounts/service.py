@@ -18,6 +18,7 @@ from search_service.accounts.limits import AccountGuard
 from search_service.accounts.passwords import hash_password, needs_rehash, verify_password
 from search_service.accounts.schemas import LoginIn, MeOut, RegisterIn, TokenOut
 from search_service.db.models import AuthToken, Student, User
+from search_service.lib.constraints import optional_public_text, public_text
 from search_service.lib.errors import Conflict, Forbidden, Unauthorized
 
 TOKEN_DAYS = 30
@@ -46,8 +47,8 @@ async def register(
         password_hash=await hash_password(data.password),
         role="student",
         status="active",
-        first_name=data.first_name.strip(),
-        last_name=data.last_name.strip() if data.last_name else None,
+        first_name=public_text("first_name", data.first_name),
+        last_name=optional_public_text("last_name", data.last_name),
     )
     session.add(user)
     try:

@@ -40,6 +40,7 @@ FROM search_events e
 JOIN search_queries q ON q.id = e.query_id
 JOIN courses c ON c.id = e.course_id
 WHERE q.searched_at >= $1 AND q.query = ANY($2::text[])
+  AND (e.type = 'click' OR e.course_id = ANY(q.shown))
 """
 
 

@@ -22,13 +22,20 @@ _NOT_A_SEARCH = re.compile(
     r"|&#|%3c|%3e|@)",
     re.IGNORECASE,
 )
+# A dot between two letters is how every address is written ("graphic.design", "data.ai"),
+# whatever its ending: such text is searched, never suggested to others ("node.js" too).
+_DOTTED = re.compile(r"[^\W\d_][.\u3002\uff0e\uff61][^\W\d_]")
 MAX_POPULAR_WORDS = 8
 
 
 def suggestable(query: str) -> bool:
     """Whether a query's text may be shown to others as a popular search."""
     words = query.split()
-    return 0 < len(words) <= MAX_POPULAR_WORDS and not _NOT_A_SEARCH.search(query)
+    return (
+        0 < len(words) <= MAX_POPULAR_WORDS
+        and not _NOT_A_SEARCH.search(query)
+        and not _DOTTED.search(query)
+    )
 
 
 class SearchLog:

@@ -18,6 +18,7 @@ from search_service.insights import charts, service
 from search_service.insights.recorder import InsightsRecorder
 from search_service.insights.schemas import QueryFigures
 from search_service.insights.service import PopularSearches
+from search_service.lib.constraints import TEXT_CHARACTERS
 from search_service.lib.errors import Invalid
 from search_service.pages.forms import FormData, FormState, submit
 
@@ -48,7 +49,7 @@ def _sorted(rows: list[QueryFigures], key: str, descending: bool) -> list[QueryF
 
 
 class HideForm(msgspec.Struct, kw_only=True):
-    query: Annotated[str, Meta(min_length=1, max_length=200)]
+    query: Annotated[str, Meta(min_length=1, max_length=200, pattern=TEXT_CHARACTERS)]
     hidden: bool = True
 
 

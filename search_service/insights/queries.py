@@ -53,12 +53,15 @@ WHERE id = :course_id AND status = 'published' AND deleted_at IS NULL
 """)
 
 # The window: searches since :since; events count with the search they belong to.
+# An add or a purchase counts for a search only when the search's page showed that course (a
+# cart add may carry any query id it was given; clicks are checked when they are recorded).
 _WINDOW = """
 WITH q AS (
-    SELECT id, query, total, searched_at FROM search_queries WHERE searched_at >= :since
+    SELECT id, query, total, searched_at, shown FROM search_queries WHERE searched_at >= :since
 ), ev AS (
     SELECT e.query_id, e.type, e.position, e.revenue_cents
     FROM search_events e JOIN q ON q.id = e.query_id
+    WHERE e.type = 'click' OR e.course_id = ANY(q.shown)
 )
 """
 

@@ -14,6 +14,8 @@ import datetime as dt
 import logging
 import uuid
 
+import asyncpg
+import sqlalchemy.exc
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from search_service.insights import queries
@@ -87,6 +89,16 @@ class InsightsRecorder:
                                 "positions": [c[2] for c in clicks],
                             },
                         )
+            except (asyncpg.DataError, sqlalchemy.exc.DataError) as refused:
+                # Rows PostgreSQL refuses (text it cannot hold) would be refused at every
+                # retry and hold back everything after them: they are dropped, once, said.
+                log.error(
+                    "dropped %d search rows and %d clicks that PostgreSQL refused: %s",
+                    len(searches),
+                    len(clicks),
+                    str(refused).splitlines()[0] if str(refused) else type(refused).__name__,
+                )
+                return 0
             except Exception:
                 self.searches[:0] = searches  # kept for the next flush
                 self.clicks[:0] = clicks

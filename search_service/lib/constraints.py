@@ -79,24 +79,32 @@ def bounded_time(field: str, value: dt.datetime | None) -> dt.datetime | None:
     return value
 
 
-# Text others read (reviews, questions, answers and their titles): one rule, applied after
-# decoding and before storing.
+# Text others read (reviews, questions, answers and their titles, names, list names): one
+# rule, applied after decoding and before storing.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"})
+# Letters and symbols that are drawn as nothing: the Hangul fillers, the blank Braille
+# pattern, the Mongolian vowel separator and the Khmer inherent vowels.
+_BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e\u17b4\u17b5")
+
+
+def _invisible(ch: str) -> bool:
+    return ch in _BLANK_LOOKING or unicodedata.category(ch) in _INVISIBLE_CATEGORIES
 
 
 def _visible(text: str) -> int:
-    """How many characters of ``text`` show: not spaces, controls or invisible formats."""
-    return sum(1 for ch in text if unicodedata.category(ch) not in _INVISIBLE_CATEGORIES)
+    """How many characters of ``text`` show: not spaces, controls, invisible formats or
+    blank-looking letters."""
+    return sum(1 for ch in text if not _invisible(ch))
 
 
 def _trimmed(text: str) -> str:
     """Without the spaces and invisible characters (zero-width, byte-order marks) at its
     ends."""
     start, end = 0, len(text)
-    while start < end and unicodedata.category(text[start]) in _INVISIBLE_CATEGORIES:
+    while start < end and _invisible(text[start]):
         start += 1
-    while end > start and unicodedata.category(text[end - 1]) in _INVISIBLE_CATEGORIES:
+    while end > start and _invisible(text[end - 1]):
         end -= 1
     return text[start:end]
 
@@ -117,3 +125,10 @@ def public_text(field: str, value: str, least: int = 1) -> str:
     if len(text) < least:
         raise Invalid(field, f"{field} must be at least {least} characters long.")
     return text
+
+
+def optional_public_text(field: str, value: str | None) -> str | None:
+    """``public_text`` of an optional field: blank (spaces alone) counts as not given."""
+    if value is None or not value.strip():
+        return None
+    return public_text(field, value)

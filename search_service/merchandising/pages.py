@@ -19,7 +19,7 @@ from search_service.lib.decoding import decode_fields
 from search_service.lib.errors import SearchUnavailable
 from search_service.merchandising import service
 from search_service.merchandising.rules import MerchandisedEngine, RuleBook
-from search_service.merchandising.schemas import RuleIn, RuleOut
+from search_service.merchandising.schemas import RuleIn, RuleOut, RuleQuery
 from search_service.pages.forms import (
     BLANK,
     HIDDEN,
@@ -39,7 +39,7 @@ class RuleForm(msgspec.Struct, kw_only=True):
     ``datetime-local`` (read as UTC). With ``rule_id``, it replaces that rule."""
 
     rule_id: uuid.UUID | None = None
-    query: str | None = None
+    query: RuleQuery | None = None
     category: str | None = None
     pin: str = ""
     hide: str = ""

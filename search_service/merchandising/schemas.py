@@ -8,11 +8,18 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
+from search_service.lib.constraints import LINE_CHARACTERS
 from search_service.search.request import SLUG_PATTERN
 
 Slug = Annotated[str, Meta(pattern=SLUG_PATTERN, max_length=120, description="a course slug")]
 RuleQuery = Annotated[
-    str, Meta(min_length=1, max_length=200, description="the query, matched after folding")
+    str,
+    Meta(
+        min_length=1,
+        max_length=200,
+        pattern=LINE_CHARACTERS,
+        description="the query, matched after folding (no control or invisible characters)",
+    ),
 ]
 When = Annotated[
     dt.datetime,

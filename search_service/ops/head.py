@@ -21,6 +21,10 @@ def answer_head(app: ASGIApp) -> ASGIApp:
                 message = {"type": "http.response.body", "body": b"", "more_body": False}
             await send(message)
 
-        await app({**scope, "method": "GET"}, receive, headers_only)  # type: ignore[arg-type]
+        # The same scope, changed in place: what closes the request's database session after
+        # the response starts is keyed to this scope (a copy left every HEAD's session open,
+        # holding a pooled connection idle in its transaction until the pool ran dry).
+        scope["method"] = "GET"  # type: ignore[typeddict-unknown-key]
+        await app(scope, receive, headers_only)
 
     return middleware

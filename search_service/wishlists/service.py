@@ -13,6 +13,7 @@ from search_service.cart import service as cart
 from search_service.cart.schemas import CartOut
 from search_service.catalog.pictures import picture_url
 from search_service.db.lookups import PUBLISHED, is_student
+from search_service.lib.constraints import public_text
 from search_service.lib.errors import Conflict, Forbidden, NotFound
 from search_service.lib.pricing import effective_price_cents, price_display
 from search_service.wishlists.schemas import WishlistItemOut, WishlistOut
@@ -100,6 +101,7 @@ async def all_lists(session: AsyncSession, student_id: uuid.UUID) -> list[Wishli
 
 async def create(session: AsyncSession, student_id: uuid.UUID, name: str) -> WishlistOut:
     await _student(session, student_id)
+    name = public_text("name", name)  # nothing invisible or blank-looking alone
     try:
         async with session.begin_nested():
             new_id = (

@@ -276,6 +276,11 @@ async def test_judgments_from_clicks_correct_for_position(db: asyncpg.Connection
     rows += [(ids[5], course[slugs[1]], "click", 5)]  # deep place, once: counts 5^0.7 = 3.09
     rows += [(ids[6], course[slugs[2]], "click", 1)]  # top place, once
     rows += [(ids[7], course[slugs[3]], "purchase", None)]
+    rows += [(ids[8], course[slugs[3]], "add_to_cart", None)]  # not shown by that search
+    # The search of the purchase showed the course; the add's did not: only the first counts.
+    await db.execute(
+        "UPDATE search_queries SET shown = ARRAY[$2::uuid] WHERE id = $1", ids[7], course[slugs[3]]
+    )
     await db.executemany(
         "INSERT INTO search_events (query_id, course_id, type, position) VALUES ($1, $2, $3, $4)",
         rows,
@@ -353,3 +358,33 @@ async def test_dashboard_page_for_admins_only(shop: Catalog, db: asyncpg.Connect
         )
         await submit(client, "/login", "/login", email=shopper, password=PASSWORD)
         assert (await client.get("/admin/search-insights")).status_code == 403
+
+
+async def test_an_add_of_a_course_the_search_never_showed_is_not_credited_to_it(
+    api: Client, db: asyncpg.Connection
+) -> None:
+    # The add itself is a real one; only the credit is refused: the report counts adds and
+    # purchases for a search whose page showed the course.
+    boss = await admin(db)
+    word = uuid.uuid4().hex[:8]
+    typed = f"python {word}"
+    found = (await api.get("/api/v1/search", params={"q": typed, "per_page": 3})).json()
+    shown = [h["id"] for h in found["hits"]]
+    other = await db.fetchval(
+        "SELECT id::text FROM courses WHERE status = 'published' AND deleted_at IS NULL "
+        "AND list_price_cents > 0 AND currency = 'USD' AND NOT (id::text = ANY($1)) LIMIT 1",
+        shown,
+    )
+    shopper = await student(db)
+    added = await api.post(
+        "/api/v1/cart/items",
+        json={"course_id": other, "query_id": found["query_id"]},
+        headers=auth(shopper),
+    )
+    assert added.status_code == 200, added.text
+    assert (
+        await api.post("/api/v1/cart/checkout", json={}, headers=auth(shopper))
+    ).status_code == 200
+    counted = row(await insights(api, boss), typed)
+    assert counted is not None and counted["searches"] == 1
+    assert (counted["add_to_carts"], counted["purchases"], counted["revenue_cents"]) == (0, 0, 0)

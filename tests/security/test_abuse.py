@@ -96,6 +96,18 @@ async def test_link_and_markup_shaped_searches_are_never_popular(
         assert all("evil" not in s and "<" not in s and ":" not in s for s in shown)
 
 
+@pytest.mark.parametrize("query", ["machine.learning", "machine\u3002learning"])
+async def test_an_address_of_any_ending_is_never_popular(
+    api: Client, shop: Catalog, query: str
+) -> None:
+    # Words that match courses once split ("machine learning"), written as an address whose
+    # ending no list of domains holds.
+    await _searched(shop, query, 8, clients=8)
+    shown = await _suggested(api, query[:4])
+    assert query not in shown
+    assert query not in (await api.get("/")).text
+
+
 async def test_a_relaxed_remainder_does_not_count_towards_popular(
     api: Client, shop: Catalog
 ) -> None:
@@ -162,6 +174,9 @@ async def test_students_also_bought_does_not_depend_on_the_victim(
         ("questions", "question", {"question": "How do I \u202estart this course?"}),
         ("reviews", "body", {"rating": 4, "body": " " * 25}),
         ("reviews", "body", {"rating": 4, "body": "\u3000\u00a0\t" * 10}),
+        ("reviews", "body", {"rating": 4, "body": "\u3164" * 30}),  # Hangul filler
+        ("questions", "question", {"question": "\u2800" * 30}),  # blank Braille
+        ("questions", "question", {"question": "\uffa0\u115f" * 15}),
     ],
 )
 async def test_blank_invisible_and_bidi_text_is_a_400_naming_the_field(
@@ -248,6 +263,23 @@ async def test_head_is_answered_wherever_get_is(api: Client, path: str) -> None:
     assert head.headers["content-type"] == got.headers["content-type"]
 
 
+async def test_head_of_database_pages_leaves_no_connection_in_a_transaction(
+    api: Client, db: asyncpg.Connection
+) -> None:
+    # Each HEAD of a course used to keep its session open, its pooled connection idle in a
+    # transaction: after the pool's 20 the site's database pages waited and failed.
+    slug = (await courses(db, 1))[0]["slug"]
+    for path in (f"/api/v1/courses/{slug}", f"/courses/{slug}", f"/api/v1/courses/{slug}/reviews"):
+        for _ in range(25):
+            assert (await api.head(path)).status_code == 200
+    held = await db.fetchval(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND state = 'idle in transaction'"
+    )
+    assert held == 0
+    assert (await api.get(f"/api/v1/courses/{slug}")).status_code == 200
+
+
 async def test_the_api_answers_cors_preflights_from_configured_origins_only(
     shop: Catalog,
 ) -> None:
@@ -308,3 +340,78 @@ async def test_archived_courses_refuse_every_write_alike(
         for method, path, body in attempts:
             got = await getattr(api, method)(path, json=body, headers=auth(buyer))
             assert got.status_code == 404, (path, got.status_code, got.text)
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [("/api/v1/search", {"q": "kubernetes\x00"}), ("/api/v1/suggest", {"q": "kub\x00"})],
+)
+async def test_a_nul_in_a_search_is_a_400_naming_q(
+    api: Client, path: str, params: dict[str, str]
+) -> None:
+    got = await api.get(path, params=params)
+    assert got.status_code == 400 and got.headers["content-type"].startswith("application/problem")
+    assert "q" in {e["name"] for e in got.json()["invalid_params"]}
+
+
+async def test_a_nul_in_an_admins_query_is_a_400(api: Client, db: asyncpg.Connection) -> None:
+    boss = await admin(db)
+    rule = {"query": "nul\x00x", "pin": [(await courses(db, 1))[0]["slug"]]}
+    got = await api.post("/api/v1/admin/rules", json=rule, headers=auth(boss))
+    assert got.status_code == 400 and "query" in got.text
+    assert (
+        await db.fetchval("SELECT count(*) FROM merchandising_rules WHERE query LIKE 'nul%'") == 0
+    )
+
+
+async def test_rows_postgresql_refuses_do_not_hold_back_the_search_log(
+    shop: Catalog, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Defence in depth: a row that slipped past validation is dropped, once and said, and
+    # the rows after it are written (it used to be retried for ever, blocking every flush).
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from search_service.db.connection import make_engine
+    from search_service.insights.recorder import InsightsRecorder
+
+    engine = make_engine(shop.url)
+    recorder = InsightsRecorder(async_sessionmaker(engine), enabled=True)
+
+    def row(query: str) -> tuple[object, ...]:
+        return (uuid.uuid4(), dt.datetime.now(dt.UTC), query, 3, 1, False, b"", False, [], 1)
+
+    try:
+        recorder.searches.append(row("bad\x00row"))
+        assert await recorder.flush() == 0
+        assert "PostgreSQL refused" in caplog.text
+        recorder.searches.append(row("good row"))
+        assert await recorder.flush() == 1
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize("name", ["   ", "\u3000\u00a0", "\u200b\u200b", "\u3164\u3164"])
+async def test_a_blank_first_name_is_a_400_and_nothing_is_stored(
+    api: Client, db: asyncpg.Connection, name: str
+) -> None:
+    email = f"blank-{uuid.uuid4().hex[:8]}@example.com"
+    body = {"email": email, "password": PASSWORD, "first_name": name}
+    got = await api.post("/api/v1/auth/register", json=body)
+    assert got.status_code == 400 and "first_name" in got.text, got.text
+    assert await db.fetchval("SELECT count(*) FROM users WHERE email = $1", email) == 0
+
+
+async def test_a_blank_last_name_is_not_stored_blank(api: Client, db: asyncpg.Connection) -> None:
+    email = f"blank-{uuid.uuid4().hex[:8]}@example.com"
+    body = {"email": email, "password": PASSWORD, "first_name": "Ada", "last_name": "   "}
+    assert (await api.post("/api/v1/auth/register", json=body)).status_code == 201
+    assert await db.fetchval("SELECT last_name FROM users WHERE email = $1", email) is None
+
+
+@pytest.mark.parametrize("name", ["\u200b\u200b", "\u202e", "\ufeff", "\u3164", "\u00ad"])
+async def test_a_wishlist_name_of_invisible_characters_is_a_400(
+    api: Client, db: asyncpg.Connection, name: str
+) -> None:
+    who = await student(db)
+    got = await api.post("/api/v1/wishlists", json={"name": name}, headers=auth(who))
+    assert got.status_code == 400 and "name" in got.text, got.text
