@@ -12,7 +12,7 @@ from search_service.catalog.zero_results import nearest_categories
 from search_service.insights.service import PopularSearches
 from search_service.search.engine import SearchEngine
 from search_service.search.request import SearchRequest
-from search_service.search.text import typo_budget, words
+from search_service.search.text import typed, typo_budget, words
 
 MAX_ITEMS = 8
 MAX_CATEGORIES = 2
@@ -67,7 +67,7 @@ class Suggester:
         self.popular = popular
 
     async def suggest(self, q: str) -> SuggestResponse:
-        query = " ".join(q.split())
+        query = typed(q)
         if not words(query):
             return SuggestResponse(query=query, items=[])
         tree = await self.categories.tree()

@@ -14,7 +14,6 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
-from search_service.lib.constraints import TEXT_CHARACTERS
 from search_service.search.vocabulary import (
     FACETS,
     Duration,
@@ -38,14 +37,9 @@ SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 LANGUAGE_PATTERN = r"^[a-z]{2}(-[A-Za-z]{2})?$"
 
 
-# No control characters (a NUL cannot be stored: the search log would refuse the row).
+# Control characters in it are read as spaces (``text.typed``).
 Query = Annotated[
-    str,
-    Meta(
-        max_length=MAX_QUERY,
-        pattern=TEXT_CHARACTERS,
-        description=f"text of at most {MAX_QUERY} characters, without control characters",
-    ),
+    str, Meta(max_length=MAX_QUERY, description=f"text of at most {MAX_QUERY} characters")
 ]
 CategorySlug = Annotated[str, Meta(pattern=SLUG_PATTERN, max_length=80)]
 LanguageCode = Annotated[str, Meta(pattern=LANGUAGE_PATTERN, max_length=5)]

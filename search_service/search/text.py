@@ -24,6 +24,17 @@ _CJK = re.compile(
 _MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
+# Control characters (a NUL, an escape, a bell): nothing a shopper means, and a NUL cannot
+# be stored (the search log would refuse its row).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def typed(text: str) -> str:
+    """What a shopper typed, as it is searched, shown and logged: control characters read as
+    spaces, runs of spaces as one, none at the ends."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
 def is_cjk(ch: str) -> bool:
     """A Chinese, Japanese or Korean character."""
     return _CJK.match(ch) is not None

@@ -17,6 +17,7 @@ from search_service.lib.decoding import decode_fields, describe, from_multidict,
 from search_service.lib.errors import Invalid
 from search_service.lib.openapi import operation_with, query_parameters
 from search_service.search.request import DEFAULTS, PARAMETERS, SearchRequest
+from search_service.search.text import typed
 
 _TYPES = {f.name: f.type for f in PARAMETERS}
 ALLOWED: dict[str, str] = {f.name: describe(f.type) or "" for f in PARAMETERS}
@@ -37,7 +38,7 @@ def parse_search(query: Mapping[str, list[str]]) -> SearchRequest:
         and decoded.price_min > decoded.price_max
     ):
         raise Invalid("price_min", "price_min is above price_max", ALLOWED["price_min"])
-    return msgspec.structs.replace(decoded, q=" ".join(decoded.q.split()))
+    return msgspec.structs.replace(decoded, q=typed(decoded.q))
 
 
 def provide_search_request(request: Request[Any, Any, Any]) -> SearchRequest:
