@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 
 import asyncpg
@@ -42,7 +42,7 @@ class ReindexReport:
 
 
 async def _pipeline(
-    batches: AsyncIterator[list[asyncpg.Record]],
+    batches: AsyncGenerator[list[asyncpg.Record], None],
     writer: asyncpg.Connection,
     rebuild: Rebuild,
     vectors: CourseVectors,
@@ -54,12 +54,15 @@ async def _pipeline(
     the cores instead of taking turns. One ``attach`` at a time: it uses ``writer``."""
     embedding: asyncio.Task[list[CourseDocument]] | None = None
     try:
-        async for rows in batches:
-            documents = [build_document(row) for row in rows]
-            ready = await embedding if embedding is not None else None
-            embedding = asyncio.create_task(vectors.attach(writer, rows, documents))
-            if ready is not None:
-                await _add(rebuild, ready, progress)
+        # Closed on the way out, failed or not: the stream stops reading ahead on the
+        # reader's connection before its transaction is rolled back.
+        async with contextlib.aclosing(batches) as reading:
+            async for rows in reading:
+                documents = [build_document(row) for row in rows]
+                ready = await embedding if embedding is not None else None
+                embedding = asyncio.create_task(vectors.attach(writer, rows, documents))
+                if ready is not None:
+                    await _add(rebuild, ready, progress)
         if embedding is not None:
             ready, embedding = await embedding, None
             await _add(rebuild, ready, progress)

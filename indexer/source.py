@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from typing import Any
 
 import asyncpg
@@ -123,7 +123,7 @@ async def rows_for(conn: asyncpg.Connection, course_ids: Sequence[uuid.UUID]) ->
 
 async def stream_published(
     conn: asyncpg.Connection, batch_size: int = 1000
-) -> AsyncIterator[list[Any]]:
+) -> AsyncGenerator[list[Any], None]:
     """Every published course's row, in batches, through a server-side cursor; the next batch
     is already being read while the caller works on this one.
 

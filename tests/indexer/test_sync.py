@@ -358,3 +358,35 @@ async def test_a_model_failing_mid_reindex_leaves_the_live_index_and_no_task(
     assert engine.store.live_name() == live_before
     # The next reindex runs (the failed one let go of its lock and its marker).
     assert (await reindex(asyncpg_dsn(catalog_url), engine)).documents > 0
+
+
+async def test_a_failed_reindex_stops_reading_ahead_before_it_rolls_back() -> None:
+    # The stream reads its next batch ahead on the reader's connection; a failure must close
+    # it (cancelling that read) before the reader's transaction is rolled back, or the
+    # rollback meets "another operation is in progress" (seen once under load in CI).
+    from indexer.embeddings import CourseVectors
+    from indexer.reindex import _pipeline
+
+    closed: list[bool] = []
+
+    async def batches():  # type: ignore[no-untyped-def]
+        try:
+            yield []
+            yield []
+        finally:
+            closed.append(True)
+
+    class Failing:
+        async def add(self, documents: list[CourseDocument]) -> None:
+            raise RuntimeError("the index failed")
+
+    class NoVectors(CourseVectors):
+        def __init__(self) -> None:
+            pass
+
+        async def attach(self, conn, rows, documents):  # type: ignore[no-untyped-def]
+            return []
+
+    with pytest.raises(RuntimeError, match="the index failed"):
+        await _pipeline(batches(), None, Failing(), NoVectors(), None)  # type: ignore[arg-type]
+    assert closed == [True]
