@@ -32,6 +32,7 @@ from search_service.pages.forms import (
 from search_service.search.document import CourseDocument
 from search_service.search.engine import SearchEngine
 from search_service.search.request import SearchRequest
+from search_service.search.text import typed
 
 
 class RuleForm(msgspec.Struct, kw_only=True):
@@ -165,7 +166,7 @@ class RulesPages(Controller):
         """The rules; ``?edit=<id>`` puts that rule in the form; ``?find=<title words>`` lists
         the courses with those words and their slugs (the picker, without a script)."""
         require_admin(user)
-        find = request.query_params.get("find", "")[:200].strip()
+        find = typed(request.query_params.get("find", ""))[:200]  # as a search reads it
         found: list[CourseDocument] = []
         if find:
             try:

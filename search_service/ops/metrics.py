@@ -45,6 +45,7 @@ def request_metrics(app: ASGIApp) -> ASGIApp:
             return
         started = time.perf_counter()
         status = 500
+        method = str(scope.get("method", "GET"))  # as asked: HEAD is answered as GET inside
 
         async def capture(message: Message) -> None:
             nonlocal status
@@ -57,7 +58,7 @@ def request_metrics(app: ASGIApp) -> ASGIApp:
         finally:
             # The route template (/api/v1/courses/{slug:str}), never the raw path: bounded labels.
             label = str(scope.get("path_template") or "unmatched")
-            REQUESTS.labels(scope.get("method", "GET"), label, str(status)).inc()
+            REQUESTS.labels(method, label, str(status)).inc()
             LATENCY.labels(label).observe(time.perf_counter() - started)
 
     return middleware

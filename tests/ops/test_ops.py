@@ -71,6 +71,7 @@ async def test_metrics(shop: Catalog) -> None:
     url, root = shop.url, shop.index
     async for api in _client(url, TantivyEngine(root), settings):
         await api.get("/api/v1/search?q=python")
+        await api.head("/api/v1/search?q=python")
         await api.get("/api/v1/search?level=expert")
         await api.get("/no/such/page")
         await api.delete("/api/v1/search")
@@ -85,6 +86,8 @@ async def test_metrics(shop: Catalog) -> None:
         'skillspring_http_requests_total{method="GET",route="/api/v1/search",status="200"}' in text
     )
     assert 'route="/api/v1/search",status="400"' in text
+    # A HEAD is counted as the HEAD it was, though answered as a GET inside.
+    assert 'method="HEAD",route="/api/v1/search",status="200"' in text
     assert "skillspring_search_seconds_count" in text
     assert "skillspring_sync_outbox_backlog" in text and "skillspring_sync_lag_seconds" in text
     assert "skillspring_search_engine_errors_total" in text
