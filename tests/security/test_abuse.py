@@ -418,3 +418,5 @@ async def test_a_wishlist_name_of_invisible_characters_is_a_400(
     who = await student(db)
     got = await api.post("/api/v1/wishlists", json={"name": name}, headers=auth(who))
     assert got.status_code == 400 and "name" in got.text, got.text
+    stored = "SELECT count(*) FROM wishlists WHERE student_id = $1 AND name <> 'Favorites'"
+    assert await db.fetchval(stored, uuid.UUID(who["id"])) == 0
