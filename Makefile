@@ -48,7 +48,7 @@ test: lint $(AXE)
 
 # The tests that start no server process and no browser: the quick loop while working.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not system"
+	$(BIN)/python -m pytest -m "not system" -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check search_service indexer migrations tests benchmarks
