@@ -10,9 +10,11 @@ embeds everything again. New vectors are written with ``COPY``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import uuid
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +25,8 @@ from search_service.search.document import CourseDocument
 from search_service.semantic.embedder import Embedder, pack
 
 DESCRIPTION_CHARS = 400  # the start of the description: what the course is, not its detail
-EMBED_BATCH = 512
+EMBED_BATCH = 256
+EMBED_THREADS = 2
 
 _CACHED = """
 SELECT course_id::text AS id, text_hash, vector FROM course_embeddings
@@ -70,11 +73,18 @@ class VectorCounts:
 
 
 class CourseVectors:
-    """Attaches each course document's vector, from the cache or the model."""
+    """Attaches each course document's vector, from the cache or the model.
 
-    def __init__(self, embedder: Embedder) -> None:
+    New vectors are written to ``course_embeddings`` on the connection given to ``attach``,
+    or, with ``keep_on`` (a reindex), on a connection of their own in the background, one
+    write after another, while the next batch is embedded; ``flush`` waits for them.
+    """
+
+    def __init__(self, embedder: Embedder, keep_on: asyncpg.Connection | None = None) -> None:
         self.embedder = embedder
         self.counts = VectorCounts()
+        self._keep_on = keep_on
+        self._writing: asyncio.Task[None] | None = None
 
     async def attach(
         self,
@@ -97,16 +107,50 @@ class CourseVectors:
         if missing:
             fresh = await asyncio.to_thread(self._embed, [texts[i] for i in missing])
             found.update(zip(missing, fresh, strict=True))
-            await self._store(conn, [(i, hashes[i], found[i]) for i in missing])
+            new = [(i, hashes[i], found[i]) for i in missing]
+            if self._keep_on is None:
+                await self._store(conn, new)
+            else:
+                self._writing = asyncio.create_task(self._store_after(self._writing, new))
         self.counts.cached += len(texts) - len(missing)
         self.counts.embedded += len(missing)
         return [msgspec.structs.replace(d, vector=found[d.id]) for d in documents]
 
+    async def flush(self) -> None:
+        """Wait until every new vector is written (raises what a write raised)."""
+        if self._writing is not None:
+            writing, self._writing = self._writing, None
+            await writing
+
+    async def abandon(self) -> None:
+        """Stop the background writes (after a failure: the reindex stops)."""
+        if self._writing is not None:
+            writing, self._writing = self._writing, None
+            writing.cancel()
+            with contextlib.suppress(BaseException):
+                await writing
+
     def _embed(self, texts: list[str]) -> list[bytes]:
-        out: list[bytes] = []
-        for start in range(0, len(texts), EMBED_BATCH):
-            out += [pack(v) for v in self.embedder.embed(texts[start : start + EMBED_BATCH])]
+        # Shortest first, so each of the model's batches pads its texts to a similar length;
+        # the batches go to EMBED_THREADS threads (the tokenizer and numpy let go of the GIL);
+        # every vector goes back to its text's place.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        chunks = [order[start : start + EMBED_BATCH] for start in range(0, len(order), EMBED_BATCH)]
+        out: list[bytes] = [b""] * len(texts)
+        with ThreadPoolExecutor(EMBED_THREADS) as pool:
+            embedded = pool.map(lambda chunk: self.embedder.embed([texts[i] for i in chunk]), chunks)
+            for chunk, vectors in zip(chunks, embedded, strict=True):
+                for i, vector in zip(chunk, vectors, strict=True):
+                    out[i] = pack(vector)
         return out
+
+    async def _store_after(
+        self, previous: asyncio.Task[None] | None, vectors: Sequence[tuple[str, bytes, bytes]]
+    ) -> None:
+        if previous is not None:
+            await previous
+        assert self._keep_on is not None
+        await self._store(self._keep_on, vectors)
 
     async def _store(
         self, conn: asyncpg.Connection, vectors: Sequence[tuple[str, bytes, bytes]]

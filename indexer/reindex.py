@@ -51,7 +51,9 @@ async def _pipeline(
     """Each batch read, made into documents, given its vectors and added to the new index,
     one batch's vectors computed (on a thread) while the batch before it is added and the
     batch after it is read and made: on a cold vector cache the model and the index share
-    the cores instead of taking turns. One ``attach`` at a time: it uses ``writer``."""
+    the cores instead of taking turns; the new vectors are written on a connection of their
+    own meanwhile (``CourseVectors.flush`` waits for the last). One ``attach`` at a time: it
+    reads the vector cache on ``writer``."""
     embedding: asyncio.Task[list[CourseDocument]] | None = None
     try:
         # Closed on the way out, failed or not: the stream stops reading ahead on the
@@ -66,6 +68,7 @@ async def _pipeline(
         if embedding is not None:
             ready, embedding = await embedding, None
             await _add(rebuild, ready, progress)
+        await vectors.flush()
     finally:
         if embedding is not None and not embedding.done():
             embedding.cancel()
@@ -130,14 +133,15 @@ async def reindex(
         ReindexError: another reindex runs, or the new index's count is wrong.
     """
     started = time.perf_counter()
-    async with connect(url) as reader, connect(url) as writer:
+    async with connect(url) as reader, connect(url) as writer, connect(url) as keeper:
         if not await writer.fetchval("SELECT pg_try_advisory_lock($1)", checkpoint.REINDEX_LOCK):
             raise ReindexError("another reindex is running")
         await checkpoint.mark_reindex_started(writer)
-        vectors = CourseVectors(embedder or load_embedder())
+        vectors = CourseVectors(embedder or load_embedder(), keep_on=keeper)
         try:
             documents = await _build(reader, writer, engine, vectors, progress, on_total)
         except BaseException:
+            await vectors.abandon()
             await checkpoint.abandon_reindex(writer)
             raise
         caught_up = await sync_once(writer, engine, vectors.embedder)

@@ -340,6 +340,42 @@ async def test_reindex_in_small_batches_embeds_and_indexes_every_course(
     assert report.documents == await engine.document_count() == sum(done)
     assert len(done) > 2 and report.embedded == report.documents
     assert model.batches >= len(done)
+    # Every new vector was written (in the background, on a connection of its own).
+    conn = await asyncpg.connect(asyncpg_dsn(catalog_url))
+    try:
+        kept = await conn.fetchval(
+            "SELECT count(*) FROM course_embeddings WHERE model = $1", model.name
+        )
+    finally:
+        await conn.close()
+    assert kept == report.documents
+
+
+async def test_a_vector_write_failing_mid_reindex_leaves_the_live_index_and_no_task(
+    catalog_url: str, engine: TantivyEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    import indexer.reindex
+    from indexer.embeddings import CourseVectors
+
+    monkeypatch.setattr(indexer.reindex, "BATCH", 50)
+    real_store = CourseVectors._store
+    writes: list[int] = []
+
+    async def store(self, conn, vectors):  # type: ignore[no-untyped-def]
+        writes.append(len(vectors))
+        if len(writes) == 2:
+            raise RuntimeError("the vector write failed")
+        await real_store(self, conn, vectors)
+
+    monkeypatch.setattr(CourseVectors, "_store", store)
+    live_before = engine.store.live_name()
+    tasks = asyncio.all_tasks()
+    with pytest.raises(RuntimeError, match="the vector write failed"):
+        await reindex(asyncpg_dsn(catalog_url), engine, embedder=_FailingModel(fail_on=0))
+    assert asyncio.all_tasks() == tasks
+    assert engine.store.live_name() == live_before
 
 
 async def test_a_model_failing_mid_reindex_leaves_the_live_index_and_no_task(
