@@ -138,7 +138,9 @@ class CourseVectors:
         chunks = [order[start : start + EMBED_BATCH] for start in range(0, len(order), EMBED_BATCH)]
         out: list[bytes] = [b""] * len(texts)
         with ThreadPoolExecutor(EMBED_THREADS) as pool:
-            embedded = pool.map(lambda chunk: self.embedder.embed([texts[i] for i in chunk]), chunks)
+            embedded = pool.map(
+                lambda chunk: self.embedder.embed([texts[i] for i in chunk]), chunks
+            )
             for chunk, vectors in zip(chunks, embedded, strict=True):
                 for i, vector in zip(chunk, vectors, strict=True):
                     out[i] = pack(vector)
