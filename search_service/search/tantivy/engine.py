@@ -125,7 +125,14 @@ class TantivyEngine:
             searcher = index.searcher()
             variants = Variants(searcher, MATCH_STEM, MATCH_PREFIX, self._too_large)
             reader = Reader(
-                name, index, searcher, stamp, variants, vectors, LRU(self.documents_kept)
+                name,
+                index,
+                searcher,
+                stamp,
+                variants,
+                vectors,
+                LRU(self.documents_kept),
+                made_with=model_of(self.store.root / name),
             )
             self._reader = reader
         return reader
@@ -152,7 +159,7 @@ class TantivyEngine:
     def _checked(self, reader: Reader, request: SearchRequest) -> None:
         if not request.hybrid or not self.model:
             return
-        made_with = model_of(self.store.root / reader.name)
+        made_with = reader.made_with
         if made_with not in (None, self.model):
             raise SearchUnavailable(
                 f"search index vectors were made by {made_with}, this version embeds with "

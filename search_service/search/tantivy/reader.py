@@ -32,6 +32,7 @@ class Reader:
     documents: LRU[tuple[int, int], CourseDocument] = dataclasses.field(
         default_factory=lambda: LRU(0)
     )
+    made_with: str | None = None  # the embedding model its vectors were made with
     _known: dict[tuple[str, str], bool] = dataclasses.field(default_factory=dict)
 
     def known(self, field: str, term: str) -> bool:

@@ -197,6 +197,7 @@ class VectorIndex:
         self._columns = _Columns()
         self._attributes: list[dict[str, object]] = []
         self._masks: dict[tuple[str, str], Mask] = {}
+        self._numbers: dict[str, npt.NDArray[np.float64]] = {}  # the number columns, as arrays
         self._alive_mask: Mask = np.zeros(0, dtype=bool)
         self._centroids: Matrix | None = None
         self._members: list[npt.NDArray[np.intp]] = []
@@ -265,6 +266,10 @@ class VectorIndex:
             self._chunks = []
         self._alive_mask = np.array(self._alive, dtype=bool)
         self._masks = {}
+        self._numbers = {
+            name: np.asarray(column, dtype=np.float64)
+            for name, column in self._columns.numbers.items()
+        }
         self._members = []
         if self._centroids is not None:
             of = np.array(self._cluster_of, dtype=np.intp)
@@ -311,7 +316,7 @@ class VectorIndex:
             return ~self._any(condition.field, condition.values)
         if isinstance(condition, IsTrue):
             return self._any(condition.field, [condition.value])
-        column = np.asarray(self._columns.numbers.get(condition.field, []), dtype=np.float64)
+        column = self._numbers.get(condition.field, np.zeros(0))
         mask = np.ones(len(self.ids), dtype=bool)
         if len(column) != len(self.ids):
             return ~mask
