@@ -18,6 +18,7 @@ from tests.support.chromium import (
     first_course,
     log_out,
     needs_chromium,
+    page,  # noqa: F401  (the fixture)
     shot,
     sign_up,
 )
@@ -25,12 +26,7 @@ from tests.support.chromium import (
 pytestmark = [pytest.mark.system, needs_chromium]
 
 
-async def test_sort_by_arrow_keys_keeps_focus_on_the_menu(
-    browser: Any,
-    live_server: str,
-) -> None:
-    context = await browser.new_context(viewport=DESKTOP)
-    page = await context.new_page()
+async def test_sort_by_arrow_keys_keeps_focus_on_the_menu(page: Any, live_server: str) -> None:
     await page.goto(f"{live_server}/search?q=python")
     sort = page.get_by_label("Sort by")
     await sort.focus()
@@ -41,15 +37,9 @@ async def test_sort_by_arrow_keys_keeps_focus_on_the_menu(
         await expect(page.locator("#sort:focus")).to_have_count(1)
         seen.append(await page.get_by_label("Sort by").input_value())
     assert len(set(seen)) == 3, seen  # each arrow moved one sort on, from the same menu
-    await context.close()
 
 
-async def test_ticking_a_filter_by_keyboard_keeps_focus_on_it(
-    browser: Any,
-    live_server: str,
-) -> None:
-    context = await browser.new_context(viewport=DESKTOP)
-    page = await context.new_page()
+async def test_ticking_a_filter_by_keyboard_keeps_focus_on_it(page: Any, live_server: str) -> None:
     await page.goto(f"{live_server}/search?q=python")
     level = page.locator("input[name=level]:enabled").first
     box_id = await level.get_attribute("id")
@@ -62,15 +52,9 @@ async def test_ticking_a_filter_by_keyboard_keeps_focus_on_it(
     disabled = page.locator("#facets input[type=checkbox]:disabled")
     if await disabled.count():
         await expect(disabled.first).to_be_disabled()
-    await context.close()
 
 
-async def test_suggestions_complete_bold_hover_and_search_for(
-    browser: Any,
-    live_server: str,
-) -> None:
-    context = await browser.new_context(viewport=DESKTOP)
-    page = await context.new_page()
+async def test_suggestions_complete_bold_hover_and_search_for(page: Any, live_server: str) -> None:
     await page.goto(f"{live_server}/")
     box = page.get_by_role("combobox", name="What do you want to learn?")  # the big box
     await box.press_sequentially("pyth", delay=20)
@@ -88,15 +72,12 @@ async def test_suggestions_complete_bold_hover_and_search_for(
     assert background not in ("rgba(0, 0, 0, 0)", "transparent"), background
     await options.last.click()
     await page.wait_for_url(lambda u: "/search?q=pyth" in u)
-    await context.close()
 
 
 async def test_course_page_reviews_by_star_and_more_and_expand_all(
-    browser: Any,
+    page: Any,
     live_server: str,
 ) -> None:
-    context = await browser.new_context(viewport=DESKTOP)
-    page = await context.new_page()
     course = await first_course(page, live_server, "python&sort=most_reviewed")
     await page.goto(course)
     await page.locator(".distribution a", has_text="5 stars").click()
@@ -118,7 +99,6 @@ async def test_course_page_reviews_by_star_and_more_and_expand_all(
     assert await page.locator("details.section:not([open])").count() == 0
     await expect(page.get_by_role("button", name="Collapse all sections")).to_be_visible()
     assert page.url == url
-    await context.close()
 
 
 async def test_an_add_started_signed_out_is_in_the_cart_after_log_in(

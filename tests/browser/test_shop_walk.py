@@ -20,6 +20,7 @@ from tests.support.chromium import (
     expect,
     first_course,
     needs_chromium,
+    page,  # noqa: F401  (the fixture)
     shot,
     sign_up,
 )
@@ -36,9 +37,7 @@ async def both_sizes(page: Any, name: str) -> None:
     await page.set_viewport_size(DESKTOP)
 
 
-async def test_results_controls_at_both_sizes(browser: Any, live_server: str) -> None:
-    context = await browser.new_context(viewport=DESKTOP)
-    page = await context.new_page()
+async def test_results_controls_at_both_sizes(page: Any, live_server: str) -> None:
     await page.goto(f"{live_server}/search?q=python")
     await expect(page.locator(".to-filters")).to_be_hidden()  # the filters are beside
     await expect(page.locator("#facets")).to_be_visible()
@@ -58,7 +57,6 @@ async def test_results_controls_at_both_sizes(browser: Any, live_server: str) ->
     await expect(page.locator("#facets")).to_have_count(0)  # no sidebar of zeros
     await expect(page.locator(".zero")).to_contain_text("Browse all courses")
     await both_sizes(page, "walk-zero-results")
-    await context.close()
 
 
 async def test_buy_then_receipt_learning_progress_and_instructor(

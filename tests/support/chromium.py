@@ -47,6 +47,10 @@ async def browser() -> AsyncIterator[Any]:
         await browser.close()
 
 
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
 @pytest.fixture
 async def tab(browser: Any) -> AsyncIterator[Any]:
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
@@ -55,8 +59,16 @@ async def tab(browser: Any) -> AsyncIterator[Any]:
     await context.close()
 
 
-DESKTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
+@pytest.fixture
+async def page(browser: Any) -> AsyncIterator[Any]:
+    """A page on a desktop screen, in a browser context (cookies) of its own."""
+    context = await browser.new_context(viewport=DESKTOP)
+    try:
+        yield await context.new_page()
+    finally:
+        await context.close()
+
+
 PASSWORD = "correct horse battery staple"
 
 
