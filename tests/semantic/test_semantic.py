@@ -142,30 +142,3 @@ async def test_related_courses_are_the_nearest_in_meaning(api: Client) -> None:
     assert related.status_code == 200
     courses = related.json()
     assert courses and slug not in {c["slug"] for c in courses}
-
-
-def test_a_query_text_is_embedded_once_while_it_is_asked_again(model: WordLlamaEmbedder) -> None:
-    from search_service.catalog.search.service import Meaning
-    from search_service.search.request import SearchRequest
-
-    class Counting:
-        name, dimensions = model.name, model.dimensions
-
-        def __init__(self) -> None:
-            self.texts: list[str] = []
-
-        def knows(self, word: str) -> bool:
-            return model.knows(word)
-
-        def embed(self, texts: list[str]) -> np.ndarray:
-            self.texts += texts
-            return model.embed(texts)
-
-    counting = Counting()
-    meaning = Meaning(counting, 0.35)  # type: ignore[arg-type]
-    first = meaning.of(SearchRequest(q="talk to an audience"), "talk to an audience")
-    again = meaning.of(SearchRequest(q="talk to an audience", page=2), "talk to an audience")
-    other = meaning.of(SearchRequest(q="bake bread"), "bake bread")
-    assert counting.texts == ["talk to an audience", "bake bread"]
-    assert first.vector == again.vector != other.vector
-    assert first.vector == model.embed(["talk to an audience"])[0].astype(np.float32).tobytes()

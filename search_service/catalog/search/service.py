@@ -7,7 +7,7 @@ import functools
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import msgspec
 
@@ -35,7 +35,6 @@ from search_service.catalog.search.understanding import (
 from search_service.catalog.urls import SEARCH_PAGE, course_url, instructor_url, search_url
 from search_service.catalog.zero_results import with_categories_of, zero_result_suggestions
 from search_service.insights.log import SearchLog
-from search_service.lib.lru import LRU
 from search_service.lib.pricing import discount_percent, effective_price_cents, price_display
 from search_service.merchandising.personal import Personaliser
 from search_service.search.engine import SearchEngine
@@ -122,9 +121,6 @@ async def cards_in_order(engine: SearchEngine, ids: Sequence[str]) -> list[Cours
     return [found[i] for i in ids if i in found]
 
 
-QUERY_VECTORS_KEPT = 4096
-
-
 @dataclass(frozen=True, slots=True)
 class Meaning:
     """What a query means: its vector from the model, and how much it counts by default
@@ -132,9 +128,6 @@ class Meaning:
 
     embedder: Embedder
     ratio: float
-    # The vectors of recent query texts: a query's vector never changes, and the searches
-    # shoppers repeat (and the pages of one search) need it once.
-    vectors: LRU[str, bytes] = field(default_factory=lambda: LRU(QUERY_VECTORS_KEPT))
 
     def of(self, request: SearchRequest, text: str) -> SearchRequest:
         """``request`` with its ratio settled and, when meaning counts, the vector of
@@ -146,19 +139,12 @@ class Meaning:
         # text without one word it knows (function words aside) is searched by its words only.
         content = [w for w in words(text) if w not in STOP_WORDS]
         meant = ratio and any(self.embedder.knows(w) for w in content)
-        vector = self._vector(text) if meant else b""
+        vector = pack(self.embedder.embed([text])[0]) if meant else b""
         # Counted as the engines count the words searched: a synonym phrase is one.
         groups = len(plan(" ".join(content))) if meant else 0
         return msgspec.structs.replace(
             request, semantic_ratio=ratio, vector=vector, meant_words=groups
         )
-
-    def _vector(self, text: str) -> bytes:
-        vector = self.vectors.get(text)
-        if vector is None:
-            vector = pack(self.embedder.embed([text])[0])
-            self.vectors.put(text, vector)
-        return vector
 
 
 CLOSEST = 4  # courses shown on a page that found nothing
