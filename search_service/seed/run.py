@@ -137,6 +137,8 @@ async def seed_catalog(
         # Also when the caller's transaction encloses ours (a savepoint).
         await conn.execute("SET LOCAL skillspring.capture = 'on'")
         await conn.execute("SET LOCAL session_replication_role = origin")
-    await conn.execute("ANALYZE")
+    # A bulk load's first reader would otherwise set every row's hint bits, and autovacuum
+    # would start on the new tables under the next command (a reindex): done here, once.
+    await conn.execute("ANALYZE" if conn.is_in_transaction() else "VACUUM (ANALYZE)")
     report.seconds = time.perf_counter() - started
     return report

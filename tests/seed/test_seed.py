@@ -248,3 +248,20 @@ async def test_buyers_of_a_topic_buy_its_courses_together(seeded: asyncpg.Connec
         """
     )
     assert shared > 0.5
+
+
+async def test_a_seed_outside_a_transaction_is_vacuumed(empty_url: str) -> None:
+    # The first reader of a bulk load would set every row's hint bits, and autovacuum would
+    # start on the new tables under the next command: the seed vacuums them itself. Only a
+    # vacuum fills the visibility map (ANALYZE reports it), so pages are marked all-visible.
+    from search_service.db.connection import asyncpg_dsn
+
+    conn = await asyncpg.connect(asyncpg_dsn(empty_url))
+    try:
+        await seed_catalog(conn, 60, seed=3)
+        visible = await conn.fetchval(
+            "SELECT relallvisible FROM pg_class WHERE oid = 'lectures'::regclass"
+        )
+    finally:
+        await conn.close()
+    assert visible > 0
