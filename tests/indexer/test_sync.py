@@ -351,8 +351,9 @@ async def test_reindex_in_small_batches_embeds_and_indexes_every_course(
     assert kept == report.documents
 
 
-async def test_a_vector_write_failing_mid_reindex_leaves_the_live_index_and_no_task(
-    catalog_url: str, engine: TantivyEngine, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("failing", ["model", "vector write"])
+async def test_a_failure_mid_reindex_leaves_the_live_index_and_no_task(
+    catalog_url: str, engine: TantivyEngine, monkeypatch: pytest.MonkeyPatch, failing: str
 ) -> None:
     import asyncio
 
@@ -364,35 +365,23 @@ async def test_a_vector_write_failing_mid_reindex_leaves_the_live_index_and_no_t
     writes: list[int] = []
 
     async def store(self, conn, vectors):  # type: ignore[no-untyped-def]
+        # The new vectors are written in the background, while the next batch is embedded.
         writes.append(len(vectors))
         if len(writes) == 2:
             raise RuntimeError("the vector write failed")
         await real_store(self, conn, vectors)
 
-    monkeypatch.setattr(CourseVectors, "_store", store)
+    if failing == "vector write":
+        monkeypatch.setattr(CourseVectors, "_store", store)
     live_before = engine.store.live_name()
     tasks = asyncio.all_tasks()
-    with pytest.raises(RuntimeError, match="the vector write failed"):
-        await reindex(asyncpg_dsn(catalog_url), engine, embedder=_FailingModel(fail_on=0))
-    assert asyncio.all_tasks() == tasks
-    assert engine.store.live_name() == live_before
-
-
-async def test_a_model_failing_mid_reindex_leaves_the_live_index_and_no_task(
-    catalog_url: str, engine: TantivyEngine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import asyncio
-
-    import indexer.reindex
-
-    monkeypatch.setattr(indexer.reindex, "BATCH", 50)
-    live_before = engine.store.live_name()
-    tasks = asyncio.all_tasks()
-    with pytest.raises(RuntimeError, match="the model failed"):
-        await reindex(asyncpg_dsn(catalog_url), engine, embedder=_FailingModel(fail_on=3))
+    with pytest.raises(RuntimeError, match=f"the {failing} failed"):
+        model = _FailingModel(fail_on=3 if failing == "model" else 0)
+        await reindex(asyncpg_dsn(catalog_url), engine, embedder=model)
     assert asyncio.all_tasks() == tasks
     assert engine.store.live_name() == live_before
     # The next reindex runs (the failed one let go of its lock and its marker).
+    monkeypatch.undo()
     assert (await reindex(asyncpg_dsn(catalog_url), engine)).documents > 0
 
 
