@@ -93,6 +93,8 @@ class CourseVectors:
         documents: Sequence[CourseDocument],
     ) -> list[CourseDocument]:
         """``documents`` (made from ``rows``, same order) with their ``vector`` set."""
+        if self._writing is not None and self._writing.done():
+            self._writing.result()  # a background write failed: stop now, not at the end
         if not documents:
             return []
         model = self.embedder.name

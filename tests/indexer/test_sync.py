@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -317,13 +318,16 @@ class _FailingModel:
         self.dimensions = self.real.dimensions
         self.fail_on = fail_on
         self.batches = 0
+        self.counting = threading.Lock()
 
     def knows(self, word: str) -> bool:
         return self.real.knows(word)
 
     def embed(self, texts: list[str]):  # type: ignore[no-untyped-def]
-        self.batches += 1
-        if self.batches == self.fail_on:
+        with self.counting:  # batches are embedded on two threads
+            self.batches += 1
+            failing = self.batches == self.fail_on
+        if failing:
             raise RuntimeError("the model failed")
         return self.real.embed(texts)
 
