@@ -1,4 +1,5 @@
-"""The tantivy adapter's vector parts: ``compact`` merges them into what a reader holds."""
+"""The tantivy adapter's vector parts: ``compact`` merges them into what a reader holds, and
+a reader finds each course's own vector however it orders them."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import numpy as np
 
 from indexer.documents import build_document
 from search_service.search.document import CourseDocument
-from search_service.search.tantivy.vectors import VectorIndex, VectorWriter
+from search_service.search.request import AnyOf
+from search_service.search.tantivy.schema import doc_key
+from search_service.search.tantivy.vectors import EXACT_ROWS, VectorIndex, VectorWriter
 from tests.support.documents import row
 
 DIMENSIONS = 8
@@ -18,6 +21,7 @@ DIMENSIONS = 8
 
 def _document(n: int, level: str = "beginner") -> CourseDocument:
     vector = np.random.default_rng(n).standard_normal(DIMENSIONS).astype("<f4")
+    vector /= np.linalg.norm(vector)  # as the embedder's are
     document = build_document(row(id=uuid.UUID(int=n), slug=f"course-{n}", level=level))
     return msgspec.structs.replace(document, vector=vector.tobytes())
 
@@ -51,3 +55,40 @@ def test_compacting_keeps_each_courses_newest_vector_and_drops_the_deleted(
     assert len(list((tmp_path / "vectors").glob("part-*.npz"))) == 1
     assert sorted(_held(after)) == [_id(1), _id(2), _id(3), _id(6)]
     assert _held(after)[_id(2)][1] == "advanced"
+
+
+def test_clustered_vectors_are_read_by_their_own_rows_after_an_incremental_part(
+    tmp_path: Path,
+) -> None:
+    """Past EXACT_ROWS a reader holds the vectors in cluster order: every lookup (a course's
+    vector, a query's cosines, its nearest rows, a filter) still finds each course's own."""
+    count = EXACT_ROWS + 500
+    levels = ("beginner", "advanced")
+    base = [_document(n, levels[n % 2]) for n in range(1, count + 1)]
+    writer = VectorWriter(tmp_path, "test-model", DIMENSIONS)
+    writer.write(base, ())
+    writer.compact(cluster=True)
+    assert (tmp_path / "vectors" / "centroids.npy").exists()
+    changed = [_document(count + 7, "advanced"), _document(count + 8, "beginner")]
+    changed = [msgspec.structs.replace(changed[0], id=_id(2)), changed[1]]  # course 2 anew
+    writer.write(changed, [_id(3)])
+    index = VectorIndex(tmp_path)
+    index.refresh()
+
+    expected = {d.id: np.frombuffer(d.vector, dtype="<f4") for d in [*base, *changed]}
+    del expected[_id(3)]
+    assert len(index) == len(expected)
+    for doc_id in (_id(1), _id(2), _id(count), changed[1].id):
+        vector = index.vector(doc_id)
+        assert vector is not None and vector.tobytes() == expected[doc_id].tobytes()
+        nearest = index.nearest(vector, index.mask([]), 3, -1.0)
+        assert nearest[0][0] == doc_id and abs(nearest[0][1] - 1.0) < 1e-5
+    assert index.vector(_id(3)) is None
+    query = expected[_id(10)]
+    keys = [doc_key(_id(n)) for n in (10, 11, 12)]
+    cosines = index.similarities(query, keys)
+    assert np.allclose(cosines, [float(expected[_id(n)] @ query) for n in (10, 11, 12)])
+    advanced = index.nearest(query, index.mask([AnyOf("level", ("advanced",))]), 20, -1.0)
+    assert len(advanced) == 20
+    assert all(int(uuid.UUID(doc_id)) % 2 == 1 or doc_id == _id(2) for doc_id, _ in advanced)
+    assert [s for _, s in advanced] == sorted((s for _, s in advanced), reverse=True)

@@ -191,7 +191,13 @@ class VectorIndex:
         self.keys: dict[int, int] = {}  # the id's ``doc_key`` -> its live row
         self.ids: list[str] = []
         self._chunks: list[Matrix] = []
+        # The vectors in cluster order (each cluster's rows one slice: a query reads its
+        # clusters in place), and which row each position holds (``_order``) and where each
+        # row is (``_position``); without clusters, row order.
         self._matrix: Matrix = np.zeros((0, 0), dtype=np.float32)
+        self._order: npt.NDArray[np.intp] = np.zeros(0, dtype=np.intp)
+        self._position: npt.NDArray[np.intp] = np.zeros(0, dtype=np.intp)
+        self._bounds: npt.NDArray[np.intp] = np.zeros(0, dtype=np.intp)
         self._alive: list[bool] = []
         self._cluster_of: list[int] = []
         self._columns = _Columns()
@@ -200,7 +206,6 @@ class VectorIndex:
         self._numbers: dict[str, npt.NDArray[np.float64]] = {}  # the number columns, as arrays
         self._alive_mask: Mask = np.zeros(0, dtype=bool)
         self._centroids: Matrix | None = None
-        self._members: list[npt.NDArray[np.intp]] = []
 
     def refresh(self) -> None:
         """Load the parts written since the last refresh (from a base part: start over)."""
@@ -261,21 +266,25 @@ class VectorIndex:
 
     def _finish(self) -> None:
         if self._chunks:
-            held = [self._matrix] if len(self._matrix) else []
-            self._matrix = np.concatenate([*held, *self._chunks])
+            held = [self._matrix[self._position]] if len(self._matrix) else []  # row order
+            by_row = np.concatenate([*held, *self._chunks])
             self._chunks = []
+            if self._centroids is not None:
+                of = np.array(self._cluster_of, dtype=np.intp)
+                self._order = np.argsort(of, kind="stable")
+                self._bounds = np.searchsorted(of[self._order], np.arange(len(self._centroids) + 1))
+            else:
+                self._order = np.arange(len(by_row), dtype=np.intp)
+                self._bounds = np.zeros(0, dtype=np.intp)
+            self._position = np.empty_like(self._order)
+            self._position[self._order] = np.arange(len(self._order))
+            self._matrix = by_row[self._order]
         self._alive_mask = np.array(self._alive, dtype=bool)
         self._masks = {}
         self._numbers = {
             name: np.asarray(column, dtype=np.float64)
             for name, column in self._columns.numbers.items()
         }
-        self._members = []
-        if self._centroids is not None:
-            of = np.array(self._cluster_of, dtype=np.intp)
-            order = np.argsort(of, kind="stable")
-            bounds = np.searchsorted(of[order], np.arange(len(self._centroids) + 1))
-            self._members = [order[bounds[c] : bounds[c + 1]] for c in range(len(bounds) - 1)]
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -285,7 +294,7 @@ class VectorIndex:
         rows = list(self.rows.values())
         return Rows(
             [self.ids[r] for r in rows],
-            self._matrix[rows] if rows else np.zeros((0, 0), dtype=np.float32),
+            self._matrix[self._position[rows]] if rows else np.zeros((0, 0), dtype=np.float32),
             [self._attributes[r] for r in rows],
             np.array([self._cluster_of[r] for r in rows], dtype=np.int32),
         )
@@ -337,30 +346,38 @@ class VectorIndex:
     def vector(self, doc_id: str) -> Matrix | None:
         """A document's vector (None when it has none)."""
         row = self.rows.get(doc_id)
-        return None if row is None else self._matrix[row]
+        return None if row is None else self._matrix[self._position[row]]
 
     def similarities(self, query: Matrix, keys: Sequence[int]) -> list[float]:
         """The cosine of ``query`` and each document, by ``doc_key`` (0 without a vector)."""
         rows = [self.keys.get(k, -1) for k in keys]
         known = [r for r in rows if r >= 0]
-        scores = (self._matrix[known] @ query).tolist() if known else []
+        scores = (self._matrix[self._position[known]] @ query).tolist() if known else []
         found = dict(zip(known, scores, strict=True))
         return [found.get(r, 0.0) for r in rows]
 
-    def _candidates(self, query: Matrix, mask: Mask, wanted: int) -> npt.NDArray[np.intp]:
-        """The rows to compare: every row passing ``mask`` when they are few (or there are no
-        clusters), else those of the nearest clusters, until ``wanted`` rows pass."""
+    def _candidates(
+        self, query: Matrix, mask: Mask, wanted: int
+    ) -> tuple[npt.NDArray[np.intp], Matrix]:
+        """The rows to compare and their cosines with ``query``: every row passing ``mask``
+        when they are few (or there are no clusters), else those of the nearest clusters
+        (each read in place), until ``wanted`` rows pass."""
         passing = np.flatnonzero(mask)
         if self._centroids is None or len(passing) <= EXACT_ROWS:
-            return passing
+            if len(passing) == len(self.ids):
+                return self._order, self._matrix @ query
+            return passing, self._matrix[self._position[passing]] @ query
         order = np.argsort(-(self._centroids @ query))
         probes = clusters.probes(len(self._centroids))
         while True:
-            rows: npt.NDArray[np.intp] = np.concatenate([self._members[c] for c in order[:probes]])
-            rows = rows[mask[rows]]
-            if len(rows) >= wanted or probes >= len(order):
-                return rows
+            spans = [(self._bounds[c], self._bounds[c + 1]) for c in order[:probes]]
+            rows = np.concatenate([self._order[start:end] for start, end in spans])
+            keep = mask[rows]
+            if int(keep.sum()) >= wanted or probes >= len(order):
+                break
             probes *= 2
+        scores = np.concatenate([self._matrix[start:end] @ query for start, end in spans])
+        return rows[keep], scores[keep]
 
     def nearest(
         self, query: Matrix, mask: Mask, limit: int, floor: float
@@ -369,11 +386,7 @@ class VectorIndex:
         of at least ``floor``, best first (equal scores by row)."""
         if limit <= 0 or not len(self.ids):
             return []
-        rows = self._candidates(query, mask, limit)
-        if not len(rows):
-            return []
-        everything = len(rows) == len(self.ids)
-        scores = self._matrix @ query if everything else self._matrix[rows] @ query
+        rows, scores = self._candidates(query, mask, limit)
         keep = scores >= floor
         rows, scores = rows[keep], scores[keep]
         if len(rows) > limit:
