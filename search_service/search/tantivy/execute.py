@@ -241,15 +241,28 @@ def _hit(
     return EngineHit(document=document, highlights=marker.highlights(document), score=score)
 
 
-def _facets(
+def _field_counts(
     reader: Reader, plan: SearchPlan, size: int, also: Sequence[str]
-) -> dict[FacetGroup, dict[str, int]]:
+) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = {}
     passes: list[Pass] = plan.passes()
     for conds, groups in passes:
         query = plan.matching(size, conds, also)
         counts.update(_facet_counts(reader.searcher, query, groups))
-    return group_counts(counts)
+    return counts
+
+
+def _added(
+    counts: dict[str, dict[str, int]], more: dict[str, dict[str, int]]
+) -> dict[str, dict[str, int]]:
+    """``counts`` with ``more`` added value by value (values ordered by count, as counted)."""
+    out = dict(counts)
+    for field, values in more.items():
+        merged = dict(out.get(field, {}))
+        for value, count in values.items():
+            merged[value] = merged.get(value, 0) + count
+        out[field] = dict(sorted(merged.items(), key=lambda kv: -kv[1]))
+    return out
 
 
 # Facet counts are tantivy's own work and need nothing of the ranking: a search's are counted
@@ -261,23 +274,31 @@ _COUNTER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="facet-counts")
 
 class Counting:
     """A search's facet counts, begun before its ranking for every word; asked for fewer
-    words (a relaxed search), they are counted again for those."""
+    words (a relaxed search), they are counted again for those. Neighbours found after the
+    ranking (``add``) are counted on their own and added: they pass every filter, so each
+    counting pass counts them alike."""
 
     def __init__(self, reader: Reader, plan: SearchPlan, size: int, also: Sequence[str]) -> None:
         self.reader, self.plan, self.size, self.also = reader, plan, size, also
-        self.pending: Future[dict[FacetGroup, dict[str, int]]] = _COUNTER.submit(
-            _facets, reader, plan, size, also
+        self.extra: tantivy.Query | None = None
+        self.pending: Future[dict[str, dict[str, int]]] = _COUNTER.submit(
+            _field_counts, reader, plan, size, also
         )
 
-    def cancel(self) -> None:
-        """Not needed after all (a count begun already finishes unread)."""
-        self.pending.cancel()
+    def add(self, also: Sequence[str], lacking: tantivy.Query) -> None:
+        """Count the neighbours ``also`` too; ``lacking``: those of them without the words
+        counted (the others are counted already)."""
+        self.also, self.extra = also, lacking
 
     def result(self, size: int) -> dict[FacetGroup, dict[str, int]]:
         if size != self.size:
             self.pending.cancel()
-            return _facets(self.reader, self.plan, size, self.also)
-        return self.pending.result()
+            return group_counts(_field_counts(self.reader, self.plan, size, self.also))
+        counts = self.pending.result()
+        if self.extra is not None:
+            groups = [g for _, pass_groups in self.plan.passes() for g in pass_groups]
+            counts = _added(counts, _facet_counts(self.reader.searcher, self.extra, groups))
+        return group_counts(counts)
 
 
 def _adds_meaning(plan: SearchPlan, every_word: int) -> bool:
@@ -333,13 +354,15 @@ def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) ->
         if _adds_meaning(plan, every_word):
             neighbours = _neighbours(reader, plan)
             also = [doc_id for doc_id, _ in neighbours]
-            if neighbours and counting is not None:  # the facets count the neighbours too
-                counting.cancel()
-                counting = Counting(reader, plan, plan.words, also)
+        total = ranking.total
+        if neighbours:  # the total and the facets count the neighbours without the words too
+            lacking = plan.lacking(size, also)
+            total += _count(reader.searcher.search(lacking, 1, count=True))
+            if counting is not None:
+                counting.add(also, lacking)
         # Meaning orders the page when it adds courses; when every course found has every
         # word, the lexical order stands (docs/relevance.md: what it costs and gains).
         hits = _fused(reader, plan, ranking, neighbours) if neighbours else ranking.hits
-        total = Levels(reader, plan, also).count(size) if neighbours else ranking.total
         page = hits[request.offset : reach]
     marker = Marker(frozenset(plan.highlight_terms())) if request.with_highlights and page else None
     return EngineResult(

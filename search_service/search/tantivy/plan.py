@@ -357,8 +357,9 @@ def _all(queries: Sequence[Query]) -> Query:
 
 
 def ids_query(schema: tantivy.Schema, ids: Sequence[str]) -> Query:
-    """The documents with these ids."""
-    return Query.term_set_query(schema, "id", list(ids))
+    """The documents with these ids: one term query each, as ``condition`` builds an
+    ``AnyOf`` (a term set walks the id dictionary: docs/performance.md)."""
+    return _any([Query.term_query(schema, "id", doc_id) for doc_id in dict.fromkeys(ids)])
 
 
 # One facet counting pass: the conditions it counts under and the groups it counts.
@@ -412,6 +413,17 @@ class SearchPlan:
             extra = ids_query(self.builder.schema, also)
             words = extra if words is None else _any([words, extra])
         return self.builder.combine(words, self.filters if conds is None else conds)
+
+    def lacking(self, size: int, ids: Sequence[str]) -> Query:
+        """The documents among ``ids`` without the first ``size`` (at least 1) word groups,
+        passing the filters: unscored."""
+        found = Query.boolean_query(
+            [
+                (Occur.Must, ids_query(self.builder.schema, ids)),
+                (Occur.MustNot, self.builder.match(self.kept(size))),
+            ]
+        )
+        return self.builder.combine(found, self.filters)
 
     def scored(self, size: int) -> Query:
         """The documents with the first ``size`` word groups passing the filters, scored:
