@@ -10,6 +10,7 @@ sockets closed). Why this model: ``docs/relevance.md``.
 from __future__ import annotations
 
 import functools
+import os
 import pathlib
 from collections.abc import Sequence
 
@@ -29,6 +30,10 @@ class WordLlamaEmbedder:
     dimensions = DIMENSIONS
 
     def __init__(self) -> None:
+        # Callers embed on threads of their own (the indexer: one per core); the tokenizer's
+        # own thread pool on top of them only contends for the same cores
+        # (docs/performance.md, "Hybrid against lexical"). Set otherwise, it is kept.
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         try:
             import wordllama
             from wordllama import WordLlama

@@ -3,6 +3,7 @@ search by meaning answers through the API (issue #29)."""
 
 from __future__ import annotations
 
+import os
 import socket
 from typing import Any
 
@@ -30,6 +31,19 @@ def test_the_model_loads_and_embeds_with_the_network_closed(
     fresh = WordLlamaEmbedder()
     vectors = fresh.embed(["learn to speak in public"])
     assert vectors.shape == (1, DIMENSIONS)
+
+
+@pytest.mark.parametrize(("before", "after"), [(None, "false"), ("true", "true")])
+def test_the_tokenizers_own_threads_are_off_unless_set(
+    monkeypatch: pytest.MonkeyPatch, before: str | None, after: str
+) -> None:
+    # The indexer embeds on one thread per core already (docs/performance.md).
+    if before is None:
+        monkeypatch.delenv("TOKENIZERS_PARALLELISM", raising=False)
+    else:
+        monkeypatch.setenv("TOKENIZERS_PARALLELISM", before)
+    WordLlamaEmbedder()
+    assert os.environ["TOKENIZERS_PARALLELISM"] == after
 
 
 def test_vectors_are_unit_length_and_the_same_each_time(model: WordLlamaEmbedder) -> None:
