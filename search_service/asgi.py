@@ -27,8 +27,5 @@ def create_from_env() -> ASGIApp:
     configure_logging(settings.server.log_format)
     app = create_app(settings)
     settle()
-    # Again once started: the search index's reader (at 100,000 courses, some 350,000 objects
-    # of its vectors' filter values) is opened at startup and lives as long.
-    app.on_startup.append(settle)
     trusted = [p.strip() for p in settings.server.trusted_proxies.split(",") if p.strip()]
     return wrap_asgi_with_proxy_headers(app, trusted_hosts=trusted)  # type: ignore[no-any-return]

@@ -3,8 +3,8 @@
 Python's cyclic collector walks every tracked object of the generation it collects, and a
 worker holds many from its imports and app (modules, classes, the OpenAPI schema): a full
 collection walked them all, a pause in whatever search was running. They are frozen once the
-app is built and again once it has started (the search index's reader opens at startup),
-never walked again, never freed by the collector (they live as long as the process anyway), and
+app is built, never walked again, never freed by the collector (they live as long as the
+process anyway), and
 the youngest generation is collected less often, since one search allocates thousands of
 short-lived objects that reference counting frees by itself. Kept while the trial in
 ``docs/performance.md`` shows it pays.

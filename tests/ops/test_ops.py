@@ -231,32 +231,6 @@ def test_a_server_process_freezes_its_startup_objects(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-c", script], check=True, timeout=120, env=env)
 
 
-@pytest.mark.system
-def test_a_server_process_freezes_what_its_startup_opened(shop: Catalog, tmp_path: Path) -> None:
-    """The search index's reader (its vectors' filter values: many objects at a large
-    catalog) is opened at startup and lives as long as the worker: it is frozen too, once
-    the app has started, so a full collection does not walk it during searches."""
-    import os
-
-    (tmp_path / "search").mkdir()
-    (tmp_path / "search" / "courses").symlink_to(shop.index)
-    script = (
-        "import asyncio, gc\n"
-        "import search_service.asgi as entry\n"
-        "entry.wrap_asgi_with_proxy_headers = lambda app, trusted_hosts: app\n"
-        "app = entry.create_from_env()\n"
-        "built = gc.get_freeze_count()\n"
-        "async def started():\n"
-        "    async with app.lifespan():\n"
-        "        return gc.get_freeze_count()\n"
-        "frozen = asyncio.run(started())\n"
-        "assert frozen > built + 1_000, (built, frozen)\n"
-    )
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSPRING_")}
-    env = {**clean, "SKILLSPRING_DATABASE_URL": shop.url, "SKILLSPRING_DATA_DIR": str(tmp_path)}
-    subprocess.run([sys.executable, "-c", script], check=True, timeout=120, env=env)
-
-
 class _Transport:
     """What a socket transport was asked to write, call by call."""
 

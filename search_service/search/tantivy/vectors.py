@@ -201,7 +201,9 @@ class VectorIndex:
         self._alive: list[bool] = []
         self._cluster_of: list[int] = []
         self._columns = _Columns()
-        self._attributes: list[dict[str, object]] = []
+        # Each part's filtered fields as written, in row order (bytes: nothing for the
+        # collector to walk), decoded again only to compact.
+        self._attribute_parts: list[bytes] = []
         self._masks: dict[tuple[str, str], Mask] = {}
         self._numbers: dict[str, npt.NDArray[np.float64]] = {}  # the number columns, as arrays
         self._alive_mask: Mask = np.zeros(0, dtype=bool)
@@ -234,7 +236,8 @@ class VectorIndex:
         with np.load(self.folder / name) as part:
             ids = [str(i) for i in part["ids"]]
             vectors = np.asarray(part["vectors"], dtype=np.float32)
-            attributes = _DECODE.decode(part["attributes"].tobytes())
+            encoded = part["attributes"].tobytes()
+            attributes = _DECODE.decode(encoded)
             groups = [int(c) for c in part["clusters"]]
             deleted = [str(i) for i in part["deleted"]]
         for doc_id in (*deleted, *ids):
@@ -248,8 +251,9 @@ class VectorIndex:
             self.keys[doc_key(doc_id)] = start + offset
             self.ids.append(doc_id)
             self._alive.append(True)
-            self._attributes.append(attrs)
             self._index(start + offset, attrs)
+        if ids:
+            self._attribute_parts.append(encoded)
         self._cluster_of += groups
         if ids:
             self._chunks.append(vectors)
@@ -292,10 +296,11 @@ class VectorIndex:
     def live_rows(self) -> Rows:
         """Every live row (for ``compact``)."""
         rows = list(self.rows.values())
+        attributes = [a for part in self._attribute_parts for a in _DECODE.decode(part)]
         return Rows(
             [self.ids[r] for r in rows],
             self._matrix[self._position[rows]] if rows else np.zeros((0, 0), dtype=np.float32),
-            [self._attributes[r] for r in rows],
+            [attributes[r] for r in rows],
             np.array([self._cluster_of[r] for r in rows], dtype=np.int32),
         )
 
