@@ -30,9 +30,10 @@ class WordLlamaEmbedder:
     dimensions = DIMENSIONS
 
     def __init__(self) -> None:
-        # Callers embed on threads of their own (the indexer: one per core); the tokenizer's
-        # own thread pool on top of them only contends for the same cores
-        # (docs/performance.md, "Hybrid against lexical"). Set otherwise, it is kept.
+        # Callers embed on threads of their own (the indexer: ``EMBED_THREADS``); the
+        # tokenizer's own thread pool on top of them contended for the same cores on the
+        # 2-core machine measured (docs/performance.md, "Hybrid against lexical"). Set
+        # otherwise, it is kept.
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         try:
             import wordllama

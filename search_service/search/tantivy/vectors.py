@@ -176,6 +176,30 @@ class _Columns:
     numbers: dict[str, list[float]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """The vectors in cluster order (each cluster's rows one slice: a query reads its
+    clusters in place), which row each position holds (``order``), where each row is
+    (``position``), and where each cluster's slice begins (``bounds``) with the clusters'
+    ``centroids`` (none: row order). Replaced whole by a refresh, so a search holds one consistent
+    layout."""
+
+    matrix: Matrix
+    order: npt.NDArray[np.intp]
+    position: npt.NDArray[np.intp]
+    bounds: npt.NDArray[np.intp]
+    centroids: Matrix | None
+
+    @staticmethod
+    def empty() -> _Layout:
+        none = np.zeros(0, dtype=np.intp)
+        return _Layout(np.zeros((0, 0), dtype=np.float32), none, none, none, None)
+
+    def rows_of(self, rows: npt.NDArray[np.intp] | Sequence[int]) -> Matrix:
+        """The vectors of ``rows``, in that order."""
+        return self.matrix[self.position[rows]]
+
+
 class VectorIndex:
     """What a reader needs of a generation's vectors: rows, filters, nearest neighbours."""
 
@@ -191,13 +215,7 @@ class VectorIndex:
         self.keys: dict[int, int] = {}  # the id's ``doc_key`` -> its live row
         self.ids: list[str] = []
         self._chunks: list[Matrix] = []
-        # The vectors in cluster order (each cluster's rows one slice: a query reads its
-        # clusters in place), and which row each position holds (``_order``) and where each
-        # row is (``_position``); without clusters, row order.
-        self._matrix: Matrix = np.zeros((0, 0), dtype=np.float32)
-        self._order: npt.NDArray[np.intp] = np.zeros(0, dtype=np.intp)
-        self._position: npt.NDArray[np.intp] = np.zeros(0, dtype=np.intp)
-        self._bounds: npt.NDArray[np.intp] = np.zeros(0, dtype=np.intp)
+        self._layout = _Layout.empty()
         self._alive: list[bool] = []
         self._cluster_of: list[int] = []
         self._columns = _Columns()
@@ -270,25 +288,34 @@ class VectorIndex:
 
     def _finish(self) -> None:
         if self._chunks:
-            held = [self._matrix[self._position]] if len(self._matrix) else []  # row order
-            by_row = np.concatenate([*held, *self._chunks])
+            self._layout = self._laid_out(self._chunks)
             self._chunks = []
-            if self._centroids is not None:
-                of = np.array(self._cluster_of, dtype=np.intp)
-                self._order = np.argsort(of, kind="stable")
-                self._bounds = np.searchsorted(of[self._order], np.arange(len(self._centroids) + 1))
-            else:
-                self._order = np.arange(len(by_row), dtype=np.intp)
-                self._bounds = np.zeros(0, dtype=np.intp)
-            self._position = np.empty_like(self._order)
-            self._position[self._order] = np.arange(len(self._order))
-            self._matrix = by_row[self._order]
         self._alive_mask = np.array(self._alive, dtype=bool)
         self._masks = {}
         self._numbers = {
             name: np.asarray(column, dtype=np.float64)
             for name, column in self._columns.numbers.items()
         }
+
+    def _laid_out(self, chunks: list[Matrix]) -> _Layout:
+        """The layout of every row, the new ``chunks`` (rows appended in order) included:
+        one gather from the vectors held and the new ones."""
+        held = self._layout
+        joined = (
+            np.concatenate([held.matrix, *chunks]) if len(held.matrix) else np.concatenate(chunks)
+        )
+        # Where each row is in ``joined``: the rows held where they were, the new ones after.
+        where = np.concatenate([held.position, np.arange(len(held.matrix), len(joined))])
+        if self._centroids is not None:
+            of = np.array(self._cluster_of, dtype=np.intp)
+            order = np.argsort(of, kind="stable")
+            bounds = np.searchsorted(of[order], np.arange(len(self._centroids) + 1))
+        else:
+            order = np.arange(len(joined), dtype=np.intp)
+            bounds = np.zeros(0, dtype=np.intp)
+        position = np.empty_like(order)
+        position[order] = np.arange(len(order))
+        return _Layout(joined[where[order]], order, position, bounds, self._centroids)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -299,7 +326,7 @@ class VectorIndex:
         attributes = [a for part in self._attribute_parts for a in _DECODE.decode(part)]
         return Rows(
             [self.ids[r] for r in rows],
-            self._matrix[self._position[rows]] if rows else np.zeros((0, 0), dtype=np.float32),
+            self._layout.rows_of(rows) if rows else np.zeros((0, 0), dtype=np.float32),
             [attributes[r] for r in rows],
             np.array([self._cluster_of[r] for r in rows], dtype=np.int32),
         )
@@ -351,13 +378,13 @@ class VectorIndex:
     def vector(self, doc_id: str) -> Matrix | None:
         """A document's vector (None when it has none)."""
         row = self.rows.get(doc_id)
-        return None if row is None else self._matrix[self._position[row]]
+        return None if row is None else self._layout.rows_of([row])[0]
 
     def similarities(self, query: Matrix, keys: Sequence[int]) -> list[float]:
         """The cosine of ``query`` and each document, by ``doc_key`` (0 without a vector)."""
         rows = [self.keys.get(k, -1) for k in keys]
         known = [r for r in rows if r >= 0]
-        scores = (self._matrix[self._position[known]] @ query).tolist() if known else []
+        scores = (self._layout.rows_of(known) @ query).tolist() if known else []
         found = dict(zip(known, scores, strict=True))
         return [found.get(r, 0.0) for r in rows]
 
@@ -367,21 +394,22 @@ class VectorIndex:
         """The rows to compare and their cosines with ``query``: every row passing ``mask``
         when they are few (or there are no clusters), else those of the nearest clusters
         (each read in place), until ``wanted`` rows pass."""
+        layout = self._layout
         passing = np.flatnonzero(mask)
-        if self._centroids is None or len(passing) <= EXACT_ROWS:
-            if len(passing) == len(self.ids):
-                return self._order, self._matrix @ query
-            return passing, self._matrix[self._position[passing]] @ query
-        order = np.argsort(-(self._centroids @ query))
-        probes = clusters.probes(len(self._centroids))
+        if layout.centroids is None or len(passing) <= EXACT_ROWS:
+            if len(passing) == len(layout.order):
+                return layout.order, layout.matrix @ query
+            return passing, layout.rows_of(passing) @ query
+        order = np.argsort(-(layout.centroids @ query))
+        probes = clusters.probes(len(layout.centroids))
         while True:
-            spans = [(self._bounds[c], self._bounds[c + 1]) for c in order[:probes]]
-            rows = np.concatenate([self._order[start:end] for start, end in spans])
+            spans = [(layout.bounds[c], layout.bounds[c + 1]) for c in order[:probes]]
+            rows = np.concatenate([layout.order[start:end] for start, end in spans])
             keep = mask[rows]
             if int(keep.sum()) >= wanted or probes >= len(order):
                 break
             probes *= 2
-        scores = np.concatenate([self._matrix[start:end] @ query for start, end in spans])
+        scores = np.concatenate([layout.matrix[start:end] @ query for start, end in spans])
         return rows[keep], scores[keep]
 
     def nearest(
