@@ -415,13 +415,13 @@ class SearchPlan:
         return self.builder.combine(words, self.filters if conds is None else conds)
 
     def lacking(self, size: int, ids: Sequence[str]) -> Query:
-        """The documents among ``ids`` without the first ``size`` (at least 1) word groups,
-        passing the filters: unscored."""
+        """The documents among ``ids`` without the first ``size`` word groups, passing the
+        filters: unscored (none for no words: every document has them all)."""
+        words = self.builder.match(self.kept(size))
+        if words is None:
+            return Query.empty_query()
         found = Query.boolean_query(
-            [
-                (Occur.Must, ids_query(self.builder.schema, ids)),
-                (Occur.MustNot, self.builder.match(self.kept(size))),
-            ]
+            [(Occur.Must, ids_query(self.builder.schema, ids)), (Occur.MustNot, words)]
         )
         return self.builder.combine(found, self.filters)
 
