@@ -4,10 +4,9 @@ Python's cyclic collector walks every tracked object of the generation it collec
 worker holds many from its imports and app (modules, classes, the OpenAPI schema): a full
 collection walked them all, a pause in whatever search was running. They are frozen once the
 app is built, never walked again, never freed by the collector (they live as long as the
-process anyway), and
-the youngest generation is collected less often, since one search allocates thousands of
-short-lived objects that reference counting frees by itself. Kept while the trial in
-``docs/performance.md`` shows it pays.
+process anyway), and the youngest generation is collected less often, since one search
+allocates thousands of short-lived objects that reference counting frees by itself. Kept
+while the trial in ``docs/performance.md`` shows it pays.
 """
 
 from __future__ import annotations

@@ -181,8 +181,8 @@ class _Layout:
     """The vectors in cluster order (each cluster's rows one slice: a query reads its
     clusters in place), which row each position holds (``order``), where each row is
     (``position``), and where each cluster's slice begins (``bounds``) with the clusters'
-    ``centroids`` (none: row order). Replaced whole by a refresh, so a search holds one consistent
-    layout."""
+    ``centroids`` (none: row order). Replaced whole by a refresh, so a search holds one
+    consistent layout."""
 
     matrix: Matrix
     order: npt.NDArray[np.intp]
@@ -270,10 +270,9 @@ class VectorIndex:
             self.ids.append(doc_id)
             self._alive.append(True)
             self._index(start + offset, attrs)
-        if ids:
-            self._attribute_parts.append(encoded)
         self._cluster_of += groups
         if ids:
+            self._attribute_parts.append(encoded)
             self._chunks.append(vectors)
         self.seen = _part_number(name)
 
