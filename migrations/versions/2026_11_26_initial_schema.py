@@ -7,12 +7,11 @@ Create Date: 2026-11-26 17:37:35.748416
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from search_service.db.ddl import foreign_key, moment
 from search_service.db.models.base import ALL_ENUMS
 
 # Tables whose updated_at the database keeps current.
@@ -20,8 +19,6 @@ UPDATED_AT_TABLES = ("users", "courses", "carts", "course_reviews")
 
 revision: str = "0001_initial"
 down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
@@ -44,12 +41,7 @@ def upgrade() -> None:
             name=op.f("ck_categories_level_matches_parent"),
         ),
         sa.CheckConstraint("parent_id <> id", name=op.f("ck_categories_not_own_parent")),
-        sa.ForeignKeyConstraint(
-            ["parent_id"],
-            ["categories.id"],
-            name=op.f("fk_categories_parent_id_categories"),
-            ondelete="RESTRICT",
-        ),
+        foreign_key("categories", "parent_id", "categories.id", "RESTRICT"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_categories")),
         sa.UniqueConstraint("slug", name=op.f("uq_categories_slug")),
     )
@@ -120,18 +112,8 @@ def upgrade() -> None:
         sa.Column("avatar_url", sa.Text(), nullable=True),
         sa.Column("bio", sa.Text(), nullable=True),
         sa.Column("timezone", sa.String(length=64), nullable=True),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
+        moment("created_at"),
+        moment("updated_at"),
         sa.Column("last_login_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint("position('@' in email) > 1", name=op.f("ck_users_email_has_at")),
@@ -203,12 +185,7 @@ def upgrade() -> None:
             "redeemed_count <= max_redemptions", name=op.f("ck_coupons_not_over_redeemed")
         ),
         sa.CheckConstraint("redeemed_count >= 0", name=op.f("ck_coupons_redeemed_non_negative")),
-        sa.ForeignKeyConstraint(
-            ["mentor_id"],
-            ["mentors.user_id"],
-            name=op.f("fk_coupons_mentor_id_mentors"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("coupons", "mentor_id", "mentors.user_id", "CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_coupons")),
         sa.UniqueConstraint("code", name=op.f("uq_coupons_code")),
     )
@@ -272,18 +249,8 @@ def upgrade() -> None:
             server_default=sa.text("'{}'::jsonb"),
             nullable=False,
         ),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
+        moment("created_at"),
+        moment("updated_at"),
         sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint("currency ~ '^[A-Z]{3}$'", name=op.f("ck_courses_currency_iso")),
         sa.CheckConstraint(
@@ -304,12 +271,7 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "total_duration_minutes >= 0", name=op.f("ck_courses_duration_non_negative")
         ),
-        sa.ForeignKeyConstraint(
-            ["mentor_id"],
-            ["mentors.user_id"],
-            name=op.f("fk_courses_mentor_id_mentors"),
-            ondelete="RESTRICT",
-        ),
+        foreign_key("courses", "mentor_id", "mentors.user_id", "RESTRICT"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_courses")),
         sa.UniqueConstraint("slug", name=op.f("uq_courses_slug")),
     )
@@ -328,12 +290,7 @@ def upgrade() -> None:
             "name", sa.String(length=120), server_default=sa.text("'Favorites'"), nullable=False
         ),
         sa.CheckConstraint("length(btrim(name)) > 0", name=op.f("ck_wishlists_name_not_blank")),
-        sa.ForeignKeyConstraint(
-            ["student_id"],
-            ["students.user_id"],
-            name=op.f("fk_wishlists_student_id_students"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("wishlists", "student_id", "students.user_id", "CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_wishlists")),
     )
     op.create_index(
@@ -352,30 +309,10 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("coupon_id", sa.UUID(), nullable=True),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.ForeignKeyConstraint(
-            ["coupon_id"],
-            ["coupons.id"],
-            name=op.f("fk_carts_coupon_id_coupons"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["student_id"],
-            ["students.user_id"],
-            name=op.f("fk_carts_student_id_students"),
-            ondelete="CASCADE",
-        ),
+        moment("created_at"),
+        moment("updated_at"),
+        foreign_key("carts", "coupon_id", "coupons.id", "SET NULL"),
+        foreign_key("carts", "student_id", "students.user_id", "CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_carts")),
     )
     op.create_index(op.f("ix_carts_student_id"), "carts", ["student_id"], unique=False)
@@ -390,18 +327,8 @@ def upgrade() -> None:
         "course_categories",
         sa.Column("course_id", sa.UUID(), nullable=False),
         sa.Column("category_id", sa.UUID(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["category_id"],
-            ["categories.id"],
-            name=op.f("fk_course_categories_category_id_categories"),
-            ondelete="RESTRICT",
-        ),
-        sa.ForeignKeyConstraint(
-            ["course_id"],
-            ["courses.id"],
-            name=op.f("fk_course_categories_course_id_courses"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("course_categories", "category_id", "categories.id", "RESTRICT"),
+        foreign_key("course_categories", "course_id", "courses.id", "CASCADE"),
         sa.PrimaryKeyConstraint("course_id", "category_id", name=op.f("pk_course_categories")),
     )
     op.create_index(
@@ -429,12 +356,7 @@ def upgrade() -> None:
             "revenue_cents >= 0", name=op.f("ck_course_metrics_revenue_non_negative")
         ),
         sa.CheckConstraint("views >= 0", name=op.f("ck_course_metrics_views_non_negative")),
-        sa.ForeignKeyConstraint(
-            ["course_id"],
-            ["courses.id"],
-            name=op.f("fk_course_metrics_course_id_courses"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("course_metrics", "course_id", "courses.id", "CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_course_metrics")),
     )
     op.create_index(
@@ -446,28 +368,13 @@ def upgrade() -> None:
         sa.Column("course_id", sa.UUID(), nullable=False),
         sa.Column("student_id", sa.UUID(), nullable=False),
         sa.Column("question", sa.Text(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
+        moment("created_at"),
         sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint(
             "length(btrim(question)) > 0", name=op.f("ck_course_questions_question_not_blank")
         ),
-        sa.ForeignKeyConstraint(
-            ["course_id"],
-            ["courses.id"],
-            name=op.f("fk_course_questions_course_id_courses"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["student_id"],
-            ["students.user_id"],
-            name=op.f("fk_course_questions_student_id_students"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("course_questions", "course_id", "courses.id", "CASCADE"),
+        foreign_key("course_questions", "student_id", "students.user_id", "CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_course_questions")),
     )
     op.create_index(
@@ -488,18 +395,8 @@ def upgrade() -> None:
         sa.Column("title", sa.String(length=140), nullable=True),
         sa.Column("body", sa.Text(), nullable=True),
         sa.Column("would_recommend", sa.Boolean(), nullable=True),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
+        moment("created_at"),
+        moment("updated_at"),
         sa.Column("is_verified", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         sa.Column("helpful_count", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.Column("reported_count", sa.Integer(), server_default=sa.text("0"), nullable=False),
@@ -510,18 +407,8 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "reported_count >= 0", name=op.f("ck_course_reviews_reported_non_negative")
         ),
-        sa.ForeignKeyConstraint(
-            ["course_id"],
-            ["courses.id"],
-            name=op.f("fk_course_reviews_course_id_courses"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["student_id"],
-            ["students.user_id"],
-            name=op.f("fk_course_reviews_student_id_students"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("course_reviews", "course_id", "courses.id", "CASCADE"),
+        foreign_key("course_reviews", "student_id", "students.user_id", "CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_course_reviews")),
     )
     op.create_index(
@@ -556,12 +443,7 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "total_duration_minutes >= 0", name=op.f("ck_course_sections_duration_non_negative")
         ),
-        sa.ForeignKeyConstraint(
-            ["course_id"],
-            ["courses.id"],
-            name=op.f("fk_course_sections_course_id_courses"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("course_sections", "course_id", "courses.id", "CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_course_sections")),
     )
     op.create_index(
@@ -574,18 +456,8 @@ def upgrade() -> None:
         "course_tag_map",
         sa.Column("course_id", sa.UUID(), nullable=False),
         sa.Column("tag_id", sa.UUID(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["course_id"],
-            ["courses.id"],
-            name=op.f("fk_course_tag_map_course_id_courses"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["tag_id"],
-            ["course_tags.id"],
-            name=op.f("fk_course_tag_map_tag_id_course_tags"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("course_tag_map", "course_id", "courses.id", "CASCADE"),
+        foreign_key("course_tag_map", "tag_id", "course_tags.id", "CASCADE"),
         sa.PrimaryKeyConstraint("course_id", "tag_id", name=op.f("pk_course_tag_map")),
     )
     op.create_index(op.f("ix_course_tag_map_tag_id"), "course_tag_map", ["tag_id"], unique=False)
@@ -596,18 +468,8 @@ def upgrade() -> None:
         sa.Column(
             "added_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
         ),
-        sa.ForeignKeyConstraint(
-            ["course_id"],
-            ["courses.id"],
-            name=op.f("fk_wishlist_items_course_id_courses"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["wishlist_id"],
-            ["wishlists.id"],
-            name=op.f("fk_wishlist_items_wishlist_id_wishlists"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("wishlist_items", "course_id", "courses.id", "CASCADE"),
+        foreign_key("wishlist_items", "wishlist_id", "wishlists.id", "CASCADE"),
         sa.PrimaryKeyConstraint("wishlist_id", "course_id", name=op.f("pk_wishlist_items")),
     )
     op.create_index(
@@ -627,12 +489,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["cart_id"], ["carts.id"], name=op.f("fk_cart_items_cart_id_carts"), ondelete="CASCADE"
         ),
-        sa.ForeignKeyConstraint(
-            ["course_id"],
-            ["courses.id"],
-            name=op.f("fk_cart_items_course_id_courses"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("cart_items", "course_id", "courses.id", "CASCADE"),
         sa.PrimaryKeyConstraint("cart_id", "course_id", name=op.f("pk_cart_items")),
     )
     op.create_index(op.f("ix_cart_items_course_id"), "cart_items", ["course_id"], unique=False)
@@ -642,30 +499,15 @@ def upgrade() -> None:
         sa.Column("question_id", sa.UUID(), nullable=False),
         sa.Column("mentor_id", sa.UUID(), nullable=False),
         sa.Column("answer", sa.Text(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
+        moment("created_at"),
         sa.Column(
             "is_marked_solution", sa.Boolean(), server_default=sa.text("false"), nullable=False
         ),
         sa.CheckConstraint(
             "length(btrim(answer)) > 0", name=op.f("ck_course_answers_answer_not_blank")
         ),
-        sa.ForeignKeyConstraint(
-            ["mentor_id"],
-            ["mentors.user_id"],
-            name=op.f("fk_course_answers_mentor_id_mentors"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["question_id"],
-            ["course_questions.id"],
-            name=op.f("fk_course_answers_question_id_course_questions"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("course_answers", "mentor_id", "mentors.user_id", "CASCADE"),
+        foreign_key("course_answers", "question_id", "course_questions.id", "CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_course_answers")),
     )
     op.create_index(
@@ -706,12 +548,7 @@ def upgrade() -> None:
         ),
         sa.CheckConstraint("duration_minutes >= 0", name=op.f("ck_lectures_duration_non_negative")),
         sa.CheckConstraint("position >= 0", name=op.f("ck_lectures_position_non_negative")),
-        sa.ForeignKeyConstraint(
-            ["section_id"],
-            ["course_sections.id"],
-            name=op.f("fk_lectures_section_id_course_sections"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("lectures", "section_id", "course_sections.id", "CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_lectures")),
     )
     op.create_index(
@@ -726,18 +563,8 @@ def upgrade() -> None:
             postgresql.ENUM("helpful", "not_helpful", name="review_vote", create_type=False),
             nullable=False,
         ),
-        sa.ForeignKeyConstraint(
-            ["review_id"],
-            ["course_reviews.id"],
-            name=op.f("fk_review_helpful_votes_review_id_course_reviews"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["student_id"],
-            ["students.user_id"],
-            name=op.f("fk_review_helpful_votes_student_id_students"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("review_helpful_votes", "review_id", "course_reviews.id", "CASCADE"),
+        foreign_key("review_helpful_votes", "student_id", "students.user_id", "CASCADE"),
         sa.PrimaryKeyConstraint("review_id", "student_id", name=op.f("pk_review_helpful_votes")),
     )
     op.create_index(
@@ -755,12 +582,7 @@ def upgrade() -> None:
             "purchase_price_cents", sa.Integer(), server_default=sa.text("0"), nullable=False
         ),
         sa.Column("currency", sa.CHAR(length=3), server_default=sa.text("'USD'"), nullable=False),
-        sa.Column(
-            "purchased_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
+        moment("purchased_at"),
         sa.Column(
             "progress_percent",
             sa.Numeric(precision=5, scale=2),
@@ -776,24 +598,9 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "purchase_price_cents >= 0", name=op.f("ck_enrollments_price_non_negative")
         ),
-        sa.ForeignKeyConstraint(
-            ["course_id"],
-            ["courses.id"],
-            name=op.f("fk_enrollments_course_id_courses"),
-            ondelete="RESTRICT",
-        ),
-        sa.ForeignKeyConstraint(
-            ["last_watched_lecture"],
-            ["lectures.id"],
-            name=op.f("fk_enrollments_last_watched_lecture_lectures"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["student_id"],
-            ["students.user_id"],
-            name=op.f("fk_enrollments_student_id_students"),
-            ondelete="RESTRICT",
-        ),
+        foreign_key("enrollments", "course_id", "courses.id", "RESTRICT"),
+        foreign_key("enrollments", "last_watched_lecture", "lectures.id", "SET NULL"),
+        foreign_key("enrollments", "student_id", "students.user_id", "RESTRICT"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_enrollments")),
     )
     op.create_index(op.f("ix_enrollments_course_id"), "enrollments", ["course_id"], unique=False)

@@ -7,15 +7,13 @@ Create Date: 2026-11-26
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
+from search_service.db.ddl import foreign_key, moment
+
 revision: str = "0005_review_reports"
 down_revision: str | None = "0004_auth_tokens"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
@@ -23,24 +21,9 @@ def upgrade() -> None:
         "review_reports",
         sa.Column("review_id", sa.UUID(), nullable=False),
         sa.Column("student_id", sa.UUID(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.ForeignKeyConstraint(
-            ["review_id"],
-            ["course_reviews.id"],
-            name=op.f("fk_review_reports_review_id_course_reviews"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["student_id"],
-            ["students.user_id"],
-            name=op.f("fk_review_reports_student_id_students"),
-            ondelete="CASCADE",
-        ),
+        moment("created_at"),
+        foreign_key("review_reports", "review_id", "course_reviews.id", "CASCADE"),
+        foreign_key("review_reports", "student_id", "students.user_id", "CASCADE"),
         sa.PrimaryKeyConstraint("review_id", "student_id", name=op.f("pk_review_reports")),
     )
     op.create_index(

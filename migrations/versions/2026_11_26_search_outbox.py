@@ -10,15 +10,13 @@ costs one INSERT … SELECT DISTINCT, not a million trigger calls.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
+from search_service.db.ddl import moment
+
 revision: str = "0002_search_outbox"
 down_revision: str | None = "0001_initial"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 CHANNEL = "search_outbox"
 
@@ -111,12 +109,7 @@ def upgrade() -> None:
             server_default=sa.text("(pg_current_xact_id()::text)::bigint"),
             nullable=False,
         ),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
+        moment("created_at"),
         sa.Column("processed_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_search_outbox")),
     )
@@ -131,12 +124,7 @@ def upgrade() -> None:
         "search_sync_state",
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("value", sa.Text(), nullable=True),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
+        moment("updated_at"),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_search_sync_state")),
     )
     for table, event, select in CAPTURES:

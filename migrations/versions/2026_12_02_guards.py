@@ -11,15 +11,13 @@ Create Date: 2026-12-02
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
+from search_service.db.ddl import foreign_key, moment
+
 revision: str = "0006_guards"
 down_revision: str | None = "0005_review_reports"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 # As search_service/safe_urls.py says today (a migration keeps the rule it was written with):
 # https://…, or a path on this site.
@@ -66,12 +64,7 @@ def upgrade() -> None:
         "app_state",
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("value", sa.Text(), nullable=True),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
+        moment("updated_at"),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_app_state")),
     )
     op.create_table(
@@ -79,12 +72,7 @@ def upgrade() -> None:
         sa.Column("key", sa.LargeBinary(), nullable=False),
         sa.Column("failures", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.Column("blocked_until", sa.DateTime(timezone=True), nullable=True),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
+        moment("updated_at"),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_backoff_states")),
     )
     op.create_index("ix_backoff_states_updated_at", "backoff_states", ["updated_at"])
@@ -101,12 +89,7 @@ def upgrade() -> None:
         sa.Column("course_id", sa.UUID(), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("visitor", sa.LargeBinary(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["course_id"],
-            ["courses.id"],
-            name=op.f("fk_course_view_visitors_course_id_courses"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("course_view_visitors", "course_id", "courses.id", "CASCADE"),
         sa.PrimaryKeyConstraint(
             "course_id", "day", "visitor", name=op.f("pk_course_view_visitors")
         ),

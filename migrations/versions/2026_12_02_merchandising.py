@@ -8,27 +8,20 @@ Create Date: 2026-12-02
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from search_service.db.ddl import moment, reference, uuid_id
+
 revision: str = "0008_merchandising"
 down_revision: str | None = "0007_search_insights"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
     op.create_table(
         "merchandising_rules",
-        sa.Column(
-            "id",
-            postgresql.UUID(as_uuid=True),
-            primary_key=True,
-            server_default=sa.text("gen_random_uuid()"),
-        ),
+        uuid_id(),
         sa.Column("query", sa.Text(), nullable=True),
         sa.Column("category", sa.Text(), nullable=True),
         sa.Column(
@@ -39,9 +32,7 @@ def upgrade() -> None:
         ),
         sa.Column("starts_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("ends_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column(
-            "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-        ),
+        moment("created_at"),
         sa.CheckConstraint(
             "(query IS NULL) <> (category IS NULL)", name="merchandising_rules_one_target"
         ),
@@ -52,23 +43,11 @@ def upgrade() -> None:
     )
     op.create_table(
         "course_recommendations",
-        sa.Column(
-            "course_id",
-            postgresql.UUID(as_uuid=True),
-            sa.ForeignKey("courses.id", ondelete="CASCADE"),
-            primary_key=True,
-        ),
-        sa.Column(
-            "other_id",
-            postgresql.UUID(as_uuid=True),
-            sa.ForeignKey("courses.id", ondelete="CASCADE"),
-            primary_key=True,
-        ),
+        reference("course_id", "courses.id", primary_key=True),
+        reference("other_id", "courses.id", primary_key=True),
         sa.Column("buyers", sa.Integer(), nullable=False, server_default="0"),
         sa.Column("score", sa.Float(), nullable=False, server_default="0"),
-        sa.Column(
-            "computed_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-        ),
+        moment("computed_at"),
         sa.CheckConstraint("course_id <> other_id", name="course_recommendations_other"),
     )
 

@@ -11,25 +11,21 @@ Create Date: 2026-12-02
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from search_service.db.ddl import moment, reference
+
 revision: str = "0007_search_insights"
 down_revision: str | None = "0006_guards"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
     op.create_table(
         "search_queries",
         sa.Column("id", postgresql.UUID(as_uuid=True), primary_key=True),
-        sa.Column(
-            "searched_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-        ),
+        moment("searched_at"),
         sa.Column("query", sa.Text(), nullable=False, server_default=""),
         sa.Column("total", sa.Integer(), nullable=False, server_default="0"),
         sa.Column("page", sa.Integer(), nullable=False, server_default="1"),
@@ -42,18 +38,11 @@ def upgrade() -> None:
         "search_events",
         sa.Column("id", sa.BigInteger(), sa.Identity(), primary_key=True),
         sa.Column("query_id", postgresql.UUID(as_uuid=True), nullable=False),
-        sa.Column(
-            "course_id",
-            postgresql.UUID(as_uuid=True),
-            sa.ForeignKey("courses.id", ondelete="CASCADE"),
-            nullable=False,
-        ),
+        reference("course_id", "courses.id", nullable=False),
         sa.Column("type", sa.Text(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=True),
         sa.Column("revenue_cents", sa.BigInteger(), nullable=False, server_default="0"),
-        sa.Column(
-            "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-        ),
+        moment("created_at"),
         sa.CheckConstraint(
             "type IN ('click', 'add_to_cart', 'purchase')", name="search_events_type"
         ),

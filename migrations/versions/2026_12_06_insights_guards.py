@@ -11,16 +11,14 @@ Create Date: 2026-12-06
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from search_service.db.ddl import moment
+
 revision: str = "0011_insights_guards"
 down_revision: str | None = "0010_rules_updated_at"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
@@ -48,9 +46,7 @@ def upgrade() -> None:
     op.create_table(
         "hidden_queries",
         sa.Column("query", sa.Text(), primary_key=True),
-        sa.Column(
-            "hidden_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-        ),
+        moment("hidden_at"),
     )
 
 

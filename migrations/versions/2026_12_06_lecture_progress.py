@@ -8,33 +8,20 @@ Create Date: 2026-12-06
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
+
+from search_service.db.ddl import reference
 
 revision: str = "0013_lecture_progress"
 down_revision: str | None = "0012_orders"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
     op.create_table(
         "lecture_progress",
-        sa.Column(
-            "enrollment_id",
-            postgresql.UUID(as_uuid=True),
-            sa.ForeignKey("enrollments.id", ondelete="CASCADE"),
-            primary_key=True,
-        ),
-        sa.Column(
-            "lecture_id",
-            postgresql.UUID(as_uuid=True),
-            sa.ForeignKey("lectures.id", ondelete="CASCADE"),
-            primary_key=True,
-        ),
+        reference("enrollment_id", "enrollments.id", primary_key=True),
+        reference("lecture_id", "lectures.id", primary_key=True),
         sa.Column(
             "completed_at",
             sa.DateTime(timezone=True),

@@ -9,16 +9,13 @@ Create Date: 2026-12-06
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
+
+from search_service.db.ddl import moment, reference, uuid_id
 
 revision: str = "0012_orders"
 down_revision: str | None = "0011_insights_guards"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
@@ -28,21 +25,9 @@ def upgrade() -> None:
     )
     op.create_table(
         "orders",
-        sa.Column(
-            "id",
-            postgresql.UUID(as_uuid=True),
-            primary_key=True,
-            server_default=sa.text("gen_random_uuid()"),
-        ),
-        sa.Column(
-            "student_id",
-            postgresql.UUID(as_uuid=True),
-            sa.ForeignKey("students.user_id", ondelete="CASCADE"),
-            nullable=False,
-        ),
-        sa.Column(
-            "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-        ),
+        uuid_id(),
+        reference("student_id", "students.user_id", nullable=False),
+        moment("created_at"),
         sa.Column("currency", sa.String(3), nullable=False, server_default=sa.text("'USD'")),
         sa.Column("subtotal_cents", sa.Integer(), nullable=False, server_default="0"),
         sa.Column("discount_cents", sa.Integer(), nullable=False, server_default="0"),
@@ -52,18 +37,8 @@ def upgrade() -> None:
     op.create_index("ix_orders_student_id", "orders", ["student_id"])
     op.create_table(
         "order_items",
-        sa.Column(
-            "order_id",
-            postgresql.UUID(as_uuid=True),
-            sa.ForeignKey("orders.id", ondelete="CASCADE"),
-            primary_key=True,
-        ),
-        sa.Column(
-            "course_id",
-            postgresql.UUID(as_uuid=True),
-            sa.ForeignKey("courses.id", ondelete="CASCADE"),
-            primary_key=True,
-        ),
+        reference("order_id", "orders.id", primary_key=True),
+        reference("course_id", "courses.id", primary_key=True),
         sa.Column("title", sa.Text(), nullable=False, server_default=sa.text("''")),
         sa.Column("price_cents", sa.Integer(), nullable=False, server_default="0"),
         sa.Column("paid_cents", sa.Integer(), nullable=False, server_default="0"),

@@ -8,23 +8,18 @@ Create Date: 2026-12-06
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-import sqlalchemy as sa
 from alembic import op
+
+from search_service.db.ddl import moment
 
 revision: str = "0010_rules_updated_at"
 down_revision: str | None = "0009_course_embeddings"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
     op.add_column(
         "merchandising_rules",
-        sa.Column(
-            "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-        ),
+        moment("updated_at"),
     )
 
 
