@@ -6,9 +6,9 @@ import datetime as dt
 import uuid
 from typing import Annotated
 
-from sqlalchemy import DateTime, MetaData, text
+from sqlalchemy import DateTime, ForeignKey, MetaData, text
 from sqlalchemy.dialects.postgresql import ENUM, UUID
-from sqlalchemy.orm import DeclarativeBase, mapped_column
+from sqlalchemy.orm import DeclarativeBase, MappedColumn, mapped_column
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -35,6 +35,16 @@ Timestamp = Annotated[dt.datetime, mapped_column(DateTime(timezone=True))]
 CreatedAt = Annotated[
     dt.datetime, mapped_column(DateTime(timezone=True), nullable=False, server_default=NOW)
 ]
+
+
+def _owned_by(target: str) -> MappedColumn[uuid.UUID]:
+    """A UUID column referring to ``target`` (``table.column``), deleted with its row."""
+    return mapped_column(UUID(as_uuid=True), ForeignKey(target, ondelete="CASCADE"))
+
+
+CourseRef = Annotated[uuid.UUID, _owned_by("courses.id")]
+StudentRef = Annotated[uuid.UUID, _owned_by("students.user_id")]
+UserRef = Annotated[uuid.UUID, _owned_by("users.id")]
 
 
 def pg_enum(name: str, *values: str) -> ENUM:

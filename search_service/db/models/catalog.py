@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from search_service.db.models.base import (
     NOW,
     Base,
+    CourseRef,
     CreatedAt,
     Timestamp,
     UuidPk,
@@ -85,9 +86,7 @@ class CourseSection(Base):
     __tablename__ = "course_sections"
 
     id: Mapped[UuidPk]
-    course_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("courses.id", ondelete="CASCADE")
-    )
+    course_id: Mapped[CourseRef]
     title: Mapped[str] = mapped_column(String(140))
     position: Mapped[int] = mapped_column(SmallInteger)
     total_duration_minutes: Mapped[int] = mapped_column(Integer, server_default=text("0"))
@@ -151,9 +150,7 @@ class Category(Base):
 class CourseCategory(Base):
     __tablename__ = "course_categories"
 
-    course_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
-    )
+    course_id: Mapped[CourseRef] = mapped_column(primary_key=True)
     category_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("categories.id", ondelete="RESTRICT"), primary_key=True
     )
@@ -175,9 +172,7 @@ class CourseTag(Base):
 class CourseTagMap(Base):
     __tablename__ = "course_tag_map"
 
-    course_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
-    )
+    course_id: Mapped[CourseRef] = mapped_column(primary_key=True)
     tag_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True),
         ForeignKey("course_tags.id", ondelete="CASCADE"),

@@ -21,7 +21,16 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import CHAR, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from search_service.db.models.base import NOW, Base, CreatedAt, Timestamp, UuidPk, cart_status
+from search_service.db.models.base import (
+    NOW,
+    Base,
+    CourseRef,
+    CreatedAt,
+    StudentRef,
+    Timestamp,
+    UuidPk,
+    cart_status,
+)
 from search_service.db.models.catalog import CURRENCY_CHECK
 
 
@@ -80,9 +89,7 @@ class Cart(Base):
     __tablename__ = "carts"
 
     id: Mapped[UuidPk]
-    student_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("students.user_id", ondelete="CASCADE"), index=True
-    )
+    student_id: Mapped[StudentRef] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(cart_status, server_default=text("'open'"))
     coupon_id: Mapped[uuid.UUID | None] = mapped_column(
         UUID(as_uuid=True), ForeignKey("coupons.id", ondelete="SET NULL")
@@ -112,12 +119,7 @@ class CartItem(Base):
     cart_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("carts.id", ondelete="CASCADE"), primary_key=True
     )
-    course_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True),
-        ForeignKey("courses.id", ondelete="CASCADE"),
-        primary_key=True,
-        index=True,
-    )
+    course_id: Mapped[CourseRef] = mapped_column(primary_key=True, index=True)
     price_cents: Mapped[int] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(CHAR(3), server_default=text("'USD'"))
     added_at: Mapped[CreatedAt]
@@ -135,9 +137,7 @@ class Wishlist(Base):
     __tablename__ = "wishlists"
 
     id: Mapped[UuidPk]
-    student_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("students.user_id", ondelete="CASCADE")
-    )
+    student_id: Mapped[StudentRef]
     name: Mapped[str] = mapped_column(String(120), server_default=text("'Favorites'"))
 
     __table_args__ = (
@@ -152,12 +152,7 @@ class WishlistItem(Base):
     wishlist_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("wishlists.id", ondelete="CASCADE"), primary_key=True
     )
-    course_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True),
-        ForeignKey("courses.id", ondelete="CASCADE"),
-        primary_key=True,
-        index=True,
-    )
+    course_id: Mapped[CourseRef] = mapped_column(primary_key=True, index=True)
     added_at: Mapped[CreatedAt]
 
 
@@ -167,9 +162,7 @@ class Order(Base):
     __tablename__ = "orders"
 
     id: Mapped[UuidPk]
-    student_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("students.user_id", ondelete="CASCADE"), index=True
-    )
+    student_id: Mapped[StudentRef] = mapped_column(index=True)
     created_at: Mapped[CreatedAt]
     currency: Mapped[str] = mapped_column(String(3), nullable=False, server_default=text("'USD'"))
     subtotal_cents: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
@@ -186,9 +179,7 @@ class OrderItem(Base):
     order_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True
     )
-    course_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
-    )
+    course_id: Mapped[CourseRef] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("''"))
     price_cents: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
     paid_cents: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))

@@ -18,19 +18,23 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from search_service.db.models.base import Base, CreatedAt, Timestamp, UuidPk, review_vote
+from search_service.db.models.base import (
+    Base,
+    CourseRef,
+    CreatedAt,
+    StudentRef,
+    Timestamp,
+    UuidPk,
+    review_vote,
+)
 
 
 class CourseReview(Base):
     __tablename__ = "course_reviews"
 
     id: Mapped[UuidPk]
-    course_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("courses.id", ondelete="CASCADE")
-    )
-    student_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("students.user_id", ondelete="CASCADE"), index=True
-    )
+    course_id: Mapped[CourseRef]
+    student_id: Mapped[StudentRef] = mapped_column(index=True)
     rating: Mapped[int] = mapped_column(SmallInteger)
     title: Mapped[str | None] = mapped_column(String(140))
     body: Mapped[str | None] = mapped_column(Text)
@@ -60,12 +64,7 @@ class ReviewHelpfulVote(Base):
     review_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("course_reviews.id", ondelete="CASCADE"), primary_key=True
     )
-    student_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True),
-        ForeignKey("students.user_id", ondelete="CASCADE"),
-        primary_key=True,
-        index=True,
-    )
+    student_id: Mapped[StudentRef] = mapped_column(primary_key=True, index=True)
     vote: Mapped[str] = mapped_column(review_vote)
 
 
@@ -73,12 +72,8 @@ class CourseQuestion(Base):
     __tablename__ = "course_questions"
 
     id: Mapped[UuidPk]
-    course_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("courses.id", ondelete="CASCADE")
-    )
-    student_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("students.user_id", ondelete="CASCADE"), index=True
-    )
+    course_id: Mapped[CourseRef]
+    student_id: Mapped[StudentRef] = mapped_column(index=True)
     question: Mapped[str] = mapped_column(Text)
     created_at: Mapped[CreatedAt]
     resolved_at: Mapped[Timestamp | None]
@@ -118,10 +113,5 @@ class ReviewReport(Base):
     review_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("course_reviews.id", ondelete="CASCADE"), primary_key=True
     )
-    student_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True),
-        ForeignKey("students.user_id", ondelete="CASCADE"),
-        primary_key=True,
-        index=True,
-    )
+    student_id: Mapped[StudentRef] = mapped_column(primary_key=True, index=True)
     created_at: Mapped[CreatedAt]

@@ -9,13 +9,11 @@ personal data is stored.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, LargeBinary, Text, text
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import Date, DateTime, Index, Integer, LargeBinary, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from search_service.db.models.base import NOW, Base
+from search_service.db.models.base import NOW, Base, CourseRef
 
 
 class RateCounter(Base):
@@ -50,9 +48,7 @@ class CourseViewVisitor(Base):
 
     __tablename__ = "course_view_visitors"
 
-    course_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
-    )
+    course_id: Mapped[CourseRef] = mapped_column(primary_key=True)
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     visitor: Mapped[bytes] = mapped_column(LargeBinary, primary_key=True)
 

@@ -11,7 +11,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
-    ForeignKey,
     Identity,
     Index,
     Integer,
@@ -23,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from search_service.db.models.base import NOW, Base
+from search_service.db.models.base import NOW, Base, CourseRef
 
 
 class SearchQuery(Base):
@@ -61,9 +60,7 @@ class SearchEvent(Base):
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     query_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), nullable=False)
-    course_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("courses.id", ondelete="CASCADE"), nullable=False
-    )
+    course_id: Mapped[CourseRef] = mapped_column(nullable=False)
     type: Mapped[str] = mapped_column(Text, nullable=False)
     position: Mapped[int | None] = mapped_column(Integer)
     revenue_cents: Mapped[int] = mapped_column(BigInteger, nullable=False, server_default=text("0"))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Integer, Text, text
+from sqlalchemy import CheckConstraint, DateTime, Float, Integer, Text, text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from search_service.db.models.base import NOW, Base
+from search_service.db.models.base import NOW, Base, CourseRef
 
 
 class MerchandisingRule(Base):
@@ -52,12 +52,8 @@ class CourseRecommendation(Base):
 
     __tablename__ = "course_recommendations"
 
-    course_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
-    )
-    other_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
-    )
+    course_id: Mapped[CourseRef] = mapped_column(primary_key=True)
+    other_id: Mapped[CourseRef] = mapped_column(primary_key=True)
     buyers: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
     score: Mapped[float] = mapped_column(Float, nullable=False, server_default=text("0"))
     computed_at: Mapped[dt.datetime] = mapped_column(

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, LargeBinary, Text, text
+from sqlalchemy import BigInteger, DateTime, Index, LargeBinary, Text, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from search_service.db.models.base import Base, CreatedAt, Timestamp
+from search_service.db.models.base import Base, CourseRef, CreatedAt, Timestamp
 
 # The writing transaction's id (xid8 as bigint), so a reindex can tell which changes its
 # snapshot saw: pg_visible_in_snapshot(txid::text::xid8, snapshot).
@@ -51,9 +51,7 @@ class CourseEmbedding(Base):
 
     __tablename__ = "course_embeddings"
 
-    course_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
-    )
+    course_id: Mapped[CourseRef] = mapped_column(primary_key=True)
     model: Mapped[str] = mapped_column(Text, primary_key=True)
     text_hash: Mapped[bytes] = mapped_column(LargeBinary)
     vector: Mapped[bytes] = mapped_column(LargeBinary)  # little-endian float32

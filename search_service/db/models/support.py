@@ -10,7 +10,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
-    ForeignKey,
     Index,
     Integer,
     Text,
@@ -19,7 +18,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from search_service.db.models.base import Base, UuidPk, media_file_type, transcoding_status
+from search_service.db.models.base import (
+    Base,
+    CourseRef,
+    UuidPk,
+    media_file_type,
+    transcoding_status,
+)
 from search_service.lib.safe_urls import url_check
 
 
@@ -49,9 +54,7 @@ class CourseMetric(Base):
     __tablename__ = "course_metrics"
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    course_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("courses.id", ondelete="CASCADE")
-    )
+    course_id: Mapped[CourseRef]
     date: Mapped[dt.date] = mapped_column(Date)
     views: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     enrollments: Mapped[int] = mapped_column(Integer, server_default=text("0"))

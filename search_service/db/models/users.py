@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from sqlalchemy import (
     CheckConstraint,
-    ForeignKey,
     Integer,
     Numeric,
     SmallInteger,
@@ -22,6 +21,7 @@ from search_service.db.models.base import (
     Base,
     CreatedAt,
     Timestamp,
+    UserRef,
     UuidPk,
     user_role,
     user_status,
@@ -56,9 +56,7 @@ class User(Base):
 class Mentor(Base):
     __tablename__ = "mentors"
 
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    user_id: Mapped[UserRef] = mapped_column(primary_key=True)
     headline: Mapped[str | None] = mapped_column(String(180))
     about: Mapped[str | None] = mapped_column(Text)
     experience_years: Mapped[int | None] = mapped_column(SmallInteger)
@@ -78,9 +76,7 @@ class Mentor(Base):
 class Student(Base):
     __tablename__ = "students"
 
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    user_id: Mapped[UserRef] = mapped_column(primary_key=True)
     occupation: Mapped[str | None] = mapped_column(String(120))
     goals: Mapped[str | None] = mapped_column(Text)
     preferred_categories: Mapped[list[uuid.UUID] | None] = mapped_column(ARRAY(UUID(as_uuid=True)))
