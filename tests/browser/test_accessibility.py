@@ -13,26 +13,17 @@ from typing import Any
 
 import pytest
 
+from tests.support import chromium
 from tests.support.catalogs import Catalog
-from tests.support.chromium import (
-    ARTIFACTS,
-    DESKTOP,
-    PASSWORD,
-    PHONE,
-    browser,  # noqa: F401  (the fixture)
-    expect,
-    first_course,
-    needs_chromium,
-    sign_up,
-)
+from tests.support.chromium import expect
 from tests.support.processes import create_admin
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
-VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
+VIEWPORTS = {"desktop": chromium.DESKTOP, "phone": chromium.PHONE}
 
 pytestmark = [
     pytest.mark.system,
-    needs_chromium,
+    chromium.needs_chromium,
     pytest.mark.skipif(
         not AXE.exists(), reason="axe-core is not installed (make installs it with npm)"
     ),
@@ -56,8 +47,8 @@ async def violations(page: Any) -> list[str]:
 async def audit(page: Any, url: str, name: str) -> list[str]:
     await page.goto(url)
     found = [f"{name}: {line}" for line in await violations(page)]
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / f"axe-{name}.json").write_text(json.dumps(found, indent=1))
+    chromium.ARTIFACTS.mkdir(exist_ok=True)
+    (chromium.ARTIFACTS / f"axe-{name}.json").write_text(json.dumps(found, indent=1))
     return found
 
 
@@ -69,7 +60,7 @@ async def test_signed_out_pages_have_no_violations(
 ) -> None:
     context = await browser.new_context(viewport=VIEWPORTS[size], bypass_csp=True)
     page = await context.new_page()
-    course = await first_course(page, live_server, "python")
+    course = await chromium.first_course(page, live_server, "python")
     root = await page.evaluate(
         "() => document.querySelector('a[href^=\"/categories/\"]')?.getAttribute('href')"
     )
@@ -102,9 +93,9 @@ async def test_signed_in_pages_have_no_violations(
     base = live_server
     context = await browser.new_context(viewport=VIEWPORTS[size], bypass_csp=True)
     page = await context.new_page()
-    await sign_up(page, base)
+    await chromium.sign_up(page, base)
 
-    owned = await first_course(page, base, "docker")
+    owned = await chromium.first_course(page, base, "docker")
     await page.goto(owned)
     await page.locator("form[action$='/cart/add'] button").first.click()
     await expect(page.locator("#cart-count")).to_contain_text("1")  # added in place
@@ -115,7 +106,7 @@ async def test_signed_in_pages_have_no_violations(
     await page.goto(owned)
     instructor = await page.locator(".course-hero a[href^='/instructors/']").get_attribute("href")
     learn = "/learn/" + owned.rstrip("/").rsplit("/", 1)[-1]
-    wanted = await first_course(page, base, "kubernetes")
+    wanted = await chromium.first_course(page, base, "kubernetes")
     await page.goto(wanted)
     await page.locator("form[action$='/cart/add'] button").first.click()
     await expect(page.locator("#cart-count")).to_contain_text("1")
@@ -163,12 +154,12 @@ async def test_admin_pages_have_no_violations(
     import uuid
 
     email = f"ops-{uuid.uuid4().hex[:8]}@example.com"
-    create_admin(shop.url, email, PASSWORD)
+    create_admin(shop.url, email, chromium.PASSWORD)
     context = await browser.new_context(viewport=VIEWPORTS[size], bypass_csp=True)
     page = await context.new_page()
     await page.goto(f"{live_server}/login")
     await page.get_by_label("Email").fill(email)
-    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_label("Password").fill(chromium.PASSWORD)
     await page.get_by_role("button", name="Log in").click()
     await page.wait_for_url(lambda u: "/login" not in u)
     found: list[str] = []
@@ -182,7 +173,9 @@ async def test_admin_pages_have_no_violations(
     await page.get_by_role("button", name="Preview first page").click()
     await page.locator("#preview-h").wait_for()
     found += [f"admin-rules-preview-{size}: {line}" for line in await violations(page)]
-    await page.screenshot(path=str(ARTIFACTS / f"admin-rules-preview-{size}.png"), full_page=True)
+    await page.screenshot(
+        path=str(chromium.ARTIFACTS / f"admin-rules-preview-{size}.png"), full_page=True
+    )
     await context.close()
     assert not found, "\n".join(found)
 
@@ -192,7 +185,7 @@ async def test_the_audit_reports_what_it_finds(
     live_server: str,
 ) -> None:
     """The audit above can fail: an image without text and an unlabelled field are reported."""
-    context = await browser.new_context(viewport=DESKTOP, bypass_csp=True)
+    context = await browser.new_context(viewport=chromium.DESKTOP, bypass_csp=True)
     page = await context.new_page()
     await page.goto(f"{live_server}/login")
     await page.evaluate(

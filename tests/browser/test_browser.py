@@ -11,11 +11,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.support import chromium
 from tests.support.catalogs import Catalog
-from tests.support.chromium import ARTIFACTS, browser, expect, needs_chromium, tab  # noqa: F401
+from tests.support.chromium import expect
 from tests.support.processes import create_admin
 
-pytestmark = [pytest.mark.system, needs_chromium]
+pytestmark = [pytest.mark.system, chromium.needs_chromium]
 
 
 def checkbox(page: Any, label: str) -> Any:
@@ -72,8 +73,8 @@ async def test_paginate_open_a_course_and_expand_a_section(tab: Any, live_server
     await tab.wait_for_url(lambda u: "page=2" in u)
     current = tab.locator(".pagination [aria-current=page]")
     assert await current.inner_text() == "2"
-    ARTIFACTS.mkdir(exist_ok=True)
-    await tab.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)
+    chromium.ARTIFACTS.mkdir(exist_ok=True)
+    await tab.screenshot(path=str(chromium.ARTIFACTS / "search.png"), full_page=True)
     await tab.locator(".course-card h3 a").first.click()
     await tab.wait_for_url(lambda u: "/courses/" in u)
     sections = tab.locator("details.section")
@@ -82,7 +83,7 @@ async def test_paginate_open_a_course_and_expand_a_section(tab: Any, live_server
     assert await second.get_attribute("open") is None
     await second.locator("summary").click()
     assert await second.get_attribute("open") is not None
-    await tab.screenshot(path=str(ARTIFACTS / "course.png"), full_page=True)
+    await tab.screenshot(path=str(chromium.ARTIFACTS / "course.png"), full_page=True)
 
 
 async def test_as_you_type_suggestions_by_keyboard(tab: Any, live_server: str) -> None:
@@ -129,8 +130,8 @@ async def test_small_screen_shows_results_first(browser: Any, live_server: str) 
     await expect(
         page.get_by_role("link", name=re.compile(r"^Show [\d,]+ results?"))
     ).to_be_visible()
-    ARTIFACTS.mkdir(exist_ok=True)
-    await page.screenshot(path=str(ARTIFACTS / "search-360.png"))
+    chromium.ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(chromium.ARTIFACTS / "search-360.png"))
     await context.close()
 
 
@@ -183,8 +184,8 @@ async def test_search_click_buy_then_insights_show_it(
     cells = [c.strip() for c in await row.locator("td").all_inner_texts()]
     assert cells[:6] == [typed, "1", "1", "100%", "1", "1"], (cells, title)
     assert await page.locator("svg.chart").count() == 2
-    ARTIFACTS.mkdir(exist_ok=True)
-    await page.screenshot(path=str(ARTIFACTS / "search-insights.png"), full_page=True)
+    chromium.ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(chromium.ARTIFACTS / "search-insights.png"), full_page=True)
     await boss.close()
 
 
@@ -208,7 +209,9 @@ async def test_the_page_says_what_it_understood_and_undoes_it(tab: Any, live_ser
     shown = await tab.locator(".course-card .price strong").all_inner_texts()
     cents = [0 if p == "Free" else round(float(re.sub(r"[^0-9.]", "", p)) * 100) for p in shown]
     assert cents and max(cents) <= 5000, shown
-    await tab.screenshot(path=str(ARTIFACTS / "search-understood-desktop.png"), full_page=False)
+    await tab.screenshot(
+        path=str(chromium.ARTIFACTS / "search-understood-desktop.png"), full_page=False
+    )
     # The chip undoes the filter read from the words, and the words with it.
     await chip.click()
     await tab.wait_for_url(re.compile(r"q=pyhton$"))

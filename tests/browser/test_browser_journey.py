@@ -9,21 +9,10 @@ from typing import Any
 
 import pytest
 
-from tests.support.chromium import (
-    DESKTOP,
-    PASSWORD,
-    PHONE,
-    browser,  # noqa: F401  (the fixture)
-    expect,
-    first_course,
-    log_out,
-    needs_chromium,
-    page,  # noqa: F401  (the fixture)
-    shot,
-    sign_up,
-)
+from tests.support import chromium
+from tests.support.chromium import expect
 
-pytestmark = [pytest.mark.system, needs_chromium]
+pytestmark = [pytest.mark.system, chromium.needs_chromium]
 
 
 async def test_sort_by_arrow_keys_keeps_focus_on_the_menu(page: Any, live_server: str) -> None:
@@ -78,7 +67,7 @@ async def test_course_page_reviews_by_star_and_more_and_expand_all(
     page: Any,
     live_server: str,
 ) -> None:
-    course = await first_course(page, live_server, "python&sort=most_reviewed")
+    course = await chromium.first_course(page, live_server, "python&sort=most_reviewed")
     await page.goto(course)
     await page.locator(".distribution a", has_text="5 stars").click()
     await page.wait_for_url(lambda u: "stars=5" in u)
@@ -106,19 +95,19 @@ async def test_an_add_started_signed_out_is_in_the_cart_after_log_in(
     live_server: str,
 ) -> None:
     base = live_server
-    context = await browser.new_context(viewport=DESKTOP)
+    context = await browser.new_context(viewport=chromium.DESKTOP)
     page = await context.new_page()
-    email = await sign_up(page, base, "Lin")
-    await log_out(page)
+    email = await chromium.sign_up(page, base, "Lin")
+    await chromium.log_out(page)
     await context.clear_cookies()
 
-    course = await first_course(page, base, "react")
+    course = await chromium.first_course(page, base, "react")
     await page.goto(course)
     title = (await page.locator("h1").inner_text()).strip()
     await page.get_by_role("button", name="Add to cart").first.click()
     await page.wait_for_url(lambda u: "/login" in u)
     await page.get_by_label("Email").fill(email)
-    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_label("Password").fill(chromium.PASSWORD)
     await page.get_by_role("button", name="Log in").click()
     await page.wait_for_url(lambda u: "/login" not in u)
     await page.goto(f"{base}/cart")
@@ -132,10 +121,10 @@ async def test_a_buyer_sees_ownership_and_mistakes_are_answered_in_place(
     live_server: str,
 ) -> None:
     base = live_server
-    context = await browser.new_context(viewport=DESKTOP)
+    context = await browser.new_context(viewport=chromium.DESKTOP)
     page = await context.new_page()
-    await sign_up(page, base, "Bo")
-    course = await first_course(page, base, "docker")
+    await chromium.sign_up(page, base, "Bo")
+    course = await chromium.first_course(page, base, "docker")
     await page.goto(course)
     await page.get_by_role("button", name="Add to cart").first.click()
     await expect(page.locator("#cart-count")).to_contain_text("1")  # added in place
@@ -148,7 +137,7 @@ async def test_a_buyer_sees_ownership_and_mistakes_are_answered_in_place(
     assert 400 <= (await answer.value).status < 500
     await expect(page.get_by_label("Coupon code")).to_have_value("NOSUCHCODE")
     await expect(page.locator("main")).to_contain_text(re.compile("coupon", re.I))
-    await page.screenshot(path=shot("cart-bad-coupon.png"), full_page=True)
+    await page.screenshot(path=chromium.shot("cart-bad-coupon.png"), full_page=True)
 
     await page.get_by_role("button", name="Buy now").click()
     await page.wait_for_url(lambda u: "/orders/" in u)
@@ -175,7 +164,7 @@ async def test_a_buyer_sees_ownership_and_mistakes_are_answered_in_place(
     mine = page.locator("article.review", has_text="This is your review.")
     await expect(mine).to_have_count(1)
     await expect(mine.get_by_role("button", name="Helpful")).to_have_count(0)
-    await page.screenshot(path=shot("course-buyer.png"), full_page=True)
+    await page.screenshot(path=chromium.shot("course-buyer.png"), full_page=True)
 
     await page.goto(f"{base}/search?q=docker")
     card = page.locator(".course-card", has=page.locator(f"a[href^='{course[len(base) :]}']"))
@@ -187,7 +176,7 @@ async def test_a_garbage_session_cookie_shows_log_in(
     browser: Any,
     live_server: str,
 ) -> None:
-    context = await browser.new_context(viewport=DESKTOP)
+    context = await browser.new_context(viewport=chromium.DESKTOP)
     await context.add_cookies(
         [{"name": "skillspring_session", "value": "garbage", "url": live_server}]
     )
@@ -202,10 +191,10 @@ async def test_phone_filters_overlay_and_course_buy_bar(
     browser: Any,
     live_server: str,
 ) -> None:
-    context = await browser.new_context(viewport=PHONE)
+    context = await browser.new_context(viewport=chromium.PHONE)
     page = await context.new_page()
     await page.goto(f"{live_server}/search?q=python&level=beginner")
-    await page.screenshot(path=shot("search-phone.png"))
+    await page.screenshot(path=chromium.shot("search-phone.png"))
     await expect(page.locator("#cart-count")).to_be_hidden()  # an empty cart shows no badge
     opener = page.get_by_role("link", name=re.compile(r"^Filters \(1\)"))
     await expect(opener).to_be_visible()
@@ -213,12 +202,12 @@ async def test_phone_filters_overlay_and_course_buy_bar(
     await opener.click()
     await expect(page.locator("#facets")).to_be_visible()
     show = page.get_by_role("link", name=re.compile(r"^Show [\d,]+ results?"))
-    await page.screenshot(path=shot("search-phone-filters.png"))
+    await page.screenshot(path=chromium.shot("search-phone-filters.png"))
     await show.click()
     await expect(page.locator("#facets")).to_be_hidden()
     await expect(opener).to_be_focused()
 
-    course = await first_course(page, live_server, "python")
+    course = await chromium.first_course(page, live_server, "python")
     await page.goto(course)
     title = await page.locator("h1").bounding_box()
     price = await page.locator(".price-box").bounding_box()
@@ -227,6 +216,6 @@ async def test_phone_filters_overlay_and_course_buy_bar(
     bar = page.locator(".buy-bar")
     await expect(bar).to_be_visible()
     box = await bar.bounding_box()
-    assert box and box["y"] + box["height"] <= PHONE["height"] + 1, box  # on screen
-    await page.screenshot(path=shot("course-phone.png"))
+    assert box and box["y"] + box["height"] <= chromium.PHONE["height"] + 1, box  # on screen
+    await page.screenshot(path=chromium.shot("course-phone.png"))
     await context.close()

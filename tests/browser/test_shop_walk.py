@@ -11,30 +11,20 @@ from typing import Any
 
 import pytest
 
+from tests.support import chromium
 from tests.support.catalogs import Catalog
-from tests.support.chromium import (
-    DESKTOP,
-    PASSWORD,
-    PHONE,
-    browser,  # noqa: F401  (the fixture)
-    expect,
-    first_course,
-    needs_chromium,
-    page,  # noqa: F401  (the fixture)
-    shot,
-    sign_up,
-)
+from tests.support.chromium import expect
 from tests.support.processes import create_admin
 
-pytestmark = [pytest.mark.system, needs_chromium]
+pytestmark = [pytest.mark.system, chromium.needs_chromium]
 
 
 async def both_sizes(page: Any, name: str) -> None:
     """Screenshots of the page as it is, at the desktop size and the phone size."""
-    for size, label in ((DESKTOP, "desktop"), (PHONE, "phone")):
+    for size, label in ((chromium.DESKTOP, "desktop"), (chromium.PHONE, "phone")):
         await page.set_viewport_size(size)
-        await page.screenshot(path=shot(f"{name}-{label}.png"), full_page=True)
-    await page.set_viewport_size(DESKTOP)
+        await page.screenshot(path=chromium.shot(f"{name}-{label}.png"), full_page=True)
+    await page.set_viewport_size(chromium.DESKTOP)
 
 
 async def test_results_controls_at_both_sizes(page: Any, live_server: str) -> None:
@@ -44,14 +34,14 @@ async def test_results_controls_at_both_sizes(page: Any, live_server: str) -> No
     await expect(page.locator("#sort")).to_be_visible()
     await expect(page.locator("h1")).to_have_count(1)
     await expect(page.locator("h1")).to_contain_text("results for “python”")
-    await page.set_viewport_size(PHONE)
+    await page.set_viewport_size(chromium.PHONE)
     await expect(page.locator(".to-filters")).to_be_visible()
     await expect(page.locator("#sort")).to_be_visible()  # sort is not hidden in the overlay
     first_card = await page.locator(".course-card").first.bounding_box()
     assert first_card is not None and first_card["y"] < 330, first_card
     width = await page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], "nothing wider than the phone"
-    await page.set_viewport_size(DESKTOP)
+    assert width <= chromium.PHONE["width"], "nothing wider than the phone"
+    await page.set_viewport_size(chromium.DESKTOP)
     await both_sizes(page, "walk-search")
     await page.goto(f"{live_server}/search?q=qwxzvbnmk")
     await expect(page.locator("#facets")).to_have_count(0)  # no sidebar of zeros
@@ -63,10 +53,10 @@ async def test_buy_then_receipt_learning_progress_and_instructor(
     browser: Any, live_server: str
 ) -> None:
     base = live_server
-    context = await browser.new_context(viewport=DESKTOP)
+    context = await browser.new_context(viewport=chromium.DESKTOP)
     page = await context.new_page()
-    await sign_up(page, base, "Rae")
-    course = await first_course(page, base, "docker")
+    await chromium.sign_up(page, base, "Rae")
+    course = await chromium.first_course(page, base, "docker")
     await page.goto(course)
     title = (await page.locator("h1").inner_text()).strip()
     await page.get_by_role("button", name="Add to cart").first.click()
@@ -109,7 +99,7 @@ async def test_buy_then_receipt_learning_progress_and_instructor(
 
     await page.locator(".account-menu summary").click()
     await expect(page.get_by_role("button", name="Log out")).to_be_visible()
-    await page.screenshot(path=shot("walk-account-menu-desktop.png"))
+    await page.screenshot(path=chromium.shot("walk-account-menu-desktop.png"))
     await context.close()
 
 
@@ -119,9 +109,9 @@ async def test_an_add_started_signed_out_is_credited_to_its_search_through_sign_
     word = uuid.uuid4().hex[:8]
     typed = f"docker {word}"
     admin = f"ops-{word}@example.com"
-    create_admin(shop.url, admin, PASSWORD)
+    create_admin(shop.url, admin, chromium.PASSWORD)
 
-    context = await browser.new_context(viewport=PHONE)
+    context = await browser.new_context(viewport=chromium.PHONE)
     page = await context.new_page()
     await page.goto(f"{live_server}/search?q={typed.replace(' ', '+')}")
     await page.locator(".course-card h3 a").first.click()
@@ -134,7 +124,7 @@ async def test_an_add_started_signed_out_is_credited_to_its_search_through_sign_
     await expect(page.locator(".notice")).to_contain_text("finish adding")
     await page.get_by_label("First name").fill("Kim")
     await page.get_by_label("Email").fill(f"kim-{word}@example.com")
-    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_label("Password").fill(chromium.PASSWORD)
     await page.get_by_role("button", name="Sign up").click()
     await page.wait_for_url(lambda u: "/register" not in u)
     await page.goto(f"{live_server}/cart")
@@ -143,11 +133,11 @@ async def test_an_add_started_signed_out_is_credited_to_its_search_through_sign_
     await page.wait_for_url(lambda u: "/orders/" in u)
     await context.close()
 
-    boss = await browser.new_context(viewport=DESKTOP)
+    boss = await browser.new_context(viewport=chromium.DESKTOP)
     page = await boss.new_page()
     await page.goto(f"{live_server}/login")
     await page.get_by_label("Email").fill(admin)
-    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_label("Password").fill(chromium.PASSWORD)
     await page.get_by_role("button", name="Log in").click()
     await page.wait_for_url(lambda u: "/login" not in u)
     await page.locator(".account-menu summary").click()
@@ -184,7 +174,7 @@ async def test_a_drawn_picture_keeps_a_long_title_inside_it(
         )
     finally:
         await conn.close()
-    context = await browser.new_context(viewport=DESKTOP)
+    context = await browser.new_context(viewport=chromium.DESKTOP)
     page = await context.new_page()
     await page.goto(f"{live_server}/courses/{slug}/picture.svg")
     ends = await page.evaluate(

@@ -6,7 +6,6 @@ Screenshots and axe-core reports are saved to ``test-artifacts/``.
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -35,38 +34,8 @@ def expect(locator: Any) -> Any:
     return playwright_expect(locator)
 
 
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Any]:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=FLAGS
-        )
-        yield browser
-        await browser.close()
-
-
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-async def tab(browser: Any) -> AsyncIterator[Any]:
-    context = await browser.new_context(viewport={"width": 1280, "height": 900})
-    page = await context.new_page()
-    yield page
-    await context.close()
-
-
-@pytest.fixture
-async def page(browser: Any) -> AsyncIterator[Any]:
-    """A page on a desktop screen, in a browser context (cookies) of its own."""
-    context = await browser.new_context(viewport=DESKTOP)
-    try:
-        yield await context.new_page()
-    finally:
-        await context.close()
 
 
 PASSWORD = "correct horse battery staple"
