@@ -5,14 +5,13 @@ tolerant)."""
 from __future__ import annotations
 
 from search_service.catalog.categories import CategoryDirectory
-from search_service.catalog.fuzzy import matches_word
 from search_service.catalog.schemas import SuggestItem, SuggestResponse
 from search_service.catalog.urls import category_url, course_url, instructor_url, search_url
 from search_service.catalog.zero_results import nearest_categories
 from search_service.insights.service import PopularSearches
 from search_service.search.engine import SearchEngine
 from search_service.search.request import SearchRequest
-from search_service.search.text import typed, typo_budget, words
+from search_service.search.text import matches_word, typed, typo_budget, words
 
 MAX_ITEMS = 8
 MAX_CATEGORIES = 2

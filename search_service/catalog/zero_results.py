@@ -9,15 +9,13 @@ from collections.abc import Sequence
 import msgspec
 
 from search_service.catalog.categories import CategoryTree
-from search_service.catalog.fuzzy import matches_word
 from search_service.catalog.schemas import Suggestion
-from search_service.catalog.search.applied import build_applied
-from search_service.catalog.search.query_string import to_params
+from search_service.catalog.search.query_string import build_applied, to_params
 from search_service.catalog.urls import category_url, search_url
 from search_service.search.engine import SearchEngine
 from search_service.search.request import SearchRequest, clear_group, filtered_groups
 from search_service.search.results import EngineHit
-from search_service.search.text import typo_budget, words
+from search_service.search.text import matches_word, typo_budget, words
 from search_service.search.vocabulary import FACETS
 
 

@@ -1,4 +1,5 @@
-"""Query text: folding, typo budget, and synonym groups shared by both engines."""
+"""Query text: folding, typo budget and word distance, and synonym groups shared by both
+engines."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import unicodedata
 from importlib import resources
 
 import msgspec
+from rapidfuzz.distance import OSA
 
 MAX_QUERY_WORDS = 10  # Meilisearch reads only the first 10 words; so do we, on both engines.
 MAX_SYNONYM_WORDS = 4
@@ -159,3 +161,23 @@ def plan(query: str, allow_prefix: bool = True, literal: bool = False) -> list[W
                 index += size
                 break
     return groups
+
+
+# Word distance, for typo-tolerant suggestions and respelling (rapidfuzz's C++ does it).
+def distance(a: str, b: str, limit: int = 3) -> int:
+    """Levenshtein distance with transpositions counted as one (optimal string alignment),
+    capped at ``limit + 1``."""
+    return int(OSA.distance(a, b, score_cutoff=limit))
+
+
+def matches_word(query_word: str, word: str, budget: int) -> bool:
+    """``word`` starts with ``query_word`` (as-you-type) or is within ``budget`` edits of it."""
+    if word.startswith(query_word):
+        return True
+    if budget == 0 or not word or not query_word:
+        return False
+    # Typos rarely hit the first letter (a swap of the first two letters still counts), and
+    # checking it first skips most distance computations.
+    if word[0] != query_word[0] and word[:2] != query_word[:2][::-1]:
+        return False
+    return distance(query_word, word[: len(query_word) + budget], budget) <= budget

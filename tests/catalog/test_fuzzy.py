@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from search_service.catalog.fuzzy import distance, matches_word
+from search_service.search.text import distance, matches_word
 
 
 @pytest.mark.parametrize(

@@ -22,10 +22,9 @@ from search_service.catalog.schemas import (
     Price,
     SearchResponse,
 )
-from search_service.catalog.search.applied import build_applied
 from search_service.catalog.search.diversity import PREFIX, diversify
 from search_service.catalog.search.facets import build_facets
-from search_service.catalog.search.query_string import to_params
+from search_service.catalog.search.query_string import build_applied, to_params
 from search_service.catalog.search.understanding import (
     STOP_WORDS,
     Understanding,
