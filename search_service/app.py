@@ -71,6 +71,7 @@ from search_service.ops.controllers import OpsController
 from search_service.ops.cors import cors
 from search_service.ops.docs import PinnedSwagger
 from search_service.ops.head import answer_head
+from search_service.ops.headers import oversized_headers
 from search_service.ops.logs import request_log
 from search_service.ops.metrics import request_metrics
 from search_service.ops.security import security_headers
@@ -263,9 +264,11 @@ def _outside_routes(app: Litestar, settings: Settings) -> None:
     app.asgi_handler = security_headers(
         request_metrics(
             request_log(
-                stalled_bodies(
-                    cors(answer_head(app.asgi_handler), settings.server.cors_list, API_PREFIX),
-                    settings.server.body_timeout,
+                oversized_headers(
+                    stalled_bodies(
+                        cors(answer_head(app.asgi_handler), settings.server.cors_list, API_PREFIX),
+                        settings.server.body_timeout,
+                    )
                 )
             )
         ),

@@ -16,6 +16,7 @@ from search_service.cli import commands_db, commands_search
 from search_service.db import migrate
 from search_service.db.connection import check_reachable, connect, database_url
 from search_service.lib.errors import SearchUnavailable
+from search_service.ops.headers import MAX_HEADER_BYTES
 from search_service.ops.logs import configure_logging, log_config
 from search_service.ops.orphans import SERVER_PID
 from search_service.search.factory import make_engine
@@ -66,15 +67,12 @@ async def _engine_ready(settings: Settings) -> str | None:
         await engine.close()
 
 
-# Request headers larger than this are refused with 431 and the connection closed, by the
-# server itself before anything of ours runs (granian's HTTP/1 buffer: docs/security.md).
-MAX_HEADER_BYTES = 64 * 1024
 GRACE_SECONDS = 20  # a stopped worker's requests in flight have this long to finish
 
 
 def _serve(settings: Settings, url: str, args: argparse.Namespace) -> int:
     from granian import Granian
-    from granian.constants import Interfaces, Loops
+    from granian.constants import HTTPModes, Interfaces, Loops
     from granian.http import HTTP1Settings
 
     problem = asyncio.run(_engine_ready(settings))
@@ -99,8 +97,10 @@ def _serve(settings: Settings, url: str, args: argparse.Namespace) -> int:
     configure_logging(settings.server.log_format)
     # granian (Rust's hyper underneath) enforces the limits on the way in that uvicorn does not:
     # headers over MAX_HEADER_BYTES are a 431, headers not complete within
-    # SKILLSPRING_HEADER_TIMEOUT seconds close the connection. Bodies are the app's
-    # (ops/stalls.py).
+    # SKILLSPRING_HEADER_TIMEOUT seconds of the connection's start close it (one that sends
+    # nothing too). HTTP/1.1 only: with HTTP/2 in clear text (h2c, granian's "auto") neither
+    # limit held, and a connection waiting to say which it speaks was never closed. Bodies
+    # are the app's (ops/stalls.py).
     Granian(
         "search_service.asgi:create_from_env",
         factory=True,
@@ -108,6 +108,7 @@ def _serve(settings: Settings, url: str, args: argparse.Namespace) -> int:
         port=port,
         workers=workers,
         interface=Interfaces.ASGI,
+        http=HTTPModes.http1,
         loop=Loops.uvloop,
         http1_settings=HTTP1Settings(
             header_read_timeout=settings.server.header_timeout * 1000,

@@ -55,7 +55,7 @@ def test_a_request_within_the_limits_is_answered(address: tuple[str, int]) -> No
         assert _read_all(sock).startswith(b"HTTP/1.1 200")
 
 
-@pytest.mark.parametrize("size", [100_000, 8_000_000])
+@pytest.mark.parametrize("size", [70_000, 100_000, 8_000_000])
 def test_headers_over_64_kb_are_a_431_and_the_connection_is_closed(
     address: tuple[str, int], size: int
 ) -> None:
@@ -72,6 +72,25 @@ def test_headers_that_stop_arriving_are_closed(address: tuple[str, int]) -> None
     with _connect(address) as sock:
         sock.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\nX-One: 1\r\n")
         assert b"200" not in _read_all(sock)  # closed, never answered
+
+
+def test_a_connection_that_sends_nothing_is_closed(address: tuple[str, int]) -> None:
+    """An idle connection holds one of the worker's connection places: it is closed once the
+    header time is up, as if its headers had stopped arriving."""
+    with _connect(address) as sock:
+        assert _read_all(sock) == b""
+
+
+def test_http2_without_tls_is_not_spoken(address: tuple[str, int]) -> None:
+    """HTTP/2 in clear text (h2c) would take headers past the 64 KB limit and hold header
+    blocks open: the server speaks HTTP/1.1 only, and closes on an HTTP/2 preface."""
+    empty_settings = b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"
+    with _connect(address) as sock:
+        sock.sendall(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + empty_settings)
+        answer = _read_all(sock)
+    # An HTTP/2 server would answer with its own SETTINGS frame (type 4 in the 4th byte).
+    assert answer[3:4] != b"\x04", answer[:200]
+    assert not answer.startswith(b"HTTP/1.1 2"), answer[:200]
 
 
 def test_headers_that_trickle_are_closed(address: tuple[str, int]) -> None:
