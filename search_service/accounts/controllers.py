@@ -16,7 +16,7 @@ from search_service.accounts.limits import AccountGuard
 from search_service.accounts.schemas import LoginIn, MeOut, RegisterIn, TokenOut
 from search_service.db.annotations import DbSession, SignedIn
 from search_service.lib.problems import problem_responses
-from search_service.lib.web import client_address
+from search_service.lib.web import client_key
 
 
 class AuthController(Controller):
@@ -38,7 +38,7 @@ class AuthController(Controller):
     ) -> MeOut:
         """Create a student account (argon2id password hash). Limited per client address
         and overall (429 with Retry-After)."""
-        user = await service.register(db_session, account_guard, data, client_address(request))
+        user = await service.register(db_session, account_guard, data, client_key(request))
         return service.me(user)
 
     @post(
@@ -56,7 +56,7 @@ class AuthController(Controller):
     ) -> TokenOut:
         """A bearer token for API clients. Failed attempts back off per account and per
         client address (429 with Retry-After); successful ones are never limited."""
-        return await service.login(db_session, account_guard, data, client_address(request))
+        return await service.login(db_session, account_guard, data, client_key(request))
 
     @post(
         "/auth/logout",

@@ -18,7 +18,7 @@ from search_service.accounts.identity import SESSION_COOKIE, session_cookie
 from search_service.accounts.limits import AccountGuard
 from search_service.accounts.schemas import LoginIn, RegisterIn
 from search_service.db.annotations import DbSession
-from search_service.lib.web import client_address
+from search_service.lib.web import client_key
 from search_service.pages.errors import safe_next
 from search_service.pages.forms import BLANK, FormData, FormState, Rerender, submit
 
@@ -135,7 +135,7 @@ class AccountPages(Controller):
         after = After.of(data)
 
         async def sign_in(credentials: LoginIn) -> Redirect:
-            client = client_address(request)
+            client = client_key(request)
             token = await service.login(
                 db_session, account_guard, credentials, client, kind="session"
             )
@@ -160,9 +160,7 @@ class AccountPages(Controller):
         after = After.of(data)
 
         async def sign_up(account: RegisterIn) -> Redirect:
-            user = await service.register(
-                db_session, account_guard, account, client_address(request)
-            )
+            user = await service.register(db_session, account_guard, account, client_key(request))
             token = await service.issue_token(db_session, user, "session")
             return await _signed_in(request, db_session, finish_add, token.token, after)
 

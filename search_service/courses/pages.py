@@ -24,7 +24,7 @@ from search_service.insights.ids import QueryIds
 from search_service.insights.recorder import InsightsRecorder
 from search_service.lib.errors import SearchUnavailable
 from search_service.lib.limits import Limiter
-from search_service.lib.web import CourseSlug, client_address
+from search_service.lib.web import CourseSlug, client_key
 from search_service.pages.forms import (
     BLANK,
     CourseAgain,
@@ -240,7 +240,7 @@ class CoursePages(Controller):
                 await recorder.click(searched, course_id, int(position))
         if not is_bot(request.headers.get("user-agent")):
             day = dt.datetime.now(dt.UTC).date()
-            visitor = limiter.subject("course-view", f"{day}|{client_address(request)}")
+            visitor = limiter.subject("course-view", f"{day}|{client_key(request)}")
             await views.record(uuid.UUID(page.context["course"].id), visitor, day)
         return page
 

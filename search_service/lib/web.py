@@ -3,6 +3,7 @@ query parameters, and the client's address. The session and the user are ``db/an
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from typing import Annotated, Any
 
@@ -49,3 +50,23 @@ def client_address(request: Request[Any, Any, Any]) -> str:
     """The client's address: the peer's, or the one a trusted proxy forwarded (granian
     rewrites it only for the proxies SKILLSPRING_TRUSTED_PROXIES names)."""
     return request.client.host if request.client else "unknown"
+
+
+def client_key(request: Request[Any, Any, Any]) -> str:
+    """Whom a per-client count counts (popular searches, course views, sign-ups and failed
+    log-ins per address): the client's IPv4 address, or the /64 network of its IPv6 one, since
+    one host is commonly given a whole /64 and could otherwise count as endless clients."""
+    return network_of(client_address(request))
+
+
+def network_of(address: str) -> str:
+    """An IPv6 address's /64 network (an IPv4 one, mapped or not, as itself)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address  # not an address ("unknown", a test client's name)
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)

@@ -37,14 +37,17 @@ def _as_clients(app: Any) -> Any:
     return asgi
 
 
-async def _searched(shop: Catalog, query: str, times: int, clients: int) -> None:
-    """``query`` searched ``times`` times by ``clients`` different addresses, through HTTP;
-    the service then stops, which writes what it recorded."""
+async def _searched(
+    shop: Catalog, query: str, times: int, clients: int, address: str = "203.0.113.{}"
+) -> None:
+    """``query`` searched ``times`` times by ``clients`` different addresses (``address``
+    with a number from 1), through HTTP; the service then stops, which writes what it
+    recorded."""
     app = in_process_app(shop.url, shop.index)
     async with AsyncTestClient(app=_as_clients(app)) as client:
         for n in range(times):
-            address = {"x-test-client": f"203.0.113.{n % clients + 1}"}
-            got = await client.get("/api/v1/search", params={"q": query}, headers=address)
+            named = {"x-test-client": address.format(n % clients + 1)}
+            got = await client.get("/api/v1/search", params={"q": query}, headers=named)
             assert got.status_code == 200
 
 
@@ -81,6 +84,15 @@ async def test_many_clients_make_a_search_popular_until_an_admin_hides_it(
     assert hidden.status_code == 303, hidden.text
     assert "docker" not in await _suggested(api, "dock")
     assert 'href="/search?q=docker">docker</a>' not in (await api.get("/")).text
+
+
+async def test_the_addresses_of_one_ipv6_network_are_one_client(api: Client, shop: Catalog) -> None:
+    """A host is commonly given a whole /64: its addresses count as one client, while six
+    networks' count as six."""
+    await _searched(shop, "kubernetes", 12, clients=12, address="2001:db8:0:7::{}")
+    assert "kubernetes" not in await _suggested(api, "kube")
+    await _searched(shop, "terraform", 6, clients=6, address="2001:db8:0:{}::1")
+    assert "terraform" in await _suggested(api, "terr")
 
 
 @pytest.mark.parametrize(
@@ -420,3 +432,19 @@ async def test_a_wishlist_name_of_invisible_characters_is_a_400(
     assert got.status_code == 400 and "name" in got.text, got.text
     stored = "SELECT count(*) FROM wishlists WHERE student_id = $1 AND name <> 'Favorites'"
     assert await db.fetchval(stored, uuid.UUID(who["id"])) == 0
+
+
+@pytest.mark.parametrize(
+    ("address", "counted"),
+    [
+        ("2001:db8:0:7::1", "2001:db8:0:7::/64"),
+        ("2001:db8:0:7:ffff:ffff:ffff:ffff", "2001:db8:0:7::/64"),
+        ("::ffff:203.0.113.9", "203.0.113.9"),
+        ("203.0.113.9", "203.0.113.9"),
+        ("testclient", "testclient"),
+    ],
+)
+def test_per_client_counts_count_an_ipv6_network_as_one_client(address: str, counted: str) -> None:
+    from search_service.lib.web import network_of
+
+    assert network_of(address) == counted
