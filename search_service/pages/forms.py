@@ -46,11 +46,15 @@ def parse_form(cls: type[T], values: Mapping[str, str]) -> T:
 
 
 def _friendly(error: FieldError) -> str:
-    """A decoding error in words a shopper reads; a service's own message as it is."""
+    """A decoding error in words a shopper reads; a service's own message as it is, but for
+    the field's own name ("first_name is empty…" beside the field reads "This is empty…")."""
     if error.reason == "required":
         return "Please fill this in."
     if error.allowed:
         return f"Please enter {error.allowed}."
+    named = f"{error.name} "
+    if error.reason.startswith(named):
+        return "This " + error.reason[len(named) :]
     return error.reason
 
 

@@ -416,6 +416,18 @@ async def test_a_blank_first_name_is_a_400_and_nothing_is_stored(
     assert await db.fetchval("SELECT count(*) FROM users WHERE email = $1", email) == 0
 
 
+async def test_the_sign_up_page_says_a_blank_name_is_empty_in_words(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    email = f"blank-{uuid.uuid4().hex[:8]}@example.com"
+    fields = {"email": email, "password": PASSWORD, "first_name": "\u3164"}
+    got = await submit(browser, "/register", "/register", **fields)
+    assert got.status_code == 400
+    assert "This is empty: it has no visible characters." in got.text
+    assert "first_name is empty" not in got.text and f'value="{email}"' in got.text
+    assert await db.fetchval("SELECT count(*) FROM users WHERE email = $1", email) == 0
+
+
 async def test_a_blank_last_name_is_not_stored_blank(api: Client, db: asyncpg.Connection) -> None:
     email = f"blank-{uuid.uuid4().hex[:8]}@example.com"
     body = {"email": email, "password": PASSWORD, "first_name": "Ada", "last_name": "   "}
