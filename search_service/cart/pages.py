@@ -75,9 +75,17 @@ async def _cart_page(
     )
 
 
-def _again(db_session: DbSession, user_id: uuid.UUID, form: Literal["coupon", "items"]) -> Rerender:
+def _again(
+    db_session: DbSession,
+    user_id: uuid.UUID,
+    form: Literal["coupon", "items"],
+    engine: SearchEngine,
+) -> Rerender:
+    """The cart page again, as it was, with ``form`` showing what went wrong."""
+
     async def rerender(state: FormState, status: int) -> Template:
-        return await _cart_page(db_session, user_id, forms={form: state}, status=status)
+        forms: dict[str, FormState] = {form: state}
+        return await _cart_page(db_session, user_id, forms=forms, status=status, engine=engine)
 
     return rerender
 
@@ -110,6 +118,7 @@ class CartPages(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: DbSession,
+        engine: NamedDependency[SearchEngine],
         query_ids: NamedDependency[QueryIds],
         viewer: Viewer,
         data: FormData,
@@ -145,18 +154,23 @@ class CartPages(Controller):
                 status_code=200,
             )
         return await submit(
-            data, CartItemForm, add, _again(db_session, shopper, "items"), _cart(request)
+            data, CartItemForm, add, _again(db_session, shopper, "items", engine), _cart(request)
         )
 
     @post("/remove", name="cart_remove", status_code=303)
     async def remove(
-        self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn, data: FormData
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        engine: NamedDependency[SearchEngine],
+        user: SignedIn,
+        data: FormData,
     ) -> Response[Any]:
         return await submit(
             data,
             CartItemForm,
             lambda form: service.remove_item(db_session, user.id, form.course_id),
-            _again(db_session, user.id, "items"),
+            _again(db_session, user.id, "items", engine),
             done(_cart(request), "removed"),
         )
 
@@ -165,6 +179,7 @@ class CartPages(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: DbSession,
+        engine: NamedDependency[SearchEngine],
         limiter: NamedDependency[Limiter],
         user: SignedIn,
         data: FormData,
@@ -173,25 +188,35 @@ class CartPages(Controller):
             data,
             CouponIn,
             lambda form: service.apply_coupon(db_session, limiter, user.id, form.code),
-            _again(db_session, user.id, "coupon"),
+            _again(db_session, user.id, "coupon", engine),
             _cart(request),
         )
 
     @post("/uncoupon", name="cart_uncoupon", status_code=303)
     async def uncoupon(
-        self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn, data: FormData
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        engine: NamedDependency[SearchEngine],
+        user: SignedIn,
+        data: FormData,
     ) -> Response[Any]:
         return await submit(
             data,
             NoFields,
             lambda _: service.remove_coupon(db_session, user.id),
-            _again(db_session, user.id, "coupon"),
+            _again(db_session, user.id, "coupon", engine),
             _cart(request),
         )
 
     @post("/checkout", name="cart_checkout", status_code=303)
     async def checkout(
-        self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn, data: FormData
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        engine: NamedDependency[SearchEngine],
+        user: SignedIn,
+        data: FormData,
     ) -> Response[Any]:
         def receipt(order: CheckoutOut) -> str:
             return request.app.route_reverse("order_page", order_id=order.order_id)
@@ -202,6 +227,6 @@ class CartPages(Controller):
             lambda form: service.checkout(
                 db_session, user.id, form.expected_total_cents, form.expected_currency
             ),
-            _again(db_session, user.id, "items"),
+            _again(db_session, user.id, "items", engine),
             receipt,
         )

@@ -230,3 +230,35 @@ async def test_the_cart_says_what_its_buttons_did(browser: Client, db: asyncpg.C
     assert saved.headers["location"] == "/cart?done=saved"
     assert "Moved to your wishlist." in (await browser.get(saved.headers["location"])).text
     assert second["title"] in (await browser.get("/wishlists")).text
+
+
+async def test_a_refused_coupon_shows_the_same_cart_page_again(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    """The cart shown again for a coupon it refused is the cart as it was: its lines, the
+    typed code and "Frequently bought together" too (which the re-render once left out)."""
+    from search_service.merchandising.service import MIN_CO_BUYERS, refresh_recommendations
+
+    first, other = await a_course(db, 3), await a_course(db, 4)
+    for _ in range(MIN_CO_BUYERS + 1):
+        buyer = uuid.uuid4()
+        await db.execute(
+            "INSERT INTO users (id, email) VALUES ($1, $2)", buyer, f"b-{buyer.hex[:12]}@x.io"
+        )
+        await db.execute("INSERT INTO students (user_id) VALUES ($1)", buyer)
+        await db.executemany(
+            "INSERT INTO enrollments (course_id, student_id) VALUES ($1, $2)",
+            [(first["id"], buyer), (other["id"], buyer)],
+        )
+    await refresh_recommendations(db)
+    await sign_up(browser)
+    page = f"/courses/{first['slug']}"
+    added = await submit(browser, page, "/cart/add", course_id=str(first["id"]), back=page)
+    assert added.status_code == 303
+    shown = (await browser.get("/cart")).text
+    assert "Frequently bought together" in shown and f"/courses/{other['slug']}" in shown
+    refused = await submit(browser, "/cart", "/cart/coupon", code="NOSUCHCODE")
+    assert refused.status_code == 400
+    assert 'value="NOSUCHCODE"' in refused.text and f"/courses/{first['slug']}" in refused.text
+    assert "Frequently bought together" in refused.text
+    assert f"/courses/{other['slug']}" in refused.text
