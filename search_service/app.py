@@ -71,11 +71,10 @@ from search_service.ops.controllers import OpsController
 from search_service.ops.cors import cors
 from search_service.ops.docs import PinnedSwagger
 from search_service.ops.head import answer_head
-from search_service.ops.headers import oversized_headers
+from search_service.ops.limits import oversized_headers, stalled_bodies
 from search_service.ops.logs import request_log
 from search_service.ops.metrics import request_metrics
 from search_service.ops.security import security_headers
-from search_service.ops.stalls import stalled_bodies
 from search_service.orders.controllers import OrderController
 from search_service.orders.pages import OrderPages
 from search_service.pages.csrf import csrf_secret

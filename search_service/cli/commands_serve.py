@@ -16,7 +16,7 @@ from search_service.cli import commands_db, commands_search
 from search_service.db import migrate
 from search_service.db.connection import check_reachable, connect, database_url
 from search_service.lib.errors import SearchUnavailable
-from search_service.ops.headers import MAX_HEADER_BYTES
+from search_service.ops.limits import MAX_HEADER_BYTES
 from search_service.ops.logs import configure_logging, log_config
 from search_service.ops.orphans import SERVER_PID
 from search_service.search.factory import make_engine
@@ -100,7 +100,7 @@ def _serve(settings: Settings, url: str, args: argparse.Namespace) -> int:
     # SKILLSPRING_HEADER_TIMEOUT seconds of the connection's start close it (one that sends
     # nothing too). HTTP/1.1 only: with HTTP/2 in clear text (h2c, granian's "auto") neither
     # limit held, and a connection waiting to say which it speaks was never closed. Bodies
-    # are the app's (ops/stalls.py).
+    # are the app's (ops/limits.py).
     Granian(
         "search_service.asgi:create_from_env",
         factory=True,

@@ -12,7 +12,7 @@ import pytest
 
 from search_service.merchandising.service import refresh_recommendations
 from tests.support.catalogs import Catalog
-from tests.support.shoppers import admin, auth, changed, student
+from tests.support.shoppers import admin, auth, changed, co_buyers, student
 
 Client = Any
 QUERY = "python"
@@ -164,19 +164,6 @@ async def test_bad_rules_are_refused(api: Client, db: asyncpg.Connection, boss: 
     ).status_code == 404
 
 
-async def _buyers(db: asyncpg.Connection, courses: list[uuid.UUID], count: int) -> None:
-    for _ in range(count):
-        user_id = uuid.uuid4()
-        await db.execute(
-            "INSERT INTO users (id, email) VALUES ($1, $2)", user_id, f"b-{user_id.hex[:12]}@x.io"
-        )
-        await db.execute("INSERT INTO students (user_id) VALUES ($1)", user_id)
-        await db.executemany(
-            "INSERT INTO enrollments (course_id, student_id) VALUES ($1, $2)",
-            [(c, user_id) for c in courses],
-        )
-
-
 async def test_also_bought_ranks_the_strongest_co_purchase(
     api: Client, db: asyncpg.Connection
 ) -> None:
@@ -190,8 +177,8 @@ async def test_also_bought_ranks_the_strongest_co_purchase(
         "md5(id::text || 'also') LIMIT 3"
     )
     a, b, c = rows[0], rows[1], rows[2]
-    await _buyers(db, [a["id"], b["id"]], 30)
-    await _buyers(db, [a["id"], c["id"]], 10)
+    await co_buyers(db, [a["id"], b["id"]], 30)
+    await co_buyers(db, [a["id"], c["id"]], 10)
     await refresh_recommendations(db)
     response = await api.get(f"/api/v1/courses/{a['slug']}/also-bought", params={"limit": 8})
     assert response.status_code == 200, response.text
@@ -272,7 +259,7 @@ async def test_home_shows_because_you_bought(db: asyncpg.Connection, shop: Catal
         "ORDER BY md5(id::text || 'home') LIMIT 2"
     )
     a, b = rows
-    await _buyers(db, [a["id"], b["id"]], 40)  # stronger than what the demo's buyers did
+    await co_buyers(db, [a["id"], b["id"]], 40)  # stronger than what the demo's buyers did
     await refresh_recommendations(db)
     async with AsyncTestClient(app=in_process_app(shop.url, shop.index)) as client:
         client.follow_redirects = False

@@ -11,7 +11,7 @@ import asyncpg
 import pytest
 
 from tests.support.pages import Client, sign_up, submit
-from tests.support.shoppers import PASSWORD
+from tests.support.shoppers import PASSWORD, co_buyers
 
 Client = Any
 
@@ -240,16 +240,7 @@ async def test_a_refused_coupon_shows_the_same_cart_page_again(
     from search_service.merchandising.service import MIN_CO_BUYERS, refresh_recommendations
 
     first, other = await a_course(db, 3), await a_course(db, 4)
-    for _ in range(MIN_CO_BUYERS + 1):
-        buyer = uuid.uuid4()
-        await db.execute(
-            "INSERT INTO users (id, email) VALUES ($1, $2)", buyer, f"b-{buyer.hex[:12]}@x.io"
-        )
-        await db.execute("INSERT INTO students (user_id) VALUES ($1)", buyer)
-        await db.executemany(
-            "INSERT INTO enrollments (course_id, student_id) VALUES ($1, $2)",
-            [(first["id"], buyer), (other["id"], buyer)],
-        )
+    await co_buyers(db, [first["id"], other["id"]], MIN_CO_BUYERS + 1)
     await refresh_recommendations(db)
     await sign_up(browser)
     page = f"/courses/{first['slug']}"

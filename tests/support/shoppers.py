@@ -107,3 +107,17 @@ async def admin(db: asyncpg.Connection) -> dict[str, str]:
     user_id = await db.fetchval("SELECT id FROM users WHERE email = $1", email)
     who = await student(db, mentor_of=user_id)  # a token row for that user
     return {**who, "email": email}
+
+
+async def co_buyers(db: asyncpg.Connection, courses: list[uuid.UUID], count: int) -> None:
+    """``count`` new students who each bought every one of ``courses`` (co-purchases)."""
+    for _ in range(count):
+        user_id = uuid.uuid4()
+        await db.execute(
+            "INSERT INTO users (id, email) VALUES ($1, $2)", user_id, f"b-{user_id.hex[:12]}@x.io"
+        )
+        await db.execute("INSERT INTO students (user_id) VALUES ($1)", user_id)
+        await db.executemany(
+            "INSERT INTO enrollments (course_id, student_id) VALUES ($1, $2)",
+            [(c, user_id) for c in courses],
+        )

@@ -1,0 +1,107 @@
+"""Limits on the way in that the app enforces (the server's are in ``cli/commands_serve.py``).
+
+- Request headers over ``MAX_HEADER_BYTES`` get ``431`` and the connection is closed. granian
+  refuses most of them before anything of ours runs (its HTTP/1 buffer is set to this size),
+  but hyper's limit is approximate: a head that arrives in one read can pass it (one of 100 KB
+  did). This check is exact, and costs a sum per request.
+- A request body not complete within SKILLSPRING_BODY_TIMEOUT seconds of the app's first read
+  gets ``408 Request Timeout`` and the connection is closed, so neither a pause nor a trickle
+  of bytes can hold a worker's connection open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from litestar.types import ASGIApp, Message, Receive, ReceiveMessage, Scope, Send
+
+MAX_HEADER_BYTES = 64 * 1024
+
+
+def _problem(status: int, title: str, detail: str) -> bytes:
+    return json.dumps(
+        {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    ).encode()
+
+
+TOO_LARGE = _problem(
+    431,
+    "Request header fields too large",
+    f"The request's headers are over {MAX_HEADER_BYTES // 1024} KB.",
+)
+TIMED_OUT = _problem(408, "Request timeout", "The request body stopped arriving.")
+
+
+async def _refuse(send: Send, status: int, body: bytes) -> None:
+    """Answer ``status`` with the problem ``body`` and close the connection."""
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/problem+json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+def header_bytes(scope: Scope) -> int:
+    """The size of the request's header lines as sent (``name: value`` and a line end)."""
+    return sum(len(name) + len(value) + 4 for name, value in scope["headers"])
+
+
+def oversized_headers(app: ASGIApp) -> ASGIApp:
+    """Wrap ``app`` so that a request whose headers are over ``MAX_HEADER_BYTES`` answers
+    431 and closes the connection, without reaching the app."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or header_bytes(scope) <= MAX_HEADER_BYTES:  # type: ignore[comparison-overlap]
+            await app(scope, receive, send)
+            return
+        await _refuse(send, 431, TOO_LARGE)
+
+    return middleware
+
+
+def stalled_bodies(app: ASGIApp, seconds: float) -> ASGIApp:
+    """Wrap ``app`` so that a request body still incomplete ``seconds`` after the app began
+    reading it answers 408 and closes the connection."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":  # type: ignore[comparison-overlap]
+            await app(scope, receive, send)
+            return
+        state = {"body_done": False, "timed_out": False, "started": False}
+        loop = asyncio.get_running_loop()
+        deadline: float | None = None
+
+        async def timed_receive() -> ReceiveMessage:
+            nonlocal deadline
+            if state["body_done"]:
+                return await receive()
+            if deadline is None:
+                deadline = loop.time() + seconds
+            try:
+                message = await asyncio.wait_for(receive(), max(deadline - loop.time(), 0))
+            except TimeoutError:
+                state["timed_out"] = True
+                return {"type": "http.disconnect"}
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                state["body_done"] = True
+            return message
+
+        async def answer(message: Message) -> None:
+            if not state["timed_out"]:
+                await send(message)
+                return
+            if message["type"] == "http.response.start" and not state["started"]:
+                state["started"] = True
+                await _refuse(send, 408, TIMED_OUT)
+
+        await app(scope, timed_receive, answer)
+
+    return middleware
