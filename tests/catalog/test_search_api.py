@@ -249,6 +249,15 @@ async def test_hostile_text_is_searched_as_text(api: Client, q: str) -> None:
         assert "<script>" not in (hit["highlights"]["title"] or "")
 
 
+async def test_a_query_is_measured_as_it_is_searched(api: Client) -> None:
+    """Spaces around and between the words (a paste) do not count towards the 200
+    characters; the words themselves do."""
+    padded = await api.get("/api/v1/search", params={"q": " " * 300 + "python  basics" + " " * 300})
+    assert padded.status_code == 200 and padded.json()["query"] == "python basics"
+    long = await api.get("/api/v1/search", params={"q": "python " * 40})
+    assert long.status_code == 400 and long.json()["invalid_params"][0]["name"] == "q"
+
+
 async def test_unknown_route_is_a_problem(api: Client) -> None:
     response = await api.get("/api/v1/nothing")
     assert response.status_code == 404

@@ -38,6 +38,8 @@ def parse_search(query: Mapping[str, list[str]]) -> SearchRequest:
     Raises:
         Invalid: naming each parameter that is wrong and what it allows.
     """
+    # The text is measured as it is searched: runs of spaces (a paste) count as one.
+    query = {**query, "q": [typed(text) for text in query["q"]]} if "q" in query else query
     decoded = decode_fields(SearchRequest, from_multidict(SearchRequest, query))
     if (
         decoded.price_min is not None
