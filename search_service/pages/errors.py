@@ -29,18 +29,24 @@ from search_service.lib.problems import (
     log_failure,
     status_of,
 )
+from search_service.search.text import typed
 
 log = logging.getLogger("skillspring.errors")
 
 
-def error_page(status: int, detail: str) -> Template:
-    """The site's own error page for ``status``."""
+def error_page(status: int, detail: str, query_text: str = "") -> Template:
+    """The site's own error page for ``status`` (``query_text``: what the header's search
+    box keeps, the words of a search whose link went wrong)."""
     name = "errors/404.html.jinja2" if status == 404 else "errors/error.html.jinja2"
+    context = {"status": status, "title": TITLES.get(status, "Error"), "detail": detail}
     return Template(
-        template_name=name,
-        status_code=status,
-        context={"status": status, "title": TITLES.get(status, "Error"), "detail": detail},
+        template_name=name, status_code=status, context={**context, "query_text": query_text}
     )
+
+
+def _typed_query(request: Request[Any, Any, Any]) -> str:
+    """The words of a search the request was (none for anything but a GET)."""
+    return typed(request.query_params.get("q", ""))[:200] if request.method == "GET" else ""
 
 
 def safe_next(value: str | None) -> str:
@@ -82,11 +88,12 @@ def _domain(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     assert isinstance(exc, DomainError)
     if isinstance(exc, Unauthorized):
         return login_redirect(request)
-    return error_page(status_of(exc), exc.detail)
+    return error_page(status_of(exc), exc.detail, _typed_query(request))
 
 
 def _validation(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    return error_page(400, "Something in that link isn't right; please go back and try again.")
+    detail = "Something in that link isn't right; please go back and try again."
+    return error_page(400, detail, _typed_query(request))
 
 
 def _search_down(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

@@ -193,3 +193,12 @@ async def test_search_down_pages_say_so_and_course_pages_work(
     await page(broken_search, f"/courses/{hit['slug']}")
     assert (await broken_search.get(f"/api/v1/courses/{hit['slug']}")).status_code == 200
     await page(broken_search, "/")
+
+
+async def test_a_search_link_that_went_wrong_keeps_its_words_in_the_search_box(
+    api: Client,
+) -> None:
+    response = await api.get("/search", params={"q": "python <b>", "price_min": "abc"})
+    assert response.status_code == 400
+    assert 'value="python &lt;b&gt;"' in response.text
+    assert 'value=""' not in response.text.split('id="site-q"', 1)[1].split(">", 1)[0]
