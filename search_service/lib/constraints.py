@@ -117,9 +117,10 @@ def public_text(field: str, value: str, least: int = 1) -> str:
     Raises:
         Invalid: naming ``field``, saying what is wrong.
     """
-    text = _trimmed(unicodedata.normalize("NFC", value))
-    if _BIDI_CONTROLS.search(text):
+    text = unicodedata.normalize("NFC", value)
+    if _BIDI_CONTROLS.search(text):  # at the ends too: refused, never quietly dropped
         raise Invalid(field, f"{field} cannot hold text-direction override characters.")
+    text = _trimmed(text)
     if not _visible(text):
         raise Invalid(field, f"{field} is empty: it has no visible characters.")
     if len(text) < least:

@@ -184,6 +184,8 @@ async def test_students_also_bought_does_not_depend_on_the_victim(
         ("questions", "question", {"question": " " * 12}),
         ("questions", "question", {"question": "\u200b" * 30}),
         ("questions", "question", {"question": "How do I \u202estart this course?"}),
+        ("questions", "question", {"question": "\u202eHow do I start this course?"}),
+        ("reviews", "body", {"rating": 4, "body": "A clear and useful course.\u202e"}),
         ("reviews", "body", {"rating": 4, "body": " " * 25}),
         ("reviews", "body", {"rating": 4, "body": "\u3000\u00a0\t" * 10}),
         ("reviews", "body", {"rating": 4, "body": "\u3164" * 30}),  # Hangul filler
