@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import msgspec
 from litestar import Request
 
 from search_service.catalog.categories import CategoryTree
@@ -38,7 +37,7 @@ def parse_search(query: Mapping[str, list[str]]) -> SearchRequest:
     Raises:
         Invalid: naming each parameter that is wrong and what it allows.
     """
-    # The text is measured as it is searched: runs of spaces (a paste) count as one.
+    # The text is normalised before it is measured: runs of spaces (a paste) count as one.
     query = {**query, "q": [typed(text) for text in query["q"]]} if "q" in query else query
     decoded = decode_fields(SearchRequest, from_multidict(SearchRequest, query))
     if (
@@ -47,7 +46,7 @@ def parse_search(query: Mapping[str, list[str]]) -> SearchRequest:
         and decoded.price_min > decoded.price_max
     ):
         raise Invalid("price_min", "price_min is above price_max", ALLOWED["price_min"])
-    return msgspec.structs.replace(decoded, q=typed(decoded.q))
+    return decoded
 
 
 def provide_search_request(request: Request[Any, Any, Any]) -> SearchRequest:
