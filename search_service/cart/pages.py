@@ -7,7 +7,6 @@ import uuid
 from collections.abc import Awaitable
 from typing import Any, Literal
 
-import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
@@ -28,6 +27,7 @@ from search_service.pages.forms import (
     FormData,
     FormState,
     NoFields,
+    PageForm,
     Rerender,
     done,
     form_values,
@@ -39,7 +39,8 @@ from search_service.search.engine import SearchEngine
 TOGETHER = 4  # "frequently bought together" in the cart
 
 
-class CartItemForm(msgspec.Struct, kw_only=True):
+class CartItemForm(PageForm):
+    page_fields = frozenset({"course_id", "back", "query_id"})
     course_id: uuid.UUID
     back: str | None = None  # the page the shopper added from
     query_id: str | None = None  # the search it was found with (ignored unless one of ours)

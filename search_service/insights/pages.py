@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
@@ -20,7 +19,7 @@ from search_service.insights.schemas import QueryFigures
 from search_service.insights.service import PopularSearches
 from search_service.lib.constraints import TEXT_CHARACTERS
 from search_service.lib.errors import Invalid
-from search_service.pages.forms import FormData, FormState, submit
+from search_service.pages.forms import FormData, FormState, PageForm, submit
 
 DEFAULT_DAYS = 7
 MAX_DAYS = 3650
@@ -48,7 +47,8 @@ def _sorted(rows: list[QueryFigures], key: str, descending: bool) -> list[QueryF
     return sorted(rows, key=lambda r: getattr(r, key), reverse=descending)
 
 
-class HideForm(msgspec.Struct, kw_only=True):
+class HideForm(PageForm):
+    page_fields = frozenset({"query", "hidden"})  # the row's query, the button's action
     query: Annotated[str, Meta(min_length=1, max_length=200, pattern=TEXT_CHARACTERS)]
     hidden: bool = True
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import CacheControlHeader
 from litestar.response import Template
@@ -15,10 +14,11 @@ from search_service.catalog.pictures import picture_url
 from search_service.db.annotations import DbSession, SignedIn
 from search_service.learning import queries, service
 from search_service.lib.web import CourseSlug
-from search_service.pages.forms import FormData, FormState, submit
+from search_service.pages.forms import FormData, FormState, PageForm, submit
 
 
-class CompleteForm(msgspec.Struct, kw_only=True):
+class CompleteForm(PageForm):
+    page_fields = frozenset({"lecture_id", "done"})
     lecture_id: uuid.UUID
     done: bool = True
 

@@ -7,7 +7,6 @@ import re
 import uuid
 from typing import Any
 
-import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
@@ -25,6 +24,7 @@ from search_service.pages.forms import (
     HIDDEN,
     FormData,
     FormState,
+    PageForm,
     Rerender,
     form_values,
     submit,
@@ -35,10 +35,11 @@ from search_service.search.request import SearchRequest
 from search_service.search.text import typed
 
 
-class RuleForm(msgspec.Struct, kw_only=True):
+class RuleForm(PageForm):
     """The form as typed: slugs separated by commas or spaces, times as the browser's
     ``datetime-local`` (read as UTC). With ``rule_id``, it replaces that rule."""
 
+    page_fields = frozenset({"rule_id"})
     rule_id: uuid.UUID | None = None
     query: RuleQuery | None = None
     category: str | None = None
@@ -48,7 +49,8 @@ class RuleForm(msgspec.Struct, kw_only=True):
     ends_at: str | None = None
 
 
-class DeleteForm(msgspec.Struct, kw_only=True):
+class DeleteForm(PageForm):
+    page_fields = frozenset({"rule_id"})
     rule_id: uuid.UUID
 
 

@@ -7,7 +7,7 @@ so the request's transaction is rolled back and nothing is written.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection, Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import msgspec
 from litestar import Request, Response
@@ -24,6 +24,16 @@ R = TypeVar("R")
 FormData = URLEncodedBody[dict[str, Any]]
 CSRF_FIELD = "_csrf_token"
 HIDDEN = frozenset({"password", CSRF_FIELD})  # never echoed back into a form
+# Said when a field the page wrote itself (a hidden id, a button's value) comes back wrong:
+# nothing beside a field can say it, and it is not the shopper's mistake.
+CHANGED = "This form came back changed or out of date. Please reload the page and try again."
+
+
+class PageForm(msgspec.Struct, kw_only=True):
+    """A form whose ``page_fields`` are written by the page (hidden inputs, buttons), not
+    typed: an error in one of them is the form's message, since no field on the page shows it."""
+
+    page_fields: ClassVar[frozenset[str]] = frozenset()
 
 
 def form_values(data: Mapping[str, Any]) -> dict[str, str]:
@@ -66,10 +76,18 @@ class FormState(msgspec.Struct, kw_only=True):
     message: str | None = None
 
     @classmethod
-    def failed(cls, values: Mapping[str, str], error: DomainError) -> FormState:
-        errors = {f.name: _friendly(f) for f in error.fields}
+    def failed(
+        cls, values: Mapping[str, str], error: DomainError, unseen: Collection[str] = ()
+    ) -> FormState:
+        """The form shown again after ``error``; errors in the ``unseen`` fields (those the
+        page wrote) are said as the form's message."""
+        errors = {f.name: _friendly(f) for f in error.fields if f.name not in unseen}
         kept = {k: v for k, v in values.items() if k not in HIDDEN}
-        return cls(values=kept, errors=errors, message=None if errors else error.detail)
+        if any(f.name in unseen for f in error.fields):
+            message: str | None = CHANGED
+        else:
+            message = None if errors else error.detail
+        return cls(values=kept, errors=errors, message=message)
 
     def value(self, name: str, default: str = "") -> str:
         return self.values.get(name, default)
@@ -107,7 +125,7 @@ def section(request: Request[Any, Any, Any], route: str, part: str, **params: An
     return f"{request.app.route_reverse(route, **params)}#{part}"
 
 
-class NoFields(msgspec.Struct, kw_only=True):
+class NoFields(PageForm):
     """A form that is only a button (its CSRF token aside)."""
 
 
@@ -130,6 +148,7 @@ async def submit(
         parsed = parse_form(form, {k: v for k, v in values.items() if k not in outside})
         result = await act(parsed)
     except DomainError as error:
-        return await rerender(FormState.failed(values, error), status_of(error))
+        unseen = form.page_fields if issubclass(form, PageForm) else ()
+        return await rerender(FormState.failed(values, error, unseen), status_of(error))
     target = success(result) if callable(success) else success
     return target if isinstance(target, Response) else Redirect(target, status_code=303)

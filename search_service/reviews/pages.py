@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import Any, Literal
 
-import msgspec
 from litestar import Controller, Request, Response, post
 from litestar.di import NamedDependency
 
@@ -16,6 +15,7 @@ from search_service.pages.forms import (
     CourseAgain,
     FormData,
     NoFields,
+    PageForm,
     done,
     section,
     submit,
@@ -24,7 +24,8 @@ from search_service.reviews import service
 from search_service.reviews.schemas import ReviewIn
 
 
-class VoteForm(msgspec.Struct, kw_only=True):
+class VoteForm(PageForm):
+    page_fields = frozenset({"review_id", "vote"})  # a hidden id, the button pressed
     review_id: uuid.UUID
     vote: Literal["helpful", "not_helpful"]
 

@@ -5,23 +5,24 @@ from __future__ import annotations
 import uuid
 from typing import Any, Literal
 
-import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import CacheControlHeader
 from litestar.response import Template
 
 from search_service.db.annotations import DbSession, SignedIn
-from search_service.pages.forms import BLANK, FormData, FormState, Rerender, done, submit
+from search_service.pages.forms import BLANK, FormData, FormState, PageForm, Rerender, done, submit
 from search_service.wishlists import service
 from search_service.wishlists.schemas import WishlistIn, WishlistOut
 
 
-class AddForm(msgspec.Struct, kw_only=True):
+class AddForm(PageForm):
+    page_fields = frozenset({"course_id", "wishlist_id"})  # a hidden id, a list's <select>
     course_id: uuid.UUID
     wishlist_id: uuid.UUID | None = None  # none: the first list, "Favorites"
 
 
-class EntryForm(msgspec.Struct, kw_only=True):
+class EntryForm(PageForm):
+    page_fields = frozenset({"course_id", "wishlist_id"})
     course_id: uuid.UUID
     wishlist_id: uuid.UUID
 

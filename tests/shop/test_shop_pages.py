@@ -253,3 +253,30 @@ async def test_a_refused_coupon_shows_the_same_cart_page_again(
     assert 'value="NOSUCHCODE"' in refused.text and f"/courses/{first['slug']}" in refused.text
     assert "Frequently bought together" in refused.text
     assert f"/courses/{other['slug']}" in refused.text
+
+
+@pytest.mark.parametrize(
+    ("page", "action", "fields"),
+    [
+        ("/cart", "/cart/add", {"course_id": "nope"}),
+        ("/wishlists", "/wishlists/add", {"course_id": "nope"}),
+        ("/wishlists", "/wishlists/remove", {"course_id": "nope", "wishlist_id": "nope"}),
+    ],
+)
+async def test_a_changed_hidden_field_is_said_on_the_page(
+    browser: Client, db: asyncpg.Connection, page: str, action: str, fields: dict[str, str]
+) -> None:
+    """A hidden id that comes back wrong (a page edited in the browser) shows the page again
+    with a message a shopper can read, not a page that failed without a word; nothing is
+    written."""
+    address = await sign_up(browser)
+    owned = (
+        "SELECT (SELECT count(*) FROM cart_items i JOIN carts c ON c.id = i.cart_id "
+        "WHERE c.student_id = u.id) + (SELECT count(*) FROM wishlist_items i JOIN wishlists w "
+        "ON w.id = i.wishlist_id WHERE w.student_id = u.id) FROM users u WHERE u.email = $1"
+    )
+    before = await db.fetchval(owned, address)
+    response = await submit(browser, page, action, **fields)
+    assert response.status_code == 400 and 'class="site-header"' in response.text
+    assert "came back changed or out of date" in response.text
+    assert await db.fetchval(owned, address) == before
