@@ -51,8 +51,10 @@ NewPassword = Annotated[
     Meta(
         min_length=10,
         max_length=128,
-        pattern=r"^(?=(?:\s*\S){8})",
-        description="10 to 128 characters, at least 8 of them not spaces",
+        # No control characters: none can be typed into a password field (a NUL, an
+        # escape), so one there was sent by a script, not chosen by a person.
+        pattern=r"^(?=(?:\s*\S){8})[^\x00-\x1f\x7f-\x9f]*$",
+        description="10 to 128 characters, at least 8 of them not spaces, no control characters",
     ),
 ]
 
