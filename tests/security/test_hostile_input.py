@@ -115,7 +115,10 @@ async def test_nul_bytes_are_a_400_naming_the_field(api: Client, db: asyncpg.Con
         ({"email": "ten@example.com", "password": "a" + " " * 12, "first_name": "Ten"}, "password"),
         # Control characters no one can type into a password field.
         ({"email": "nul@example.com", "password": "\x00" * 12, "first_name": "Nul"}, "password"),
-        ({"email": "esc@example.com", "password": PASSWORD + "\x1b", "first_name": "E"}, "password"),
+        (
+            {"email": "esc@example.com", "password": PASSWORD + "\x1b", "first_name": "E"},
+            "password",
+        ),
         # A Cyrillic "а" that looks like a Latin "a".
         ({"email": "\u0430dmin@example.com", "password": PASSWORD, "first_name": "Ad"}, "email"),
         (
