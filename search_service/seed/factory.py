@@ -1,9 +1,7 @@
 """Courses with their engagement, made batch after batch from the seed's random state.
 
-Batches are made in place, one after another, between the loads. Measured on 100,000 courses
-(2 cores): making the next batch in a thread was slower than in place (the builder and asyncpg's
-encoder fight for the GIL), and in a process of its own no faster (80 s in place, 92 s with a
-builder process: pickling the rows back costs what the second core saves).
+Batches are made in place, one after another, between the loads: a builder thread or process
+was tried and was no faster (docs/data.md, with the figures).
 """
 
 from __future__ import annotations

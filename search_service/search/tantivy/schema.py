@@ -36,9 +36,10 @@ PREFIX_WEIGHTS: tuple[tuple[str, float], ...] = (("title_prefix", 10.0), ("meta_
 MATCH_STEM = "match_stem"
 MATCH_PREFIX = "match_prefix"
 # Multi-valued facet fields are counted through a single-valued twin holding the document's
-# whole set of values ("data-science|python"): tantivy counts a single-valued column ten to
-# forty times faster, and the sets are few (a course has one or two categories, and five
-# features make at most 32 sets). Filters use the multi-valued field itself.
+# whole set of values ("data-science|python"): tantivy counts a single-valued column several
+# times faster (docs/performance.md, "Facet value sets"), and the sets are few (a course has
+# one or two categories, and five features make at most 32 sets). Filters use the
+# multi-valued field itself.
 VALUE_SETS: dict[str, str] = {"category_slugs": "category_slug_set", "features": "feature_set"}
 SET_SEPARATOR = "|"
 # Exact-value fields used for filters and facet counts.
