@@ -1,8 +1,9 @@
 """argon2id password hashing, off the event loop.
 
-A hash or a verification holds a core for 50–300 ms: done inline it would stall every other
-request on the worker. They run in worker threads instead, at most ``HASH_THREADS`` at a time,
-so a flood of log-ins or registrations queues here rather than starving search.
+A hash or a verification is slow on purpose (argon2id's cost): done inline it would stall
+every other request on the worker. They run in worker threads instead, at most
+``HASH_THREADS`` at a time, so a flood of log-ins or registrations queues here rather than
+starving search.
 """
 
 from __future__ import annotations
