@@ -30,6 +30,7 @@ from search_service.lib.pricing import price_bound
 from search_service.lib.web import CategorySlugPath, client_key
 from search_service.merchandising import service as recommendations
 from search_service.merchandising.personal import latest_purchases
+from search_service.pages.paging import PageLink, page_links
 from search_service.search.request import SearchRequest
 from search_service.search.vocabulary import FACETS
 
@@ -59,29 +60,13 @@ BESTSELLERS = SearchRequest(
 
 def _page_links(
     request: SearchRequest, total_pages: int, path: str, fixed: tuple[str, ...]
-) -> list[tuple[str, str | None, bool]]:
-    if total_pages <= 1:
-        return []
+) -> list[PageLink]:
     params = to_params(request, fixed=fixed)
 
     def url(n: int) -> str:
         return search_url([*params, ("page", str(n))] if n > 1 else params, path)
 
-    current = request.page
-    nearby = range(max(1, current - 2), min(total_pages, current + 2) + 1)
-    window = sorted({1, total_pages, *nearby})
-    links: list[tuple[str, str | None, bool]] = []
-    if current > 1:
-        links.append(("Previous", url(current - 1), False))
-    previous = 0
-    for n in window:
-        if n - previous > 1:
-            links.append(("…", None, False))
-        links.append((str(n), url(n), n == current))
-        previous = n
-    if current < total_pages:
-        links.append(("Next", url(current + 1), False))
-    return links
+    return page_links(request.page, total_pages, url)
 
 
 def _price_steps(request: SearchRequest) -> list[tuple[int, str]]:

@@ -17,6 +17,6 @@ COURSE_IDS = text(f"""
 SELECT c.id::text FROM courses c
 WHERE c.mentor_id = :mentor AND {PUBLISHED}
 ORDER BY c.is_bestseller DESC, c.last_updated_at DESC NULLS LAST, c.id
-LIMIT :limit
+LIMIT :limit OFFSET :offset
 """)  # noqa: S608 - constants only
 COURSE_COUNT = text(f"SELECT count(*) FROM courses c WHERE c.mentor_id = :mentor AND {PUBLISHED}")  # noqa: S608

@@ -19,4 +19,7 @@ class InstructorOut(msgspec.Struct, kw_only=True):
     reviews: int
     students: int
     course_count: int
+    page: int  # which page of their courses ``courses`` is
+    per_page: int
+    total_pages: int
     courses: list[CourseCard]

@@ -12,12 +12,15 @@ from search_service.lib.errors import NotFound
 from search_service.lib.people import full_name
 from search_service.search.engine import SearchEngine
 
-SHOWN_COURSES = 48
+PER_PAGE = 48  # the API's most courses a page (and its default)
 NO_SUCH = "There is no instructor at this address."
 
 
-async def instructor(session: AsyncSession, engine: SearchEngine, slug: str) -> InstructorOut:
-    """The instructor at ``slug`` (``catalog.urls.instructor_slug``) with their courses.
+async def instructor(
+    session: AsyncSession, engine: SearchEngine, slug: str, page: int = 1, per_page: int = PER_PAGE
+) -> InstructorOut:
+    """The instructor at ``slug`` (``catalog.urls.instructor_slug``) with page ``page`` of
+    their courses, ``per_page`` a page (bestsellers first, then the latest updated).
 
     Raises:
         NotFound: no mentor has this address.
@@ -41,7 +44,8 @@ async def instructor(session: AsyncSession, engine: SearchEngine, slug: str) -> 
     ids = [
         r[0]
         for r in await session.execute(
-            queries.COURSE_IDS, {"mentor": mentor, "limit": SHOWN_COURSES}
+            queries.COURSE_IDS,
+            {"mentor": mentor, "limit": per_page, "offset": (page - 1) * per_page},
         )
     ]
     count = (await session.execute(queries.COURSE_COUNT, {"mentor": mentor})).scalar_one()
@@ -58,5 +62,8 @@ async def instructor(session: AsyncSession, engine: SearchEngine, slug: str) -> 
         reviews=int(row["total_reviews"] or 0),
         students=int(row["total_students"] or 0),
         course_count=int(count),
+        page=page,
+        per_page=per_page,
+        total_pages=max(1, -(-int(count) // per_page)),
         courses=await cards_in_order(engine, ids),
     )

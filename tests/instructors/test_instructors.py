@@ -7,6 +7,9 @@ import re
 from typing import Any
 
 import asyncpg
+import pytest
+
+from search_service.instructors.pages import PER_PAGE
 
 Client = Any
 
@@ -34,9 +37,51 @@ async def test_a_course_page_links_its_instructor_whose_page_lists_their_courses
     assert page.status_code == 200
     name = f"{mentor['first_name']} {mentor['last_name']}"
     assert f">{name}</h1>" in page.text
-    assert page.text.count('class="course-card"') == mentor["courses"]
+    assert page.text.count('class="course-card"') == min(mentor["courses"], PER_PAGE)
     api = (await browser.get("/api/v1" + link.group(1))).json()
     assert api["name"] == name and api["course_count"] == mentor["courses"]
+    assert len(api["courses"]) == mentor["courses"], "the API's page holds up to 48"
+
+
+async def test_an_instructor_s_courses_come_in_pages(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    """Twelve courses a page, every course on exactly one page; the API pages the same way;
+    a page that is not a number is a 400, a page past the last says where they end."""
+    mentor = await _a_mentor(db)
+    if mentor["courses"] <= 2:
+        pytest.fail("the test catalog has no mentor with three courses or more")
+    path = f"/instructors/{await _slug(browser, mentor)}"
+    per_page = 2
+    seen: list[str] = []
+    pages = -(-mentor["courses"] // per_page)
+    for n in range(1, pages + 1):
+        got = await browser.get(f"/api/v1{path}", params={"page": n, "per_page": per_page})
+        body = got.json()
+        assert body["page"] == n and body["total_pages"] == pages
+        seen += [c["id"] for c in body["courses"]]
+    assert len(seen) == len(set(seen)) == mentor["courses"]
+    for bad in ("0", "x", "10001"):
+        answer = await browser.get(f"/api/v1{path}", params={"page": bad})
+        assert answer.status_code == 400, bad
+        assert answer.headers["content-type"].startswith("application/problem+json")
+    assert (await browser.get(f"/api/v1{path}", params={"per_page": 49})).status_code == 400
+    html = await browser.get(path)
+    assert mentor["courses"] > PER_PAGE, "the test catalog's busiest mentor fills two pages"
+    assert html.text.count('class="course-card"') == PER_PAGE
+    assert 'aria-label="Pages of courses"' in html.text
+    assert f'href="{path}?page=2#courses"' in html.text
+    bad_page = await browser.get(path, params={"page": "x"})
+    assert bad_page.status_code == 400 and 'class="site-header"' in bad_page.text
+    past = await browser.get(path, params={"page": 500})
+    assert past.status_code == 200 and 'class="course-card"' not in past.text
+    assert f'href="{path}#courses">Back to the first page' in past.text
+
+
+async def _slug(browser: Client, mentor: asyncpg.Record) -> str:
+    name = f"{mentor['first_name']} {mentor['last_name']}"
+    found = (await browser.get("/api/v1/search", params={"q": name})).json()
+    return str(found["instructor"]["url"]).removeprefix("/instructors/")
 
 
 async def test_an_unknown_instructor_is_a_404(browser: Client) -> None:
