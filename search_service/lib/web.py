@@ -10,6 +10,8 @@ from typing import Annotated, Any
 from litestar import Request
 from litestar.params import PathParameter, QueryParameter
 
+from search_service.lib.errors import Invalid
+
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 CourseSlug = Annotated[
     str,
@@ -70,3 +72,17 @@ def network_of(address: str) -> str:
             return str(ip.ipv4_mapped)
         return str(ipaddress.IPv6Network((ip, 64), strict=False))
     return str(ip)
+
+
+async def one_value_each(request: Request[Any, Any, Any]) -> None:
+    """Refuse a query parameter the handler takes as one value but that came more than once
+    (``?rating=5&rating=1``): which one was meant is not ours to guess.
+
+    Raises:
+        Invalid: naming the parameter.
+    """
+    parameters = request.route_handler.parsed_fn_signature.parameters
+    for name, values in request.query_params.dict().items():
+        taken = parameters.get(name)
+        if len(values) > 1 and taken is not None and not taken.is_non_string_sequence:
+            raise Invalid(name, f"{name} may be given only once", allowed="one value")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+import asyncpg
 import pytest
 
 from search_service.catalog.suggest import completions
@@ -262,3 +263,27 @@ async def test_unknown_route_is_a_problem(api: Client) -> None:
     response = await api.get("/api/v1/nothing")
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/courses/{slug}/reviews?rating=5&rating=1",
+        "/api/v1/courses/{slug}/reviews?sort=recent&sort=helpful",
+        "/api/v1/courses/{slug}/reviews?page=1&page=2",
+    ],
+)
+async def test_every_api_refuses_a_repeated_single_valued_parameter(
+    api: Client, db: asyncpg.Connection, path: str
+) -> None:
+    """Not only search: which of two values was meant is not guessed anywhere in the API."""
+    slug = await db.fetchval(
+        "SELECT slug FROM courses WHERE status = 'published' AND deleted_at IS NULL LIMIT 1"
+    )
+    response = await api.get(path.format(slug=slug))
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    name = path.rsplit("&", 1)[1].split("=")[0]
+    assert [p["name"] for p in response.json()["invalid_params"]] == [name]
+    once = await api.get(path.format(slug=slug).rsplit("&", 1)[0])
+    assert once.status_code == 200
