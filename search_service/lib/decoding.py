@@ -8,6 +8,8 @@ fields' errors are reported together.
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
 from collections.abc import Mapping
 from types import UnionType
 from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
@@ -84,6 +86,34 @@ def _fields(cls: type[msgspec.Struct]) -> dict[str, msgspec.structs.FieldInfo]:
     return {f.encode_name: f for f in msgspec.structs.fields(cls)}
 
 
+def _pattern(info: mi.Type) -> str | None:
+    """The pattern a text field must match, if any."""
+    if isinstance(info, mi.Metadata):
+        return _pattern(info.type)
+    if isinstance(info, mi.UnionType):
+        return next((p for t in info.types if (p := _pattern(t))), None)
+    return info.pattern if isinstance(info, mi.StrType) else None
+
+
+# A pattern that is a set of characters, any number of them: ``^[^<>]*$``.
+_CHARACTER_SET = re.compile(r"^\^\[[^\]]*\]\*\$$")
+
+
+def _refused_character(annotation: Any, value: Any) -> str | None:
+    """The first character of ``value`` that the field's pattern refuses, for patterns that
+    judge characters one by one (an allowed set, not a shape such as "8 not spaces")."""
+    pattern = _pattern(mi.type_info(annotation))
+    if not isinstance(value, str) or pattern is None or not _CHARACTER_SET.match(pattern):
+        return None
+    return next((ch for ch in value if not re.search(pattern, ch)), None)
+
+
+def _shown(ch: str) -> str:
+    if ch.isprintable() and not unicodedata.category(ch).startswith(("C", "Z")):
+        return f"“{ch}”"
+    return f"an invisible or control character (U+{ord(ch):04X})"
+
+
 def _reason(exc: msgspec.ValidationError) -> str:
     # msgspec says "Expected `int` >= 1 - at `$[0]`"; the part before the location is the
     # reason (the field is known already).
@@ -109,7 +139,13 @@ def decode_fields(cls: type[T], data: Mapping[str, Any], *, ignore_unknown: bool
         try:
             values[info.name] = msgspec.convert(raw, info.type, strict=False)
         except msgspec.ValidationError as exc:
-            errors.append(FieldError(name=name, reason=_reason(exc), allowed=describe(info.type)))
+            refused = _refused_character(info.type, raw)
+            # A character the field refuses is named ("may not contain “<”"), where msgspec
+            # says only that the text does not match the field's pattern.
+            reason = _reason(exc)
+            if refused is not None:
+                reason = f"{name} may not contain {_shown(refused)}"
+            errors.append(FieldError(name=name, reason=reason, allowed=describe(info.type)))
     for name, info in fields.items():
         required = info.default is msgspec.NODEFAULT and info.default_factory is msgspec.NODEFAULT
         if required and info.name not in values and name not in {e.name for e in errors}:

@@ -47,12 +47,15 @@ def form_values(data: Mapping[str, Any]) -> dict[str, str]:
 
 
 def parse_form(cls: type[T], values: Mapping[str, str]) -> T:
-    """The form as its Struct; blank optional fields count as not given.
+    """The form as its Struct; blank optional fields count as not given. A password is taken
+    as typed, spaces and all (as the API takes it): ten spaces are a password that breaks the
+    rules, not an empty field.
 
     Raises:
         Invalid: naming each field that is wrong.
     """
-    return decode_fields(cls, {k: v.strip() for k, v in values.items() if v.strip()})
+    typed = {k: v if k in HIDDEN else v.strip() for k, v in values.items()}
+    return decode_fields(cls, {k: v for k, v in typed.items() if v})
 
 
 def _friendly(error: FieldError) -> str:
@@ -60,9 +63,12 @@ def _friendly(error: FieldError) -> str:
     the field's own name ("first_name is empty…" beside the field reads "This is empty…")."""
     if error.reason == "required":
         return "Please fill this in."
-    if error.allowed:
-        return f"Please enter {error.allowed}."
     named = f"{error.name} "
+    # What the field allows, unless the error names the character it refused ("may not
+    # contain “<”", lib/decoding.py): "Please enter text of at most 140 characters" would
+    # send the shopper counting.
+    if error.allowed and not error.reason.startswith(named + "may not contain "):
+        return f"Please enter {error.allowed}."
     if error.reason.startswith(named):
         return "This " + error.reason[len(named) :]
     return error.reason
@@ -92,6 +98,11 @@ class FormState(msgspec.Struct, kw_only=True):
     def value(self, name: str, default: str = "") -> str:
         return self.values.get(name, default)
 
+    def first_error(self, name: str) -> bool:
+        """Whether ``name`` is the first field in error: the page opens with it focused (and
+        scrolled to), however far down the form stands."""
+        return next(iter(self.errors), None) == name
+
 
 BLANK = FormState()
 
@@ -110,6 +121,8 @@ DONE: dict[str, str] = {
     "to-cart": "Moved to your cart.",
     "asked": "Your question is posted. The instructor and other students can answer it.",
     "reviewed": "Thank you: your review is posted.",
+    "review-saved": "Your review is updated.",
+    "review-deleted": "Your review is deleted.",
 }
 
 

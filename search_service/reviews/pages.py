@@ -71,7 +71,7 @@ class ReviewPages(Controller):
             ReviewIn,
             edit,
             course_again(slug, "edit"),
-            section(request, "course_page", "ratings", slug=slug),
+            done(section(request, "course_page", "ratings", slug=slug), "review-saved"),
         )
 
     @post("/review/delete", name="review_delete", status_code=303)
@@ -94,7 +94,7 @@ class ReviewPages(Controller):
             NoFields,
             remove,
             course_again(slug, "edit"),
-            section(request, "course_page", "ratings", slug=slug),
+            done(section(request, "course_page", "ratings", slug=slug), "review-deleted"),
         )
 
     @post("/vote", name="vote_submit", status_code=303)

@@ -185,3 +185,36 @@ async def test_a_drawn_picture_keeps_a_long_title_inside_it(
     assert len(ends) == 3 and max(ends) <= WIDTH - 16, ends
     assert (await page.locator("tspan").last.text_content() or "").endswith("…")
     await context.close()
+
+
+async def test_a_refused_form_opens_at_its_mistake_at_both_sizes(
+    browser: Any, live_server: str
+) -> None:
+    """A review refused far down the course page, and a coupon refused below the cart on a
+    phone: the page shown again opens with the field in error focused and on screen."""
+    base = live_server
+    context = await browser.new_context(viewport=chromium.PHONE)
+    page = await context.new_page()
+    await chromium.sign_up(page, base, "Noor")
+    course = await chromium.first_course(page, base, "excel")
+    await page.goto(course)
+    await page.get_by_role("button", name="Add to cart").first.click()
+    await expect(page.locator("#cart-count")).to_contain_text("1")
+    await page.goto(f"{base}/cart")
+    await page.get_by_label("Coupon code").fill("NO-SUCH-CODE")
+    await page.get_by_role("button", name="Apply").click()
+    await expect(page.locator("#code")).to_be_focused()
+    await expect(page.locator("#code")).to_be_in_viewport()
+    await page.get_by_role("button", name="Buy now").first.click()
+    await page.wait_for_url(lambda u: "/orders/" in u)
+
+    for size in (chromium.PHONE, chromium.DESKTOP):
+        await page.set_viewport_size(size)
+        await page.goto(course)
+        await page.locator("#review-form").get_by_label("Rating").select_option("4")
+        await page.locator("#review-title").fill("Great course -> loved it")
+        await page.get_by_role("button", name="Post review").click()
+        await expect(page.locator("#review-title")).to_be_focused()
+        await expect(page.locator("#review-title")).to_be_in_viewport()
+        await expect(page.locator("#review-form")).to_contain_text("This may not contain “>”")
+    await context.close()
