@@ -63,6 +63,21 @@ def fold(text: str) -> str:
     return "".join(out)
 
 
+# Names written with symbols that splitting on letters and digits would lose ("c++", "c#" and
+# "c" are all "c"): spelled as words in documents and queries alike (``segment``), and kept
+# as one term by Meilisearch (its ``dictionary`` and synonyms: meilisearch/protocol.py).
+SPELLED = {"c++": "cpp", "c#": "csharp", "f#": "fsharp"}
+_SYMBOLIC = re.compile(r"(?<![^\W_])(c\+\+|c#|f#)(?![^\W\d_]|[+#])", re.IGNORECASE)
+
+
+def spell_symbols(text: str) -> str:
+    """``text`` with ``C++``, ``C#`` and ``F#`` as the words ``cpp``, ``csharp``, ``fsharp``
+    (``C++17`` too; not inside a word or a longer run of symbols)."""
+    if "+" not in text and "#" not in text:
+        return text
+    return _SYMBOLIC.sub(lambda m: f" {SPELLED[m.group(1).lower()]} ", text)
+
+
 def _bigrams(run: str) -> list[str]:
     return [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
 
@@ -71,7 +86,8 @@ def segment(text: str) -> str:
     """CJK runs as overlapping bigrams between spaces, as Lucene's CJK analyzer indexes them
     (``Python入門講座`` → ``Python 入門 門講 講座``); other text is unchanged. Documents are
     indexed through it and query words split the same way, so a word typed without spaces
-    finds the courses whose text holds it."""
+    finds the courses whose text holds it. Symbol names are spelled first (``spell_symbols``)."""
+    text = spell_symbols(text)
     if not has_cjk(text):
         return text
     out: list[str] = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import asyncpg
 import pytest
@@ -287,3 +287,18 @@ async def test_every_api_refuses_a_repeated_single_valued_parameter(
     assert [p["name"] for p in response.json()["invalid_params"]] == [name]
     once = await api.get(path.format(slug=slug).rsplit("&", 1)[0])
     assert once.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "not_this"),
+    [("c++", "C++", "C#"), ("C++ programming", "C++", "C#"), ("c#", "Unity", "C++")],
+)
+async def test_names_written_with_symbols_are_searched_as_themselves(
+    api: Client, query: str, first: str, not_this: str
+) -> None:
+    """"c++" and "c#" were both the word "c": a search for C++ listed C# courses first. The
+    test catalog's C# courses are its Unity courses (tagged csharp)."""
+    body = await search(api, f"q={quote(query)}&per_page=10")
+    titles = [hit["title"] for hit in body["hits"]]
+    assert titles and first in titles[0], titles
+    assert not any(not_this in title for title in titles[:5]), titles

@@ -29,7 +29,7 @@ from search_service.search.request import (
     without,
 )
 from search_service.search.results import EngineHit, EngineResult, Highlights
-from search_service.search.text import has_cjk, synonym_map
+from search_service.search.text import SPELLED, has_cjk, synonym_map
 from search_service.search.vocabulary import (
     FACETS,
     FILTERABLE,
@@ -78,7 +78,10 @@ def index_settings(dimensions: int | None = None) -> dict[str, Any]:
             "rating_weighted:desc",
             "popularity:desc",
         ],
-        "synonyms": {k: list(v) for k, v in synonym_map().items()},
+        "synonyms": _synonyms(),
+        # "C++" and "C#" stay one term each (not "c"), and find the courses tagged "cpp" and
+        # "csharp" too: tantivy spells them as those words (``text.SPELLED``).
+        "dictionary": sorted({*SPELLED, *(symbol.upper() for symbol in SPELLED)}),
         "typoTolerance": {
             "enabled": True,
             "minWordSizeForTypos": {"oneTypo": 5, "twoTypos": 9},
@@ -90,6 +93,15 @@ def index_settings(dimensions: int | None = None) -> dict[str, Any]:
         "localizedAttributes": [{"attributePatterns": ["*"], "locales": list(CATALOG_LOCALES)}],
         "pagination": {"maxTotalHits": MAX_TOTAL_HITS},
     }
+
+
+def _synonyms() -> dict[str, list[str]]:
+    """The synonym groups both ways, and each symbol name with its spelled word."""
+    synonyms = {k: list(v) for k, v in synonym_map().items()}
+    for symbol, word in SPELLED.items():
+        synonyms.setdefault(symbol, []).append(word)
+        synonyms.setdefault(word, []).append(symbol)
+    return synonyms
 
 
 # The catalog's course languages as Meilisearch locales (ISO 639-3).
