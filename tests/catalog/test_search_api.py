@@ -296,7 +296,7 @@ async def test_every_api_refuses_a_repeated_single_valued_parameter(
 async def test_names_written_with_symbols_are_searched_as_themselves(
     api: Client, query: str, first: str, not_this: str
 ) -> None:
-    """"c++" and "c#" were both the word "c": a search for C++ listed C# courses first. The
+    """The words "c++" and "c#" were both "c": a search for C++ listed C# courses first. The
     test catalog's C# courses are its Unity courses (tagged csharp)."""
     body = await search(api, f"q={quote(query)}&per_page=10")
     titles = [hit["title"] for hit in body["hits"]]
