@@ -138,7 +138,11 @@ class Interpretation(msgspec.Struct, kw_only=True):
         ),
     ] = []
     ignored_words: Annotated[
-        list[str], Meta(description="stop words and filler that were not searched for")
+        list[str],
+        Meta(
+            description="stop words and filler that were not searched for, or the whole text "
+            "when it has no letter or digit to search for (then query is empty)"
+        ),
     ] = []
     dropped_words: Annotated[
         list[str], Meta(description="words that matched no course and were left out")

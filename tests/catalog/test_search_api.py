@@ -302,3 +302,18 @@ async def test_names_written_with_symbols_are_searched_as_themselves(
     titles = [hit["title"] for hit in body["hits"]]
     assert titles and first in titles[0], titles
     assert not any(not_this in title for title in titles[:5]), titles
+
+
+@pytest.mark.parametrize("q", ["😀", "!!!", "—"])
+async def test_text_with_nothing_to_search_for_is_said_so(api: Client, q: str) -> None:
+    """An emoji or punctuation alone searches nothing: the API says it ignored the text, and
+    the page counts courses instead of claiming every one matched “😀”."""
+    everything = (await search(api, "per_page=1"))["total"]
+    body = await search(api, f"q={quote(q)}&per_page=1")
+    assert body["total"] == everything
+    assert body["interpreted"]["query"] == "" and body["interpreted"]["ignored_words"] == [q]
+    page = (await api.get("/search", params={"q": q})).text
+    assert f"results for “{q}”" not in page
+    assert f"“{q}” has no letters or digits to search for" in page
+    filtered = await search(api, f"q={quote(q)}&level=beginner&per_page=1")
+    assert 0 < filtered["total"] < everything

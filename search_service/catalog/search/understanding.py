@@ -217,6 +217,11 @@ def understand(request: SearchRequest) -> Understanding:
     explicit = _with_filters(
         msgspec.structs.replace(request, q=" ".join(t.raw for t in left)), typed
     )
+    if not any(t.word for t in left):
+        # No letter or digit left to search for ("😀", "!!!"): the filters alone, the text
+        # said as ignored, so the page does not claim every course matched it.
+        unsearchable = [t.raw for t in left]
+        return Understanding(explicit, msgspec.structs.replace(explicit, q=""), typed, unsearchable)
     content = [t for t in left if t.word and not _is_filler(t.word)]
     if not content:
         # Nothing but function words: search for them as typed.
