@@ -42,7 +42,7 @@ from search_service.accounts.identity import (
     provide_page_viewer,
     request_session,
 )
-from search_service.accounts.pages import AccountPages, PendingAdd
+from search_service.accounts.pages import AccountPages, PendingAdds
 from search_service.cart import service as cart_service
 from search_service.cart.controllers import CartController
 from search_service.cart.pages import CartPages
@@ -80,7 +80,7 @@ from search_service.orders.controllers import OrderController
 from search_service.orders.pages import OrderPages
 from search_service.pages.csrf import csrf_secret
 from search_service.pages.errors import error_page, page_exception_handlers
-from search_service.pages.forms import DONE
+from search_service.pages.forms import DONE, done
 from search_service.pages.static import ONE_YEAR, favicon, static_url
 from search_service.questions.controllers import QuestionController
 from search_service.questions.pages import QuestionPages
@@ -89,6 +89,7 @@ from search_service.reviews.pages import ReviewPages
 from search_service.search.engine import SearchEngine
 from search_service.services import build_services, close
 from search_service.settings import Settings
+from search_service.wishlists import service as wishlist_service
 from search_service.wishlists.controllers import WishlistController
 from search_service.wishlists.pages import WishlistPages
 
@@ -171,18 +172,26 @@ async def _before_page(request: Request[Any, Any, Any]) -> None:
     request.state.cart_count = count
 
 
-def _finish_add(state: State) -> PendingAdd:
-    """Log-in and sign-up finish an add to cart started signed out, through the cart, credited
-    to the search it was found with when its query id is one of ours."""
+def _finish_add(state: State) -> PendingAdds:
+    """Log-in and sign-up finish an add started signed out: to the cart, credited to the
+    search it was found with when its query id is one of ours, or to the wishlist."""
     query_ids: QueryIds = state.query_ids
 
-    async def finish(
+    async def to_cart(
         session: AsyncSession, student: uuid.UUID, course: uuid.UUID, token: str | None
     ) -> bool:
         searched = query_ids.check(token) if token else None
         return await cart_service.add_pending(session, student, course, searched)
 
-    return finish
+    async def to_wishlist(
+        session: AsyncSession, student: uuid.UUID, course: uuid.UUID, _: str | None
+    ) -> bool:
+        return await wishlist_service.add_pending(session, student, course)
+
+    return {
+        "cart": (to_cart, "/cart?added={course}"),
+        "wishlist": (to_wishlist, done("/wishlists", "wished")),
+    }
 
 
 def _pages(settings: Settings, secret: str, search_request: Provide) -> Router:

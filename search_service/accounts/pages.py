@@ -33,8 +33,11 @@ def _secure(request: Request[Any, Any, Any]) -> bool:
 # The query id (a token of the search the course was found with, as handed out; unchecked
 # here) goes along, so the purchase is credited to that search.
 PendingAdd = Callable[[AsyncSession, uuid.UUID, uuid.UUID, str | None], Awaitable[bool]]
+# Where an add started signed out goes (``to=``): the cart (the default) or the wishlist, each
+# finished by its own feature, and the page that shows it done.
+PendingAdds = Mapping[str, tuple[PendingAdd, str]]
 # Fields that say where to go after signing in, never part of the account's own form.
-AFTER = ("next", "add", "qid")
+AFTER = ("next", "add", "qid", "to")
 
 
 def _pending(value: str | None) -> uuid.UUID | None:
@@ -48,19 +51,21 @@ def _pending(value: str | None) -> uuid.UUID | None:
 
 @dataclass(frozen=True, slots=True)
 class After:
-    """What signing in leads to: the page to go back to, and an add to cart to finish (with
-    the search it was found with)."""
+    """What signing in leads to: the page to go back to, and an add to finish (to the cart,
+    with the search it was found with, or ``to`` the wishlist)."""
 
     next: str
     add: uuid.UUID | None = None
     qid: str | None = None
+    to: str = "cart"
 
     @classmethod
     def of(cls, values: Mapping[str, Any]) -> After:
         """As a link's query or a form's fields carry it (anything not ours ignored)."""
         add = _pending(_text(values.get("add")))
         qid = _text(values.get("qid"))
-        return cls(safe_next(_text(values.get("next"))), add, qid if add and qid else None)
+        to = "wishlist" if _text(values.get("to")) == "wishlist" else "cart"
+        return cls(safe_next(_text(values.get("next"))), add, qid if add and qid else None, to)
 
     def fields(self) -> dict[str, str]:
         """The hidden fields (and link parameters) that carry it on."""
@@ -69,6 +74,8 @@ class After:
             out["add"] = str(self.add)
         if self.qid:
             out["qid"] = self.qid
+        if self.add and self.to != "cart":
+            out["to"] = self.to
         return out
 
 
@@ -100,17 +107,18 @@ def _itself(response: Redirect) -> Redirect:
 async def _signed_in(
     request: Request[Any, Any, Any],
     db_session: DbSession,
-    finish_add: PendingAdd,
+    finish_add: PendingAdds,
     token: str,
     after: After,
 ) -> Redirect:
-    """Signed in: finish the add to cart started while signed out (then show the cart), or
-    go back to where the shopper was."""
+    """Signed in: finish the add started while signed out (then show the cart or the
+    wishlist with it), or go back to where the shopper was."""
     target = after.next
     if after.add is not None:
+        finish, shown = finish_add[after.to]
         user = await service.user_for_token(db_session, token)
-        if user is not None and await finish_add(db_session, user.id, after.add, after.qid):
-            target = f"{request.app.route_reverse('cart_page')}?added={after.add}"
+        if user is not None and await finish(db_session, user.id, after.add, after.qid):
+            target = shown.format(course=after.add)
     return Redirect(target, status_code=303, cookies=[session_cookie(token, _secure(request))])
 
 
@@ -129,7 +137,7 @@ class AccountPages(Controller):
         request: Request[Any, Any, Any],
         db_session: DbSession,
         account_guard: NamedDependency[AccountGuard],
-        finish_add: NamedDependency[PendingAdd],
+        finish_add: NamedDependency[PendingAdds],
         data: FormData,
     ) -> Response[Any]:
         after = After.of(data)
@@ -154,7 +162,7 @@ class AccountPages(Controller):
         request: Request[Any, Any, Any],
         db_session: DbSession,
         account_guard: NamedDependency[AccountGuard],
-        finish_add: NamedDependency[PendingAdd],
+        finish_add: NamedDependency[PendingAdds],
         data: FormData,
     ) -> Response[Any]:
         after = After.of(data)

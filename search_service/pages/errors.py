@@ -61,10 +61,11 @@ def login_url(
     back: str | None = None,
     add: str | None = None,
     query_id: str | None = None,
+    to: str = "cart",
 ) -> str:
     """The log-in page, coming back to ``back`` (a page's own URL, or for a form the page it
-    was sent from) afterwards, and finishing the add to cart of course ``add`` if given,
-    credited to the search ``query_id`` it was found with."""
+    was sent from) afterwards, and finishing the add of course ``add`` if given: to the cart,
+    credited to the search ``query_id`` it was found with, or ``to`` the wishlist."""
     if back is None:
         if request.method == "GET":
             back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -76,6 +77,8 @@ def login_url(
     pending = f"&add={quote(add, safe='')}" if add else ""
     if add and query_id:
         pending += f"&qid={quote(query_id, safe='')}"
+    if add and to != "cart":
+        pending += f"&to={quote(to, safe='')}"
     return f"{login}?next={quote(safe_next(back), safe='/')}{pending}"
 
 

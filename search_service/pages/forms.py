@@ -121,6 +121,7 @@ DONE: dict[str, str] = {
     "to-cart": "Moved to your cart.",
     "asked": "Your question is posted. The instructor and other students can answer it.",
     "reviewed": "Thank you: your review is posted.",
+    "wished": "Saved to your wishlist.",
     "review-saved": "Your review is updated.",
     "review-deleted": "Your review is deleted.",
 }

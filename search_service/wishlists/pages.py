@@ -7,10 +7,20 @@ from typing import Any, Literal
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import CacheControlHeader
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
-from search_service.db.annotations import DbSession, SignedIn
-from search_service.pages.forms import BLANK, FormData, FormState, PageForm, Rerender, done, submit
+from search_service.db.annotations import DbSession, SignedIn, Viewer
+from search_service.pages.errors import login_url
+from search_service.pages.forms import (
+    BLANK,
+    FormData,
+    FormState,
+    PageForm,
+    Rerender,
+    done,
+    form_values,
+    submit,
+)
 from search_service.wishlists import service
 from search_service.wishlists.schemas import WishlistIn, WishlistOut
 
@@ -86,14 +96,17 @@ class WishlistPages(Controller):
 
     @post("/add", name="wishlist_add", status_code=303)
     async def add(
-        self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn, data: FormData
+        self, request: Request[Any, Any, Any], db_session: DbSession, viewer: Viewer, data: FormData
     ) -> Response[Any]:
+        if viewer is None:  # log in, then the add is finished (accounts/pages.py: After)
+            course = form_values(data).get("course_id")
+            return Redirect(login_url(request, add=course, to="wishlist"), status_code=303)
         return await submit(
             data,
             AddForm,
-            lambda form: _add(db_session, user.id, form),
-            _again(db_session, user.id, "items"),
-            _lists(request),
+            lambda form: _add(db_session, viewer.id, form),
+            _again(db_session, viewer.id, "items"),
+            done(_lists(request), "wished"),
         )
 
     @post("/remove", name="wishlist_remove", status_code=303)

@@ -14,7 +14,7 @@ from search_service.cart.schemas import CartOut
 from search_service.catalog.pictures import picture_url
 from search_service.db.lookups import PUBLISHED, is_student
 from search_service.lib.constraints import public_text
-from search_service.lib.errors import Conflict, Forbidden, NotFound
+from search_service.lib.errors import Conflict, DomainError, Forbidden, NotFound
 from search_service.lib.pricing import effective_price_cents, price_display
 from search_service.wishlists.schemas import WishlistItemOut, WishlistOut
 
@@ -120,6 +120,18 @@ async def add(
         raise NotFound("No published course has this id.")
     await session.execute(ADD, {"wishlist_id": wishlist_id, "course_id": course_id})
     return (await _lists(session, student_id, wishlist_id))[0]
+
+
+async def add_pending(session: AsyncSession, student_id: uuid.UUID, course_id: uuid.UUID) -> bool:
+    """Finish an add to the wishlist started before signing in: to the first list
+    (Favorites); False (and nothing written) when the course cannot be added now."""
+    try:
+        async with session.begin_nested():
+            first = uuid.UUID((await all_lists(session, student_id))[0].id)
+            await add(session, student_id, first, course_id)
+    except DomainError:
+        return False
+    return True
 
 
 async def remove(

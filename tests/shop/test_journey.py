@@ -293,3 +293,43 @@ async def test_a_backwards_price_range_is_read_the_right_way_round_on_pages(
     # The API stays strict: a client sending this has a bug worth hearing about.
     refused = await api.get("/api/v1/search", params={"price_min": 5000, "price_max": 2000})
     assert refused.status_code == 400 and refused.json()["invalid_params"][0]["name"] == "price_min"
+
+
+async def test_add_to_wishlist_started_signed_out_is_finished_by_log_in(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    """Like an add to cart: log-in comes back with the course on the wishlist (it was
+    forgotten, and Favorites stayed empty)."""
+    email = await account(db)
+    course = (await courses(db, 1, fresh=True))[0]
+    page = f"/courses/{course['slug']}"
+    token = await csrf(browser, page)
+    asked = await browser.post(
+        "/wishlists/add",
+        data={"_csrf_token": token, "course_id": str(course["id"])},
+        headers={"referer": str(browser.base_url).rstrip("/") + page},
+    )
+    login = f"/login?next={page}&add={course['id']}&to=wishlist"
+    assert asked.status_code == 303 and asked.headers["location"] == login
+    html = (await browser.get(login)).text
+    assert "Log in to finish adding the course to your wishlist." in html
+    assert 'name="to" value="wishlist"' in html
+    done = await submit(
+        browser,
+        login,
+        "/login",
+        email=email,
+        password=PASSWORD,
+        next=page,
+        add=str(course["id"]),
+        to="wishlist",
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/wishlists?done=wished"
+    listed = await db.fetchval(
+        "SELECT count(*) FROM wishlist_items i JOIN wishlists w ON w.id = i.wishlist_id "
+        "JOIN users u ON u.id = w.student_id WHERE u.email = $1 AND i.course_id = $2",
+        email,
+        course["id"],
+    )
+    assert listed == 1 and await cart_of(db, email) == []
+    assert "Saved to your wishlist." in (await browser.get(done.headers["location"])).text
