@@ -71,9 +71,14 @@ class CartController(Controller):
         """Buy everything in the cart (no payment provider: checkout is the purchase). Never
         charges more than ``expected_total_cents`` in ``expected_currency``, or without them
         than the total the cart last showed in its currency: a rise (or another currency) is a
-        409 carrying the new total, and nothing is bought. The answer names the order, whose
-        receipt is ``GET /api/v1/orders/{order_id}``."""
+        409 carrying the new total, and nothing is bought; with ``expected_course_ids``, a
+        cart holding other courses (changed in another tab) is a 409 too. The answer names the
+        order, whose receipt is ``GET /api/v1/orders/{order_id}``."""
         agreed = data or CheckoutIn()
         return await service.checkout(
-            db_session, user.id, agreed.expected_total_cents, agreed.expected_currency
+            db_session,
+            user.id,
+            agreed.expected_total_cents,
+            agreed.expected_currency,
+            agreed.expected_course_ids,
         )

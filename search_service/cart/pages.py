@@ -13,11 +13,11 @@ from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
 from search_service.cart import service
-from search_service.cart.schemas import CartOut, CheckoutIn, CheckoutOut, CouponIn
+from search_service.cart.schemas import AgreedCents, AgreedCurrency, CartOut, CheckoutOut, CouponIn
 from search_service.catalog.search.service import cards_in_order
 from search_service.db.annotations import DbSession, SignedIn, Viewer
 from search_service.insights.ids import QueryIds
-from search_service.lib.errors import DomainError, SearchUnavailable
+from search_service.lib.errors import DomainError, Invalid, SearchUnavailable
 from search_service.lib.limits import Limiter
 from search_service.lib.problems import problem, status_of
 from search_service.merchandising import service as recommendations
@@ -44,6 +44,29 @@ class CartItemForm(PageForm):
     course_id: uuid.UUID
     back: str | None = None  # the page the shopper added from
     query_id: str | None = None  # the search it was found with (ignored unless one of ours)
+
+
+class CheckoutForm(PageForm):
+    """What the cart page showed when "Buy now" was pressed: its total and its courses (ids
+    separated by commas), so another tab's change is not bought unseen."""
+
+    page_fields = frozenset({"expected_total_cents", "expected_currency", "expected_items"})
+    expected_total_cents: AgreedCents | None = None
+    expected_currency: AgreedCurrency | None = None
+    expected_items: str | None = None
+
+    def course_ids(self) -> list[uuid.UUID] | None:
+        """The courses shown.
+
+        Raises:
+            Invalid: one is not an id.
+        """
+        if self.expected_items is None:
+            return None
+        try:
+            return [uuid.UUID(i) for i in self.expected_items.split(",") if i]
+        except ValueError as exc:
+            raise Invalid("expected_items", "expected_items holds a wrong id") from exc
 
 
 async def _cart_page(
@@ -224,9 +247,13 @@ class CartPages(Controller):
 
         return await submit(
             data,
-            CheckoutIn,
+            CheckoutForm,
             lambda form: service.checkout(
-                db_session, user.id, form.expected_total_cents, form.expected_currency
+                db_session,
+                user.id,
+                form.expected_total_cents,
+                form.expected_currency,
+                form.course_ids(),
             ),
             _again(db_session, user.id, "items", engine),
             receipt,

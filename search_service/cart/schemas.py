@@ -23,19 +23,24 @@ class CouponIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     code: CouponCode
 
 
-class CheckoutIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """Optional: the total the shopper agreed to; checkout refuses (409) to charge more."""
+AgreedCents = Annotated[
+    int, msgspec.Meta(ge=0, le=10**9, description="a whole number of cents, 0 or more")
+]
+AgreedCurrency = Annotated[
+    str, msgspec.Meta(pattern=r"^[A-Za-z]{3}$", description="the total's currency, e.g. USD")
+]
 
-    expected_total_cents: (
+
+class CheckoutIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Optional: the total the shopper agreed to, checkout refuses (409) to charge more; and
+    the courses they saw, checkout refuses (409) to buy another set."""
+
+    expected_total_cents: AgreedCents | None = None
+    expected_currency: AgreedCurrency | None = None
+    expected_course_ids: (
         Annotated[
-            int, msgspec.Meta(ge=0, le=10**9, description="a whole number of cents, 0 or more")
-        ]
-        | None
-    ) = None
-    expected_currency: (
-        Annotated[
-            str,
-            msgspec.Meta(pattern=r"^[A-Za-z]{3}$", description="the total's currency, e.g. USD"),
+            list[uuid.UUID],
+            msgspec.Meta(max_length=1000, description="the course ids the cart showed"),
         ]
         | None
     ) = None

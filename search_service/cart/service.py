@@ -9,7 +9,7 @@ the cart last showed its shopper (or the total the client says it expects).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -268,6 +268,7 @@ async def checkout(
     user_id: uuid.UUID,
     expected_total_cents: int | None = None,
     expected_currency: str | None = None,
+    expected_course_ids: Collection[uuid.UUID] | None = None,
 ) -> CheckoutOut:
     """Buy what is in the cart at today's prices, in this one transaction, never for more
     than ``expected_total_cents`` in ``expected_currency`` (or, without them, than the total
@@ -275,7 +276,8 @@ async def checkout(
 
     Raises:
         Invalid: the cart is empty. Conflict: the total rose since it was shown (the answer
-        carries the new total), a course is gone or already owned, the coupon can no longer
+        carries the new total), the cart holds other courses than ``expected_course_ids``
+        (changed in another tab), a course is gone or already owned, the coupon can no longer
         be redeemed, or the cart was just checked out. Nothing is written then.
     """
     # A checkout never makes a cart: racing a checkout that just bought it, there is none.
@@ -283,6 +285,12 @@ async def checkout(
     items = await _items(session, cart["id"])
     if not items:
         raise Invalid("cart", "Your cart is empty.")
+    seen = None if expected_course_ids is None else {str(c) for c in expected_course_ids}
+    if seen is not None and {str(i["course_id"]) for i in items} != seen:
+        raise Conflict(
+            "Your cart changed since this page showed it (in another tab?). Review it, then"
+            " buy again."
+        )
     gone = [i["title"] for i in items if not i["available"]]
     if gone:
         raise Conflict(f"No longer available, remove it to continue: {', '.join(gone)}.")

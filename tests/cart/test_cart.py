@@ -259,3 +259,27 @@ async def test_two_simultaneous_adds_give_one_item(api: Client, db: asyncpg.Conn
         await db.fetchval("SELECT count(*) FROM carts WHERE student_id = $1", uuid.UUID(who["id"]))
         == 1
     )
+
+
+async def test_checkout_refuses_a_cart_changed_since_it_was_shown(
+    api: Client, db: asyncpg.Connection
+) -> None:
+    """Two tabs: one moves a course out, the other presses Buy now for the three it showed.
+    The cart holds other courses than those shown: 409, nothing bought."""
+    who = await student(db)
+    shown = await courses(db, 3)
+    for course in shown:
+        await api.post(
+            "/api/v1/cart/items", json={"course_id": str(course["id"])}, headers=auth(who)
+        )
+    removed = shown[0]["id"]
+    await api.delete(f"/api/v1/cart/items/{removed}", headers=auth(who))
+    enrollments = await db.fetchval("SELECT count(*) FROM enrollments")
+    stale = {"expected_course_ids": [str(c["id"]) for c in shown]}
+    response = await api.post("/api/v1/cart/checkout", json=stale, headers=auth(who))
+    assert response.status_code == 409 and "changed" in response.json()["detail"]
+    assert await db.fetchval("SELECT count(*) FROM enrollments") == enrollments
+    fresh = {"expected_course_ids": [str(c["id"]) for c in shown[1:]]}
+    bought = await api.post("/api/v1/cart/checkout", json=fresh, headers=auth(who))
+    assert bought.status_code == 200, bought.text
+    assert await db.fetchval("SELECT count(*) FROM enrollments") == enrollments + 2

@@ -280,3 +280,33 @@ async def test_a_changed_hidden_field_is_said_on_the_page(
     assert response.status_code == 400 and 'class="site-header"' in response.text
     assert "came back changed or out of date" in response.text
     assert await db.fetchval(owned, address) == before
+
+
+async def test_buy_now_from_a_stale_cart_page_buys_nothing_unseen(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    """The cart page open in two tabs: one removes a course, the other's "Buy now" shows the
+    cart again with a message instead of buying a set the shopper did not see."""
+    address = await sign_up(browser)
+    first, second = await a_course(db, skip=5), await a_course(db, skip=6)
+    for course in (first, second):
+        await submit(browser, "/", "/cart/add", course_id=str(course["id"]))
+    stale = (await browser.get("/cart")).text
+    items = re.search(r'name="expected_items" value="([^"]+)"', stale).group(1)  # type: ignore[union-attr]
+    total = re.search(r'name="expected_total_cents" value="([^"]+)"', stale).group(1)  # type: ignore[union-attr]
+    assert set(items.split(",")) == {str(first["id"]), str(second["id"])}
+    await submit(browser, "/cart", "/cart/remove", course_id=str(first["id"]))
+    bought = (
+        "SELECT count(*) FROM enrollments e JOIN users u ON u.id = e.student_id WHERE u.email = $1"
+    )
+    refused = await submit(
+        browser,
+        "/cart",
+        "/cart/checkout",
+        expected_total_cents=total,
+        expected_currency="USD",
+        expected_items=items,
+    )
+    assert refused.status_code == 409 and "Your cart changed since this page" in refused.text
+    assert second["title"] in refused.text
+    assert await db.fetchval(bought, address) == 0
