@@ -8,13 +8,15 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import CacheControlHeader
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from search_service.catalog.pictures import picture_url
 from search_service.db.annotations import DbSession, SignedIn
+from search_service.db.lookups import published_course
 from search_service.learning import queries, service
+from search_service.lib.errors import NotFound
 from search_service.lib.web import CourseSlug
-from search_service.pages.forms import FormData, FormState, PageForm, submit
+from search_service.pages.forms import FormData, FormState, PageForm, done, submit
 
 
 class CompleteForm(PageForm):
@@ -36,9 +38,21 @@ class LearningPages(Controller):
         return Template("learning/index.html.jinja2", context={"courses": courses})
 
     @get("/learn/{slug:str}", name="learn_page")
-    async def learn(self, db_session: DbSession, user: SignedIn, slug: CourseSlug) -> Template:
-        """The course's lectures, what is done, and where to continue (owners only)."""
-        course = await service.learning(db_session, user.id, slug)
+    async def learn(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        user: SignedIn,
+        slug: CourseSlug,
+    ) -> Template | Redirect:
+        """The course's lectures, what is done, and where to continue (owners only: a course
+        on sale that is not the student's leads to its page, to buy it)."""
+        try:
+            course = await service.learning(db_session, user.id, slug)
+        except NotFound:
+            await published_course(db_session, slug)  # no such course: the 404 stands
+            page = request.app.route_reverse("course_page", slug=slug)
+            return Redirect(done(page, "not-owned"), status_code=303)
         return Template("learning/course.html.jinja2", context={"course": course, "error": None})
 
     @post("/learn/{slug:str}/complete", name="lecture_complete", status_code=303)

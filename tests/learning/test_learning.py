@@ -115,3 +115,41 @@ async def test_the_learning_page_marks_a_lecture_and_continues_after_it(
     assert f'href="#lecture-{following}">Continue' in after
     learning = (await browser.get("/my-learning")).text
     assert "Continue" in learning and f'href="{page}"' in learning
+
+
+async def test_a_finished_course_s_page_offers_nothing_to_continue(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    from tests.support.pages import sign_up, submit
+
+    email = await sign_up(browser)
+    user_id = await db.fetchval("SELECT id FROM users WHERE email = $1", email)
+    course = (await courses(db, 1, fresh=True))[0]
+    await enroll(db, {"id": str(user_id)}, course["id"])
+    page = f"/learn/{course['slug']}"
+    lectures = await db.fetch(
+        "SELECT l.id::text FROM lectures l JOIN course_sections s ON s.id = l.section_id "
+        "WHERE s.course_id = $1 AND l.status = 'published'",
+        course["id"],
+    )
+    for (lecture,) in lectures:
+        await submit(browser, page, f"{page}/complete", lecture_id=lecture, done="true")
+    html = (await browser.get(page)).text
+    assert "Completed " in html and "100% complete" in html
+    assert ">Continue</a>" not in html and ">Start</a>" not in html
+
+
+async def test_the_learning_page_of_a_course_not_bought_leads_to_buying_it(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    from tests.support.pages import sign_up
+
+    await sign_up(browser)
+    course = (await courses(db, 1, fresh=True))[0]
+    page = f"/learn/{course['slug']}"
+    answer = await browser.get(page)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"/courses/{course['slug']}?done=not-owned"
+    shown = (await browser.get(answer.headers["location"])).text
+    assert "Buy this course to start learning it." in shown and "Add to cart" in shown
+    assert (await browser.get("/learn/no-such-course")).status_code == 404
