@@ -7,6 +7,7 @@
 // 3. Add to cart without leaving the page; the header's cart count follows.
 // 4. "Expand all sections" on course pages without a reload.
 // 5. Clicks on search results are sent as a beacon (without JS the course link records them).
+// 6. Escape closes the header's account menu and gives the focus back to its button.
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -285,6 +286,16 @@
       link.href = url.toString();
     }
   }, true);
+
+  // Escape closes an open account menu (a <details>), focus back on its summary.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var menu = document.querySelector("details.account-menu[open]");
+    if (!menu) return;
+    menu.open = false;
+    var summary = menu.querySelector("summary");
+    if (summary) summary.focus();
+  });
 
   // Back and forward: show the results of the URL we land on, in place.
   window.addEventListener("popstate", function () {

@@ -100,6 +100,9 @@ async def test_buy_then_receipt_learning_progress_and_instructor(
     await page.locator(".account-menu summary").click()
     await expect(page.get_by_role("button", name="Log out")).to_be_visible()
     await page.screenshot(path=chromium.shot("walk-account-menu-desktop.png"))
+    await page.keyboard.press("Escape")  # closes the menu, the focus back on its button
+    await expect(page.get_by_role("button", name="Log out")).to_be_hidden()
+    await expect(page.locator(".account-menu summary")).to_be_focused()
     await context.close()
 
 

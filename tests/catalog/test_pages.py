@@ -202,3 +202,11 @@ async def test_a_search_link_that_went_wrong_keeps_its_words_in_the_search_box(
     assert response.status_code == 400
     assert 'value="python &lt;b&gt;"' in response.text
     assert 'value=""' not in response.text.split('id="site-q"', 1)[1].split(">", 1)[0]
+
+
+async def test_highest_rated_says_how_it_orders(browser: Client) -> None:
+    """Ratings of 4.5, 4.0, 4.4 in a row read as unsorted unless the page says why."""
+    page = (await browser.get("/search", params={"q": "python", "sort": "highest_rated"})).text
+    assert "Highest rated weighs each rating by how many students gave one" in page
+    plain = (await browser.get("/search", params={"q": "python"})).text
+    assert "Highest rated weighs" not in plain
