@@ -283,14 +283,14 @@ async def checkout(
     # A checkout never makes a cart: racing a checkout that just bought it, there is none.
     cart = await _open_cart(session, user_id, lock=True, create=False)
     items = await _items(session, cart["id"])
-    if not items:
-        raise Invalid("cart", "Your cart is empty.")
     seen = None if expected_course_ids is None else {str(c) for c in expected_course_ids}
-    if seen is not None and {str(i["course_id"]) for i in items} != seen:
+    if seen is not None and {str(i["course_id"]) for i in items} != seen:  # emptied too
         raise Conflict(
             "Your cart changed since this page showed it (in another tab?). Review it, then"
             " buy again."
         )
+    if not items:
+        raise Invalid("cart", "Your cart is empty.")
     gone = [i["title"] for i in items if not i["available"]]
     if gone:
         raise Conflict(f"No longer available, remove it to continue: {', '.join(gone)}.")

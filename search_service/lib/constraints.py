@@ -15,15 +15,16 @@ from search_service.lib.errors import Invalid
 # escape sequences, no bell.
 TEXT_CHARACTERS = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 # A line of text: no control characters at all, no invisible format characters (zero-width
-# spaces, bidi overrides that reorder what others read), no angle brackets.
+# spaces, bidi overrides that reorder what others read), no angle brackets. ``$(?!\n)``: the
+# very end (Python's ``$`` also matches before a last line break, which would let one in).
 LINE_CHARACTERS = (
-    r"^[^\x00-\x1f\x7f-\x9f<>\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]*$"
+    r"^[^\x00-\x1f\x7f-\x9f<>\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]*$(?!\n)"
 )
 # The HTML living standard's e-mail address, ASCII only (no look-alike letters from other
 # scripts).
 EMAIL = (
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$(?!\n)"
 )
 
 
@@ -53,7 +54,7 @@ NewPassword = Annotated[
         max_length=128,
         # No control characters: none can be typed into a password field (a NUL, an
         # escape), so one there was sent by a script, not chosen by a person.
-        pattern=r"^(?=(?:\s*\S){8})[^\x00-\x1f\x7f-\x9f]*$",
+        pattern=r"^(?=(?:\s*\S){8})[^\x00-\x1f\x7f-\x9f]*$(?!\n)",
         description="10 to 128 characters, at least 8 of them not spaces, no control characters",
     ),
 ]

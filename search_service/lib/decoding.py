@@ -95,17 +95,26 @@ def _pattern(info: mi.Type) -> str | None:
     return info.pattern if isinstance(info, mi.StrType) else None
 
 
-# A pattern that is a set of characters, any number of them: ``^[^<>]*$``.
-_CHARACTER_SET = re.compile(r"^\^\[[^\]]*\]\*\$$")
+# A pattern that is a set of characters, any number of them: ``^[^<>]*$`` (``$(?!\n)``).
+_CHARACTER_SET = re.compile(r"^\^(\[[^\]]*\])\*\$(?:\(\?!\\n\))?$")
+
+
+@functools.lru_cache(maxsize=64)
+def _allowed(pattern: str) -> re.Pattern[str] | None:
+    """One allowed character of a character-set pattern, or None for a pattern of another
+    shape (such as "8 not spaces")."""
+    found = _CHARACTER_SET.match(pattern)
+    return re.compile(found.group(1)) if found else None
 
 
 def _refused_character(annotation: Any, value: Any) -> str | None:
     """The first character of ``value`` that the field's pattern refuses, for patterns that
-    judge characters one by one (an allowed set, not a shape such as "8 not spaces")."""
+    judge characters one by one."""
     pattern = _pattern(mi.type_info(annotation))
-    if not isinstance(value, str) or pattern is None or not _CHARACTER_SET.match(pattern):
+    allowed = _allowed(pattern) if isinstance(value, str) and pattern is not None else None
+    if allowed is None:
         return None
-    return next((ch for ch in value if not re.search(pattern, ch)), None)
+    return next((ch for ch in value if not allowed.fullmatch(ch)), None)
 
 
 def _shown(ch: str) -> str:

@@ -76,13 +76,18 @@ def network_of(address: str) -> str:
 
 async def one_value_each(request: Request[Any, Any, Any]) -> None:
     """Refuse a query parameter the handler takes as one value but that came more than once
-    (``?rating=5&rating=1``): which one was meant is not ours to guess.
+    (``?rating=5&rating=1``): which one was meant is not ours to guess. The API router's
+    ``before_request``; Litestar runs only the closest layer's, so a controller or handler
+    that sets its own must call this one too.
 
     Raises:
         Invalid: naming the parameter.
     """
-    parameters = request.route_handler.parsed_fn_signature.parameters
+    handler = request.route_handler
+    parameters = handler.parsed_fn_signature.parameters
     for name, values in request.query_params.dict().items():
         taken = parameters.get(name)
-        if len(values) > 1 and taken is not None and not taken.is_non_string_sequence:
+        if len(values) < 2 or taken is None or taken.is_non_string_sequence:
+            continue
+        if name not in handler.resolve_dependencies():  # a query parameter, not ``user``
             raise Invalid(name, f"{name} may be given only once", allowed="one value")

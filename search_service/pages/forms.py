@@ -47,14 +47,14 @@ def form_values(data: Mapping[str, Any]) -> dict[str, str]:
 
 
 def parse_form(cls: type[T], values: Mapping[str, str]) -> T:
-    """The form as its Struct; blank optional fields count as not given. A password is taken
-    as typed, spaces and all (as the API takes it): ten spaces are a password that breaks the
-    rules, not an empty field.
+    """The form as its Struct; blank optional fields count as not given. A password of spaces
+    only stays spaces: a password that breaks the rules, not an empty field (one with other
+    characters is trimmed as it always was, so accounts made through the page still log in).
 
     Raises:
         Invalid: naming each field that is wrong.
     """
-    typed = {k: v if k in HIDDEN else v.strip() for k, v in values.items()}
+    typed = {k: (v.strip() or v) if k in HIDDEN else v.strip() for k, v in values.items()}
     return decode_fields(cls, {k: v for k, v in typed.items() if v})
 
 
@@ -83,16 +83,22 @@ class FormState(msgspec.Struct, kw_only=True):
 
     @classmethod
     def failed(
-        cls, values: Mapping[str, str], error: DomainError, unseen: Collection[str] = ()
+        cls,
+        values: Mapping[str, str],
+        error: DomainError,
+        shown: Collection[str] | None = None,
+        *,
+        changed: bool = False,
     ) -> FormState:
-        """The form shown again after ``error``; errors in the ``unseen`` fields (those the
-        page wrote) are said as the form's message."""
-        errors = {f.name: _friendly(f) for f in error.fields if f.name not in unseen}
+        """The form shown again after ``error``, each error beside its field when the page
+        ``shown`` it (None: every field). An error in a field the page does not show is the
+        form's message: ``CHANGED`` when the page's own field came back wrong (``changed``),
+        else the error's own words ("You cannot buy your own course")."""
+        errors = {f.name: _friendly(f) for f in error.fields if shown is None or f.name in shown}
         kept = {k: v for k, v in values.items() if k not in HIDDEN}
-        if any(f.name in unseen for f in error.fields):
-            message: str | None = CHANGED
-        else:
-            message = None if errors else error.detail
+        message = None if errors else error.detail
+        if len(errors) < len(error.fields):
+            message = CHANGED if changed else error.detail
         return cls(values=kept, errors=errors, message=message)
 
     def value(self, name: str, default: str = "") -> str:
@@ -159,11 +165,16 @@ async def submit(
     itself); on a domain error show the form's page again (``rerender``) with the errors
     beside the fields and the typed values kept, with the error's status."""
     values = form_values(data)
+    written = form.page_fields if issubclass(form, PageForm) else frozenset()
+    shown = {f.encode_name for f in msgspec.structs.fields(form)} - written
     try:
         parsed = parse_form(form, {k: v for k, v in values.items() if k not in outside})
+    except DomainError as error:  # a field the page wrote itself came back wrong: "changed"
+        state = FormState.failed(values, error, shown, changed=True)
+        return await rerender(state, status_of(error))
+    try:
         result = await act(parsed)
     except DomainError as error:
-        unseen = form.page_fields if issubclass(form, PageForm) else ()
-        return await rerender(FormState.failed(values, error, unseen), status_of(error))
+        return await rerender(FormState.failed(values, error, shown), status_of(error))
     target = success(result) if callable(success) else success
     return target if isinstance(target, Response) else Redirect(target, status_code=303)

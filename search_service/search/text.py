@@ -67,7 +67,11 @@ def fold(text: str) -> str:
 # "c" are all "c"): spelled as words in documents and queries alike (``segment``), and kept
 # as one term by Meilisearch (its ``dictionary`` and synonyms: meilisearch/protocol.py).
 SPELLED = {"c++": "cpp", "c#": "csharp", "f#": "fsharp"}
-_SYMBOLIC = re.compile(r"(?<![^\W_])(c\+\+|c#|f#)(?![^\W\d_]|[+#])", re.IGNORECASE)
+# Not inside a Latin word or a longer run of symbols; digits (C++17) and CJK (C++入門,
+# Japanese writes no space there) may follow.
+_SYMBOLIC = re.compile(r"(?<![^\W_])(c\+\+|c#|f#)(?![A-Za-z\u00c0-\u024f]|[+#])", re.IGNORECASE)
+_SPELLED_WORD = re.compile(r"\b(" + "|".join(SPELLED.values()) + r")\b")
+_SYMBOL_OF = {word: symbol for symbol, word in SPELLED.items()}
 
 
 def spell_symbols(text: str) -> str:
@@ -76,6 +80,12 @@ def spell_symbols(text: str) -> str:
     if "+" not in text and "#" not in text:
         return text
     return _SYMBOLIC.sub(lambda m: f" {SPELLED[m.group(1).lower()]} ", text)
+
+
+def unspell_symbols(text: str) -> str:
+    """The spelled words back as shoppers write them (``cpp`` → ``c++``): for text shown,
+    such as a respelling ("Showing results for c++ tutorial")."""
+    return _SPELLED_WORD.sub(lambda m: _SYMBOL_OF[m.group(1)], text)
 
 
 def _bigrams(run: str) -> list[str]:
@@ -115,8 +125,9 @@ def words(text: str) -> list[str]:
 
 
 def typo_budget(word: str) -> int:
-    """Edits allowed for a word: Meilisearch's defaults, and none on numbers."""
-    if any(ch.isdigit() for ch in word):
+    """Edits allowed for a word: Meilisearch's defaults, and none on numbers or on a spelled
+    symbol name (``fsharp`` is one edit from ``csharp``)."""
+    if any(ch.isdigit() for ch in word) or word in _SYMBOL_OF:
         return 0
     if len(word) >= 9:
         return 2

@@ -287,14 +287,16 @@
     }
   }, true);
 
-  // Escape closes an open account menu (a <details>), focus back on its summary.
+  // Escape closes an open account menu (a <details>), focus back on its summary when it was
+  // in the menu; an Escape something else used (the suggestions' own) is left alone.
   document.addEventListener("keydown", function (event) {
-    if (event.key !== "Escape") return;
+    if (event.key !== "Escape" || event.defaultPrevented) return;
     var menu = document.querySelector("details.account-menu[open]");
     if (!menu) return;
+    var inside = menu.contains(document.activeElement);
     menu.open = false;
     var summary = menu.querySelector("summary");
-    if (summary) summary.focus();
+    if (inside && summary) summary.focus();
   });
 
   // Back and forward: show the results of the URL we land on, in place.

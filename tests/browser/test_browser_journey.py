@@ -124,10 +124,7 @@ async def test_a_buyer_sees_ownership_and_mistakes_are_answered_in_place(
     context = await browser.new_context(viewport=chromium.DESKTOP)
     page = await context.new_page()
     await chromium.sign_up(page, base, "Bo")
-    course = await chromium.first_course(page, base, "docker")
-    await page.goto(course)
-    await page.get_by_role("button", name="Add to cart").first.click()
-    await expect(page.locator("#cart-count")).to_contain_text("1")  # added in place
+    course = await chromium.add_first_to_cart(page, base, "docker")  # added in place
     assert page.url.startswith(course)
 
     await page.goto(f"{base}/cart")
@@ -150,7 +147,9 @@ async def test_a_buyer_sees_ownership_and_mistakes_are_answered_in_place(
     await expect(page.get_by_role("button", name="Add to cart")).to_have_count(0)
     await expect(page.locator(".price-box")).to_contain_text("Purchased")
 
-    # A review too short: the same page, the error by the field, the text kept.
+    # A review too short: the same page, the error by the field, the text kept. No rating is
+    # chosen for the shopper: they choose one.
+    await page.locator("#review-form").get_by_label("Rating").select_option("5")
     await page.get_by_label("Your review").fill("Too short")
     async with page.expect_response(lambda r: r.url.endswith("/review")) as answer:
         await page.get_by_role("button", name=re.compile("^(Post|Submit)")).click()
@@ -159,7 +158,10 @@ async def test_a_buyer_sees_ownership_and_mistakes_are_answered_in_place(
     await page.get_by_label("Your review").fill("Clear, practical and well paced throughout.")
     await page.get_by_role("button", name=re.compile("^(Post|Submit)")).click()
     await expect(page.locator("#my-review")).to_be_visible()
-    await expect(page.get_by_role("button", name="Delete your review")).to_be_visible()
+    # Deleting asks once more: the button is behind "Delete your review".
+    await expect(page.locator("details.delete-review summary")).to_have_text("Delete your review")
+    await page.locator("details.delete-review summary").click()
+    await expect(page.get_by_role("button", name="Yes, delete my review")).to_be_visible()
     await expect(page.locator("form[action$='/review'] textarea")).to_have_count(0)
     mine = page.locator("article.review", has_text="This is your review.")
     await expect(mine).to_have_count(1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from search_service.search.text import distance, matches_word
+from search_service.search.text import distance, matches_word, typo_budget, unspell_symbols, words
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,25 @@ def test_distance(a: str, b: str, expected: int) -> None:
 )
 def test_matches_word(typed: str, word: str, budget: int, expected: bool) -> None:
     assert matches_word(typed, word, budget) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("c++", ["cpp"]),
+        ("C++17 features", ["cpp", "17", "features"]),
+        ("C++入門", ["cpp", "入門"]),  # Japanese writes no space before the next word
+        ("Learn C# and .NET", ["learn", "csharp", "and", "net"]),
+        ("F# for fun", ["fsharp", "for", "fun"]),
+        ("notc++", ["notc"]),
+        ("a+b", ["a", "b"]),
+    ],
+)
+def test_names_written_with_symbols_are_words(text: str, expected: list[str]) -> None:
+    assert words(text) == expected
+
+
+def test_spelled_symbol_names_take_no_typos_and_read_back_as_typed() -> None:
+    assert typo_budget("fsharp") == 0, "one edit from csharp: F# would find C#"
+    assert typo_budget("pythons") == 1
+    assert unspell_symbols("cpp tutorial csharp cppx") == "c++ tutorial c# cppx"

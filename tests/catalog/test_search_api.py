@@ -317,3 +317,9 @@ async def test_text_with_nothing_to_search_for_is_said_so(api: Client, q: str) -
     assert f"“{q}” has no letters or digits to search for" in page
     filtered = await search(api, f"q={quote(q)}&level=beginner&per_page=1")
     assert 0 < filtered["total"] < everything
+
+
+async def test_a_query_read_wholly_as_filters_keeps_its_heading(api: Client) -> None:
+    """ "free" is a filter, not text with nothing to search for."""
+    page = (await api.get("/search", params={"q": "free"})).text
+    assert "results for “free”" in page and "no letters or digits" not in page

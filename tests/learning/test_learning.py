@@ -8,6 +8,7 @@ from typing import Any
 
 import asyncpg
 
+from tests.support.pages import sign_up, submit
 from tests.support.shoppers import auth, courses, enroll, student
 
 Client = Any
@@ -88,25 +89,32 @@ async def test_a_lecture_of_another_course_is_a_400_and_writes_nothing(
     assert float(progress or 0) == 0
 
 
-async def test_the_learning_page_marks_a_lecture_and_continues_after_it(
-    browser: Client, db: asyncpg.Connection
-) -> None:
-    from tests.support.pages import sign_up, submit
-
+async def _learning_page(browser: Client, db: asyncpg.Connection) -> tuple[str, Any]:
+    """A shopper signed up through the pages who owns a fresh course: its learning page."""
     email = await sign_up(browser)
     user_id = await db.fetchval("SELECT id FROM users WHERE email = $1", email)
     course = (await courses(db, 1, fresh=True))[0]
     await enroll(db, {"id": str(user_id)}, course["id"])
-    page = f"/learn/{course['slug']}"
+    return f"/learn/{course['slug']}", course
+
+
+async def _lectures(db: asyncpg.Connection, course_id: uuid.UUID) -> list[str]:
+    """The course's published lectures, in the curriculum's order."""
+    rows = await db.fetch(
+        "SELECT l.id::text FROM lectures l JOIN course_sections s ON s.id = l.section_id "
+        "WHERE s.course_id = $1 AND l.status = 'published' ORDER BY s.position, l.position",
+        course_id,
+    )
+    return [row[0] for row in rows]
+
+
+async def test_the_learning_page_marks_a_lecture_and_continues_after_it(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    page, course = await _learning_page(browser, db)
     html = (await browser.get(page)).text
     assert course["title"] in html and "Mark complete" in html and "0% complete" in html
-    lecture, following = await db.fetch(
-        "SELECT l.id::text FROM lectures l JOIN course_sections s ON s.id = l.section_id "
-        "WHERE s.course_id = $1 AND l.status = 'published' ORDER BY s.position, l.position "
-        "LIMIT 2",
-        course["id"],
-    )
-    lecture, following = lecture[0], following[0]
+    lecture, following = (await _lectures(db, course["id"]))[:2]
     marked = await submit(browser, page, f"{page}/complete", lecture_id=lecture, done="true")
     assert marked.status_code == 303 and marked.headers["location"].endswith(f"#lecture-{lecture}")
     after = (await browser.get(page)).text
@@ -120,19 +128,8 @@ async def test_the_learning_page_marks_a_lecture_and_continues_after_it(
 async def test_a_finished_course_s_page_offers_nothing_to_continue(
     browser: Client, db: asyncpg.Connection
 ) -> None:
-    from tests.support.pages import sign_up, submit
-
-    email = await sign_up(browser)
-    user_id = await db.fetchval("SELECT id FROM users WHERE email = $1", email)
-    course = (await courses(db, 1, fresh=True))[0]
-    await enroll(db, {"id": str(user_id)}, course["id"])
-    page = f"/learn/{course['slug']}"
-    lectures = await db.fetch(
-        "SELECT l.id::text FROM lectures l JOIN course_sections s ON s.id = l.section_id "
-        "WHERE s.course_id = $1 AND l.status = 'published'",
-        course["id"],
-    )
-    for (lecture,) in lectures:
+    page, course = await _learning_page(browser, db)
+    for lecture in await _lectures(db, course["id"]):
         await submit(browser, page, f"{page}/complete", lecture_id=lecture, done="true")
     html = (await browser.get(page)).text
     assert "Completed " in html and "100% complete" in html
@@ -142,8 +139,6 @@ async def test_a_finished_course_s_page_offers_nothing_to_continue(
 async def test_the_learning_page_of_a_course_not_bought_leads_to_buying_it(
     browser: Client, db: asyncpg.Connection
 ) -> None:
-    from tests.support.pages import sign_up
-
     await sign_up(browser)
     course = (await courses(db, 1, fresh=True))[0]
     page = f"/learn/{course['slug']}"

@@ -114,6 +114,8 @@ async def test_nul_bytes_are_a_400_naming_the_field(api: Client, db: asyncpg.Con
         ({"email": "ten@example.com", "password": " " * 10, "first_name": "Ten"}, "password"),
         ({"email": "ten@example.com", "password": "a" + " " * 12, "first_name": "Ten"}, "password"),
         # Control characters no one can type into a password field.
+        ({"email": "nl@example.com", "password": PASSWORD + "\n", "first_name": "Nl"}, "password"),
+        ({"email": "nl2@example.com", "password": PASSWORD, "first_name": "Sam\n"}, "first_name"),
         ({"email": "nul@example.com", "password": "\x00" * 12, "first_name": "Nul"}, "password"),
         (
             {"email": "esc@example.com", "password": PASSWORD + "\x1b", "first_name": "E"},

@@ -310,3 +310,19 @@ async def test_buy_now_from_a_stale_cart_page_buys_nothing_unseen(
     assert refused.status_code == 409 and "Your cart changed since this page" in refused.text
     assert second["title"] in refused.text
     assert await db.fetchval(bought, address) == 0
+
+
+async def test_a_course_gone_since_the_page_was_shown_is_said_as_it_is(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    """The service's own words for a hidden field's problem ("No published course has this
+    id."), not "came back changed": reloading would not help."""
+    await sign_up(browser)
+    course = await a_course(db, skip=7)
+    page = f"/courses/{course['slug']}"
+    token_page = (await browser.get(page)).text
+    assert course["title"] in token_page
+    await db.execute("UPDATE courses SET status = 'archived' WHERE id = $1", course["id"])
+    gone = await submit(browser, "/cart", "/cart/add", course_id=str(course["id"]))
+    assert gone.status_code == 404 and "No published course has this id." in gone.text
+    assert "came back changed" not in gone.text

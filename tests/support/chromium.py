@@ -68,6 +68,16 @@ async def first_course(page: Any, base: str, query: str) -> str:
     return str(base + href.split("?")[0])
 
 
+async def add_first_to_cart(page: Any, base: str, query: str) -> str:
+    """Add the first result for ``query`` to the cart from its page (the page is left on the
+    course, its count in the header): the course's URL."""
+    course = await first_course(page, base, query)
+    await page.goto(course)
+    await page.get_by_role("button", name="Add to cart").first.click()
+    await expect(page.locator("#cart-count")).to_contain_text("1")
+    return course
+
+
 def shot(name: str) -> str:
     ARTIFACTS.mkdir(exist_ok=True)
     return str(ARTIFACTS / name)
