@@ -39,7 +39,7 @@ from search_service.merchandising.personal import Personaliser
 from search_service.search.engine import SearchEngine
 from search_service.search.request import MAX_HITS, SearchRequest
 from search_service.search.results import EngineHit, EngineResult
-from search_service.search.text import plan, unspell_symbols, words
+from search_service.search.text import plan, words
 from search_service.semantic.embedder import Embedder, pack
 
 
@@ -256,7 +256,7 @@ class CatalogSearch:
         and the typed words matched fewer courses, or not all of them."""
         if not searched.q or searched.literal:
             return None
-        spelling = unspell_symbols(await self.engine.correct(searched.q) or "")
+        spelling = await self.engine.correct(searched.q)
         if not spelling or only_filler(spelling):  # "free" → "from" says nothing
             return None
         # Counted strictly (as an explicit sort is): every word when any course has them all.

@@ -9,7 +9,7 @@ from rapidfuzz.distance import OSA
 from search_service.search.tantivy.plan import QueryBuilder
 from search_service.search.tantivy.reader import Reader
 from search_service.search.tantivy.schema import MATCH_PREFIX, MATCH_STEM
-from search_service.search.text import words
+from search_service.search.text import unspell_symbols, words
 
 RESPELL_CANDIDATES = 5000  # words per field and first letter a respelling is chosen from
 
@@ -55,4 +55,5 @@ def respell(reader: Reader, builder: QueryBuilder, query: str) -> str | None:
         replacement = None if known else _closest(searcher, word)
         changed |= replacement is not None and replacement != word
         out.append(replacement or word)
-    return " ".join(out) if changed else None
+    # Symbol names as shoppers write them ("c++ tutorial", not "cpp tutorial").
+    return unspell_symbols(" ".join(out)) if changed else None
