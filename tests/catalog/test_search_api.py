@@ -323,3 +323,9 @@ async def test_a_query_read_wholly_as_filters_keeps_its_heading(api: Client) -> 
     """ "free" is a filter, not text with nothing to search for."""
     page = (await api.get("/search", params={"q": "free"})).text
     assert "results for “free”" in page and "no letters or digits" not in page
+
+
+async def test_a_respelling_shows_symbol_names_as_typed(api: Client) -> None:
+    """The engines search "c#" as "csharp"; a respelling says it as the shopper wrote it."""
+    body = await search(api, f"q={quote('c# unitty')}&per_page=1")
+    assert body["interpreted"]["spelling"] == "c# unity"
