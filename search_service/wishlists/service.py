@@ -36,7 +36,13 @@ WHERE w.student_id = :student_id AND (CAST(:wishlist_id AS uuid) IS NULL OR w.id
 ORDER BY w.name = :default DESC, w.name, i.added_at, i.course_id
 """)
 OWNS = text("SELECT 1 FROM wishlists WHERE id = :wishlist_id AND student_id = :student_id")
-CREATE = text("INSERT INTO wishlists (student_id, name) VALUES (:student_id, :name) RETURNING id")
+# A name the student has not used in any case ("favorites" beside "Favorites" is one list to
+# a shopper); two creates racing with names differing only in case can both pass.
+CREATE = text(
+    "INSERT INTO wishlists (student_id, name) SELECT CAST(:student_id AS uuid), "
+    "CAST(:name AS text) WHERE NOT EXISTS (SELECT 1 FROM wishlists "
+    "WHERE student_id = :student_id AND lower(name) = lower(CAST(:name AS text))) RETURNING id"
+)
 PUBLISHED_COURSE = text(
     f"SELECT 1 FROM courses c WHERE c.id = :course_id AND {PUBLISHED}"  # noqa: S608 - constants only
 )
@@ -102,13 +108,16 @@ async def all_lists(session: AsyncSession, student_id: uuid.UUID) -> list[Wishli
 async def create(session: AsyncSession, student_id: uuid.UUID, name: str) -> WishlistOut:
     await _student(session, student_id)
     name = public_text("name", name)  # nothing invisible or blank-looking alone
+    taken = Conflict(f"You already have a list called “{name.strip()}”.", field="name")
     try:
         async with session.begin_nested():
             new_id = (
                 await session.execute(CREATE, {"student_id": student_id, "name": name.strip()})
-            ).scalar_one()
+            ).scalar_one_or_none()
     except IntegrityError as exc:
-        raise Conflict(f"You already have a list called {name.strip()!r}.") from exc
+        raise taken from exc
+    if new_id is None:
+        raise taken
     return (await _lists(session, student_id, new_id))[0]
 
 

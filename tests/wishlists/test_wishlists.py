@@ -30,6 +30,10 @@ async def test_named_lists_items_and_owned_marks(api: Client, db: asyncpg.Connec
         "/api/v1/wishlists", json={"name": "Career change"}, headers=auth(who)
     )
     assert duplicate.status_code == 409
+    for other_case in ("career CHANGE", "favorites"):  # one list to a shopper, in any case
+        again = await api.post("/api/v1/wishlists", json={"name": other_case}, headers=auth(who))
+        assert again.status_code == 409, other_case
+        assert "You already have a list called" in again.json()["detail"]
     blank = await api.post("/api/v1/wishlists", json={"name": "   "}, headers=auth(who))
     assert blank.status_code == 400
     first, second = await courses(db, 2)
