@@ -128,6 +128,8 @@ DONE: dict[str, str] = {
     "asked": "Your question is posted. The instructor and other students can answer it.",
     "reviewed": "Thank you: your review is posted.",
     "wished": "Saved to your wishlist.",
+    "list-renamed": "The list is renamed.",
+    "list-deleted": "The list is deleted.",
     "not-owned": "Buy this course to start learning it.",
     "review-saved": "Your review is updated.",
     "review-deleted": "Your review is deleted.",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from litestar import Controller, delete, get, post
+from litestar import Controller, delete, get, patch, post
 from litestar.datastructures import CacheControlHeader
 from litestar.params import JSONBody
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from search_service.cart.schemas import CartOut
 from search_service.db.annotations import DbSession, SignedIn
@@ -31,6 +31,29 @@ class WishlistController(Controller):
         self, db_session: DbSession, user: SignedIn, data: JSONBody[WishlistIn]
     ) -> WishlistOut:
         return await service.create(db_session, user.id, data.name)
+
+    @patch("/{wishlist_id:uuid}", name="api_wishlist_rename", responses=ERRORS)
+    async def rename(
+        self,
+        db_session: DbSession,
+        user: SignedIn,
+        wishlist_id: WishlistId,
+        data: JSONBody[WishlistIn],
+    ) -> WishlistOut:
+        """Rename one of your lists (not Favorites, where "Add to wishlist" saves: 409)."""
+        return await service.rename(db_session, user.id, wishlist_id, data.name)
+
+    @delete(
+        "/{wishlist_id:uuid}",
+        name="api_wishlist_delete",
+        status_code=HTTP_204_NO_CONTENT,
+        responses=ERRORS,
+    )
+    async def delete_list(
+        self, db_session: DbSession, user: SignedIn, wishlist_id: WishlistId
+    ) -> None:
+        """Delete one of your lists and what it holds (not Favorites: 409)."""
+        await service.delete_list(db_session, user.id, wishlist_id)
 
     @post(
         "/{wishlist_id:uuid}/items",

@@ -37,6 +37,17 @@ class EntryForm(PageForm):
     wishlist_id: uuid.UUID
 
 
+class RenameForm(PageForm):
+    page_fields = frozenset({"wishlist_id"})
+    wishlist_id: uuid.UUID
+    name: str
+
+
+class ListForm(PageForm):
+    page_fields = frozenset({"wishlist_id"})
+    wishlist_id: uuid.UUID
+
+
 async def _lists_page(
     db_session: DbSession,
     user_id: uuid.UUID,
@@ -52,11 +63,15 @@ async def _lists_page(
             "lists": await service.all_lists(db_session, user_id),
             "create_form": forms.get("create", BLANK),
             "items_form": forms.get("items", BLANK),
+            "rename_form": forms.get("rename", BLANK),  # shown under its own list
+            "blank_form": BLANK,
         },
     )
 
 
-def _again(db_session: DbSession, user_id: uuid.UUID, form: Literal["create", "items"]) -> Rerender:
+def _again(
+    db_session: DbSession, user_id: uuid.UUID, form: Literal["create", "items", "rename"]
+) -> Rerender:
     async def rerender(state: FormState, status: int) -> Template:
         return await _lists_page(db_session, user_id, forms={form: state}, status=status)
 
@@ -107,6 +122,30 @@ class WishlistPages(Controller):
             lambda form: _add(db_session, viewer.id, form),
             _again(db_session, viewer.id, "items"),
             done(_lists(request), "wished"),
+        )
+
+    @post("/rename", name="wishlist_rename", status_code=303)
+    async def rename(
+        self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn, data: FormData
+    ) -> Response[Any]:
+        return await submit(
+            data,
+            RenameForm,
+            lambda form: service.rename(db_session, user.id, form.wishlist_id, form.name),
+            _again(db_session, user.id, "rename"),
+            done(_lists(request), "list-renamed"),
+        )
+
+    @post("/delete", name="wishlist_delete", status_code=303)
+    async def delete_list(
+        self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn, data: FormData
+    ) -> Response[Any]:
+        return await submit(
+            data,
+            ListForm,
+            lambda form: service.delete_list(db_session, user.id, form.wishlist_id),
+            _again(db_session, user.id, "items"),
+            done(_lists(request), "list-deleted"),
         )
 
     @post("/remove", name="wishlist_remove", status_code=303)

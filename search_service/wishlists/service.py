@@ -43,6 +43,13 @@ CREATE = text(
     "CAST(:name AS text) WHERE NOT EXISTS (SELECT 1 FROM wishlists "
     "WHERE student_id = :student_id AND lower(name) = lower(CAST(:name AS text))) RETURNING id"
 )
+NAME = text("SELECT name FROM wishlists WHERE id = :wishlist_id")
+RENAME = text(
+    "UPDATE wishlists SET name = CAST(:name AS text) WHERE id = :wishlist_id AND NOT EXISTS "
+    "(SELECT 1 FROM wishlists WHERE student_id = :student_id AND id <> :wishlist_id "
+    "AND lower(name) = lower(CAST(:name AS text))) RETURNING id"
+)
+DELETE_LIST = text("DELETE FROM wishlists WHERE id = :wishlist_id")  # its items cascade
 PUBLISHED_COURSE = text(
     f"SELECT 1 FROM courses c WHERE c.id = :course_id AND {PUBLISHED}"  # noqa: S608 - constants only
 )
@@ -119,6 +126,51 @@ async def create(session: AsyncSession, student_id: uuid.UUID, name: str) -> Wis
     if new_id is None:
         raise taken
     return (await _lists(session, student_id, new_id))[0]
+
+
+async def _named_list(
+    session: AsyncSession, student_id: uuid.UUID, wishlist_id: uuid.UUID, doing: str
+) -> None:
+    """The student's own list, not Favorites (where "Add to wishlist" saves).
+
+    Raises:
+        NotFound: not the student's list. Conflict: it is Favorites.
+    """
+    await _own(session, student_id, wishlist_id)
+    name = (await session.execute(NAME, {"wishlist_id": wishlist_id})).scalar_one()
+    if name == DEFAULT:
+        raise Conflict(f"“{DEFAULT}” is where Add to wishlist saves: it cannot be {doing}.")
+
+
+async def rename(
+    session: AsyncSession, student_id: uuid.UUID, wishlist_id: uuid.UUID, name: str
+) -> WishlistOut:
+    """Give one of the student's own lists (not Favorites) another name, unused in any case.
+
+    Raises:
+        NotFound: not the student's list. Conflict: Favorites, or the name is taken.
+    """
+    await _named_list(session, student_id, wishlist_id, "renamed")
+    name = public_text("name", name).strip()
+    params = {"wishlist_id": wishlist_id, "student_id": student_id, "name": name}
+    try:
+        async with session.begin_nested():
+            renamed = (await session.execute(RENAME, params)).first()
+    except IntegrityError:
+        renamed = None
+    if renamed is None:
+        raise Conflict(f"You already have a list called “{name}”.", field="name")
+    return (await _lists(session, student_id, wishlist_id))[0]
+
+
+async def delete_list(session: AsyncSession, student_id: uuid.UUID, wishlist_id: uuid.UUID) -> None:
+    """Delete one of the student's own lists (not Favorites) with what it holds.
+
+    Raises:
+        NotFound: not the student's list. Conflict: Favorites.
+    """
+    await _named_list(session, student_id, wishlist_id, "deleted")
+    await session.execute(DELETE_LIST, {"wishlist_id": wishlist_id})
 
 
 async def add(

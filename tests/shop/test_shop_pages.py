@@ -326,3 +326,33 @@ async def test_a_course_gone_since_the_page_was_shown_is_said_as_it_is(
     gone = await submit(browser, "/cart", "/cart/add", course_id=str(course["id"]))
     assert gone.status_code == 404 and "No published course has this id." in gone.text
     assert "came back changed" not in gone.text
+
+
+async def test_a_list_is_renamed_and_deleted_through_the_page(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    address = await sign_up(browser)
+    await submit(browser, "/wishlists", "/wishlists/create", name="Later")
+    page = (await browser.get("/wishlists")).text
+    assert page.count("Rename or delete") == 1, "Favorites has none"
+    later_id = str(
+        await db.fetchval(
+            "SELECT w.id FROM wishlists w JOIN users u ON u.id = w.student_id "
+            "WHERE u.email = $1 AND w.name = 'Later'",
+            address,
+        )
+    )
+    taken = await submit(
+        browser, "/wishlists", "/wishlists/rename", wishlist_id=later_id, name="favorites"
+    )
+    assert taken.status_code == 409 and "You already have a list called" in taken.text
+    assert 'value="favorites"' in taken.text, "the typed name is kept"
+    renamed = await submit(
+        browser, "/wishlists", "/wishlists/rename", wishlist_id=later_id, name="Next"
+    )
+    assert renamed.headers["location"] == "/wishlists?done=list-renamed"
+    assert ">Next <span" in (await browser.get("/wishlists")).text
+    deleted = await submit(browser, "/wishlists", "/wishlists/delete", wishlist_id=later_id)
+    assert deleted.headers["location"] == "/wishlists?done=list-deleted"
+    shown = (await browser.get(deleted.headers["location"])).text
+    assert "The list is deleted." in shown and ">Next <span" not in shown

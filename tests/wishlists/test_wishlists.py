@@ -118,3 +118,39 @@ async def test_another_students_list_is_404(api: Client, db: asyncpg.Connection)
         f"/api/v1/wishlists/{wishlist}/items/{course['id']}", headers=auth(other)
     )
     assert response.status_code == 404
+
+
+async def test_lists_are_renamed_and_deleted_but_favorites_stays(
+    api: Client, db: asyncpg.Connection
+) -> None:
+    who, other = await student(db), await student(db)
+    lists = (await api.get("/api/v1/wishlists", headers=auth(who))).json()
+    favorites = lists[0]["id"]
+    made = await api.post("/api/v1/wishlists", json={"name": "Later"}, headers=auth(who))
+    later = made.json()["id"]
+    (course,) = await courses(db, 1)
+    await api.post(
+        f"/api/v1/wishlists/{later}/items", json={"course_id": str(course["id"])}, headers=auth(who)
+    )
+    renamed = await api.patch(
+        f"/api/v1/wishlists/{later}", json={"name": "Next"}, headers=auth(who)
+    )
+    assert renamed.status_code == 200 and renamed.json()["name"] == "Next"
+    taken = await api.patch(
+        f"/api/v1/wishlists/{later}", json={"name": "FAVORITES"}, headers=auth(who)
+    )
+    assert taken.status_code == 409
+    for method in ("patch", "delete"):
+        kept = await getattr(api, method)(
+            f"/api/v1/wishlists/{favorites}",
+            headers=auth(who),
+            **({"json": {"name": "Mine"}} if method == "patch" else {}),
+        )
+        assert kept.status_code == 409 and "Favorites" in kept.json()["detail"], method
+    assert (await api.delete(f"/api/v1/wishlists/{later}", headers=auth(other))).status_code == 404
+    gone = await api.delete(f"/api/v1/wishlists/{later}", headers=auth(who))
+    assert gone.status_code == 204
+    names = [w["name"] for w in (await api.get("/api/v1/wishlists", headers=auth(who))).json()]
+    assert names == ["Favorites"]
+    items = "SELECT count(*) FROM wishlist_items WHERE wishlist_id = $1"
+    assert await db.fetchval(items, uuid.UUID(later)) == 0
