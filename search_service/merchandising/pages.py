@@ -61,11 +61,16 @@ def _slugs(text: str) -> list[str]:
 _OFFSET = re.compile(r"(Z|[+-]\d\d:?\d\d)$", re.IGNORECASE)
 
 
+# A time to the minute, as the browser's ``datetime-local`` sends it (no seconds).
+_MINUTES = re.compile(r"^(\d{4}-\d\d-\d\d[T ]\d\d:\d\d)(?=$|Z|z|[+-])")
+
+
 def _time(text: str | None) -> str | None:
-    """A typed time as ISO 8601 with an offset: the offset typed, or UTC (the browser's
-    ``datetime-local`` gives none)."""
+    """A typed time as RFC 3339: seconds added when only minutes were given, and the offset
+    typed, or UTC (the browser's ``datetime-local`` gives neither)."""
     if not text:
         return None
+    text = _MINUTES.sub(r"\1:00", text.strip())
     return text if _OFFSET.search(text[10:]) else text + "Z"
 
 

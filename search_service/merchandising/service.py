@@ -67,10 +67,12 @@ async def _checked(
     """The rule's row, once every check has passed (under a lock on its target).
 
     Raises:
-        Invalid: see ``_valid``.
+        Invalid: see ``_valid``; or the rule pins and hides nothing (a preview may).
         Conflict: another rule for the same query or category overlaps this one's window.
     """
     query = await _valid(session, data)
+    if not data.pin and not data.hide:  # saved, it would only hold the query from real rules
+        raise Invalid("pin", "A rule pins or hides at least one course.")
     target = f"q:{query}" if query is not None else f"c:{data.category}"
     await session.execute(queries.LOCK_TARGET, {"target": target})  # one writer per target
     params: dict[str, object] = {

@@ -130,6 +130,8 @@ async def test_bad_rules_are_refused(api: Client, db: asyncpg.Connection, boss: 
     ranked = slugs(await search(api, q=QUERY))
     cases = [
         ({"pin": [ranked[0]]}, 400),
+        ({"query": QUERY}, 400),  # pins and hides nothing: it would only hold the query
+        ({"query": QUERY, "pin": [], "hide": []}, 400),
         ({"query": QUERY, "category": "web-development", "pin": [ranked[0]]}, 400),
         ({"query": QUERY, "pin": ["no-such-course-anywhere"]}, 400),
         ({"query": QUERY, "pin": [ranked[0]], "hide": [ranked[0]]}, 400),

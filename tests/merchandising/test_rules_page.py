@@ -64,3 +64,42 @@ async def test_shoppers_get_no_rules_page(browser: Client) -> None:
 
     await sign_up(browser)
     assert (await browser.get("/admin/rules")).status_code in (403, 404)
+
+
+async def test_a_scheduled_rule_is_saved_from_the_page_s_own_date_inputs(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    """The browser's datetime-local sends minutes, no seconds and no offset: that is a time
+    (read as UTC), where the page refused it on both fields."""
+    await _signed_in_admin(browser, db)
+    slug = (await browser.get("/api/v1/search", params={"q": "python"})).json()["hits"][3]["slug"]
+    rules = "SELECT count(*) FROM merchandising_rules"
+    before = await db.fetchval(rules)
+    backwards = await submit(
+        browser,
+        "/admin/rules",
+        "/admin/rules",
+        query="schedpage",
+        pin=slug,
+        starts_at="2027-01-02T10:00",
+        ends_at="2027-01-01T10:00",
+    )
+    assert backwards.status_code == 400 and "The rule must end after it starts." in backwards.text
+    empty = await submit(browser, "/admin/rules", "/admin/rules", query="schedpage")
+    assert empty.status_code == 400 and "pins or hides at least one course" in empty.text
+    assert await db.fetchval(rules) == before
+    saved = await submit(
+        browser,
+        "/admin/rules",
+        "/admin/rules",
+        query="schedpage",
+        pin=slug,
+        starts_at="2027-01-01T10:00",
+        ends_at="2027-01-02T10:00",
+    )
+    assert saved.status_code == 303, saved.text[-600:]
+    window = await db.fetchrow(
+        "SELECT starts_at, ends_at FROM merchandising_rules WHERE query = 'schedpage'"
+    )
+    assert window["starts_at"].isoformat() == "2027-01-01T10:00:00+00:00"
+    assert window["ends_at"].isoformat() == "2027-01-02T10:00:00+00:00"
