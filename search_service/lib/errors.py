@@ -59,7 +59,10 @@ class Invalid(DomainError):
         """Input that failed decoding: each field's error, and a detail naming them (with
         what the field allows, when only one is wrong)."""
         first = errors[0]
-        if len(errors) == 1 and first.allowed:
+        ours = first.reason.startswith(f"{first.name} ")  # "q may be given only once"
+        if len(errors) == 1 and ours:
+            detail = f"{first.reason}."
+        elif len(errors) == 1 and first.allowed:
             detail = f"Invalid value for {first.name}: {first.allowed}."
         else:
             detail = "Invalid value for " + ", ".join(e.name for e in errors) + "."

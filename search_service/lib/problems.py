@@ -8,6 +8,7 @@ Litestar's own errors) into problem details. Nothing here is raised, only mapped
 from __future__ import annotations
 
 import logging
+import re
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -152,20 +153,40 @@ def _describe(annotation: Any) -> str | None:
         return None
 
 
+_MISSING = re.compile(r"^Object missing required field `([^`]+)`")
+_UNKNOWN = re.compile(r"^Object contains unknown field `([^`]+)`")
+
+
+def _body_problem(reason: str) -> tuple[str, str]:
+    """The field a whole-body error is about, and the reason in our words: msgspec says
+    "Object missing required field `password`" of the body ``data``."""
+    if found := _MISSING.match(reason):
+        return found.group(1), f"{found.group(1)} is required"
+    if found := _UNKNOWN.match(reason):
+        return found.group(1), f"{found.group(1)} is not expected here"
+    if reason.startswith("Expected"):
+        return "body", f"The body must be a JSON object ({reason[0].lower()}{reason[1:]})"
+    return "body", "The body is empty or not JSON: send a JSON object"
+
+
 def _validation(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """Litestar's own validation errors (path, body), each naming its parameter and what
     that parameter of this endpoint allows."""
     assert isinstance(exc, ValidationException)
     params = []
+    said = ""  # our own words for a whole-body error ("password is required.")
     for item in exc.extra if isinstance(exc.extra, list) else []:
         name = str(item.get("key", "")) if isinstance(item, dict) else ""
         reason = str(item.get("message", "")) if isinstance(item, dict) else str(item)
-        params.append(
-            FieldError(name=name or "body", reason=reason, allowed=_allowed(request, name))
-        )
+        if name in ("", "data"):  # the body as a whole: name the field msgspec names
+            name, reason = _body_problem(reason)
+            said = f"{reason}."
+        params.append(FieldError(name=name, reason=reason, allowed=_allowed(request, name)))
     names = ", ".join(p.name for p in params) or "request"
     detail = f"Invalid value for {names}."
-    if len(params) == 1 and params[0].allowed:
+    if len(params) == 1 and said:
+        detail = said
+    elif len(params) == 1 and params[0].allowed:
         detail = f"Invalid value for {names}: {params[0].allowed}."
     return problem(request, HTTP_400_BAD_REQUEST, detail, invalid_params=params or None)
 

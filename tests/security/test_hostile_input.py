@@ -460,3 +460,27 @@ def test_pages_link_only_to_safe_urls() -> None:
         "",
     ):
         assert safe_url(bad) == ""
+
+
+@pytest.mark.parametrize(
+    ("body", "name", "detail"),
+    [
+        ('{"email": "a@example.com"}', "password", "password is required."),
+        (
+            '{"email": "a@example.com", "password": "x", "qty": 2}',
+            "qty",
+            "qty is not expected here.",
+        ),
+        ("", "body", "The body is empty or not JSON: send a JSON object."),
+        ("[]", "body", "The body must be a JSON object (expected `object`, got `array`)."),
+    ],
+)
+async def test_a_body_error_names_its_field(api: Client, body: str, name: str, detail: str) -> None:
+    """Not "Invalid value for data.": the field missing or unknown, or the body itself."""
+    response = await api.post(
+        "/api/v1/auth/login", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    problem = response.json()
+    assert problem["detail"] == detail
+    assert [p["name"] for p in problem["invalid_params"]] == [name]
