@@ -9,6 +9,8 @@ import sys
 import warnings
 from collections.abc import Sequence
 
+from alembic.util.exc import CommandError
+
 from search_service.cli import (
     commands_db,
     commands_lifecycle,
@@ -59,6 +61,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         code: int = args.handler(settings, args)
     except UsageError as exc:
+        print(f"skillspring: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # a file named on the command line: missing, unwritable, a folder
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"skillspring: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return EXIT_USAGE
+    except CommandError as exc:  # alembic's: an unknown revision
         print(f"skillspring: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

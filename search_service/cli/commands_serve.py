@@ -48,11 +48,29 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     demo.set_defaults(handler=cmd_demo)
 
 
+def _whole(text: str, low: int, high: int, what: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"{what} {low} to {high:,}, not {text!r}")
+    return value
+
+
+def _port(text: str) -> int:
+    return _whole(text, 1, 65535, "a port from")
+
+
+def _workers(text: str) -> int:
+    return _whole(text, 1, 512, "a number of workers from")
+
+
 def _server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", help="address to bind (default SKILLSPRING_HOST)")
-    parser.add_argument("--port", type=int, help="port (default SKILLSPRING_PORT)")
+    parser.add_argument("--port", type=_port, help="port, 1-65535 (default SKILLSPRING_PORT)")
     parser.add_argument(
-        "--workers", type=int, help="worker processes (default SKILLSPRING_WORKERS)"
+        "--workers", type=_workers, help="worker processes, 1 or more (default SKILLSPRING_WORKERS)"
     )
 
 

@@ -88,3 +88,28 @@ def test_reindex_then_sync_from_the_command_line(catalog_url: str, tmp_path: Pat
 def test_sync_without_an_index_is_one_line(catalog_url: str, tmp_path: Path) -> None:
     env = {"SKILLSPRING_DATABASE_URL": catalog_url, "SKILLSPRING_DATA_DIR": str(tmp_path)}
     assert_one_line_error(skillspring("sync", env=env), "search engine", "reindex")
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["serve", "--port", "99999"], ["a port from 1 to 65,535"]),
+        (["serve", "--workers", "0"], ["a number of workers from 1"]),
+        (
+            ["relevance", "--judgments", "/nonexistent/j.csv"],
+            ["No such file", "/nonexistent/j.csv"],
+        ),
+    ],
+)
+def test_misuse_is_one_line(argv: list[str], words: list[str], tmp_path: Path) -> None:
+    result = skillspring(*argv, env={"SKILLSPRING_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert all(word in result.stderr for word in words), result.stderr
+
+
+def test_an_unknown_revision_is_one_line(catalog_url: str) -> None:
+    result = skillspring(
+        "db", "upgrade", "nosuchrev", env={"SKILLSPRING_DATABASE_URL": catalog_url}
+    )
+    assert_one_line_error(result, "nosuchrev")
