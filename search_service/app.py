@@ -28,6 +28,7 @@ from litestar.exceptions import MethodNotAllowedException, NotFoundException
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -65,7 +66,7 @@ from search_service.lib.errors import UsageError
 from search_service.lib.pricing import price_display
 from search_service.lib.problems import api_exception_handlers, problem
 from search_service.lib.safe_urls import safe_url
-from search_service.lib.web import one_value_each
+from search_service.lib.web import BEARER_SCHEME, one_value_each
 from search_service.merchandising.controllers import RulesController
 from search_service.merchandising.pages import RulesPages
 from search_service.ops.controllers import OpsController
@@ -345,6 +346,15 @@ def create_app(
             title="Skillspring catalog API",
             version="1.0.0",
             path=DOCS_PATH,
+            components=Components(
+                security_schemes={
+                    BEARER_SCHEME: SecurityScheme(
+                        type="http",
+                        scheme="bearer",
+                        description="a token from POST /api/v1/auth/login",
+                    )
+                }
+            ),
             render_plugins=[
                 PinnedSwagger(
                     init_script=static_url("swagger-init.js"),

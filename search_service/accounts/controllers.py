@@ -16,7 +16,7 @@ from search_service.accounts.limits import AccountGuard
 from search_service.accounts.schemas import LoginIn, MeOut, RegisterIn, TokenOut
 from search_service.db.annotations import DbSession, SignedIn
 from search_service.lib.problems import problem_responses
-from search_service.lib.web import client_key
+from search_service.lib.web import BEARER, client_key
 
 
 class AuthController(Controller):
@@ -63,6 +63,7 @@ class AuthController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         name="api_logout",
         responses=problem_responses(401),
+        security=BEARER,
     )
     async def logout(
         self, request: Request[Any, Any, Any], db_session: DbSession, user: SignedIn
@@ -72,7 +73,7 @@ class AuthController(Controller):
         assert token is not None  # `user` resolved from it
         await service.logout(db_session, token)
 
-    @get("/me", name="api_me", responses=problem_responses(401))
+    @get("/me", name="api_me", responses=problem_responses(401), security=BEARER)
     async def me(self, user: SignedIn) -> MeOut:
         """The signed-in account."""
         return service.me(user)

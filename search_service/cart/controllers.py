@@ -15,7 +15,7 @@ from search_service.insights.ids import QueryIds
 from search_service.insights.service import query_uuid
 from search_service.lib.limits import Limiter
 from search_service.lib.problems import problem_responses
-from search_service.lib.web import CourseId
+from search_service.lib.web import BEARER, CourseId
 
 ERRORS = problem_responses(400, 401, 403, 404, 409, 429)
 
@@ -25,12 +25,12 @@ class CartController(Controller):
     tags = ("cart",)
     cache_control = CacheControlHeader(no_store=True)  # tokens and personal data
 
-    @get("", name="api_cart", responses=ERRORS)
+    @get("", name="api_cart", responses=ERRORS, security=BEARER)
     async def show(self, db_session: DbSession, user: SignedIn) -> CartOut:
         """The open cart (created on first use), with today's prices."""
         return await service.get_cart(db_session, user.id)
 
-    @post("/items", name="api_cart_add", status_code=HTTP_200_OK, responses=ERRORS)
+    @post("/items", name="api_cart_add", status_code=HTTP_200_OK, responses=ERRORS, security=BEARER)
     async def add(
         self,
         db_session: DbSession,
@@ -44,12 +44,22 @@ class CartController(Controller):
         return await service.add_item(db_session, user.id, data.course_id, query_id)
 
     @delete(
-        "/items/{course_id:uuid}", name="api_cart_remove", status_code=HTTP_200_OK, responses=ERRORS
+        "/items/{course_id:uuid}",
+        name="api_cart_remove",
+        status_code=HTTP_200_OK,
+        responses=ERRORS,
+        security=BEARER,
     )
     async def remove(self, db_session: DbSession, user: SignedIn, course_id: CourseId) -> CartOut:
         return await service.remove_item(db_session, user.id, course_id)
 
-    @post("/coupon", name="api_cart_coupon", status_code=HTTP_200_OK, responses=ERRORS)
+    @post(
+        "/coupon",
+        name="api_cart_coupon",
+        status_code=HTTP_200_OK,
+        responses=ERRORS,
+        security=BEARER,
+    )
     async def coupon(
         self,
         db_session: DbSession,
@@ -60,11 +70,19 @@ class CartController(Controller):
         """Apply a coupon (codes are case-insensitive; one per cart). Wrong codes back off."""
         return await service.apply_coupon(db_session, limiter, user.id, data.code)
 
-    @delete("/coupon", name="api_cart_uncoupon", status_code=HTTP_200_OK, responses=ERRORS)
+    @delete(
+        "/coupon",
+        name="api_cart_uncoupon",
+        status_code=HTTP_200_OK,
+        responses=ERRORS,
+        security=BEARER,
+    )
     async def uncoupon(self, db_session: DbSession, user: SignedIn) -> CartOut:
         return await service.remove_coupon(db_session, user.id)
 
-    @post("/checkout", name="api_checkout", status_code=HTTP_200_OK, responses=ERRORS)
+    @post(
+        "/checkout", name="api_checkout", status_code=HTTP_200_OK, responses=ERRORS, security=BEARER
+    )
     async def checkout(
         self, db_session: DbSession, user: SignedIn, data: JSONBody[CheckoutIn | None] = None
     ) -> CheckoutOut:

@@ -17,6 +17,7 @@ from search_service.insights.ids import QueryIds
 from search_service.insights.recorder import InsightsRecorder
 from search_service.insights.schemas import EventAccepted, EventIn, InsightsOut
 from search_service.lib.problems import problem_responses
+from search_service.lib.web import BEARER
 
 
 class InsightsController(Controller):
@@ -48,6 +49,7 @@ class InsightsController(Controller):
         name="api_search_insights",
         responses=problem_responses(400, 401, 403),
         cache_control=CacheControlHeader(no_store=True),
+        security=BEARER,
     )
     async def insights(
         self,

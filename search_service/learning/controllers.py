@@ -14,7 +14,7 @@ from search_service.learning import service
 from search_service.learning.schemas import Learning, LectureDone, ProgressOut
 from search_service.lib.errors import Invalid
 from search_service.lib.problems import problem_responses
-from search_service.lib.web import CourseSlug
+from search_service.lib.web import BEARER, CourseSlug
 
 
 class LearningController(Controller):
@@ -22,7 +22,7 @@ class LearningController(Controller):
     tags = ("learning",)
     cache_control = CacheControlHeader(no_store=True)
 
-    @get("/{slug:str}", name="api_learning", responses=problem_responses(401, 404))
+    @get("/{slug:str}", name="api_learning", responses=problem_responses(401, 404), security=BEARER)
     async def course(self, db_session: DbSession, user: SignedIn, slug: CourseSlug) -> Learning:
         """An owned course's lectures, which are done, and the one to continue with."""
         return await service.learning(db_session, user.id, slug)
@@ -32,6 +32,7 @@ class LearningController(Controller):
         name="api_learning_progress",
         status_code=HTTP_200_OK,
         responses=problem_responses(400, 401, 404),
+        security=BEARER,
     )
     async def progress(
         self, db_session: DbSession, user: SignedIn, slug: CourseSlug, data: JSONBody[LectureDone]

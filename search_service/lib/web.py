@@ -91,3 +91,9 @@ async def one_value_each(request: Request[Any, Any, Any]) -> None:
             continue
         if name not in handler.resolve_dependencies():  # a query parameter, not ``user``
             raise Invalid(name, f"{name} may be given only once", allowed="one value")
+
+
+# The API's bearer token (POST /api/v1/auth/login), as the OpenAPI document names it: every
+# operation that needs one says so (``security=BEARER``), so Swagger UI offers "Authorize".
+BEARER_SCHEME = "BearerToken"
+BEARER: list[dict[str, list[str]]] = [{BEARER_SCHEME: []}]

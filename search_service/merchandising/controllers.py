@@ -14,7 +14,7 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from search_service.accounts.admins import require_admin
 from search_service.db.annotations import DbSession, SignedIn
 from search_service.lib.problems import problem_responses
-from search_service.lib.web import PageNumber
+from search_service.lib.web import BEARER, PageNumber
 from search_service.merchandising import service
 from search_service.merchandising.rules import RuleBook
 from search_service.merchandising.schemas import RuleCreated, RuleIn, RuleOut, RulesOut
@@ -37,6 +37,7 @@ class RulesController(Controller):
         name="api_rules_create",
         status_code=HTTP_201_CREATED,
         responses=problem_responses(400, 401, 403, 409),
+        security=BEARER,
     )
     async def create(
         self,
@@ -58,6 +59,7 @@ class RulesController(Controller):
         summary="Merchandising rules (admins only)",
         name="api_rules",
         responses=problem_responses(401, 403),
+        security=BEARER,
     )
     async def list_rules(
         self, db_session: DbSession, user: SignedIn, page: PageNumber = 1, per_page: PerPage = 50
@@ -71,6 +73,7 @@ class RulesController(Controller):
         summary="Replace a merchandising rule (admins only)",
         name="api_rules_update",
         responses=problem_responses(400, 401, 403, 404, 409),
+        security=BEARER,
     )
     async def update(
         self,
@@ -94,6 +97,7 @@ class RulesController(Controller):
         name="api_rules_delete",
         status_code=HTTP_204_NO_CONTENT,
         responses=problem_responses(401, 403, 404),
+        security=BEARER,
     )
     async def remove(
         self,

@@ -11,6 +11,7 @@ from litestar.params import PathParameter
 
 from search_service.db.annotations import DbSession, SignedIn
 from search_service.lib.problems import problem_responses
+from search_service.lib.web import BEARER
 from search_service.orders import service
 from search_service.orders.schemas import OrderOut
 
@@ -27,6 +28,7 @@ class OrderController(Controller):
         summary="An order's receipt (its buyer only)",
         name="api_order",
         responses=problem_responses(401, 404),
+        security=BEARER,
     )
     async def order(self, db_session: DbSession, user: SignedIn, order_id: OrderId) -> OrderOut:
         """Each course with its price and what was paid, the coupon and its saving, the

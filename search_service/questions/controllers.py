@@ -8,7 +8,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from search_service.db.annotations import DbSession, SignedIn
 from search_service.lib.problems import problem_responses
-from search_service.lib.web import AnswerId, CourseSlug, PageNumber, QuestionId
+from search_service.lib.web import BEARER, AnswerId, CourseSlug, PageNumber, QuestionId
 from search_service.questions import service
 from search_service.questions.schemas import (
     AnswerIn,
@@ -41,6 +41,7 @@ class QuestionController(Controller):
         name="api_question_create",
         status_code=HTTP_201_CREATED,
         responses=ERRORS,
+        security=BEARER,
     )
     async def ask(
         self, db_session: DbSession, user: SignedIn, slug: CourseSlug, data: JSONBody[QuestionIn]
@@ -52,6 +53,7 @@ class QuestionController(Controller):
         name="api_answer",
         status_code=HTTP_201_CREATED,
         responses=ERRORS,
+        security=BEARER,
     )
     async def answer(
         self,
@@ -67,6 +69,7 @@ class QuestionController(Controller):
         name="api_solution",
         status_code=HTTP_200_OK,
         responses=ERRORS,
+        security=BEARER,
     )
     async def solution(
         self, db_session: DbSession, user: SignedIn, answer_id: AnswerId

@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from search_service.db.annotations import DbSession, SignedIn
 from search_service.lib.limits import Limiter
 from search_service.lib.problems import problem_responses
-from search_service.lib.web import CourseSlug, PageNumber, ReviewId
+from search_service.lib.web import BEARER, CourseSlug, PageNumber, ReviewId
 from search_service.reviews import service
 from search_service.reviews.schemas import ReviewIn, ReviewItem, ReviewPage, ReviewSort, VoteIn
 
@@ -47,6 +47,7 @@ class ReviewController(Controller):
         name="api_review_create",
         status_code=HTTP_201_CREATED,
         responses=ERRORS,
+        security=BEARER,
     )
     async def create(
         self, db_session: DbSession, user: SignedIn, slug: CourseSlug, data: JSONBody[ReviewIn]
@@ -54,7 +55,7 @@ class ReviewController(Controller):
         """One review per student and course (a second is 409: edit it with PUT)."""
         return await service.create(db_session, user.id, slug, data)
 
-    @put("/reviews/{review_id:uuid}", name="api_review_edit", responses=ERRORS)
+    @put("/reviews/{review_id:uuid}", name="api_review_edit", responses=ERRORS, security=BEARER)
     async def edit(
         self, db_session: DbSession, user: SignedIn, review_id: ReviewId, data: JSONBody[ReviewIn]
     ) -> ReviewItem:
@@ -65,11 +66,14 @@ class ReviewController(Controller):
         name="api_review_delete",
         status_code=HTTP_204_NO_CONTENT,
         responses=ERRORS,
+        security=BEARER,
     )
     async def remove(self, db_session: DbSession, user: SignedIn, review_id: ReviewId) -> None:
         await service.remove(db_session, user.id, review_id)
 
-    @put("/reviews/{review_id:uuid}/vote", name="api_review_vote", responses=ERRORS)
+    @put(
+        "/reviews/{review_id:uuid}/vote", name="api_review_vote", responses=ERRORS, security=BEARER
+    )
     async def vote(
         self,
         db_session: DbSession,
@@ -86,6 +90,7 @@ class ReviewController(Controller):
         name="api_review_report",
         status_code=HTTP_200_OK,
         responses=ERRORS,
+        security=BEARER,
     )
     async def report(
         self,

@@ -10,7 +10,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from search_service.cart.schemas import CartOut
 from search_service.db.annotations import DbSession, SignedIn
 from search_service.lib.problems import problem_responses
-from search_service.lib.web import CourseId, WishlistId
+from search_service.lib.web import BEARER, CourseId, WishlistId
 from search_service.wishlists import service
 from search_service.wishlists.schemas import WishlistIn, WishlistItemIn, WishlistOut
 
@@ -22,17 +22,23 @@ class WishlistController(Controller):
     tags = ("wishlists",)
     cache_control = CacheControlHeader(no_store=True)  # tokens and personal data
 
-    @get("", name="api_wishlists", responses=ERRORS)
+    @get("", name="api_wishlists", responses=ERRORS, security=BEARER)
     async def lists(self, db_session: DbSession, user: SignedIn) -> list[WishlistOut]:
         return await service.all_lists(db_session, user.id)
 
-    @post("", name="api_wishlist_create", status_code=HTTP_201_CREATED, responses=ERRORS)
+    @post(
+        "",
+        name="api_wishlist_create",
+        status_code=HTTP_201_CREATED,
+        responses=ERRORS,
+        security=BEARER,
+    )
     async def create(
         self, db_session: DbSession, user: SignedIn, data: JSONBody[WishlistIn]
     ) -> WishlistOut:
         return await service.create(db_session, user.id, data.name)
 
-    @patch("/{wishlist_id:uuid}", name="api_wishlist_rename", responses=ERRORS)
+    @patch("/{wishlist_id:uuid}", name="api_wishlist_rename", responses=ERRORS, security=BEARER)
     async def rename(
         self,
         db_session: DbSession,
@@ -48,6 +54,7 @@ class WishlistController(Controller):
         name="api_wishlist_delete",
         status_code=HTTP_204_NO_CONTENT,
         responses=ERRORS,
+        security=BEARER,
     )
     async def delete_list(
         self, db_session: DbSession, user: SignedIn, wishlist_id: WishlistId
@@ -60,6 +67,7 @@ class WishlistController(Controller):
         name="api_wishlist_add",
         status_code=HTTP_200_OK,
         responses=ERRORS,
+        security=BEARER,
     )
     async def add(
         self,
@@ -75,6 +83,7 @@ class WishlistController(Controller):
         name="api_wishlist_remove",
         status_code=HTTP_200_OK,
         responses=ERRORS,
+        security=BEARER,
     )
     async def remove(
         self, db_session: DbSession, user: SignedIn, wishlist_id: WishlistId, course_id: CourseId
@@ -86,6 +95,7 @@ class WishlistController(Controller):
         name="api_wishlist_move",
         status_code=HTTP_200_OK,
         responses=ERRORS,
+        security=BEARER,
     )
     async def move(
         self, db_session: DbSession, user: SignedIn, wishlist_id: WishlistId, course_id: CourseId

@@ -80,6 +80,21 @@ async def test_api_docs_load_pinned_scripts_and_no_inline_code(api: Client) -> N
     assert spec.status_code == 200 and spec.json()["info"]["title"]
 
 
+async def test_the_openapi_document_says_which_operations_need_a_token(api: Client) -> None:
+    """Swagger UI offers "Authorize" and generated clients know where the bearer token goes:
+    every operation that answers 401 for want of one declares it (log-in answers 401 for a
+    wrong password, and needs none)."""
+    spec = (await api.get("/schema/openapi.json")).json()
+    assert spec["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if not isinstance(operation, dict) or path == "/api/v1/auth/login":
+                continue
+            needs = "401" in operation.get("responses", {})
+            declared = operation.get("security") == [{"BearerToken": []}]
+            assert needs == declared, (method, path)
+
+
 def test_text_logs_escape_control_characters() -> None:
     from search_service.ops.logs import TextFormatter
 
