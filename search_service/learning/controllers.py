@@ -22,7 +22,12 @@ class LearningController(Controller):
     tags = ("learning",)
     cache_control = CacheControlHeader(no_store=True)
 
-    @get("/{slug:str}", name="api_learning", responses=problem_responses(401, 404), security=BEARER)
+    @get(
+        "/{slug:str}",
+        name="api_learning",
+        responses=problem_responses(400, 401, 404),
+        security=BEARER,
+    )
     async def course(self, db_session: DbSession, user: SignedIn, slug: CourseSlug) -> Learning:
         """An owned course's lectures, which are done, and the one to continue with."""
         return await service.learning(db_session, user.id, slug)

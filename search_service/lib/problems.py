@@ -22,6 +22,7 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.openapi import ResponseSpec
+from litestar.openapi.spec import Example
 from litestar.status_codes import (
     HTTP_400_BAD_REQUEST,
     HTTP_500_INTERNAL_SERVER_ERROR,
@@ -90,7 +91,23 @@ def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
     """OpenAPI documentation of the problem responses a handler can give."""
     return {
         status: ResponseSpec(
-            data_container=Problem, media_type=PROBLEM_JSON, description=TITLES.get(status, "Error")
+            data_container=Problem,
+            media_type=PROBLEM_JSON,
+            description=TITLES.get(status, "Error"),
+            # One plain example, not values made up from the types ("status": 6165).
+            generate_examples=False,
+            examples=[
+                Example(
+                    summary=TITLES.get(status, "Error"),
+                    value={
+                        "type": "about:blank",
+                        "title": TITLES.get(status, "Error"),
+                        "status": status,
+                        "detail": "What went wrong, in words.",
+                        "instance": "/api/v1/…",
+                    },
+                )
+            ],
         )
         for status in statuses
     }

@@ -58,7 +58,7 @@ class RulesController(Controller):
         "",
         summary="Merchandising rules (admins only)",
         name="api_rules",
-        responses=problem_responses(401, 403),
+        responses=problem_responses(400, 401, 403),
         security=BEARER,
     )
     async def list_rules(
@@ -96,7 +96,7 @@ class RulesController(Controller):
         summary="Delete a merchandising rule (admins only)",
         name="api_rules_delete",
         status_code=HTTP_204_NO_CONTENT,
-        responses=problem_responses(401, 403, 404),
+        responses=problem_responses(400, 401, 403, 404),
         security=BEARER,
     )
     async def remove(

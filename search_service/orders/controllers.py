@@ -27,7 +27,7 @@ class OrderController(Controller):
         "/{order_id:uuid}",
         summary="An order's receipt (its buyer only)",
         name="api_order",
-        responses=problem_responses(401, 404),
+        responses=problem_responses(400, 401, 404),
         security=BEARER,
     )
     async def order(self, db_session: DbSession, user: SignedIn, order_id: OrderId) -> OrderOut:

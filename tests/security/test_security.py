@@ -203,3 +203,19 @@ def test_a_terminated_server_stops_embedded_postgres(tmp_path: Path) -> None:
     process.terminate()  # SIGTERM, as `make demo` stopped by a supervisor would be
     assert process.wait(timeout=60) in (0, 143)
     assert _postgres_of(pgdata) == []
+
+
+async def test_every_documented_error_is_a_problem_document(api: Client) -> None:
+    """What the server sends (application/problem+json) is what the document says, for every
+    4xx and 5xx of every operation, with a plain example rather than made-up values."""
+    spec = (await api.get("/schema/openapi.json")).json()
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if not isinstance(operation, dict):
+                continue
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content") or {}
+                if status[0] in "45" and content:
+                    assert list(content) == ["application/problem+json"], (method, path, status)
+                    examples = content["application/problem+json"].get("examples", {})
+                    assert [e["value"]["status"] for e in examples.values()] == [int(status)]
