@@ -11,7 +11,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from search_service.db.annotations import DbSession, SignedIn
 from search_service.learning import service
-from search_service.learning.schemas import Learning, LectureDone, ProgressOut
+from search_service.learning.schemas import Learning, LectureDone, OwnedCourse, ProgressOut
 from search_service.lib.errors import Invalid
 from search_service.lib.problems import problem_responses
 from search_service.lib.web import BEARER, CourseSlug
@@ -21,6 +21,11 @@ class LearningController(Controller):
     path = "/learning"
     tags = ("learning",)
     cache_control = CacheControlHeader(no_store=True)
+
+    @get("", name="api_my_learning", responses=problem_responses(401), security=BEARER)
+    async def mine(self, db_session: DbSession, user: SignedIn) -> list[OwnedCourse]:
+        """Every course you bought ("My learning"), the latest first, with your progress."""
+        return await service.my_courses(db_session, user.id)
 
     @get(
         "/{slug:str}",

@@ -10,10 +10,9 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import CacheControlHeader
 from litestar.response import Redirect, Template
 
-from search_service.catalog.pictures import picture_url
 from search_service.db.annotations import DbSession, SignedIn
 from search_service.db.lookups import published_course
-from search_service.learning import queries, service
+from search_service.learning import service
 from search_service.lib.errors import NotFound
 from search_service.lib.web import CourseSlug
 from search_service.pages.forms import FormData, FormState, PageForm, done, submit
@@ -31,10 +30,7 @@ class LearningPages(Controller):
 
     @get("/my-learning", name="my_learning_page")
     async def my_learning(self, db_session: DbSession, user: SignedIn) -> Template:
-        rows = (await db_session.execute(queries.MY_COURSES, {"student": user.id})).mappings()
-        courses = [
-            {**row, "image_url": picture_url(row["slug"], row["thumbnail_url"])} for row in rows
-        ]
+        courses = await service.my_courses(db_session, user.id)
         return Template("learning/index.html.jinja2", context={"courses": courses})
 
     @get("/learn/{slug:str}", name="learn_page")

@@ -22,6 +22,20 @@ class SectionItem(msgspec.Struct, kw_only=True):
     lectures: list[LectureItem]
 
 
+class OwnedCourse(msgspec.Struct, kw_only=True):
+    """A course the student bought, as "My learning" lists it."""
+
+    slug: str
+    title: str
+    mentor_name: str
+    image_url: str
+    progress_percent: Decimal
+    purchased_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    last_lecture: str | None  # the title of the lecture last marked
+    listed: bool  # still published: its course page can be opened
+
+
 class Learning(msgspec.Struct, kw_only=True):
     """One owned course as its student works through it."""
 

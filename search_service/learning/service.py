@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,6 +13,7 @@ from search_service.learning import queries
 from search_service.learning.schemas import (
     Learning,
     LectureItem,
+    OwnedCourse,
     ProgressOut,
     SectionItem,
 )
@@ -19,6 +21,25 @@ from search_service.lib.errors import Invalid, NotFound
 from search_service.lib.safe_urls import is_playable
 
 NOT_OWNED = "You do not own this course: buy it to start learning."
+
+
+async def my_courses(session: AsyncSession, student: uuid.UUID) -> list[OwnedCourse]:
+    """Every course the student bought, the latest bought first."""
+    rows = (await session.execute(queries.MY_COURSES, {"student": student})).mappings()
+    return [
+        OwnedCourse(
+            slug=row["slug"],
+            title=row["title"],
+            mentor_name=row["mentor_name"],
+            image_url=picture_url(row["slug"], row["thumbnail_url"]),
+            progress_percent=row["progress_percent"] or Decimal(0),
+            purchased_at=row["purchased_at"],
+            completed_at=row["completed_at"],
+            last_lecture=row["last_lecture"],
+            listed=bool(row["listed"]),
+        )
+        for row in rows
+    ]
 
 
 async def _enrollment(session: AsyncSession, student: uuid.UUID, slug: str) -> Any:

@@ -11,9 +11,9 @@ from litestar.params import PathParameter
 
 from search_service.db.annotations import DbSession, SignedIn
 from search_service.lib.problems import problem_responses
-from search_service.lib.web import BEARER
+from search_service.lib.web import BEARER, PageNumber
 from search_service.orders import service
-from search_service.orders.schemas import OrderOut
+from search_service.orders.schemas import OrderOut, OrderSummary
 
 OrderId = Annotated[uuid.UUID, PathParameter(description="an order id (UUID)")]
 
@@ -22,6 +22,19 @@ class OrderController(Controller):
     path = "/orders"
     tags = ("cart",)
     cache_control = CacheControlHeader(no_store=True)
+
+    @get(
+        "",
+        summary="Your orders, newest first",
+        name="api_orders",
+        responses=problem_responses(400, 401),
+        security=BEARER,
+    )
+    async def orders(
+        self, db_session: DbSession, user: SignedIn, page: PageNumber = 1
+    ) -> list[OrderSummary]:
+        """50 a page (``page``); each one's receipt is ``GET /api/v1/orders/{id}``."""
+        return await service.history(db_session, user.id, page)
 
     @get(
         "/{order_id:uuid}",

@@ -26,5 +26,5 @@ MY_ORDERS = text("""
 SELECT id, created_at, currency, total_cents,
        (SELECT count(*) FROM order_items oi WHERE oi.order_id = o.id) AS courses
 FROM orders o WHERE student_id = :student_id
-ORDER BY created_at DESC, id LIMIT :limit
+ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset
 """)

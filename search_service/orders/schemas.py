@@ -33,3 +33,14 @@ class OrderOut(msgspec.Struct, kw_only=True):
     subtotal_display: str
     discount_display: str
     total_display: str
+
+
+class OrderSummary(msgspec.Struct, kw_only=True):
+    """One order in the buyer's history (its receipt: ``GET /api/v1/orders/{id}``)."""
+
+    id: str
+    created_at: dt.datetime
+    courses: int
+    currency: str
+    total_cents: int
+    total_display: str

@@ -10,7 +10,7 @@ from search_service.catalog.pictures import picture_url
 from search_service.lib.errors import NotFound
 from search_service.lib.pricing import price_display
 from search_service.orders import queries
-from search_service.orders.schemas import OrderLine, OrderOut
+from search_service.orders.schemas import OrderLine, OrderOut, OrderSummary
 
 
 async def receipt(session: AsyncSession, student_id: uuid.UUID, order_id: uuid.UUID) -> OrderOut:
@@ -51,3 +51,29 @@ async def receipt(session: AsyncSession, student_id: uuid.UUID, order_id: uuid.U
         discount_display=price_display(order["discount_cents"], currency),
         total_display=price_display(order["total_cents"], currency),
     )
+
+
+ORDERS_PER_PAGE = 50
+
+
+async def history(
+    session: AsyncSession, student_id: uuid.UUID, page: int = 1
+) -> list[OrderSummary]:
+    """The student's orders, newest first, ``ORDERS_PER_PAGE`` a page."""
+    params = {
+        "student_id": student_id,
+        "limit": ORDERS_PER_PAGE,
+        "offset": (page - 1) * ORDERS_PER_PAGE,
+    }
+    rows = (await session.execute(queries.MY_ORDERS, params)).mappings()
+    return [
+        OrderSummary(
+            id=str(row["id"]),
+            created_at=row["created_at"],
+            courses=int(row["courses"]),
+            currency=row["currency"],
+            total_cents=row["total_cents"],
+            total_display=price_display(row["total_cents"], row["currency"]),
+        )
+        for row in rows
+    ]

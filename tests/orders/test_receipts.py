@@ -67,3 +67,24 @@ async def test_the_receipt_page_shows_lines_total_and_start_learning(
     receipt = (await browser.get(bought.headers["location"])).text
     assert course["title"] in receipt and "Total paid" in receipt
     assert f'href="/learn/{course["slug"]}"' in receipt and "Start learning" in receipt
+
+
+async def test_a_buyer_lists_their_orders_and_the_courses_they_bought(
+    api: Client, db: asyncpg.Connection
+) -> None:
+    """What the pages show (a receipt each, "My learning") a frontend can list too."""
+    who, other = await student(db), await student(db)
+    first, second, third = await courses(db, 3)
+    older = await _buy(api, who, [first["id"]], None)
+    newer = await _buy(api, who, [second["id"], third["id"]], None)
+    listed = await api.get("/api/v1/orders", headers=auth(who))
+    assert listed.status_code == 200
+    assert [(o["id"], o["courses"]) for o in listed.json()] == [(newer, 2), (older, 1)]
+    assert listed.json()[0]["total_display"].strip()
+    assert (await api.get("/api/v1/orders", headers=auth(other))).json() == []
+    assert (await api.get("/api/v1/orders?page=2", headers=auth(who))).json() == []
+    assert (await api.get("/api/v1/orders")).status_code == 401
+    mine = (await api.get("/api/v1/learning", headers=auth(who))).json()
+    assert {c["slug"] for c in mine} == {first["slug"], second["slug"], third["slug"]}
+    assert all(float(c["progress_percent"]) == 0 and c["image_url"] for c in mine)
+    assert (await api.get("/api/v1/learning", headers=auth(other))).json() == []
