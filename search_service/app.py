@@ -239,8 +239,20 @@ def _unrouted(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     if request.url.path.startswith(API_PREFIX + "/") or request.url.path.startswith(
         (DOCS_PATH, "/health", "/ready", "/metrics")
     ):
-        return problem(request, status, detail)
-    return error_page(status, "There is no page at this address.")
+        response = problem(request, status, detail)
+    elif status == 405:
+        response = error_page(status, "This page does not take that kind of request.")
+    else:
+        response = error_page(status, "There is no page at this address.")
+    # A 405 says which methods the address takes (RFC 9110: ``Allow``), as Litestar found
+    # them, with HEAD beside GET (ops/head.py answers it).
+    headers = dict(getattr(exc, "headers", None) or {})
+    if "allow" in headers:
+        methods = [m.strip() for m in headers["allow"].split(",")]
+        methods += ["HEAD"] if "GET" in methods and "HEAD" not in methods else []
+        headers["allow"] = ", ".join(methods)
+    response.headers.update(headers)
+    return response
 
 
 def _app_exception_handlers() -> dict[Any, Any]:

@@ -265,6 +265,17 @@ async def test_unknown_route_is_a_problem(api: Client) -> None:
     assert response.headers["content-type"].startswith("application/problem+json")
 
 
+async def test_a_method_an_address_does_not_take_says_which_it_does(api: Client) -> None:
+    """RFC 9110: a 405 carries ``Allow``, for the API and for pages."""
+    for method, path, kind in (
+        ("DELETE", "/api/v1/search", "application/problem+json"),
+        ("POST", "/search", "text/html"),
+    ):
+        response = await api.request(method, path)
+        assert response.status_code == 405 and response.headers["content-type"].startswith(kind)
+        assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+
+
 @pytest.mark.parametrize(
     "path",
     [
