@@ -229,10 +229,10 @@ async def test_rule_times_at_the_ends_of_the_calendar_are_a_400(
 async def test_rules_are_paged(api: Client, db: asyncpg.Connection) -> None:
     boss = await admin(db)
     word = uuid.uuid4().hex[:6]
+    (course,) = await courses(db, 1)  # a rule pins or hides at least one course
     for n in range(3):
-        made = await api.post(
-            "/api/v1/admin/rules", json={"query": f"{word} {n}"}, headers=auth(boss)
-        )
+        rule = {"query": f"{word} {n}", "pin": [course["slug"]]}
+        made = await api.post("/api/v1/admin/rules", json=rule, headers=auth(boss))
         assert made.status_code == 201, made.text
     first = (
         await api.get("/api/v1/admin/rules", params={"per_page": 2}, headers=auth(boss))
