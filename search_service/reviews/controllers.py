@@ -85,6 +85,23 @@ class ReviewController(Controller):
         """Students who bought the course vote on its reviews (one vote each, changeable)."""
         return await service.vote(db_session, limiter, user.id, review_id, data.vote)
 
+    @delete(
+        "/reviews/{review_id:uuid}/vote",
+        name="api_review_unvote",
+        status_code=HTTP_200_OK,
+        responses=ERRORS,
+        security=BEARER,
+    )
+    async def unvote(
+        self,
+        db_session: DbSession,
+        limiter: NamedDependency[Limiter],
+        user: SignedIn,
+        review_id: ReviewId,
+    ) -> ReviewItem:
+        """Take your vote back (none given: nothing changes); the review as it now stands."""
+        return await service.unvote(db_session, limiter, user.id, review_id)
+
     @post(
         "/reviews/{review_id:uuid}/report",
         name="api_review_report",

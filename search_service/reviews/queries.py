@@ -91,6 +91,9 @@ FROM (SELECT count(r.id) AS reviews, round(avg(r.rating), 2) AS average
       WHERE c.mentor_id = :mentor_id) s
 WHERE m.user_id = :mentor_id
 """)
+UNVOTE = text(
+    "DELETE FROM review_helpful_votes WHERE review_id = :review_id AND student_id = :student_id"
+)
 VOTE = text("""
 INSERT INTO review_helpful_votes (review_id, student_id, vote)
 VALUES (:review_id, :student_id, CAST(:vote AS review_vote))

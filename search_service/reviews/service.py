@@ -236,6 +236,17 @@ async def vote(
     return await _item(session, review_id)
 
 
+async def unvote(
+    session: AsyncSession, limiter: Limiter, student_id: uuid.UUID, review_id: uuid.UUID
+) -> ReviewItem:
+    """Take one's vote back (none given: nothing changes); helpful_count recounted."""
+    await _judge(session, limiter, VOTES, student_id, review_id, "vote on")
+    await session.execute(queries.LOCK_REVIEW, {"review_id": review_id})
+    await session.execute(queries.UNVOTE, {"review_id": review_id, "student_id": student_id})
+    await session.execute(queries.HELPFUL_COUNT, {"review_id": review_id})
+    return await _item(session, review_id)
+
+
 async def report(
     session: AsyncSession, limiter: Limiter, student_id: uuid.UUID, review_id: uuid.UUID
 ) -> None:

@@ -38,6 +38,19 @@ class WishlistController(Controller):
     ) -> WishlistOut:
         return await service.create(db_session, user.id, data.name)
 
+    @post(
+        "/from-cart",
+        name="api_wishlist_from_cart",
+        status_code=HTTP_200_OK,
+        responses=ERRORS,
+        security=BEARER,
+    )
+    async def from_cart(
+        self, db_session: DbSession, user: SignedIn, data: JSONBody[WishlistItemIn]
+    ) -> WishlistOut:
+        """Out of the cart and onto Favorites in one transaction ("Save for later")."""
+        return await service.move_from_cart(db_session, user.id, data.course_id)
+
     @patch("/{wishlist_id:uuid}", name="api_wishlist_rename", responses=ERRORS, security=BEARER)
     async def rename(
         self,

@@ -138,6 +138,14 @@ async def test_votes_and_reports(api: Client, db: asyncpg.Connection) -> None:
     assert (
         await api.put(f"{url}/vote", json={"vote": "meh"}, headers=auth(voter))
     ).status_code == 400
+    # A vote is taken back (twice changes nothing more); a stranger still may not.
+    await api.put(f"{url}/vote", json={"vote": "helpful"}, headers=auth(voter))
+    for _ in range(2):
+        taken = await api.delete(f"{url}/vote", headers=auth(voter))
+        assert taken.status_code == 200 and taken.json()["helpful_count"] == 0
+    votes = "SELECT count(*) FROM review_helpful_votes WHERE review_id = $1"
+    assert await db.fetchval(votes, uuid.UUID(review["id"])) == 0
+    assert (await api.delete(f"{url}/vote", headers=auth(stranger))).status_code == 403
 
 
 async def test_two_simultaneous_reviews_give_one(api: Client, db: asyncpg.Connection) -> None:

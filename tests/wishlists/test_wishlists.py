@@ -154,3 +154,21 @@ async def test_lists_are_renamed_and_deleted_but_favorites_stays(
     assert names == ["Favorites"]
     items = "SELECT count(*) FROM wishlist_items WHERE wishlist_id = $1"
     assert await db.fetchval(items, uuid.UUID(later)) == 0
+
+
+async def test_save_for_later_moves_a_course_from_the_cart_to_favorites(
+    api: Client, db: asyncpg.Connection
+) -> None:
+    """What the cart page's "Save for later" does, for a frontend: both or neither."""
+    who = await student(db)
+    (course,) = await courses(db, 1)
+    body = {"course_id": str(course["id"])}
+    missing = await api.post("/api/v1/wishlists/from-cart", json=body, headers=auth(who))
+    assert missing.status_code == 404, "not in the cart: nothing is written"
+    lists = (await api.get("/api/v1/wishlists", headers=auth(who))).json()
+    assert lists[0]["items"] == []
+    await api.post("/api/v1/cart/items", json=body, headers=auth(who))
+    moved = await api.post("/api/v1/wishlists/from-cart", json=body, headers=auth(who))
+    assert moved.status_code == 200 and moved.json()["name"] == "Favorites"
+    assert [i["course_id"] for i in moved.json()["items"]] == [str(course["id"])]
+    assert (await api.get("/api/v1/cart", headers=auth(who))).json()["items"] == []
