@@ -188,11 +188,12 @@ class RulesPages(Controller):
             rule = await service.get_rule(db_session, uuid.UUID(editing)) if editing else None
         except ValueError:
             rule = None
+        form = _as_form(rule) if rule else BLANK
+        if editing and rule is None:  # a stale or mistyped link: said, not a blank "New rule"
+            form = FormState(message="No rule has this id (deleted since?): here is a new one.")
         number = request.query_params.get("page", "1")
         page = int(number) if number.isdigit() and 1 <= int(number) <= 10_000 else 1
-        return await _rules_page(
-            db_session, _as_form(rule) if rule else BLANK, page=page, found=found, find=find
-        )
+        return await _rules_page(db_session, form, page=page, found=found, find=find)
 
     @post("/preview", name="rules_preview", status_code=200)
     async def preview(

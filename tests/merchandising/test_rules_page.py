@@ -103,3 +103,11 @@ async def test_a_scheduled_rule_is_saved_from_the_page_s_own_date_inputs(
     )
     assert window["starts_at"].isoformat() == "2027-01-01T10:00:00+00:00"
     assert window["ends_at"].isoformat() == "2027-01-02T10:00:00+00:00"
+
+
+async def test_an_edit_link_to_no_rule_says_so(browser: Client, db: asyncpg.Connection) -> None:
+    await _signed_in_admin(browser, db)
+    for edit in ("garbage", "00000000-0000-0000-0000-000000000000"):
+        page = await browser.get("/admin/rules", params={"edit": edit})
+        assert page.status_code == 200 and "No rule has this id" in page.text
+    assert "No rule has this id" not in (await browser.get("/admin/rules")).text
