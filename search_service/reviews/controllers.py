@@ -100,7 +100,7 @@ class ReviewController(Controller):
         review_id: ReviewId,
     ) -> ReviewItem:
         """Take your vote back (none given: nothing changes); the review as it now stands."""
-        return await service.unvote(db_session, limiter, user.id, review_id)
+        return await service.vote(db_session, limiter, user.id, review_id, None)
 
     @post(
         "/reviews/{review_id:uuid}/report",

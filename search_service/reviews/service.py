@@ -224,25 +224,17 @@ async def vote(
     limiter: Limiter,
     student_id: uuid.UUID,
     review_id: uuid.UUID,
-    value: str,
+    value: str | None,
 ) -> ReviewItem:
-    """One vote per student, changeable; helpful_count is exact however many vote at once."""
+    """One vote per student, changeable, or taken back (``value`` None; none given: nothing
+    changes); helpful_count is exact however many vote at once."""
     await _judge(session, limiter, VOTES, student_id, review_id, "vote on")
     await session.execute(queries.LOCK_REVIEW, {"review_id": review_id})
-    await session.execute(
-        queries.VOTE, {"review_id": review_id, "student_id": student_id, "vote": value}
-    )
-    await session.execute(queries.HELPFUL_COUNT, {"review_id": review_id})
-    return await _item(session, review_id)
-
-
-async def unvote(
-    session: AsyncSession, limiter: Limiter, student_id: uuid.UUID, review_id: uuid.UUID
-) -> ReviewItem:
-    """Take one's vote back (none given: nothing changes); helpful_count recounted."""
-    await _judge(session, limiter, VOTES, student_id, review_id, "vote on")
-    await session.execute(queries.LOCK_REVIEW, {"review_id": review_id})
-    await session.execute(queries.UNVOTE, {"review_id": review_id, "student_id": student_id})
+    params = {"review_id": review_id, "student_id": student_id}
+    if value is None:
+        await session.execute(queries.UNVOTE, params)
+    else:
+        await session.execute(queries.VOTE, {**params, "vote": value})
     await session.execute(queries.HELPFUL_COUNT, {"review_id": review_id})
     return await _item(session, review_id)
 
