@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -43,8 +44,14 @@ def _days(raw: str | None) -> tuple[int, str | None]:
     return DEFAULT_DAYS, f"Days must be a whole number from 1 to {MAX_DAYS:,}."
 
 
+def _sort_key(key: str) -> Callable[[QueryFigures], Any]:
+    if key == "revenue_cents":  # per currency: by the largest amount, whatever its currency
+        return lambda r: r.revenue[0].cents if r.revenue else 0
+    return lambda r: getattr(r, key)
+
+
 def _sorted(rows: list[QueryFigures], key: str, descending: bool) -> list[QueryFigures]:
-    return sorted(rows, key=lambda r: getattr(r, key), reverse=descending)
+    return sorted(rows, key=_sort_key(key), reverse=descending)
 
 
 class HideForm(PageForm):

@@ -39,8 +39,8 @@ ON CONFLICT ON CONSTRAINT search_events_once DO NOTHING
 
 # At checkout: one purchase per cart item that was added from a search, with what was paid.
 RECORD_PURCHASES = text("""
-INSERT INTO search_events (query_id, course_id, type, revenue_cents)
-SELECT ci.query_id, p.course_id, 'purchase', p.paid
+INSERT INTO search_events (query_id, course_id, type, revenue_cents, currency)
+SELECT ci.query_id, p.course_id, 'purchase', p.paid, ci.currency
 FROM unnest(CAST(:course_ids AS uuid[]), CAST(:paid AS bigint[])) AS p(course_id, paid)
 JOIN cart_items ci ON ci.cart_id = :cart_id AND ci.course_id = p.course_id
 WHERE ci.query_id IS NOT NULL
@@ -59,7 +59,7 @@ _WINDOW = """
 WITH q AS (
     SELECT id, query, total, searched_at, shown FROM search_queries WHERE searched_at >= :since
 ), ev AS (
-    SELECT e.query_id, e.type, e.position, e.revenue_cents
+    SELECT e.query_id, e.type, e.position, e.revenue_cents, e.currency
     FROM search_events e JOIN q ON q.id = e.query_id
     WHERE e.type = 'click' OR e.course_id = ANY(q.shown)
 )
@@ -94,14 +94,22 @@ PER_QUERY = _windowed(
     SELECT q.query,
            count(*) FILTER (WHERE ev.type = 'click') AS clicks,
            count(*) FILTER (WHERE ev.type = 'add_to_cart') AS add_to_carts,
-           count(*) FILTER (WHERE ev.type = 'purchase') AS purchases,
-           coalesce(sum(ev.revenue_cents) FILTER (WHERE ev.type = 'purchase'), 0) AS revenue_cents
+           count(*) FILTER (WHERE ev.type = 'purchase') AS purchases
     FROM ev JOIN q ON q.id = ev.query_id GROUP BY q.query
+), paid AS (
+    -- Revenue per currency: cents of different currencies never add up.
+    SELECT q.query, ev.currency, sum(ev.revenue_cents) AS cents
+    FROM ev JOIN q ON q.id = ev.query_id WHERE ev.type = 'purchase'
+    GROUP BY q.query, ev.currency
+), revenue AS (
+    SELECT query, array_agg(currency ORDER BY cents DESC, currency) AS currencies,
+           array_agg(cents ORDER BY cents DESC, currency) AS cents
+    FROM paid GROUP BY query
 )
 SELECT per.query, per.searches, per.zero_results, per.clicked,
        coalesce(o.clicks, 0) AS clicks, coalesce(o.add_to_carts, 0) AS add_to_carts,
-       coalesce(o.purchases, 0) AS purchases, coalesce(o.revenue_cents, 0) AS revenue_cents
-FROM per LEFT JOIN outcomes o ON o.query = per.query
+       coalesce(o.purchases, 0) AS purchases, r.currencies, r.cents
+FROM per LEFT JOIN outcomes o ON o.query = per.query LEFT JOIN revenue r ON r.query = per.query
 WHERE per.query <> ''
 ORDER BY per.searches DESC, per.query
 LIMIT :limit

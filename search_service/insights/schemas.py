@@ -41,6 +41,12 @@ class EventAccepted(msgspec.Struct, kw_only=True):
     accepted: bool = True
 
 
+class Revenue(msgspec.Struct, kw_only=True):
+    currency: Annotated[str, Meta(description="ISO 4217 code, e.g. USD")]
+    cents: int
+    display: Annotated[str, Meta(description="as the shop shows prices, e.g. $84.97")]
+
+
 class QueryFigures(msgspec.Struct, kw_only=True):
     query: str
     searches: int
@@ -48,7 +54,17 @@ class QueryFigures(msgspec.Struct, kw_only=True):
     ctr: Annotated[float, Meta(description="share of these searches with at least one click")]
     add_to_carts: int
     purchases: int
-    revenue_cents: int
+    revenue_cents: Annotated[
+        int | None,
+        Meta(
+            description="what the purchases paid, in cents, when all were in one currency "
+            "(that of `revenue`; 0 without purchases); null when in several: cents of "
+            "different currencies do not add up"
+        ),
+    ]
+    revenue: Annotated[
+        list[Revenue], Meta(description="what the purchases paid, per currency, most first")
+    ]
 
 
 class QueryCount(msgspec.Struct, kw_only=True):

@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import Sequence
 
+from sqlalchemy import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from search_service.insights import queries
@@ -20,8 +21,10 @@ from search_service.insights.schemas import (
     PositionClicks,
     QueryCount,
     QueryFigures,
+    Revenue,
 )
 from search_service.lib.errors import Invalid, NotFound
+from search_service.lib.pricing import price_display
 from search_service.search.text import fold
 
 UNKNOWN_QUERY = "This query_id was not given out by a search here, or is too old."
@@ -98,6 +101,26 @@ async def record_purchases(
     )
 
 
+def _query_figures(r: RowMapping) -> QueryFigures:
+    """A top query's row. Revenue is per currency; its one sum (``revenue_cents``) is 0 without
+    purchases, that of the one currency, or none when there are several: cents of different
+    currencies do not add up."""
+    paid = [
+        Revenue(currency=c, cents=int(n), display=price_display(int(n), c))
+        for c, n in zip(r["currencies"] or (), r["cents"] or (), strict=True)
+    ]
+    return QueryFigures(
+        query=r["query"],
+        searches=int(r["searches"]),
+        clicks=int(r["clicks"]),
+        ctr=_rate(int(r["clicked"]), int(r["searches"])),
+        add_to_carts=int(r["add_to_carts"]),
+        purchases=int(r["purchases"]),
+        revenue_cents=0 if not paid else paid[0].cents if len(paid) == 1 else None,
+        revenue=paid,
+    )
+
+
 def _since(days: int) -> dt.datetime:
     return dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
 
@@ -118,18 +141,7 @@ async def report(session: AsyncSession, days: int, limit: int = 50) -> InsightsO
         zero_result_rate=_rate(int(totals["zero_results"]), searches),
         click_through_rate=_rate(int(totals["clicked"]), searches),
         clicks=int(totals["clicks"]),
-        top_queries=[
-            QueryFigures(
-                query=r["query"],
-                searches=int(r["searches"]),
-                clicks=int(r["clicks"]),
-                ctr=_rate(int(r["clicked"]), int(r["searches"])),
-                add_to_carts=int(r["add_to_carts"]),
-                purchases=int(r["purchases"]),
-                revenue_cents=int(r["revenue_cents"]),
-            )
-            for r in per_query
-        ],
+        top_queries=[_query_figures(r) for r in per_query],
         zero_result_queries=[
             QueryCount(query=r["query"], searches=int(r["searches"])) for r in zero
         ],

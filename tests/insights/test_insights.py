@@ -3,6 +3,7 @@ page, popular searches, retention, judgments from clicks, and the admin command.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import subprocess
 import uuid
@@ -12,13 +13,17 @@ from typing import Any
 
 import asyncpg
 import pytest
+from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from search_service.accounts.admins import create_admin
+from search_service.db import migrate
 from search_service.db.connection import make_engine
 from search_service.insights.ids import QueryIds
 from search_service.insights.judgments import judgments_from_clicks
 from search_service.insights.service import PopularSearches, forget_before, normalise_query
+from search_service.lib.pricing import price_display
+from tests.support.apps import in_process_app
 from tests.support.catalogs import Catalog
 from tests.support.pages import submit
 from tests.support.processes import skillspring
@@ -97,6 +102,7 @@ async def test_a_search_a_click_an_add_and_a_checkout_show_exactly(
         "add_to_carts": 1,
         "purchases": 1,
         "revenue_cents": paid,
+        "revenue": [{"currency": "USD", "cents": paid, "display": price_display(paid, "USD")}],
     }
     assert {"query": nothing, "searches": 1} in report["zero_result_queries"]
     assert {"query": query, "searches": 3} not in report["no_click_queries"]
@@ -326,10 +332,6 @@ async def test_create_admin_command_then_sign_in_like_everyone(
 
 
 async def test_dashboard_page_for_admins_only(shop: Catalog, db: asyncpg.Connection) -> None:
-    from litestar.testing import AsyncTestClient
-
-    from tests.support.apps import in_process_app
-
     email = f"page-admin-{uuid.uuid4().hex[:8]}@example.com"
     await create_admin(db, email, PASSWORD)
     async with AsyncTestClient(app=in_process_app(shop.url, shop.index)) as client:
@@ -388,3 +390,64 @@ async def test_an_add_of_a_course_the_search_never_showed_is_not_credited_to_it(
     counted = row(await insights(api, boss), typed)
     assert counted is not None and counted["searches"] == 1
     assert (counted["add_to_carts"], counted["purchases"], counted["revenue_cents"]) == (0, 0, 0)
+
+
+async def test_revenue_adds_up_per_currency(
+    shop: Catalog, api: Client, db: asyncpg.Connection
+) -> None:
+    # Two shoppers buy two courses one search showed, one priced in euros: the report gives
+    # each currency its own sum, never cents of both added together.
+    boss = await admin(db)
+    typed = f"python {uuid.uuid4().hex[:8]}"
+    found = (await api.get("/api/v1/search", params={"q": typed})).json()
+    paid_hits = [h for h in found["hits"] if h["price"]["effective_cents"] > 0][:2]
+    assert len(paid_hits) == 2
+    await db.execute(
+        "UPDATE courses SET currency = 'EUR' WHERE id = $1", uuid.UUID(paid_hits[1]["id"])
+    )
+    paid = []
+    for hit in paid_hits:
+        shopper = await student(db)
+        added = await api.post(
+            "/api/v1/cart/items",
+            json={"course_id": hit["id"], "query_id": found["query_id"]},
+            headers=auth(shopper),
+        )
+        assert added.status_code == 200, added.text
+        bought = await api.post("/api/v1/cart/checkout", json={}, headers=auth(shopper))
+        assert bought.status_code == 200, bought.text
+        paid.append((bought.json()["currency"], bought.json()["total_cents"]))
+    assert [c for c, _ in paid] == ["USD", "EUR"]
+    counted = row(await insights(api, boss), normalise_query(typed))
+    assert counted is not None and counted["purchases"] == 2
+    assert counted["revenue_cents"] is None  # dollars and euros do not add up
+    expected = sorted(
+        ({"currency": c, "cents": n, "display": price_display(n, c)} for c, n in paid),
+        key=lambda r: (-r["cents"], r["currency"]),
+    )
+    assert counted["revenue"] == expected
+    async with AsyncTestClient(app=in_process_app(shop.url, shop.index)) as client:
+        await submit(client, "/login", "/login", email=boss["email"], password=PASSWORD)
+        page = (await client.get("/admin/search-insights")).text
+        cells = page[page.index(f">{normalise_query(typed)}<") :]
+        cells = cells[: cells.index("</tr>")]
+        assert all(r["display"] in cells for r in expected)  # "$84.99" and "€19.99", apart
+
+
+async def test_purchases_recorded_before_currencies_take_their_course_s(
+    shop: Catalog, db: asyncpg.Connection
+) -> None:
+    course = await db.fetchval(
+        "SELECT id FROM courses WHERE status = 'published' AND deleted_at IS NULL LIMIT 1"
+    )
+    await db.execute("UPDATE courses SET currency = 'GBP' WHERE id = $1", course)
+    await asyncio.to_thread(migrate.downgrade, shop.url, "0013_lecture_progress")
+    await db.execute(
+        "INSERT INTO search_events (query_id, course_id, type, revenue_cents) "
+        "VALUES ($1, $2, 'purchase', 1999), ($1, $2, 'click', 0)",
+        uuid.uuid4(),
+        course,
+    )
+    await asyncio.to_thread(migrate.upgrade, shop.url)
+    rows = await db.fetch("SELECT type, currency FROM search_events WHERE course_id = $1", course)
+    assert sorted(map(tuple, rows)) == [("click", ""), ("purchase", "GBP")]

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    String,
     Text,
     UniqueConstraint,
     text,
@@ -64,6 +65,8 @@ class SearchEvent(Base):
     type: Mapped[str] = mapped_column(Text, nullable=False)
     position: Mapped[int | None] = mapped_column(Integer)
     revenue_cents: Mapped[int] = mapped_column(BigInteger, nullable=False, server_default=text("0"))
+    # What a purchase was paid in ('' for clicks and adds): revenue adds up per currency.
+    currency: Mapped[str] = mapped_column(String(3), nullable=False, server_default=text("''"))
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, server_default=NOW
     )
@@ -72,6 +75,7 @@ class SearchEvent(Base):
         CheckConstraint("type IN ('click', 'add_to_cart', 'purchase')", name="search_events_type"),
         CheckConstraint("position IS NULL OR position >= 1", name="search_events_position"),
         CheckConstraint("revenue_cents >= 0", name="search_events_revenue"),
+        CheckConstraint("currency = '' OR currency ~ '^[A-Z]{3}$'", name="search_events_currency"),
         UniqueConstraint("query_id", "course_id", "type", name="search_events_once"),
         Index("search_events_created_at", "created_at"),
     )

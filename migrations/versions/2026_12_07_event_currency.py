@@ -1,0 +1,35 @@
+"""search_events.currency: the currency a purchase was paid in, so the search insights add up
+revenue per currency (a checkout is in one currency; a catalog may price in several).
+Purchases recorded before it take their course's currency.
+
+Revision ID: 0014_event_currency
+Revises: 0013_lecture_progress
+Create Date: 2026-12-07
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0014_event_currency"
+down_revision: str | None = "0013_lecture_progress"
+
+
+def upgrade() -> None:
+    op.add_column(
+        "search_events",
+        sa.Column("currency", sa.String(3), nullable=False, server_default=sa.text("''")),
+    )
+    op.create_check_constraint(
+        "search_events_currency", "search_events", "currency = '' OR currency ~ '^[A-Z]{3}$'"
+    )
+    op.execute(
+        "UPDATE search_events e SET currency = c.currency FROM courses c "
+        "WHERE e.type = 'purchase' AND c.id = e.course_id"
+    )
+
+
+def downgrade() -> None:
+    op.drop_constraint("search_events_currency", "search_events", type_="check")
+    op.drop_column("search_events", "currency")
