@@ -117,6 +117,9 @@ async def test_add_to_cart_by_script_stays_on_the_page(
     assert added.status_code == 200, added.text
     assert added.json() == {"cart_count": 1, "message": "Added to cart", "cart_url": "/cart"}
     assert cart_count((await browser.get(page)).text) == 1
+    # Again (from a tab opened before): nothing changes, and the answer says so.
+    again = await browser.post("/cart/add", data=fields, headers={"Accept": "application/json"})
+    assert again.json() == {"cart_count": 1, "message": "Already in your cart", "cart_url": "/cart"}
     # A mistake is a problem document, and writes nothing.
     fields["course_id"] = str(uuid.uuid4())
     refused = await browser.post("/cart/add", data=fields, headers={"Accept": "application/json"})
