@@ -9,7 +9,6 @@ Create Date: 2026-12-07
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014_event_currency"
@@ -17,12 +16,9 @@ down_revision: str | None = "0013_lecture_progress"
 
 
 def upgrade() -> None:
-    op.add_column(
-        "search_events",
-        sa.Column("currency", sa.String(3), nullable=False, server_default=sa.text("''")),
-    )
-    op.create_check_constraint(
-        "search_events_currency", "search_events", "currency = '' OR currency ~ '^[A-Z]{3}$'"
+    op.execute(
+        "ALTER TABLE search_events ADD COLUMN currency VARCHAR(3) NOT NULL DEFAULT '' "
+        "CONSTRAINT search_events_currency CHECK (currency = '' OR currency ~ '^[A-Z]{3}$')"
     )
     op.execute(
         "UPDATE search_events e SET currency = c.currency FROM courses c "
@@ -31,5 +27,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_constraint("search_events_currency", "search_events", type_="check")
-    op.drop_column("search_events", "currency")
+    op.drop_column("search_events", "currency")  # and its check
