@@ -24,9 +24,10 @@ class EngineHit(msgspec.Struct, kw_only=True, frozen=True):
     score: float = 0.0
 
 
-class EngineResult(msgspec.Struct, kw_only=True):
+class EngineResult(msgspec.Struct, kw_only=True, frozen=True):
     """Hits of the page, the exact total and disjunctive counts per facet group (value ->
-    count; the price group counts ``free``, ``paid`` and the paid price bands)."""
+    count; the price group counts ``free``, ``paid`` and the paid price bands). Frozen: a
+    cached answer is handed to every request that asks for it (``wrappers/cache.py``)."""
 
     total: int
     hits: list[EngineHit]

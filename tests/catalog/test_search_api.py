@@ -340,3 +340,20 @@ async def test_a_respelling_shows_symbol_names_as_typed(api: Client) -> None:
     """The engines search "c#" as "csharp"; a respelling says it as the shopper wrote it."""
     body = await search(api, f"q={quote('c# unitty')}&per_page=1")
     assert body["interpreted"]["spelling"] == "c# unity"
+
+
+async def test_a_smaller_page_never_shrinks_the_pages_after_it(api: Client) -> None:
+    # Browse pages are cached whole per index generation; a request for fewer hits, or for a
+    # page deep down, was cut from the cached answer in place, and every shopper after it saw
+    # that cut page.
+    browse = "category=development&sort=relevance"
+    first = await search(api, browse)
+    assert first["total"] > 20 and len(first["hits"]) == 20
+    await search(api, f"{browse}&per_page=2")
+    await search(api, f"{browse}&per_page=1&page=5")
+    await search(api, f"{browse}&page=2")
+    again = await search(api, browse)
+    assert [h["id"] for h in again["hits"]] == [h["id"] for h in first["hits"]]
+    words = "q=python&per_page=3"
+    assert len((await search(api, words))["hits"]) == 3
+    assert len((await search(api, "q=python"))["hits"]) == 20

@@ -246,9 +246,11 @@ class CatalogSearch:
         wide = msgspec.structs.replace(request, page=1, per_page=max(PREFIX, reach))
         result = await self.engine.search(wide)
         hits = diversify(result.hits[:PREFIX], request.q, result.pinned) + result.hits[PREFIX:]
-        result.hits = hits[request.offset : reach]
-        result.pinned = max(0, result.pinned - request.offset)
-        return result
+        return msgspec.structs.replace(
+            result,
+            hits=hits[request.offset : reach],
+            pinned=max(0, result.pinned - request.offset),
+        )
 
     async def _spelling(self, searched: SearchRequest, result: EngineResult) -> str | None:
         """A respelling of the words searched (of a word the index does not hold), offered

@@ -160,10 +160,12 @@ class MeilisearchEngine:
             strategy = "all" if size == words else "last"
             queries = multi_search_queries(index, request, strategy, ratio)
             result = merge_results(await self._multi(queries), MAX_HITS - request.offset)
-        result.kept_words, result.words = (size, words) if words else (None, None)
-        if not request.hybrid:
-            result.matched = result.total
-        return result
+        return msgspec.structs.replace(
+            result,
+            kept_words=size if words else None,
+            words=words or None,
+            matched=result.matched if request.hybrid else result.total,
+        )
 
     async def _lexical(self, request: SearchRequest) -> tuple[EngineResult, int, int]:
         """The lexical search, the words its levels kept and how many courses match them."""
