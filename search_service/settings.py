@@ -50,9 +50,10 @@ Flag = Annotated[bool, Meta(description="must be true or false")]
 CorsOrigins = Annotated[
     str,
     Meta(
-        pattern=r"^(\*|https?://[A-Za-z0-9.-]+(:\d{1,5})?)?(\s*,\s*https?://[A-Za-z0-9.-]+(:\d{1,5})?)*$",
+        # No "*": origins are listed one by one (docs/api.md#cors-and-caching).
+        pattern=r"^(https?://[A-Za-z0-9.-]+(:\d{1,5})?)?(\s*,\s*https?://[A-Za-z0-9.-]+(:\d{1,5})?)*$",
         description="comma-separated origins such as https://shop.example (scheme, host, "
-        "optional port; no path), or *",
+        "optional port; no path; not *: each origin by name)",
     ),
 ]
 

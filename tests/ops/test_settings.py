@@ -46,6 +46,8 @@ def test_database_url_is_normalised_for_asyncpg(raw: str, expected: str) -> None
         ("SKILLSPRING_INDEX_NAME", "bad name!", "letters, digits"),
         ("SKILLSPRING_LOG_FORMAT", "xml", "text, json"),
         ("SKILLSPRING_SECURE_COOKIES", "maybe", "true or false"),
+        ("SKILLSPRING_CORS_ORIGINS", "*", "each origin by name"),
+        ("SKILLSPRING_CORS_ORIGINS", "https://shop.example, *", "each origin by name"),
     ],
 )
 def test_bad_value_names_variable_and_allowed_values(
