@@ -23,7 +23,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description="Create an admin account, or promote an existing one (its password is "
         "replaced). The password is read from standard input, one line, so it never appears "
         "in the process list or the shell history: "
-        "`printf '%%s\\n' \"$PASSWORD\" | skillspring users create-admin ops@example.com`.",
+        "`printf '%s\\n' \"$PASSWORD\" | skillspring users create-admin ops@example.com`.",
     )
     admin.add_argument("email", metavar="EMAIL", help="the admin's email (the sign-in name)")
     admin.set_defaults(handler=cmd_create_admin)

@@ -130,6 +130,14 @@ def request_log(app: ASGIApp) -> ASGIApp:
                 "status": status,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 2),
             }
-            log.info("%s %s %s", method, scope["path"], status, extra={"fields": fields})
+            log.info(
+                "%s %s %s %.2f ms id=%s",
+                method,
+                scope["path"],
+                status,
+                fields["duration_ms"],
+                request_id,
+                extra={"fields": fields},
+            )
 
     return middleware

@@ -29,6 +29,10 @@ COMMANDS = [
     ["media", "archive"],
     ["search"],
     ["search", "keys"],
+    ["recommendations"],
+    ["recommendations", "refresh"],
+    ["users"],
+    ["users", "create-admin"],
 ]
 
 
@@ -37,6 +41,14 @@ def test_every_command_has_help(command: list[str]) -> None:
     result = skillspring(*command, "--help")
     assert result.returncode == 0, result.stderr
     assert "usage: skillspring" in result.stdout
+
+
+def test_the_create_admin_help_gives_a_command_that_works_when_copied() -> None:
+    # argparse formats only ``help=`` strings, so a description's "%%s" printed as it stood:
+    # copied, the command piped the text "%s" for the password.
+    result = skillspring("users", "create-admin", "--help")
+    said = " ".join(result.stdout.split())
+    assert "`printf '%s\\n' \"$PASSWORD\" | skillspring users create-admin" in said
 
 
 def test_unknown_search_engine_is_one_line(tmp_path: Path) -> None:
@@ -101,7 +113,9 @@ def test_sync_without_an_index_is_one_line(catalog_url: str, tmp_path: Path) -> 
         ),
     ],
 )
-def test_misuse_is_one_line(argv: list[str], words: list[str], tmp_path: Path) -> None:
+def test_misuse_is_a_short_error_without_a_traceback(
+    argv: list[str], words: list[str], tmp_path: Path
+) -> None:
     result = skillspring(*argv, env={"SKILLSPRING_DATA_DIR": str(tmp_path)})
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr

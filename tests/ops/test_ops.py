@@ -110,6 +110,9 @@ async def test_request_id_and_one_log_line_without_query_strings(
     assert fields["request_id"] == "abc-123" and fields["status"] == 200
     assert fields["path"] == "/api/v1/search" and fields["duration_ms"] >= 0
     assert "secret-token-123" not in JsonFormatter().format(lines[0])
+    # The text format's line says as much: "GET /api/v1/search 200 3.21 ms id=abc-123".
+    said = lines[0].getMessage()
+    assert said.startswith("GET /api/v1/search 200 ") and said.endswith(" ms id=abc-123")
     generated = await api.get("/health", headers={"x-request-id": "bad id\n!"})
     assert generated.headers["x-request-id"] != "bad id\n!"
 
