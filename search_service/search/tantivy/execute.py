@@ -38,6 +38,7 @@ NEIGHBOURS = 20  # semantic neighbours a search adds at most
 SIMILARITY_FLOOR = 0.10  # the least cosine that makes a course a neighbour
 MEANING_CEILING = 0.70  # a cosine counting as a perfect match in meaning
 FUSE_WINDOW = 40  # lexical hits ordered together with the neighbours
+MATCH_SHARE = 0.5  # beside courses with the words: a neighbour's least share of their closest
 
 Hit = tuple[float, tantivy.DocAddress]
 
@@ -180,11 +181,22 @@ def _relevance(reader: Reader, plan: SearchPlan, reach: int, levels: Levels) -> 
 
 
 # -- meaning -----------------------------------------------------------------------------------
-def _neighbours(reader: Reader, plan: SearchPlan) -> list[tuple[str, float]]:
+def _neighbours(
+    reader: Reader, plan: SearchPlan, matches: Sequence[Hit] = ()
+) -> list[tuple[str, float]]:
+    """The courses nearest in meaning that pass the filters: at least ``SIMILARITY_FLOOR``
+    close, and, beside courses that have the words (``matches``, best first), at least
+    ``MATCH_SHARE`` of the closest of them: "python" with a filter that leaves one Python
+    course is not padded with Dog Training."""
     vectors = reader.vectors
     if plan.vector is None or vectors is None:
         return []
-    return vectors.nearest(plan.vector, vectors.mask(plan.filters), NEIGHBOURS, SIMILARITY_FLOOR)
+    floor = SIMILARITY_FLOOR
+    if matches:
+        keys = reader.searcher.fast_field_values(KEY, [a for _, a in matches[:FUSE_WINDOW]])
+        closest = max(vectors.similarities(plan.vector, [int(k or 0) for k in keys]))
+        floor = max(floor, MATCH_SHARE * closest)
+    return vectors.nearest(plan.vector, vectors.mask(plan.filters), NEIGHBOURS, floor)
 
 
 def _addresses(reader: Reader, plan: SearchPlan, ids: Sequence[str]) -> list[tantivy.DocAddress]:
@@ -352,7 +364,7 @@ def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) ->
         # Fewer words kept than typed: fewer than FILL courses have them all.
         every_word = ranking.total if size == plan.words else 0
         if _adds_meaning(plan, every_word):
-            neighbours = _neighbours(reader, plan)
+            neighbours = _neighbours(reader, plan, ranking.hits)
             also = [doc_id for doc_id, _ in neighbours]
         total = ranking.total
         if neighbours:  # the total and the facets count the neighbours without the words too
