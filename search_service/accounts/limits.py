@@ -4,13 +4,18 @@ address, sign-ups are limited per address and overall.
 Only failures count: students signing in through one campus address or one frontend server
 are never refused for each other's successes, and one account's failures never refuse another
 account. An account under attack makes only its own log-ins wait (checked before the password,
-so a guess costs nothing); an address that fails too often is told to wait on each further
-failure, while a right password from it still signs in.
+so a guess costs nothing; a try is counted when it starts, so guesses sent at once cannot all
+pass the check); an address that fails too often is told to wait on each further failure,
+while a right password from it still signs in; an address's password checks take turns.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
+import weakref
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from sqlalchemy import text
@@ -82,6 +87,8 @@ class AccountGuard:
         self.limiter = limiter
         self.sessions = sessions
         self.per_address, self.everywhere = signup_limits(settings or LimitSettings())
+        # Each address's turn at password checks (gone once nobody waits for it).
+        self._turns: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     async def credentials(self, email: str) -> Credentials | None:
         """The account's id, password hash and status, or None."""
@@ -95,17 +102,34 @@ class AccountGuard:
         await self.limiter.hit(self.everywhere, "*")
 
     async def logging_in(self, email: str) -> None:
-        """Raises TooManyRequests while this account's log-ins must wait."""
-        await self.limiter.check(ACCOUNT_FAILURES, email)
+        """Claim a try at this account's password, counted as a failure until ``succeeded``:
+        tries sent at once are counted one by one before any password is checked.
 
-    async def failed(self, email: str, client: str) -> None:
-        """Count a failed log-in.
+        Raises:
+            TooManyRequests: this account's log-ins must wait.
+        """
+        await self.limiter.attempt(ACCOUNT_FAILURES, email)
+
+    @contextlib.asynccontextmanager
+    async def verifying(self, client: str) -> AsyncIterator[None]:
+        """Around a password check: one client address's checks take turns (one at a time in
+        this worker). Checks run one at a time anyway (``passwords.HASH_THREADS``), so an
+        address loses nothing by it, and a flood of log-ins from one address queues behind
+        itself instead of in front of everyone else's."""
+        turn = self._turns.get(client)
+        if turn is None:
+            turn = self._turns[client] = asyncio.Lock()
+        async with turn:
+            yield
+
+    async def failed(self, client: str) -> None:
+        """Count a failed log-in against the client's address (the account's try was
+        counted when it was claimed).
 
         Raises:
             TooManyRequests: the client's address has failed too often (its next failures
                 wait too); otherwise the caller answers the failure as usual.
         """
-        await self.limiter.failed(ACCOUNT_FAILURES, email)
         wait = await self.limiter.failed(ADDRESS_FAILURES, client)
         if wait > 0:
             raise TooManyRequests(ADDRESS_FAILURES.message, retry_after=int(wait) + 1)

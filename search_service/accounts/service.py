@@ -77,8 +77,10 @@ async def login(
     # pooled connection) only begins once the password is known to be right.
     found = await guard.credentials(email)
     stored = found.password_hash if found is not None else None
-    if not await verify_password(stored, data.password) or found is None or stored is None:
-        await guard.failed(email, client)
+    async with guard.verifying(client):
+        right = await verify_password(stored, data.password)
+    if not right or found is None or stored is None:
+        await guard.failed(client)
         raise Unauthorized("Wrong email or password.")
     await guard.succeeded(email)
     if found.status != "active":

@@ -226,12 +226,12 @@ async def apply_coupon(
             used up.
     """
     guesser = str(user_id)
-    await limiter.check(COUPON_GUESSES, guesser)
+    # Counted as a wrong guess until the coupon applies: guesses sent at once count one by one.
+    await limiter.attempt(COUPON_GUESSES, guesser)
     cart = await _open_cart(session, user_id, lock=True)
     coupon = (await session.execute(queries.COUPON_BY_CODE, {"code": code})).mappings().first()
     items = await _items(session, cart["id"])
     if coupon is None or not any(_applies(coupon, i) for i in items):
-        await limiter.failed(COUPON_GUESSES, guesser)
         raise Invalid("code", NOT_A_COUPON)
     if cart["coupon_id"] is not None and cart["coupon_id"] != coupon["id"]:
         raise Conflict(

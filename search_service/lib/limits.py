@@ -34,7 +34,8 @@ RETURNING hits, extract(epoch FROM window_start + make_interval(secs => :seconds
 """)
 _ENSURE = text("INSERT INTO backoff_states (key) VALUES (:key) ON CONFLICT (key) DO NOTHING")
 _LOCK = text(
-    "SELECT failures, extract(epoch FROM now() - updated_at) AS quiet FROM backoff_states "
+    "SELECT failures, extract(epoch FROM now() - updated_at) AS quiet, "
+    "extract(epoch FROM blocked_until - now()) AS wait FROM backoff_states "
     "WHERE key = :key FOR UPDATE"
 )
 _SET = text(
@@ -82,7 +83,8 @@ class Backoff:
         """Seconds to wait after ``failures`` failures in a row."""
         if failures <= self.free:
             return 0.0
-        return float(min(self.ceiling, self.base * 2.0 ** (failures - self.free - 1)))
+        doublings = min(failures - self.free - 1, 64)  # 2.0 ** 1024 overflows a float
+        return float(min(self.ceiling, self.base * 2.0**doublings))
 
 
 def _seconds(value: float | None) -> int:
@@ -126,11 +128,26 @@ class Limiter:
 
     async def failed(self, backoff: Backoff, value: str) -> float:
         """Count a failure; returns the seconds ``value`` must now wait (0: none yet)."""
+        return await self._count(backoff, value, refuse_waiting=False)
+
+    async def attempt(self, backoff: Backoff, value: str) -> None:
+        """Claim one try for ``value``, counted as a failure until ``succeeded`` forgets them:
+        tries made at once are counted one by one before any is checked, so a burst cannot
+        pass the check together (only the first ``free`` + 1 of it are tried).
+
+        Raises:
+            TooManyRequests: ``value`` must wait (nothing is counted).
+        """
+        await self._count(backoff, value, refuse_waiting=True)
+
+    async def _count(self, backoff: Backoff, value: str, *, refuse_waiting: bool) -> float:
         key = self.subject(backoff.name, value)
         async with self.sessions.begin() as session:
-            # The row lock makes concurrent failures count one by one.
+            # The row lock makes concurrent failures (and tries) count one by one.
             await session.execute(_ENSURE, {"key": key})
             row = (await session.execute(_LOCK, {"key": key})).one()
+            if refuse_waiting and row.wait is not None and float(row.wait) > 0:
+                raise TooManyRequests(backoff.message, retry_after=_seconds(row.wait))
             fresh = row.failures == 0 or float(row.quiet) > backoff.reset
             failures = 1 if fresh else row.failures + 1
             wait = backoff.wait(failures)

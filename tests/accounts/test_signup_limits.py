@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from search_service.accounts.limits import ACCOUNT_FAILURES, ADDRESS_FAILURES
 from search_service.db.connection import make_engine
+from search_service.lib.errors import TooManyRequests
 from search_service.lib.limits import Backoff, Limiter
 from search_service.settings import LimitSettings
 from tests.support.catalogs import Catalog
@@ -96,6 +97,9 @@ async def test_the_wait_doubles_after_the_free_failures(bare_limiter: Limiter) -
     assert [round(w) for w in waits] == [0, 0, 1, 2, 4, 8, 8]
     await limiter.succeeded(policy, subject)
     assert await limiter.failed(policy, subject) == 0, "a success forgets the failures"
+    # An address that keeps failing for hours: its wait stays at the ceiling (2.0 ** 1024, a
+    # float overflow, answered 500 after about a thousand failures).
+    assert policy.wait(1_000_000) == policy.ceiling
 
 
 async def test_concurrent_failures_are_all_counted(bare_limiter: Limiter) -> None:
@@ -107,6 +111,35 @@ async def test_concurrent_failures_are_all_counted(bare_limiter: Limiter) -> Non
     assert await limiter.failed(policy, subject) == 0
     failures = Backoff("test-concurrent", free=30, base=1.0)
     assert await limiter.failed(failures, subject) > 0
+
+
+async def test_tries_sent_at_once_are_counted_before_any_is_checked(bare_limiter: Limiter) -> None:
+    # A try is claimed before its password (or coupon code) is checked: of thirty sent at
+    # once, only the free ones and the one that sets the wait are let through.
+    policy = Backoff("test-burst", free=5, base=60.0)
+    subject = uuid.uuid4().hex
+    tried = await asyncio.gather(
+        *(bare_limiter.attempt(policy, subject) for _ in range(30)), return_exceptions=True
+    )
+    assert sum(t is None for t in tried) == policy.free + 1
+    assert all(isinstance(t, TooManyRequests) for t in tried if t is not None)
+    await bare_limiter.succeeded(policy, subject)  # a right password forgets them
+    assert await bare_limiter.attempt(policy, subject) is None
+
+
+@pytest.mark.system
+async def test_guesses_sent_at_once_back_off_like_guesses_sent_in_turn(
+    server: Served, db: asyncpg.Connection
+) -> None:
+    victim = await account(db)
+    async with httpx.AsyncClient(base_url=server.url, timeout=120) as client:
+        answers = await asyncio.gather(
+            *(login(client, victim, f"guess number {n}") for n in range(40))
+        )
+        statuses = [a.status_code for a in answers]
+        assert statuses.count(401) == ACCOUNT_FAILURES.free + 1, statuses
+        assert statuses.count(429) == 40 - ACCOUNT_FAILURES.free - 1
+        assert (await login(client, victim, PASSWORD)).status_code == 429
 
 
 @pytest.mark.system
