@@ -4,6 +4,8 @@
   refuses most of them before anything of ours runs (its HTTP/1 buffer is set to this size),
   but hyper's limit is approximate: a head that arrives in one read can pass it (one of 100 KB
   did). This check is exact, and costs a sum per request.
+- A path with a control character (``/static/app.css%00.py``: a NUL reached the file system
+  as a 500) gets ``400``: no route has one.
 - A request body not complete within SKILLSPRING_BODY_TIMEOUT seconds of the app's first read
   gets ``408 Request Timeout`` and the connection is closed, so neither a pause nor a trickle
   of bytes can hold a worker's connection open.
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 
 from litestar.types import ASGIApp, Message, Receive, ReceiveMessage, Scope, Send
 
@@ -31,6 +34,8 @@ TOO_LARGE = _problem(
     f"The request's headers are over {MAX_HEADER_BYTES // 1024} KB.",
 )
 TIMED_OUT = _problem(408, "Request timeout", "The request body stopped arriving.")
+CONTROL_IN_PATH = _problem(400, "Bad request", "The address holds a control character.")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 async def _refuse(send: Send, status: int, body: bytes) -> None:
@@ -56,13 +61,18 @@ def header_bytes(scope: Scope) -> int:
 
 def oversized_headers(app: ASGIApp) -> ASGIApp:
     """Wrap ``app`` so that a request whose headers are over ``MAX_HEADER_BYTES`` answers
-    431 and closes the connection, without reaching the app."""
+    431 and closes the connection, and one whose path holds a control character answers
+    400, without reaching the app."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or header_bytes(scope) <= MAX_HEADER_BYTES:  # type: ignore[comparison-overlap]
+        if scope["type"] != "http":  # type: ignore[comparison-overlap]
             await app(scope, receive, send)
-            return
-        await _refuse(send, 431, TOO_LARGE)
+        elif header_bytes(scope) > MAX_HEADER_BYTES:
+            await _refuse(send, 431, TOO_LARGE)
+        elif _CONTROL.search(scope["path"]):
+            await _refuse(send, 400, CONTROL_IN_PATH)
+        else:
+            await app(scope, receive, send)
 
     return middleware
 

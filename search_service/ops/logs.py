@@ -96,6 +96,14 @@ def _valid_id(raw: bytes) -> str | None:
     return text if text and all(c.isalnum() or c in "-_." for c in text) else None
 
 
+def _shown(text: str) -> str:
+    """``text`` with what would not print (controls, direction overrides) as ``\\uXXXX``, so
+    an address cannot make a log line read otherwise (U+202E turns the rest around)."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
+
+
 def request_log(app: ASGIApp) -> ASGIApp:
     """Wrap ``app``: give every request an id (kept from ``X-Request-ID`` when sane), send it
     back, and log the request once, whether a route took it or not."""
@@ -125,15 +133,15 @@ def request_log(app: ASGIApp) -> ASGIApp:
         finally:
             fields = {
                 "request_id": request_id,
-                "method": method,
-                "path": scope["path"],
+                "method": _shown(method),
+                "path": _shown(scope["path"]),
                 "status": status,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 2),
             }
             log.info(
                 "%s %s %s %.2f ms id=%s",
-                method,
-                scope["path"],
+                fields["method"],
+                fields["path"],
                 status,
                 fields["duration_ms"],
                 request_id,

@@ -35,6 +35,9 @@ SYNC_LAG = Gauge(
 )
 
 
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
 def request_metrics(app: ASGIApp) -> ASGIApp:
     """Wrap ``app``: count requests and time them per route template (not per raw path;
     a request no route took counts as ``unmatched``)."""
@@ -46,6 +49,9 @@ def request_metrics(app: ASGIApp) -> ASGIApp:
         started = time.perf_counter()
         status = 500
         method = str(scope.get("method", "GET"))  # as asked: HEAD is answered as GET inside
+        # Any word is a method to HTTP: those no route answers count as one, "other", so a
+        # client cannot add a series per made-up name.
+        method = method if method in METHODS else "other"
 
         async def capture(message: Message) -> None:
             nonlocal status

@@ -75,6 +75,8 @@ async def test_metrics(shop: Catalog) -> None:
         await api.get("/api/v1/search?level=expert")
         await api.get("/no/such/page")
         await api.delete("/api/v1/search")
+        for made_up in ("FROBNICATEA", "FROBNICATEB"):
+            await api.request(made_up, "/api/v1/search")
         assert (await api.get("/metrics")).status_code == 403, "not public"
         wrong = await api.get("/metrics", headers={"authorization": "Bearer guess"})
         assert wrong.status_code == 403
@@ -94,6 +96,8 @@ async def test_metrics(shop: Catalog) -> None:
     # Requests no route took are counted too.
     assert 'route="unmatched",status="404"' in text
     assert 'method="DELETE",route="unmatched",status="405"' in text
+    # A made-up method is "other", not a series of its own per name.
+    assert "FROBNICATE" not in text and 'method="other"' in text
 
 
 async def test_request_id_and_one_log_line_without_query_strings(
@@ -115,6 +119,11 @@ async def test_request_id_and_one_log_line_without_query_strings(
     assert said.startswith("GET /api/v1/search 200 ") and said.endswith(" ms id=abc-123")
     generated = await api.get("/health", headers={"x-request-id": "bad id\n!"})
     assert generated.headers["x-request-id"] != "bad id\n!"
+    # What would not print is escaped: U+202E would show the rest of the line reversed.
+    caplog.clear()
+    await api.get("/courses/abc\u202etxt.exe")
+    said = [r.getMessage() for r in caplog.records if r.name == "skillspring.requests"]
+    assert "\u202e" not in said[0] and "abc\\u202etxt.exe" in said[0]
 
 
 def test_json_log_format() -> None:

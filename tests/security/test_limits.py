@@ -68,6 +68,16 @@ def test_headers_over_64_kb_are_a_431_and_the_connection_is_closed(
     assert answer.startswith(b"HTTP/1.1 431"), answer[:200]
 
 
+@pytest.mark.parametrize("path", ["/static/app.css%00.py", "/courses/a%0d%0aSet-Cookie:x"])
+def test_a_control_character_in_the_path_is_a_400(address: tuple[str, int], path: str) -> None:
+    # A NUL reached the static files' lookup: a 500 with a traceback in the log.
+    with _connect(address) as sock:
+        sock.sendall(_request(path))
+        answer = _read_all(sock)
+    assert answer.startswith(b"HTTP/1.1 400"), answer[:200]
+    assert b"control character" in answer
+
+
 def test_headers_that_stop_arriving_are_closed(address: tuple[str, int]) -> None:
     with _connect(address) as sock:
         sock.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\nX-One: 1\r\n")
