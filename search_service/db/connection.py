@@ -52,6 +52,9 @@ EMBEDDED_SETTINGS = {
     "max_wal_size": "4GB",
     "checkpoint_timeout": "15min",
 }
+# And on every start (it takes effect on a reload): an error's DETAIL is not logged, since it
+# can quote a row's values ("Key (email)=(someone@example.com) already exists").
+LOGGED_ERRORS = "terse"
 
 
 def _start_embedded(pgdata: Path) -> Any:
@@ -82,6 +85,9 @@ def _socket_dir(uri: str) -> str:
 async def _ensure_database(socket_dir: str, name: str) -> None:
     conn = await asyncpg.connect(host=socket_dir, user="postgres", database="postgres")
     try:
+        if await conn.fetchval("SHOW log_error_verbosity") != LOGGED_ERRORS:
+            await conn.execute(f"ALTER SYSTEM SET log_error_verbosity = '{LOGGED_ERRORS}'")
+            await conn.execute("SELECT pg_reload_conf()")
         exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
         if not exists:
             with contextlib.suppress(asyncpg.DuplicateDatabaseError):

@@ -37,3 +37,17 @@ def test_second_process_shares_the_running_cluster(settings: Settings, database:
     assert result.returncode == 0, result.stderr
     assert _postmaster_pid(pgdata) == before
     assert os.path.exists(pgdata / "postmaster.pid"), "our handle keeps the server up"
+
+
+async def test_the_cluster_logs_no_row_values_with_its_errors(database: str) -> None:
+    # A unique violation's DETAIL quotes the row ("Key (email)=(someone@…) already exists");
+    # terse error logging leaves it out of the server's log (docs/security.md).
+    import asyncpg
+
+    from search_service.db.connection import asyncpg_dsn
+
+    conn = await asyncpg.connect(asyncpg_dsn(database))
+    try:
+        assert await conn.fetchval("SHOW log_error_verbosity") == "terse"
+    finally:
+        await conn.close()
