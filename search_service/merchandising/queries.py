@@ -69,10 +69,12 @@ RULES_VERSION = text("SELECT count(*), max(updated_at) FROM merchandising_rules"
 
 # Students also bought: for each pair of courses bought by the same students, how many did
 # and a cosine score (co-buyers / sqrt(buyers of each)), so a bestseller bought with everything
-# does not top every list; pairs with fewer than MIN_CO_BUYERS buyers are noise.
+# does not top every list; pairs with fewer than MIN_CO_BUYERS buyers are noise. Only paid
+# enrollments count: free ones cost nothing, so accounts made to take them could single out a
+# student's other courses.
 REFRESH_RECOMMENDATIONS = """
 WITH bought AS (
-    SELECT DISTINCT course_id, student_id FROM enrollments
+    SELECT DISTINCT course_id, student_id FROM enrollments WHERE purchase_price_cents > 0
 ), buyers AS (
     SELECT course_id, count(*) AS n FROM bought GROUP BY course_id
 ), pairs AS (

@@ -208,6 +208,25 @@ async def test_also_bought_ranks_the_strongest_co_purchase(
     assert "Students also bought" in page.text
 
 
+async def test_free_enrollments_never_make_students_also_bought(
+    api: Client, db: asyncpg.Connection
+) -> None:
+    # Accounts that cost nothing, taking a student's free course and a free candidate, learned
+    # whether the student had the candidate too: only purchases count.
+    a, b = await db.fetch(
+        "SELECT id, slug FROM courses WHERE status = 'published' AND deleted_at IS NULL "
+        "ORDER BY md5(id::text || 'free') LIMIT 2"
+    )
+    await co_buyers(db, [a["id"], b["id"]], 40, price_cents=0)
+    await refresh_recommendations(db)
+    free = await api.get(f"/api/v1/courses/{a['slug']}/also-bought")
+    assert b["slug"] not in [card["slug"] for card in free.json()["courses"]]
+    await co_buyers(db, [a["id"], b["id"]], 5)
+    await refresh_recommendations(db)
+    paid = await api.get(f"/api/v1/courses/{a['slug']}/also-bought")
+    assert b["slug"] in [card["slug"] for card in paid.json()["courses"]]
+
+
 async def test_owned_courses_are_marked_and_moved_down_for_their_owner_only(
     api: Client, db: asyncpg.Connection
 ) -> None:

@@ -109,8 +109,10 @@ async def admin(db: asyncpg.Connection) -> dict[str, str]:
     return {**who, "email": email}
 
 
-async def co_buyers(db: asyncpg.Connection, courses: list[uuid.UUID], count: int) -> None:
-    """``count`` new students who each bought every one of ``courses`` (co-purchases)."""
+async def co_buyers(
+    db: asyncpg.Connection, courses: list[uuid.UUID], count: int, price_cents: int = 1999
+) -> None:
+    """``count`` new students who each bought (paid for) every one of ``courses``."""
     for _ in range(count):
         user_id = uuid.uuid4()
         await db.execute(
@@ -118,6 +120,7 @@ async def co_buyers(db: asyncpg.Connection, courses: list[uuid.UUID], count: int
         )
         await db.execute("INSERT INTO students (user_id) VALUES ($1)", user_id)
         await db.executemany(
-            "INSERT INTO enrollments (course_id, student_id) VALUES ($1, $2)",
-            [(c, user_id) for c in courses],
+            "INSERT INTO enrollments (course_id, student_id, purchase_price_cents) "
+            "VALUES ($1, $2, $3)",
+            [(c, user_id, price_cents) for c in courses],
         )
