@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from litestar import Controller, get, post
+from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from search_service.db.annotations import DbSession, SignedIn
+from search_service.lib.limits import Limiter
 from search_service.lib.problems import problem_responses
 from search_service.lib.web import BEARER, AnswerId, CourseSlug, PageNumber, QuestionId
 from search_service.questions import service
@@ -19,6 +21,7 @@ from search_service.questions.schemas import (
 )
 
 ERRORS = problem_responses(400, 401, 403, 404)
+ASK_ERRORS = problem_responses(400, 401, 403, 404, 429)
 
 
 class QuestionController(Controller):
@@ -40,13 +43,18 @@ class QuestionController(Controller):
         summary="Ask about a course you bought",
         name="api_question_create",
         status_code=HTTP_201_CREATED,
-        responses=ERRORS,
+        responses=ASK_ERRORS,
         security=BEARER,
     )
     async def ask(
-        self, db_session: DbSession, user: SignedIn, slug: CourseSlug, data: JSONBody[QuestionIn]
+        self,
+        db_session: DbSession,
+        limiter: NamedDependency[Limiter],
+        user: SignedIn,
+        slug: CourseSlug,
+        data: JSONBody[QuestionIn],
     ) -> QuestionItem:
-        return await service.ask(db_session, user, slug, data.question)
+        return await service.ask(db_session, limiter, user, slug, data.question)
 
     @post(
         "/questions/{question_id:uuid}/answers",

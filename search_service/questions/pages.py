@@ -8,6 +8,7 @@ from litestar import Controller, Request, Response, post
 from litestar.di import NamedDependency
 
 from search_service.db.annotations import DbSession, SignedIn
+from search_service.lib.limits import Limiter
 from search_service.lib.web import CourseSlug
 from search_service.pages.forms import CourseAgain, FormData, done, section, submit
 from search_service.questions import service
@@ -25,13 +26,14 @@ class QuestionPages(Controller):
         slug: CourseSlug,
         db_session: DbSession,
         course_again: NamedDependency[CourseAgain],
+        limiter: NamedDependency[Limiter],
         user: SignedIn,
         data: FormData,
     ) -> Response[Any]:
         return await submit(
             data,
             QuestionIn,
-            lambda form: service.ask(db_session, user, slug, form.question),
+            lambda form: service.ask(db_session, limiter, user, slug, form.question),
             course_again(slug, "question"),
             done(section(request, "course_page", "qa", slug=slug), "asked"),
         )

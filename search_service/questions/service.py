@@ -12,6 +12,7 @@ from search_service.db.lookups import is_enrolled, published_course
 from search_service.db.models import User
 from search_service.lib.constraints import public_text
 from search_service.lib.errors import Forbidden, NotFound
+from search_service.lib.limits import Limit, Limiter
 from search_service.lib.people import full_name, public_name
 from search_service.questions import queries
 from search_service.questions.schemas import AnswerItem, QuestionItem, QuestionPage
@@ -19,6 +20,11 @@ from search_service.questions.schemas import AnswerItem, QuestionItem, QuestionP
 TEXT_LEAST = 10  # characters of a question or an answer, once trimmed
 
 QUESTIONS_PER_PAGE = 10
+# A free course is free to enrol in: without it, one account filled a course's questions (40
+# in a second).
+QUESTIONS = Limit(
+    "questions", 10, 3600, "That is a lot of questions in an hour; please try again later."
+)
 _ANSWERS = msgspec.json.Decoder(list[AnswerItem])
 
 
@@ -51,12 +57,16 @@ async def questions_page(session: AsyncSession, slug: str, page: int) -> Questio
     )
 
 
-async def ask(session: AsyncSession, user: User, slug: str, question: str) -> QuestionItem:
-    """Raises NotFound (no such course) or Forbidden (not enrolled)."""
+async def ask(
+    session: AsyncSession, limiter: Limiter, user: User, slug: str, question: str
+) -> QuestionItem:
+    """Raises NotFound (no such course), Forbidden (not enrolled) or TooManyRequests (more
+    than ``QUESTIONS.hits`` questions from this student in an hour, whatever the course)."""
     course = await published_course(session, slug)
     if not await is_enrolled(session, user.id, course.id):
         raise Forbidden("Only students who bought this course can ask about it.")
     text = public_text("question", question, TEXT_LEAST)
+    await limiter.hit(QUESTIONS, str(user.id))
     params = {"course_id": course.id, "student_id": user.id, "question": text}
     row = (await session.execute(queries.ASK, params)).mappings().one()
     return QuestionItem(

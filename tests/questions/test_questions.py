@@ -7,7 +7,7 @@ from typing import Any
 
 import asyncpg
 
-from tests.support.shoppers import auth, courses, student
+from tests.support.shoppers import auth, courses, enroll, student
 
 Client = Any
 QUESTION = "How do I set up the project on Windows?"
@@ -79,3 +79,35 @@ async def test_admin_can_answer(api: Client, db: asyncpg.Connection) -> None:
         f"/api/v1/questions/{uuid.uuid4()}/answers", json={"answer": ANSWER}, headers=auth(admin)
     )
     assert missing.status_code == 404
+
+
+async def test_one_student_asks_at_most_ten_questions_an_hour(
+    api: Client, db: asyncpg.Connection
+) -> None:
+    # Free courses cost nothing to enrol in: one account filled a course's questions.
+    asker = await student(db)
+    first, second = await courses(db, 2)
+    for course in (first, second):
+        await enroll(db, asker, course["id"])
+    asked = [
+        await api.post(
+            f"/api/v1/courses/{course['slug']}/questions",
+            json={"question": f"{QUESTION} (number {n})"},
+            headers=auth(asker),
+        )
+        for n, course in enumerate([first] * 6 + [second] * 5)
+    ]
+    assert [a.status_code for a in asked] == [201] * 10 + [429]
+    assert "retry-after" in asked[-1].headers
+    stored = await db.fetchval(
+        "SELECT count(*) FROM course_questions WHERE student_id = $1", uuid.UUID(asker["id"])
+    )
+    assert stored == 10
+    someone_else = await student(db)
+    await enroll(db, someone_else, first["id"])
+    other = await api.post(
+        f"/api/v1/courses/{first['slug']}/questions",
+        json={"question": QUESTION},
+        headers=auth(someone_else),
+    )
+    assert other.status_code == 201
