@@ -36,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from search_service.accounts.controllers import AuthController
 from search_service.accounts.identity import (
+    SESSION_COOKIE,
     load_page_viewer,
     provide_api_user,
     provide_api_viewer,
@@ -297,6 +298,7 @@ def _outside_routes(app: Litestar, settings: Settings) -> None:
         ),
         docs_path=DOCS_PATH,
         hsts=settings.server.secure_cookies,
+        session_cookie=SESSION_COOKIE,
     )
 
 

@@ -24,8 +24,22 @@ DOCS_POLICY = (
 HSTS = b"max-age=31536000; includeSubDomains"
 
 
-def security_headers(app: ASGIApp, *, docs_path: str, hsts: bool) -> ASGIApp:
-    """Wrap ``app`` so that every response carries the security headers."""
+PERSONAL = (b"cache-control", b"private, no-store")
+
+
+def _personal(scope: Scope, cookie: bytes) -> bool:
+    """Whether the request says who asks (a bearer token, or the pages' session cookie)."""
+    for name, value in scope["headers"]:
+        if name == b"authorization" or (name == b"cookie" and cookie in value):
+            return True
+    return False
+
+
+def security_headers(app: ASGIApp, *, docs_path: str, hsts: bool, session_cookie: str) -> ASGIApp:
+    """Wrap ``app`` so that every response carries the security headers, and an answer to a
+    request that says who asks, which did not say how it may be cached, is kept by no cache
+    (a signed-in page shows the shopper's name and "because you bought")."""
+    cookie = f"{session_cookie}=".encode()
     common = [
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", b"strict-origin-when-cross-origin"),
@@ -40,6 +54,7 @@ def security_headers(app: ASGIApp, *, docs_path: str, hsts: bool) -> ASGIApp:
             await app(scope, receive, send)
             return
         policy = DOCS_POLICY if scope["path"].startswith(docs_path) else PAGE_POLICY
+        personal = _personal(scope, cookie)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -48,6 +63,8 @@ def security_headers(app: ASGIApp, *, docs_path: str, hsts: bool) -> ASGIApp:
                 headers += [(k, v) for k, v in common if k not in present]
                 if b"content-security-policy" not in present:
                     headers.append((b"content-security-policy", policy.encode()))
+                if personal and b"cache-control" not in present:
+                    headers.append(PERSONAL)
                 message = {**message, "headers": headers}
             await send(message)
 

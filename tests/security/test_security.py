@@ -14,6 +14,7 @@ from pathlib import Path
 from queue import Empty
 from typing import Any
 
+import asyncpg
 import httpx
 import psutil
 import pytest
@@ -53,6 +54,30 @@ async def test_personal_pages_are_never_cached(api: Client) -> None:
     for path in ("/login", "/register", "/cart", "/wishlists"):
         response = await api.get(path)
         assert response.headers.get("cache-control") == "no-store", path
+
+
+async def test_answers_to_a_signed_in_shopper_are_kept_by_no_cache(
+    api: Client, db: asyncpg.Connection, shop: Catalog
+) -> None:
+    # A signed-in home page shows the shopper's name and "because you bought"; a bearer's
+    # "also bought" leaves out what they own. Said nothing of caching, a cache could keep them.
+    from litestar.testing import AsyncTestClient
+
+    from tests.support.pages import sign_up
+    from tests.support.shoppers import auth, courses, student
+
+    async with AsyncTestClient(app=in_process_app(shop.url, shop.index)) as client:
+        client.follow_redirects = False
+        await sign_up(client)
+        for path in ("/", "/search?q=python", "/categories"):
+            assert (await client.get(path)).headers["cache-control"] == "private, no-store", path
+    (course,) = await courses(db, 1)
+    bearer = auth(await student(db))
+    also = await api.get(f"/api/v1/courses/{course['slug']}/also-bought", headers=bearer)
+    assert also.headers["cache-control"] == "private, no-store"
+    # Anonymous answers keep what their handlers say (none, or public with a validator).
+    assert "cache-control" not in (await api.get("/")).headers
+    assert "public" in (await api.get("/api/v1/search?q=python")).headers["cache-control"]
 
 
 async def test_hsts_with_secure_cookies(shop: Catalog) -> None:
@@ -107,7 +132,8 @@ def test_text_logs_escape_control_characters() -> None:
 def test_json_logs_are_real_json_and_cannot_be_forged(shop: Catalog, tmp_path: Path) -> None:
     with serve(shop, tmp_path, workers=1, env={"SKILLSPRING_LOG_FORMAT": "json"}) as served:
         with httpx.Client(base_url=served.url) as client:
-            assert client.get("/x%0a%7B%22level%22%3A%22error%22%7D").status_code == 404
+            # A control character in the path is refused before any route (400), and logged.
+            assert client.get("/x%0a%7B%22level%22%3A%22error%22%7D").status_code == 400
             assert client.get("/health").status_code == 200
         assert served.stop() in (0, 143)
         lines = []
@@ -121,7 +147,7 @@ def test_json_logs_are_real_json_and_cannot_be_forged(shop: Catalog, tmp_path: P
         assert line.startswith("{") or line.startswith(("serving on", "warning:")), line
     forged = [r for r in records if r.get("path", "").startswith("/x")]
     assert len(forged) == 1
-    assert forged[0]["path"] == '/x\n{"level":"error"}' and forged[0]["status"] == 404
+    assert forged[0]["path"] == '/x\\u000a{"level":"error"}' and forged[0]["status"] == 400
     assert all(r.get("level") != "error" for r in records)
     assert any(r["logger"].startswith("_granian") for r in records), "granian's lines too"
 
