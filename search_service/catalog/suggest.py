@@ -11,7 +11,7 @@ from search_service.catalog.zero_results import nearest_categories
 from search_service.insights.service import PopularSearches
 from search_service.search.engine import SearchEngine
 from search_service.search.request import SearchRequest
-from search_service.search.text import matches_word, typed, typo_budget, words
+from search_service.search.text import matches_word, typed, typo_budget, unspell_symbols, words
 
 MAX_ITEMS = 8
 MAX_CATEGORIES = 2
@@ -51,7 +51,8 @@ def completions(query: str, phrases: list[str], limit: int) -> list[str]:
                     seen.add(candidate)
                     counts[candidate] = counts.get(candidate, 0) + 1
     ranked = sorted(counts, key=lambda c: (-counts[c], len(c), c))
-    return ranked[:limit]
+    # As shoppers write them: "c# deep", not the engines' "csharp deep".
+    return [unspell_symbols(c) for c in ranked[:limit]]
 
 
 class Suggester:

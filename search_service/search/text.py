@@ -66,20 +66,23 @@ def fold(text: str) -> str:
 # Names written with symbols that splitting on letters and digits would lose ("c++", "c#" and
 # "c" are all "c"): spelled as words in documents and queries alike (``segment``), and kept
 # as one term by Meilisearch (its ``dictionary`` and synonyms: meilisearch/protocol.py).
-SPELLED = {"c++": "cpp", "c#": "csharp", "f#": "fsharp"}
+SPELLED = {"c++": "cpp", "c#": "csharp", "f#": "fsharp", ".net": "dotnet"}
 # Not inside a Latin word or a longer run of symbols; digits (C++17) and CJK (C++入門,
-# Japanese writes no space there) may follow.
-_SYMBOLIC = re.compile(r"(?<![^\W_])(c\+\+|c#|f#)(?![A-Za-z\u00c0-\u024f]|[+#])", re.IGNORECASE)
+# Japanese writes no space there) may follow. ".NET" may end a word too (ASP.NET, VB.NET).
+_SYMBOLIC = re.compile(
+    r"(?<![^\W_])(c\+\+|c#|f#)(?![A-Za-z\u00c0-\u024f]|[+#])|(\.net)(?![\w.])", re.IGNORECASE
+)
 _SPELLED_WORD = re.compile(r"\b(" + "|".join(SPELLED.values()) + r")\b")
 _SYMBOL_OF = {word: symbol for symbol, word in SPELLED.items()}
 
 
 def spell_symbols(text: str) -> str:
-    """``text`` with ``C++``, ``C#`` and ``F#`` as the words ``cpp``, ``csharp``, ``fsharp``
-    (``C++17`` too; not inside a word or a longer run of symbols)."""
-    if "+" not in text and "#" not in text:
+    """``text`` with ``C++``, ``C#``, ``F#`` and ``.NET`` as the words ``cpp``, ``csharp``,
+    ``fsharp``, ``dotnet`` (``C++17`` and ``ASP.NET`` too; not inside a word or a longer run
+    of symbols)."""
+    if "+" not in text and "#" not in text and "." not in text:
         return text
-    return _SYMBOLIC.sub(lambda m: f" {SPELLED[m.group(1).lower()]} ", text)
+    return _SYMBOLIC.sub(lambda m: f" {SPELLED[(m.group(1) or m.group(2)).lower()]} ", text)
 
 
 def unspell_symbols(text: str) -> str:

@@ -165,6 +165,9 @@ def test_completions_finish_the_last_word_and_add_the_next() -> None:
     learn = completions("learn ph", ["Learn Photoshop Fast", "learn PHP"], 3)
     assert set(learn) == {"learn photoshop", "learn php", "learn photoshop fast"}
     assert completions("python", ["Python"], 3) == [], "nothing that only repeats the query"
+    # Said as shoppers write them, not as the engines spell them ("csharp deep").
+    symbols = completions("c#", ["C# Deep Dive", "C# Deep Dive", "C# and .NET"], 3)
+    assert symbols == ["c# deep", "c# and .net"]
 
 
 async def test_suggest_mentors(api: Client) -> None:

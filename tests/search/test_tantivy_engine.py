@@ -433,3 +433,24 @@ async def test_a_word_the_index_lacked_is_found_once_indexed(
     await engine.upsert([changed])
     found = await engine.search(SearchRequest(q="quixotrix"))
     assert [h.document.id for h in found.hits] == [changed.id]
+
+
+@pytest.mark.parametrize("query", [".net", ".NET Core", "asp.net", "dotnet"])
+async def test_dot_net_is_searched_as_itself(
+    documents: list[CourseDocument], tmp_path: Path, query: str
+) -> None:
+    """ ".net" was the word "net": Network Fundamentals came first, and "asp.net" was respelled
+    "as net". Spelled "dotnet", as the catalog tags .NET courses."""
+    engine = TantivyEngine(tmp_path / "courses")
+    await engine.apply_settings()
+    base = documents[0]
+    dotnet = msgspec.structs.replace(
+        base, id="dotnet", slug="dotnet", title="ASP.NET Core and .NET 8 from Scratch", tags=[]
+    )
+    network = msgspec.structs.replace(
+        documents[1], id="network", slug="network", title="Network Fundamentals", tags=["net"]
+    )
+    await engine.upsert([dotnet, network])
+    found = await engine.search(SearchRequest(q=query))
+    assert [h.document.id for h in found.hits] == ["dotnet"]
+    assert await engine.correct(query) is None

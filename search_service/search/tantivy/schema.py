@@ -25,7 +25,7 @@ from search_service.search.vocabulary import (
 FOLD = "sk_fold"
 # Bumped whenever the fields or analyzers change: a generation written with another format
 # is not opened (``skillspring reindex`` writes a current one).
-FORMAT = "9"
+FORMAT = "10"
 
 # Searchable text fields (stemmed) carry the vocabulary's names and weights.
 TEXT_WEIGHTS: tuple[tuple[str, float], ...] = SEARCHABLE
