@@ -454,3 +454,30 @@ async def test_dot_net_is_searched_as_itself(
     found = await engine.search(SearchRequest(q=query))
     assert [h.document.id for h in found.hits] == ["dotnet"]
     assert await engine.correct(query) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "respelled"),
+    [
+        ("cocina", None),  # two edits from "colin", a mentor's name: a word of its own
+        ("cookng", "cooking"),
+        ("pyhton", "python"),  # a transposition is one edit
+        ("photograpy", "photography"),
+        ("photogarpyh", "photography"),  # two edits: a long word
+    ],
+)
+async def test_a_respelling_is_one_edit_away_below_eight_letters(
+    documents: list[CourseDocument], tmp_path: Path, typed: str, respelled: str | None
+) -> None:
+    engine = TantivyEngine(tmp_path / "courses")
+    await engine.apply_settings()
+    titles = ["Cooking Basics", "Python for Data", "Photography Basics"]
+    await engine.upsert(
+        [
+            msgspec.structs.replace(
+                documents[n], id=f"c{n}", slug=f"c{n}", title=title, mentor_name="Colin Lefebvre"
+            )
+            for n, title in enumerate(titles)
+        ]
+    )
+    assert await engine.correct(typed) == respelled

@@ -12,17 +12,26 @@ from search_service.search.tantivy.schema import MATCH_PREFIX, MATCH_STEM
 from search_service.search.text import unspell_symbols, words
 
 RESPELL_CANDIDATES = 5000  # words per field and first letter a respelling is chosen from
+TWO_EDITS_FROM = 8  # letters from which a word may be respelled two edits away (else one)
+
+
+def edits_allowed(word: str) -> int:
+    """One edit (a transposition counts as one) below ``TWO_EDITS_FROM`` letters, two from
+    it: two edits turned six-letter words into other words ("cocina" → "colin", a mentor's
+    name; "diseno" → "diego")."""
+    return 2 if len(word) >= TWO_EDITS_FROM else 1
 
 
 def _closest(searcher: tantivy.Searcher, word: str) -> str | None:
-    """The most frequent indexed word within two edits of ``word`` (same first letter),
-    among the most frequent ``RESPELL_CANDIDATES`` words of each field with that letter."""
+    """The most frequent indexed word within ``edits_allowed`` of ``word`` (same first
+    letter), among the most frequent ``RESPELL_CANDIDATES`` words of each field with that
+    letter."""
     best: tuple[int, int, str] | None = None
     for field in ("title_prefix", "meta_prefix"):
         terms = searcher.terms_with_prefix(field, word[:1], limit=RESPELL_CANDIDATES)
         # Ordered by frequency, so the first of the nearest is the most frequent one.
         found = process.extractOne(
-            word, [term for term, _ in terms], scorer=OSA.distance, score_cutoff=2
+            word, [term for term, _ in terms], scorer=OSA.distance, score_cutoff=edits_allowed(word)
         )
         if found is not None:
             _, edits, index = found
