@@ -27,6 +27,7 @@ MAX_DAYS = 3650
 COLUMNS = (
     ("query", "Query"),
     ("searches", "Searches"),
+    ("clients", "Clients"),
     ("clicks", "Clicks"),
     ("ctr", "CTR"),
     ("add_to_carts", "Added to cart"),
@@ -76,8 +77,8 @@ class InsightsPages(Controller):
         params = request.query_params
         typed_days = params.get("days")
         days, error = _days(typed_days)
-        sort = params.get("sort") or "searches"
-        sort = sort if sort in SORTABLE else "searches"
+        sort = params.get("sort") or "clients"
+        sort = sort if sort in SORTABLE else "clients"
         descending = params.get("order") != "asc"
         await recorder.flush()
         report = await service.report(db_session, days, limit=100)

@@ -52,12 +52,15 @@ SELECT 1 FROM courses
 WHERE id = :course_id AND status = 'published' AND deleted_at IS NULL
 """)
 
-# The window: searches since :since; events count with the search they belong to.
+# The window: searches since :since; events count with the search they belong to. Top
+# queries are those the most clients searched (a client: an address, per day), so one client
+# repeating a query cannot top the list however often it sends it.
 # An add or a purchase counts for a search only when the search's page showed that course (a
 # cart add may carry any query id it was given; clicks are checked when they are recorded).
 _WINDOW = """
 WITH q AS (
-    SELECT id, query, total, searched_at, shown FROM search_queries WHERE searched_at >= :since
+    SELECT id, query, total, searched_at, shown, client FROM search_queries
+    WHERE searched_at >= :since
 ), ev AS (
     SELECT e.query_id, e.type, e.position, e.revenue_cents, e.currency
     FROM search_events e JOIN q ON q.id = e.query_id
@@ -86,6 +89,7 @@ PER_QUERY = _windowed(
 , per AS (
     SELECT q.query,
            count(*) AS searches,
+           count(DISTINCT q.client) AS clients,
            count(*) FILTER (WHERE q.total = 0) AS zero_results,
            count(*) FILTER (WHERE EXISTS (
                SELECT 1 FROM ev WHERE ev.query_id = q.id AND ev.type = 'click')) AS clicked
@@ -106,12 +110,12 @@ PER_QUERY = _windowed(
            array_agg(cents ORDER BY cents DESC, currency) AS cents
     FROM paid GROUP BY query
 )
-SELECT per.query, per.searches, per.zero_results, per.clicked,
+SELECT per.query, per.searches, per.clients, per.zero_results, per.clicked,
        coalesce(o.clicks, 0) AS clicks, coalesce(o.add_to_carts, 0) AS add_to_carts,
        coalesce(o.purchases, 0) AS purchases, r.currencies, r.cents
 FROM per LEFT JOIN outcomes o ON o.query = per.query LEFT JOIN revenue r ON r.query = per.query
 WHERE per.query <> ''
-ORDER BY per.searches DESC, per.query
+ORDER BY per.clients DESC, per.searches DESC, per.query
 LIMIT :limit
 """
 )

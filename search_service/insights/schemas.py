@@ -50,6 +50,13 @@ class Revenue(msgspec.Struct, kw_only=True):
 class QueryFigures(msgspec.Struct, kw_only=True):
     query: str
     searches: int
+    clients: Annotated[
+        int,
+        Meta(
+            description="different clients that searched it (an address, counted per day): "
+            "top queries are ordered by it, then by searches"
+        ),
+    ]
     clicks: int
     ctr: Annotated[float, Meta(description="share of these searches with at least one click")]
     add_to_carts: int

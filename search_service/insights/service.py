@@ -112,6 +112,7 @@ def _query_figures(r: RowMapping) -> QueryFigures:
     return QueryFigures(
         query=r["query"],
         searches=int(r["searches"]),
+        clients=int(r["clients"]),
         clicks=int(r["clicks"]),
         ctr=_rate(int(r["clicked"]), int(r["searches"])),
         add_to_carts=int(r["add_to_carts"]),

@@ -97,6 +97,7 @@ async def test_a_search_a_click_an_add_and_a_checkout_show_exactly(
     assert row(report, query) == {
         "query": query,
         "searches": 3,
+        "clients": 1,
         "clicks": 1,
         "ctr": round(1 / 3, 4),
         "add_to_carts": 1,

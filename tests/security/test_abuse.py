@@ -57,6 +57,24 @@ async def _suggested(api: Client, typed: str) -> list[str]:
     return [i["label"] for i in items if i["type"] == "query"]
 
 
+async def test_one_client_repeating_a_query_does_not_top_the_insights(
+    api: Client, db: asyncpg.Connection, shop: Catalog
+) -> None:
+    # 150 scripted searches from one client topped the admins' report; three shoppers'
+    # searches come first now, and the row says how many clients there were.
+    forged, real = f"forged {uuid.uuid4().hex[:6]} python", f"kubernetes {uuid.uuid4().hex[:6]}"
+    await _searched(shop, forged, 40, clients=1)
+    await _searched(shop, real, 3, clients=3)
+    boss = await admin(db)
+    report = await api.get(
+        "/api/v1/admin/search-insights", params={"limit": 500}, headers=auth(boss)
+    )
+    rows = {r["query"]: (n, r) for n, r in enumerate(report.json()["top_queries"])}
+    assert rows[real][0] < rows[forged][0]
+    assert (rows[forged][1]["searches"], rows[forged][1]["clients"]) == (40, 1)
+    assert (rows[real][1]["searches"], rows[real][1]["clients"]) == (3, 3)
+
+
 async def test_one_client_searching_47_times_makes_nothing_popular(
     api: Client, shop: Catalog
 ) -> None:
