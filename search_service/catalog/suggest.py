@@ -4,8 +4,11 @@ tolerant)."""
 
 from __future__ import annotations
 
+import msgspec
+
 from search_service.catalog.categories import CategoryDirectory
 from search_service.catalog.schemas import SuggestItem, SuggestResponse
+from search_service.catalog.search.understanding import understand
 from search_service.catalog.urls import category_url, course_url, instructor_url, search_url
 from search_service.catalog.zero_results import nearest_categories
 from search_service.insights.service import PopularSearches
@@ -55,6 +58,17 @@ def completions(query: str, phrases: list[str], limit: int) -> list[str]:
     return [unspell_symbols(c) for c in ranked[:limit]]
 
 
+def _typed_filters_ahead(query: str) -> tuple[str, SearchRequest]:
+    """Filters typed ahead of the words being typed ("free py", "beginner jav"): their text,
+    and the request of the words with those filters, so completions and courses are those of
+    the words under the filters ("free python"); otherwise nothing, and the query as typed."""
+    explicit = understand(SearchRequest(q=query)).explicit
+    tokens, rest = query.split(), explicit.q.split()
+    if not rest or rest == tokens or tokens[len(tokens) - len(rest) :] != rest:
+        return "", SearchRequest(q=query)
+    return " ".join(tokens[: len(tokens) - len(rest)]) + " ", explicit
+
+
 class Suggester:
     def __init__(
         self,
@@ -71,12 +85,17 @@ class Suggester:
         if not words(query):
             return SuggestResponse(query=query, items=[])
         tree = await self.categories.tree()
+        ahead, asked = _typed_filters_ahead(query)
         result = await self.engine.search(
-            SearchRequest(q=query, per_page=MAX_ITEMS, with_facets=False, with_highlights=False)
+            msgspec.structs.replace(
+                asked, per_page=MAX_ITEMS, with_facets=False, with_highlights=False
+            )
         )
         past = await self.popular.completing(query, MAX_QUERIES) if self.popular else []
         phrases = [t for h in result.hits for t in (h.document.title, *h.document.tags)]
-        vocabulary = [c for c in completions(query, phrases, MAX_QUERIES) if c not in past]
+        vocabulary = [
+            ahead + c for c in completions(asked.q, phrases, MAX_QUERIES) if ahead + c not in past
+        ]
         items: list[SuggestItem] = [
             SuggestItem(type="query", label=q, url=search_url([("q", q)])) for q in past
         ] + [

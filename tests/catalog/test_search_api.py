@@ -170,6 +170,23 @@ def test_completions_finish_the_last_word_and_add_the_next() -> None:
     assert symbols == ["c# deep", "c# and .net"]
 
 
+@pytest.mark.parametrize(
+    ("typed", "words", "filters"),
+    [("free pyth", "pyth", "price=free"), ("beginner jav", "jav", "level=beginner&level=all")],
+)
+async def test_suggestions_for_words_typed_after_a_filter(
+    api: Client, typed: str, words: str, filters: str
+) -> None:
+    # "free py" suggested nothing: "free" was searched as a word. Now the filter applies,
+    # the words are completed under it, and a completion keeps what was typed ahead.
+    items = (await api.get("/api/v1/suggest", params={"q": typed})).json()["items"]
+    completions = [i["label"] for i in items if i["type"] == "completion"]
+    assert completions and all(c.startswith(f"{typed}") for c in completions), items
+    under = await search(api, f"q={words}&{filters}&per_page=48")
+    courses = [i["label"] for i in items if i["type"] == "course"]
+    assert courses and set(courses) <= {h["title"] for h in under["hits"]}
+
+
 async def test_suggest_mentors(api: Client) -> None:
     hit = (await search(api, "q=kubernetes"))["hits"][0]
     name = hit["mentor"]["name"]
