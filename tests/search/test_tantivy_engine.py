@@ -481,3 +481,23 @@ async def test_a_respelling_is_one_edit_away_below_eight_letters(
         ]
     )
     assert await engine.correct(typed) == respelled
+
+
+async def test_a_word_some_course_holds_is_not_matched_by_its_typos(
+    documents: list[CourseDocument], tmp_path: Path
+) -> None:
+    """ "baking" is the stem "bake", one edit from "take" and "make": a search for the word,
+    which courses hold, matched a thousand courses that only take or make something."""
+    engine = TantivyEngine(tmp_path / "courses")
+    await engine.apply_settings()
+    titles = ["Baking Bread at Home", "Take Better Notes", "Make Music Today"]
+    await engine.upsert(
+        [
+            msgspec.structs.replace(documents[n], id=f"c{n}", slug=f"c{n}", title=title)
+            for n, title in enumerate(titles)
+        ]
+    )
+    assert [h.document.id for h in (await engine.search(SearchRequest(q="baking"))).hits] == ["c0"]
+    # A word no course holds is still a typo of one that does.
+    found = await engine.search(SearchRequest(q="bakinng"))
+    assert [h.document.id for h in found.hits][:1] == ["c0"]

@@ -242,7 +242,11 @@ class QueryBuilder:
     # -- the same matches, without scores ---------------------------------------------------
     def _match_word(self, word: str, typos: bool, prefix: bool) -> Query | None:
         stems = self.stems(word, unfinished=prefix)
-        budget = typo_budget(word) if typos else 0
+        # A word some course holds as typed is no typo: its stem's variants would match
+        # other words ("baking" is "bake", one edit from "take" and "make").
+        as_typed = self.folded(word)
+        held = self.known is not None and bool(as_typed and self.known(MATCH_PREFIX, as_typed))
+        budget = typo_budget(word) if typos and not held else 0
         clauses: list[Query] = [Query.term_query(self.schema, MATCH_STEM, s) for s in stems]
         if budget and stems:
             clauses[0] = self._fuzzy(MATCH_STEM, stems[0], budget)
