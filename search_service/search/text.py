@@ -68,9 +68,12 @@ def fold(text: str) -> str:
 # as one term by Meilisearch (its ``dictionary`` and synonyms: meilisearch/protocol.py).
 SPELLED = {"c++": "cpp", "c#": "csharp", "f#": "fsharp", ".net": "dotnet"}
 # Not inside a Latin word or a longer run of symbols; digits (C++17) and CJK (C++入門,
-# Japanese writes no space there) may follow. ".NET" may end a word too (ASP.NET, VB.NET).
+# Japanese writes no space there) may follow, and a full stop ends a sentence (".NET.").
+# ".NET" may end a word too (VB.NET); ASP.NET is .NET, one word ("asp" alone is no course's).
+_LATIN_AFTER = r"(?![A-Za-z\u00c0-\u024f_]|\.\w)"
 _SYMBOLIC = re.compile(
-    r"(?<![^\W_])(c\+\+|c#|f#)(?![A-Za-z\u00c0-\u024f]|[+#])|(\.net)(?![\w.])", re.IGNORECASE
+    rf"(?<![^\W_])(c\+\+|c#|f#)(?![A-Za-z\u00c0-\u024f]|[+#])|(?:\basp)?(\.net){_LATIN_AFTER}",
+    re.IGNORECASE,
 )
 _SPELLED_WORD = re.compile(r"\b(" + "|".join(SPELLED.values()) + r")\b")
 _SYMBOL_OF = {word: symbol for symbol, word in SPELLED.items()}

@@ -48,7 +48,12 @@ def test_matches_word(typed: str, word: str, budget: int, expected: bool) -> Non
         ("C++入門", ["cpp", "入門"]),  # Japanese writes no space before the next word
         ("Learn C# and .NET", ["learn", "csharp", "and", "dotnet"]),
         (".NET Core", ["dotnet", "core"]),
-        ("ASP.NET MVC", ["asp", "dotnet", "mvc"]),
+        ("ASP.NET MVC", ["dotnet", "mvc"]),
+        ("VB.NET", ["vb", "dotnet"]),
+        ("Learn ASP.NET.", ["learn", "dotnet"]),
+        (".NET入門", ["dotnet", "入門"]),
+        (".NET8", ["dotnet", "8"]),
+        ("C#.NET", ["csharp", "dotnet"]),
         ("the .network tab, my.net.work", ["the", "network", "tab", "my", "net", "work"]),
         ("F# for fun", ["fsharp", "for", "fun"]),
         ("notc++", ["notc"]),
@@ -63,4 +68,4 @@ def test_spelled_symbol_names_take_no_typos_and_read_back_as_typed() -> None:
     assert typo_budget("fsharp") == 0, "one edit from csharp: F# would find C#"
     assert typo_budget("pythons") == 1
     assert unspell_symbols("cpp tutorial csharp cppx") == "c++ tutorial c# cppx"
-    assert unspell_symbols("asp dotnet core") == "asp .net core"
+    assert unspell_symbols("dotnet core") == ".net core"

@@ -13,30 +13,37 @@ from search_service.search.text import unspell_symbols, words
 
 RESPELL_CANDIDATES = 5000  # words per field and first letter a respelling is chosen from
 TWO_EDITS_FROM = 8  # letters from which a word may be respelled two edits away (else one)
+SHORTEST = 4  # shorter words are left as typed: mostly abbreviations ("asp" is no "as")
 
 
 def edits_allowed(word: str) -> int:
     """One edit (a transposition counts as one) below ``TWO_EDITS_FROM`` letters, two from
     it: two edits turned six-letter words into other words ("cocina" → "colin", a mentor's
-    name; "diseno" → "diego")."""
+    name; "diseno" → "diego"). Letters typed out of order ("phyton") are ``_reordered``."""
     return 2 if len(word) >= TWO_EDITS_FROM else 1
 
 
+def _reordered(word: str, term: str) -> bool:
+    """The same letters in another order: "phyton" for "python" (two edits, one slip)."""
+    return sorted(word) == sorted(term)
+
+
 def _closest(searcher: tantivy.Searcher, word: str) -> str | None:
-    """The most frequent indexed word within ``edits_allowed`` of ``word`` (same first
-    letter), among the most frequent ``RESPELL_CANDIDATES`` words of each field with that
-    letter."""
+    """The most frequent indexed word within ``edits_allowed`` of ``word``, or two edits
+    away with the same letters (same first letter), among the most frequent
+    ``RESPELL_CANDIDATES`` words of each field with that letter."""
+    allowed = edits_allowed(word)
     best: tuple[int, int, str] | None = None
     for field in ("title_prefix", "meta_prefix"):
         terms = searcher.terms_with_prefix(field, word[:1], limit=RESPELL_CANDIDATES)
-        # Ordered by frequency, so the first of the nearest is the most frequent one.
-        found = process.extractOne(
-            word, [term for term, _ in terms], scorer=OSA.distance, score_cutoff=edits_allowed(word)
+        near = process.extract(
+            word, [term for term, _ in terms], scorer=OSA.distance, score_cutoff=2, limit=None
         )
-        if found is not None:
-            _, edits, index = found
-            candidate = (int(edits), -terms[index][1], terms[index][0])
-            best = candidate if best is None else min(best, candidate)
+        for term, edits, index in near:
+            if edits <= allowed or _reordered(word, term):
+                # Ordered by frequency: the most frequent of the nearest wins.
+                candidate = (int(edits), -terms[index][1], term)
+                best = candidate if best is None else min(best, candidate)
     return best[2] if best else None
 
 
@@ -48,7 +55,7 @@ def respell(reader: Reader, builder: QueryBuilder, query: str) -> str | None:
     out = []
     changed = False
     for index, word in enumerate(tokens):
-        if len(word) < 3 or not word.isascii() or any(ch.isdigit() for ch in word):
+        if len(word) < SHORTEST or not word.isascii() or any(ch.isdigit() for ch in word):
             out.append(word)
             continue
         folded = builder.folded(word)
