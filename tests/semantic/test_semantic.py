@@ -187,3 +187,25 @@ async def test_a_filter_that_leaves_few_courses_with_the_words_is_not_padded_by_
         hybrid = await _search(api, q="python", **{group: value["value"]})
         assert lexical["total"] == value["count"]
         assert hybrid["total"] == lexical["total"], [h["title"] for h in hybrid["hits"]]
+
+
+async def test_words_no_course_under_the_filters_has_find_nothing_by_meaning(api: Client) -> None:
+    # "python" in a category without a Python course was courses "by meaning" (Dog Training,
+    # Baking Bread): the words have a meaning in this catalog, and nothing under the filters
+    # comes close to it, so the page is the zero-result one, with its ways out.
+    python = await _search(api, q="python", semantic_ratio=0)
+    has_python = {
+        v["value"] for root in python["facets"]["category"] for v in [root, *root["children"]]
+    }
+    everything = await _search(api)
+    others = [
+        v["value"]
+        for root in everything["facets"]["category"]
+        for v in [root, *root["children"]]
+        if v["value"] not in has_python
+    ]
+    assert len(others) > 10
+    for other in others:
+        found = await _search(api, q="python", category=other)
+        assert found["total"] == 0, (other, [h["title"] for h in found["hits"]])
+        assert any(s["kind"] == "remove_filter" for s in found["suggestions"])

@@ -181,20 +181,33 @@ def _relevance(reader: Reader, plan: SearchPlan, reach: int, levels: Levels) -> 
 
 
 # -- meaning -----------------------------------------------------------------------------------
-def _neighbours(
-    reader: Reader, plan: SearchPlan, matches: Sequence[Hit] = ()
-) -> list[tuple[str, float]]:
+def _closest_match(reader: Reader, plan: SearchPlan, size: int) -> float | None:
+    """How close in meaning the courses with the words come: the cosine of the closest of
+    the best ``FUSE_WINDOW`` courses with the first ``size`` word groups under the filters,
+    or, when none passes them, with every word anywhere (what the words mean in this
+    catalog); None when no course has them."""
+    assert plan.vector is not None and reader.vectors is not None
+    searcher = reader.searcher
+    queries = [plan.scored(size)] if size else []
+    for query in [*queries, plan.scored(plan.words, filtered=False)]:
+        hits = searcher.search(query, FUSE_WINDOW, count=False).hits
+        if hits:
+            keys = searcher.fast_field_values(KEY, [address for _, address in hits])
+            return max(reader.vectors.similarities(plan.vector, [int(k or 0) for k in keys]))
+    return None
+
+
+def _neighbours(reader: Reader, plan: SearchPlan, size: int) -> list[tuple[str, float]]:
     """The courses nearest in meaning that pass the filters: at least ``SIMILARITY_FLOOR``
-    close, and, beside courses that have the words (``matches``, best first), at least
-    ``MATCH_SHARE`` of the closest of them: "python" with a filter that leaves one Python
-    course is not padded with Dog Training."""
+    close and, when some courses have the words, at least ``MATCH_SHARE`` of the closest of
+    them (``_closest_match``): "python" with a filter that leaves one Python course, or
+    none, is not padded with Dog Training. Counted and ranked searches find the same."""
     vectors = reader.vectors
     if plan.vector is None or vectors is None:
         return []
     floor = SIMILARITY_FLOOR
-    if matches:
-        keys = reader.searcher.fast_field_values(KEY, [a for _, a in matches[:FUSE_WINDOW]])
-        closest = max(vectors.similarities(plan.vector, [int(k or 0) for k in keys]))
+    closest = _closest_match(reader, plan, size) if plan.words else None
+    if closest is not None:
         floor = max(floor, MATCH_SHARE * closest)
     return vectors.nearest(plan.vector, vectors.mask(plan.filters), NEIGHBOURS, floor)
 
@@ -336,7 +349,7 @@ def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) ->
         else:
             adds = _adds_meaning(plan, levels.count(plan.words))
         if adds:
-            neighbours = _neighbours(reader, plan)
+            neighbours = _neighbours(reader, plan, levels.of(strict)[-1][0])
     also = [doc_id for doc_id, _ in neighbours]
     counting = Counting(reader, plan, plan.words, also) if request.with_facets else None
     page: list[Hit] = []
@@ -364,7 +377,7 @@ def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) ->
         # Fewer words kept than typed: fewer than FILL courses have them all.
         every_word = ranking.total if size == plan.words else 0
         if _adds_meaning(plan, every_word):
-            neighbours = _neighbours(reader, plan, ranking.hits)
+            neighbours = _neighbours(reader, plan, ranking.size)
             also = [doc_id for doc_id, _ in neighbours]
         total = ranking.total
         if neighbours:  # the total and the facets count the neighbours without the words too

@@ -429,13 +429,13 @@ class SearchPlan:
         )
         return self.builder.combine(found, self.filters)
 
-    def scored(self, size: int) -> Query:
-        """The documents with the first ``size`` word groups passing the filters, scored:
-        each word by the best field it is in, typos and completions below the word itself,
-        the words in order in the title extra."""
+    def scored(self, size: int, filtered: bool = True) -> Query:
+        """The documents with the first ``size`` word groups passing the filters (or any,
+        not ``filtered``), scored: each word by the best field it is in, typos and
+        completions below the word itself, the words in order in the title extra."""
         if size not in self._text:
             self._text[size] = self.builder.text(self.kept(size), self.reader.known)
-        return self.builder.combine(self._text[size], self.filters)
+        return self.builder.combine(self._text[size], self.filters if filtered else [])
 
     def browse(self) -> Query:
         """Every document passing the filters (no words: the sort field orders them)."""
