@@ -18,7 +18,8 @@ down_revision: str | None = "0013_lecture_progress"
 def upgrade() -> None:
     op.execute(
         "ALTER TABLE search_events ADD COLUMN currency VARCHAR(3) NOT NULL DEFAULT '' "
-        "CONSTRAINT search_events_currency CHECK (currency = '' OR currency ~ '^[A-Z]{3}$')"
+        "CONSTRAINT ck_search_events_search_events_currency "
+        "CHECK (currency = '' OR currency ~ '^[A-Z]{3}$')"
     )
     op.execute(
         "UPDATE search_events e SET currency = c.currency FROM courses c "

@@ -339,7 +339,7 @@ async def checkout(
     )
     await session.execute(queries.COUNT_STUDENTS, {"mentor_ids": mentors})
     await session.execute(queries.RECORD_SALES, {"course_ids": ids, "paid": paid})
-    await insights.record_purchases(session, cart["id"], ids, paid)
+    await insights.record_purchases(session, cart["id"], ids, paid, currency)
     await session.execute(queries.CONVERT, {"cart_id": cart["id"]})
     subtotal = sum(i["price_cents"] for i in items)
     order = {

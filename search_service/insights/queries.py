@@ -40,7 +40,7 @@ ON CONFLICT ON CONSTRAINT search_events_once DO NOTHING
 # At checkout: one purchase per cart item that was added from a search, with what was paid.
 RECORD_PURCHASES = text("""
 INSERT INTO search_events (query_id, course_id, type, revenue_cents, currency)
-SELECT ci.query_id, p.course_id, 'purchase', p.paid, ci.currency
+SELECT ci.query_id, p.course_id, 'purchase', p.paid, :currency
 FROM unnest(CAST(:course_ids AS uuid[]), CAST(:paid AS bigint[])) AS p(course_id, paid)
 JOIN cart_items ci ON ci.cart_id = :cart_id AND ci.course_id = p.course_id
 WHERE ci.query_id IS NOT NULL

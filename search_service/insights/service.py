@@ -93,11 +93,22 @@ async def record_add(
 
 
 async def record_purchases(
-    session: AsyncSession, cart_id: uuid.UUID, course_ids: Sequence[uuid.UUID], paid: Sequence[int]
+    session: AsyncSession,
+    cart_id: uuid.UUID,
+    course_ids: Sequence[uuid.UUID],
+    paid: Sequence[int],
+    currency: str,
 ) -> None:
+    """One purchase per cart item added from a search, with what was paid, in ``currency``
+    (the checkout's, which the cart line's may not be if the course's price moved)."""
     await session.execute(
         queries.RECORD_PURCHASES,
-        {"cart_id": cart_id, "course_ids": list(course_ids), "paid": list(paid)},
+        {
+            "cart_id": cart_id,
+            "course_ids": list(course_ids),
+            "paid": list(paid),
+            "currency": currency,
+        },
     )
 
 

@@ -452,3 +452,9 @@ async def test_purchases_recorded_before_currencies_take_their_course_s(
     await asyncio.to_thread(migrate.upgrade, shop.url)
     rows = await db.fetch("SELECT type, currency FROM search_events WHERE course_id = $1", course)
     assert sorted(map(tuple, rows)) == [("click", ""), ("purchase", "GBP")]
+    # Named as the models name checks, so a later migration can drop it by that name.
+    named = await db.fetchval(
+        "SELECT count(*) FROM pg_constraint WHERE conname = $1",
+        "ck_search_events_search_events_currency",
+    )
+    assert named == 1
