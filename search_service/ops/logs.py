@@ -20,7 +20,12 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = b"x-request-id"
 log = logging.getLogger("skillspring.requests")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Control characters, and those that change how a line reads without being seen: bidi
+# marks and overrides (U+202E shows the rest of a line reversed), zero-width characters.
+_CONTROL = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+_UNSEEN = re.compile(r"[\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 
@@ -34,6 +39,10 @@ class TextFormatter(logging.Formatter):
 
     def __init__(self) -> None:
         super().__init__(TEXT_FORMAT)
+
+    def formatException(self, ei: Any) -> str:
+        # A traceback keeps its lines; what is in them (an exception quoting a path) is escaped.
+        return "\n".join(escape_controls(line) for line in super().formatException(ei).split("\n"))
 
     def format(self, record: logging.LogRecord) -> str:
         # The message is escaped; a traceback (our own code's) keeps its lines.
@@ -59,7 +68,9 @@ class JsonFormatter(logging.Formatter):
         payload.update(getattr(record, "fields", {}))
         if record.exc_info:
             payload["error"] = self.formatException(record.exc_info)
-        return json.dumps(payload, ensure_ascii=False, default=str)
+        text = json.dumps(payload, ensure_ascii=False, default=str)
+        # JSON escapes control characters; these it leaves as they are, and a viewer shows.
+        return _UNSEEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def log_config(log_format: str) -> dict[str, Any]:
@@ -96,14 +107,6 @@ def _valid_id(raw: bytes) -> str | None:
     return text if text and all(c.isalnum() or c in "-_." for c in text) else None
 
 
-def _shown(text: str) -> str:
-    """``text`` with what would not print (controls, direction overrides) as ``\\uXXXX``, so
-    an address cannot make a log line read otherwise (U+202E turns the rest around)."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
-
-
 def request_log(app: ASGIApp) -> ASGIApp:
     """Wrap ``app``: give every request an id (kept from ``X-Request-ID`` when sane), send it
     back, and log the request once, whether a route took it or not."""
@@ -133,15 +136,15 @@ def request_log(app: ASGIApp) -> ASGIApp:
         finally:
             fields = {
                 "request_id": request_id,
-                "method": _shown(method),
-                "path": _shown(scope["path"]),
+                "method": method,
+                "path": scope["path"],
                 "status": status,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 2),
             }
             log.info(
                 "%s %s %s %.2f ms id=%s",
-                fields["method"],
-                fields["path"],
+                method,
+                scope["path"],
                 status,
                 fields["duration_ms"],
                 request_id,

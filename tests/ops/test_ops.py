@@ -14,7 +14,7 @@ import asyncpg
 import pytest
 
 from search_service.db.connection import asyncpg_dsn
-from search_service.ops.logs import JsonFormatter
+from search_service.ops.logs import JsonFormatter, TextFormatter
 from search_service.search.request import SearchRequest
 from search_service.search.tantivy.engine import TantivyEngine
 from search_service.settings import ServerSettings, Settings
@@ -119,11 +119,13 @@ async def test_request_id_and_one_log_line_without_query_strings(
     assert said.startswith("GET /api/v1/search 200 ") and said.endswith(" ms id=abc-123")
     generated = await api.get("/health", headers={"x-request-id": "bad id\n!"})
     assert generated.headers["x-request-id"] != "bad id\n!"
-    # What would not print is escaped: U+202E would show the rest of the line reversed.
+    # What changes how a line reads is escaped: U+202E would show the rest reversed.
     caplog.clear()
     await api.get("/courses/abc\u202etxt.exe")
-    said = [r.getMessage() for r in caplog.records if r.name == "skillspring.requests"]
-    assert "\u202e" not in said[0] and "abc\\u202etxt.exe" in said[0]
+    record = next(r for r in caplog.records if r.name == "skillspring.requests")
+    for line in (TextFormatter().format(record), JsonFormatter().format(record)):
+        assert "\u202e" not in line and "abc\\u202etxt.exe" in line
+    assert json.loads(JsonFormatter().format(record))["path"] == "/courses/abc\u202etxt.exe"
 
 
 def test_json_log_format() -> None:
@@ -265,3 +267,16 @@ class _Transport:
 
     def get_extra_info(self, name: str) -> str:
         return f"info {name}"
+
+
+def test_a_traceback_keeps_its_lines_and_escapes_what_it_quotes() -> None:
+    # An error quoting what a client sent (a file name with U+202E) is written escaped.
+    try:
+        raise OSError("File name too long: '/static/\u202egpj.exe'")
+    except OSError:
+        record = logging.LogRecord(
+            "skillspring.errors", logging.ERROR, __file__, 1, "server error", None, sys.exc_info()
+        )
+    text = TextFormatter().format(record)
+    assert "\u202e" not in text and "\\u202egpj.exe" in text
+    assert text.count("\n") >= 2, "a traceback keeps its lines"
