@@ -24,7 +24,11 @@ from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, State
 from litestar.di import Provide
-from litestar.exceptions import MethodNotAllowedException, NotFoundException
+from litestar.exceptions import (
+    InternalServerException,
+    MethodNotAllowedException,
+    NotFoundException,
+)
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.openapi import OpenAPIConfig
@@ -65,7 +69,7 @@ from search_service.learning.controllers import LearningController
 from search_service.learning.pages import LearningPages
 from search_service.lib.errors import UsageError
 from search_service.lib.pricing import price_display
-from search_service.lib.problems import api_exception_handlers, problem
+from search_service.lib.problems import api_exception_handlers, log_failure, problem
 from search_service.lib.safe_urls import safe_url
 from search_service.lib.web import BEARER_SCHEME, one_value_each
 from search_service.merchandising.controllers import RulesController
@@ -282,6 +286,13 @@ def _database(settings: Settings, url: str) -> SQLAlchemyAsyncConfig:
     )
 
 
+def _no_such_file(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if isinstance(exc.__cause__, OSError):
+        return problem(request, 404, "There is no such file.")
+    log_failure(request, exc)
+    return problem(request, 500, "Something went wrong on our side.")
+
+
 def _outside_routes(app: Litestar, settings: Settings) -> None:
     """The ASGI middleware outside every route, so requests no route took (404, 405) are
     logged, counted and get the security headers too."""
@@ -335,6 +346,9 @@ def create_app(
                 name="static",
                 # Pages link every file by its content hash (pages/static.py).
                 cache_control=CacheControlHeader(public=True, max_age=ONE_YEAR, immutable=True),
+                # A name the file system refuses (app.css/x, 300 letters) is a file not there
+                # (Litestar raises its 500 from the OSError).
+                exception_handlers={InternalServerException: _no_such_file},
             ),
         ],
         state=State({"settings": settings, "sqlalchemy": db}),

@@ -78,6 +78,19 @@ def test_a_control_character_in_the_path_is_a_400(address: tuple[str, int], path
     assert b"control character" in answer
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/static/app.css/x", "/static/favicon.svg/..", "/static/" + "a" * 300, "/static/nope.css"],
+)
+def test_a_static_file_name_the_file_system_refuses_is_a_404(
+    address: tuple[str, int], path: str
+) -> None:
+    # NotADirectoryError and "File name too long" were 500s with a traceback in the log.
+    with _connect(address) as sock:
+        sock.sendall(_request(path))
+        assert _read_all(sock).startswith(b"HTTP/1.1 404")
+
+
 def test_headers_that_stop_arriving_are_closed(address: tuple[str, int]) -> None:
     with _connect(address) as sock:
         sock.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\nX-One: 1\r\n")
