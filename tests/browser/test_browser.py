@@ -182,7 +182,8 @@ async def test_search_click_buy_then_insights_show_it(
     await page.goto(f"{live_server}/admin/search-insights?days=1")
     row = page.locator("#top-queries tbody tr", has=page.get_by_role("link", name=typed))
     cells = [c.strip() for c in await row.locator("td").all_inner_texts()]
-    assert cells[:6] == [typed, "1", "1", "100%", "1", "1"], (cells, title)
+    # query, searches, clients, clicks, CTR, added to cart, purchases
+    assert cells[:7] == [typed, "1", "1", "1", "100%", "1", "1"], (cells, title)
     assert await page.locator("svg.chart").count() == 2
     chromium.ARTIFACTS.mkdir(exist_ok=True)
     await page.screenshot(path=str(chromium.ARTIFACTS / "search-insights.png"), full_page=True)

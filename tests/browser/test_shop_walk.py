@@ -150,9 +150,9 @@ async def test_an_add_started_signed_out_is_credited_to_its_search_through_sign_
     await page.goto(f"{live_server}/admin/search-insights?days=1")
     row = page.locator("#top-queries tbody tr", has=page.get_by_role("link", name=typed))
     cells = [c.strip() for c in await row.locator("td").all_inner_texts()]
-    # searches, clicks, click-through, adds to cart, purchases: the add and the purchase are
-    # this search's, though the shopper signed up in between.
-    assert cells[:6] == [typed, "1", "1", "100%", "1", "1"], cells
+    # searches, clients, clicks, click-through, adds to cart, purchases: the add and the
+    # purchase are this search's, though the shopper signed up in between.
+    assert cells[:7] == [typed, "1", "1", "1", "100%", "1", "1"], cells
     await boss.close()
 
 
