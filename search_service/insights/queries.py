@@ -122,21 +122,21 @@ LIMIT :limit
 
 ZERO_RESULTS = _windowed(
     """
-SELECT query, count(*) AS searches FROM q
+SELECT query, count(*) AS searches, count(DISTINCT client) AS clients FROM q
 WHERE total = 0 AND query <> ''
-GROUP BY query ORDER BY searches DESC, query LIMIT :limit
+GROUP BY query ORDER BY clients DESC, searches DESC, query LIMIT :limit
 """
 )
 
 NO_CLICKS = _windowed(
     """
-SELECT q.query, count(*) AS searches FROM q
+SELECT q.query, count(*) AS searches, count(DISTINCT q.client) AS clients FROM q
 WHERE q.total > 0 AND q.query <> ''
 GROUP BY q.query
 HAVING NOT EXISTS (
     SELECT 1 FROM ev JOIN q q2 ON q2.id = ev.query_id
     WHERE q2.query = q.query AND ev.type = 'click')
-ORDER BY searches DESC, q.query LIMIT :limit
+ORDER BY clients DESC, searches DESC, q.query LIMIT :limit
 """
 )
 

@@ -77,6 +77,7 @@ class QueryFigures(msgspec.Struct, kw_only=True):
 class QueryCount(msgspec.Struct, kw_only=True):
     query: str
     searches: int
+    clients: Annotated[int, Meta(description="different clients (an address, per day)")]
 
 
 class PositionClicks(msgspec.Struct, kw_only=True):

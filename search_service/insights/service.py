@@ -133,6 +133,10 @@ def _query_figures(r: RowMapping) -> QueryFigures:
     )
 
 
+def _counted(r: RowMapping) -> QueryCount:
+    return QueryCount(query=r["query"], searches=int(r["searches"]), clients=int(r["clients"]))
+
+
 def _since(days: int) -> dt.datetime:
     return dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
 
@@ -154,12 +158,8 @@ async def report(session: AsyncSession, days: int, limit: int = 50) -> InsightsO
         click_through_rate=_rate(int(totals["clicked"]), searches),
         clicks=int(totals["clicks"]),
         top_queries=[_query_figures(r) for r in per_query],
-        zero_result_queries=[
-            QueryCount(query=r["query"], searches=int(r["searches"])) for r in zero
-        ],
-        no_click_queries=[
-            QueryCount(query=r["query"], searches=int(r["searches"])) for r in no_clicks
-        ],
+        zero_result_queries=[_counted(r) for r in zero],
+        no_click_queries=[_counted(r) for r in no_clicks],
         click_positions=[
             PositionClicks(position=int(r["position"]), clicks=int(r["clicks"])) for r in positions
         ],

@@ -73,6 +73,15 @@ async def test_one_client_repeating_a_query_does_not_top_the_insights(
     assert rows[real][0] < rows[forged][0]
     assert (rows[forged][1]["searches"], rows[forged][1]["clients"]) == (40, 1)
     assert (rows[real][1]["searches"], rows[real][1]["clients"]) == (3, 3)
+    # The same for the queries that found nothing.
+    empty, found_nothing = f"zqx{uuid.uuid4().hex[:6]}vv", f"qqz{uuid.uuid4().hex[:6]}xx"
+    await _searched(shop, empty, 30, clients=1)
+    await _searched(shop, found_nothing, 2, clients=2)
+    report = await api.get(
+        "/api/v1/admin/search-insights", params={"limit": 500}, headers=auth(boss)
+    )
+    zero = [r["query"] for r in report.json()["zero_result_queries"]]
+    assert zero.index(found_nothing) < zero.index(empty)
 
 
 async def test_one_client_searching_47_times_makes_nothing_popular(
