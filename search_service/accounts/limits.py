@@ -87,8 +87,10 @@ class AccountGuard:
         self.limiter = limiter
         self.sessions = sessions
         self.per_address, self.everywhere = signup_limits(settings or LimitSettings())
-        # Each address's turn at password checks (gone once nobody waits for it).
+        # Each address's turn at password checks and hashes (gone once nobody waits for it),
+        # and the one turn of all addresses that failed too often.
         self._turns: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._failing = asyncio.Lock()
 
     async def credentials(self, email: str) -> Credentials | None:
         """The account's id, password hash and status, or None."""
@@ -111,16 +113,22 @@ class AccountGuard:
         await self.limiter.attempt(ACCOUNT_FAILURES, email)
 
     @contextlib.asynccontextmanager
-    async def verifying(self, client: str) -> AsyncIterator[None]:
-        """Around a password check: one client address's checks take turns (one at a time in
-        this worker). Checks run one at a time anyway (``passwords.HASH_THREADS``), so an
-        address loses nothing by it, and a flood of log-ins from one address queues behind
+    async def turn(self, client: str, failing: bool = False) -> AsyncIterator[None]:
+        """Around a password check or hash: one client address's take turns (one at a time
+        in this worker), and, ``failing`` (a log-in), those of every address that has failed
+        too often take one turn between them. Hashes run one at a time anyway
+        (``passwords.HASH_THREADS``), so an address loses nothing by it, and a flood of
+        log-ins or sign-ups from one address, or wrong log-ins from many, queues behind
         itself instead of in front of everyone else's."""
-        turn = self._turns.get(client)
-        if turn is None:
-            turn = self._turns[client] = asyncio.Lock()
-        async with turn:
-            yield
+        own = self._turns.get(client)
+        if own is None:
+            own = self._turns[client] = asyncio.Lock()
+        async with own:
+            if failing and await self.limiter.waiting(ADDRESS_FAILURES, client):
+                async with self._failing:
+                    yield
+            else:
+                yield
 
     async def failed(self, client: str) -> None:
         """Count a failed log-in against the client's address (the account's try was

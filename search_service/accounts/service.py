@@ -42,9 +42,11 @@ async def register(
         Conflict: the email is already registered.
     """
     await guard.signing_up(client)
+    async with guard.turn(client):
+        hashed = await hash_password(data.password)
     user = User(
         email=normalise_email(data.email),
-        password_hash=await hash_password(data.password),
+        password_hash=hashed,
         role="student",
         status="active",
         first_name=public_text("first_name", data.first_name),
@@ -77,7 +79,7 @@ async def login(
     # pooled connection) only begins once the password is known to be right.
     found = await guard.credentials(email)
     stored = found.password_hash if found is not None else None
-    async with guard.verifying(client):
+    async with guard.turn(client, failing=True):
         right = await verify_password(stored, data.password)
     if not right or found is None or stored is None:
         await guard.failed(client)

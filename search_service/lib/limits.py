@@ -117,14 +117,13 @@ class Limiter:
         if row.hits > limit.hits:
             raise TooManyRequests(limit.message, retry_after=_seconds(row.left))
 
-    async def check(self, backoff: Backoff, value: str) -> None:
-        """Raises TooManyRequests while ``value`` must wait."""
+    async def waiting(self, backoff: Backoff, value: str) -> float:
+        """The seconds ``value`` must still wait (0: none)."""
         async with self.sessions() as session:
             wait = (
                 await session.execute(_WAITING, {"key": self.subject(backoff.name, value)})
             ).scalar()
-        if wait is not None and float(wait) > 0:
-            raise TooManyRequests(backoff.message, retry_after=_seconds(wait))
+        return max(0.0, float(wait)) if wait is not None else 0.0
 
     async def failed(self, backoff: Backoff, value: str) -> float:
         """Count a failure; returns the seconds ``value`` must now wait (0: none yet)."""
