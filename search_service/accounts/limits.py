@@ -1,9 +1,11 @@
 """How hard accounts may be tried: log-in failures back off per account and per client
 address, sign-ups are limited per address and overall.
 
-Only failures count: students signing in through one campus address or one frontend server
-are never refused for each other's successes, and one account's failures never refuse another
-account. An account under attack makes only its own log-ins wait (checked before the password,
+Only failures count against an address: students signing in through one campus address or
+one frontend server are never refused for each other's successes, and one account's failures
+never refuse another account. Against an account, a try counts until it succeeds, so more
+than ``ACCOUNT_FAILURES.free`` + 1 log-ins to one account at the same moment wait, right or
+wrong. An account under attack makes only its own log-ins wait (checked before the password,
 so a guess costs nothing; a try is counted when it starts, so guesses sent at once cannot all
 pass the check); an address that fails too often is told to wait on each further failure,
 while a right password from it still signs in; an address's password checks take turns.
