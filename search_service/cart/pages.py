@@ -165,13 +165,14 @@ class CartPages(Controller):
             return service.add_item(db_session, shopper, form.course_id, searched)
 
         if wants_json:
-            held = await service.item_count(db_session, shopper)
             try:
-                cart = await add(parse_form(CartItemForm, values))
+                form = parse_form(CartItemForm, values)
+                # An add from a tab opened before the course went in changes nothing: say so.
+                held = await service.in_cart(db_session, shopper, form.course_id)
+                cart = await add(form)
             except DomainError as error:
                 return problem(request, status_of(error), error.detail)
-            # An add from a tab opened before the course went in changes nothing: say so.
-            message = "Added to cart" if len(cart.items) > held else "Already in your cart"
+            message = "Already in your cart" if held else "Added to cart"
             return Response(
                 {"cart_count": len(cart.items), "message": message, "cart_url": _cart(request)},
                 status_code=200,

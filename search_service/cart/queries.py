@@ -40,6 +40,10 @@ ITEM_COUNT = text(
     "SELECT count(*) FROM cart_items ci JOIN carts c ON c.id = ci.cart_id "
     "WHERE c.student_id = :student_id AND c.status = 'open'"
 )
+IN_CART = text(
+    "SELECT EXISTS (SELECT 1 FROM cart_items ci JOIN carts c ON c.id = ci.cart_id "
+    "WHERE c.student_id = :student_id AND c.status = 'open' AND ci.course_id = :course_id)"
+)
 REMOVE_ITEM = text("DELETE FROM cart_items WHERE cart_id = :cart_id AND course_id = :course_id")
 HAS_BOUGHT = text(
     "SELECT EXISTS (SELECT 1 FROM carts WHERE student_id = :student_id AND status = 'converted')"

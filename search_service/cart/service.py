@@ -181,6 +181,12 @@ async def add_item(
     return await get_cart(session, user_id)
 
 
+async def in_cart(session: AsyncSession, user_id: uuid.UUID, course_id: uuid.UUID) -> bool:
+    """Whether the student's open cart holds the course."""
+    params = {"student_id": user_id, "course_id": course_id}
+    return bool((await session.execute(queries.IN_CART, params)).scalar_one())
+
+
 async def item_count(session: AsyncSession, user_id: uuid.UUID) -> int:
     """How many courses the student's open cart holds (for the header's cart count)."""
     return int((await session.execute(queries.ITEM_COUNT, {"student_id": user_id})).scalar_one())
