@@ -7,13 +7,11 @@ the reason, without it)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
-from indexer.documents import build_document
 from search_service.search import relaxation
 from search_service.search.document import CourseDocument
 from search_service.search.meilisearch.engine import MeilisearchEngine
@@ -29,7 +27,7 @@ from search_service.search.tantivy.engine import TantivyEngine
 from tests.meili.openapi import validate
 from tests.meili.shared import requires_shared
 from tests.meili.stub import MeiliStub
-from tests.support.documents import row
+from tests.support.documents import titled
 
 TITLES = [
     "Python Web Scraping",  # every word of "python web scraping"
@@ -48,19 +46,13 @@ TITLES = [
 
 def documents() -> list[CourseDocument]:
     return [
-        build_document(
-            row(
-                id=uuid.UUID(int=100 + i),
-                slug=f"course-{i}",
-                title=title,
-                subtitle="",
-                description="",
-                tags=[],
-                categories=None,
-                level=("beginner", "advanced")[i % 2],
-                list_price_cents=1000 + 100 * i,
-                sale_price_cents=None,
-            )
+        titled(
+            i,
+            title,
+            categories=None,
+            level=("beginner", "advanced")[i % 2],
+            list_price_cents=1000 + 100 * i,
+            sale_price_cents=None,
         )
         for i, title in enumerate(TITLES)
     ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from search_service.search.text import words
 from search_service.seed.courses import slugify
 from search_service.seed.vocab_categories import CATEGORY_TREE
 from tests.support.catalogs import Catalog
-from tests.support.documents import row
+from tests.support.documents import titled
 
 Predicate = Callable[[CourseDocument], bool]
 
@@ -476,23 +475,8 @@ async def test_a_respelling_is_one_edit_away_below_eight_letters(
     engine = TantivyEngine(tmp_path / "courses")
     await engine.apply_settings()
     titles = ["Cooking Basics", "Python for Data", "Photography Basics", "Make Music"]
-    await engine.upsert(
-        [
-            build_document(
-                row(
-                    id=uuid.UUID(int=100 + n),
-                    slug=f"c{n}",
-                    title=title,
-                    subtitle="",
-                    description="",
-                    tags=[],
-                    first_name="Colin",
-                    last_name="Lefebvre",
-                )
-            )
-            for n, title in enumerate(titles)
-        ]
-    )
+    mentor = {"first_name": "Colin", "last_name": "Lefebvre"}
+    await engine.upsert([titled(n, title, **mentor) for n, title in enumerate(titles)])
     assert await engine.correct(typed) == respelled
 
 

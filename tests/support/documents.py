@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from search_service.search.document import CourseDocument
 
 
 def row(**overrides: Any) -> dict[str, Any]:
@@ -45,3 +48,12 @@ def row(**overrides: Any) -> dict[str, Any]:
     }
     base.update(overrides)
     return base
+
+
+def titled(n: int, title: str, **overrides: Any) -> CourseDocument:
+    """The ``n``-th of a test's own courses: ``title`` and nothing else to match (no subtitle,
+    description or tags)."""
+    from indexer.documents import build_document
+
+    fields = {"id": uuid.UUID(int=100 + n), "slug": f"course-{n}", "title": title}
+    return build_document(row(**fields, subtitle="", description="", tags=[], **overrides))
