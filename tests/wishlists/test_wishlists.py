@@ -62,15 +62,22 @@ async def test_named_lists_items_and_owned_marks(api: Client, db: asyncpg.Connec
     assert [i["course_id"] for i in removed.json()["items"]] == [str(second["id"])]
 
 
-async def test_move_to_cart(api: Client, db: asyncpg.Connection) -> None:
+async def _wished(api: Client, db: asyncpg.Connection) -> tuple[dict[str, str], str, Any]:
+    """A new student, their first list (Favorites) and the one course on it."""
     who = await student(db)
     wishlist = (await api.get("/api/v1/wishlists", headers=auth(who))).json()[0]["id"]
     (course,) = await courses(db, 1)
-    await api.post(
+    added = await api.post(
         f"/api/v1/wishlists/{wishlist}/items",
         json={"course_id": str(course["id"])},
         headers=auth(who),
     )
+    assert added.status_code == 200, added.text
+    return who, wishlist, course
+
+
+async def test_move_to_cart(api: Client, db: asyncpg.Connection) -> None:
+    who, wishlist, course = await _wished(api, db)
     moved = await api.post(
         f"/api/v1/wishlists/{wishlist}/items/{course['id']}/move-to-cart", headers=auth(who)
     )
@@ -83,14 +90,7 @@ async def test_move_to_cart(api: Client, db: asyncpg.Connection) -> None:
 async def test_a_course_you_own_stays_on_the_list_when_move_fails(
     api: Client, db: asyncpg.Connection
 ) -> None:
-    who = await student(db)
-    wishlist = (await api.get("/api/v1/wishlists", headers=auth(who))).json()[0]["id"]
-    (course,) = await courses(db, 1)
-    await api.post(
-        f"/api/v1/wishlists/{wishlist}/items",
-        json={"course_id": str(course["id"])},
-        headers=auth(who),
-    )
+    who, wishlist, course = await _wished(api, db)
     await db.execute(
         "INSERT INTO enrollments (course_id, student_id) VALUES ($1, $2)",
         course["id"],
