@@ -182,26 +182,26 @@ def _relevance(reader: Reader, plan: SearchPlan, reach: int, levels: Levels) -> 
 
 # -- meaning -----------------------------------------------------------------------------------
 def _closest_match(reader: Reader, plan: SearchPlan, size: int) -> float | None:
-    """How close in meaning the courses with the words come: the cosine of the closest of
-    the best ``FUSE_WINDOW`` courses with the first ``size`` word groups under the filters,
-    or, when none passes them, with every word anywhere (what the words mean in this
-    catalog); None when no course has them."""
+    """How close in meaning the courses with the words come, whatever the filters (what the
+    words mean in this catalog, so every filter measures its neighbours by the same floor):
+    the cosine of the closest of the best ``FUSE_WINDOW`` courses with the first ``size``
+    word groups (every word, when none is kept); None when no course has them."""
     assert plan.vector is not None and reader.vectors is not None
     searcher = reader.searcher
-    queries = [plan.scored(size)] if size else []
-    for query in [*queries, plan.scored(plan.words, filtered=False)]:
-        hits = searcher.search(query, FUSE_WINDOW, count=False).hits
-        if hits:
-            keys = searcher.fast_field_values(KEY, [address for _, address in hits])
-            return max(reader.vectors.similarities(plan.vector, [int(k or 0) for k in keys]))
-    return None
+    anywhere = plan.scored(size or plan.words, filtered=False)
+    hits = searcher.search(anywhere, FUSE_WINDOW, count=False).hits
+    if not hits:
+        return None
+    keys = searcher.fast_field_values(KEY, [address for _, address in hits])
+    return max(reader.vectors.similarities(plan.vector, [int(k or 0) for k in keys]))
 
 
 def _neighbours(reader: Reader, plan: SearchPlan, size: int) -> list[tuple[str, float]]:
     """The courses nearest in meaning that pass the filters: at least ``SIMILARITY_FLOOR``
     close and, when some courses have the words, at least ``MATCH_SHARE`` of the closest of
-    them (``_closest_match``): "python" with a filter that leaves one Python course, or
-    none, is not padded with Dog Training. Counted and ranked searches find the same."""
+    them, whatever the filters (``_closest_match``): "python" with a filter that leaves one
+    Python course, or none, is not padded with Dog Training. Counted and ranked searches
+    find the same."""
     vectors = reader.vectors
     if plan.vector is None or vectors is None:
         return []
