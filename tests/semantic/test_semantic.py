@@ -209,3 +209,7 @@ async def test_words_no_course_under_the_filters_has_find_nothing_by_meaning(api
         found = await _search(api, q="python", category=other)
         assert found["total"] == 0, (other, [h["title"] for h in found["hits"]])
         assert any(s["kind"] == "remove_filter" for s in found["suggestions"])
+    # The page says the filters, not the words, are the trouble.
+    page = (await api.get("/search", params={"q": "python", "category": others[0]})).text
+    assert "passes your filters" in page
+    assert "Check the spelling" not in page and "No course has these words" not in page
