@@ -24,7 +24,7 @@ from search_service.insights.schemas import (
     Revenue,
 )
 from search_service.lib.errors import Invalid, NotFound
-from search_service.lib.pricing import price_display
+from search_service.lib.pricing import amount_display
 from search_service.search.text import fold
 
 UNKNOWN_QUERY = "This query_id was not given out by a search here, or is too old."
@@ -117,7 +117,7 @@ def _query_figures(r: RowMapping) -> QueryFigures:
     purchases, that of the one currency, or none when there are several: cents of different
     currencies do not add up."""
     paid = [
-        Revenue(currency=c, cents=int(n), display=price_display(int(n), c))
+        Revenue(currency=c, cents=int(n), display=amount_display(int(n), c))
         for c, n in zip(r["currencies"] or (), r["cents"] or (), strict=True)
     ]
     return QueryFigures(

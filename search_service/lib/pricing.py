@@ -32,10 +32,13 @@ def price_bound(cents: int) -> str:
     return f"${cents // 100:,}" if cents % 100 == 0 else f"${cents / 100:,.2f}"
 
 
-def price_display(cents: int, currency: str) -> str:
-    """``Free``, ``$19.99``, or ``19.99 CHF`` for currencies without a symbol."""
-    if cents == 0:
-        return "Free"
+def amount_display(cents: int, currency: str) -> str:
+    """``$19.99``, ``$0.00``, or ``19.99 CHF`` for currencies without a symbol: money."""
     amount = f"{cents / 100:,.2f}"
     symbol = CURRENCY_SYMBOLS.get(currency)
     return f"{symbol}{amount}" if symbol else f"{amount} {currency}"
+
+
+def price_display(cents: int, currency: str) -> str:
+    """``Free``, ``$19.99``, or ``19.99 CHF`` for currencies without a symbol: a price."""
+    return "Free" if cents == 0 else amount_display(cents, currency)

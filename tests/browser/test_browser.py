@@ -184,7 +184,15 @@ async def test_search_click_buy_then_insights_show_it(
     cells = [c.strip() for c in await row.locator("td").all_inner_texts()]
     # query, searches, clients, clicks, CTR, added to cart, purchases
     assert cells[:7] == [typed, "1", "1", "1", "100%", "1", "1"], (cells, title)
+    assert cells[7].startswith("$"), cells  # revenue, in its currency
     assert await page.locator("svg.chart").count() == 2
+    # The period's box is a short field (a page-wide rule made it the width of the page),
+    # and a phone scrolls the tables inside their boxes, never the page sideways.
+    days = await page.locator("#days").bounding_box()
+    assert days is not None and days["width"] < 150, days
+    await page.set_viewport_size({"width": 390, "height": 844})
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "no sideways scrolling at 390 px"
     chromium.ARTIFACTS.mkdir(exist_ok=True)
     await page.screenshot(path=str(chromium.ARTIFACTS / "search-insights.png"), full_page=True)
     await boss.close()

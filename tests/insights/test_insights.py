@@ -22,7 +22,7 @@ from search_service.db.connection import make_engine
 from search_service.insights.ids import QueryIds
 from search_service.insights.judgments import judgments_from_clicks
 from search_service.insights.service import PopularSearches, forget_before, normalise_query
-from search_service.lib.pricing import price_display
+from search_service.lib.pricing import amount_display
 from tests.support.apps import in_process_app
 from tests.support.catalogs import Catalog
 from tests.support.pages import submit
@@ -103,7 +103,7 @@ async def test_a_search_a_click_an_add_and_a_checkout_show_exactly(
         "add_to_carts": 1,
         "purchases": 1,
         "revenue_cents": paid,
-        "revenue": [{"currency": "USD", "cents": paid, "display": price_display(paid, "USD")}],
+        "revenue": [{"currency": "USD", "cents": paid, "display": amount_display(paid, "USD")}],
     }
     assert {"query": nothing, "searches": 1, "clients": 1} in report["zero_result_queries"]
     assert query not in [r["query"] for r in report["no_click_queries"]]
@@ -423,7 +423,7 @@ async def test_revenue_adds_up_per_currency(
     assert counted is not None and counted["purchases"] == 2
     assert counted["revenue_cents"] is None  # dollars and euros do not add up
     expected = sorted(
-        ({"currency": c, "cents": n, "display": price_display(n, c)} for c, n in paid),
+        ({"currency": c, "cents": n, "display": amount_display(n, c)} for c, n in paid),
         key=lambda r: (-r["cents"], r["currency"]),
     )
     assert counted["revenue"] == expected
