@@ -10,8 +10,12 @@ import ctypes.util
 import os
 import signal
 import sys
+import threading
+import time
 
 PR_SET_PDEATHSIG = 1
+WATCH_SECONDS = 1.0  # how often a worker looks whether its server is still there
+GRACE_SECONDS = 10.0  # then how long it may take to stop on its own
 SERVER_PID = "SKILLSPRING_SERVER_PID"  # set by `skillspring serve` for its workers
 
 
@@ -28,5 +32,21 @@ def die_with_parent() -> None:
     libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     server = os.environ.get(SERVER_PID)
-    if server is not None and server.isdigit() and os.getppid() != int(server):
-        os._exit(1)  # the server died before the request took effect
+    if server is not None and server.isdigit():
+        if os.getppid() != int(server):
+            os._exit(1)  # the server died before the request took effect
+        threading.Thread(
+            target=_watch, args=(int(server),), name="server-watch", daemon=True
+        ).start()
+
+
+def _watch(server: int) -> None:
+    """The kernel's SIGTERM can come while granian is still setting up the worker's loop, and
+    be lost there (a CI run saw a worker outlive its killed server): once the server is gone,
+    the worker is sent SIGTERM again, and stops for good if it is still there
+    ``GRACE_SECONDS`` later."""
+    while os.getppid() == server:
+        time.sleep(WATCH_SECONDS)
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(GRACE_SECONDS)
+    os._exit(1)

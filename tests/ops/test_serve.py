@@ -121,3 +121,42 @@ def test_workers_stop_when_their_server_is_killed(shop: Catalog, tmp_path: Path)
         for child in psutil.Process().children(recursive=True):
             if "serve" in " ".join(child.cmdline()) and str(port) in " ".join(child.cmdline()):
                 child.kill()
+
+
+def test_a_worker_that_missed_its_servers_death_stops_all_the_same(tmp_path: Path) -> None:
+    """The kernel's SIGTERM can reach a worker while its loop is not yet listening for it
+    (a CI run saw a worker outlive its killed server): the worker's own watch stops it."""
+    import subprocess
+
+    import psutil
+
+    worker = (
+        "import os, signal, time\n"
+        "from search_service.ops.orphans import SERVER_PID, die_with_parent\n"
+        "os.environ[SERVER_PID] = str(os.getppid())\n"
+        "die_with_parent()\n"
+        "signal.signal(signal.SIGTERM, lambda *_: None)  # the signal goes nowhere\n"
+        "print('ready', flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    server = (
+        "import subprocess, sys, time\n"
+        f"child = subprocess.Popen([sys.executable, '-c', {worker!r}], stdout=sys.stdout)\n"
+        "print(child.pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", server], stdout=subprocess.PIPE, text=True, cwd=tmp_path
+    )
+    try:
+        assert parent.stdout is not None
+        child = psutil.Process(int(parent.stdout.readline()))
+        assert parent.stdout.readline().strip() == "ready"
+        parent.kill()
+        parent.wait(timeout=60)
+        _, alive = psutil.wait_procs([child], timeout=60)
+        assert not alive, "a worker whose server is gone stops, though SIGTERM did nothing"
+    finally:
+        for process in psutil.Process().children(recursive=True):
+            if "ops.orphans" in " ".join(process.cmdline()):
+                process.kill()
