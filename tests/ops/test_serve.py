@@ -126,6 +126,7 @@ def test_workers_stop_when_their_server_is_killed(shop: Catalog, tmp_path: Path)
 def test_a_worker_that_missed_its_servers_death_stops_all_the_same(tmp_path: Path) -> None:
     """The kernel's SIGTERM can reach a worker while its loop is not yet listening for it
     (a CI run saw a worker outlive its killed server): the worker's own watch stops it."""
+    import contextlib
     import subprocess
 
     import psutil
@@ -148,15 +149,15 @@ def test_a_worker_that_missed_its_servers_death_stops_all_the_same(tmp_path: Pat
     parent = subprocess.Popen(
         [sys.executable, "-c", server], stdout=subprocess.PIPE, text=True, cwd=tmp_path
     )
+    assert parent.stdout is not None
+    child = psutil.Process(int(parent.stdout.readline()))
     try:
-        assert parent.stdout is not None
-        child = psutil.Process(int(parent.stdout.readline()))
         assert parent.stdout.readline().strip() == "ready"
         parent.kill()
         parent.wait(timeout=60)
         _, alive = psutil.wait_procs([child], timeout=60)
         assert not alive, "a worker whose server is gone stops, though SIGTERM did nothing"
     finally:
-        for process in psutil.Process().children(recursive=True):
-            if "ops.orphans" in " ".join(process.cmdline()):
-                process.kill()
+        parent.kill()
+        with contextlib.suppress(psutil.NoSuchProcess):
+            child.kill()
