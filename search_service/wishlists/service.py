@@ -35,7 +35,7 @@ LEFT JOIN courses c ON c.id = i.course_id
 WHERE w.student_id = :student_id AND (CAST(:wishlist_id AS uuid) IS NULL OR w.id = :wishlist_id)
 ORDER BY w.name = :default DESC, w.name, i.added_at, i.course_id
 """)
-OWNS = text("SELECT 1 FROM wishlists WHERE id = :wishlist_id AND student_id = :student_id")
+OWNS = text("SELECT name FROM wishlists WHERE id = :wishlist_id AND student_id = :student_id")
 # A name the student has not used in any case ("favorites" beside "Favorites" is one list to
 # a shopper); two creates racing with names differing only in case can both pass.
 CREATE = text(
@@ -43,7 +43,6 @@ CREATE = text(
     "CAST(:name AS text) WHERE NOT EXISTS (SELECT 1 FROM wishlists "
     "WHERE student_id = :student_id AND lower(name) = lower(CAST(:name AS text))) RETURNING id"
 )
-NAME = text("SELECT name FROM wishlists WHERE id = :wishlist_id")
 RENAME = text(
     "UPDATE wishlists SET name = CAST(:name AS text) WHERE id = :wishlist_id AND NOT EXISTS "
     "(SELECT 1 FROM wishlists WHERE student_id = :student_id AND id <> :wishlist_id "
@@ -98,12 +97,15 @@ async def _lists(
     return list(lists.values())
 
 
-async def _own(session: AsyncSession, student_id: uuid.UUID, wishlist_id: uuid.UUID) -> None:
-    """Another student's list is as good as missing (404, not 403: ids are not disclosed)."""
+async def _own(session: AsyncSession, student_id: uuid.UUID, wishlist_id: uuid.UUID) -> str:
+    """The list's name. Another student's list is as good as missing (404, not 403: ids are
+    not disclosed)."""
     await _student(session, student_id)
-    found = await session.execute(OWNS, {"wishlist_id": wishlist_id, "student_id": student_id})
-    if found.first() is None:
+    params = {"wishlist_id": wishlist_id, "student_id": student_id}
+    name = (await session.execute(OWNS, params)).scalar_one_or_none()
+    if name is None:
         raise NotFound("No such wishlist.")
+    return str(name)
 
 
 async def all_lists(session: AsyncSession, student_id: uuid.UUID) -> list[WishlistOut]:
@@ -136,9 +138,7 @@ async def _named_list(
     Raises:
         NotFound: not the student's list. Conflict: it is Favorites.
     """
-    await _own(session, student_id, wishlist_id)
-    name = (await session.execute(NAME, {"wishlist_id": wishlist_id})).scalar_one()
-    if name == DEFAULT:
+    if await _own(session, student_id, wishlist_id) == DEFAULT:
         raise Conflict(f"“{DEFAULT}” is where Add to wishlist saves: it cannot be {doing}.")
 
 

@@ -250,10 +250,8 @@ class QueryBuilder:
         clauses: list[Query] = [Query.term_query(self.schema, MATCH_STEM, s) for s in stems]
         if budget and stems:
             clauses[0] = self._fuzzy(MATCH_STEM, stems[0], budget)
-        if prefix and long_enough(word):
-            folded = self.fold.analyze(word)
-            if folded:
-                clauses.append(self._fuzzy(MATCH_PREFIX, folded[0], min(budget, 1), prefix=True))
+        if prefix and long_enough(word) and as_typed:
+            clauses.append(self._fuzzy(MATCH_PREFIX, as_typed, min(budget, 1), prefix=True))
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else _any(clauses)
