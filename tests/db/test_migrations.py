@@ -60,6 +60,7 @@ async def test_upgrade_downgrade_upgrade(scratch_database: str) -> None:
     assert await _tables(url) == full
 
 
+@pytest.mark.system  # runs the CLI
 def test_serve_refuses_a_database_that_is_not_migrated(scratch_database: str) -> None:
     # One clear line and exit 2, instead of a server whose background jobs log a traceback
     # a second because the tables are missing.

@@ -307,6 +307,7 @@ def _cli(args: list[str], url: str, stdin: str = "") -> subprocess.CompletedProc
     return skillspring(*args, env={"SKILLSPRING_DATABASE_URL": url}, stdin=stdin)
 
 
+@pytest.mark.system  # runs the CLI
 async def test_create_admin_command_then_sign_in_like_everyone(
     api: Client, db: asyncpg.Connection, shop: Catalog, tmp_path: Path
 ) -> None:
