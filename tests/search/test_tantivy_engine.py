@@ -498,3 +498,30 @@ async def test_a_word_some_course_holds_is_not_matched_by_its_typos(
     # A word no course holds is still a typo of one that does.
     found = await engine.search(SearchRequest(q="bakinng"))
     assert [h.document.id for h in found.hits][:1] == ["c0"]
+
+
+async def test_a_short_stem_takes_the_typos_of_a_word_its_length(
+    documents: list[CourseDocument], tmp_path: Path
+) -> None:
+    """Typos are counted on the word as typed and on its stem, as a word of the stem's length
+    takes them: "welding" is the stem "weld", one edit from "well" (Wellness), and
+    "knitting" is "knit", one from "unit": neither matched is a typo of what was typed."""
+    engine = TantivyEngine(tmp_path / "courses")
+    await engine.apply_settings()
+    titles = ["Wellness for Busy People", "Unit Testing in Python", "Running for Beginners"]
+    await engine.upsert(
+        [
+            msgspec.structs.replace(documents[n], id=f"c{n}", slug=f"c{n}", title=title)
+            for n, title in enumerate(titles)
+        ]
+    )
+
+    async def found(q: str) -> list[str]:
+        result = await engine.search(SearchRequest(q=q, semantic_ratio=0.0))
+        return sorted(h.document.id for h in result.hits)
+
+    assert await found("welding") == []
+    assert await found("knitting") == []
+    assert await found("wellnes") == ["c0"]  # typos of the word itself still match
+    assert await found("pyhton") == ["c1"]
+    assert await found("runing") == ["c2"]

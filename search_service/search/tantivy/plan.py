@@ -94,11 +94,12 @@ class QueryBuilder:
         """``word`` and the terms within ``distance`` edits of it in ``field`` (as a
         ``prefix``: the terms starting so), each match scoring a constant 1 as tantivy's
         fuzzy query scores: the reader's variants as plain terms when it has them (every
-        stemmed field's terms are among ``MATCH_STEM``'s, every prefix field's among
+        stemmed field's terms are among ``MATCH_STEM``'s, every unstemmed field's among
         ``MATCH_PREFIX``'s), else tantivy's fuzzy query."""
         dictionary: Dictionary | None = None
         if self.variants is not None:
-            dictionary = self.variants.words if prefix else self.variants.stems
+            unstemmed = field == MATCH_PREFIX or field in dict(PREFIX_WEIGHTS)
+            dictionary = self.variants.words if unstemmed else self.variants.stems
         found = dictionary.variants(word, distance, prefix) if dictionary is not None else None
         if found is None:
             return Query.fuzzy_term_query(
@@ -165,6 +166,7 @@ class QueryBuilder:
             typos = False
             prefix = False
         budget = typo_budget(word) if typos else 0
+        stem_budget = stem_typos(budget, stems)
         for field, weight in TEXT_WEIGHTS:
             for index, stem in enumerate(stems):
                 # Another language's stem is rarer than the first language's (fewer courses
@@ -172,9 +174,9 @@ class QueryBuilder:
                 factor = 1.0 if index == 0 else VARIANT_FACTOR
                 exact = Query.term_query(self.schema, field, stem)
                 clauses.append(Query.boost_query(exact, weight * factor))
-            if budget and stems:
+            if stem_budget:
                 # Typos of the first stem only: each stem's variants would cost as much again.
-                fuzzy = self._fuzzy(field, stems[0], budget)
+                fuzzy = self._fuzzy(field, stems[0], stem_budget)
                 clauses.append(Query.boost_query(fuzzy, weight * FUZZY_FACTOR))
         if prefix and long_enough(word):
             folded = self.fold.analyze(word)
@@ -249,7 +251,13 @@ class QueryBuilder:
         budget = typo_budget(word) if typos and not held else 0
         clauses: list[Query] = [Query.term_query(self.schema, MATCH_STEM, s) for s in stems]
         if budget and stems:
-            clauses[0] = self._fuzzy(MATCH_STEM, stems[0], budget)
+            # Typos of the word as typed, as Meilisearch counts them; and of its stem, as
+            # many as the stem's own length allows: "welding" is "weld", and one typo would
+            # make it "well" ("wellness"), as "knitting" would be "unit".
+            if stem_budget := stem_typos(budget, stems):
+                clauses[0] = self._fuzzy(MATCH_STEM, stems[0], stem_budget)
+            if as_typed and not prefix:  # an unfinished word's typos: its completions'
+                clauses.append(self._fuzzy(MATCH_PREFIX, as_typed, budget))
         if prefix and long_enough(word) and as_typed:
             clauses.append(self._fuzzy(MATCH_PREFIX, as_typed, min(budget, 1), prefix=True))
         if not clauses:
@@ -458,14 +466,24 @@ class SearchPlan:
                 if stem and self.reader.known(MATCH_STEM, stem):
                     continue
                 budget = typo_budget(word) if group.typos else 0
-                if stem and budget:
-                    # The very terms the query matched; for a dictionary too large to scan
-                    # (the query used tantivy's fuzzy query), the nearest sharing the start.
-                    variants = self.reader.variants
-                    matched = variants.stems.variants(stem, budget) if variants else None
-                    out += matched if matched is not None else _nearest(searcher, stem, budget)
                 folded = self.builder.folded(word)
+                variants = self.reader.variants
+                # The very terms the query matched; for a dictionary too large to scan (the
+                # query used tantivy's fuzzy query), the nearest sharing the start.
+                if stem and (stem_budget := stem_typos(budget, [stem])):
+                    found = variants.stems.variants(stem, stem_budget) if variants else None
+                    out += (
+                        _nearest(searcher, MATCH_STEM, stem, stem_budget)
+                        if found is None
+                        else found
+                    )
                 last = group.last and index == len(group.words) - 1
+                if stem and folded and budget and not last:
+                    found = variants.words.variants(folded, budget) if variants else None
+                    typed = (
+                        _nearest(searcher, MATCH_PREFIX, folded, budget) if found is None else found
+                    )
+                    out += [s for term in typed for s in self.builder.stems(term)]
                 if last and folded and long_enough(word):
                     completions = searcher.terms_with_prefix(
                         MATCH_PREFIX, folded, limit=HIGHLIGHT_VARIANTS
@@ -478,13 +496,19 @@ HIGHLIGHT_VARIANTS = 5  # index words marked for one typo or one unfinished word
 VARIANT_CANDIDATES = 1000  # indexed words (sharing the first letters) a typo is matched to
 
 
-def _nearest(searcher: tantivy.Searcher, stem: str, budget: int) -> list[str]:
-    """The indexed stems nearest ``stem`` within ``budget`` edits, among those sharing its
-    first letters (the ones a fuzzy query of that distance matched)."""
-    start = stem[:2] if len(stem) >= 5 else stem[:1]
-    terms = searcher.terms_with_prefix(MATCH_STEM, start, limit=VARIANT_CANDIDATES)
+def stem_typos(budget: int, stems: Sequence[str]) -> int:
+    """The typos allowed on a word's first stem: the word's, but no more than a word of the
+    stem's length has (a short stem is one edit from many others)."""
+    return min(budget, typo_budget(stems[0])) if budget and stems else 0
+
+
+def _nearest(searcher: tantivy.Searcher, field: str, word: str, budget: int) -> list[str]:
+    """The terms of ``field`` nearest ``word`` within ``budget`` edits, among those sharing
+    its first letters (the ones a fuzzy query of that distance matched)."""
+    start = word[:2] if len(word) >= 5 else word[:1]
+    terms = searcher.terms_with_prefix(field, start, limit=VARIANT_CANDIDATES)
     found = process.extract(
-        stem,
+        word,
         [t for t, _ in terms],
         scorer=OSA.distance,
         score_cutoff=budget,
