@@ -480,20 +480,28 @@ async def test_a_respelling_is_one_edit_away_below_eight_letters(
     assert await engine.correct(typed) == respelled
 
 
-async def test_a_word_some_course_holds_is_not_matched_by_its_typos(
-    documents: list[CourseDocument], tmp_path: Path
-) -> None:
-    """ "baking" is the stem "bake", one edit from "take" and "make": a search for the word,
-    which courses hold, matched a thousand courses that only take or make something."""
+async def _courses_titled(
+    titles: list[str], documents: list[CourseDocument], tmp_path: Path
+) -> TantivyEngine:
+    """An index of one course per title (ids c0, c1, …), the rest of each from the catalog."""
     engine = TantivyEngine(tmp_path / "courses")
     await engine.apply_settings()
-    titles = ["Baking Bread at Home", "Take Better Notes", "Make Music Today"]
     await engine.upsert(
         [
             msgspec.structs.replace(documents[n], id=f"c{n}", slug=f"c{n}", title=title)
             for n, title in enumerate(titles)
         ]
     )
+    return engine
+
+
+async def test_a_word_some_course_holds_is_not_matched_by_its_typos(
+    documents: list[CourseDocument], tmp_path: Path
+) -> None:
+    """ "baking" is the stem "bake", one edit from "take" and "make": a search for the word,
+    which courses hold, matched a thousand courses that only take or make something."""
+    titles = ["Baking Bread at Home", "Take Better Notes", "Make Music Today"]
+    engine = await _courses_titled(titles, documents, tmp_path)
     assert [h.document.id for h in (await engine.search(SearchRequest(q="baking"))).hits] == ["c0"]
     # A word no course holds is still a typo of one that does.
     found = await engine.search(SearchRequest(q="bakinng"))
@@ -506,15 +514,8 @@ async def test_a_short_stem_takes_the_typos_of_a_word_its_length(
     """Typos are counted on the word as typed and on its stem, as a word of the stem's length
     takes them: "welding" is the stem "weld", one edit from "well" (Wellness), and
     "knitting" is "knit", one from "unit": neither matched is a typo of what was typed."""
-    engine = TantivyEngine(tmp_path / "courses")
-    await engine.apply_settings()
     titles = ["Wellness for Busy People", "Unit Testing in Python", "Running for Beginners"]
-    await engine.upsert(
-        [
-            msgspec.structs.replace(documents[n], id=f"c{n}", slug=f"c{n}", title=title)
-            for n, title in enumerate(titles)
-        ]
-    )
+    engine = await _courses_titled(titles, documents, tmp_path)
 
     async def found(q: str) -> list[str]:
         result = await engine.search(SearchRequest(q=q, semantic_ratio=0.0))
