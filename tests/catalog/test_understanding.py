@@ -204,6 +204,8 @@ async def test_the_api_says_what_it_understood(api: Client) -> None:
 async def test_the_page_shows_what_it_understood(api: Client) -> None:
     html = (await api.get("/search", params={"q": "pyhton"})).text
     assert "Showing results for <strong>python</strong>" in html
+    # The count is of what was searched: the respelling, not the typo.
+    assert "results for “python”</span></h1>" in html and "for “pyhton”</span>" not in html
     assert 'href="/search?q=pyhton&amp;literal=true"' in html
     typed_filter = (await api.get("/search", params={"q": "free kubernetes"})).text
     assert "filtered by Free from your words" in typed_filter
