@@ -67,7 +67,10 @@ def build_document(row: Mapping[str, Any]) -> CourseDocument:
     """The search document of one course row."""
     list_cents = int(row["list_price_cents"])
     effective = effective_price_cents(list_cents, row["sale_price_cents"])
-    rating = round(float(row["rating_avg"] or 0.0), 2)
+    exact = float(row["rating_avg"] or 0.0)
+    # Shown to one decimal, and filtered as shown ("4.5 & up"): rounded once, from the mean
+    # (3.949 rounded to 3.95 first was shown as 4.0). Ranking uses the mean itself.
+    rating = round(exact, 1)
     minutes = int(row["total_duration_minutes"])
     updated = row["last_updated_at"] or _EPOCH
     mentor_name = " ".join(p for p in (row["first_name"], row["last_name"]) if p)
@@ -93,8 +96,8 @@ def build_document(row: Mapping[str, Any]) -> CourseDocument:
         price_band=price_band(effective),
         rating=rating,
         rating_floor=rating_floor(rating),
-        rating_weighted=weighted_rating(rating, int(row["review_count"])),
-        rating_lower_bound=rating_lower_bound(rating, int(row["review_count"])),
+        rating_weighted=weighted_rating(exact, int(row["review_count"])),
+        rating_lower_bound=rating_lower_bound(exact, int(row["review_count"])),
         review_count=int(row["review_count"]),
         popularity=popularity(
             int(row["enrollment_count"]), int(row["recent_enrollments"]), int(row["recent_views"])

@@ -46,12 +46,13 @@ def review_item(row: Mapping[Any, Any]) -> ReviewItem:
 
 
 def rating_summary(count: int, average: float | None, stars: Sequence[int] | None) -> RatingSummary:
-    """The rating block: the mean and the five-bar distribution (5 stars first)."""
+    """The rating block: the mean, to the one decimal shown (rounded once, as the search
+    document's), and the five-bar distribution (5 stars first)."""
     bars = [
         StarBar(stars=5 - i, count=int(n), percent=round(100 * int(n) / count) if count else 0)
         for i, n in enumerate(stars or [0] * 5)
     ]
-    return RatingSummary(average=round(float(average or 0), 2), count=count, distribution=bars)
+    return RatingSummary(average=round(float(average or 0), 1), count=count, distribution=bars)
 
 
 async def top_reviews(session: AsyncSession, course_id: uuid.UUID) -> list[ReviewItem]:

@@ -20,7 +20,7 @@ def test_document_fields() -> None:
     assert doc.mentor_name == "Ana Silva"
     assert (doc.effective_price_cents, doc.discount_percent, doc.is_free) == (2500, 75, False)
     assert doc.price_band == "20-50"
-    assert (doc.rating, doc.rating_floor, doc.review_count) == (4.26, 4.0, 12)
+    assert (doc.rating, doc.rating_floor, doc.review_count) == (4.3, 4.0, 12)  # 4.26, as shown
     assert doc.duration_bucket == "3-6h"
     assert doc.features == ["quizzes", "downloads", "previews"]
     assert doc.category_slugs == ["web-development", "development"]
@@ -95,3 +95,15 @@ def test_price_bands_ratings_and_discounts() -> None:
     assert [rating_floor(r) for r in (0.0, 3.49, 3.5, 4.99, 5.0)] == [0.0, 3.0, 3.5, 4.5, 5.0]
     assert discount_percent(0, 0) == 0 and discount_percent(1999, 999) == 50
     assert popularity(0, 0, 49) == 0
+
+
+def test_a_rating_is_rounded_once_to_the_decimal_shown() -> None:
+    """A mean of 3.949 rounded to 3.95 and then shown to one decimal read 4.0 on the card,
+    the course page and the instructor page: it is rounded once, and filtered as shown."""
+    from search_service.reviews.service import rating_summary
+
+    doc = build_document(row(rating_avg=3.9493, review_count=137))
+    assert (doc.rating, doc.rating_floor) == (3.9, 3.5)
+    assert rating_summary(137, 3.9493, [47, 52, 38, 0, 0]).average == 3.9
+    shown_as_half = build_document(row(rating_avg=4.46, review_count=10))
+    assert (shown_as_half.rating, shown_as_half.rating_floor) == (4.5, 4.5)
