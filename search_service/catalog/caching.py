@@ -43,15 +43,19 @@ class Conditional:
         return Response(content, headers=self.headers())
 
 
-async def conditional(request: Request[Any, Any, Any], engine: SearchEngine) -> Conditional:
+async def conditional(
+    request: Request[Any, Any, Any], engine: SearchEngine, shown: str = ""
+) -> Conditional:
     """The validator of an anonymous GET (none for a signed-in one, or an engine that cannot
-    tell its generation)."""
+    tell its generation): of the index generation and the rules in force (the engine's
+    ``generation``), ``shown`` (whatever else the answer shows: the popular searches of
+    suggestions) and the request."""
     if "authorization" in request.headers:
         return Conditional(None, False)
     generation = await engine.generation()
     if generation is None:
         return Conditional(None, False)
-    key = f"{generation}|{request.url.path}?{request.url.query}".encode()
+    key = f"{generation}|{shown}|{request.url.path}?{request.url.query}".encode()
     tag = f'"{hashlib.sha256(key).hexdigest()[:32]}"'
     asked = request.headers.get("if-none-match", "")
     fresh = tag in {t.strip() for t in asked.split(",")} or asked.strip() == "*"

@@ -83,7 +83,8 @@ class CatalogController(Controller):
         """Up to 8 course titles, categories and mentors for what has been typed so far."""
         query = request.query_params.dict()
         parsed = decode_fields(SuggestRequest, from_multidict(SuggestRequest, query))
-        validator = await conditional(request, engine)
+        popular = await suggester.popular.digest() if suggester.popular else ""
+        validator = await conditional(request, engine, popular)
         if validator.fresh:
             return validator.not_modified()
         return validator.answer(await suggester.suggest(parsed.q))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import time
 import uuid
@@ -190,6 +191,7 @@ class PopularSearches:
         self.enabled = enabled
         self._loaded_at = float("-inf")
         self._queries: list[tuple[str, int]] = []
+        self._digest = ""
 
     async def top(self) -> list[tuple[str, int]]:
         if not self.enabled:
@@ -206,7 +208,15 @@ class PopularSearches:
                     },
                 )
                 self._queries = [(r[0], int(r[1])) for r in rows]
+                encoded = "\n".join(q for q, _ in self._queries).encode()
+                self._digest = hashlib.sha256(encoded).hexdigest()[:16]
         return self._queries
+
+    async def digest(self) -> str:
+        """What the popular searches are, in a few characters, for the cache validator of
+        answers that show them (suggestions): another once one is hidden, shown or new."""
+        await self.top()
+        return self._digest
 
     async def completing(self, typed: str, limit: int) -> list[str]:
         """Popular searches that start with what has been typed (folded), other than it."""

@@ -14,6 +14,7 @@ or, with no text, a category the request filters on) is answered as
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import time
 import uuid
@@ -79,6 +80,7 @@ class RuleBook:
         self._by_id: dict[str, ActiveRule] = {}
         self._by_query: dict[str, list[ActiveRule]] = {}
         self._version: tuple[Any, ...] | None = None
+        self.digest = _digest({})
         self._loaded_at = 0.0
         self._every = Periodic(RELOAD_SECONDS, self.reload, log, "could not load rules")
 
@@ -107,6 +109,7 @@ class RuleBook:
             if rule.query is not None:
                 by_query.setdefault(rule.query, []).append(rule)
         self._by_id, self._by_query = rules, by_query
+        self.digest = _digest(rules)
 
     @property
     def rules(self) -> list[ActiveRule]:
@@ -210,6 +213,13 @@ async def merchandised(
     )
 
 
+def _digest(rules: dict[str, ActiveRule]) -> str:
+    """What the rules in force are, in a few characters: the same in every worker that holds
+    them, and another whenever one is made, changed, deleted, begins or ends."""
+    encoded = msgspec.json.encode([rules[key] for key in sorted(rules)])
+    return hashlib.sha256(encoded).hexdigest()[:16]
+
+
 class MerchandisedEngine(EngineWrapper):
     """The search port with the rules applied; everything else passes through."""
 
@@ -222,3 +232,9 @@ class MerchandisedEngine(EngineWrapper):
         if rule is None or not (rule.pin or rule.hide):
             return await self.inner.search(request)
         return await merchandised(self.inner, request, rule)
+
+    async def generation(self) -> str | None:
+        """The index generation and the rules in force: an answer's cache validator changes
+        when either does (a pinned or hidden course changes a search's answer)."""
+        inner = await self.inner.generation()
+        return None if inner is None else f"{inner}|{self.book.digest}"

@@ -15,7 +15,7 @@ from litestar.config.cors import CORSConfig
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_AGE = 600
-METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"]
+METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 HEADERS = ["Authorization", "Content-Type", "If-None-Match", "X-Request-Id"]
 EXPOSED = ["ETag", "X-Request-Id", "Retry-After"]
 
@@ -60,10 +60,12 @@ def cors(app: ASGIApp, origins: Sequence[str], prefix: str) -> ASGIApp:
             return
 
         async def with_cors(message: Message) -> None:
-            if message["type"] == "http.response.start" and allowed:
-                extra = [*simple, (b"vary", b"Origin")]
-                if not config.is_allow_all_origins:
-                    extra.append((b"access-control-allow-origin", origin.encode()))
+            if message["type"] == "http.response.start":
+                # Every answer says it varies with the origin, allowed or not: a shared cache
+                # must not hand an allowed storefront the copy made without its header.
+                extra = [(b"vary", b"Origin")]
+                if allowed:
+                    extra += [*simple, (b"access-control-allow-origin", origin.encode())]
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 

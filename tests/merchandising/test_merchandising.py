@@ -74,6 +74,26 @@ async def test_pins_first_hides_and_counts(api: Client, db: asyncpg.Connection, 
     assert (await search(api, q=QUERY))["total"] == before["total"]
 
 
+async def test_a_rule_change_changes_the_answers_cache_validator(api: Client, boss: Any) -> None:
+    """An anonymous answer's ETag covers the rules in force: a cache revalidating a search
+    after a rule pinned or hid a course gets the new answer, not a 304 for the old one."""
+    path = f"/api/v1/search?q={QUERY}"
+    before = await api.get(path)
+    tag = before.headers["etag"]
+    shown = [h["slug"] for h in before.json()["hits"]]
+    rule = {"query": QUERY, "hide": [shown[0]]}
+    made = await api.post("/api/v1/admin/rules", json=rule, headers=auth(boss))
+    assert made.status_code == 201, made.text
+    revalidated = await api.get(path, headers={"if-none-match": tag})
+    assert revalidated.status_code == 200 and revalidated.headers["etag"] != tag
+    assert shown[0] not in [h["slug"] for h in revalidated.json()["hits"]]
+    again = await api.get(path, headers={"if-none-match": revalidated.headers["etag"]})
+    assert again.status_code == 304  # unchanged since: still a match
+    gone = await api.delete(f"/api/v1/admin/rules/{made.json()['id']}", headers=auth(boss))
+    assert gone.status_code == 204
+    assert (await api.get(path, headers={"if-none-match": tag})).status_code == 304
+
+
 async def test_pins_obey_the_shoppers_filters(api: Client, boss: Any) -> None:
     ranked = (await search(api, q=QUERY, per_page=40))["hits"]
     free = next((h for h in ranked if h["price"]["is_free"]), None)

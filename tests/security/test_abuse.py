@@ -98,6 +98,7 @@ async def test_many_clients_make_a_search_popular_until_an_admin_hides_it(
     await _searched(shop, "docker", 6, clients=6)
     assert "docker" in await _suggested(api, "dock")
     assert 'href="/search?q=docker">docker</a>' in (await api.get("/")).text
+    tag = (await api.get("/api/v1/suggest?q=dock")).headers["etag"]
     boss = await admin(db)
     signed_in = await submit(browser, "/login", "/login", email=boss["email"], password=PASSWORD)
     assert signed_in.status_code == 303
@@ -111,6 +112,9 @@ async def test_many_clients_make_a_search_popular_until_an_admin_hides_it(
     assert hidden.status_code == 303, hidden.text
     assert "docker" not in await _suggested(api, "dock")
     assert 'href="/search?q=docker">docker</a>' not in (await api.get("/")).text
+    # A cache revalidating the suggestions it kept gets them without the hidden search.
+    revalidated = await api.get("/api/v1/suggest?q=dock", headers={"if-none-match": tag})
+    assert revalidated.status_code == 200 and revalidated.headers["etag"] != tag
 
 
 async def test_the_addresses_of_one_ipv6_network_are_one_client(api: Client, shop: Catalog) -> None:
@@ -339,6 +343,17 @@ async def test_the_api_answers_cors_preflights_from_configured_origins_only(
         assert "access-control-allow-origin" not in other.headers
         page = await client.get("/", headers={"origin": "https://shop.example"})
         assert "access-control-allow-origin" not in page.headers  # the API router only
+        # Wishlists are renamed with PATCH: the preflight allows every method the API uses.
+        patch = await client.options(
+            f"/api/v1/wishlists/{uuid.uuid4()}",
+            headers={**asked, "access-control-request-method": "PATCH"},
+        )
+        assert "PATCH" in patch.headers["access-control-allow-methods"]
+        # Every API answer varies with the origin, so no shared cache hands the storefront
+        # the copy made for a request without it (same ETag, no allow-origin header).
+        for origin in ({}, {"origin": "https://evil.example"}, {"origin": "https://shop.example"}):
+            answer = await client.get("/api/v1/search?q=python", headers=origin)
+            assert "Origin" in ", ".join(answer.headers.get_list("vary")), origin
 
 
 async def test_anonymous_answers_carry_an_etag_and_a_match_is_a_304(api: Client) -> None:
