@@ -205,6 +205,11 @@ async def test_a_refused_form_opens_at_its_mistake_at_both_sizes(
     await page.get_by_role("button", name="Apply").click()
     await expect(page.locator("#code")).to_be_focused()
     await expect(page.locator("#code")).to_be_in_viewport()
+    # Its error is on screen too, not under the buy bar fixed at the bottom.
+    error = await page.locator("#code-error").bounding_box()
+    bar = await page.locator(".buy-bar").bounding_box()
+    assert error is not None and bar is not None
+    assert error["y"] + error["height"] <= bar["y"], (error, bar)
     await page.get_by_role("button", name="Buy now").first.click()
     await page.wait_for_url(lambda u: "/orders/" in u)
 
