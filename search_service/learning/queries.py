@@ -14,7 +14,9 @@ JOIN courses c ON c.id = e.course_id
 JOIN users u ON u.id = c.mentor_id
 LEFT JOIN lectures l ON l.id = e.last_watched_lecture
 WHERE e.student_id = :student
-ORDER BY e.purchased_at DESC NULLS LAST, c.title
+-- The course last worked on (a lecture marked) or bought first, as "recently accessed".
+ORDER BY greatest(e.purchased_at, (SELECT max(p.completed_at) FROM lecture_progress p
+                                   WHERE p.enrollment_id = e.id)) DESC NULLS LAST, c.title
 """)
 
 # The student's enrollment in the course ``slug`` (archived courses stay open to owners).

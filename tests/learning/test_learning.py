@@ -3,6 +3,7 @@ the enrollment's progress, last lecture and completion."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -122,7 +123,11 @@ async def test_the_learning_page_marks_a_lecture_and_continues_after_it(
     # Continue leads on to the lecture after the one just done, not back to it.
     assert f'href="#lecture-{following}">Continue' in after
     learning = (await browser.get("/my-learning")).text
-    assert "Continue" in learning and f'href="{page}"' in learning
+    # My learning's Continue opens the page at the lecture to continue with.
+    assert "Continue" in learning and f'href="{page}#continue"' in learning
+    assert re.search(
+        rf'id="lecture-{following}" class="lecture current">\s*<span id="continue">', after
+    )
 
 
 async def test_a_finished_course_s_page_offers_nothing_to_continue(
@@ -148,3 +153,29 @@ async def test_the_learning_page_of_a_course_not_bought_leads_to_buying_it(
     shown = (await browser.get(answer.headers["location"])).text
     assert "Buy this course to start learning it." in shown and "Add to cart" in shown
     assert (await browser.get("/learn/no-such-course")).status_code == 404
+
+
+async def test_my_learning_lists_the_course_last_worked_on_first(
+    api: Client, db: asyncpg.Connection
+) -> None:
+    """As "recently accessed": a course bought earlier but worked on since comes before one
+    bought after it."""
+    first, second = await courses(db, 2, fresh=True)
+    who = await student(db)
+    await enroll(db, who, first["id"])
+    await db.execute(
+        "UPDATE enrollments SET purchased_at = now() - interval '2 days' WHERE student_id = $1",
+        uuid.UUID(who["id"]),
+    )
+    await enroll(db, who, second["id"])  # bought now
+    listed = (await api.get("/api/v1/learning", headers=auth(who))).json()
+    assert [c["slug"] for c in listed][:2] == [second["slug"], first["slug"]]
+    lecture = (await _lectures(db, first["id"]))[0]
+    marked = await api.post(
+        f"/api/v1/learning/{first['slug']}/progress",
+        json={"lecture_id": lecture},
+        headers=auth(who),
+    )
+    assert marked.status_code == 200, marked.text
+    listed = (await api.get("/api/v1/learning", headers=auth(who))).json()
+    assert [c["slug"] for c in listed][:2] == [first["slug"], second["slug"]]
