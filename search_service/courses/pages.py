@@ -177,16 +177,21 @@ def _review_links(
 def _includes(course: CourseDetail) -> list[str]:
     """What the course includes, counted from its curriculum."""
     kinds: dict[str, int] = {}
+    video = 0  # minutes of video: the course's duration counts its articles and quizzes too
     for section in course.curriculum:
         for lecture in section.lectures:
             kinds[lecture.content_type] = kinds.get(lecture.content_type, 0) + 1
-    hours = course.duration_minutes / 60
-    out = [
-        f"{hours:.1f} hours on-demand video"
-        if hours >= 1
-        else f"{course.duration_minutes} minutes on-demand video",
-        f"{course.lecture_count} lecture{'' if course.lecture_count == 1 else 's'}",
-    ]
+            if lecture.content_type == "video":
+                video += lecture.duration_minutes
+    out = []
+    if video:
+        hours = video / 60
+        out.append(
+            f"{hours:.1f} hours on-demand video"
+            if hours >= 1
+            else f"{video} minutes on-demand video"
+        )
+    out.append(f"{course.lecture_count} lecture{'' if course.lecture_count == 1 else 's'}")
     for kind, one, many in INCLUDED:
         n = kinds.get(kind, 0)
         if n:

@@ -279,6 +279,15 @@ async def test_course_page_offers_only_playable_previews_and_says_what_it_includ
         await db.execute(playable, row["lecture"], row["video_url"])
     assert '<a class="preview" href="https://cdn.example.com/sample.mp4">Preview' in html
     assert "This course includes" in html and "on-demand video" in html
+    # The video is its video lectures' minutes, not the whole course's (articles, quizzes).
+    video = await db.fetchval(
+        "SELECT sum(l.duration_minutes) FROM lectures l JOIN course_sections s "
+        "ON s.id = l.section_id JOIN courses c ON c.id = s.course_id "
+        "WHERE c.slug = $1 AND l.status = 'published' AND l.content_type = 'video'",
+        row["slug"],
+    )
+    shown = f"{video / 60:.1f} hours" if video >= 60 else f"{video} minutes"
+    assert f"<li>{shown} on-demand video</li>" in html
     assert "Expand all sections" in html
     expanded = (await browser.get(f"{page}?sections=all")).text
     sections = expanded.count('<details class="section"')
