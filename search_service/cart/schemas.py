@@ -51,6 +51,7 @@ class CartItemOut(msgspec.Struct, kw_only=True):
     slug: str
     title: str
     mentor_name: str
+    mentor_url: str  # the instructor's page
     image_url: str  # its own picture, or one drawn from its category
     added_price_cents: int  # what it cost when added
     price_cents: int  # what it costs now: checkout charges this

@@ -23,6 +23,7 @@ from search_service.cart.schemas import (
     PurchaseOut,
 )
 from search_service.catalog.pictures import picture_url
+from search_service.catalog.urls import instructor_url
 from search_service.db.lookups import is_enrolled, is_student, owned
 from search_service.insights import service as insights
 from search_service.lib.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
@@ -90,6 +91,9 @@ def _cart_out(cart: Row, items: Sequence[Row], coupon: Row | None) -> CartOut:
             slug=i["slug"],
             title=i["title"],
             mentor_name=full_name(i["first_name"], i["last_name"]),
+            mentor_url=instructor_url(
+                str(i["mentor_id"]), full_name(i["first_name"], i["last_name"])
+            ),
             image_url=picture_url(i["slug"], i["thumbnail_url"]),
             added_price_cents=i["added_price_cents"],
             price_cents=i["price_cents"],

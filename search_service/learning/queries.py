@@ -6,6 +6,7 @@ from sqlalchemy import text
 
 MY_COURSES = text("""
 SELECT c.slug, c.title, c.thumbnail_url, e.progress_percent, e.purchased_at, e.completed_at,
+       c.mentor_id,
        trim(u.first_name || ' ' || coalesce(u.last_name, '')) AS mentor_name,
        (c.status = 'published' AND c.deleted_at IS NULL) AS listed,
        l.title AS last_lecture
@@ -22,7 +23,7 @@ ORDER BY greatest(e.purchased_at, (SELECT max(p.completed_at) FROM lecture_progr
 # The student's enrollment in the course ``slug`` (archived courses stay open to owners).
 ENROLLMENT = text("""
 SELECT e.id, e.progress_percent, e.last_watched_lecture, e.completed_at,
-       c.id AS course_id, c.slug, c.title, c.thumbnail_url,
+       c.id AS course_id, c.slug, c.title, c.thumbnail_url, c.mentor_id,
        trim(u.first_name || ' ' || coalesce(u.last_name, '')) AS mentor_name
 FROM enrollments e
 JOIN courses c ON c.id = e.course_id

@@ -28,6 +28,7 @@ class OwnedCourse(msgspec.Struct, kw_only=True):
     slug: str
     title: str
     mentor_name: str
+    mentor_url: str  # the instructor's page
     image_url: str
     progress_percent: Decimal
     purchased_at: dt.datetime | None
@@ -42,6 +43,7 @@ class Learning(msgspec.Struct, kw_only=True):
     slug: str
     title: str
     mentor_name: str
+    mentor_url: str  # the instructor's page
     image_url: str
     progress_percent: Decimal
     completed_at: dt.datetime | None

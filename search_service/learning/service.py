@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from search_service.catalog.pictures import picture_url
+from search_service.catalog.urls import instructor_url
 from search_service.learning import queries
 from search_service.learning.schemas import (
     Learning,
@@ -31,6 +32,7 @@ async def my_courses(session: AsyncSession, student: uuid.UUID) -> list[OwnedCou
             slug=row["slug"],
             title=row["title"],
             mentor_name=row["mentor_name"],
+            mentor_url=instructor_url(str(row["mentor_id"]), row["mentor_name"]),
             image_url=picture_url(row["slug"], row["thumbnail_url"]),
             progress_percent=row["progress_percent"] or Decimal(0),
             purchased_at=row["purchased_at"],
@@ -87,6 +89,7 @@ async def learning(session: AsyncSession, student: uuid.UUID, slug: str) -> Lear
         slug=enrollment["slug"],
         title=enrollment["title"],
         mentor_name=enrollment["mentor_name"],
+        mentor_url=instructor_url(str(enrollment["mentor_id"]), enrollment["mentor_name"]),
         image_url=picture_url(enrollment["slug"], enrollment["thumbnail_url"]),
         progress_percent=enrollment["progress_percent"],
         completed_at=enrollment["completed_at"],

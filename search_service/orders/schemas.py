@@ -12,6 +12,7 @@ class OrderLine(msgspec.Struct, kw_only=True):
     slug: str
     title: str
     mentor_name: str
+    mentor_url: str  # the instructor's page
     image_url: str
     price_cents: int  # its price when bought, before the coupon
     paid_cents: int

@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from search_service.catalog.pictures import picture_url
+from search_service.catalog.urls import instructor_url
 from search_service.lib.errors import NotFound
 from search_service.lib.pricing import price_display
 from search_service.orders import queries
@@ -35,6 +36,7 @@ async def receipt(session: AsyncSession, student_id: uuid.UUID, order_id: uuid.U
                 slug=r["slug"],
                 title=r["title"],
                 mentor_name=r["mentor_name"],
+                mentor_url=instructor_url(str(r["mentor_id"]), r["mentor_name"]),
                 image_url=picture_url(r["slug"], r["thumbnail_url"]),
                 price_cents=r["price_cents"],
                 paid_cents=r["paid_cents"],

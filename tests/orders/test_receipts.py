@@ -88,3 +88,26 @@ async def test_a_buyer_lists_their_orders_and_the_courses_they_bought(
     assert {c["slug"] for c in mine} == {first["slug"], second["slug"], third["slug"]}
     assert all(float(c["progress_percent"]) == 0 and c["image_url"] for c in mine)
     assert (await api.get("/api/v1/learning", headers=auth(other))).json() == []
+
+
+async def test_every_card_after_the_search_links_its_instructor(
+    api: Client, db: asyncpg.Connection
+) -> None:
+    """The cart, the receipt and My learning name each course's instructor as a link to
+    their page, as search cards do."""
+    course = (await courses(db, 1, fresh=True))[0]
+    card = (await api.get("/api/v1/search", params={"q": course["title"], "per_page": 50})).json()
+    mentor = next(h["mentor"] for h in card["hits"] if h["slug"] == course["slug"])
+    assert (await api.get(mentor["url"])).status_code == 200
+    buyer = await student(db)
+    added = await api.post(
+        "/api/v1/cart/items", json={"course_id": str(course["id"])}, headers=auth(buyer)
+    )
+    assert added.status_code in (200, 201), added.text
+    cart = (await api.get("/api/v1/cart", headers=auth(buyer))).json()
+    assert [item["mentor_url"] for item in cart["items"]] == [mentor["url"]]
+    order = await _buy(api, buyer, [], None)
+    lines = (await api.get(f"/api/v1/orders/{order}", headers=auth(buyer))).json()["lines"]
+    assert [line["mentor_url"] for line in lines] == [mentor["url"]]
+    owned = (await api.get("/api/v1/learning", headers=auth(buyer))).json()
+    assert [c["mentor_url"] for c in owned] == [mentor["url"]]
