@@ -5,37 +5,13 @@ whether the search may count towards popular searches, and the courses its page 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from collections.abc import Sequence
 
 from search_service.insights.ids import QueryIds
 from search_service.insights.recorder import InsightsRecorder
-from search_service.insights.service import normalise_query
+from search_service.insights.service import normalise_query, suggestable
 from search_service.search.request import DEFAULTS, FILTER_FIELDS, SearchRequest
-
-# Text no shopper types as a search and nobody should see suggested: addresses, domains,
-# markup, script and data URLs, e-mail addresses.
-_NOT_A_SEARCH = re.compile(
-    r"(://|www\.|[a-z0-9-]+\.(com|net|org|io|info|biz|xyz|ru|cn|top|site|online|shop|club"
-    r"|example|app|dev|co|me|ly|link|click)\b|[<>\"'`{}\\]|javascript:|data:|vbscript:"
-    r"|&#|%3c|%3e|@)",
-    re.IGNORECASE,
-)
-# A dot between two letters is how every address is written ("graphic.design", "data.ai"),
-# whatever its ending: such text is searched, never suggested to others ("node.js" too).
-_DOTTED = re.compile(r"[^\W\d_][.\u3002\uff0e\uff61][^\W\d_]")
-MAX_POPULAR_WORDS = 8
-
-
-def suggestable(query: str) -> bool:
-    """Whether a query's text may be shown to others as a popular search."""
-    words = query.split()
-    return (
-        0 < len(words) <= MAX_POPULAR_WORDS
-        and not _NOT_A_SEARCH.search(query)
-        and not _DOTTED.search(query)
-    )
 
 
 class SearchLog:

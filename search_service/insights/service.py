@@ -39,6 +39,38 @@ def normalise_query(q: str) -> str:
     return _SPACE.sub(" ", fold(q)).strip()[:MAX_NORMALISED]
 
 
+# Text no shopper types as a search and nobody should see suggested: addresses, domains,
+# markup, script and data URLs, e-mail addresses.
+_NOT_A_SEARCH = re.compile(
+    r"(://|www\.|[a-z0-9-]+\.(com|net|org|io|info|biz|xyz|ru|cn|top|site|online|shop|club"
+    r"|example|app|dev|co|me|ly|link|click)\b|[<>\"'`{}\\]|javascript:|data:|vbscript:"
+    r"|&#|%3c|%3e|@)",
+    re.IGNORECASE,
+)
+# A dot between two letters is how every address is written ("graphic.design", "data.ai"),
+# whatever its ending: such text is searched, never suggested to others ("node.js" too).
+_DOTTED = re.compile(r"[^\W\d_][.\u3002\uff0e\uff61][^\W\d_]")
+MAX_POPULAR_WORDS = 8
+
+
+# A word as searches are written: letters and digits, joined by a hyphen or an apostrophe
+# ("no-code", "women's"), or a language spelled with symbols ("c++", "c#", ".net"). Nothing
+# else (".", ":", "(.)", "∕∕") stands alone in a popular search: that is how an address is
+# spelled out past the patterns above ("evil (.) com", "data . ai").
+_WORD = re.compile(r"(?:[^\W_]+(?:[-'’][^\W_]+)*(?:\+\+|#)?|\.net)")
+
+
+def suggestable(query: str) -> bool:
+    """Whether a query's text may be shown to others as a popular search."""
+    words = query.split()
+    return (
+        0 < len(words) <= MAX_POPULAR_WORDS
+        and all(_WORD.fullmatch(word) for word in words)
+        and not _NOT_A_SEARCH.search(query)
+        and not _DOTTED.search(query)
+    )
+
+
 def _rate(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
@@ -207,7 +239,8 @@ class PopularSearches:
                         "limit": 500,
                     },
                 )
-                self._queries = [(r[0], int(r[1])) for r in rows]
+                # Searches stored as popular under an earlier rule are held to today's.
+                self._queries = [(r[0], int(r[1])) for r in rows if suggestable(r[0])]
                 encoded = "\n".join(q for q, _ in self._queries).encode()
                 self._digest = hashlib.sha256(encoded).hexdigest()[:16]
         return self._queries

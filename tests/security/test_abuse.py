@@ -162,6 +162,30 @@ async def test_a_relaxed_remainder_does_not_count_towards_popular(
     assert query not in await _suggested(api, "python")
 
 
+async def test_a_remainder_after_dropped_words_does_not_count_towards_popular(
+    api: Client, shop: Catalog
+) -> None:
+    """A first word that matches nothing is dropped and the rest searched ("buy cheap pills"
+    found "cheap"): every word of the remainder matched, not every word typed."""
+    query = "zqxwv python"
+    body = (await api.get("/api/v1/search", params={"q": query})).json()
+    assert body["interpreted"]["dropped_words"] == ["zqxwv"] and body["total"] > 0
+    await _searched(shop, query, 8, clients=8)
+    assert query not in await _suggested(api, "zqx")
+
+
+@pytest.mark.parametrize("query", ["python (.) data", "python \u2215\u2215 data", "data . python"])
+async def test_an_address_spelled_out_is_never_popular(
+    api: Client, shop: Catalog, query: str
+) -> None:
+    """Every word matches courses, but what stands between them is how an address is spelled
+    past a list of patterns ("evil (.) com"): a popular search is made of words alone."""
+    await _searched(shop, query, 8, clients=8)
+    first = query.split()[0]
+    assert query not in await _suggested(api, first)
+    assert query not in (await api.get("/")).text
+
+
 async def test_a_click_for_a_course_the_search_never_showed_is_refused(
     api: Client, db: asyncpg.Connection
 ) -> None:

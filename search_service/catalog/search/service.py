@@ -336,7 +336,11 @@ class CatalogSearch:
             query_id = await self.log.searched(
                 request,
                 result.total,
-                every_word=_every_word_matched(result) and not interpreted.spelling,
+                # All of what was typed: not a respelling, nor what is left once the words
+                # that matched nothing were dropped ("buy cheap pills" found "cheap").
+                every_word=_every_word_matched(result)
+                and not interpreted.spelling
+                and not interpreted.dropped_words,
                 shown=[hit.document.id for hit in result.hits],
                 client=client,
             )
