@@ -12,7 +12,10 @@ click is not evidence. Only queries searched at least ``min_searches`` times in 
 used (the head), and only when at least ``min_clients`` different clients (keyed hashes of
 their addresses, per day) searched them: one client repeating a query cannot make a head.
 Clicks are recorded only for a course the search showed at the position it was shown, and
-adds and purchases only by the cart (never from an anonymous event).
+adds and purchases only by the cart (never from an anonymous event). Each client counts once
+per query, course and kind of outcome (its deepest click): one shopper clicking the same
+course after every search is one click; and a course is graded only when at least
+``MIN_COURSE_CLIENTS`` different clients acted on it.
 """
 
 from __future__ import annotations
@@ -34,8 +37,9 @@ WHERE searched_at >= $1 AND query <> ''
 GROUP BY query HAVING count(*) >= $2 AND count(DISTINCT client) >= $3
 """
 MIN_CLIENTS = 5
+MIN_COURSE_CLIENTS = 2  # one shopper's clicks grade nothing on their own
 OUTCOMES = """
-SELECT q.query, c.slug, e.type, e.position
+SELECT q.query, c.slug, q.client, e.type, e.position
 FROM search_events e
 JOIN search_queries q ON q.id = e.query_id
 JOIN courses c ON c.id = e.course_id
@@ -63,19 +67,22 @@ async def judgments_from_clicks(
     head = {r["query"]: int(r["searches"]) for r in rows}
     if not head:
         return []
-    scores: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    # Each client's outcomes, once per kind: the deepest click's weight, 2 for an add, 4 for
+    # a purchase.
+    acted: dict[tuple[str, str], dict[tuple[bytes, str], float]] = defaultdict(dict)
     for row in await conn.fetch(OUTCOMES, since, list(head)):
-        score = scores[(row["query"], row["slug"])]
-        if row["type"] == "click":
-            score[0] += weight(row["position"])
-        elif row["type"] == "add_to_cart":
-            score[0] += 2
-        else:
-            score[0] += 4
-            score[1] += 1
+        kind = row["type"]
+        value = (
+            weight(row["position"]) if kind == "click" else 2.0 if kind == "add_to_cart" else 4.0
+        )
+        outcomes = acted[(row["query"], row["slug"])]
+        key = (bytes(row["client"] or b""), kind)
+        outcomes[key] = max(outcomes.get(key, 0.0), value)
     graded = [
-        (query, slug, grade(value / head[query], int(purchases)))
-        for (query, slug), (value, purchases) in scores.items()
+        (query, slug, grade(sum(outcomes.values()) / head[query], purchases))
+        for (query, slug), outcomes in acted.items()
+        if len({client for client, _ in outcomes}) >= MIN_COURSE_CLIENTS
+        for purchases in [sum(1 for _, kind in outcomes if kind == "purchase")]
     ]
     return sorted(graded, key=lambda g: (g[0], -g[2], g[1]))
 

@@ -280,8 +280,16 @@ async def test_judgments_from_clicks_correct_for_position(db: asyncpg.Connection
         for r in await db.fetch("SELECT slug, id FROM courses WHERE slug = ANY($1)", slugs)
     }
     rows = [(ids[i], course[slugs[0]], "click", 1) for i in range(4)]  # top place, often
-    rows += [(ids[5], course[slugs[1]], "click", 5)]  # deep place, once: counts 5^0.7 = 3.09
-    rows += [(ids[6], course[slugs[2]], "click", 1)]  # top place, once
+    # Deep place, two clients: each counts 5^0.7 = 3.09.
+    rows += [(ids[5], course[slugs[1]], "click", 5), (ids[9], course[slugs[1]], "click", 5)]
+    # Top place, two clients, one of them after each of its six searches: it counts once.
+    again = [uuid.uuid4() for _ in range(5)]
+    await db.executemany(
+        "INSERT INTO search_queries (id, query, total, client, popular) "
+        "VALUES ($1, $2, 5, $3, true)",
+        [(i, query, bytes([6])) for i in again],  # the client of ids[6]
+    )
+    rows += [(i, course[slugs[2]], "click", 1) for i in [ids[4], ids[6], *again]]
     rows += [(ids[7], course[slugs[3]], "purchase", None)]
     rows += [(ids[8], course[slugs[3]], "add_to_cart", None)]  # not shown by that search
     # The search of the purchase showed the course; the add's did not: only the first counts.
@@ -296,10 +304,10 @@ async def test_judgments_from_clicks_correct_for_position(db: asyncpg.Connection
         (q, slug): grade for q, slug, grade in await judgments_from_clicks(db, 30, 10) if word in q
     }
     assert graded == {
-        (query, slugs[0]): 3,  # 4 / 10 searches = 0.40
-        (query, slugs[1]): 3,  # 3.09 / 10 = 0.31: one click, but where few look
-        (query, slugs[2]): 2,  # 1 / 10 = 0.10
-        (query, slugs[3]): 3,  # a purchase
+        (query, slugs[0]): 2,  # 4 / 15 searches = 0.27
+        (query, slugs[1]): 3,  # 6.18 / 15 = 0.41: two clicks, where few look
+        (query, slugs[2]): 2,  # 2 / 15 = 0.13 (with every click of the one client, 0.47: 3)
+        # slugs[3]: one client's purchase grades nothing on its own
     }
 
 
