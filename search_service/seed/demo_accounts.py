@@ -1,5 +1,6 @@
 """Demo accounts for ``skillspring demo``: a student, a mentor who owns courses and an admin,
-with published passwords, on a database the demo itself seeded and on no other.
+with published passwords, on a database the demo itself seeded and on no other; and a week
+of made-up shoppers' searches (trending searches, the insights page).
 
 They are made once, right after the demo seeds an empty database, and the database records
 that it is a demo catalog (``app_state``). Later runs only read that record: no account is
@@ -42,6 +43,26 @@ WHERE id = (SELECT mentor_id FROM courses GROUP BY mentor_id ORDER BY count(*) D
             mentor_id LIMIT 1)
 RETURNING email
 """
+# A week of shoppers' searches, so a fresh demo's home page and suggestions show trending
+# searches and its insights page has something to report: the catalog's 8 commonest tags,
+# each searched by 6 to 13 different (made-up) clients. Demo data, written with the accounts.
+DEMO_SEARCHES = """
+WITH topics AS (
+    SELECT lower(t.name) AS query, count(*) AS courses,
+           row_number() OVER (ORDER BY count(*) DESC, lower(t.name)) AS rank
+    FROM course_tags t
+    JOIN course_tag_map m ON m.tag_id = t.id
+    JOIN courses c ON c.id = m.course_id
+    WHERE c.status = 'published' AND c.deleted_at IS NULL AND t.name ~ '^[[:alpha:] ]+$'
+    GROUP BY lower(t.name)
+    ORDER BY courses DESC, lower(t.name)
+    LIMIT 8
+)
+INSERT INTO search_queries (id, query, total, searched_at, client, popular)
+SELECT gen_random_uuid(), query, courses, now() - random() * interval '6 days',
+       decode(md5(random()::text || n::text), 'hex'), true
+FROM topics, generate_series(1, 14 - rank::int) AS n
+"""
 WRITE_MARKER = """
 INSERT INTO app_state (name, value) VALUES ($1, $2)
 ON CONFLICT (name) DO NOTHING
@@ -60,6 +81,7 @@ async def create_demo_accounts(conn: asyncpg.Connection) -> DemoAccounts:
         await conn.execute(CREATE_STUDENT, DEMO_STUDENT[0], HASHER.hash(DEMO_STUDENT[1]))
         mentor = await conn.fetchval(PICK_MENTOR, HASHER.hash(DEMO_MENTOR_PASSWORD))
         await conn.execute(CREATE_ADMIN, DEMO_ADMIN[0], HASHER.hash(DEMO_ADMIN[1]))
+        await conn.execute(DEMO_SEARCHES)
         record = {"student": DEMO_STUDENT[0], "mentor": mentor, "admin": DEMO_ADMIN[0]}
         await conn.execute(WRITE_MARKER, MARKER, json.dumps(record))
     return DemoAccounts(
