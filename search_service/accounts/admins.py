@@ -11,6 +11,7 @@ import msgspec
 
 from search_service.accounts.passwords import hash_password
 from search_service.accounts.service import normalise_email
+from search_service.accounts.strength import check_password
 from search_service.db.models import User
 from search_service.lib.constraints import Email, NewPassword
 from search_service.lib.decoding import decode_fields
@@ -37,7 +38,9 @@ def check_admin(email: str, password: str) -> AdminIn:
         UsageError: the email or the password is not acceptable (the same rules as sign-up).
     """
     try:
-        return decode_fields(AdminIn, {"email": email, "password": password})
+        data = decode_fields(AdminIn, {"email": email, "password": password})
+        check_password(data.password, data.email)
+        return data
     except Invalid as exc:
         wrong = "; ".join(f"{f.name}: {f.allowed or f.reason}" for f in exc.fields)
         raise UsageError(f"not acceptable — {wrong}") from None

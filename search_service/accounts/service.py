@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from search_service.accounts.limits import AccountGuard
 from search_service.accounts.passwords import hash_password, needs_rehash, verify_password
 from search_service.accounts.schemas import LoginIn, MeOut, RegisterIn, TokenOut
+from search_service.accounts.strength import check_password
 from search_service.db.models import AuthToken, Student, User
 from search_service.lib.constraints import optional_public_text, public_text
 from search_service.lib.errors import Conflict, Forbidden, Unauthorized
@@ -41,6 +42,7 @@ async def register(
         TooManyRequests: too many sign-ups from this address, or overall.
         Conflict: the email is already registered.
     """
+    check_password(data.password, data.email)
     await guard.signing_up(client)
     async with guard.turn(client):
         hashed = await hash_password(data.password)

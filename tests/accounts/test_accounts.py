@@ -96,6 +96,11 @@ async def test_pending_and_suspended_cannot_sign_in(
 BAD_REGISTRATIONS = [
     ({"email": "not-an-email"}, "email"),
     ({"password": "short"}, "password"),
+    # Long enough, but easy to guess (NIST SP 800-63B): refused too.
+    ({"password": "aaaaaaaaaa"}, "password"),
+    ({"password": "1234567890"}, "password"),
+    ({"password": "Password123"}, "password"),
+    ({"password": "qwertyuiop"}, "password"),
     ({"first_name": ""}, "first_name"),
     ({"first_name": "<script>"}, "first_name"),
     ({"role": "admin"}, "role"),  # unknown fields are refused, so nobody registers as admin

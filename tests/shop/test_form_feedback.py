@@ -105,3 +105,17 @@ async def test_log_in_from_the_header_comes_back_to_the_page(
     form = (await browser.get(link.group(1))).text
     assert f'name="next" value="{page}"' in form
     assert 'href="/login">Log in</a>' in (await browser.get("/login")).text
+
+
+async def test_a_password_easy_to_guess_is_told_why_beside_the_field(browser: Client) -> None:
+    response = await submit(
+        browser,
+        "/register",
+        "/register",
+        email="guessable@example.com",
+        password="password123",
+        first_name="Sam",
+    )
+    assert response.status_code == 400 and _focused(response.text) == "password"
+    assert "too easy to guess: it is one of the most used passwords" in response.text
+    assert 'value="guessable@example.com"' in response.text  # what was typed is kept
