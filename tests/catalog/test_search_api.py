@@ -194,6 +194,12 @@ async def test_suggest_mentors(api: Client) -> None:
     mentors = [i for i in items if i["type"] == "mentor"]
     assert mentors and mentors[0]["label"] == name
     assert mentors[0]["url"].startswith("/instructors/")
+    # A name typed: the instructor comes before their courses, as on the results page.
+    kinds = [i["type"] for i in items if i["type"] in ("mentor", "course")]
+    assert kinds[0] == "mentor", kinds
+    # Words that are not a name keep courses first.
+    topic = (await api.get("/api/v1/suggest", params={"q": "kubernetes"})).json()["items"]
+    assert [i["type"] for i in topic if i["type"] in ("mentor", "course")][:1] == ["course"]
 
 
 async def test_category_tree_counts(api: Client) -> None:
