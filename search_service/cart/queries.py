@@ -21,7 +21,8 @@ LOCK_CART = text(
 )
 ITEMS = text(f"""
 SELECT ci.course_id, c.slug, c.title, c.mentor_id, ci.price_cents AS added_price_cents,
-       {EFFECTIVE} AS price_cents, c.currency, c.thumbnail_url, u.first_name, u.last_name,
+       {EFFECTIVE} AS price_cents, c.list_price_cents, c.currency, c.thumbnail_url,
+       u.first_name, u.last_name,
        ({PUBLISHED}) AS available
 FROM cart_items ci JOIN courses c ON c.id = ci.course_id JOIN users u ON u.id = c.mentor_id
 WHERE ci.cart_id = :cart_id

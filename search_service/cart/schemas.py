@@ -55,6 +55,7 @@ class CartItemOut(msgspec.Struct, kw_only=True):
     image_url: str  # its own picture, or one drawn from its category
     added_price_cents: int  # what it cost when added
     price_cents: int  # what it costs now: checkout charges this
+    list_price_cents: int  # its price before any sale
     price_changed: bool
     discount_cents: int
     currency: str

@@ -97,6 +97,7 @@ def _cart_out(cart: Row, items: Sequence[Row], coupon: Row | None) -> CartOut:
             image_url=picture_url(i["slug"], i["thumbnail_url"]),
             added_price_cents=i["added_price_cents"],
             price_cents=i["price_cents"],
+            list_price_cents=i["list_price_cents"],
             price_changed=i["added_price_cents"] != i["price_cents"],
             discount_cents=coupon_discount(i["price_cents"], coupon["discount_percent"])
             if coupon is not None and _applies(coupon, i)

@@ -356,3 +356,21 @@ async def test_a_list_is_renamed_and_deleted_through_the_page(
     assert deleted.headers["location"] == "/wishlists?done=list-deleted"
     shown = (await browser.get(deleted.headers["location"])).text
     assert "The list is deleted." in shown and ">Next <span" not in shown
+
+
+async def test_the_cart_shows_a_sale_against_the_price_before_it(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    """A course on sale shows what it cost before, struck through, as a coupon's price does."""
+    await sign_up(browser)
+    course = await db.fetchrow(
+        "SELECT id, list_price_cents FROM courses WHERE status = 'published' "
+        "AND deleted_at IS NULL AND currency = 'USD' AND list_price_cents > 1000 "
+        "AND sale_price_cents IS NULL ORDER BY md5(slug) LIMIT 1"
+    )
+    await db.execute("UPDATE courses SET sale_price_cents = 999 WHERE id = $1", course["id"])
+    await submit(browser, "/", "/cart/add", course_id=str(course["id"]))
+    cart = (await browser.get("/cart")).text
+    listed = f"${course['list_price_cents'] / 100:,.2f}"
+    assert "<strong>$9.99</strong>" in cart
+    assert f'<s aria-label="Original price">{listed}</s>' in cart
