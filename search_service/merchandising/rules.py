@@ -18,7 +18,7 @@ import hashlib
 import logging
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import anyio
@@ -75,12 +75,18 @@ class RuleBook:
     may have been unpublished). A change made by this worker is applied at once
     (``refresh``), from the changing request's own transaction."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ) -> None:
         self.sessions = sessions
+        self.clock = clock  # what time it is (a test may set it)
         self._by_id: dict[str, ActiveRule] = {}
         self._by_query: dict[str, list[ActiveRule]] = {}
         self._version: tuple[Any, ...] | None = None
-        self.digest = _digest({})
+        self._digest = _digest({})
+        self._digest_until: dt.datetime | None = None  # None: work it out at the next ask
         self._loaded_at = 0.0
         self._every = Periodic(RELOAD_SECONDS, self.reload, log, "could not load rules")
 
@@ -109,7 +115,25 @@ class RuleBook:
             if rule.query is not None:
                 by_query.setdefault(rule.query, []).append(rule)
         self._by_id, self._by_query = rules, by_query
-        self.digest = _digest(rules)
+        self._digest_until = None
+
+    @property
+    def digest(self) -> str:
+        """What the rules in force now are, in a few characters: the same in every worker
+        that holds them, and another whenever one is made, changed or deleted, or begins or
+        ends (worked out again at the next such moment, not at every ask)."""
+        now = self.clock()
+        if self._digest_until is None or now >= self._digest_until:
+            rules = self._by_id
+            self._digest = _digest({key: rule for key, rule in rules.items() if rule.live(now)})
+            moments = [
+                moment
+                for rule in rules.values()
+                for moment in (rule.starts_at, rule.ends_at)
+                if moment is not None and moment > now
+            ]
+            self._digest_until = min(moments, default=dt.datetime.max.replace(tzinfo=dt.UTC))
+        return self._digest
 
     @property
     def rules(self) -> list[ActiveRule]:
@@ -122,7 +146,7 @@ class RuleBook:
     def match(self, request: SearchRequest) -> ActiveRule | None:
         if not self._by_id or request.ids:
             return None
-        now = dt.datetime.now(dt.UTC)
+        now = self.clock()
         if request.q.strip():
             query = normalise_query(request.q)
             return next((r for r in self._by_query.get(query, ()) if r.live(now)), None)
@@ -214,8 +238,7 @@ async def merchandised(
 
 
 def _digest(rules: dict[str, ActiveRule]) -> str:
-    """What the rules in force are, in a few characters: the same in every worker that holds
-    them, and another whenever one is made, changed, deleted, begins or ends."""
+    """``rules`` in a few characters."""
     encoded = msgspec.json.encode([rules[key] for key in sorted(rules)])
     return hashlib.sha256(encoded).hexdigest()[:16]
 

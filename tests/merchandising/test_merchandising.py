@@ -9,6 +9,7 @@ from typing import Any
 
 import asyncpg
 import pytest
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from search_service.merchandising.service import refresh_recommendations
 from tests.support.catalogs import Catalog
@@ -387,3 +388,39 @@ async def test_a_rule_can_be_edited(api: Client, boss: Any) -> None:
     )
     assert bad.status_code == 400
     assert slugs(await search(api, q=QUERY, per_page=20)) == after  # unchanged
+
+
+async def test_a_rule_beginning_or_ending_changes_the_cache_validator(
+    shop: Catalog, db: asyncpg.Connection
+) -> None:
+    """A rule scheduled ahead changes what a search answers when it begins and again when it
+    ends: the rules' part of the ETag changes at those moments, not only when a rule is
+    written (the clock is the book's own, set here)."""
+    from search_service.db.connection import make_engine
+    from search_service.merchandising.rules import RuleBook
+    from search_service.search.request import SearchRequest
+
+    now = dt.datetime.now(dt.UTC)
+    starts, ends = now + dt.timedelta(hours=1), now + dt.timedelta(hours=2)
+    slug = await db.fetchval("SELECT slug FROM courses WHERE status = 'published' LIMIT 1")
+    await db.execute(
+        "INSERT INTO merchandising_rules (query, hide, starts_at, ends_at) "
+        "VALUES ('watercolor', ARRAY[$1], $2, $3)",
+        slug,
+        starts,
+        ends,
+    )
+    engine = make_engine(shop.url, pool_size=1)
+    clock = [now]
+    book = RuleBook(async_sessionmaker(engine), clock=lambda: clock[0])
+    try:
+        await book.reload()
+        before = book.digest
+        assert book.match(SearchRequest(q="watercolor")) is None
+        clock[0] = starts + dt.timedelta(seconds=1)
+        begun = book.digest
+        assert begun != before and book.match(SearchRequest(q="watercolor")) is not None
+        clock[0] = ends
+        assert book.digest == before and book.match(SearchRequest(q="watercolor")) is None
+    finally:
+        await engine.dispose()
