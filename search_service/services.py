@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from search_service.accounts.limits import AccountGuard
 from search_service.catalog.categories import CategoryDirectory
-from search_service.catalog.search.service import CatalogSearch, Meaning
+from search_service.catalog.search.service import CatalogSearch, Meaning, every_word_as_typed
 from search_service.catalog.suggest import Suggester
 from search_service.courses.views import ViewCounter
 from search_service.db.connection import make_engine as make_db_engine
@@ -90,7 +90,9 @@ async def build_services(
         recorder = InsightsRecorder(sessions, settings.insights.enabled)
         recorder.start()
         started.push_async_callback(recorder.stop)
-        popular = PopularSearches(sessions, settings.insights.enabled)
+        popular = PopularSearches(
+            sessions, settings.insights.enabled, held=partial(every_word_as_typed, cached)
+        )
         personaliser = Personaliser(sessions, settings.recommendations.personalize)
         views = ViewCounter(sessions)
         views.start()

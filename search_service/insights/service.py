@@ -7,7 +7,7 @@ import hashlib
 import re
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from sqlalchemy import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -211,6 +211,7 @@ async def report(session: AsyncSession, days: int, limit: int = 50) -> InsightsO
 POPULAR_DAYS = 30
 POPULAR_MIN_CLIENTS = 5  # different clients (addresses, per day): one cannot plant a query
 POPULAR_SECONDS = 60.0
+HELD_REMEMBERED = 10_000  # texts whose words were checked
 
 
 class PopularSearches:
@@ -218,9 +219,19 @@ class PopularSearches:
     ``POPULAR_MIN_CLIENTS`` different clients in the last ``POPULAR_DAYS`` days, shaped like a
     search (no links, no markup) and not hidden by an admin; read at most once a minute."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], enabled: bool = True) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        enabled: bool = True,
+        held: Callable[[str], Awaitable[bool]] | None = None,
+    ) -> None:
         self.sessions = sessions
         self.enabled = enabled
+        # Whether courses hold a text's every word as typed (a literal search): a search that
+        # matched by a typo ("binance" is "finance", "pythоn" with a Cyrillic о), or with
+        # words left out as stop words ("binance de"), is not suggested to others.
+        self.held = held
+        self._held: dict[str, bool] = {}  # asked once per text (the index seldom drops words)
         self._loaded_at = float("-inf")
         self._queries: list[tuple[str, int]] = []
         self._digest = ""
@@ -240,10 +251,20 @@ class PopularSearches:
                     },
                 )
                 # Searches stored as popular under an earlier rule are held to today's.
-                self._queries = [(r[0], int(r[1])) for r in rows if suggestable(r[0])]
-                encoded = "\n".join(q for q, _ in self._queries).encode()
-                self._digest = hashlib.sha256(encoded).hexdigest()[:16]
+                found = [(r[0], int(r[1])) for r in rows if suggestable(r[0])]
+            self._queries = [(q, n) for q, n in found if await self._held_as_typed(q)]
+            encoded = "\n".join(q for q, _ in self._queries).encode()
+            self._digest = hashlib.sha256(encoded).hexdigest()[:16]
         return self._queries
+
+    async def _held_as_typed(self, text: str) -> bool:
+        if self.held is None:
+            return True
+        if text not in self._held:
+            if len(self._held) >= HELD_REMEMBERED:
+                self._held.clear()
+            self._held[text] = await self.held(text)
+        return self._held[text]
 
     async def digest(self) -> str:
         """What the popular searches are, in a few characters, for the cache validator of

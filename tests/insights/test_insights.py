@@ -253,14 +253,24 @@ async def test_popular_searches_need_enough_searches_that_found_something(
 
 
 async def test_suggest_offers_popular_searches(api: Client, db: asyncpg.Connection) -> None:
-    # The app's popular list is read at most once a minute; a first suggest loads it.
+    # The app's popular list is read at most once a minute; a first suggest loads it. Its
+    # searches are of words courses hold (here a course's title).
+    title = await db.fetchval(
+        "SELECT lower(title) FROM courses WHERE status = 'published' AND deleted_at IS NULL "
+        "AND title ~ '^[A-Za-z]+ [A-Za-z]+ [A-Za-z]+$' ORDER BY id LIMIT 1"
+    )
+    await _searches(db, title, 6)
+    api.app.state.popular.forget()  # as if a minute had passed
+    typed = title.split()[0]
+    items = (await api.get("/api/v1/suggest", params={"q": typed})).json()["items"]
+    url = "/search?q=" + title.replace(" ", "+")
+    assert {"type": "query", "label": title, "url": url} in items
+    assert f'<a href="{url}">{title}</a>' in (await api.get("/")).text
+    # Words no course holds as typed are never suggested, however many searched them.
     word = uuid.uuid4().hex[:6]
     await _searches(db, f"{word} docker", 6)
-    api.app.state.popular.forget()  # as if a minute had passed
-    items = (await api.get("/api/v1/suggest", params={"q": word})).json()["items"]
-    assert {"type": "query", "label": f"{word} docker", "url": f"/search?q={word}+docker"} in items
-    home = (await api.get("/")).text
-    assert f'<a href="/search?q={word}+docker">{word} docker</a>' in home
+    api.app.state.popular.forget()
+    assert [i for i in (await api.get("/api/v1/suggest", params={"q": word})).json()["items"]] == []
 
 
 @pytest.mark.system

@@ -186,6 +186,20 @@ async def test_an_address_spelled_out_is_never_popular(
     assert query not in (await api.get("/")).text
 
 
+@pytest.mark.parametrize("query", ["binance", "pyth\u043en"])
+async def test_a_search_matched_only_through_typos_is_never_popular(
+    api: Client, shop: Catalog, query: str
+) -> None:
+    """Every word matched, with no respelling offered, but not as typed: by a typo ("binance"
+    is "finance") or through a look-alike letter (a Cyrillic о)."""
+    body = (await api.get("/api/v1/search", params={"q": query})).json()
+    assert body["total"] > 0 and not body["interpreted"]["relaxed_words"]
+    assert body["interpreted"]["spelling"] is None and not body["interpreted"]["by_meaning"]
+    await _searched(shop, query, 8, clients=8)
+    assert query not in await _suggested(api, query[:3])
+    assert query not in (await api.get("/")).text
+
+
 async def test_a_click_for_a_course_the_search_never_showed_is_refused(
     api: Client, db: asyncpg.Connection
 ) -> None:

@@ -167,6 +167,16 @@ def _every_word_matched(result: EngineResult) -> bool:
     return bool(result.matched) and result.kept_words == result.words
 
 
+async def every_word_as_typed(engine: SearchEngine, text: str) -> bool:
+    """Whether some course holds every word of ``text`` as typed: no typo, no stop word or
+    typed filter left out, no respelling (a literal search matches with all its words)."""
+    # Counted strictly (as an explicit sort is): every word when any course has them all.
+    found = await engine.search(
+        SearchRequest(q=text, literal=True, sort="newest", with_hits=False, with_facets=False)
+    )
+    return _every_word_matched(found)
+
+
 def _relaxed_words(request: SearchRequest, result: EngineResult) -> list[str]:
     """The words some results do not have: relaxation kept only the first word groups."""
     if result.kept_words is None or not result.words or result.kept_words >= result.words:
