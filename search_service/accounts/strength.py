@@ -1,81 +1,104 @@
 """Passwords too easy to guess, refused when one is chosen (sign-up, ``users create-admin``).
 
 Length alone let ``aaaaaaaaaa``, ``1234567890`` and ``password123`` through. As NIST SP 800-63B
-asks, a new password is also checked against the commonest passwords of the allowed length,
-and against the patterns they are made of: one character repeated, a run of the keyboard or
-the alphabet, the account's own email address. Nothing else is required of it (no classes of
-characters): a long phrase is a good password.
+asks, a new password is also checked against the commonest passwords and the patterns they are
+made of: characters repeated, runs along a keyboard's rows (QWERTY, QWERTZ, AZERTY, Cyrillic) or
+the alphabet, a common word with digits or symbols around it, the account's own email address.
+It is read as a person sees it first: full-width letters as letters, look-alike Cyrillic and
+Greek letters as Latin ones, invisible characters as nothing. Nothing else is required of it
+(no classes of characters): a long phrase is a good password.
 """
 
 from __future__ import annotations
 
+import itertools
+import re
+import unicodedata
+
 from search_service.lib.errors import Invalid
 
-# The commonest passwords of 10 characters or more in public breach lists (those shorter are
-# refused by length), folded.
-_COMMON = frozenset(
+# Words that, with digits or symbols before or after them, make the commonest passwords.
+_COMMON_WORDS = frozenset(
     [
-        "password12",
-        "password123",
-        "password1234",
-        "password12345",
-        "passw0rd123",
-        "p@ssw0rd123",
-        "p@ssword123",
-        "password!!",
-        "passwordpassword",
-        "welcome123",
-        "welcome1234",
-        "letmein123",
-        "changeme123",
-        "iloveyou12",
-        "iloveyou123",
-        "admin12345",
-        "admin123456",
+        "password",
+        "passw0rd",
+        "p@ssw0rd",
+        "p@ssword",
+        "qwerty",
+        "letmein",
+        "welcome",
+        "iloveyou",
+        "admin",
         "administrator",
-        "football123",
-        "baseball123",
-        "monkey1234",
-        "sunshine123",
-        "princess123",
-        "dragon1234",
-        "superman123",
-        "trustno1234",
-        "starwars123",
-        "whatever123",
-        "qwerty1234",
-        "qwerty12345",
-        "qwerty123456",
-        "qwertyuiop123",
-        "1q2w3e4r5t",
-        "1q2w3e4r5t6y",
-        "1qaz2wsx3edc",
-        "zaq12wsxcde3",
-        "qazwsxedc123",
-        "abc1234567",
-        "abcd123456",
-        "abcde12345",
-        "a123456789",
-        "123456789a",
-        "1234567890a",
-        "1234567890q",
-        "123qweasdzxc",
+        "monkey",
+        "dragon",
+        "football",
+        "baseball",
+        "sunshine",
+        "princess",
+        "superman",
+        "trustno1",
+        "starwars",
+        "whatever",
+        "changeme",
+        "secret",
+        "master",
         "skillspring",
-        "skillspring1",
-        "skillspring123",
+        "qweasdzxc",
+        "qazwsxedc",
     ]
 )
-# Rows a finger runs along, either way round.
-_RUNS = (
-    "01234567890",
+# Rows a finger runs along (either way round); two characters next to each other in one of them
+# are one step of a run.
+_ROWS = (
+    "1234567890-=",
+    "!@#$%^&*()_+",
+    "qwertyuiop[]\\",
+    "asdfghjkl;'",
+    "zxcvbnm,./",
+    "qwertzuiopü",
+    "asdfghjklöä",
+    "yxcvbnm",
+    "azertyuiop",
+    "qsdfghjklm",
+    "wxcvbn",
+    "йцукенгшщзхъ",
+    "фывапролджэ",
+    "ячсмитьбю",
+    "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p",
+    "1q2w3e4r5t6y7u8i9o0p",
+    "0123456789",
     "abcdefghijklmnopqrstuvwxyz",
-    "qwertyuiop",
-    "asdfghjkl",
-    "zxcvbnm",
-    "1qaz2wsx3edc4rfv5tgb",
-    "qazwsxedcrfvtgb",
 )
-MIN_DISTINCT = 4  # "ababababab" and "aaaaaaaaaa" are one or two characters typed again
+_STEPS = frozenset(
+    pair for row in _ROWS for a, b in itertools.pairwise(row) for pair in ((a, b), (b, a))
+)
+# Cyrillic and Greek letters drawn as Latin ones.
+_LOOK_ALIKES = str.maketrans(
+    "аеорсухікјѕԁԛԝαεορτυνχκιοςβ",
+    "aeopcyxikjsdqwaeoptuvxkiocb",
+)
+MIN_DISTINCT = 4  # "ababababab" is two characters typed again
+MAX_RUNS = 2  # "qwertyuiop1", "asdfghjkl123": a row and a little more
+MIN_VISIBLE = 8
+
+
+def _typed(password: str) -> str:
+    """The keys pressed: full-width and styled forms folded (NFKC), case folded, spaces and
+    invisible characters left out."""
+    text = unicodedata.normalize("NFKC", password).casefold()
+    return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Cf")
+
+
+def _as_seen(typed: str) -> str:
+    """What a person reads: look-alike Cyrillic and Greek letters as Latin ones."""
+    return typed.translate(_LOOK_ALIKES)
+
+
+def _runs(text: str) -> int:
+    """How many runs the text is made of: a run goes on while each character repeats the one
+    before it or is its neighbour on a keyboard row or in the alphabet."""
+    return 1 + sum(1 for a, b in itertools.pairwise(text) if a != b and (a, b) not in _STEPS)
 
 
 def check_password(password: str, email: str) -> None:
@@ -84,19 +107,26 @@ def check_password(password: str, email: str) -> None:
     Raises:
         Invalid: naming ``password``, saying why.
     """
-    folded = password.casefold().strip()
-    compact = "".join(folded.split())
-    local = email.casefold().split("@", 1)[0]
-    if len(set(compact)) < MIN_DISTINCT:
-        why = "it repeats too few characters"
-    elif any(compact in run or compact in run[::-1] for run in _RUNS):
-        why = "it is a row of the keyboard or the alphabet"
-    elif compact in _COMMON:
-        why = "it is one of the most used passwords"
-    elif len(local) >= 4 and local in compact:
-        why = "it contains your email address"
-    else:
-        return
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in password):  # bytes read as text, not text
+        raise Invalid("password", "This password is not valid text: type it as UTF-8.")
+    typed = _typed(password)
+    seen = _as_seen(typed)
+    address = _as_seen(_typed(email))
+    local = address.split("@", 1)[0]
+    bare = seen.strip("0123456789!@#$%^&*()_+-=.,;:?~ ")
+    if len(typed) < MIN_VISIBLE:
+        _refuse(f"fewer than {MIN_VISIBLE} of its characters can be seen")
+    if len(set(typed)) < MIN_DISTINCT or re.fullmatch(r"(.+?)\1+", typed):
+        _refuse("it repeats too few characters")
+    if _runs(typed) <= MAX_RUNS:
+        _refuse("it is a row of the keyboard or the alphabet")
+    if bare in _COMMON_WORDS or seen in _COMMON_WORDS:
+        _refuse("it is one of the most used passwords")
+    if address in seen or (len(local) >= 4 and local in seen) or (bare and bare == local):
+        _refuse("it contains your email address")
+
+
+def _refuse(why: str) -> None:
     raise Invalid(
         "password",
         f"This password is too easy to guess: {why}. Choose another (a phrase of a few "

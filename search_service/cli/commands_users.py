@@ -30,10 +30,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _read_password() -> str:
-    line = sys.stdin.readline()
+    line = sys.stdin.buffer.readline()  # bytes: whatever the locale, a password is UTF-8
     if not line:
         raise UsageError("no password on standard input (one line is read)")
-    return line.rstrip("\r\n")
+    try:
+        return line.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError:
+        raise UsageError("the password on standard input is not UTF-8 text") from None
 
 
 async def _create(url: str, email: str, password: str) -> bool:

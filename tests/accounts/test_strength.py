@@ -18,8 +18,30 @@ from search_service.lib.errors import Invalid
         ("QWERTYUIOP", "row of the keyboard or the alphabet"),
         ("abcdefghijk", "row of the keyboard or the alphabet"),
         ("Password123", "one of the most used passwords"),
-        ("1q2w3e4r5t", "one of the most used passwords"),
+        ("1q2w3e4r5t", "row of the keyboard or the alphabet"),
         ("sam.jones-2026!", "contains your email address"),
+        # Found by a red-team walk: rows with their punctuation or a few digits more, other
+        # layouts, look-alike and full-width letters, invisible text, the address itself.
+        ("asdfghjkl;", "row of the keyboard or the alphabet"),
+        ("qwertyuiop[]", "row of the keyboard or the alphabet"),
+        ("qwertyuiop1", "row of the keyboard or the alphabet"),
+        ("asdfghjkl123", "row of the keyboard or the alphabet"),
+        ("!@#$%^&*()", "row of the keyboard or the alphabet"),
+        ("qwertzuiop", "row of the keyboard or the alphabet"),
+        ("azertyuiop", "row of the keyboard or the alphabet"),
+        ("йцукенгшщз", "row of the keyboard or the alphabet"),
+        ("mnbvcxzlkj", "row of the keyboard or the alphabet"),
+        ("1q2w3e4r5t6y7u", "row of the keyboard or the alphabet"),
+        ("12345678901", "row of the keyboard or the alphabet"),
+        ("abcdabcdabcd", "repeats too few characters"),
+        ("\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19\uff10", "row of the keyboard"),
+        ("\uff50\uff41\uff53\uff53\uff57\uff4f\uff52\uff44\uff11\uff12\uff13", "most used"),
+        ("p\u0430ssword123", "one of the most used passwords"),
+        ("\u202epassword123", "one of the most used passwords"),
+        ("Welcome2026!", "one of the most used passwords"),
+        ("\u200b\u200c\u200d\u2060\u200b\u200c\u200d\u2060\u200b\u200c", "can be seen"),
+        ("sam.jones@example.com", "contains your email address"),
+        ("pass\udcffphrase-of-words", "not valid text: type it as UTF-8"),
     ],
 )
 def test_a_guessable_password_is_refused_with_its_reason(password: str, why: str) -> None:
@@ -33,3 +55,8 @@ def test_a_guessable_password_is_refused_with_its_reason(password: str, why: str
 )
 def test_a_phrase_or_a_mixed_password_is_accepted(password: str) -> None:
     check_password(password, "sam@example.com")
+
+
+def test_a_short_address_is_refused_as_the_password() -> None:
+    with pytest.raises(Invalid):
+        check_password("tim@example.com", "tim@example.com")

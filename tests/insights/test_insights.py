@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -333,6 +335,18 @@ async def test_create_admin_command_then_sign_in_like_everyone(
     email = f"ops-{uuid.uuid4().hex[:8]}@example.com"
     weak = _cli(["users", "create-admin", email], url, stdin="short\n")
     assert weak.returncode == 2 and "password" in weak.stderr
+    row = _cli(["users", "create-admin", email], url, stdin="asdfghjkl;\n")
+    assert row.returncode == 2 and "too easy to guess" in row.stderr
+    not_text = subprocess.run(
+        [sys.executable, "-m", "search_service.cli", "users", "create-admin", email],
+        input=b"\xff\xfeStrongish-phrase-1\n",
+        capture_output=True,
+        env={**os.environ, "SKILLSPRING_DATABASE_URL": url},
+        timeout=120,
+        check=False,
+    )
+    said = not_text.stderr.decode()
+    assert not_text.returncode == 2 and "not UTF-8" in said and "Traceback" not in said
     assert await db.fetchval("SELECT count(*) FROM users WHERE email = $1", email) == 0
     made = _cli(["users", "create-admin", email], url, stdin=PASSWORD + "\n")
     assert made.returncode == 0 and "created admin" in made.stdout, made.stderr
