@@ -189,6 +189,20 @@ async def test_a_filter_that_leaves_few_courses_with_the_words_is_not_padded_by_
         assert hybrid["total"] == lexical["total"], [h["title"] for h in hybrid["hits"]]
 
 
+@pytest.mark.parametrize("query", ["python", "javascript"])
+async def test_the_count_a_facet_shows_is_what_clicking_it_finds(api: Client, query: str) -> None:
+    """Many courses have the words, so meaning adds none; a filter narrows what the words
+    find and adds none either ("photoshop" for beginners was its 7 courses padded to 20 with
+    Lightroom, under a facet that said 7)."""
+    found = await _search(api, q=query)
+    assert found["interpreted"]["by_meaning"] is False
+    for group in ("level", "language", "duration"):
+        for value in found["facets"][group]:
+            if value["count"] and not value.get("selected"):
+                clicked = await _search(api, q=query, **{group: value["value"]})
+                assert clicked["total"] == value["count"], (group, value)
+
+
 async def test_words_no_course_under_the_filters_has_find_nothing_by_meaning(api: Client) -> None:
     # "python" in a category without a Python course was courses "by meaning" (Dog Training,
     # Baking Bread): the words have a meaning in this catalog, and nothing under the filters

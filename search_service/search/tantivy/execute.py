@@ -326,11 +326,22 @@ class Counting:
         return group_counts(counts)
 
 
-def _adds_meaning(plan: SearchPlan, every_word: int) -> bool:
-    """Whether meaning adds courses: too few have every word (as relaxation adds fewer
-    words), or the words searched leave out words the meaning holds."""
-    meant = relaxation.meant(plan.words, plan.request.meant_words)
-    return plan.vector is not None and (meant > plan.words or every_word < relaxation.FILL)
+def _adds_meaning(reader: Reader, plan: SearchPlan, every_word: int) -> bool:
+    """Whether meaning adds courses: the words searched leave out words the meaning holds,
+    or too few courses have every word (``every_word`` pass the filters) — too few in the
+    catalog, not only among those the filters leave: a filter narrows what the words find.
+    "photoshop" for beginners is the 7 beginners' Photoshop courses its facet counted, not
+    20 padded with Lightroom."""
+    if plan.vector is None:
+        return False
+    if relaxation.meant(plan.words, plan.request.meant_words) > plan.words:
+        return True
+    if every_word >= relaxation.FILL:
+        return False
+    if not plan.filters:
+        return True
+    anywhere = reader.searcher.search(plan.matching(plan.words, conds=[]), 1, count=True)
+    return _count(anywhere) < relaxation.FILL
 
 
 def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) -> EngineResult:
@@ -347,7 +358,7 @@ def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) ->
         if strict:
             adds = levels.of(strict)[-1][1] == 0
         else:
-            adds = _adds_meaning(plan, levels.count(plan.words))
+            adds = _adds_meaning(reader, plan, levels.count(plan.words))
         if adds:
             neighbours = _neighbours(reader, plan, levels.of(strict)[-1][0])
     also = [doc_id for doc_id, _ in neighbours]
@@ -376,7 +387,7 @@ def run_search(reader: Reader, builder: QueryBuilder, request: SearchRequest) ->
         size, matched = ranking.size, ranking.total
         # Fewer words kept than typed: fewer than FILL courses have them all.
         every_word = ranking.total if size == plan.words else 0
-        if _adds_meaning(plan, every_word):
+        if _adds_meaning(reader, plan, every_word):
             neighbours = _neighbours(reader, plan, ranking.size)
             also = [doc_id for doc_id, _ in neighbours]
         total = ranking.total
