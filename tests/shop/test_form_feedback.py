@@ -112,3 +112,10 @@ async def test_a_refused_password_is_told_why_beside_the_field(
     assert response.status_code == 400 and _focused(response.text) == "password"
     assert told in response.text and "Please fill this in." not in response.text
     assert f'value="{email}"' in response.text  # what was typed is kept
+
+
+async def test_the_log_in_page_opens_at_its_first_field(browser: Client) -> None:
+    """An add started signed out lands on the log-in page: the keyboard starts in the email
+    field, not at the top of the page (and a refused log-in at its error, as before)."""
+    page = await browser.get("/login", params={"next": "/cart"})
+    assert _focused(page.text) == "email"
