@@ -33,7 +33,8 @@ class Conditional:
         return {
             "ETag": self.tag,
             "Cache-Control": f"public, max-age={MAX_AGE}",
-            "Vary": "Authorization, Accept-Encoding",
+            # Accept-Encoding is added by the compression that varies with it.
+            "Vary": "Authorization",
         }
 
     def not_modified(self) -> Response[Any]:

@@ -400,6 +400,8 @@ async def test_anonymous_answers_carry_an_etag_and_a_match_is_a_304(api: Client)
         assert first.status_code == 200
         assert "max-age" in first.headers["cache-control"]
         tag = first.headers["etag"]
+        varies = [v.strip().lower() for h in first.headers.get_list("vary") for v in h.split(",")]
+        assert "authorization" in varies and len(varies) == len(set(varies)), varies
         again = await api.get(path, headers={"if-none-match": tag})
         assert again.status_code == 304 and again.content == b""
         other = await api.get(path, headers={"if-none-match": '"something-else"'})
