@@ -35,7 +35,7 @@ from search_service.search.meilisearch.protocol import (
     similar_body,
     total_of,
 )
-from search_service.search.request import MAX_HITS, SearchRequest
+from search_service.search.request import DEFAULTS, FILTER_FIELDS, MAX_HITS, SearchRequest
 from search_service.search.results import EngineResult
 
 TASK_TIMEOUT_MS = 120_000
@@ -146,9 +146,16 @@ class MeilisearchEngine:
         lexical = msgspec.structs.replace(request, vector=b"")
         result, size, matched = await self._lexical(lexical)
         words = len(query_words(request))
-        # Meaning counts, as on tantivy, when it can add courses: too few have every word,
-        # words were dropped, or the words searched leave out words the meaning holds.
+        # Meaning counts, as on tantivy, when it can add courses: too few have every word
+        # (too few in the catalog, when the filters leave some: a filter narrows what the
+        # words find), words were dropped, or the words searched leave out words the meaning
+        # holds.
         adds = size < words or matched < relaxation.FILL
+        if request.hybrid and size == words and 0 < matched < relaxation.FILL:
+            cleared = {name: getattr(DEFAULTS, name) for name in FILTER_FIELDS}
+            if any(getattr(request, name) != value for name, value in cleared.items()):
+                anywhere = msgspec.structs.replace(lexical, with_facets=False, **cleared)
+                adds = (await self._lexical(anywhere))[2] < relaxation.FILL
         if (
             request.hybrid
             and words

@@ -329,16 +329,17 @@ class Counting:
 def _adds_meaning(reader: Reader, plan: SearchPlan, every_word: int) -> bool:
     """Whether meaning adds courses: the words searched leave out words the meaning holds,
     or too few courses have every word (``every_word`` pass the filters) — too few in the
-    catalog, not only among those the filters leave: a filter narrows what the words find.
-    "photoshop" for beginners is the 7 beginners' Photoshop courses its facet counted, not
-    20 padded with Lightroom."""
+    catalog, not only among those the filters leave, when the filters leave some: a filter
+    narrows what the words find. "photoshop" for beginners is the 7 beginners' Photoshop
+    courses its facet counted, not 20 padded with Lightroom; "cooking" in Spanish, which no
+    Spanish course has as a word, still finds "cocina" by meaning."""
     if plan.vector is None:
         return False
     if relaxation.meant(plan.words, plan.request.meant_words) > plan.words:
         return True
     if every_word >= relaxation.FILL:
         return False
-    if not plan.filters:
+    if not plan.filters or not every_word:
         return True
     anywhere = reader.searcher.search(plan.matching(plan.words, conds=[]), 1, count=True)
     return _count(anywhere) < relaxation.FILL
