@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -24,7 +25,7 @@ from search_service.insights.schemas import (
     QueryFigures,
     Revenue,
 )
-from search_service.lib.errors import Invalid, NotFound
+from search_service.lib.errors import Invalid, NotFound, SearchUnavailable
 from search_service.lib.pricing import amount_display
 from search_service.search.text import fold
 
@@ -53,11 +54,12 @@ _DOTTED = re.compile(r"[^\W\d_][.\u3002\uff0e\uff61][^\W\d_]")
 MAX_POPULAR_WORDS = 8
 
 
-# A word as searches are written: letters and digits, joined by a hyphen or an apostrophe
-# ("no-code", "women's"), or a language spelled with symbols ("c++", "c#", ".net"). Nothing
-# else (".", ":", "(.)", "∕∕") stands alone in a popular search: that is how an address is
-# spelled out past the patterns above ("evil (.) com", "data . ai").
-_WORD = re.compile(r"(?:[^\W_]+(?:[-'’][^\W_]+)*(?:\+\+|#)?|\.net)")
+# A word as searches are written: letters and digits, joined by a hyphen, an apostrophe or a
+# slash ("no-code", "women's", "ci/cd"), a version ("3.12"), or a language spelled with
+# symbols ("c++", "c#", ".net"). Nothing else (".", ":", "(.)", "∕∕") stands alone in a
+# popular search: that is how an address is spelled out past the patterns above
+# ("evil (.) com", "data . ai").
+_WORD = re.compile(r"(?:[^\W_]+(?:[-'’/][^\W_]+)*(?:\+\+|#)?|\.net|\d+(?:\.\d+)+)")
 
 
 def suggestable(query: str) -> bool:
@@ -211,7 +213,8 @@ async def report(session: AsyncSession, days: int, limit: int = 50) -> InsightsO
 POPULAR_DAYS = 30
 POPULAR_MIN_CLIENTS = 5  # different clients (addresses, per day): one cannot plant a query
 POPULAR_SECONDS = 60.0
-HELD_REMEMBERED = 10_000  # texts whose words were checked
+HELD_REMEMBERED = 10_000  # texts found held
+CHECKS_PER_READ = 20  # literal searches a read of the popular searches makes at most
 
 
 class PopularSearches:
@@ -231,7 +234,7 @@ class PopularSearches:
         # matched by a typo ("binance" is "finance", "pythоn" with a Cyrillic о), or with
         # words left out as stop words ("binance de"), is not suggested to others.
         self.held = held
-        self._held: dict[str, bool] = {}  # asked once per text (the index seldom drops words)
+        self._held: set[str] = set()  # texts found held (the index seldom drops words)
         self._loaded_at = float("-inf")
         self._queries: list[tuple[str, int]] = []
         self._digest = ""
@@ -252,19 +255,29 @@ class PopularSearches:
                 )
                 # Searches stored as popular under an earlier rule are held to today's.
                 found = [(r[0], int(r[1])) for r in rows if suggestable(r[0])]
-            self._queries = [(q, n) for q, n in found if await self._held_as_typed(q)]
+            self._queries = await self._held_as_typed(found)
             encoded = "\n".join(q for q, _ in self._queries).encode()
             self._digest = hashlib.sha256(encoded).hexdigest()[:16]
         return self._queries
 
-    async def _held_as_typed(self, text: str) -> bool:
+    async def _held_as_typed(self, found: list[tuple[str, int]]) -> list[tuple[str, int]]:
+        """Those of ``found`` courses hold as typed: texts found so before, and at most
+        ``CHECKS_PER_READ`` more, the most asked first (a read is part of a request: the rest
+        wait for the next read, a minute on). A text not held, or not checked because search
+        is unavailable, is asked again at a later read."""
         if self.held is None:
-            return True
-        if text not in self._held:
-            if len(self._held) >= HELD_REMEMBERED:
-                self._held.clear()
-            self._held[text] = await self.held(text)
-        return self._held[text]
+            return found
+        if len(self._held) >= HELD_REMEMBERED:
+            self._held.clear()
+        checks = 0
+        for text, _ in found:
+            if text in self._held or checks >= CHECKS_PER_READ:
+                continue
+            checks += 1
+            with contextlib.suppress(SearchUnavailable):
+                if await self.held(text):
+                    self._held.add(text)
+        return [(q, n) for q, n in found if q in self._held]
 
     async def digest(self) -> str:
         """What the popular searches are, in a few characters, for the cache validator of

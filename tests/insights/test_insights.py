@@ -254,6 +254,38 @@ async def test_popular_searches_need_enough_searches_that_found_something(
     assert await PopularSearches(sessions, enabled=False).completing(word, 5) == []
 
 
+async def test_popular_searches_are_checked_a_few_at_a_read(
+    db: asyncpg.Connection, sessions: async_sessionmaker[Any]
+) -> None:
+    """A read of the popular searches is part of a request: it checks at most
+    CHECKS_PER_READ texts (the most asked first), remembers those held, and asks again about
+    the rest, and about those search could not answer, at a later read."""
+    from search_service.insights.service import CHECKS_PER_READ
+    from search_service.lib.errors import SearchUnavailable
+
+    word = uuid.uuid4().hex[:6]
+    texts = [f"{word} topic {n:02d}" for n in range(CHECKS_PER_READ + 5)]
+    for n, text in enumerate(texts):
+        await _searches(db, text, 5 + n)  # more clients for later texts: asked first
+    asked: list[str] = []
+    down = {texts[-1]}
+
+    async def held(text: str) -> bool:
+        asked.append(text)
+        if text in down:
+            raise SearchUnavailable("the engine is restarting")
+        return True
+
+    popular = PopularSearches(sessions, held=held)
+    first = [q for q, _ in await popular.top() if word in q]
+    assert len(asked) == CHECKS_PER_READ and set(first) == set(asked) - down
+    assert texts[-2] in first  # the most asked were checked first
+    popular.forget()
+    down.clear()
+    second = [q for q, _ in await popular.top() if word in q]
+    assert len(asked) == len(texts) + 1 and set(second) == set(texts)
+
+
 async def test_suggest_offers_popular_searches(api: Client, db: asyncpg.Connection) -> None:
     # The app's popular list is read at most once a minute; a first suggest loads it. Its
     # searches are of words courses hold (here a course's title).
@@ -268,6 +300,15 @@ async def test_suggest_offers_popular_searches(api: Client, db: asyncpg.Connecti
     url = "/search?q=" + title.replace(" ", "+")
     assert {"type": "query", "label": title, "url": url} in items
     assert f'<a href="{url}">{title}</a>' in (await api.get("/")).text
+    # A filter typed in the words is a filter, not a word courses must hold ("free ...").
+    free = await db.fetchval(
+        "SELECT lower(title) FROM courses WHERE status = 'published' AND deleted_at IS NULL "
+        "AND list_price_cents = 0 AND title ~ '^[A-Za-z]+ [A-Za-z]+$' ORDER BY id LIMIT 1"
+    )
+    await _searches(db, f"free {free}", 6)
+    api.app.state.popular.forget()
+    offered = (await api.get("/api/v1/suggest", params={"q": "free"})).json()["items"]
+    assert f"free {free}" in [i["label"] for i in offered if i["type"] == "query"]
     # Words no course holds as typed are never suggested, however many searched them.
     word = uuid.uuid4().hex[:6]
     await _searches(db, f"{word} docker", 6)

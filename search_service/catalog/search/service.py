@@ -168,13 +168,17 @@ def _every_word_matched(result: EngineResult) -> bool:
 
 
 async def every_word_as_typed(engine: SearchEngine, text: str) -> bool:
-    """Whether some course holds every word of ``text`` as typed: no typo, no stop word or
-    typed filter left out, no respelling (a literal search matches with all its words)."""
+    """Whether some course holds every word of ``text`` as typed, under the filters typed
+    in it ("python in spanish": a Spanish course with "python"): no typo, no stop word left
+    out, no respelling (a literal search of the words matches with all of them)."""
+    explicit = understand(SearchRequest(q=text)).explicit
+    if not explicit.q.strip():
+        return False
     # Counted strictly (as an explicit sort is): every word when any course has them all.
-    found = await engine.search(
-        SearchRequest(q=text, literal=True, sort="newest", with_hits=False, with_facets=False)
+    literal = msgspec.structs.replace(
+        explicit, literal=True, sort="newest", with_hits=False, with_facets=False
     )
-    return _every_word_matched(found)
+    return _every_word_matched(await engine.search(literal))
 
 
 def _relaxed_words(request: SearchRequest, result: EngineResult) -> list[str]:
