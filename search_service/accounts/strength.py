@@ -46,6 +46,7 @@ _COMMON_WORDS = frozenset(
         "skillspring",
         "qweasdzxc",
         "qazwsxedc",
+        "zaq12wsxcde3",
     ]
 )
 # Rows a finger runs along (either way round); two characters next to each other in one of them
@@ -70,9 +71,12 @@ _ROWS = (
     "0123456789",
     "abcdefghijklmnopqrstuvwxyz",
 )
-_STEPS = frozenset(
-    pair for row in _ROWS for a, b in itertools.pairwise(row) for pair in ((a, b), (b, a))
-)
+# Each step along a row, with the rows and directions it goes in.
+_STEPS: dict[tuple[str, str], frozenset[tuple[int, int]]] = {}
+for _row, _keys in enumerate(_ROWS):
+    for _a, _b in itertools.pairwise(_keys):
+        for _pair, _way in (((_a, _b), (_row, 1)), ((_b, _a), (_row, -1))):
+            _STEPS[_pair] = _STEPS.get(_pair, frozenset()) | {_way}
 # Cyrillic and Greek letters drawn as Latin ones.
 _LOOK_ALIKES = str.maketrans(
     "аеорсухікјѕԁԛԝαεορτυνχκιοςβ",
@@ -97,8 +101,17 @@ def _as_seen(typed: str) -> str:
 
 def _runs(text: str) -> int:
     """How many runs the text is made of: a run goes on while each character repeats the one
-    before it or is its neighbour on a keyboard row or in the alphabet."""
-    return 1 + sum(1 for a, b in itertools.pairwise(text) if a != b and (a, b) not in _STEPS)
+    before it or is the next along the same keyboard row or alphabet, the same way round
+    ("deer tree free" is many runs, not one)."""
+    runs, ways = 1, None  # the rows and directions the run can still be going along
+    for a, b in itertools.pairwise(text):
+        if a == b:
+            continue
+        step = _STEPS.get((a, b), frozenset())
+        ways = step if ways is None else ways & step
+        if not ways:
+            runs, ways = runs + 1, None
+    return runs
 
 
 def check_password(password: str, email: str) -> None:
@@ -122,7 +135,9 @@ def check_password(password: str, email: str) -> None:
         _refuse("it is a row of the keyboard or the alphabet")
     if bare in _COMMON_WORDS or seen in _COMMON_WORDS:
         _refuse("it is one of the most used passwords")
-    if address in seen or (len(local) >= 4 and local in seen) or (bare and bare == local):
+    # The address, or its name with little else ("sam.jones-2026!"); a name inside a longer
+    # phrase is a word of it ("emma" in "dilemma of seven tired whales").
+    if address in seen or (local and local in seen and len(seen) - len(local) < MIN_VISIBLE):
         _refuse("it contains your email address")
 
 
