@@ -126,12 +126,10 @@ class Suggester:
                 mentors[doc.mentor_name] = instructor_url(doc.mentor_id, doc.mentor_name)
         room = MAX_ITEMS - len(items) - len(mentors)
         people = [SuggestItem(type="mentor", label=name, url=url) for name, url in mentors.items()]
-        # Words that name an instructor (every one of them is, or starts, a word of the name):
-        # the instructors come before their courses, as on the results page.
-        asked_words = words(query)
-        named = any(
-            all(any(matches_word(w, n, typo_budget(w)) for n in words(name)) for w in asked_words)
-            for name in mentors
-        )
+        # Words that name an instructor, as on the results page (every word, of 3 letters or
+        # more, a whole word of the name): the instructor before their courses. "mar" is
+        # marketing as much as Maria.
+        said = set(words(query))
+        named = all(len(w) >= 3 for w in said) and any(said <= set(words(name)) for name in mentors)
         items += [*people, *courses[:room]] if named else [*courses[:room], *people]
         return SuggestResponse(query=query, items=items[:MAX_ITEMS])

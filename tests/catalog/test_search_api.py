@@ -197,9 +197,11 @@ async def test_suggest_mentors(api: Client) -> None:
     # A name typed: the instructor comes before their courses, as on the results page.
     kinds = [i["type"] for i in items if i["type"] in ("mentor", "course")]
     assert kinds[0] == "mentor", kinds
-    # Words that are not a name keep courses first.
+    # Words that are not a name keep courses first, and so does the start of a name.
     topic = (await api.get("/api/v1/suggest", params={"q": "kubernetes"})).json()["items"]
     assert [i["type"] for i in topic if i["type"] in ("mentor", "course")][:1] == ["course"]
+    start = (await api.get("/api/v1/suggest", params={"q": name[:3]})).json()["items"]
+    assert [i["type"] for i in start if i["type"] in ("mentor", "course")][:1] == ["course"]
 
 
 async def test_category_tree_counts(api: Client) -> None:
