@@ -215,6 +215,7 @@ POPULAR_MIN_CLIENTS = 5  # different clients (addresses, per day): one cannot pl
 POPULAR_SECONDS = 60.0
 HELD_REMEMBERED = 10_000  # texts found held
 CHECKS_PER_READ = 20  # literal searches a read of the popular searches makes at most
+NOT_HELD_SECONDS = 600.0  # a text found not held is asked again after this long
 
 
 class PopularSearches:
@@ -235,6 +236,7 @@ class PopularSearches:
         # words left out as stop words ("binance de"), is not suggested to others.
         self.held = held
         self._held: set[str] = set()  # texts found held (the index seldom drops words)
+        self._not_held: dict[str, float] = {}  # texts found not held, and when
         self._loaded_at = float("-inf")
         self._queries: list[tuple[str, int]] = []
         self._digest = ""
@@ -263,20 +265,26 @@ class PopularSearches:
     async def _held_as_typed(self, found: list[tuple[str, int]]) -> list[tuple[str, int]]:
         """Those of ``found`` courses hold as typed: texts found so before, and at most
         ``CHECKS_PER_READ`` more, the most asked first (a read is part of a request: the rest
-        wait for the next read, a minute on). A text not held, or not checked because search
-        is unavailable, is asked again at a later read."""
+        wait for the next read, a minute on). A text not held is asked again after
+        ``NOT_HELD_SECONDS`` (the index may come to hold it), one not checked because search
+        is unavailable at the next read."""
         if self.held is None:
             return found
-        if len(self._held) >= HELD_REMEMBERED:
+        if len(self._held) + len(self._not_held) >= HELD_REMEMBERED:
             self._held.clear()
-        checks = 0
+            self._not_held.clear()
+        now, checks = time.monotonic(), 0
         for text, _ in found:
-            if text in self._held or checks >= CHECKS_PER_READ:
-                continue
+            recently = now - self._not_held.get(text, float("-inf")) < NOT_HELD_SECONDS
+            if text in self._held or recently or checks >= CHECKS_PER_READ:
+                continue  # a text found not held waits a while: it does not hold others up
             checks += 1
             with contextlib.suppress(SearchUnavailable):
                 if await self.held(text):
                     self._held.add(text)
+                    self._not_held.pop(text, None)
+                else:
+                    self._not_held[text] = now
         return [(q, n) for q, n in found if q in self._held]
 
     async def digest(self) -> str:
