@@ -84,9 +84,11 @@ UPDATE = text(
     "would_recommend = :would_recommend WHERE id = :review_id"
 )
 DELETE = text("DELETE FROM course_reviews WHERE id = :review_id")
+# The mean rounded once, to the one decimal every page shows (a mean of 4.149 is 4.1, where
+# 4.15 would be shown as 4.2), as course ratings are (indexer/documents.py).
 MENTOR_TOTALS = text("""
 UPDATE mentors m SET total_reviews = s.reviews, average_rating = s.average
-FROM (SELECT count(r.id) AS reviews, round(avg(r.rating), 2) AS average
+FROM (SELECT count(r.id) AS reviews, round(avg(r.rating), 1) AS average
       FROM courses c LEFT JOIN course_reviews r ON r.course_id = c.id
       WHERE c.mentor_id = :mentor_id) s
 WHERE m.user_id = :mentor_id

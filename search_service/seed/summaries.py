@@ -11,7 +11,7 @@ SET total_reviews = coalesce(r.reviews, 0),
     total_students = coalesce(e.students, 0)
 FROM mentors AS base
 LEFT JOIN (
-    SELECT c.mentor_id, count(*) AS reviews, round(avg(cr.rating), 2) AS average
+    SELECT c.mentor_id, count(*) AS reviews, round(avg(cr.rating), 1) AS average
     FROM course_reviews cr JOIN courses c ON c.id = cr.course_id
     GROUP BY c.mentor_id
 ) AS r ON r.mentor_id = base.user_id

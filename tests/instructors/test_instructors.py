@@ -4,12 +4,14 @@ name shows the instructor first."""
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 import asyncpg
 import pytest
 
 from search_service.instructors.pages import PER_PAGE
+from tests.support.shoppers import auth, student
 
 Client = Any
 
@@ -101,3 +103,45 @@ async def test_searching_a_mentors_name_shows_the_instructor_first(
     assert 'class="instructor-match"' in page
     cards = (await browser.get("/search", params={"q": "python"})).text
     assert 'class="mentor"><a href="/instructors/' in cards
+
+
+async def test_an_instructor_s_rating_is_their_reviews_mean_rounded_once(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    """47 reviews of one mentor's courses adding up to 195 stars: a mean of 4.149, shown
+    4.1 on their page and in the API, never 4.15 rounded again to 4.2."""
+    mentor = await _a_mentor(db)
+    course = await db.fetchrow(
+        "SELECT id, slug FROM courses WHERE mentor_id = $1 AND status = 'published' "
+        "AND deleted_at IS NULL ORDER BY id LIMIT 1",
+        mentor["id"],
+    )
+    await db.execute(
+        "DELETE FROM course_reviews r USING courses c WHERE c.id = r.course_id "
+        "AND c.mentor_id = $1",
+        mentor["id"],
+    )
+    for rating in [5] * 6 + [4] * 40:
+        who = await student(db)
+        await db.execute(
+            "INSERT INTO course_reviews (course_id, student_id, rating) VALUES ($1, $2, $3)",
+            course["id"],
+            uuid.UUID(who["id"]),
+            rating,
+        )
+    last = await student(db)
+    await db.execute(
+        "INSERT INTO enrollments (course_id, student_id) VALUES ($1, $2)",
+        course["id"],
+        uuid.UUID(last["id"]),
+    )
+    written = await browser.post(
+        f"/api/v1/courses/{course['slug']}/reviews",
+        json={"rating": 5, "body": "Clear explanations and useful projects throughout."},
+        headers=auth(last),
+    )
+    assert written.status_code == 201, written.text
+    path = f"/instructors/{await _slug(browser, mentor)}"
+    api = (await browser.get(f"/api/v1{path}")).json()
+    assert (api["reviews"], api["rating"]) == (47, 4.1)
+    assert "<dd>4.1 ★</dd>" in (await browser.get(path)).text

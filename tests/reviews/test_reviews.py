@@ -45,7 +45,7 @@ async def test_review_lifecycle_keeps_mentor_totals(api: Client, db: asyncpg.Con
     async def mentor_matches_rows() -> bool:
         row = await db.fetchrow(
             "SELECT m.total_reviews, m.average_rating, s.n, s.avg FROM mentors m, LATERAL ("
-            "SELECT count(r.id) n, round(avg(r.rating), 2) avg FROM courses c LEFT JOIN "
+            "SELECT count(r.id) n, round(avg(r.rating), 1) avg FROM courses c LEFT JOIN "
             "course_reviews r ON r.course_id = c.id WHERE c.mentor_id = m.user_id) s "
             "WHERE m.user_id = $1",
             course["mentor_id"],

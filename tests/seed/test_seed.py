@@ -90,7 +90,7 @@ async def test_mentor_totals_agree_with_rows(seeded: asyncpg.Connection) -> None
     mismatches = await seeded.fetchval(
         """
         SELECT count(*) FROM mentors m
-        LEFT JOIN (SELECT c.mentor_id, count(*) n, round(avg(r.rating), 2) a
+        LEFT JOIN (SELECT c.mentor_id, count(*) n, round(avg(r.rating), 1) a
                    FROM course_reviews r JOIN courses c ON c.id = r.course_id
                    GROUP BY c.mentor_id) r ON r.mentor_id = m.user_id
         LEFT JOIN (SELECT c.mentor_id, count(DISTINCT e.student_id) s
