@@ -194,10 +194,13 @@ def _finish_add(state: State) -> PendingAdds:
     ) -> bool:
         return await wishlist_service.add_pending(session, student, course)
 
-    return {
-        "cart": (to_cart, "/cart?added={course}"),
-        "wishlist": (to_wishlist, done("/wishlists", "wished")),
-    }
+    def in_cart(course: uuid.UUID, _: str) -> str:
+        return f"/cart?added={course}"
+
+    def wished(_: uuid.UUID, back: str) -> str:  # back to the page saved from
+        return done(back if back != "/" else "/wishlists", "wished")
+
+    return {"cart": (to_cart, in_cart), "wishlist": (to_wishlist, wished)}
 
 
 def _pages(settings: Settings, secret: str, search_request: Provide) -> Router:

@@ -34,8 +34,9 @@ def _secure(request: Request[Any, Any, Any]) -> bool:
 # here) goes along, so the purchase is credited to that search.
 PendingAdd = Callable[[AsyncSession, uuid.UUID, uuid.UUID, str | None], Awaitable[bool]]
 # Where an add started signed out goes (``to=``): the cart (the default) or the wishlist, each
-# finished by its own feature, and the page that shows it done.
-PendingAdds = Mapping[str, tuple[PendingAdd, str]]
+# finished by its own feature, and the page that shows it done (of the course and the page the
+# add was started on).
+PendingAdds = Mapping[str, tuple[PendingAdd, Callable[[uuid.UUID, str], str]]]
 # Fields that say where to go after signing in, never part of the account's own form.
 AFTER = ("next", "add", "qid", "to")
 
@@ -118,7 +119,7 @@ async def _signed_in(
         finish, shown = finish_add[after.to]
         user = await service.user_for_token(db_session, token)
         if user is not None and await finish(db_session, user.id, after.add, after.qid):
-            target = shown.format(course=after.add)
+            target = shown(after.add, after.next)
     return Redirect(target, status_code=303, cookies=[session_cookie(token, _secure(request))])
 
 

@@ -10,7 +10,7 @@ from litestar.datastructures import CacheControlHeader
 from litestar.response import Redirect, Template
 
 from search_service.db.annotations import DbSession, SignedIn, Viewer
-from search_service.pages.errors import login_url
+from search_service.pages.errors import login_url, safe_next
 from search_service.pages.forms import (
     BLANK,
     FormData,
@@ -26,9 +26,11 @@ from search_service.wishlists.schemas import WishlistIn, WishlistOut
 
 
 class AddForm(PageForm):
-    page_fields = frozenset({"course_id", "wishlist_id"})  # a hidden id, a list's <select>
+    # A hidden id, a list's <select>, the page added from.
+    page_fields = frozenset({"course_id", "wishlist_id", "back"})
     course_id: uuid.UUID
     wishlist_id: uuid.UUID | None = None  # none: the first list, "Favorites"
+    back: str | None = None
 
 
 class EntryForm(PageForm):
@@ -113,15 +115,18 @@ class WishlistPages(Controller):
     async def add(
         self, request: Request[Any, Any, Any], db_session: DbSession, viewer: Viewer, data: FormData
     ) -> Response[Any]:
+        values = form_values(data)
         if viewer is None:  # log in, then the add is finished (accounts/pages.py: After)
-            course = form_values(data).get("course_id")
-            return Redirect(login_url(request, add=course, to="wishlist"), status_code=303)
+            login = login_url(request, values.get("back"), values.get("course_id"), to="wishlist")
+            return Redirect(login, status_code=303)
+        # Saved from a course's page: back to it, saying so (any other page: the lists).
+        back = values.get("back")
         return await submit(
             data,
             AddForm,
             lambda form: _add(db_session, viewer.id, form),
             _again(db_session, viewer.id, "items"),
-            done(_lists(request), "wished"),
+            done(back if back and safe_next(back) == back else _lists(request), "wished"),
         )
 
     @post("/rename", name="wishlist_rename", status_code=303)

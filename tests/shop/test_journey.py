@@ -311,15 +311,14 @@ async def test_add_to_wishlist_started_signed_out_is_finished_by_log_in(
     browser: Client, db: asyncpg.Connection
 ) -> None:
     """Like an add to cart: log-in comes back with the course on the wishlist (it was
-    forgotten, and Favorites stayed empty)."""
+    forgotten, and Favorites stayed empty), to the course page it was added from."""
     email = await account(db)
     course = (await courses(db, 1, fresh=True))[0]
     page = f"/courses/{course['slug']}"
     token = await csrf(browser, page)
     asked = await browser.post(
         "/wishlists/add",
-        data={"_csrf_token": token, "course_id": str(course["id"])},
-        headers={"referer": str(browser.base_url).rstrip("/") + page},
+        data={"_csrf_token": token, "course_id": str(course["id"]), "back": page},
     )
     login = f"/login?next={page}&add={course['id']}&to=wishlist"
     assert asked.status_code == 303 and asked.headers["location"] == login
@@ -336,7 +335,8 @@ async def test_add_to_wishlist_started_signed_out_is_finished_by_log_in(
         add=str(course["id"]),
         to="wishlist",
     )
-    assert done.status_code == 303 and done.headers["location"] == "/wishlists?done=wished"
+    # Back to the course page, saying it is saved, as an add signed in does.
+    assert done.status_code == 303 and done.headers["location"] == f"{page}?done=wished"
     listed = await db.fetchval(
         "SELECT count(*) FROM wishlist_items i JOIN wishlists w ON w.id = i.wishlist_id "
         "JOIN users u ON u.id = w.student_id WHERE u.email = $1 AND i.course_id = $2",
@@ -345,3 +345,31 @@ async def test_add_to_wishlist_started_signed_out_is_finished_by_log_in(
     )
     assert listed == 1 and await cart_of(db, email) == []
     assert "Saved to your wishlist." in (await browser.get(done.headers["location"])).text
+
+
+async def test_add_to_wishlist_stays_on_the_course_page(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    """Saving a course from its page comes back to that page, saying so (it went to the
+    wishlists page, away from the course being looked at); a page that is not ours is never
+    where it goes."""
+    await sign_up(browser)
+    first, second = await courses(db, 2, fresh=True)
+    page = f"/courses/{first['slug']}"
+    html = (await browser.get(page)).text
+    form = re.search(r'<form method="post" action="/wishlists/add">(.*?)</form>', html, re.S)
+    assert form and f'name="back" value="{page}"' in form.group(1)
+    saved = await submit(browser, page, "/wishlists/add", course_id=str(first["id"]), back=page)
+    assert saved.status_code == 303 and saved.headers["location"] == f"{page}?done=wished"
+    assert "Saved to your wishlist." in (await browser.get(saved.headers["location"])).text
+    for elsewhere in ("//evil.example/x", "https://evil.example/", None):
+        fields = {"course_id": str(second["id"])} | ({"back": elsewhere} if elsewhere else {})
+        went = await submit(browser, page, "/wishlists/add", **fields)
+        assert went.status_code == 303 and went.headers["location"] == "/wishlists?done=wished"
+    listed = await db.fetch(
+        "SELECT i.course_id FROM wishlist_items i JOIN wishlists w ON w.id = i.wishlist_id "
+        "JOIN users u ON u.id = w.student_id WHERE u.email LIKE 'shopper-%' "
+        "AND i.course_id = ANY($1::uuid[])",
+        [first["id"], second["id"]],
+    )
+    assert {r["course_id"] for r in listed} == {first["id"], second["id"]}
