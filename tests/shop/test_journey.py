@@ -373,3 +373,20 @@ async def test_add_to_wishlist_stays_on_the_course_page(
         [first["id"], second["id"]],
     )
     assert {r["course_id"] for r in listed} == {first["id"], second["id"]}
+
+
+async def test_the_header_s_log_in_and_sign_up_keep_an_add_started_signed_out(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    """On the log-in page that finishes an add, the header's "Sign up" (and "Log in" on the
+    sign-up page) carry it on too: they led to plain /register, and the add was lost."""
+    course = (await courses(db, 1))[0]
+    after = f"next=/courses/{course['slug']}&add={course['id']}&qid=abc&to=wishlist"
+    for page, other in (("/login", "/register"), ("/register", "/login")):
+        html = (await browser.get(f"{page}?{after}")).text
+        header = html.split('class="site-header"', 1)[1].split("</header>", 1)[0]
+        link = re.search(rf'href="({other}[^"]*)"', header)
+        assert link, f"the header of {page} links {other}"
+        carried = link.group(1).replace("&amp;", "&")
+        assert f"add={course['id']}" in carried and "to=wishlist" in carried, carried
+        assert "qid=abc" in carried and "next=%2Fcourses%2F" in carried, carried
