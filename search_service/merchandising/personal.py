@@ -2,7 +2,8 @@
 lift for courses in the categories they prefer or have bought from.
 
 Bounded by construction: only the order *within the page* changes (nothing enters or leaves
-a page, totals and facets are untouched); an owned course goes after the page's others; a
+a page, totals and facets are untouched); an owned course goes after the page's others
+(unless the query names it: every word of its title is in the query); a
 course in a liked category moves up past at most ``LIFT_PLACES`` others, on the relevance
 sort only; courses a merchandising rule pinned never move. ``SKILLSPRING_PERSONALIZE=false``
 turns the reordering off (owned courses are still marked). Anonymous shoppers get the
@@ -67,14 +68,23 @@ class Personaliser:
             liked=frozenset(r[0] for r in rows if r[2]),
         )
 
-    def order(self, ids: Sequence[str], profile: Profile, fixed: int, lift: bool) -> list[int]:
+    def order(
+        self,
+        ids: Sequence[str],
+        profile: Profile,
+        fixed: int,
+        lift: bool,
+        named: frozenset[str] = frozenset(),
+    ) -> list[int]:
         """The page's new order (indexes into ``ids``): the first ``fixed`` stay, then the
-        others with liked ones lifted (at most LIFT_PLACES places), then the owned."""
+        others with liked ones lifted (at most LIFT_PLACES places), then the owned, but for
+        those the query ``named`` (searching a title bought is going back to that course)."""
         if not self.enabled:
             return list(range(len(ids)))
         head = list(range(min(fixed, len(ids))))
-        rest = [i for i in range(len(head), len(ids)) if ids[i] not in profile.owned]
-        owned = [i for i in range(len(head), len(ids)) if ids[i] in profile.owned]
+        moved = profile.owned - named
+        rest = [i for i in range(len(head), len(ids)) if ids[i] not in moved]
+        owned = [i for i in range(len(head), len(ids)) if ids[i] in moved]
         if lift:
             for place in range(len(rest)):
                 if ids[rest[place]] not in profile.liked:

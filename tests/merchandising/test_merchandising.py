@@ -274,6 +274,13 @@ async def test_owned_courses_are_marked_and_moved_down_for_their_owner_only(
     )
     assert slugs(theirs.json()) == slugs(anonymous)
     assert not any(h["owned"] for h in theirs.json()["hits"])
+    # Searching its title is going back to it: the course stays where the search put it.
+    named = await api.get(
+        "/api/v1/search", params={"q": top["title"].lower(), "per_page": 8}, headers=auth(owner)
+    )
+    by_title = await search(api, q=top["title"].lower(), per_page=8)
+    assert by_title["hits"][0]["slug"] == top["slug"]
+    assert named.json()["hits"][0]["slug"] == top["slug"] and named.json()["hits"][0]["owned"]
 
 
 def test_the_lift_is_bounded_and_can_be_turned_off() -> None:

@@ -224,7 +224,14 @@ class CatalogSearch:
         marked = [
             msgspec.structs.replace(c, owned=True) if c.id in profile.owned else c for c in cards
         ]
-        order = self.personaliser.order(ids, profile, pinned, lift=request.sort == "relevance")
+        # A course the query names (every word of its title, function words aside, typed):
+        # searching the title of a course bought is going back to it.
+        asked = set(words(request.q))
+        named = frozenset(
+            c.id for c in cards if asked and set(words(c.title)) - STOP_WORDS <= asked
+        )
+        lift = request.sort == "relevance"
+        order = self.personaliser.order(ids, profile, pinned, lift=lift, named=named)
         return [marked[i] for i in order]
 
     async def _without_unmatched(self, request: SearchRequest) -> tuple[SearchRequest, list[str]]:
