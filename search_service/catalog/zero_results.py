@@ -16,7 +16,7 @@ from search_service.search.engine import SearchEngine
 from search_service.search.request import SearchRequest, clear_group, filtered_groups
 from search_service.search.results import EngineHit
 from search_service.search.text import matches_word, typo_budget, words
-from search_service.search.vocabulary import FACETS
+from search_service.search.vocabulary import FACETS, FacetGroup
 
 
 async def _count(engine: SearchEngine, request: SearchRequest) -> int:
@@ -36,7 +36,7 @@ async def _least_selective_filter(
     totals = await asyncio.gather(*(_count(engine, r) for r in relaxed))
     best = max(range(len(applied)), key=lambda i: totals[i])
     if totals[best] == 0:
-        return None
+        return await _without_filters(engine, request, applied, path)
     removed = [
         c.label
         for c in build_applied(request, tree, path).chips
@@ -48,6 +48,22 @@ async def _least_selective_filter(
         url=search_url(to_params(relaxed[best]), path),
         total=totals[best],
     )
+
+
+async def _without_filters(
+    engine: SearchEngine, request: SearchRequest, applied: Sequence[FacetGroup], path: str
+) -> Suggestion | None:
+    """Filters that leave nothing together though none does alone: the words without any."""
+    if len(applied) < 2:
+        return None
+    bare = request
+    for group in applied:
+        bare = clear_group(bare, group)
+    total = await _count(engine, bare)
+    if total == 0:
+        return None
+    url = search_url(to_params(bare), path)
+    return Suggestion(kind="remove_filter", label="Remove all filters", url=url, total=total)
 
 
 async def _respelling(engine: SearchEngine, request: SearchRequest, path: str) -> Suggestion | None:

@@ -84,6 +84,26 @@ async def test_selected_value_without_matches_is_listed(api: Client) -> None:
     assert body["suggestions"][0]["total"] == (await search(api))["total"]
 
 
+async def test_filters_that_together_leave_nothing_offer_the_words_alone(
+    api: Client, browser: Client
+) -> None:
+    """Many filters, none of which alone is the trouble: the way out is every filter
+    removed, with its count, and the page blames the filters, not the spelling."""
+    query = "q=python&language=it&price=free&bestseller=true&rating_min=4.5"
+    body = await search(api, query)
+    alone = (await search(api, "q=python"))["total"]
+    assert body["total"] == 0 and alone > 0
+    for one in ("language=it", "price=free", "bestseller=true", "rating_min=4.5"):
+        rest = "&".join(p for p in query.split("&") if p != one)
+        assert (await search(api, rest))["total"] == 0, f"without {one} alone, still nothing"
+    first = body["suggestions"][0]
+    assert (first["kind"], first["total"]) == ("remove_filter", alone)
+    assert first["url"] == "/search?q=python" and first["label"] == "Remove all filters"
+    page = (await browser.get(f"/search?{query}")).text
+    assert "No course with these words passes your filters." in page
+    assert "Check the spelling" not in page and "No course has these words" not in page
+
+
 async def test_root_category_selects_its_subcategories(api: Client) -> None:
     body = await search(api, "category=development&per_page=1")
     development = next(f for f in body["facets"]["category"] if f["value"] == "development")
