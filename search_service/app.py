@@ -34,6 +34,7 @@ from litestar.middleware.csrf import CSRFMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -131,6 +132,8 @@ def _jinja(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["money"] = price_display
     engine.engine.globals["static_url"] = static_url
     engine.engine.globals["done_messages"] = DONE
+    # A page no route took has not read the session: its header goes by the cookie alone.
+    engine.engine.globals["session_cookie"] = SESSION_COOKIE
 
 
 def _from_state(name: str) -> Provide:
@@ -244,10 +247,15 @@ def _unrouted(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     claimed the request yet, so its address says which layer's error it gets."""
     status = getattr(exc, "status_code", 404)
     detail = str(getattr(exc, "detail", "")) or "Not found"
-    if request.url.path.startswith(API_PREFIX + "/") or request.url.path.startswith(
+    path = request.url.path
+    if path.startswith(API_PREFIX + "/") or path.startswith(
         (DOCS_PATH, "/health", "/ready", "/metrics")
     ):
         response = problem(request, status, detail)
+    elif status == 405 and request.method in ("GET", "HEAD"):
+        # A form's own address (a refused form leaves it in the address bar: /cart/coupon)
+        # opened as a page: the page above it, where the form is.
+        return Redirect(path.rstrip("/").rsplit("/", 1)[0] or "/", status_code=303)
     elif status == 405:
         response = error_page(status, "This page does not take that kind of request.")
     else:

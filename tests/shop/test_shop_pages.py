@@ -374,3 +374,31 @@ async def test_the_cart_shows_a_sale_against_the_price_before_it(
     listed = f"${course['list_price_cents'] / 100:,.2f}"
     assert "<strong>$9.99</strong>" in cart
     assert f'<s aria-label="Original price">{listed}</s>' in cart
+
+
+async def test_a_form_s_address_opened_as_a_page_leads_to_its_page(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    """A refused form leaves its action in the address bar (/cart/coupon): opening that
+    address, or sharing it, leads to the page the form is on, not to a 405 page; and a
+    page no route has shows a signed-in shopper as signed in, not "Log in"."""
+    await sign_up(browser)
+    slug = await db.fetchval(
+        "SELECT slug FROM courses WHERE status = 'published' AND deleted_at IS NULL LIMIT 1"
+    )
+    for action, page in (
+        ("/cart/coupon", "/cart"),
+        ("/wishlists/create", "/wishlists"),
+        (f"/courses/{slug}/review", f"/courses/{slug}"),
+        (f"/courses/{slug}/review/delete", f"/courses/{slug}/review"),
+        ("/logout", "/"),
+    ):
+        went = await browser.get(action)
+        assert (went.status_code, went.headers.get("location")) == (303, page), action
+    # Other methods, and the API, still say which methods an address takes.
+    assert (await browser.put("/cart/coupon")).status_code == 405
+    assert (await browser.get("/api/v1/auth/logout")).status_code == 405
+    for missing in ("/nope", "/courses/x/y/z"):
+        html = (await browser.get(missing)).text
+        header = html.split('class="site-header"', 1)[1].split("</header>", 1)[0]
+        assert ">Log in</a>" not in header and ">My learning</a>" in header, missing
