@@ -95,8 +95,9 @@ def _pattern(info: mi.Type) -> str | None:
     return info.pattern if isinstance(info, mi.StrType) else None
 
 
-# A pattern that is a set of characters, any number of them: ``^[^<>]*$`` (``$(?!\n)``).
-_CHARACTER_SET = re.compile(r"^\^(\[[^\]]*\])\*\$(?:\(\?!\\n\))?$")
+# A pattern that is a set of characters, any number of them: ``^[^<>]*$`` (``$(?!\n)``),
+# ``+`` for one or more, after a lookahead that asks something of the whole (``(?=.*\S)``).
+_CHARACTER_SET = re.compile(r"^\^(?:\(\?=.*?\)(?=\[))?(\[[^\]]*\])[*+]\$(?:\(\?!\\n\))?$")
 
 
 @functools.lru_cache(maxsize=64)

@@ -18,7 +18,10 @@ RuleQuery = Annotated[
         min_length=1,
         max_length=200,
         pattern=LINE_CHARACTERS,
-        description="the query, matched after folding (no control or invisible characters)",
+        description=(
+            "a query of 1 to 200 characters, matched after folding (no control or invisible "
+            "characters)"
+        ),
     ),
 ]
 When = Annotated[
@@ -35,8 +38,12 @@ class RuleIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     query: RuleQuery | None = None
     category: CategorySlug | None = None
-    pin: Annotated[list[Slug], Meta(max_length=20, description="shown first, in this order")] = []
-    hide: Annotated[list[Slug], Meta(max_length=100, description="never shown or counted")] = []
+    pin: Annotated[
+        list[Slug], Meta(max_length=20, description="up to 20 course slugs, shown first in order")
+    ] = []
+    hide: Annotated[
+        list[Slug], Meta(max_length=100, description="up to 100 course slugs, never shown")
+    ] = []
     starts_at: When | None = None
     ends_at: When | None = None
 

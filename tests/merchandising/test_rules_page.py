@@ -111,3 +111,18 @@ async def test_an_edit_link_to_no_rule_says_so(browser: Client, db: asyncpg.Conn
         page = await browser.get("/admin/rules", params={"edit": edit})
         assert page.status_code == 200 and "No rule has this id" in page.text
     assert "No rule has this id" not in (await browser.get("/admin/rules")).text
+
+
+async def test_a_refused_rule_says_what_each_field_takes(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    """The fields' descriptions read as what they take ("Please enter shown first, in this
+    order." said nothing), and a query's limit is its length."""
+    await _signed_in_admin(browser, db)
+    pin = await submit(browser, "/admin/rules", "/admin/rules", query="python", pin="<b>")
+    assert pin.status_code == 400 and "Please enter shown first" not in pin.text
+    assert "course slugs" in pin.text.split('id="pin-error"', 1)[1].split("</", 1)[0]
+    long = await submit(browser, "/admin/rules", "/admin/rules", query="python " * 60)
+    assert long.status_code == 400
+    said = long.text.split('id="query-error"', 1)[1].split("</", 1)[0]
+    assert "200 characters" in said, said

@@ -119,3 +119,18 @@ async def test_the_log_in_page_opens_at_its_first_field(browser: Client) -> None
     field, not at the top of the page (and a refused log-in at its error, as before)."""
     page = await browser.get("/login", params={"next": "/cart"})
     assert _focused(page.text) == "email"
+
+
+async def test_refusals_say_what_is_wrong_with_what_was_typed(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    """A list name with a "<", a coupon with one, say so (they said only how long the text
+    may be, though it was short enough)."""
+    await sign_up(browser)
+    named = await submit(browser, "/wishlists", "/wishlists/create", name="<b>Later</b> 🐍")
+    assert named.status_code == 400 and "This may not contain “&lt;”" in named.text
+    assert "1 to 120 characters" not in named.text
+    course = await a_course(db)
+    await submit(browser, "/", "/cart/add", course_id=str(course["id"]))
+    coupon = await submit(browser, "/cart", "/cart/coupon", code="<script>")
+    assert coupon.status_code == 400 and "This may not contain “&lt;”" in coupon.text
