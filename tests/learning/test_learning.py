@@ -139,6 +139,12 @@ async def test_a_finished_course_s_page_offers_nothing_to_continue(
     html = (await browser.get(page)).text
     assert "Completed " in html and "100% complete" in html
     assert ">Continue</a>" not in html and ">Start</a>" not in html
+    # On My learning, a finished course is gone back to, or rated ("Review" led to the
+    # learning page, read as "write a review").
+    mine = (await browser.get("/my-learning")).text
+    card = next(li for li in mine.split("<li") if f"/learn/{course['slug']}" in li)
+    assert ">Review<" not in card and ">Go to course<" in card
+    assert f'href="/courses/{course["slug"]}#review-form">Rate this course<' in card
 
 
 async def test_the_learning_page_of_a_course_not_bought_leads_to_buying_it(
