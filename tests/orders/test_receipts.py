@@ -3,10 +3,12 @@ alone."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import asyncpg
 
+from tests.support.pages import sign_up
 from tests.support.shoppers import auth, courses, student
 
 Client = Any
@@ -111,3 +113,27 @@ async def test_every_card_after_the_search_links_its_instructor(
     assert [line["mentor_url"] for line in lines] == [mentor["url"]]
     owned = (await api.get("/api/v1/learning", headers=auth(buyer))).json()
     assert [c["mentor_url"] for c in owned] == [mentor["url"]]
+
+
+async def test_purchase_history_lists_each_order_with_its_receipt(
+    api: Client, browser: Client, db: asyncpg.Connection
+) -> None:
+    """A receipt could be reached only straight after checkout: /orders lists the buyer's
+    orders, newest first, each linking its receipt; the account menu links it."""
+    email = await sign_up(browser)
+    buyer = {"id": str(await db.fetchval("SELECT id FROM users WHERE email = $1", email))}
+    empty = await browser.get("/orders")
+    assert empty.status_code == 200 and "You have no orders yet." in empty.text
+    assert 'href="/orders">Purchase history</a>' in empty.text
+    token = await student(db, mentor_of=uuid.UUID(buyer["id"]))  # a token for the same user
+    first, second = await courses(db, 2, fresh=True)
+    older = await _buy(api, token, [first["id"]], None)
+    newer = await _buy(api, token, [second["id"]], "WELCOME10")
+    html = (await browser.get("/orders")).text
+    assert html.index(f'href="/orders/{newer}"') < html.index(f'href="/orders/{older}"')
+    summary = (await api.get("/api/v1/orders", headers=auth(token))).json()
+    for order in summary:
+        assert order["total_display"] in html
+    browser.cookies.clear()
+    await sign_up(browser)  # another shopper
+    assert f'href="/orders/{newer}"' not in (await browser.get("/orders")).text
