@@ -60,3 +60,9 @@ class QueryIds:
         if age > self.max_age_ms or age < -60_000:
             return None
         return uuid.UUID(bytes=raw)
+
+
+def searched_seconds_ago(query_id: uuid.UUID) -> float:
+    """How long ago the search of ``query_id`` was made (its first 6 bytes are its time)."""
+    made_ms = int.from_bytes(query_id.bytes[:6], "big")
+    return time.time() - made_ms / 1000

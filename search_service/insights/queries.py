@@ -30,6 +30,7 @@ ON CONFLICT ON CONSTRAINT search_events_once DO NOTHING
 """)
 
 SHOWN = text("SELECT shown, shown_from FROM search_queries WHERE id = :query_id")
+WRITTEN = text("SELECT id FROM search_queries WHERE id = ANY(CAST(:query_ids AS uuid[]))")
 
 RECORD_ADD = text("""
 INSERT INTO search_events (query_id, course_id, type)

@@ -3,6 +3,8 @@
 A search costs the request one tuple appended to a list; every second (or as soon as
 ``FLUSH_ROWS`` are waiting) one ``COPY`` writes the searches and one ``INSERT … SELECT`` the
 clicks (a click and its beacon count once; a click on a course deleted meanwhile is dropped).
+A click on a search another worker holds unwritten waits here, for up to ``UNWRITTEN_SECONDS``,
+until that search's row is written; the insert checks it against what the search showed.
 Adds to cart and purchases are not buffered: they are written by the cart's own transaction.
 """
 
@@ -12,6 +14,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import time
 import uuid
 
 import asyncpg
@@ -24,6 +27,9 @@ from search_service.ops.periodic import Periodic
 FLUSH_SECONDS = 1.0
 FLUSH_ROWS = 1000
 MAX_WAITING = 100_000  # with the database away for long, the oldest rows are given up
+# A search another worker has not written yet: its clicks wait this long for its row (two of
+# its flushes, and some), then are given up.
+UNWRITTEN_SECONDS = 5.0
 log = logging.getLogger("skillspring.insights")
 
 # id, searched_at, query, total, page, filtered, client, popular, shown, shown_from
@@ -37,6 +43,7 @@ class InsightsRecorder:
         self.enabled = enabled
         self.searches: list[Search] = []
         self.clicks: list[Click] = []
+        self.unwritten: list[tuple[Click, float]] = []  # with when they are given up
         self._every = Periodic(
             FLUSH_SECONDS, self.flush, log, "could not write search insights; will retry"
         )
@@ -52,11 +59,37 @@ class InsightsRecorder:
         """A search of this worker's not written yet (its row is not in the database)."""
         return next((s for s in reversed(self.searches) if s[0] == query_id), None)
 
-    async def click(self, query_id: uuid.UUID, course_id: uuid.UUID, position: int | None) -> None:
+    async def click(
+        self,
+        query_id: uuid.UUID,
+        course_id: uuid.UUID,
+        position: int | None,
+        *,
+        unwritten: bool = False,
+    ) -> None:
+        """A click to write (``unwritten``: on a search no row holds yet, see the module)."""
         if not self.enabled:
+            return
+        if unwritten:
+            if len(self.unwritten) < MAX_WAITING:
+                deadline = time.monotonic() + UNWRITTEN_SECONDS
+                self.unwritten.append(((query_id, course_id, position), deadline))
             return
         self.clicks.append((query_id, course_id, position))
         await self._maybe_flush()
+
+    async def _written(self, session: AsyncSession) -> list[Click]:
+        """The clicks waiting for a search whose row is written now; the others wait on
+        until their time is up."""
+        if not self.unwritten:
+            return []
+        waiting, self.unwritten = self.unwritten, []
+        ids = list({click[0] for click, _ in waiting})
+        found = await session.execute(queries.WRITTEN, {"query_ids": ids})
+        written = {row[0] for row in found}
+        now = time.monotonic()
+        self.unwritten = [(c, t) for c, t in waiting if c[0] not in written and t > now]
+        return [click for click, _ in waiting if click[0] in written]
 
     async def _maybe_flush(self) -> None:
         if len(self.searches) + len(self.clicks) >= FLUSH_ROWS:
@@ -70,10 +103,11 @@ class InsightsRecorder:
         async with self._lock:
             searches, self.searches = self.searches, []
             clicks, self.clicks = self.clicks, []
-            if not searches and not clicks:
+            if not searches and not clicks and not self.unwritten:
                 return 0
             try:
                 async with self.sessions.begin() as session:
+                    clicks += await self._written(session)
                     if searches:
                         connection = await session.connection()
                         raw = await connection.get_raw_connection()

@@ -14,8 +14,8 @@ from sqlalchemy import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from search_service.insights import queries
-from search_service.insights.ids import QueryIds
-from search_service.insights.recorder import InsightsRecorder
+from search_service.insights.ids import QueryIds, searched_seconds_ago
+from search_service.insights.recorder import UNWRITTEN_SECONDS, InsightsRecorder
 from search_service.insights.schemas import (
     DayFigures,
     EventIn,
@@ -111,6 +111,11 @@ async def record_event(
         shown, first = waiting[8], waiting[9]
     else:
         row = (await session.execute(queries.SHOWN, {"query_id": query_id})).first()
+        if row is None and searched_seconds_ago(query_id) < UNWRITTEN_SECONDS:
+            # Searched a moment ago: held by another worker until its next write. The click
+            # is checked against what it showed once it is written (``recorder.py``).
+            await recorder.click(query_id, event.course_id, event.position, unwritten=True)
+            return
         shown, first = (list(row[0]), int(row[1])) if row is not None else ([], 1)
     index = event.position - first
     if not 0 <= index < len(shown) or shown[index] != event.course_id:

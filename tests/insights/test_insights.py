@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -535,3 +536,35 @@ async def test_purchases_recorded_before_currencies_take_their_course_s(
         "ck_search_events_search_events_currency",
     )
     assert named == 1
+
+
+async def test_a_click_reaching_another_worker_before_its_search_is_written_counts(
+    shop: Catalog, db: asyncpg.Connection
+) -> None:
+    """Two workers: a search is held in one's memory for up to a second; a click on it that
+    reaches the other one meanwhile was refused (400), so insights lost early clicks. It is
+    taken and checked once the search is written; one the search did not show is dropped."""
+    one = in_process_app(shop.url, shop.index)
+    two = in_process_app(shop.url, shop.index)
+    # In this loop (not a test client's thread), so the test can write each one's batch.
+    async with (
+        one.lifespan(),
+        two.lifespan(),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=one), base_url="http://a") as first,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=two), base_url="http://b") as second,
+    ):
+        found = (await first.get("/api/v1/search", params={"q": "python"})).json()
+        query_id, hits = found["query_id"], found["hits"]
+        click = {"type": "click", "query_id": query_id, "course_id": hits[0]["id"], "position": 1}
+        wrong = {**click, "course_id": hits[1]["id"]}
+        for body in (click, wrong):
+            answer = await second.post("/api/v1/events", json=body)
+            assert answer.status_code == 202, answer.text
+        await two.state.recorder.flush()  # before the search is written: kept
+        await one.state.recorder.flush()
+        await two.state.recorder.flush()
+        stored = await db.fetch(
+            "SELECT course_id::text, position FROM search_events WHERE type = 'click' "
+            "AND query_id = (SELECT id FROM search_queries ORDER BY searched_at DESC LIMIT 1)"
+        )
+        assert [(r["course_id"], r["position"]) for r in stored] == [(hits[0]["id"], 1)]
