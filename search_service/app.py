@@ -72,7 +72,7 @@ from search_service.lib.errors import UsageError
 from search_service.lib.pricing import price_display
 from search_service.lib.problems import api_exception_handlers, log_failure, problem
 from search_service.lib.safe_urls import safe_url
-from search_service.lib.web import BEARER_SCHEME, one_value_each
+from search_service.lib.web import BEARER_SCHEME, api_request
 from search_service.merchandising.controllers import RulesController
 from search_service.merchandising.pages import RulesPages
 from search_service.ops.controllers import OpsController
@@ -167,7 +167,7 @@ def _api() -> Router:
         },
         exception_handlers=api_exception_handlers(),  # type: ignore[arg-type]
         request_max_body_size=API_BODY_LIMIT,
-        before_request=one_value_each,
+        before_request=api_request,
     )
 
 

@@ -8,6 +8,7 @@ import uuid
 from typing import Annotated, Any
 
 from litestar import Request
+from litestar.exceptions import ClientException
 from litestar.params import PathParameter, QueryParameter
 
 from search_service.lib.errors import Invalid
@@ -72,6 +73,31 @@ def network_of(address: str) -> str:
             return str(ip.ipv4_mapped)
         return str(ipaddress.IPv6Network((ip, 64), strict=False))
     return str(ip)
+
+
+async def api_request(request: Request[Any, Any, Any]) -> None:
+    """The API router's ``before_request``: bodies declared JSON, one value per parameter."""
+    json_bodies_only(request)
+    await one_value_each(request)
+
+
+def json_bodies_only(request: Request[Any, Any, Any]) -> None:
+    """Refuse a body not declared JSON (415): a cross-site form or a no-cors ``fetch`` sends
+    ``text/plain`` or a form with no CORS preflight, so taking it would let any page a shopper
+    opens act through the API from their browser (sign up, log in, send events).
+
+    Raises:
+        ClientException: 415, when a body comes with another media type or none.
+    """
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    headers = request.headers
+    has_body = headers.get("content-length", "0") != "0" or "transfer-encoding" in headers
+    media = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if has_body and media != "application/json" and not media.endswith("+json"):
+        raise ClientException(
+            status_code=415, detail="The body must be JSON, sent as Content-Type: application/json."
+        )
 
 
 async def one_value_each(request: Request[Any, Any, Any]) -> None:

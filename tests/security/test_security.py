@@ -245,3 +245,21 @@ async def test_every_documented_error_is_a_problem_document(api: Client) -> None
                     assert list(content) == ["application/problem+json"], (method, path, status)
                     examples = content["application/problem+json"].get("examples", {})
                     assert [e["value"]["status"] for e in examples.values()] == [int(status)]
+
+
+async def test_api_bodies_must_say_they_are_json(api: Any, db: Any) -> None:
+    """A body sent as text/plain (a cross-site form or a no-cors fetch sends it with no
+    preflight) signed people up from any page their browser opened: the API takes bodies
+    declared JSON only (415 otherwise), and writes nothing."""
+    users = await db.fetchval("SELECT count(*) FROM users")
+    body = '{"email":"csrf@probe.example","password":"a quiet harbour at dawn","first_name":"X"}'
+    for kind in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data", None):
+        headers = {"origin": "https://evil.example"} | ({"content-type": kind} if kind else {})
+        answer = await api.post("/api/v1/auth/register", content=body, headers=headers)
+        assert answer.status_code == 415, (kind, answer.text)
+        assert answer.headers["content-type"].startswith("application/problem+json")
+    assert await db.fetchval("SELECT count(*) FROM users") == users
+    for kind in ("application/json", "application/json; charset=utf-8"):
+        login = '{"email":"nobody@probe.example","password":"a quiet harbour at dawn"}'
+        answer = await api.post("/api/v1/auth/login", content=login, headers={"content-type": kind})
+        assert answer.status_code == 401, (kind, answer.text)
