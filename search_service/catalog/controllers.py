@@ -24,7 +24,7 @@ from search_service.db.annotations import Viewer
 from search_service.lib.decoding import decode_fields, from_multidict
 from search_service.lib.openapi import operation_with, query_parameters
 from search_service.lib.problems import problem_responses
-from search_service.lib.web import client_key
+from search_service.lib.web import client_key, looked_at
 from search_service.search.engine import SearchEngine
 from search_service.search.request import Query, SearchRequest
 
@@ -62,7 +62,8 @@ class CatalogController(Controller):
         if validator.fresh:
             return validator.not_modified()
         viewer_id = viewer.id if viewer else None
-        client = client_key(request)
+        # What a page loads unlooked-at (an <img> of a search) is no client's search.
+        client = client_key(request) if looked_at(request) else ""
         return validator.answer(
             await catalog.search(search_request, viewer=viewer_id, client=client)
         )

@@ -27,7 +27,7 @@ from search_service.db.models import User
 from search_service.insights.service import PopularSearches
 from search_service.lib.errors import NotFound, SearchUnavailable
 from search_service.lib.pricing import price_bound
-from search_service.lib.web import CategorySlugPath, client_key
+from search_service.lib.web import CategorySlugPath, client_key, looked_at
 from search_service.merchandising import service as recommendations
 from search_service.merchandising.personal import latest_purchases
 from search_service.pages.paging import PageLink, page_links
@@ -182,7 +182,8 @@ class CatalogPages(Controller):
     ) -> Template:
         q = search_request.q
         heading = f"Results for “{q}”" if q else "All courses"
-        client = client_key(request)
+        # What a page loads unlooked-at (an <img> of a search) is no client's search.
+        client = client_key(request) if looked_at(request) else ""
         page = await _results_page(
             catalog, search_request, SEARCH_PAGE, heading, viewer=viewer, client=client
         )

@@ -19,6 +19,7 @@ import uuid
 
 SIGNATURE_BYTES = 10
 ID_LENGTH = 35  # characters: base64 of 16 + 10 bytes
+CLIENT_PERIOD_SECONDS = 30 * 86_400  # as long as the popular searches' window
 
 
 class QueryIds:
@@ -26,11 +27,14 @@ class QueryIds:
         self._key = hashlib.sha256(b"skillspring query id\0" + secret.encode()).digest()
         self.max_age_ms = max_age_days * 86_400_000
 
-    def client(self, address: str) -> bytes:
-        """A keyed hash of a client's address and today's date (UTC): searches from one client
-        on one day share it; the address cannot be read back, and tomorrow's is another."""
-        day = time.strftime("%Y-%m-%d", time.gmtime())
-        return hmac.new(self._key, f"client\0{day}\0{address}".encode(), "sha256").digest()[:8]
+    def client(self, address: str, at: float | None = None) -> bytes:
+        """A keyed hash of a client's address and the 30-day period (since the Unix epoch) of
+        ``at`` (now by default): one address is one client in any 30 days' count, two at most
+        across a period's end (a daily one made it 5 clients in 5 days); the address cannot
+        be read back, and the next period's is another."""
+        period = int((time.time() if at is None else at) // CLIENT_PERIOD_SECONDS)
+        message = f"client\0{period}\0{address}".encode()
+        return hmac.new(self._key, message, "sha256").digest()[:8]
 
     def _sign(self, raw: bytes) -> bytes:
         return hmac.new(self._key, raw, hashlib.sha256).digest()[:SIGNATURE_BYTES]

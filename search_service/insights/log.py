@@ -1,5 +1,5 @@
 """What catalog search records: one query id per search, handed out and logged in one step,
-with what keeps the insights honest: the client (a keyed hash of its address, per day),
+with what keeps the insights honest: the client (a keyed hash of its address, per 30 days),
 whether the search may count towards popular searches, and the courses its page showed."""
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ class SearchLog:
         stored, token = self.ids.new()
         filtered = any(getattr(request, n) != getattr(DEFAULTS, n) for n in FILTER_FIELDS)
         query = normalise_query(request.q)
-        popular = total > 0 and every_word and suggestable(query)
+        # A search of no client (unlooked-at, or not a shopper's) never counts towards them.
+        popular = bool(client) and total > 0 and every_word and suggestable(query)
         await self.recorder.search(
             (
                 stored,

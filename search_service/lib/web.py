@@ -55,6 +55,12 @@ def client_address(request: Request[Any, Any, Any]) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def looked_at(request: Request[Any, Any, Any]) -> bool:
+    """Whether a person asked for this answer: not a page's image, script or style load
+    (``Sec-Fetch-Mode: no-cors``), which any site can make every visitor's browser send."""
+    return request.headers.get("sec-fetch-mode", "").lower() != "no-cors"
+
+
 def client_key(request: Request[Any, Any, Any]) -> str:
     """Whom a per-client count counts (popular searches, course views, sign-ups and failed
     log-ins per address): the client's IPv4 address, or the /64 network of its IPv6 one, since

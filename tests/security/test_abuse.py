@@ -12,6 +12,7 @@ import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
+from search_service.insights.ids import QueryIds
 from search_service.merchandising.service import MIN_CO_BUYERS, refresh_recommendations
 from search_service.settings import ServerSettings, Settings
 from tests.support.apps import IN_PROCESS, in_process_app
@@ -38,7 +39,12 @@ def _as_clients(app: Any) -> Any:
 
 
 async def _searched(
-    shop: Catalog, query: str, times: int, clients: int, address: str = "203.0.113.{}"
+    shop: Catalog,
+    query: str,
+    times: int,
+    clients: int,
+    address: str = "203.0.113.{}",
+    headers: dict[str, str] | None = None,
 ) -> None:
     """``query`` searched ``times`` times by ``clients`` different addresses (``address``
     with a number from 1), through HTTP; the service then stops, which writes what it
@@ -46,7 +52,7 @@ async def _searched(
     app = in_process_app(shop.url, shop.index)
     async with AsyncTestClient(app=_as_clients(app)) as client:
         for n in range(times):
-            named = {"x-test-client": address.format(n % clients + 1)}
+            named = {"x-test-client": address.format(n % clients + 1)} | (headers or {})
             got = await client.get("/api/v1/search", params={"q": query}, headers=named)
             assert got.status_code == 200
 
@@ -115,6 +121,40 @@ async def test_many_clients_make_a_search_popular_until_an_admin_hides_it(
     # A cache revalidating the suggestions it kept gets them without the hidden search.
     revalidated = await api.get("/api/v1/suggest?q=dock", headers={"if-none-match": tag})
     assert revalidated.status_code == 200 and revalidated.headers["etag"] != tag
+
+
+async def test_searches_a_page_loads_as_an_image_or_script_never_make_one_popular(
+    api: Client, shop: Catalog
+) -> None:
+    """An <img src="…/search?q=…"> on any page made each visitor's browser a client of the
+    popular count; what a page loads without being looked at (no-cors) counts for nothing."""
+    no_cors = {
+        "sec-fetch-mode": "no-cors",
+        "sec-fetch-dest": "image",
+        "sec-fetch-site": "cross-site",
+    }
+    await _searched(shop, "docker", 6, clients=6, headers=no_cors)
+    assert "docker" not in await _suggested(api, "dock")
+    # A link followed from another site is a shopper searching: it counts.
+    followed = {
+        "sec-fetch-mode": "navigate",
+        "sec-fetch-dest": "document",
+        "sec-fetch-site": "cross-site",
+    }
+    await _searched(shop, "docker", 6, clients=6, headers=followed)
+    assert "docker" in await _suggested(api, "dock")
+
+
+def test_one_address_is_one_client_for_a_month_not_a_day() -> None:
+    """A client was the address per day, so one address searching on 5 days was 5 clients of
+    the 30 days' popular count; any 30 days of one address are now at most 2 clients."""
+    ids = QueryIds("secret", 90)
+    day = 86_400.0
+    start = 1_780_000_000.0
+    for shift in range(0, 60, 7):
+        month = {ids.client("198.51.100.7", at=start + (shift + d) * day) for d in range(30)}
+        assert 1 <= len(month) <= 2, shift
+    assert ids.client("198.51.100.7", at=start) != ids.client("198.51.100.8", at=start)
 
 
 async def test_the_addresses_of_one_ipv6_network_are_one_client(api: Client, shop: Catalog) -> None:
