@@ -57,7 +57,10 @@ async def conditional(
     if generation is None:
         return Conditional(None, False)
     key = f"{generation}|{shown}|{request.url.path}?{request.url.query}".encode()
-    tag = f'"{hashlib.sha256(key).hexdigest()[:32]}"'
+    # Weak (RFC 9110 8.8.1): the gzip and identity answers are one representation's two
+    # encodings under one tag; If-None-Match compares weakly, with or without W/.
+    opaque = f'"{hashlib.sha256(key).hexdigest()[:32]}"'
     asked = request.headers.get("if-none-match", "")
-    fresh = tag in {t.strip() for t in asked.split(",")} or asked.strip() == "*"
-    return Conditional(tag, fresh)
+    given = {t.strip().removeprefix("W/") for t in asked.split(",")}
+    fresh = opaque in given or asked.strip() == "*"
+    return Conditional(f"W/{opaque}", fresh)

@@ -41,7 +41,8 @@ def cors(app: ASGIApp, origins: Sequence[str], prefix: str) -> ASGIApp:
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if scope["type"] != "http" or not path.startswith(prefix):  # type: ignore[comparison-overlap]
+        under = path == prefix or path.startswith(prefix + "/")  # not /api/v10 beside /api/v1
+        if scope["type"] != "http" or not under:  # type: ignore[comparison-overlap]
             await app(scope, receive, send)
             return
         headers = dict(scope["headers"])

@@ -432,6 +432,9 @@ async def test_the_api_answers_cors_preflights_from_configured_origins_only(
         for origin in ({}, {"origin": "https://evil.example"}, {"origin": "https://shop.example"}):
             answer = await client.get("/api/v1/search?q=python", headers=origin)
             assert "Origin" in ", ".join(answer.headers.get_list("vary")), origin
+        # Only the API's own paths: /api/v10 is not under /api/v1.
+        beside = await client.get("/api/v10/x", headers={"origin": "https://shop.example"})
+        assert "access-control-allow-origin" not in beside.headers
 
 
 async def test_anonymous_answers_carry_an_etag_and_a_match_is_a_304(api: Client) -> None:
@@ -446,6 +449,12 @@ async def test_anonymous_answers_carry_an_etag_and_a_match_is_a_304(api: Client)
         assert again.status_code == 304 and again.content == b""
         other = await api.get(path, headers={"if-none-match": '"something-else"'})
         assert other.status_code == 200
+        # Weak: gzip and identity answers carry one tag (RFC 9110 8.8.1), and If-None-Match
+        # compares weakly, a W/ prefix or none.
+        assert tag.startswith('W/"'), tag
+        strong = tag.removeprefix("W/")
+        for asked in (strong, f'"x", {tag}'):
+            assert (await api.get(path, headers={"if-none-match": asked})).status_code == 304
 
 
 async def test_archived_courses_refuse_every_write_alike(
