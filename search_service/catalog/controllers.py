@@ -62,10 +62,11 @@ class CatalogController(Controller):
         if validator.fresh:
             return validator.not_modified()
         viewer_id = viewer.id if viewer else None
-        # What a page loads unlooked-at (an <img> of a search) is no client's search.
-        client = client_key(request) if looked_at(request) else ""
+        client = client_key(request)
         return validator.answer(
-            await catalog.search(search_request, viewer=viewer_id, client=client)
+            await catalog.search(
+                search_request, viewer=viewer_id, client=client, looked_at=looked_at(request)
+            )
         )
 
     @get(

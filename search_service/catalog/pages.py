@@ -86,6 +86,7 @@ async def _results_page(
     crumbs: list[Crumb] | None = None,
     viewer: User | None = None,
     client: str = "",
+    looked_at: bool = True,
 ) -> Template:
     if fixed and not search_request.category:
         search_request = msgspec.structs.replace(search_request, category=list(fixed))
@@ -104,7 +105,12 @@ async def _results_page(
     }
     try:
         result: SearchResponse = await catalog.search(
-            search_request, path, fixed, viewer.id if viewer is not None else None, client
+            search_request,
+            path,
+            fixed,
+            viewer.id if viewer is not None else None,
+            client,
+            looked_at,
         )
     except SearchUnavailable:
         context["notice"] = UNAVAILABLE
@@ -182,10 +188,15 @@ class CatalogPages(Controller):
     ) -> Template:
         q = search_request.q
         heading = f"Results for “{q}”" if q else "All courses"
-        # What a page loads unlooked-at (an <img> of a search) is no client's search.
-        client = client_key(request) if looked_at(request) else ""
+        client = client_key(request)
         page = await _results_page(
-            catalog, search_request, SEARCH_PAGE, heading, viewer=viewer, client=client
+            catalog,
+            search_request,
+            SEARCH_PAGE,
+            heading,
+            viewer=viewer,
+            client=client,
+            looked_at=looked_at(request),
         )
         result = page.context.get("result")
         if result is not None and result.total == 0:  # ways out: what others search for

@@ -568,3 +568,25 @@ async def test_a_click_reaching_another_worker_before_its_search_is_written_coun
             "AND query_id = (SELECT id FROM search_queries ORDER BY searched_at DESC LIMIT 1)"
         )
         assert [(r["course_id"], r["position"]) for r in stored] == [(hits[0]["id"], 1)]
+
+
+async def test_one_client_s_flood_of_searches_is_logged_only_so_far() -> None:
+    """273 searches a second from one client grew the log by 30 GB a day: a client's searches
+    are logged up to a number a minute (every one is answered, with its id); another
+    client's still are, and the next minute's are again."""
+    from search_service.insights.log import LOGGED_PER_CLIENT_MINUTE, SearchLog
+    from search_service.insights.recorder import InsightsRecorder
+    from search_service.search.request import SearchRequest
+
+    recorder = InsightsRecorder(None, enabled=True)  # type: ignore[arg-type]  # not written
+    now = [1_000.0]
+    log = SearchLog(QueryIds("secret", 90), recorder, clock=lambda: now[0])
+    asked = SearchRequest(q="python")
+    for _ in range(LOGGED_PER_CLIENT_MINUTE + 15):
+        assert await log.searched(asked, 5, client="198.51.100.1")
+    assert len(recorder.searches) == LOGGED_PER_CLIENT_MINUTE
+    await log.searched(asked, 5, client="198.51.100.2")
+    assert len(recorder.searches) == LOGGED_PER_CLIENT_MINUTE + 1
+    now[0] += 60
+    await log.searched(asked, 5, client="198.51.100.1")
+    assert len(recorder.searches) == LOGGED_PER_CLIENT_MINUTE + 2

@@ -339,9 +339,11 @@ class CatalogSearch:
         fixed: tuple[str, ...] = (),
         viewer: uuid.UUID | None = None,
         client: str = "",
+        looked_at: bool = True,
     ) -> SearchResponse:
         """The response to a shopper's search (``client``: their address, for the insights'
-        count of different clients; ``viewer``: the signed-in student, for their page)."""
+        count of different clients, unless the answer was not ``looked_at``; ``viewer``: the
+        signed-in student, for their page)."""
         started = time.perf_counter()
         understood, searched, result, interpreted = await self._run(request)
         tree = await self.categories.tree()
@@ -364,6 +366,7 @@ class CatalogSearch:
                 and not interpreted.dropped_words,
                 shown=[hit.document.id for hit in result.hits],
                 client=client,
+                looked_at=looked_at,
             )
         applied = msgspec.structs.replace(
             build_applied(explicit, tree, path, fixed), semantic_ratio=searched.semantic_ratio
