@@ -48,11 +48,26 @@ def review_item(row: Mapping[Any, Any]) -> ReviewItem:
 def rating_summary(count: int, average: float | None, stars: Sequence[int] | None) -> RatingSummary:
     """The rating block: the mean, to the one decimal shown (rounded once, as the search
     document's), and the five-bar distribution (5 stars first)."""
+    counts = [int(n) for n in stars or [0] * 5]
     bars = [
-        StarBar(stars=5 - i, count=int(n), percent=round(100 * int(n) / count) if count else 0)
-        for i, n in enumerate(stars or [0] * 5)
+        StarBar(stars=5 - i, count=n, percent=p)
+        for i, (n, p) in enumerate(zip(counts, _percents(counts), strict=True))
     ]
     return RatingSummary(average=round(float(average or 0), 1), count=count, distribution=bars)
+
+
+def _percents(counts: Sequence[int]) -> list[int]:
+    """Whole percentages of ``counts`` that add up to 100 (the largest remainders get the
+    points rounding down leaves), all 0 when there is nothing to count."""
+    total = sum(counts)
+    if not total:
+        return [0] * len(counts)
+    exact = [100 * n / total for n in counts]
+    shares = [int(e) for e in exact]
+    by_remainder = sorted(range(len(counts)), key=lambda i: exact[i] - shares[i], reverse=True)
+    for i in by_remainder[: 100 - sum(shares)]:
+        shares[i] += 1
+    return shares
 
 
 async def top_reviews(session: AsyncSession, course_id: uuid.UUID) -> list[ReviewItem]:

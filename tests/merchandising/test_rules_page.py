@@ -63,7 +63,11 @@ async def test_shoppers_get_no_rules_page(browser: Client) -> None:
     from tests.support.pages import sign_up
 
     await sign_up(browser)
-    assert (await browser.get("/admin/rules")).status_code in (403, 404)
+    refused = await browser.get("/admin/rules")
+    assert refused.status_code == 403
+    # Said as it is, not "Something went wrong".
+    assert "<h1>You don’t have access to this</h1>" in refused.text
+    assert "This is for admins only." in refused.text
 
 
 async def test_a_scheduled_rule_is_saved_from_the_page_s_own_date_inputs(

@@ -111,3 +111,24 @@ async def test_one_student_asks_at_most_ten_questions_an_hour(
         headers=auth(someone_else),
     )
     assert other.status_code == 201
+
+
+async def test_a_long_question_is_shown_in_full_under_a_short_heading(
+    api: Client, db: asyncpg.Connection
+) -> None:
+    """A 5,000-character question was one bold 5,000-character heading on the public page:
+    the heading is its start, the whole question is the text under it."""
+    course = (await courses(db, 1, fresh=True))[0]
+    asker = await student(db)
+    await enroll(db, asker, course["id"])
+    words = "How do I set up the project on Windows when the installer stops halfway? "
+    long = (words * 40).strip()
+    asked = await api.post(
+        f"/api/v1/courses/{course['slug']}/questions", json={"question": long}, headers=auth(asker)
+    )
+    assert asked.status_code == 201, asked.text
+    page = (await api.get(f"/courses/{course['slug']}")).text
+    block = page.split('<article class="question">', 1)[1].split("</article>", 1)[0]
+    heading = block.split("<h3", 1)[1].split("</h3>", 1)[0].split(">", 1)[1]
+    assert 20 < len(heading) <= 121 and heading.endswith("…"), heading
+    assert long in block.replace("\n", " ")

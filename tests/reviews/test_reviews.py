@@ -189,3 +189,17 @@ async def test_new_review_reaches_search_after_sync(
     after = await document()
     assert after.review_count == before.review_count + 1
     assert after.rating < before.rating or before.review_count == 0
+
+
+def test_the_star_bars_add_up_to_one_hundred_percent() -> None:
+    """Each rounded on its own, 28 + 38 + 33 made 99 %: the bars share 100 by the largest
+    remainders, and a bar with no rating stays at 0."""
+    from search_service.reviews.service import rating_summary
+
+    for stars in ([47, 52, 38, 0, 0], [1, 1, 1, 0, 0], [2, 1, 1, 1, 1], [0, 0, 0, 0, 7]):
+        bars = rating_summary(sum(stars), 4.0, stars).distribution
+        assert sum(b.percent for b in bars) == 100, stars
+        assert all(b.percent == 0 for b in bars if b.count == 0)
+        for bar in bars:
+            assert abs(bar.percent - 100 * bar.count / sum(stars)) < 1
+    assert [b.percent for b in rating_summary(0, None, None).distribution] == [0] * 5
