@@ -95,6 +95,23 @@ def _invisible(ch: str) -> bool:
     return ch in _BLANK_LOOKING or unicodedata.category(ch) in _INVISIBLE_CATEGORIES
 
 
+# Characters that take no place of their own: controls, invisible formats, combining marks
+# (an accent on its letter), blank-looking letters. Spaces do take one.
+_NO_PLACE = frozenset({"Cc", "Cf", "Mn", "Me"})
+# More combining marks on one letter than any script stacks ("zalgo" text, drawn over the
+# lines around it), and the object replacement sign, which only stands for something missing.
+MOST_MARKS = 4
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_STACKED = re.compile(f"[{_MARKS}]{{{MOST_MARKS + 1},}}")
+
+
+def _length(text: str) -> int:
+    """How many places ``text`` takes: its characters but those that take none."""
+    return sum(
+        1 for ch in text if ch not in _BLANK_LOOKING and unicodedata.category(ch) not in _NO_PLACE
+    )
+
+
 def _visible(text: str) -> int:
     """How many characters of ``text`` show: not spaces, controls, invisible formats or
     blank-looking letters."""
@@ -124,15 +141,20 @@ def public_text(field: str, value: str, least: int = 1) -> str:
     if _BIDI_CONTROLS.search(text):  # at the ends too: refused, never quietly dropped
         raise Invalid(field, f"{field} cannot hold text-direction override characters.")
     text = _trimmed(text)
+    if "\ufffc" in text:
+        raise Invalid(field, f"{field} cannot hold an object replacement sign (U+FFFC).")
+    if _STACKED.search(text):
+        raise Invalid(field, f"{field} cannot stack more than {MOST_MARKS} accents on a letter.")
     if not _visible(text):
         raise Invalid(field, f"{field} is empty: it has no visible characters.")
-    if len(text) < least:
+    # Counted as shown: zero-width characters and marks on a letter take no place.
+    if _length(text) < least:
         raise Invalid(field, f"{field} must be at least {least} characters long.")
     return text
 
 
-def optional_public_text(field: str, value: str | None) -> str | None:
+def optional_public_text(field: str, value: str | None, least: int = 1) -> str | None:
     """``public_text`` of an optional field: blank (spaces alone) counts as not given."""
     if value is None or not value.strip():
         return None
-    return public_text(field, value)
+    return public_text(field, value, least)

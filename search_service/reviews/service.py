@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from search_service.db.lookups import is_enrolled, published_course
-from search_service.lib.constraints import public_text
+from search_service.lib.constraints import optional_public_text, public_text
 from search_service.lib.errors import Conflict, Forbidden, NotFound
 from search_service.lib.limits import Limit, Limiter
 from search_service.lib.people import public_name
@@ -148,7 +148,7 @@ def _values(data: ReviewIn) -> dict[str, object]:
     """
     return {
         "rating": data.rating,
-        "title": public_text("title", data.title) if data.title is not None else None,
+        "title": optional_public_text("title", data.title),
         "body": public_text("body", data.body, BODY_LEAST) if data.body is not None else None,
         "would_recommend": data.would_recommend,
     }

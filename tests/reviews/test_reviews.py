@@ -93,6 +93,12 @@ async def test_review_limits_are_400(api: Client, db: asyncpg.Connection) -> Non
         {"rating": 5, "title": "x" * 141},
         {"rating": 5, "body": "too short"},
         {"rating": 5, "stars": 5},
+        # Long only in characters nobody sees: zero-width spaces, an object replacement
+        # sign, a tower of combining marks.
+        {"rating": 5, "body": "a" + "\u200b" * 19 + "b"},
+        {"rating": 5, "body": "\ufffc" * 25},
+        {"rating": 5, "body": "a" + "\u0336" * 4998 + "b"},
+        {"rating": 5, "body": "Clear and useful" + "\u0301" * 8 + " projects throughout."},
     ):
         response = await api.post(url, json=body, headers=auth(who))
         assert response.status_code == 400, body
@@ -102,6 +108,9 @@ async def test_review_limits_are_400(api: Client, db: asyncpg.Connection) -> Non
         )
         == 0
     )
+    # A title of spaces alone is no title, as on the page.
+    blank = await api.post(url, json={"rating": 4, "title": "   "}, headers=auth(who))
+    assert blank.status_code == 201 and blank.json()["title"] is None, blank.text
 
 
 async def test_votes_and_reports(api: Client, db: asyncpg.Connection) -> None:
