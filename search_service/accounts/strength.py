@@ -6,7 +6,8 @@ made of: characters repeated, runs along a keyboard's rows (QWERTY, QWERTZ, AZER
 the alphabet, a common word with digits or symbols around it, the account's own email address.
 It is read as a person sees it first: full-width letters as letters, look-alike Cyrillic and
 Greek letters as Latin ones, invisible characters as nothing. Nothing else is required of it
-(no classes of characters): a long phrase is a good password.
+(no classes of characters): a long phrase is a good password. Last, zxcvbn's estimate of the
+guesses it takes must reach its score 3 (the patterns it knows that these rules do not).
 """
 
 from __future__ import annotations
@@ -15,7 +16,15 @@ import itertools
 import re
 import unicodedata
 
+from zxcvbn import zxcvbn
+
 from search_service.lib.errors import Invalid
+from search_service.search.text import fold
+
+# zxcvbn's score, 0-4: 3 is "safely unguessable: moderate protection from offline attacks"
+# (10^8 guesses or more). It reads the first 72 characters (a longer password is a phrase).
+MIN_SCORE = 3
+ZXCVBN_LENGTH = 72
 
 # Words that, with digits or symbols before or after them, make the commonest passwords.
 _COMMON_WORDS = frozenset(
@@ -139,6 +148,12 @@ def check_password(password: str, email: str) -> None:
     # phrase is a word of it ("emma" in "dilemma of seven tired whales").
     if address in seen or (local and local in seen and len(seen) - len(local) < MIN_VISIBLE):
         _refuse("it contains your email address")
+    # Last, the patterns a guesser tries early, as zxcvbn (Dropbox's estimator) models them:
+    # a season or a word with a year, keyboard columns, words reversed or in leet, as typed
+    # and as seen without its accents ("pässwörd123").
+    forms = {password, fold(seen)}
+    if min(zxcvbn(f[:ZXCVBN_LENGTH], user_inputs=[local])["score"] for f in forms) < MIN_SCORE:
+        _refuse("it follows a pattern guessed early (a common word with a year, keyboard keys)")
 
 
 def _refuse(why: str) -> None:

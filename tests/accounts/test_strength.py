@@ -42,6 +42,20 @@ from search_service.lib.errors import Invalid
         ("\u200b\u200c\u200d\u2060\u200b\u200c\u200d\u2060\u200b\u200c", "can be seen"),
         ("sam.jones@example.com", "contains your email address"),
         ("pass\udcffphrase-of-words", "not valid text: type it as UTF-8"),
+        # A second red-team walk: patterns a guesser tries early, which zxcvbn knows (a
+        # season or a common word with a year, keyboard columns, words reversed or in leet).
+        ("Summer2026!", "guessed early"),
+        ("zaq12wsxcde", "guessed early"),
+        ("qazwsxedcrfv", "guessed early"),
+        ("1234qwer!@#$", "guessed early"),
+        ("P4ssw0rd!!", "guessed early"),
+        ("pa55w0rd2026", "guessed early"),
+        ("drowssap1234", "guessed early"),
+        ("pässwörd123", "guessed early"),
+        ("trustno1234", "guessed early"),
+        ("hunter22222", "guessed early"),
+        ("mypassword1", "guessed early"),
+        ("letmeinplease", "guessed early"),
     ],
 )
 def test_a_guessable_password_is_refused_with_its_reason(password: str, why: str) -> None:
@@ -60,6 +74,9 @@ def test_a_guessable_password_is_refused_with_its_reason(password: str, why: str
         ("dilemma of seven tired whales", "emma@example.com"),
         ("remarkable purple giraffes", "mark@example.com"),
         ("deer tree free", "sam@example.com"),
+        ("a quiet harbour at dawn", "sam@example.com"),
+        ("Kx9#mQ2$vL8p", "sam@example.com"),
+        ("my dog eats 3 socks", "sam@example.com"),
     ],
 )
 def test_a_phrase_or_a_mixed_password_is_accepted(password: str, email: str) -> None:
