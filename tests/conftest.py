@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from search_service.db import migrate
 from search_service.db.connection import asyncpg_dsn, database_url, make_engine, with_database
+from search_service.ops.collector import settle
 from search_service.settings import Settings
 from tests.support.catalogs import Catalog
 
@@ -43,6 +44,13 @@ PINNED_TITLES = (
     "Adobe Photoshop Essentials",
     "Kubernetes in Practice",
 )
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """A test process is long-running too: its imports are frozen and the young generation
+    collected less often, as a server worker's are (``ops/collector.py``), so each test's
+    apps are not slowed by collections walking every module of the session."""
+    settle()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
