@@ -215,6 +215,8 @@ async def test_named_wishlists_through_the_pages(browser: Client, db: asyncpg.Co
         )
         == 1
     )
+    # On both lists now: neither offers to add it to the other again.
+    assert "Also add" not in (await browser.get("/wishlists")).text
 
 
 async def test_the_cart_says_what_its_buttons_did(browser: Client, db: asyncpg.Connection) -> None:
