@@ -17,6 +17,14 @@ from search_service.lib.safe_urls import safe_url
 
 # The demo's one placeholder for every course: no picture of the course itself.
 PLACEHOLDER = "/static/thumbnail.svg"
+AVATAR_PLACEHOLDER = "/static/avatar.svg"  # a silhouette: shown as the initials instead
+
+
+def avatar_url(url: str | None) -> str | None:
+    """A person's own picture (None for none, or the silhouette: pages draw initials)."""
+    return (safe_url(url) or None) if url and url != AVATAR_PLACEHOLDER else None
+
+
 WIDTH, HEIGHT = 480, 270
 # Root categories: (background, accent, sign). Other slugs get a colour from their hash.
 ROOTS: dict[str, tuple[str, str, str]] = {

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from search_service.catalog.pictures import drawn, picture_url
+from search_service.catalog.pictures import avatar_url, drawn, picture_url
 from search_service.catalog.schemas import CourseCard, Crumb
 from search_service.catalog.search.service import cards_in_order, course_card, price
 from search_service.catalog.urls import category_url, course_url, instructor_url
@@ -75,7 +75,7 @@ def _mentor(row: Mapping[Any, Any]) -> MentorCard:
         id=str(row["mentor_id"]),
         name=name,
         url=instructor_url(str(row["mentor_id"]), name),
-        avatar_url=row["avatar_url"],
+        avatar_url=avatar_url(row["avatar_url"]),
         headline=row["headline"] or "",
         average_rating=float(row["average_rating"]) if row["average_rating"] else None,
         total_reviews=row["total_reviews"],

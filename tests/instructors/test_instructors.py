@@ -145,3 +145,23 @@ async def test_an_instructor_s_rating_is_their_reviews_mean_rounded_once(
     api = (await browser.get(f"/api/v1{path}")).json()
     assert (api["reviews"], api["rating"]) == (47, 4.1)
     assert "<dd>4.1 ★</dd>" in (await browser.get(path)).text
+
+
+async def test_an_instructor_without_a_picture_is_shown_by_initials_everywhere(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    """The course page showed the grey silhouette where the instructor page and the search
+    card show the initials."""
+    mentor = await _a_mentor(db)
+    await db.execute(
+        "UPDATE users SET avatar_url = '/static/avatar.svg' WHERE id = $1", mentor["id"]
+    )
+    slug = await db.fetchval(
+        "SELECT slug FROM courses WHERE mentor_id = $1 AND status = 'published' LIMIT 1",
+        mentor["id"],
+    )
+    page = (await browser.get(f"/courses/{slug}")).text
+    card = page.split('id="mentor"', 1)[1].split("</section>", 1)[0]
+    initials = f"{mentor['first_name'][0]}{mentor['last_name'][0]}".upper()
+    assert f'<span class="avatar" aria-hidden="true">{initials}</span>' in card
+    assert "avatar.svg" not in card
