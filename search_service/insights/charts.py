@@ -28,14 +28,23 @@ def _frame(label: str, ticks: Sequence[tuple[float, str]], y_of: object) -> list
     return out
 
 
+LABEL_HALF = 16  # half a day's label ("12-07" at 11 px)
+
+
 def _x_labels(days: Sequence[str], x_of: object) -> list[str]:
     step = max(1, len(days) // 8)
-    return [
-        f'<text x="{x_of(i):.1f}" y="{HEIGHT - 8}" text-anchor="middle" font-size="11">'  # type: ignore[operator]
-        f"{escape(day[5:])}</text>"
-        for i, day in enumerate(days)
-        if i % step == 0
-    ]
+    out = []
+    for i, day in enumerate(days):
+        if i % step:
+            continue
+        x = x_of(i)  # type: ignore[operator]
+        # A label at an edge is drawn inward, not cut by it.
+        anchor = "end" if x + LABEL_HALF > WIDTH else "start" if x < LABEL_HALF else "middle"
+        out.append(
+            f'<text x="{x:.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}" font-size="11">'
+            f"{escape(day[5:])}</text>"
+        )
+    return out
 
 
 def bars(label: str, days: Sequence[str], values: Sequence[int]) -> str:

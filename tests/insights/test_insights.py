@@ -590,3 +590,20 @@ async def test_one_client_s_flood_of_searches_is_logged_only_so_far() -> None:
     now[0] += 60
     await log.searched(asked, 5, client="198.51.100.1")
     assert len(recorder.searches) == LOGGED_PER_CLIENT_MINUTE + 2
+
+
+def test_chart_labels_stay_inside_the_chart() -> None:
+    """The rates chart's last day sits on its right edge: its label, centred there, was cut
+    to "12-0"; a label at an edge is drawn inward."""
+    import re as regex
+
+    from search_service.insights.charts import WIDTH, bars, lines
+
+    days = [f"2026-12-0{d}" for d in range(1, 8)]
+    for svg in (lines("Rates", days, [("clicks", [0.1] * 7)]), bars("Searches", days, [3] * 7)):
+        for x, anchor, text in regex.findall(
+            r'<text x="([\d.]+)" y="[\d.]+" text-anchor="(\w+)" font-size="11">(12-0\d)</text>', svg
+        ):
+            half = 16  # "12-07" at 11 px is about 32 px wide
+            right = float(x) + {"middle": half, "end": 0, "start": 2 * half}[anchor]
+            assert right <= WIDTH, (text, x, anchor)
