@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from typing import Any
 
 from zxcvbn import zxcvbn
 
@@ -25,6 +26,7 @@ from search_service.search.text import fold
 # (10^8 guesses or more). It reads the first 72 characters (a longer password is a phrase).
 MIN_SCORE = 3
 ZXCVBN_LENGTH = 72
+GUESSED_EARLY = "it follows a pattern guessers try early"
 
 # Words that, with digits or symbols before or after them, make the commonest passwords.
 _COMMON_WORDS = frozenset(
@@ -152,8 +154,15 @@ def check_password(password: str, email: str) -> None:
     # a season or a word with a year, keyboard columns, words reversed or in leet, as typed
     # and as seen without its accents ("pässwörd123").
     forms = {password, fold(seen)}
-    if min(zxcvbn(f[:ZXCVBN_LENGTH], user_inputs=[local])["score"] for f in forms) < MIN_SCORE:
-        _refuse("it follows a pattern guessed early (a common word with a year, keyboard keys)")
+    weakest = min((zxcvbn(f[:ZXCVBN_LENGTH], user_inputs=[local]) for f in forms), key=_score)
+    if _score(weakest) < MIN_SCORE:
+        # zxcvbn's own words when it has them ("This is similar to a commonly used password.")
+        warning = str(weakest["feedback"]["warning"]).strip().rstrip(".")
+        _refuse(warning[:1].lower() + warning[1:] if warning else GUESSED_EARLY)
+
+
+def _score(estimate: dict[str, Any]) -> int:
+    return int(estimate["score"])
 
 
 def _refuse(why: str) -> None:

@@ -101,8 +101,21 @@ _NO_PLACE = frozenset({"Cc", "Cf", "Mn", "Me"})
 # More combining marks on one letter than any script stacks ("zalgo" text, drawn over the
 # lines around it), and the object replacement sign, which only stands for something missing.
 MOST_MARKS = 4
-_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-_STACKED = re.compile(f"[{_MARKS}]{{{MOST_MARKS + 1},}}")
+
+
+def _stacked(text: str) -> bool:
+    """Whether a letter carries more than ``MOST_MARKS`` combining marks, of any script,
+    counted decomposed (an "é" is a letter and a mark) and across zero-width joiners."""
+    run = 0
+    for ch in unicodedata.normalize("NFD", text):
+        kind = unicodedata.category(ch)
+        if kind in ("Mn", "Me"):
+            run += 1
+            if run > MOST_MARKS:
+                return True
+        elif kind != "Cf":
+            run = 0
+    return False
 
 
 def _length(text: str) -> int:
@@ -143,7 +156,7 @@ def public_text(field: str, value: str, least: int = 1) -> str:
     text = _trimmed(text)
     if "\ufffc" in text:
         raise Invalid(field, f"{field} cannot hold an object replacement sign (U+FFFC).")
-    if _STACKED.search(text):
+    if _stacked(text):
         raise Invalid(field, f"{field} cannot stack more than {MOST_MARKS} accents on a letter.")
     if not _visible(text):
         raise Invalid(field, f"{field} is empty: it has no visible characters.")

@@ -60,6 +60,7 @@ TITLES = {
     405: "Method not allowed",
     409: "Conflict",
     413: "Request too large",
+    415: "Unsupported media type",
     429: "Too many requests",
     431: "Request headers too large",
     499: "Client closed the request",

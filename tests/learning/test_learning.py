@@ -144,7 +144,7 @@ async def test_a_finished_course_s_page_offers_nothing_to_continue(
     mine = (await browser.get("/my-learning")).text
     card = next(li for li in mine.split("<li") if f"/learn/{course['slug']}" in li)
     assert ">Review<" not in card and ">Go to course<" in card
-    assert f'href="/courses/{course["slug"]}#review-form">Rate this course<' in card
+    assert f'href="/courses/{course["slug"]}#ratings">Rate this course<' in card
 
 
 async def test_the_learning_page_of_a_course_not_bought_leads_to_buying_it(

@@ -99,6 +99,13 @@ async def test_review_limits_are_400(api: Client, db: asyncpg.Connection) -> Non
         {"rating": 5, "body": "\ufffc" * 25},
         {"rating": 5, "body": "a" + "\u0336" * 4998 + "b"},
         {"rating": 5, "body": "Clear and useful" + "\u0301" * 8 + " projects throughout."},
+        # Marks of any script, however they are written: a letter composed with its first
+        # accent, halos, Arabic and Thai marks, a run split by zero-width joiners.
+        {"rating": 5, "body": "Clear and usefule" + "\u0301\u0302\u0303\u0304\u0305 projects."},
+        {"rating": 5, "body": "Clear and useful a" + "\u0489" * 12 + " projects throughout."},
+        {"rating": 5, "body": "Clear and useful \u0628" + "\u0610" * 10 + " projects throughout."},
+        {"rating": 5, "body": "Clear and useful \u0e01" + "\u0e49" * 10 + " projects throughout."},
+        {"rating": 5, "body": "Clear and useful o" + "\u0301\u200d" * 6 + " projects throughout."},
     ):
         response = await api.post(url, json=body, headers=auth(who))
         assert response.status_code == 400, body

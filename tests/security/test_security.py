@@ -258,6 +258,7 @@ async def test_api_bodies_must_say_they_are_json(api: Any, db: Any) -> None:
         answer = await api.post("/api/v1/auth/register", content=body, headers=headers)
         assert answer.status_code == 415, (kind, answer.text)
         assert answer.headers["content-type"].startswith("application/problem+json")
+        assert answer.json()["title"] == "Unsupported media type"
     assert await db.fetchval("SELECT count(*) FROM users") == users
     for kind in ("application/json", "application/json; charset=utf-8"):
         login = '{"email":"nobody@probe.example","password":"a quiet harbour at dawn"}'
