@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from search_service.lib.errors import TooManyRequests
 from search_service.lib.limits import Backoff, Limit, Limiter
+from search_service.lib.web import wide_network
 from search_service.settings import LimitSettings
 
 _CREDENTIALS = text(
@@ -57,14 +58,25 @@ ADDRESS_FAILURES = Backoff(
 )
 
 
-def signup_limits(settings: LimitSettings) -> tuple[Limit, Limit]:
-    """(per client address per hour, for everyone per minute)."""
+# The share of everyone's sign-ups a minute that one network (an IPv4 /24, an IPv6 /48) may
+# take: one operator's addresses used them all and shut sign-ups for everyone else.
+NETWORK_SHARE = 10
+
+
+def signup_limits(settings: LimitSettings) -> tuple[Limit, Limit, Limit]:
+    """(per client address per hour, per network per minute, for everyone per minute)."""
     return (
         Limit(
             "signup-address",
             settings.signups_per_address_hour,
             3600,
             "Too many new accounts from your network; try again later.",
+        ),
+        Limit(
+            "signup-network",
+            max(1, settings.signups_per_minute // NETWORK_SHARE),
+            60,
+            "Too many new accounts from your network right now; try again in a minute.",
         ),
         Limit(
             "signup-all",
@@ -88,7 +100,9 @@ class AccountGuard:
     ) -> None:
         self.limiter = limiter
         self.sessions = sessions
-        self.per_address, self.everywhere = signup_limits(settings or LimitSettings())
+        self.per_address, self.per_network, self.everywhere = signup_limits(
+            settings or LimitSettings()
+        )
         # Each address's turn at password checks and hashes (gone once nobody waits for it),
         # and the one turn of all addresses that failed too often.
         self._turns: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -103,6 +117,8 @@ class AccountGuard:
     async def signing_up(self, client: str) -> None:
         """Raises TooManyRequests past the sign-up limits (before any password is hashed)."""
         await self.limiter.hit(self.per_address, client)
+        # A network past its share is refused before it counts against everyone's.
+        await self.limiter.hit(self.per_network, wide_network(client))
         await self.limiter.hit(self.everywhere, "*")
 
     async def logging_in(self, email: str) -> None:

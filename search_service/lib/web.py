@@ -81,6 +81,17 @@ def network_of(address: str) -> str:
     return str(ip)
 
 
+def wide_network(key: str) -> str:
+    """The wider network of a client key (``client_key``): an IPv4 address's /24, an IPv6
+    network's /48, as one operator commonly holds; anything else as it is."""
+    try:
+        network = ipaddress.ip_network(key, strict=False)
+    except ValueError:
+        return key
+    prefix = 24 if network.version == 4 else 48
+    return str(network.supernet(new_prefix=min(prefix, network.prefixlen)))
+
+
 async def api_request(request: Request[Any, Any, Any]) -> None:
     """The API router's ``before_request``: bodies declared JSON, one value per parameter."""
     json_bodies_only(request)

@@ -216,3 +216,21 @@ async def test_sign_ups_are_limited_per_address(server: Served, db: asyncpg.Conn
     assert statuses == [201] * per_address + [429, 429]
     after = await db.fetchval("SELECT count(*) FROM users")
     assert after == before + per_address, "a refused sign-up writes nothing"
+
+
+async def test_one_network_cannot_spend_everyone_s_sign_ups(bare_limiter: Limiter) -> None:
+    """32 addresses of one network, 10 sign-ups each, used up the 300 a minute for everyone
+    and shut sign-ups for all: a network (an IPv4 /24, an IPv6 /48) gets a tenth of them,
+    and another network still signs up."""
+    from search_service.accounts.limits import AccountGuard
+
+    settings = LimitSettings(signups_per_address_hour=1_000, signups_per_minute=300)
+    guard = AccountGuard(bare_limiter, None, settings)  # type: ignore[arg-type]  # no look-ups
+    share = settings.signups_per_minute // 10
+    for network in ("198.51.100.{}", "2001:db8:7:{}::/64"):
+        for n in range(share):
+            await guard.signing_up(network.format(n % 30 + 1))
+        with pytest.raises(TooManyRequests) as refused:
+            await guard.signing_up(network.format(31))
+        assert "network" in refused.value.detail
+    await guard.signing_up("203.0.113.9")  # another network: the rest is still there
