@@ -13,7 +13,12 @@ from search_service.catalog.schemas import Suggestion
 from search_service.catalog.search.query_string import build_applied, to_params
 from search_service.catalog.urls import category_url, search_url
 from search_service.search.engine import SearchEngine
-from search_service.search.request import SearchRequest, clear_group, filtered_groups
+from search_service.search.request import (
+    SearchRequest,
+    clear_group,
+    filtered_groups,
+    unfiltered,
+)
 from search_service.search.results import EngineHit
 from search_service.search.text import matches_word, typo_budget, words
 from search_service.search.vocabulary import FACETS, FacetGroup
@@ -56,9 +61,7 @@ async def _without_filters(
     """Filters that leave nothing together though none does alone: the words without any."""
     if len(applied) < 2:
         return None
-    bare = request
-    for group in applied:
-        bare = clear_group(bare, group)
+    bare = unfiltered(request)
     total = await _count(engine, bare)
     if total == 0:
         return None

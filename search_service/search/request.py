@@ -295,3 +295,9 @@ def filtered_groups(request: SearchRequest) -> list[FacetGroup]:
         for g in FACETS
         if any(getattr(request, p) != getattr(DEFAULTS, p) for p in FACETS[g].params)
     ]
+
+
+def unfiltered(request: SearchRequest) -> SearchRequest:
+    """The request without any of its filters (its words, sort and page kept)."""
+    cleared = {name: getattr(DEFAULTS, name) for g in FACETS for name in FACETS[g].params}
+    return msgspec.structs.replace(request, **cleared)
