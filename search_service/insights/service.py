@@ -55,11 +55,12 @@ MAX_POPULAR_WORDS = 8
 
 
 # A word as searches are written: letters and digits, joined by a hyphen, an apostrophe or a
-# slash ("no-code", "women's", "ci/cd"), a version ("3.12"), or a language spelled with
+# slash ("no-code", "women's", "ci/cd"), a version ("3.12", "4.2.1"; four numbers with dots
+# are an address), or a language spelled with
 # symbols ("c++", "c#", ".net"). Nothing else (".", ":", "(.)", "∕∕") stands alone in a
 # popular search: that is how an address is spelled out past the patterns above
 # ("evil (.) com", "data . ai").
-_WORD = re.compile(r"(?:[^\W_]+(?:[-'’/][^\W_]+)*(?:\+\+|#)?|\.net|\d+(?:\.\d+)+)")
+_WORD = re.compile(r"(?:[^\W_]+(?:[-'’/][^\W_]+)*(?:\+\+|#)?|\.net|\d+(?:\.\d+){1,2})")
 
 
 def suggestable(query: str) -> bool:

@@ -226,6 +226,23 @@ async def test_an_address_spelled_out_is_never_popular(
     assert query not in (await api.get("/")).text
 
 
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ("python 3.12", True),
+        ("django 4.2.1", True),
+        ("5.5.5.5", False),
+        ("192.168.0.1 admin", False),
+    ],
+)
+def test_an_address_in_numbers_is_no_version(query: str, shown: bool) -> None:
+    """Versions are words of a search ("python 3.12"); four numbers with dots are an address
+    ("5.5.5.5" was held by "Part 5" and suggested)."""
+    from search_service.insights.service import suggestable
+
+    assert suggestable(query) is shown
+
+
 @pytest.mark.parametrize("query", ["binance", "pyth\u043en"])
 async def test_a_search_matched_only_through_typos_is_never_popular(
     api: Client, shop: Catalog, query: str
