@@ -101,6 +101,7 @@ async def test_filters_that_together_leave_nothing_offer_the_words_alone(
     assert first["url"] == "/search?q=python" and first["label"] == "Remove all filters"
     page = (await browser.get(f"/search?{query}")).text
     assert "No course with these words passes your filters." in page
+    assert "No results for “python” with these filters" in page
     assert "Check the spelling" not in page and "No course has these words" not in page
 
 
