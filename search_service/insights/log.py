@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from search_service.insights.ids import QueryIds
 from search_service.insights.recorder import InsightsRecorder
 from search_service.insights.service import normalise_query, suggestable
-from search_service.search.request import DEFAULTS, FILTER_FIELDS, SearchRequest
+from search_service.search.request import SearchRequest, filtered_groups
 
 # A client's searches logged a minute, at most (each worker counts its own): a script's flood
 # is answered but not kept (100 shown ids a search: 1.3 kB a row, 30 GB a day at 273 a second).
@@ -58,7 +58,7 @@ class SearchLog:
         stored, token = self.ids.new()
         if client and self._over(client):
             return token  # answered, not logged: a click on it is dropped with it
-        filtered = any(getattr(request, n) != getattr(DEFAULTS, n) for n in FILTER_FIELDS)
+        filtered = bool(filtered_groups(request))  # narrowed by a facet's filter
         query = normalise_query(request.q)
         # A search of no client, or one a page loaded unlooked-at, never counts towards them.
         popular = bool(client) and looked_at and total > 0 and every_word and suggestable(query)

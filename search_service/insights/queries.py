@@ -60,7 +60,7 @@ WHERE id = :course_id AND status = 'published' AND deleted_at IS NULL
 # cart add may carry any query id it was given; clicks are checked when they are recorded).
 _WINDOW = """
 WITH q AS (
-    SELECT id, query, total, searched_at, shown, client FROM search_queries
+    SELECT id, query, total, filtered, searched_at, shown, client FROM search_queries
     WHERE searched_at >= :since
 ), ev AS (
     SELECT e.query_id, e.type, e.position, e.revenue_cents, e.currency
@@ -124,7 +124,7 @@ LIMIT :limit
 ZERO_RESULTS = _windowed(
     """
 SELECT query, count(*) AS searches, count(DISTINCT client) AS clients FROM q
-WHERE total = 0 AND query <> ''
+WHERE total = 0 AND query <> '' AND NOT filtered  -- words nothing has, not filters too narrow
 GROUP BY query ORDER BY clients DESC, searches DESC, query LIMIT :limit
 """
 )

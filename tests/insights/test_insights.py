@@ -607,3 +607,20 @@ def test_chart_labels_stay_inside_the_chart() -> None:
             half = 16  # "12-07" at 11 px is about 32 px wide
             right = float(x) + {"middle": half, "end": 0, "start": 2 * half}[anchor]
             assert right <= WIDTH, (text, x, anchor)
+
+
+async def test_queries_that_found_nothing_are_those_whose_words_found_nothing(
+    api: Client, db: asyncpg.Connection
+) -> None:
+    """A search its filters left empty listed its words ("python") under "Queries that found
+    nothing", though 60 courses have them: the list is of words nothing has."""
+    boss = await admin(db)
+    nothing = f"zq{uuid.uuid4().hex[:6]}xv"
+    searched = [
+        {"q": nothing, "literal": "true"},
+        {"q": "python", "language": "it", "price": "free", "bestseller": "true", "rating_min": 4.5},
+    ]
+    for params in searched:
+        assert (await api.get("/api/v1/search", params=params)).json()["total"] == 0
+    listed = [r["query"] for r in (await insights(api, boss))["zero_result_queries"]]
+    assert nothing in listed and "python" not in listed
