@@ -85,7 +85,8 @@ def bounded_time(field: str, value: dt.datetime | None) -> dt.datetime | None:
 # Text others read (reviews, questions, answers and their titles, names, list names): one
 # rule, applied after decoding and before storing.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"})
+_BLANK_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+_INVISIBLE_CATEGORIES = _BLANK_CATEGORIES | {"Mn", "Me"}
 # Letters and symbols that are drawn as nothing: the Hangul fillers, the blank Braille
 # pattern, the Mongolian vowel separator and the Khmer inherent vowels.
 _BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e\u17b4\u17b5")
@@ -131,13 +132,19 @@ def _visible(text: str) -> int:
     return sum(1 for ch in text if not _invisible(ch))
 
 
+def _blank(ch: str) -> bool:
+    """A space, a control, an invisible format character or a blank-looking letter: not a
+    combining mark, which belongs to the letter before it ("है" ends in one)."""
+    return ch in _BLANK_LOOKING or unicodedata.category(ch) in _BLANK_CATEGORIES
+
+
 def _trimmed(text: str) -> str:
     """Without the spaces and invisible characters (zero-width, byte-order marks) at its
     ends."""
     start, end = 0, len(text)
-    while start < end and _invisible(text[start]):
+    while start < end and _blank(text[start]):
         start += 1
-    while end > start and _invisible(text[end - 1]):
+    while end > start and _blank(text[end - 1]):
         end -= 1
     return text[start:end]
 

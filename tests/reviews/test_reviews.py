@@ -219,3 +219,17 @@ def test_the_star_bars_add_up_to_one_hundred_percent() -> None:
         for bar in bars:
             assert abs(bar.percent - 100 * bar.count / sum(stars)) < 1
     assert [b.percent for b in rating_summary(0, None, None).distribution] == [0] * 5
+
+
+def test_text_keeps_the_marks_that_end_it() -> None:
+    """Trimming took combining marks for blanks: "…स्पष्ट है" was saved as "…स्पष्ट ह", Thai
+    and Arabic lost their last vowel sign. Only spaces and invisible characters are trimmed."""
+    from search_service.lib.constraints import public_text
+
+    for text in (
+        "यह पाठ्यक्रम बहुत उपयोगी और स्पष्ट है",
+        "คอร์สนี้ดีมาก ผู้สอนใจดี",
+        "دورة ممتازة لِلْمُبْتَدِئِينَ",
+        "Tiếng Việt rất hay và bổ ích cho người học",
+    ):
+        assert public_text("body", f"  {text}\u200b ") == text
