@@ -83,7 +83,7 @@ class InsightsRecorder:
         until their time is up."""
         if not self.unwritten:
             return []
-        waiting, self.unwritten = self.unwritten, []
+        waiting = self.unwritten  # clicks taken meanwhile join it; kept if the look-up fails
         ids = list({click[0] for click, _ in waiting})
         found = await session.execute(queries.WRITTEN, {"query_ids": ids})
         written = {row[0] for row in found}
