@@ -227,9 +227,8 @@ class CatalogSearch:
         # A course the query names (every word of its title, function words aside, typed):
         # searching the title of a course bought is going back to it.
         asked = set(words(request.q))
-        named = frozenset(
-            c.id for c in cards if asked and set(words(c.title)) - STOP_WORDS <= asked
-        )
+        titles = {c.id: set(words(c.title)) - STOP_WORDS for c in cards}
+        named = frozenset(i for i, title in titles.items() if asked and title and title <= asked)
         lift = request.sort == "relevance"
         order = self.personaliser.order(ids, profile, pinned, lift=lift, named=named)
         return [marked[i] for i in order]
