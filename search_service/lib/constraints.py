@@ -85,8 +85,12 @@ def bounded_time(field: str, value: dt.datetime | None) -> dt.datetime | None:
 # Text others read (reviews, questions, answers and their titles, names, list names): one
 # rule, applied after decoding and before storing.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Trimmed at the ends: spaces, controls, invisible formats. Marks are invisible too, but belong
+# to the letter before them; only spaces take a place of their own in a length.
 _BLANK_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
-_INVISIBLE_CATEGORIES = _BLANK_CATEGORIES | {"Mn", "Me"}
+_MARKS = frozenset({"Mn", "Me"})
+_INVISIBLE_CATEGORIES = _BLANK_CATEGORIES | _MARKS
+_NO_PLACE = _INVISIBLE_CATEGORIES - {"Zs", "Zl", "Zp"}
 # Letters and symbols that are drawn as nothing: the Hangul fillers, the blank Braille
 # pattern, the Mongolian vowel separator and the Khmer inherent vowels.
 _BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e\u17b4\u17b5")
@@ -96,11 +100,8 @@ def _invisible(ch: str) -> bool:
     return ch in _BLANK_LOOKING or unicodedata.category(ch) in _INVISIBLE_CATEGORIES
 
 
-# Characters that take no place of their own: controls, invisible formats, combining marks
-# (an accent on its letter), blank-looking letters. Spaces do take one.
-_NO_PLACE = frozenset({"Cc", "Cf", "Mn", "Me"})
 # More combining marks on one letter than any script stacks ("zalgo" text, drawn over the
-# lines around it), and the object replacement sign, which only stands for something missing.
+# lines around it).
 MOST_MARKS = 4
 
 
@@ -110,7 +111,7 @@ def _stacked(text: str) -> bool:
     run = 0
     for ch in unicodedata.normalize("NFD", text):
         kind = unicodedata.category(ch)
-        if kind in ("Mn", "Me"):
+        if kind in _MARKS:
             run += 1
             if run > MOST_MARKS:
                 return True
@@ -161,7 +162,7 @@ def public_text(field: str, value: str, least: int = 1) -> str:
     if _BIDI_CONTROLS.search(text):  # at the ends too: refused, never quietly dropped
         raise Invalid(field, f"{field} cannot hold text-direction override characters.")
     text = _trimmed(text)
-    if "\ufffc" in text:
+    if "\ufffc" in text:  # the object replacement sign only stands for something missing
         raise Invalid(field, f"{field} cannot hold an object replacement sign (U+FFFC).")
     if _stacked(text):
         raise Invalid(field, f"{field} cannot stack more than {MOST_MARKS} accents on a letter.")

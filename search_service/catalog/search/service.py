@@ -224,10 +224,10 @@ class CatalogSearch:
         marked = [
             msgspec.structs.replace(c, owned=True) if c.id in profile.owned else c for c in cards
         ]
-        # A course the query names (every word of its title, function words aside, typed):
-        # searching the title of a course bought is going back to it.
+        # An owned course the query names (every word of its title, function words aside,
+        # typed): searching the title of a course bought is going back to it.
         asked = set(words(request.q))
-        titles = {c.id: set(words(c.title)) - STOP_WORDS for c in cards}
+        titles = {c.id: set(words(c.title)) - STOP_WORDS for c in cards if c.id in profile.owned}
         named = frozenset(i for i, title in titles.items() if asked and title and title <= asked)
         lift = request.sort == "relevance"
         order = self.personaliser.order(ids, profile, pinned, lift=lift, named=named)
