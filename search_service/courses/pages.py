@@ -19,7 +19,7 @@ from search_service.courses import service
 from search_service.courses.schemas import CourseDetail
 from search_service.courses.views import ViewCounter, is_bot
 from search_service.db.annotations import DbSession
-from search_service.db.lookups import is_enrolled
+from search_service.db.lookups import Held, held
 from search_service.insights.ids import QueryIds
 from search_service.insights.recorder import InsightsRecorder
 from search_service.lib.errors import SearchUnavailable
@@ -100,7 +100,8 @@ async def _course_page(
     review_page = await reviews.reviews_page(db_session, slug, sort, stars, number)
     question_page = await questions.questions_page(db_session, slug, 1)
     viewer = request.state.get("viewer")
-    owned = viewer is not None and await is_enrolled(db_session, viewer.id, course_id)
+    holds = await held(db_session, viewer.id, course_id) if viewer is not None else Held()
+    owned = holds.owned
     mine = await reviews.my_review(db_session, viewer.id, course_id) if owned else None
     try:
         related = await service.related_courses(db_session, engine, slug)
@@ -135,6 +136,7 @@ async def _course_page(
             "vote_form": forms.get("vote", BLANK),
             "query_id": query_id,
             "owned": owned,
+            "held": holds,
             "my_review": mine,
             "edit_form": forms.get("edit", BLANK),
             "all_sections": params.get("sections") == "all",

@@ -24,6 +24,16 @@ _OWNED = text(
 )
 
 
+# Where a course stands for one shopper: bought, in the open cart, on a wishlist.
+_HELD = text(
+    "SELECT EXISTS (SELECT 1 FROM enrollments WHERE student_id = :student_id "
+    "AND course_id = :course_id) AS owned, "
+    "EXISTS (SELECT 1 FROM cart_items ci JOIN carts c ON c.id = ci.cart_id "
+    "WHERE c.student_id = :student_id AND c.status = 'open' AND ci.course_id = :course_id) "
+    "AS in_cart, "
+    "EXISTS (SELECT 1 FROM wishlist_items i JOIN wishlists w ON w.id = i.wishlist_id "
+    "WHERE w.student_id = :student_id AND i.course_id = :course_id) AS wished"
+)
 _IS_STUDENT = text("SELECT 1 FROM students WHERE user_id = :user_id")
 
 
@@ -42,6 +52,22 @@ async def published_course(session: AsyncSession, slug: str) -> PublishedCourse:
     if row is None:
         raise NotFound(f"No published course at /courses/{slug}.")
     return PublishedCourse(row.id, row.mentor_id)
+
+
+class Held(msgspec.Struct, frozen=True):
+    """Where a course stands for a shopper (nothing, for one signed out)."""
+
+    owned: bool = False
+    in_cart: bool = False
+    wished: bool = False
+
+
+async def held(session: AsyncSession, student_id: uuid.UUID, course_id: uuid.UUID) -> Held:
+    """Whether the student bought the course, holds it in the open cart, or on a wishlist
+    (one query)."""
+    params = {"student_id": student_id, "course_id": course_id}
+    row = (await session.execute(_HELD, params)).one()
+    return Held(row.owned, row.in_cart, row.wished)
 
 
 async def owned(

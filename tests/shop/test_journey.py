@@ -390,3 +390,38 @@ async def test_the_header_s_log_in_and_sign_up_keep_an_add_started_signed_out(
         carried = link.group(1).replace("&amp;", "&")
         assert f"add={course['id']}" in carried and "to=wishlist" in carried, carried
         assert "qid=abc" in carried and "next=%2Fcourses%2F" in carried, carried
+
+
+async def test_a_course_in_the_cart_or_on_a_wishlist_says_so_on_its_page(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    """Its page offered "Add to cart" and "Add to wishlist" again once the course was in the
+    cart or on a list (the script's "Go to cart" was gone on the next visit); it now says
+    where the course is and leads there."""
+    await sign_up(browser)
+    course = (await courses(db, 1, fresh=True))[0]
+    page = f"/courses/{course['slug']}"
+    buy_box = re.compile(r'<aside class="price-box".*?</aside>', re.S)
+
+    def box(html: str) -> str:
+        return buy_box.search(html).group(0)  # type: ignore[union-attr]
+
+    fresh = box((await browser.get(page)).text)
+    assert 'action="/cart/add"' in fresh and 'action="/wishlists/add"' in fresh
+    assert "Go to cart" not in fresh and "In your wishlist" not in fresh
+    added = await submit(browser, page, "/cart/add", course_id=str(course["id"]))
+    assert added.status_code == 303
+    carted_page = (await browser.get(page)).text
+    assert 'action="/cart/add"' not in carted_page, "nor in the phone's buy bar"
+    carted = box(carted_page)
+    assert '<a class="button primary wide" href="/cart">Go to cart</a>' in carted
+    assert 'action="/wishlists/add"' in carted
+    saved = await submit(browser, page, "/wishlists/add", course_id=str(course["id"]), back=page)
+    assert saved.status_code == 303
+    both = box((await browser.get(page)).text)
+    assert 'action="/wishlists/add"' not in both
+    assert '<a class="button wide" href="/wishlists">In your wishlist</a>' in both
+    # Another shopper's page is their own.
+    other = next(c for c in await courses(db, 2) if c["id"] != course["id"])
+    elsewhere = box((await browser.get(f"/courses/{other['slug']}")).text)
+    assert 'action="/cart/add"' in elsewhere and 'action="/wishlists/add"' in elsewhere
