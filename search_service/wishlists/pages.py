@@ -22,7 +22,7 @@ from search_service.pages.forms import (
     submit,
 )
 from search_service.wishlists import service
-from search_service.wishlists.schemas import WishlistIn, WishlistOut
+from search_service.wishlists.schemas import ListName, WishlistIn, WishlistOut
 
 
 class AddForm(PageForm):
@@ -42,7 +42,7 @@ class EntryForm(PageForm):
 class RenameForm(PageForm):
     page_fields = frozenset({"wishlist_id"})
     wishlist_id: uuid.UUID
-    name: str
+    name: ListName  # what a new list's name takes
 
 
 class ListForm(PageForm):

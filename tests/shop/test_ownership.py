@@ -38,6 +38,8 @@ async def test_after_buying_the_shopper_sees_it_owned_everywhere(
     empty = (await shopper.get("/my-learning")).text
     assert "You have not bought a course yet" in empty
     await submit(shopper, page, "/wishlists/add", course_id=str(course["id"]))
+    await submit(shopper, "/wishlists", "/wishlists/create", name="Later")
+    assert "Also add" in (await shopper.get("/wishlists")).text
     added = await submit(shopper, page, "/cart/add", course_id=str(course["id"]), back=page)
     assert added.status_code == 303
     cart = (await shopper.get("/cart")).text
@@ -53,6 +55,7 @@ async def test_after_buying_the_shopper_sees_it_owned_everywhere(
     assert f'href="/learn/{course["slug"]}"' in learning and "Start learning" in learning
     lists = (await shopper.get("/wishlists")).text
     assert "Purchased" in lists and "Move to cart" not in lists
+    assert "Also add" not in lists, "a course bought is not offered to another list"
     found = await shopper.get("/search", params={"q": course["title"]})
     assert "Purchased" in found.text
 

@@ -337,6 +337,10 @@ async def test_a_list_is_renamed_and_deleted_through_the_page(
     await submit(browser, "/wishlists", "/wishlists/create", name="Later")
     page = (await browser.get("/wishlists")).text
     assert page.count("Rename or delete") == 1, "Favorites has none"
+    # An empty list says so (it said "removes the 0 courses"); its button is short whatever
+    # the list's name, which a screen reader still hears.
+    assert "The list is empty." in page and "0 courses" not in page
+    assert 'Delete list<span class="visually-hidden"> Later</span>' in page
     later_id = str(
         await db.fetchval(
             "SELECT w.id FROM wishlists w JOIN users u ON u.id = w.student_id "
@@ -349,6 +353,22 @@ async def test_a_list_is_renamed_and_deleted_through_the_page(
     )
     assert taken.status_code == 409 and "You already have a list called" in taken.text
     assert 'value="favorites"' in taken.text, "the typed name is kept"
+    # The page's rename takes what a new list's name takes (a 200-character name was a 500:
+    # the column holds 120), said beside the field with what was typed kept.
+    long_name = "Weekend " * 25
+    refused = await submit(
+        browser, "/wishlists", "/wishlists/rename", wishlist_id=later_id, name=long_name
+    )
+    assert refused.status_code == 400 and "a name of 1 to 120 characters" in refused.text
+    assert f'value="{long_name}"' in refused.text
+    for blank in ("   ", "a<b"):
+        refused = await submit(
+            browser, "/wishlists", "/wishlists/rename", wishlist_id=later_id, name=blank
+        )
+        assert refused.status_code == 400, blank
+    assert await db.fetchval("SELECT name FROM wishlists WHERE id = $1", uuid.UUID(later_id)) == (
+        "Later"
+    )
     renamed = await submit(
         browser, "/wishlists", "/wishlists/rename", wishlist_id=later_id, name="Next"
     )
