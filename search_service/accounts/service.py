@@ -54,9 +54,11 @@ async def register(
         first_name=public_text("first_name", data.first_name),
         last_name=optional_public_text("last_name", data.last_name),
     )
-    session.add(user)
     try:
-        await session.flush()
+        # A savepoint: a taken address undoes this insert only, and the request's transaction
+        # (and what it has loaded, such as a signed-in viewer) stays usable.
+        async with session.begin_nested():
+            session.add(user)
     except IntegrityError as exc:
         raise Conflict("An account with this email already exists.", field="email") from exc
     session.add(Student(user_id=user.id))

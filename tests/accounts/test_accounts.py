@@ -180,3 +180,24 @@ async def test_the_demo_command_makes_no_accounts_on_a_database_it_did_not_seed(
     finally:
         await conn.close()
     assert before == after
+
+
+async def test_signing_up_again_with_a_taken_address_while_signed_in_is_a_409_page(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    """A shopper signed in (another tab, a shared computer) who fills in the sign-up form with
+    an address that has an account got a 500: the failed insert ended the request's
+    transaction, and the page's header then read the signed-in shopper from it."""
+    from tests.support.pages import sign_up, submit
+
+    address = await sign_up(browser)
+    before = await db.fetchval("SELECT count(*) FROM users")
+    again = await submit(
+        browser, "/register", "/register", email=address, password=PASSWORD, first_name="Sam"
+    )
+    assert again.status_code == 409, again.text[-600:]
+    assert "An account with this email already exists." in again.text
+    assert f'value="{address}"' in again.text
+    assert await db.fetchval("SELECT count(*) FROM users") == before
+    # Still signed in, as before the form was sent.
+    assert "Your account" in (await browser.get("/")).text
