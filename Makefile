@@ -46,9 +46,10 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 test: lint $(AXE)
 	$(BIN)/python -m pytest
 
-# The tests that start no server process and no browser: the quick loop while working.
+# The tests that start no server process and no browser and sweep nothing: the quick loop
+# while working.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not system" -n auto
+	$(BIN)/python -m pytest -m fast -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check search_service indexer migrations tests benchmarks

@@ -53,11 +53,13 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     settle()
 
 
+@pytest.hookimpl(tryfirst=True)  # before ``-m fast`` selects by it
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that start server processes or a browser are ``system`` tests (``make
-    test-fast`` leaves them out); every other test is ``fast``."""
+    """Tests that start server processes or a browser are ``system`` tests, and those that
+    send every form or page hostile values are ``sweep`` tests (``make test-fast`` leaves both
+    out); every other test is ``fast``."""
     for item in items:
-        if item.get_closest_marker("system") is None:
+        if item.get_closest_marker("system") is None and item.get_closest_marker("sweep") is None:
             item.add_marker(pytest.mark.fast)
 
 

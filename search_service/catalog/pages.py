@@ -101,7 +101,8 @@ async def _results_page(
         "result": None,
         "sub_facets": [],
         "facet_groups": FACET_GROUPS,
-        "trending": [],
+        "trending": [],  # what the search page offers when nothing is found
+        "subjects": [],
     }
     try:
         result: SearchResponse = await catalog.search(

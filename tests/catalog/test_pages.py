@@ -210,3 +210,19 @@ async def test_highest_rated_says_how_it_orders(browser: Client) -> None:
     assert "Highest rated weighs each rating by how many students gave one" in page
     plain = (await browser.get("/search", params={"q": "python"})).text
     assert "Highest rated weighs" not in plain
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=zzqqxx+qqzzyy&literal=true",  # words no course has
+        "q=-1",
+        "price=free&rating_min=4.5&language=ja&level=advanced&duration=17h%2B",  # filters alone
+    ],
+)
+async def test_a_category_page_that_finds_nothing_helps_too(api: Client, query: str) -> None:
+    """A category page (and its subcategories') that found nothing was a 500: the zero-result
+    part of the results template asked for the subjects only the search page set."""
+    for path in ("/categories/development", "/categories/development/web-development"):
+        html = await page(api, f"{path}?{query}")
+        assert 'class="zero"' in html, path

@@ -15,6 +15,8 @@ import pytest
 from tests.support.pages import Client
 from tests.support.shoppers import PASSWORD, admin, courses
 
+pytestmark = pytest.mark.sweep  # hundreds of posts: make test-fast leaves it out
+
 HOSTILE = (
     "x" * 5000,  # longer than any column
     "9" * 40,  # larger than any number
