@@ -16,30 +16,36 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from urllib.parse import quote
 
 from litestar.types import ASGIApp, Message, Receive, ReceiveMessage, Scope, Send
 
 MAX_HEADER_BYTES = 64 * 1024
 
 
-def _problem(status: int, title: str, detail: str) -> bytes:
-    return json.dumps(
-        {"type": "about:blank", "title": title, "status": status, "detail": detail}
-    ).encode()
+def _problem(scope: Scope, status: int, title: str, detail: str) -> bytes:
+    """A problem document as ``lib/problems.problem`` writes one; ``instance`` is the path
+    as it was sent (percent-encoded, so a control character in it stays inert)."""
+    raw = scope.get("raw_path") or quote(scope["path"]).encode()
+    instance = raw.decode("latin-1").split("?", 1)[0]
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    return json.dumps({**body, "instance": instance}).encode()
 
 
-TOO_LARGE = _problem(
+TOO_LARGE = (
     431,
     "Request header fields too large",
     f"The request's headers are over {MAX_HEADER_BYTES // 1024} KB.",
 )
-TIMED_OUT = _problem(408, "Request timeout", "The request body stopped arriving.")
-CONTROL_IN_PATH = _problem(400, "Bad request", "The address holds a control character.")
+TIMED_OUT = (408, "Request timeout", "The request body stopped arriving.")
+CONTROL_IN_PATH = (400, "Bad request", "The address holds a control character.")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-async def _refuse(send: Send, status: int, body: bytes) -> None:
-    """Answer ``status`` with the problem ``body`` and close the connection."""
+async def _refuse(send: Send, scope: Scope, refusal: tuple[int, str, str]) -> None:
+    """Answer with the problem ``refusal`` (status, title, detail) and close the connection."""
+    status = refusal[0]
+    body = _problem(scope, *refusal)
     await send(
         {
             "type": "http.response.start",
@@ -68,9 +74,9 @@ def oversized_headers(app: ASGIApp) -> ASGIApp:
         if scope["type"] != "http":  # type: ignore[comparison-overlap]
             await app(scope, receive, send)
         elif header_bytes(scope) > MAX_HEADER_BYTES:
-            await _refuse(send, 431, TOO_LARGE)
+            await _refuse(send, scope, TOO_LARGE)
         elif _CONTROL.search(scope["path"]):
-            await _refuse(send, 400, CONTROL_IN_PATH)
+            await _refuse(send, scope, CONTROL_IN_PATH)
         else:
             await app(scope, receive, send)
 
@@ -110,7 +116,7 @@ def stalled_bodies(app: ASGIApp, seconds: float) -> ASGIApp:
                 return
             if message["type"] == "http.response.start" and not state["started"]:
                 state["started"] = True
-                await _refuse(send, 408, TIMED_OUT)
+                await _refuse(send, scope, TIMED_OUT)
 
         await app(scope, timed_receive, answer)
 
