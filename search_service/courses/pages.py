@@ -165,11 +165,13 @@ def _review_links(
         return f"{page_url}?{urlencode(query)}#ratings" if query else f"{page_url}#ratings"
 
     last = max(1, -(-page.total // page.per_page))
+    past = page.total > 0 and page.page > last  # a link kept from before, or typed
     return {
         "sorts": {value: url(sort=value) for value, _ in REVIEW_SORTS},
         "stars": {n: url(stars=None if n == stars else n) for n in range(1, 6)},
         "all_stars": url(stars=None),
-        "previous": url(number=page.page - 1) if page.page > 1 else None,
+        "past_last": url(number=last) if past else None,
+        "previous": url(number=min(page.page - 1, last)) if page.page > 1 else None,
         "next": url(number=page.page + 1) if page.page < last else None,
         "first": page.total and (page.page - 1) * page.per_page + 1,
         "last": min(page.page * page.per_page, page.total),

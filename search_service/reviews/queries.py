@@ -38,6 +38,13 @@ LIMIT :limit OFFSET :offset
 """)  # noqa: S608 - the order comes from REVIEW_ORDER, never from input
     for sort, order in REVIEW_ORDER.items()
 }
+# The same reviews counted, for a page past the last (it has no rows to count them on).
+COUNT = text(f"""
+SELECT count(*) FROM course_reviews r
+JOIN courses c ON c.id = r.course_id
+JOIN users u ON u.id = r.student_id
+WHERE c.slug = :slug AND {PUBLISHED} AND (CAST(:rating AS int) IS NULL OR r.rating = :rating)
+""")  # noqa: S608 - constants only
 
 INSERT = text("""
 INSERT INTO course_reviews (course_id, student_id, rating, title, body, would_recommend,

@@ -93,10 +93,13 @@ async def reviews_page(
         "offset": (page - 1) * REVIEWS_PER_PAGE,
     }
     rows = list((await session.execute(queries.PAGES[sort], params)).mappings())
+    total = int(rows[0]["total"]) if rows else 0
     if not rows:
         await published_course(session, slug)
+        if page > 1:  # past the last page: how many there are, to say where the last is
+            total = int((await session.execute(queries.COUNT, params)).scalar_one())
     return ReviewPage(
-        total=int(rows[0]["total"]) if rows else 0,
+        total=total,
         page=page,
         per_page=REVIEWS_PER_PAGE,
         items=[review_item(r) for r in rows],

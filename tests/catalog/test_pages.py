@@ -226,3 +226,27 @@ async def test_a_category_page_that_finds_nothing_helps_too(api: Client, query: 
     for path in ("/categories/development", "/categories/development/web-development"):
         html = await page(api, f"{path}?{query}")
         assert 'class="zero"' in html, path
+
+
+async def test_reviews_past_their_last_page_say_so(api: Client, shop: Catalog) -> None:
+    """A reviews page past the last said "No reviews yet." under a course's 137 ratings (and
+    "Reviews 141–137 of 137"); it now says the page is past the last, and links there."""
+    conn = await asyncpg.connect(asyncpg_dsn(shop.url))
+    try:
+        slug, total = await conn.fetchrow(
+            "SELECT c.slug, count(*) FROM courses c JOIN course_reviews r ON r.course_id = c.id "
+            "WHERE c.status = 'published' AND c.deleted_at IS NULL "
+            "GROUP BY c.slug ORDER BY count(*) DESC, c.slug LIMIT 1"
+        )
+    finally:
+        await conn.close()
+    assert total > 10
+    html = await page(api, f"/courses/{slug}?rpage=999")
+    assert "No reviews yet." not in html and " of {:,}</p>".format(total) not in html
+    last = re.search(r'past the last one\. <a href="[^"]*rpage=(\d+)#ratings"', html)
+    assert last, html[html.find('id="ratings"') :][:3000]
+    shown = await page(api, f"/courses/{slug}?rpage={last.group(1)}")
+    assert "past the last one" not in shown and f"of {total:,}</p>" in shown
+    # The API's page past the last keeps the total too (it said 0).
+    beyond = (await api.get(f"/api/v1/courses/{slug}/reviews", params={"page": 99})).json()
+    assert beyond["items"] == [] and beyond["total"] == total
