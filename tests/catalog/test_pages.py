@@ -242,7 +242,7 @@ async def test_reviews_past_their_last_page_say_so(api: Client, shop: Catalog) -
         await conn.close()
     assert total > 10
     html = await page(api, f"/courses/{slug}?rpage=999")
-    assert "No reviews yet." not in html and " of {:,}</p>".format(total) not in html
+    assert "No reviews yet." not in html and f" of {total:,}</p>" not in html
     last = re.search(r'past the last one\. <a href="[^"]*rpage=(\d+)#ratings"', html)
     assert last, html[html.find('id="ratings"') :][:3000]
     shown = await page(api, f"/courses/{slug}?rpage={last.group(1)}")
