@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from search_service.insights.service import normalise_query
 from search_service.lib.constraints import bounded_time
-from search_service.lib.errors import Conflict, Invalid, NotFound
+from search_service.lib.errors import Conflict, FieldError, Invalid, NotFound
 from search_service.merchandising import queries
 from search_service.merchandising.rules import ActiveRule, merchandised
 from search_service.merchandising.schemas import RuleIn, RuleOut, RulesOut
@@ -23,41 +23,55 @@ from search_service.search.results import EngineResult
 TOP_PER_COURSE = 20
 MIN_CO_BUYERS = 5  # k-anonymity: a pair is shown only when this many bought both
 MAX_RULES = 5000  # rules kept at most (every worker holds them all): docs/operations.md
+QUERY_OR_CATEGORY = "Give a query or a category (exactly one of the two)."
 
 
 async def _valid(session: AsyncSession, data: RuleIn) -> str | None:
     """The rule's normalised query, once the rule alone is right.
 
     Raises:
-        Invalid: neither or both of query and category, an unknown category or course slug, a
-            slug both pinned and hidden (or pinned twice), or a window that ends before it
-            starts.
+        Invalid: naming every field that is wrong (the first mistake of each): neither or
+            both of query and category, an unknown category or course slug, a slug both
+            pinned and hidden (or pinned twice), or a window that ends before it starts.
     """
+    wrong: list[FieldError] = []  # every field's first mistake at once, each beside it
+
+    def add(field: str, reason: str) -> None:
+        if field not in {e.name for e in wrong}:
+            wrong.append(FieldError(name=field, reason=reason))
+
     if (data.query is None) == (data.category is None):
-        raise Invalid("query", "Give a query or a category (exactly one of the two).")
+        add("query", QUERY_OR_CATEGORY)
     query = normalise_query(data.query) if data.query is not None else None
     if query == "":
-        raise Invalid("query", "The query has no words.")
-    bounded_time("starts_at", data.starts_at)
-    bounded_time("ends_at", data.ends_at)
+        add("query", "The query has no words.")
+    for field, value in (("starts_at", data.starts_at), ("ends_at", data.ends_at)):
+        try:
+            bounded_time(field, value)
+        except Invalid as exc:
+            add(field, exc.fields[0].reason)
     if data.starts_at and data.ends_at and data.starts_at >= data.ends_at:
-        raise Invalid("ends_at", "The rule must end after it starts.")
+        add("ends_at", "The rule must end after it starts.")
     twice = sorted({s for s in data.pin if data.pin.count(s) > 1})
     if twice:
-        raise Invalid("pin", f"Pinned more than once: {', '.join(twice)}.")
+        add("pin", f"Pinned more than once: {', '.join(twice)}.")
     both = sorted(set(data.pin) & set(data.hide))
     if both:
-        raise Invalid("hide", f"A course cannot be both pinned and hidden: {', '.join(both)}.")
+        add("hide", f"A course cannot be both pinned and hidden: {', '.join(both)}.")
     if data.category is not None:
         found = await session.execute(queries.CATEGORY_EXISTS, {"slug": data.category})
         if found.first() is None:
-            raise Invalid("category", f"There is no category {data.category}.")
+            add("category", f"There is no category {data.category}.")
     slugs = [*data.pin, *data.hide]
     known = {r[0] for r in await session.execute(queries.EXISTING_SLUGS, {"slugs": slugs})}
     for field, listed in (("pin", data.pin), ("hide", data.hide)):
         unknown = [s for s in listed if s not in known]
         if unknown:
-            raise Invalid(field, f"No course has the slug {', '.join(unknown)}.")
+            add(field, f"No course has the slug {', '.join(unknown)}.")
+    if len(wrong) == 1:
+        raise Invalid(wrong[0].name, wrong[0].reason, wrong[0].allowed)
+    if wrong:
+        raise Invalid.of(wrong)
     return query
 
 

@@ -130,3 +130,27 @@ async def test_a_refused_rule_says_what_each_field_takes(
     assert long.status_code == 400
     said = long.text.split('id="query-error"', 1)[1].split("</", 1)[0]
     assert "200 characters" in said, said
+
+
+async def test_a_refused_rule_names_every_mistake_at_once(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    """An unknown slug and a window ending before it starts: only the window was named, and
+    the slug only once the window was put right. Each is now said beside its own field."""
+    await _signed_in_admin(browser, db)
+    slug = (await browser.get("/api/v1/search", params={"q": "python"})).json()["hits"][0]["slug"]
+    before = await db.fetchval("SELECT count(*) FROM merchandising_rules")
+    refused = await submit(
+        browser,
+        "/admin/rules",
+        "/admin/rules",
+        query="python",
+        pin=f"no-such-course-xyz, {slug}",
+        starts_at="2027-01-02T10:00",
+        ends_at="2027-01-01T10:00",
+    )
+    assert refused.status_code == 400
+    assert "The rule must end after it starts." in refused.text
+    assert "No course has the slug no-such-course-xyz." in refused.text
+    assert 'value="no-such-course-xyz, ' in refused.text or "no-such-course-xyz, " in refused.text
+    assert await db.fetchval("SELECT count(*) FROM merchandising_rules") == before
