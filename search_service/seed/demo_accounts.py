@@ -65,6 +65,60 @@ SELECT gen_random_uuid(), query, courses, now() - random() * interval '6 days',
        decode(md5(random()::text || n::text), 'hex'), true
 FROM topics, generate_series(1, 14 - rank::int) AS n
 """
+# The demo student's purchases, so that My learning, a course's learning page, rating a
+# finished course and the purchase history can be tried at once: three of the most bought
+# courses (none of the demo mentor's), in one order at their price, the first not started,
+# the second with its first lectures done, the third finished.
+DEMO_PURCHASES = """
+WITH student AS (
+    SELECT id FROM users WHERE email = $1
+), picked AS (
+    SELECT c.id, c.title, c.currency,
+           CASE WHEN c.sale_price_cents IS NOT NULL AND c.sale_price_cents < c.list_price_cents
+                THEN c.sale_price_cents ELSE c.list_price_cents END AS price,
+           row_number() OVER (ORDER BY (SELECT count(*) FROM enrollments e
+                                        WHERE e.course_id = c.id) DESC, c.id) AS n
+    FROM courses c
+    WHERE c.status = 'published' AND c.deleted_at IS NULL AND c.currency = 'USD'
+      AND c.list_price_cents > 0
+      AND c.mentor_id <> (SELECT id FROM users WHERE email = $2)
+      AND EXISTS (SELECT 1 FROM course_sections s JOIN lectures l ON l.section_id = s.id
+                  WHERE s.course_id = c.id AND l.status = 'published')
+    ORDER BY n
+    LIMIT 3
+), placed AS (
+    INSERT INTO orders (student_id, currency, subtotal_cents, discount_cents, total_cents)
+    SELECT (SELECT id FROM student), 'USD', sum(price), 0, sum(price) FROM picked
+    RETURNING id
+), items AS (
+    INSERT INTO order_items (order_id, course_id, title, price_cents, paid_cents, position)
+    SELECT (SELECT id FROM placed), id, title, price, price, n FROM picked
+)
+INSERT INTO enrollments (course_id, student_id, purchase_price_cents, currency, purchased_at)
+SELECT id, (SELECT id FROM student), price, currency, now() - (4 - n) * interval '3 days'
+FROM picked
+RETURNING id, course_id
+"""
+# A course's published lectures in their order, to mark the first ``$3`` of them done.
+DEMO_DONE = """
+WITH ordered AS (
+    SELECT l.id, row_number() OVER (ORDER BY s.position, l.position, l.id) AS n,
+           count(*) OVER () AS total
+    FROM lectures l JOIN course_sections s ON s.id = l.section_id
+    WHERE s.course_id = $2 AND l.status = 'published'
+), marked AS (
+    INSERT INTO lecture_progress (enrollment_id, lecture_id)
+    SELECT $1, id FROM ordered WHERE n <= ceil(total * $3::numeric)
+    RETURNING lecture_id
+)
+UPDATE enrollments SET
+    progress_percent = round(100.0 * (SELECT count(*) FROM marked)
+                             / (SELECT count(*) FROM ordered), 2),
+    last_watched_lecture = (SELECT o.id FROM ordered o JOIN marked m ON m.lecture_id = o.id
+                            ORDER BY o.n DESC LIMIT 1),
+    completed_at = CASE WHEN $3::numeric >= 1 THEN now() END
+WHERE id = $1
+"""
 WRITE_MARKER = """
 INSERT INTO app_state (name, value) VALUES ($1, $2)
 ON CONFLICT (name) DO NOTHING
@@ -84,6 +138,9 @@ async def create_demo_accounts(conn: asyncpg.Connection) -> DemoAccounts:
         mentor = await conn.fetchval(PICK_MENTOR, HASHER.hash(DEMO_MENTOR_PASSWORD))
         await conn.execute(CREATE_ADMIN, DEMO_ADMIN[0], HASHER.hash(DEMO_ADMIN[1]))
         await conn.execute(DEMO_SEARCHES)
+        bought = await conn.fetch(DEMO_PURCHASES, DEMO_STUDENT[0], mentor)
+        for (enrollment, course), done in zip(bought[1:], (0.4, 1), strict=False):
+            await conn.execute(DEMO_DONE, enrollment, course, done)
         record = {"student": DEMO_STUDENT[0], "mentor": mentor, "admin": DEMO_ADMIN[0]}
         await conn.execute(WRITE_MARKER, MARKER, json.dumps(record))
     return DemoAccounts(

@@ -156,13 +156,26 @@ async def test_demo_accounts_only_on_a_database_the_demo_seeded(api: Client, sho
     trending = home.split("Trending searches", 1)[1].split("</ul>", 1)[0]
     shown = re.findall(r'href="/search\?q=[^"]+">([^<]+)</a>', trending)
     assert shown and all(any(t in title for title in titles) for t in shown), shown
+    tokens = {}
     for address, password in (made.student, made.mentor):
         response = await login(api, address, password)
         assert response.status_code == 200, (address, response.text)
         token = response.json()["token"]
-        me = await api.get("/api/v1/me", headers={"authorization": f"Bearer {token}"})
+        tokens[address] = {"authorization": f"Bearer {token}"}
+        me = await api.get("/api/v1/me", headers=tokens[address])
         assert me.json()["email"] == address
     assert me.json()["role"] == "mentor"
+    # The demo student has bought three courses, in one order, and is at three stages of
+    # them (the demo's My learning was empty: nothing of it could be tried out of the box).
+    student = tokens[made.student[0]]
+    learning = (await api.get("/api/v1/learning", headers=student)).json()
+    courses = learning["courses"] if isinstance(learning, dict) else learning
+    progress = sorted(float(c["progress_percent"]) for c in courses)
+    assert len(progress) == 3 and progress[0] == 0 and 0 < progress[1] < 100
+    assert progress[2] == 100
+    orders = (await api.get("/api/v1/orders", headers=student)).json()
+    listed = orders["orders"] if isinstance(orders, dict) else orders
+    assert len(listed) == 1
 
 
 async def test_the_demo_command_makes_no_accounts_on_a_database_it_did_not_seed(
