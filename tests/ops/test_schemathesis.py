@@ -16,6 +16,16 @@ from schemathesis.specs.openapi.checks import negative_data_rejection, positive_
 pytestmark = pytest.mark.system  # starts processes (a server, the CLI) or a browser
 
 
+def _examples(count: int) -> settings:
+    """Hypothesis' settings for one operation: ``count`` requests, no deadline, no database."""
+    return settings(
+        max_examples=count,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+
+
 def test_read_endpoints_conform(live_server: str) -> None:
     # Driven through Schemathesis' Python API: its pytest fixture loader does not work
     # with pytest 9 (it reads a private attribute pytest no longer has).
@@ -28,12 +38,7 @@ def test_read_endpoints_conform(live_server: str) -> None:
             continue
 
         @given(case=operation.as_strategy())
-        @settings(
-            max_examples=80,
-            deadline=None,
-            database=None,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-        )
+        @_examples(80)
         def conforms(case: Any) -> None:
             # Schema-valid requests may still be refused for cross-parameter rules the schema
             # cannot state (price_min above price_max): those 400s are correct.
@@ -81,12 +86,7 @@ async def test_every_endpoint_conforms_for_a_signed_in_shopper(live_server: str,
                 continue
 
             @given(case=operation.as_strategy(generation_mode=mode))
-            @settings(
-                max_examples=25,
-                deadline=None,
-                database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-            )
+            @_examples(25)
             def conforms(case: Any) -> None:
                 case.call_and_validate(
                     headers={"Authorization": boss["authorization"]},
