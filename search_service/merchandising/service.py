@@ -36,9 +36,9 @@ async def _valid(session: AsyncSession, data: RuleIn) -> str | None:
     """
     wrong: list[FieldError] = []  # every field's first mistake at once, each beside it
 
-    def add(field: str, reason: str) -> None:
+    def add(field: str, reason: str, allowed: str | None = None) -> None:
         if field not in {e.name for e in wrong}:
-            wrong.append(FieldError(name=field, reason=reason))
+            wrong.append(FieldError(name=field, reason=reason, allowed=allowed))
 
     if (data.query is None) == (data.category is None):
         add("query", QUERY_OR_CATEGORY)
@@ -49,7 +49,7 @@ async def _valid(session: AsyncSession, data: RuleIn) -> str | None:
         try:
             bounded_time(field, value)
         except Invalid as exc:
-            add(field, exc.fields[0].reason)
+            add(field, exc.fields[0].reason, exc.fields[0].allowed)
     if data.starts_at and data.ends_at and data.starts_at >= data.ends_at:
         add("ends_at", "The rule must end after it starts.")
     twice = sorted({s for s in data.pin if data.pin.count(s) > 1})

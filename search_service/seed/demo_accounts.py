@@ -89,6 +89,7 @@ WITH student AS (
 ), placed AS (
     INSERT INTO orders (student_id, currency, subtotal_cents, discount_cents, total_cents)
     SELECT (SELECT id FROM student), 'USD', sum(price), 0, sum(price) FROM picked
+    HAVING count(*) > 0  -- no order at all when no course qualifies (a tiny catalog)
     RETURNING id
 ), items AS (
     INSERT INTO order_items (order_id, course_id, title, price_cents, paid_cents, position)
@@ -97,9 +98,10 @@ WITH student AS (
 INSERT INTO enrollments (course_id, student_id, purchase_price_cents, currency, purchased_at)
 SELECT id, (SELECT id FROM student), price, currency, now() - (4 - n) * interval '3 days'
 FROM picked
-RETURNING id, course_id
+RETURNING id, course_id, purchased_at
 """
-# A course's published lectures in their order, to mark the first ``$3`` of them done.
+# A course's published lectures in their order, to mark the first ``$3`` per cent of them done
+# (whole numbers: a float's 0.4 is a hair above it, and marked one lecture too many).
 DEMO_DONE = """
 WITH ordered AS (
     SELECT l.id, row_number() OVER (ORDER BY s.position, l.position, l.id) AS n,
@@ -108,7 +110,7 @@ WITH ordered AS (
     WHERE s.course_id = $2 AND l.status = 'published'
 ), marked AS (
     INSERT INTO lecture_progress (enrollment_id, lecture_id)
-    SELECT $1, id FROM ordered WHERE n <= ceil(total * $3::numeric)
+    SELECT $1, id FROM ordered WHERE n <= ceil(total * $3::int / 100.0)
     RETURNING lecture_id
 )
 UPDATE enrollments SET
@@ -116,7 +118,8 @@ UPDATE enrollments SET
                              / (SELECT count(*) FROM ordered), 2),
     last_watched_lecture = (SELECT o.id FROM ordered o JOIN marked m ON m.lecture_id = o.id
                             ORDER BY o.n DESC LIMIT 1),
-    completed_at = CASE WHEN $3::numeric >= 1 THEN now() END
+    completed_at = CASE WHEN (SELECT count(*) FROM marked) >= (SELECT count(*) FROM ordered)
+                        THEN now() END
 WHERE id = $1
 """
 WRITE_MARKER = """
@@ -139,8 +142,9 @@ async def create_demo_accounts(conn: asyncpg.Connection) -> DemoAccounts:
         await conn.execute(CREATE_ADMIN, DEMO_ADMIN[0], HASHER.hash(DEMO_ADMIN[1]))
         await conn.execute(DEMO_SEARCHES)
         bought = await conn.fetch(DEMO_PURCHASES, DEMO_STUDENT[0], mentor)
-        for (enrollment, course), done in zip(bought[1:], (0.4, 1), strict=False):
-            await conn.execute(DEMO_DONE, enrollment, course, done)
+        bought = sorted(bought, key=lambda row: row["purchased_at"])  # the order picked
+        for row, percent in zip(bought[1:], (40, 100), strict=False):
+            await conn.execute(DEMO_DONE, row["id"], row["course_id"], percent)
         record = {"student": DEMO_STUDENT[0], "mentor": mentor, "admin": DEMO_ADMIN[0]}
         await conn.execute(WRITE_MARKER, MARKER, json.dumps(record))
     return DemoAccounts(

@@ -214,3 +214,18 @@ async def test_signing_up_again_with_a_taken_address_while_signed_in_is_a_409_pa
     assert await db.fetchval("SELECT count(*) FROM users") == before
     # Still signed in, as before the form was sent.
     assert "Your account" in (await browser.get("/")).text
+
+
+async def test_demo_accounts_on_a_catalog_with_nothing_to_buy(empty_url: str) -> None:
+    """With no course the demo student could have bought (a catalog of one course, the demo
+    mentor's), the order's total was NULL and the whole demo setup was undone."""
+    from search_service.seed.demo_accounts import create_demo_accounts, demo_accounts
+
+    conn = await asyncpg.connect(asyncpg_dsn(empty_url))
+    try:
+        made = await create_demo_accounts(conn)
+        assert await demo_accounts(conn) == made
+        assert await conn.fetchval("SELECT count(*) FROM orders") == 0
+        assert await conn.fetchval("SELECT count(*) FROM enrollments") == 0
+    finally:
+        await conn.close()

@@ -175,6 +175,12 @@ async def test_bad_rules_are_refused(api: Client, db: asyncpg.Connection, boss: 
         response = await api.post("/api/v1/admin/rules", json=body, headers=auth(boss))
         assert response.status_code == status, (body, response.text)
     assert await db.fetchval("SELECT count(*) FROM merchandising_rules") == count
+    # A time out of range says which times are taken, beside the other mistakes.
+    body = {"query": QUERY, "pin": ["no-such-course-anywhere"], "starts_at": "1900-01-01T00:00:00Z"}
+    refused = await api.post("/api/v1/admin/rules", json=body, headers=auth(boss))
+    wrong = {p["name"]: p for p in refused.json()["invalid_params"]}
+    assert set(wrong) == {"starts_at", "pin"}, wrong
+    assert wrong["starts_at"]["allowed"].startswith("a time in the years")
     shopper = await student(db)
     body = {"query": QUERY, "pin": [ranked[0]]}
     assert (
