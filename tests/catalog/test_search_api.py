@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import asyncpg
 import pytest
@@ -406,3 +406,23 @@ async def test_a_smaller_page_never_shrinks_the_pages_after_it(api: Client) -> N
     words = "q=python&per_page=3"
     assert len((await search(api, words))["hits"]) == 3
     assert len((await search(api, "q=python"))["hits"]) == 20
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=javascript&price_min=1000&price_max=5000",
+        "price_min=0&price_max=999",
+        "q=python&price_min=1&price=paid",
+        "category=development&price_max=0&level=beginner",
+    ],
+)
+async def test_free_and_paid_counts_are_what_clicking_them_finds(api: Client, query: str) -> None:
+    """With a price range chosen, "Free (8)" and "Paid (77)" were counted without the range:
+    clicking them found 0 and 45. Each count is now what its link finds, range and all."""
+    shown = await search(api, query)
+    counts = {f["value"]: f["count"] for f in shown["facets"]["price"]}
+    kept = [(k, v) for k, v in parse_qsl(query) if k != "price"]
+    for value in ("free", "paid"):
+        clicked = await search(api, urlencode([*kept, ("price", value)]))
+        assert counts[value] == clicked["total"], (value, counts)

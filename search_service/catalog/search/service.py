@@ -345,6 +345,7 @@ class CatalogSearch:
         signed-in student, for their page)."""
         started = time.perf_counter()
         understood, searched, result, interpreted = await self._run(request)
+        result = await self._free_and_paid(searched, result)
         tree = await self.categories.tree()
         explicit = understood.explicit
         suggestions, closest = [], []
@@ -391,6 +392,23 @@ class CatalogSearch:
             closest=closest,
             instructor=named_instructor(searched.q, result.hits) if request.page == 1 else None,
         )
+
+    async def _free_and_paid(self, searched: SearchRequest, result: EngineResult) -> EngineResult:
+        """With a price range chosen, Free and Paid counted within it: what their links find.
+        An engine counts each facet group without the group's own filters, and the range is
+        one of the price group's, as its bands need (a band's link replaces the range)."""
+        if not searched.with_facets or (searched.price_min is None and searched.price_max is None):
+            return result
+        counts = dict(result.facets.get("price", {}))
+        for value in ("free", "paid"):
+            if searched.price == value:
+                counts[value] = result.total
+                continue
+            within = msgspec.structs.replace(
+                searched, price=value, page=1, with_hits=False, with_facets=False
+            )
+            counts[value] = (await self.engine.search(within)).total
+        return msgspec.structs.replace(result, facets={**result.facets, "price": counts})
 
     async def _closest(self, request: SearchRequest) -> list[EngineHit]:
         """When nothing matched: the courses closest in meaning to what was typed, whatever
