@@ -9,6 +9,7 @@ from typing import Any
 import msgspec
 
 from search_service.lib.pricing import discount_percent, effective_price_cents
+from search_service.lib.safe_urls import is_playable
 from search_service.search.document import CourseDocument
 from search_service.search.signals import rank_tier
 from search_service.search.vocabulary import (
@@ -25,7 +26,6 @@ FEATURE_COLUMNS = (
     ("has_assignment", "assignments"),
     ("has_download", "downloads"),
     ("has_article", "articles"),
-    ("has_preview", "previews"),
 )
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
@@ -47,7 +47,12 @@ def popularity(enrollments: int, recent_enrollments: int, recent_views: int) -> 
 
 
 def _features(row: Mapping[str, Any]) -> list[str]:
-    return [feature for column, feature in FEATURE_COLUMNS if row[column]]
+    features = [feature for column, feature in FEATURE_COLUMNS if row[column]]
+    # "Free previews" only where the course page offers one: a preview whose media can play
+    # (the demo catalog's all live on a host that does not exist).
+    if any(is_playable(url) for url in row["preview_urls"] or ()):
+        features.append("previews")
+    return features
 
 
 def _categories(rows: list[list[str]] | None) -> tuple[list[str], list[str]]:

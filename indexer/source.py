@@ -67,7 +67,8 @@ ft AS (
            bool_or(l.content_type = 'assignment') AS has_assignment,
            bool_or(l.content_type = 'download') AS has_download,
            bool_or(l.content_type = 'article') AS has_article,
-           bool_or(l.is_preview) AS has_preview
+           array_agg(l.video_url) FILTER (WHERE l.is_preview AND l.video_url IS NOT NULL)
+               AS preview_urls
     FROM course_sections s JOIN lectures l ON l.section_id = s.id
     WHERE {of("s.course_id")} AND l.status = 'published'
     GROUP BY s.course_id
@@ -88,7 +89,7 @@ SELECT c.id, c.slug, c.title, c.subtitle, c.description, rtrim(c.language_code) 
        coalesce(ft.has_assignment, false) AS has_assignment,
        coalesce(ft.has_download, false) AS has_download,
        coalesce(ft.has_article, false) AS has_article,
-       coalesce(ft.has_preview, false) AS has_preview
+       coalesce(ft.preview_urls, '{{}}'::text[]) AS preview_urls
 FROM courses c
 JOIN mentors m ON m.user_id = c.mentor_id
 JOIN users u ON u.id = c.mentor_id

@@ -23,6 +23,11 @@ def test_document_fields() -> None:
     assert (doc.rating, doc.rating_floor, doc.review_count) == (4.3, 4.0, 12)  # 4.26, as shown
     assert doc.duration_bucket == "3-6h"
     assert doc.features == ["quizzes", "downloads", "previews"]
+    # "Free previews" only where the course page offers one: a preview that can play (the
+    # demo's media live on a host that does not exist, and every course said it had one).
+    dead = build_document(row(preview_urls=["https://media.skillspring.example/a.mp4"]))
+    assert dead.features == ["quizzes", "downloads"]
+    assert build_document(row(preview_urls=[])).features == ["quizzes", "downloads"]
     assert doc.category_slugs == ["web-development", "development"]
     assert doc.category_names == ["Web Development", "Development"]
     assert doc.popularity == 40 + 3 * 3 + 500 // 50

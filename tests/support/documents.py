@@ -44,7 +44,7 @@ def row(**overrides: Any) -> dict[str, Any]:
         "has_assignment": False,
         "has_download": True,
         "has_article": False,
-        "has_preview": True,
+        "preview_urls": ["https://media.skillspring.io/react-preview.mp4"],
     }
     base.update(overrides)
     return base
