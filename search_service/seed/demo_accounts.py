@@ -87,8 +87,10 @@ WITH student AS (
     ORDER BY n
     LIMIT 3
 ), placed AS (
-    INSERT INTO orders (student_id, currency, subtotal_cents, discount_cents, total_cents)
-    SELECT (SELECT id FROM student), 'USD', sum(price), 0, sum(price) FROM picked
+    INSERT INTO orders (student_id, currency, subtotal_cents, discount_cents, total_cents,
+                        created_at)
+    SELECT (SELECT id FROM student), 'USD', sum(price), 0, sum(price), now() - interval '9 days'
+    FROM picked
     HAVING count(*) > 0  -- no order at all when no course qualifies (a tiny catalog)
     RETURNING id
 ), items AS (
@@ -96,7 +98,8 @@ WITH student AS (
     SELECT (SELECT id FROM placed), id, title, price, price, n FROM picked
 )
 INSERT INTO enrollments (course_id, student_id, purchase_price_cents, currency, purchased_at)
-SELECT id, (SELECT id FROM student), price, currency, now() - (4 - n) * interval '3 days'
+SELECT id, (SELECT id FROM student), price, currency,
+       now() - interval '9 days' + n * interval '1 second'  -- bought together, in this order
 FROM picked
 RETURNING id, course_id, purchased_at
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 from collections.abc import AsyncIterator
@@ -176,6 +177,11 @@ async def test_demo_accounts_only_on_a_database_the_demo_seeded(api: Client, sho
     orders = (await api.get("/api/v1/orders", headers=student)).json()
     listed = orders["orders"] if isinstance(orders, dict) else orders
     assert len(listed) == 1
+    # Bought together: each course's purchase is the order's moment (to the minute).
+    ordered = dt.datetime.fromisoformat(listed[0]["created_at"])
+    for course in courses:
+        bought = dt.datetime.fromisoformat(course["purchased_at"])
+        assert abs((bought - ordered).total_seconds()) < 60, (bought, ordered)
 
 
 async def test_the_demo_command_makes_no_accounts_on_a_database_it_did_not_seed(
