@@ -11,7 +11,7 @@ import msgspec
 from search_service.catalog.categories import CategoryTree
 from search_service.catalog.schemas import Suggestion
 from search_service.catalog.search.query_string import build_applied, to_params
-from search_service.catalog.urls import category_url, search_url
+from search_service.catalog.urls import SEARCH_PAGE, category_url, search_url
 from search_service.search.engine import SearchEngine
 from search_service.search.request import (
     SearchRequest,
@@ -31,45 +31,65 @@ async def _count(engine: SearchEngine, request: SearchRequest) -> int:
     return (await engine.search(probe)).total
 
 
+def _in_place(request: SearchRequest, fixed: tuple[str, ...]) -> SearchRequest:
+    """``request`` with the page's own categories (a category page's path) kept: a way out of
+    a category page is counted in that category, as its link opens it."""
+    if not fixed or request.category:
+        return request
+    return msgspec.structs.replace(request, category=list(fixed))
+
+
 async def _least_selective_filter(
-    engine: SearchEngine, request: SearchRequest, tree: CategoryTree, path: str
+    engine: SearchEngine,
+    request: SearchRequest,
+    tree: CategoryTree,
+    path: str,
+    fixed: tuple[str, ...],
 ) -> Suggestion | None:
-    applied = filtered_groups(request)
+    # The page's own category is no filter to remove.
+    own = fixed and list(request.category) == list(fixed)
+    applied = [g for g in filtered_groups(request) if not (own and g == "category")]
     if not applied:
         return None
-    relaxed = [clear_group(request, g) for g in applied]
+    relaxed = [_in_place(clear_group(request, g), fixed) for g in applied]
     totals = await asyncio.gather(*(_count(engine, r) for r in relaxed))
     best = max(range(len(applied)), key=lambda i: totals[i])
     if totals[best] == 0:
-        return await _without_filters(engine, request, applied, path)
+        return await _without_filters(engine, request, applied, path, fixed)
     removed = [
         c.label
-        for c in build_applied(request, tree, path).chips
+        for c in build_applied(request, tree, path, fixed).chips
         if c.param in FACETS[applied[best]].params
     ]
     return Suggestion(
         kind="remove_filter",
         label=f"Remove {', '.join(removed)}",
-        url=search_url(to_params(relaxed[best]), path),
+        url=search_url(to_params(relaxed[best], fixed=fixed), path),
         total=totals[best],
     )
 
 
 async def _without_filters(
-    engine: SearchEngine, request: SearchRequest, applied: Sequence[FacetGroup], path: str
+    engine: SearchEngine,
+    request: SearchRequest,
+    applied: Sequence[FacetGroup],
+    path: str,
+    fixed: tuple[str, ...],
 ) -> Suggestion | None:
     """Filters that leave nothing together though none does alone: the words without any."""
     if len(applied) < 2:
         return None
-    bare = unfiltered(request)
+    bare = _in_place(unfiltered(request), fixed)
     total = await _count(engine, bare)
     if total == 0:
         return None
-    url = search_url(to_params(bare), path)
+    url = search_url(to_params(bare, fixed=fixed), path)
     return Suggestion(kind="remove_filter", label="Remove all filters", url=url, total=total)
 
 
-async def _respelling(engine: SearchEngine, request: SearchRequest, path: str) -> Suggestion | None:
+async def _respelling(
+    engine: SearchEngine, request: SearchRequest, path: str, fixed: tuple[str, ...]
+) -> Suggestion | None:
     if not request.q:
         return None
     corrected = await engine.correct(request.q)
@@ -82,7 +102,7 @@ async def _respelling(engine: SearchEngine, request: SearchRequest, path: str) -
     return Suggestion(
         kind="spelling",
         label=f"Search for “{corrected}”",
-        url=search_url(to_params(respelt), path),
+        url=search_url(to_params(respelt, fixed=fixed), path),
         total=total,
     )
 
@@ -108,16 +128,23 @@ def _category(slug: str, tree: CategoryTree) -> Suggestion:
 
 
 async def zero_result_suggestions(
-    engine: SearchEngine, request: SearchRequest, tree: CategoryTree, path: str
+    engine: SearchEngine,
+    request: SearchRequest,
+    tree: CategoryTree,
+    path: str,
+    fixed: tuple[str, ...] = (),
 ) -> list[Suggestion]:
-    """Remove the least selective filter, respell the query, or go to a nearby category."""
+    """Remove the least selective filter, respell the query, or go to a nearby category
+    (``fixed``: the categories a category page's path fixes, which stay)."""
     found = await asyncio.gather(
-        _least_selective_filter(engine, request, tree, path),
-        _respelling(engine, request, path),
+        _least_selective_filter(engine, request, tree, path, fixed),
+        _respelling(engine, request, path, fixed),
     )
     out = [s for s in found if s is not None]
     out += [_category(slug, tree) for slug in nearest_categories(request.q, tree)]
-    out.append(Suggestion(kind="browse", label="Browse all courses", url=search_url([], path)))
+    out.append(
+        Suggestion(kind="browse", label="Browse all courses", url=search_url([], SEARCH_PAGE))
+    )
     return out
 
 

@@ -250,3 +250,28 @@ async def test_reviews_past_their_last_page_say_so(api: Client, shop: Catalog) -
     # The API's page past the last keeps the total too (it said 0).
     beyond = (await api.get(f"/api/v1/courses/{slug}/reviews", params={"page": 99})).json()
     assert beyond["items"] == [] and beyond["total"] == total
+
+
+async def test_a_category_page_s_ways_out_stay_in_the_category(api: Client) -> None:
+    """On a category page whose filters find nothing together, "Remove all filters (2,789)"
+    counted the whole catalog, while its link opened the category (13 courses); the way out
+    of a category page is counted in that category, and the page's own category is never a
+    filter to remove."""
+    path = "/categories/development/web-development"
+    query = "price=free&level=advanced&rating_min=4.5&duration=17h%2B&language=ja&bestseller=true"
+    html = await page(api, f"{path}?{query}")
+    assert 'class="zero"' in html
+    ways = re.findall(
+        r'<li><a href="([^"]+)">([^<]+?)(?: <span class="count">\(([\d,]+)\)</span>)?</a></li>',
+        html,
+    )
+    removals = [(url, label, count) for url, label, count in ways if label.startswith("Remove")]
+    assert removals, ways
+    for url, label, count in removals:
+        url = url.replace("&amp;", "&")
+        assert url.startswith(path), (url, label)
+        opened = await page(api, url)
+        found = re.search(r"([\d,]+) results?", opened)
+        total = int(found.group(1).replace(",", "")) if found else 0
+        assert count and int(count.replace(",", "")) == total, (label, count, total, url)
+    assert "No course passes these filters." in html and "with these words" not in html

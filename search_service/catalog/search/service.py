@@ -350,7 +350,7 @@ class CatalogSearch:
         explicit = understood.explicit
         suggestions, closest = [], []
         if result.total == 0:
-            suggestions = await zero_result_suggestions(self.engine, explicit, tree, path)
+            suggestions = await zero_result_suggestions(self.engine, explicit, tree, path, fixed)
             near = await self._closest(explicit)
             closest = [course_card(hit) for hit in near]
             suggestions = with_categories_of(suggestions, near, tree)
