@@ -9,7 +9,9 @@ SELECT c.slug, c.title, c.thumbnail_url, e.progress_percent, e.purchased_at, e.c
        c.mentor_id,
        trim(u.first_name || ' ' || coalesce(u.last_name, '')) AS mentor_name,
        (c.status = 'published' AND c.deleted_at IS NULL) AS listed,
-       l.title AS last_lecture
+       l.title AS last_lecture,
+       EXISTS (SELECT 1 FROM course_reviews r
+               WHERE r.course_id = e.course_id AND r.student_id = e.student_id) AS reviewed
 FROM enrollments e
 JOIN courses c ON c.id = e.course_id
 JOIN users u ON u.id = c.mentor_id

@@ -35,6 +35,7 @@ class OwnedCourse(msgspec.Struct, kw_only=True):
     completed_at: dt.datetime | None
     last_lecture: str | None  # the title of the lecture last marked
     listed: bool  # still published: its course page can be opened
+    reviewed: bool = False  # the student has reviewed it
 
 
 class Learning(msgspec.Struct, kw_only=True):

@@ -39,6 +39,7 @@ async def my_courses(session: AsyncSession, student: uuid.UUID) -> list[OwnedCou
             completed_at=row["completed_at"],
             last_lecture=row["last_lecture"],
             listed=bool(row["listed"]),
+            reviewed=bool(row["reviewed"]),
         )
         for row in rows
     ]

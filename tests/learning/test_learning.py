@@ -144,7 +144,19 @@ async def test_a_finished_course_s_page_offers_nothing_to_continue(
     mine = (await browser.get("/my-learning")).text
     card = next(li for li in mine.split("<li") if f"/learn/{course['slug']}" in li)
     assert ">Review<" not in card and ">Go to course<" in card
-    assert f'href="/courses/{course["slug"]}#ratings">Rate this course<' in card
+    # It leads to the review form itself (#ratings was 2,000 px above it, past the reviews),
+    # and once rated, to the student's own review.
+    assert f'href="/courses/{course["slug"]}#review-form">Rate this course<' in card
+    course_page = f"/courses/{course['slug']}"
+    assert 'id="review-form"' in (await browser.get(course_page)).text
+    review = {"rating": "5", "body": "Clear and useful explanations all the way through."}
+    rated = await submit(browser, course_page, f"{course_page}/review", **review)
+    assert rated.status_code == 303
+    mine = (await browser.get("/my-learning")).text
+    card = next(li for li in mine.split("<li") if f"/learn/{course['slug']}" in li)
+    assert "Rate this course" not in card
+    assert f'href="/courses/{course["slug"]}#my-review">Your review<' in card
+    assert 'id="my-review"' in (await browser.get(course_page)).text
 
 
 async def test_the_learning_page_of_a_course_not_bought_leads_to_buying_it(
