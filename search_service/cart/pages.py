@@ -243,7 +243,7 @@ class CartPages(Controller):
         data: FormData,
     ) -> Response[Any]:
         def receipt(order: CheckoutOut) -> str:
-            return request.app.route_reverse("order_page", order_id=order.order_id)
+            return done(request.app.route_reverse("order_page", order_id=order.order_id), "bought")
 
         return await submit(
             data,

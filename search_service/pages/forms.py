@@ -137,7 +137,8 @@ DONE: dict[str, str] = {
 
 
 def done(url: str, what: str) -> str:
-    """``url`` saying, when shown, that the form did ``what`` (a key of ``DONE``)."""
+    """``url`` saying, when shown, that the form did ``what``: a key of ``DONE``, said in a
+    notice, or ``bought``, which the receipt says in its own heading."""
     path, _, fragment = url.partition("#")
     joiner = "&" if "?" in path else "?"
     return f"{path}{joiner}done={what}" + (f"#{fragment}" if fragment else "")

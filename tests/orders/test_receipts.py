@@ -69,6 +69,13 @@ async def test_the_receipt_page_shows_lines_total_and_start_learning(
     receipt = (await browser.get(bought.headers["location"])).text
     assert course["title"] in receipt and "Total paid" in receipt
     assert f'href="/learn/{course["slug"]}"' in receipt and "Start learning" in receipt
+    assert "Thank you — you" in receipt
+    # Opened again later (from the purchase history), it is a receipt, not a welcome: it
+    # said "Thank you — you're enrolled" and "Start learning" on a course finished since.
+    later = (await browser.get(bought.headers["location"].split("?")[0])).text
+    assert "Thank you" not in later and "<h1" in later and "Receipt" in later
+    assert f'href="/learn/{course["slug"]}"' in later and "Go to course" in later
+    assert 'href="/orders"' in later, "a way back to the purchase history"
 
 
 async def test_a_buyer_lists_their_orders_and_the_courses_they_bought(
