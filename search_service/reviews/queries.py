@@ -26,25 +26,25 @@ REVIEW_ORDER = {
     "highest": "r.rating DESC, r.created_at DESC, r.id",
     "lowest": "r.rating ASC, r.created_at DESC, r.id",
 }
-PAGES = {
-    sort: text(f"""
-SELECT {REVIEW_COLUMNS}, count(*) OVER () AS total
+# A published course's reviews, of one star rating or all: what a page shows and counts.
+COURSE_REVIEWS = f"""
 FROM course_reviews r
 JOIN courses c ON c.id = r.course_id
 JOIN users u ON u.id = r.student_id
 WHERE c.slug = :slug AND {PUBLISHED} AND (CAST(:rating AS int) IS NULL OR r.rating = :rating)
+"""
+# A page of them in each order (the order comes from REVIEW_ORDER, never from input).
+PAGES = {
+    sort: text(f"""
+SELECT {REVIEW_COLUMNS}, count(*) OVER () AS total
+{COURSE_REVIEWS}
 ORDER BY {order}
 LIMIT :limit OFFSET :offset
-""")  # noqa: S608 - the order comes from REVIEW_ORDER, never from input
+""")
     for sort, order in REVIEW_ORDER.items()
 }
 # The same reviews counted, for a page past the last (it has no rows to count them on).
-COUNT = text(f"""
-SELECT count(*) FROM course_reviews r
-JOIN courses c ON c.id = r.course_id
-JOIN users u ON u.id = r.student_id
-WHERE c.slug = :slug AND {PUBLISHED} AND (CAST(:rating AS int) IS NULL OR r.rating = :rating)
-""")  # noqa: S608 - constants only
+COUNT = text(f"SELECT count(*) {COURSE_REVIEWS}")
 
 INSERT = text("""
 INSERT INTO course_reviews (course_id, student_id, rating, title, body, would_recommend,

@@ -16,6 +16,7 @@ import asyncpg
 import msgspec
 
 from search_service.accounts.passwords import HASHER
+from search_service.lib.pricing import EFFECTIVE_PRICE_SQL
 
 DEMO_STUDENT = ("student@demo.skillspring.test", "learn-something-new")
 DEMO_MENTOR_PASSWORD = "teach-something-new"  # noqa: S105 - a published demo credential
@@ -69,13 +70,11 @@ FROM topics, generate_series(1, 14 - rank::int) AS n
 # finished course and the purchase history can be tried at once: three of the most bought
 # courses (none of the demo mentor's), in one order at their price, the first not started,
 # the second with its first lectures done, the third finished.
-DEMO_PURCHASES = """
+DEMO_PURCHASES = f"""
 WITH student AS (
     SELECT id FROM users WHERE email = $1
 ), picked AS (
-    SELECT c.id, c.title, c.currency,
-           CASE WHEN c.sale_price_cents IS NOT NULL AND c.sale_price_cents < c.list_price_cents
-                THEN c.sale_price_cents ELSE c.list_price_cents END AS price,
+    SELECT c.id, c.title, c.currency, {EFFECTIVE_PRICE_SQL} AS price,
            row_number() OVER (ORDER BY (SELECT count(*) FROM enrollments e
                                         WHERE e.course_id = c.id) DESC, c.id) AS n
     FROM courses c
@@ -102,7 +101,7 @@ SELECT id, (SELECT id FROM student), price, currency,
        now() - interval '9 days' + n * interval '1 second'  -- bought together, in this order
 FROM picked
 RETURNING id, course_id, purchased_at
-"""
+"""  # noqa: S608 - constants only
 # A course's published lectures in their order, to mark the first ``$3`` per cent of them done
 # (whole numbers: a float's 0.4 is a hair above it, and marked one lecture too many).
 DEMO_DONE = """
