@@ -15,7 +15,7 @@ from search_service.accounts.identity import bearer_token
 from search_service.accounts.limits import AccountGuard
 from search_service.accounts.schemas import LoginIn, MeOut, RegisterIn, TokenOut
 from search_service.db.annotations import DbSession, SignedIn
-from search_service.lib.problems import problem_responses
+from search_service.lib.problems import BODY_REFUSED, problem_responses
 from search_service.lib.web import BEARER, client_key
 
 
@@ -27,7 +27,7 @@ class AuthController(Controller):
         "/auth/register",
         status_code=HTTP_201_CREATED,
         name="api_register",
-        responses=problem_responses(400, 409, 429),
+        responses=problem_responses(400, 409, 429) | BODY_REFUSED,
     )
     async def register(
         self,
@@ -45,7 +45,7 @@ class AuthController(Controller):
         "/auth/login",
         status_code=HTTP_200_OK,
         name="api_login",
-        responses=problem_responses(400, 401, 403, 429),
+        responses=problem_responses(400, 401, 403, 429) | BODY_REFUSED,
     )
     async def login(
         self,
@@ -62,7 +62,7 @@ class AuthController(Controller):
         "/auth/logout",
         status_code=HTTP_204_NO_CONTENT,
         name="api_logout",
-        responses=problem_responses(401),
+        responses=problem_responses(401) | BODY_REFUSED,
         security=BEARER,
     )
     async def logout(

@@ -14,7 +14,7 @@ from search_service.db.annotations import DbSession, SignedIn
 from search_service.insights.ids import QueryIds
 from search_service.insights.service import query_uuid
 from search_service.lib.limits import Limiter
-from search_service.lib.problems import problem_responses
+from search_service.lib.problems import BODY_REFUSED, problem_responses
 from search_service.lib.web import BEARER, CourseId
 
 ERRORS = problem_responses(400, 401, 403, 404, 409, 429)
@@ -30,7 +30,13 @@ class CartController(Controller):
         """The open cart (created on first use), with today's prices."""
         return await service.get_cart(db_session, user.id)
 
-    @post("/items", name="api_cart_add", status_code=HTTP_200_OK, responses=ERRORS, security=BEARER)
+    @post(
+        "/items",
+        name="api_cart_add",
+        status_code=HTTP_200_OK,
+        responses=ERRORS | BODY_REFUSED,
+        security=BEARER,
+    )
     async def add(
         self,
         db_session: DbSession,
@@ -57,7 +63,7 @@ class CartController(Controller):
         "/coupon",
         name="api_cart_coupon",
         status_code=HTTP_200_OK,
-        responses=ERRORS,
+        responses=ERRORS | BODY_REFUSED,
         security=BEARER,
     )
     async def coupon(
@@ -81,7 +87,11 @@ class CartController(Controller):
         return await service.remove_coupon(db_session, user.id)
 
     @post(
-        "/checkout", name="api_checkout", status_code=HTTP_200_OK, responses=ERRORS, security=BEARER
+        "/checkout",
+        name="api_checkout",
+        status_code=HTTP_200_OK,
+        responses=ERRORS | BODY_REFUSED,
+        security=BEARER,
     )
     async def checkout(
         self, db_session: DbSession, user: SignedIn, data: JSONBody[CheckoutIn | None] = None

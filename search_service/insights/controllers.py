@@ -16,7 +16,7 @@ from search_service.insights import service
 from search_service.insights.ids import QueryIds
 from search_service.insights.recorder import InsightsRecorder
 from search_service.insights.schemas import EventAccepted, EventIn, InsightsOut
-from search_service.lib.problems import problem_responses
+from search_service.lib.problems import BODY_REFUSED, problem_responses
 from search_service.lib.web import BEARER
 
 
@@ -28,7 +28,7 @@ class InsightsController(Controller):
         summary="Record a click or an add to cart on a search result",
         name="api_events",
         status_code=HTTP_202_ACCEPTED,
-        responses=problem_responses(400, 404),
+        responses=problem_responses(400, 404) | BODY_REFUSED,
     )
     async def event(
         self,

@@ -13,7 +13,7 @@ from search_service.db.annotations import DbSession, SignedIn
 from search_service.learning import service
 from search_service.learning.schemas import Learning, LectureDone, OwnedCourse, ProgressOut
 from search_service.lib.errors import Invalid
-from search_service.lib.problems import problem_responses
+from search_service.lib.problems import BODY_REFUSED, problem_responses
 from search_service.lib.web import BEARER, CourseSlug
 
 
@@ -41,7 +41,7 @@ class LearningController(Controller):
         "/{slug:str}/progress",
         name="api_learning_progress",
         status_code=HTTP_200_OK,
-        responses=problem_responses(400, 401, 404),
+        responses=problem_responses(400, 401, 404) | BODY_REFUSED,
         security=BEARER,
     )
     async def progress(

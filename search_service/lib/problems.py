@@ -114,6 +114,11 @@ def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
     }
 
 
+# Every API write may answer 415: a body not declared JSON is refused before the handler
+# (``lib/web.json_bodies_only``), so each POST, PUT and PATCH documents it beside its own.
+BODY_REFUSED = problem_responses(415)
+
+
 def problem(
     request: Request[Any, Any, Any], status: int, detail: str, **extra: Any
 ) -> Response[Any]:

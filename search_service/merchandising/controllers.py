@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from search_service.accounts.admins import require_admin
 from search_service.db.annotations import DbSession, SignedIn
-from search_service.lib.problems import problem_responses
+from search_service.lib.problems import BODY_REFUSED, problem_responses
 from search_service.lib.web import BEARER, PageNumber
 from search_service.merchandising import service
 from search_service.merchandising.rules import RuleBook
@@ -36,7 +36,7 @@ class RulesController(Controller):
         summary="Create a merchandising rule (admins only)",
         name="api_rules_create",
         status_code=HTTP_201_CREATED,
-        responses=problem_responses(400, 401, 403, 409),
+        responses=problem_responses(400, 401, 403, 409) | BODY_REFUSED,
         security=BEARER,
     )
     async def create(
@@ -72,7 +72,7 @@ class RulesController(Controller):
         "/{rule_id:uuid}",
         summary="Replace a merchandising rule (admins only)",
         name="api_rules_update",
-        responses=problem_responses(400, 401, 403, 404, 409),
+        responses=problem_responses(400, 401, 403, 404, 409) | BODY_REFUSED,
         security=BEARER,
     )
     async def update(

@@ -9,7 +9,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from search_service.db.annotations import DbSession, SignedIn
 from search_service.lib.limits import Limiter
-from search_service.lib.problems import problem_responses
+from search_service.lib.problems import BODY_REFUSED, problem_responses
 from search_service.lib.web import BEARER, AnswerId, CourseSlug, PageNumber, QuestionId
 from search_service.questions import service
 from search_service.questions.schemas import (
@@ -43,7 +43,7 @@ class QuestionController(Controller):
         summary="Ask about a course you bought",
         name="api_question_create",
         status_code=HTTP_201_CREATED,
-        responses=ASK_ERRORS,
+        responses=ASK_ERRORS | BODY_REFUSED,
         security=BEARER,
     )
     async def ask(
@@ -60,7 +60,7 @@ class QuestionController(Controller):
         "/questions/{question_id:uuid}/answers",
         name="api_answer",
         status_code=HTTP_201_CREATED,
-        responses=ERRORS,
+        responses=ERRORS | BODY_REFUSED,
         security=BEARER,
     )
     async def answer(
@@ -76,7 +76,7 @@ class QuestionController(Controller):
         "/answers/{answer_id:uuid}/solution",
         name="api_solution",
         status_code=HTTP_200_OK,
-        responses=ERRORS,
+        responses=ERRORS | BODY_REFUSED,
         security=BEARER,
     )
     async def solution(

@@ -11,7 +11,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 
 from search_service.db.annotations import DbSession, SignedIn
 from search_service.lib.limits import Limiter
-from search_service.lib.problems import problem_responses
+from search_service.lib.problems import BODY_REFUSED, problem_responses
 from search_service.lib.web import BEARER, CourseSlug, PageNumber, ReviewId
 from search_service.reviews import service
 from search_service.reviews.schemas import ReviewIn, ReviewItem, ReviewPage, ReviewSort, VoteIn
@@ -46,7 +46,7 @@ class ReviewController(Controller):
         summary="Review a course you bought",
         name="api_review_create",
         status_code=HTTP_201_CREATED,
-        responses=ERRORS,
+        responses=ERRORS | BODY_REFUSED,
         security=BEARER,
     )
     async def create(
@@ -55,7 +55,12 @@ class ReviewController(Controller):
         """One review per student and course (a second is 409: edit it with PUT)."""
         return await service.create(db_session, user.id, slug, data)
 
-    @put("/reviews/{review_id:uuid}", name="api_review_edit", responses=ERRORS, security=BEARER)
+    @put(
+        "/reviews/{review_id:uuid}",
+        name="api_review_edit",
+        responses=ERRORS | BODY_REFUSED,
+        security=BEARER,
+    )
     async def edit(
         self, db_session: DbSession, user: SignedIn, review_id: ReviewId, data: JSONBody[ReviewIn]
     ) -> ReviewItem:
@@ -72,7 +77,10 @@ class ReviewController(Controller):
         await service.remove(db_session, user.id, review_id)
 
     @put(
-        "/reviews/{review_id:uuid}/vote", name="api_review_vote", responses=ERRORS, security=BEARER
+        "/reviews/{review_id:uuid}/vote",
+        name="api_review_vote",
+        responses=ERRORS | BODY_REFUSED,
+        security=BEARER,
     )
     async def vote(
         self,
@@ -106,7 +114,7 @@ class ReviewController(Controller):
         "/reviews/{review_id:uuid}/report",
         name="api_review_report",
         status_code=HTTP_200_OK,
-        responses=ERRORS,
+        responses=ERRORS | BODY_REFUSED,
         security=BEARER,
     )
     async def report(

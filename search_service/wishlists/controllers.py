@@ -9,7 +9,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 
 from search_service.cart.schemas import CartOut
 from search_service.db.annotations import DbSession, SignedIn
-from search_service.lib.problems import problem_responses
+from search_service.lib.problems import BODY_REFUSED, problem_responses
 from search_service.lib.web import BEARER, CourseId, WishlistId
 from search_service.wishlists import service
 from search_service.wishlists.schemas import WishlistIn, WishlistItemIn, WishlistOut
@@ -30,7 +30,7 @@ class WishlistController(Controller):
         "",
         name="api_wishlist_create",
         status_code=HTTP_201_CREATED,
-        responses=ERRORS,
+        responses=ERRORS | BODY_REFUSED,
         security=BEARER,
     )
     async def create(
@@ -42,7 +42,7 @@ class WishlistController(Controller):
         "/from-cart",
         name="api_wishlist_from_cart",
         status_code=HTTP_200_OK,
-        responses=ERRORS,
+        responses=ERRORS | BODY_REFUSED,
         security=BEARER,
     )
     async def from_cart(
@@ -51,7 +51,12 @@ class WishlistController(Controller):
         """Out of the cart and onto Favorites in one transaction ("Save for later")."""
         return await service.move_from_cart(db_session, user.id, data.course_id)
 
-    @patch("/{wishlist_id:uuid}", name="api_wishlist_rename", responses=ERRORS, security=BEARER)
+    @patch(
+        "/{wishlist_id:uuid}",
+        name="api_wishlist_rename",
+        responses=ERRORS | BODY_REFUSED,
+        security=BEARER,
+    )
     async def rename(
         self,
         db_session: DbSession,
@@ -79,7 +84,7 @@ class WishlistController(Controller):
         "/{wishlist_id:uuid}/items",
         name="api_wishlist_add",
         status_code=HTTP_200_OK,
-        responses=ERRORS,
+        responses=ERRORS | BODY_REFUSED,
         security=BEARER,
     )
     async def add(
@@ -107,7 +112,7 @@ class WishlistController(Controller):
         "/{wishlist_id:uuid}/items/{course_id:uuid}/move-to-cart",
         name="api_wishlist_move",
         status_code=HTTP_200_OK,
-        responses=ERRORS,
+        responses=ERRORS | BODY_REFUSED,
         security=BEARER,
     )
     async def move(
