@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -89,10 +90,6 @@ GRACE_SECONDS = 20  # a stopped worker's requests in flight have this long to fi
 
 
 def _serve(settings: Settings, url: str, args: argparse.Namespace) -> int:
-    from granian import Granian
-    from granian.constants import HTTPModes, Interfaces, Loops
-    from granian.http import HTTP1Settings
-
     problem = asyncio.run(_engine_ready(settings))
     if problem:
         print(f"warning: search is unavailable until fixed: {problem}", file=sys.stderr)
@@ -100,9 +97,24 @@ def _serve(settings: Settings, url: str, args: argparse.Namespace) -> int:
     # whose workers they are (ops/orphans.py).
     os.environ["SKILLSPRING_DATABASE_URL"] = url
     os.environ[SERVER_PID] = str(os.getpid())
-    # Every worker writes its metrics here so /metrics can report all of them.
-    metrics_dir = Path(tempfile.mkdtemp(prefix="skillspring-metrics-"))
-    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(metrics_dir))
+    # Every worker writes its metrics here so /metrics can report all of them: a folder of
+    # this server's own, removed when it stops, unless the operator named one.
+    metrics_dir = None
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        metrics_dir = Path(tempfile.mkdtemp(prefix="skillspring-metrics-"))
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+    try:
+        return _run_granian(settings, args)
+    finally:
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def _run_granian(settings: Settings, args: argparse.Namespace) -> int:
+    from granian import Granian
+    from granian.constants import HTTPModes, Interfaces, Loops
+    from granian.http import HTTP1Settings
+
     host = args.host or settings.server.host
     port = args.port or settings.server.port
     workers = args.workers or settings.server.workers

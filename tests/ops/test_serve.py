@@ -22,7 +22,9 @@ def test_serve_with_two_workers(shop: Catalog, tmp_path: Path) -> None:
     (data_dir / "search").mkdir(parents=True)
     (data_dir / "search" / "courses").symlink_to(root)
     port = free_port()
-    env = dict(SKILLSPRING_DATABASE_URL=url, SKILLSPRING_DATA_DIR=str(data_dir))
+    temp = tmp_path / "tmp"  # where the server keeps its workers' metrics while it runs
+    temp.mkdir()
+    env = dict(SKILLSPRING_DATABASE_URL=url, SKILLSPRING_DATA_DIR=str(data_dir), TMPDIR=str(temp))
     process = spawn("serve", "--port", str(port), "--workers", "2", env=env)
     try:
         lines = read_lines(process)
@@ -34,8 +36,11 @@ def test_serve_with_two_workers(shop: Catalog, tmp_path: Path) -> None:
             body = client.get("/api/v1/search", params={"q": "kubernetes"}).json()
             assert body["total"] >= 1
             assert client.get("/api/v1/search?page=0").status_code == 400
+            assert "skillspring_" in client.get("/metrics").text
+        assert [p.name for p in temp.iterdir()] != [], "the metrics folder, while serving"
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=60) == 0
+        assert list(temp.iterdir()) == [], "a stopped server leaves no folder behind"
     finally:
         if process.poll() is None:
             process.kill()
