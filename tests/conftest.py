@@ -159,6 +159,16 @@ async def empty_url(database: str, empty_template: str) -> AsyncIterator[str]:
         await _drop(url)
 
 
+@pytest.fixture
+async def unmigrated_url(database: str) -> AsyncIterator[str]:
+    """An empty database of the test's own that was never migrated (a first deploy's)."""
+    url = await _clone(database, "template0")
+    try:
+        yield url
+    finally:
+        await _drop(url)
+
+
 @pytest.fixture(scope="session")
 def template(database: str, tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     """The seeded, indexed template every ``shop`` is cloned from (built once)."""

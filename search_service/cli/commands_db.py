@@ -43,7 +43,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="do nothing (exit 0) when the database already holds courses",
     )
     seed.add_argument(
-        "--no-migrate", action="store_true", help="do not apply pending migrations first"
+        "--no-migrate",
+        action="store_true",
+        help="do not apply pending migrations first (the database must be at the newest revision)",
     )
     seed.set_defaults(handler=cmd_seed)
 
@@ -88,7 +90,9 @@ def seed_into(url: str, args: argparse.Namespace, *, hint: bool = True) -> bool:
     """
     if args.courses < 1:
         raise UsageError("--courses must be a whole number of at least 1")
-    if not args.no_migrate:
+    if args.no_migrate:
+        asyncio.run(migrate.check_migrated(url))
+    else:
         migrate.upgrade(url)
     try:
         return asyncio.run(_seed(url, args.courses, args.seed, args.if_empty, hint))

@@ -6,7 +6,8 @@ import argparse
 import asyncio
 
 from search_service.cli.progress import progress_bar
-from search_service.db.connection import check_reachable, connect, database_url
+from search_service.db.connection import connect
+from search_service.db.migrate import migrated_database
 from search_service.lib.errors import NotFound, UsageError
 from search_service.lifecycle.service import archive_course, archive_media, pending_media
 from search_service.settings import Settings
@@ -37,8 +38,7 @@ async def _archive_course(url: str, slug: str) -> None:
 
 
 def cmd_course_archive(settings: Settings, args: argparse.Namespace) -> int:
-    with database_url(settings) as url:
-        asyncio.run(check_reachable(url))
+    with migrated_database(settings) as url:
         try:
             asyncio.run(_archive_course(url, args.slug))
         except NotFound as exc:
@@ -55,8 +55,7 @@ async def _archive_media(url: str) -> int:
 
 
 def cmd_media_archive(settings: Settings, args: argparse.Namespace) -> int:
-    with database_url(settings) as url:
-        asyncio.run(check_reachable(url))
+    with migrated_database(settings) as url:
         marked = asyncio.run(_archive_media(url))
     print(f"marked {marked:,} media assets for archival")
     return 0

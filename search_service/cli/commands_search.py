@@ -14,11 +14,10 @@ from indexer.reindex import reindex
 from indexer.sync import Follower, sync_once
 from search_service.cli.progress import progress_bar
 from search_service.db.connection import (
-    check_reachable,
     connect,
     database_errors,
-    database_url,
 )
+from search_service.db.migrate import migrated_database
 from search_service.lib.errors import SearchUnavailable, UsageError
 from search_service.merchandising.service import refresh_recommendations
 from search_service.ops.periodic import Periodic
@@ -27,8 +26,7 @@ from search_service.settings import Settings
 
 
 def cmd_recommendations_refresh(settings: Settings, args: argparse.Namespace) -> int:
-    with database_url(settings) as url:
-        asyncio.run(check_reachable(url))
+    with migrated_database(settings) as url:
         started = time.perf_counter()
         pairs = asyncio.run(_refresh_recommendations(url))
     print(
@@ -111,8 +109,7 @@ async def reindex_into(url: str, settings: Settings, if_missing: bool = False) -
 
 
 def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
-    with database_url(settings) as url:
-        asyncio.run(check_reachable(url))
+    with migrated_database(settings) as url:
         try:
             with database_errors("reindex"):
                 return asyncio.run(reindex_into(url, settings, args.if_missing))
@@ -168,8 +165,7 @@ async def _follow(url: str, settings: Settings, poll_seconds: float) -> int:
 
 
 def cmd_sync(settings: Settings, args: argparse.Namespace) -> int:
-    with database_url(settings) as url:
-        asyncio.run(check_reachable(url))
+    with migrated_database(settings) as url:
         try:
             if args.follow:
                 return asyncio.run(_follow(url, settings, args.poll_seconds))

@@ -153,9 +153,7 @@ def _run_granian(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
-    with database_url(settings) as url:
-        asyncio.run(check_reachable(url))
-        asyncio.run(migrate.check_migrated(url))
+    with migrate.migrated_database(settings) as url:
         return _serve(settings, url, args)
 
 

@@ -7,7 +7,8 @@ import asyncio
 import sys
 
 from search_service.accounts.admins import check_admin, create_admin
-from search_service.db.connection import check_reachable, connect, database_url
+from search_service.db.connection import connect
+from search_service.db.migrate import migrated_database
 from search_service.lib.errors import UsageError
 from search_service.settings import Settings
 
@@ -47,8 +48,7 @@ async def _create(url: str, email: str, password: str) -> bool:
 def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
     password = _read_password()
     check_admin(args.email, password)  # before starting a database
-    with database_url(settings) as url:
-        asyncio.run(check_reachable(url))
+    with migrated_database(settings) as url:
         created = asyncio.run(_create(url, args.email, password))
     print(f"{'created' if created else 'promoted'} admin {args.email.strip().lower()}")
     return 0

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
 from alembic import command
 from alembic.config import Config
 
-from search_service.db.connection import connect
+from search_service.db.connection import check_reachable, connect, database_url
 from search_service.lib.errors import UsageError
+from search_service.settings import Settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -63,3 +67,18 @@ async def check_migrated(url: str) -> None:
             f"the database is at {where}, the code needs {', '.join(newest)}: "
             "run `skillspring db upgrade` first"
         )
+
+
+@contextlib.contextmanager
+def migrated_database(settings: Settings) -> Iterator[str]:
+    """The database's URL for a command that uses the schema, once it answers and is at the
+    code's revision: one clear line otherwise, not a traceback of a missing table.
+
+    Raises:
+        DatabaseUnavailable: the server cannot be reached.
+        UsageError: the database is not at the newest revision.
+    """
+    with database_url(settings) as url:
+        asyncio.run(check_reachable(url))
+        asyncio.run(check_migrated(url))
+        yield url

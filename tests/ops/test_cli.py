@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import asyncpg
@@ -127,3 +128,29 @@ def test_an_unknown_revision_is_one_line(catalog_url: str) -> None:
         "db", "upgrade", "nosuchrev", env={"SKILLSPRING_DATABASE_URL": catalog_url}
     )
     assert_one_line_error(result, "nosuchrev")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["reindex"],
+        ["sync"],
+        ["sync", "--follow"],
+        ["serve"],
+        ["seed", "--no-migrate"],
+        ["course", "archive", "any-course"],
+        ["media", "archive"],
+        ["recommendations", "refresh"],
+        ["users", "create-admin", "ops@example.com"],
+    ],
+    ids=" ".join,
+)
+async def test_a_database_never_migrated_is_one_line_saying_to_migrate(
+    argv: list[str], unmigrated_url: str, tmp_path: Path
+) -> None:
+    # An operator's first deploy in the wrong order: each command said so in a traceback of
+    # the first table it missed ("relation "courses" does not exist").
+    env = {"SKILLSPRING_DATABASE_URL": unmigrated_url, "SKILLSPRING_DATA_DIR": str(tmp_path)}
+    stdin = "correct horse battery staple lamp\n"
+    result = await asyncio.to_thread(skillspring, *argv, env=env, stdin=stdin)
+    assert_one_line_error(result, "no revision", "skillspring db upgrade")
