@@ -12,6 +12,7 @@ from pathlib import Path
 
 from indexer.reindex import reindex
 from indexer.sync import Follower, sync_once
+from search_service.cli.arguments import seconds
 from search_service.cli.progress import progress_bar
 from search_service.db.connection import (
     connect,
@@ -59,9 +60,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     sync.add_argument("--follow", action="store_true", help="keep running and follow changes")
     sync.add_argument(
         "--poll-seconds",
-        type=float,
+        type=seconds(0.1, 3600),
         default=5.0,
-        help="fallback poll interval with --follow (default 5)",
+        help="fallback poll interval with --follow, 0.1 to 3,600 (default 5)",
     )
     sync.set_defaults(handler=cmd_sync)
     recommendations = commands.add_parser(

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from search_service.cli import commands_db, commands_search
+from search_service.cli.arguments import whole
 from search_service.db import migrate
 from search_service.db.connection import check_reachable, connect, database_url
 from search_service.lib.errors import SearchUnavailable
@@ -49,22 +50,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     demo.set_defaults(handler=cmd_demo)
 
 
-def _whole(text: str, low: int, high: int, what: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = low - 1
-    if not low <= value <= high:
-        raise argparse.ArgumentTypeError(f"{what} {low} to {high:,}, not {text!r}")
-    return value
-
-
-def _port(text: str) -> int:
-    return _whole(text, 1, 65535, "a port from")
-
-
-def _workers(text: str) -> int:
-    return _whole(text, 1, 512, "a number of workers from")
+_port = whole(1, 65535, "a port from")
+_workers = whole(1, 512, "a number of workers from")
 
 
 def _server_options(parser: argparse.ArgumentParser) -> None:

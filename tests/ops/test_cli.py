@@ -108,6 +108,9 @@ def test_sync_without_an_index_is_one_line(catalog_url: str, tmp_path: Path) -> 
     [
         (["serve", "--port", "99999"], ["a port from 1 to 65,535"]),
         (["serve", "--workers", "0"], ["a number of workers from 1"]),
+        # 0 polled without pause: a core busy and PostgreSQL asked without end.
+        (["sync", "--follow", "--poll-seconds", "0"], ["seconds from 0.1 to 3,600"]),
+        (["sync", "--follow", "--poll-seconds", "nan"], ["seconds from 0.1 to 3,600"]),
         (
             ["relevance", "--judgments", "/nonexistent/j.csv"],
             ["No such file", "/nonexistent/j.csv"],
