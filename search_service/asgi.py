@@ -27,5 +27,4 @@ def create_from_env() -> ASGIApp:
     configure_logging(settings.server.log_format)
     app = create_app(settings)
     settle()
-    trusted = [p.strip() for p in settings.server.trusted_proxies.split(",") if p.strip()]
-    return wrap_asgi_with_proxy_headers(app, trusted_hosts=trusted)  # type: ignore[no-any-return]
+    return wrap_asgi_with_proxy_headers(app, trusted_hosts=settings.server.trusted_list)  # type: ignore[no-any-return]

@@ -6,6 +6,7 @@ each variable to its field, and one ``msgspec.convert`` decodes them all.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -125,6 +126,10 @@ class ServerSettings(msgspec.Struct, kw_only=True, frozen=True):
     body_timeout: Seconds = 10
     # Origins (scheme://host[:port], comma-separated) whose pages may call the API: none.
     cors_origins: CorsOrigins = ""
+
+    @property
+    def trusted_list(self) -> list[str]:
+        return [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
 
     @property
     def cors_list(self) -> list[str]:
@@ -298,9 +303,24 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         settings = msgspec.convert(raw, Settings, strict=False, dec_hook=_decode_path)
     except msgspec.ValidationError as exc:
         raise _error(exc, raw) from None
+    _check_proxies(settings.server.trusted_list)
     if settings.database.url is not None:
         database = msgspec.structs.replace(
             settings.database, url=normalise_database_url(settings.database.url)
         )
         settings = msgspec.structs.replace(settings, database=database)
     return settings
+
+
+def _check_proxies(entries: list[str]) -> None:
+    """Each trusted proxy an IP address or network: granian would take a typo for a name no
+    client has, and every shopper behind the proxy would count as the proxy."""
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise SettingsError(
+                PREFIX + "TRUSTED_PROXIES",
+                "comma-separated IP addresses or networks, such as 10.0.0.2 or 10.0.0.0/8",
+                entry,
+            ) from None

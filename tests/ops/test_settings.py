@@ -48,6 +48,10 @@ def test_database_url_is_normalised_for_asyncpg(raw: str, expected: str) -> None
         ("SKILLSPRING_SECURE_COOKIES", "maybe", "true or false"),
         ("SKILLSPRING_CORS_ORIGINS", "*", "each origin by name"),
         ("SKILLSPRING_CORS_ORIGINS", "https://shop.example, *", "each origin by name"),
+        # A typo was taken for a name no client has: everyone behind the proxy counted as it.
+        ("SKILLSPRING_TRUSTED_PROXIES", "10.0.0.2, 10.0.0.256", "IP addresses or networks"),
+        ("SKILLSPRING_TRUSTED_PROXIES", "proxy", "IP addresses or networks"),
+        ("SKILLSPRING_TRUSTED_PROXIES", "*", "IP addresses or networks"),
     ],
 )
 def test_bad_value_names_variable_and_allowed_values(
@@ -64,3 +68,8 @@ def test_database_password_is_not_echoed_in_errors() -> None:
     with pytest.raises(SettingsError) as caught:
         load_settings({"SKILLSPRING_DATABASE_URL": "mysql://user:hunter2@db/app"})
     assert "hunter2" not in str(caught.value)
+
+
+def test_trusted_proxies_take_addresses_and_networks() -> None:
+    settings = load_settings({"SKILLSPRING_TRUSTED_PROXIES": " 10.0.0.2, 10.1.0.0/16 ,::1 "})
+    assert settings.server.trusted_list == ["10.0.0.2", "10.1.0.0/16", "::1"]
