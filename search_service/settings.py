@@ -48,6 +48,14 @@ IndexName = Annotated[
     ),
 ]
 Flag = Annotated[bool, Meta(description="must be true or false")]
+SecretKey = Annotated[
+    str,
+    Meta(
+        min_length=32,
+        description="at least 32 characters, such as the output of `openssl rand -hex 32` "
+        "(it signs forms' CSRF tokens and keys the limit counters)",
+    ),
+]
 CorsOrigins = Annotated[
     str,
     Meta(
@@ -113,7 +121,7 @@ class ServerSettings(msgspec.Struct, kw_only=True, frozen=True):
     workers: Workers = 1
     log_format: LogFormat = "text"
     secure_cookies: Flag = False
-    secret_key: str | None = None
+    secret_key: SecretKey | None = None
     # Where shoppers reach the site: canonical links and JSON-LD use it, never the Host header.
     public_url: PublicUrl = "http://127.0.0.1:8000"
     # Proxies whose X-Forwarded-For is believed (granian's proxy-headers wrapper): none.
@@ -232,6 +240,7 @@ ENV: dict[str, tuple[str | None, str]] = {
 ENV_VARS = tuple(ENV)  # for docs and deployment checks
 _VARIABLE_OF = {(section, field): name for name, (section, field) in ENV.items()}
 _LOCATION = re.compile(r" - at `\$\.(\w+)(?:\.(\w+))?`$")
+_SECRETS = {"secret_key", "metrics_token", "meili_api_key"}  # never shown in an error
 _BOOLEAN_WORDS = {"yes": "true", "on": "true", "no": "false", "off": "false"}
 
 
@@ -273,6 +282,8 @@ def _error(exc: msgspec.ValidationError, raw: dict[str, dict[str, str] | str]) -
     value = raw.get(field) if section is None else raw.get(section, {}).get(field)  # type: ignore[union-attr]
     allowed = _description(section, field) if (section, field) in _VARIABLE_OF else None
     shown = str(value).split("@")[-1] if field == "url" else value
+    if field in _SECRETS:
+        shown = None
     return SettingsError(variable, allowed or str(exc).split(" - at ")[0], shown)  # type: ignore[arg-type]
 
 

@@ -52,6 +52,8 @@ def test_database_url_is_normalised_for_asyncpg(raw: str, expected: str) -> None
         ("SKILLSPRING_TRUSTED_PROXIES", "10.0.0.2, 10.0.0.256", "IP addresses or networks"),
         ("SKILLSPRING_TRUSTED_PROXIES", "proxy", "IP addresses or networks"),
         ("SKILLSPRING_TRUSTED_PROXIES", "*", "IP addresses or networks"),
+        # A short key signs CSRF tokens that can be guessed by trying keys.
+        ("SKILLSPRING_SECRET_KEY", "secret", "at least 32 characters"),
     ],
 )
 def test_bad_value_names_variable_and_allowed_values(
@@ -73,3 +75,11 @@ def test_database_password_is_not_echoed_in_errors() -> None:
 def test_trusted_proxies_take_addresses_and_networks() -> None:
     settings = load_settings({"SKILLSPRING_TRUSTED_PROXIES": " 10.0.0.2, 10.1.0.0/16 ,::1 "})
     assert settings.server.trusted_list == ["10.0.0.2", "10.1.0.0/16", "::1"]
+
+
+def test_a_refused_secret_key_is_not_echoed() -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings({"SKILLSPRING_SECRET_KEY": "hunter2-but-short"})
+    assert "hunter2" not in str(caught.value)
+    key = "k" * 32
+    assert load_settings({"SKILLSPRING_SECRET_KEY": key}).server.secret_key == key
