@@ -229,11 +229,16 @@ async def merchandised(
             )
             hits += after.hits
         rest = hits[skip : skip + need]
-    return EngineResult(
+    # What the words found is the engine's, the pinned counted among the matches (they are
+    # the rule's answer to those words): the respelling's check and the interpretation read it.
+    matched = None if organic.matched is None else organic.matched + len(first)
+    return msgspec.structs.replace(
+        organic,
         total=organic.total + len(first),
         hits=[*shown, *rest],
         facets=_add(organic.facets, pinned.facets) if request.with_facets else {},
         pinned=len(shown),
+        matched=matched,
     )
 
 

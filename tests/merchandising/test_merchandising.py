@@ -95,6 +95,26 @@ async def test_a_rule_change_changes_the_answers_cache_validator(api: Client, bo
     assert (await api.get(path, headers={"if-none-match": tag})).status_code == 304
 
 
+async def test_a_pin_keeps_the_respelling_of_its_query(api: Client, boss: Any) -> None:
+    """A rule on "python" answered the respelling's check without saying how many courses
+    had the words: "phyton" then found nothing and "pyhton" lost "Showing results for"."""
+    typo, misspelt = "phyton", "pyhton"
+    before = {q: await search(api, q=q) for q in (typo, misspelt)}
+    assert before[typo]["interpreted"]["spelling"] == QUERY, before[typo]["interpreted"]
+    pin = slugs(await search(api, q=QUERY, per_page=20))[9]
+    made = await api.post(
+        "/api/v1/admin/rules", json={"query": QUERY, "pin": [pin]}, headers=auth(boss)
+    )
+    assert made.status_code == 201, made.text
+    for q in (typo, misspelt):
+        after = await search(api, q=q)
+        assert after["interpreted"]["spelling"] == before[q]["interpreted"]["spelling"], q
+        assert after["total"] >= before[q]["total"] > 0, q
+    pinned = await search(api, q=QUERY)
+    assert slugs(pinned)[0] == pin
+    assert pinned["interpreted"]["relaxed_words"] == [] and not pinned["interpreted"]["by_meaning"]
+
+
 async def test_pins_obey_the_shoppers_filters(api: Client, boss: Any) -> None:
     ranked = (await search(api, q=QUERY, per_page=40))["hits"]
     free = next((h for h in ranked if h["price"]["is_free"]), None)
