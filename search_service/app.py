@@ -30,7 +30,6 @@ from litestar.exceptions import (
     NotFoundException,
 )
 from litestar.middleware import DefineMiddleware
-from litestar.middleware.csrf import CSRFMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -85,7 +84,7 @@ from search_service.ops.metrics import request_metrics
 from search_service.ops.security import security_headers
 from search_service.orders.controllers import OrderController
 from search_service.orders.pages import OrderPages
-from search_service.pages.csrf import csrf_secret
+from search_service.pages.csrf import TextTokenCSRFMiddleware, csrf_secret
 from search_service.pages.errors import error_page, page_exception_handlers
 from search_service.pages.forms import DONE, done
 from search_service.pages.static import ONE_YEAR, favicon, static_url
@@ -235,7 +234,7 @@ def _pages(settings: Settings, secret: str, search_request: Provide) -> Router:
             "finish_add": Provide(_finish_add, sync_to_thread=False),
         },
         before_request=_before_page,
-        middleware=[DefineMiddleware(CSRFMiddleware, config=csrf)],
+        middleware=[DefineMiddleware(TextTokenCSRFMiddleware, config=csrf)],
         exception_handlers=page_exception_handlers(),  # type: ignore[arg-type]
         include_in_schema=False,
         request_max_body_size=FORM_BODY_LIMIT,

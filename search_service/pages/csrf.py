@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
+from typing import Any
+
+from litestar.middleware.csrf import CSRFMiddleware
 
 from search_service.settings import Settings
 
@@ -28,3 +31,16 @@ def csrf_secret(settings: Settings) -> str:
         finally:
             os.unlink(temporary)
     return path.read_text().strip()
+
+
+class TextTokenCSRFMiddleware(CSRFMiddleware):
+    """Litestar's CSRF middleware, with a token that is not ASCII text refused as a mismatch
+    (403). Litestar compares it as it came: a file part sent as ``_csrf_token`` raised
+    ``TypeError`` in ``len()``, and 65 or more non-ASCII characters in ``compare_digest``: a
+    500 on every form, signed out."""
+
+    def _csrf_tokens_match(self, request_csrf_token: Any, cookie_csrf_token: Any) -> bool:
+        texts = (request_csrf_token, cookie_csrf_token)
+        if not all(isinstance(token, str) and token.isascii() for token in texts):
+            return False
+        return super()._csrf_tokens_match(request_csrf_token, cookie_csrf_token)

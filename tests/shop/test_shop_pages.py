@@ -48,6 +48,21 @@ async def test_forms_need_the_csrf_token(browser: Client) -> None:
     assert response.status_code == 403
 
 
+async def test_a_token_that_is_not_text_is_refused_not_a_500(browser: Client) -> None:
+    """Litestar compared the token as it came: a file part raised in ``len()``, 65
+    non-ASCII characters in ``compare_digest`` (a 500 on every form, signed out)."""
+    await browser.get("/login")  # sets the CSRF cookie
+    as_file = await browser.post(
+        "/login", files={"_csrf_token": ("token.txt", b"x" * 80)}, data={"email": "a@b.cd"}
+    )
+    assert as_file.status_code == 403, as_file.text[-300:]
+    for field in ("é" * 65, "é" * 200):
+        posted = await browser.post("/cart/add", data={"_csrf_token": field})
+        assert posted.status_code == 403, posted.text[-300:]
+        header = await browser.post("/cart/add", headers={"x-csrftoken": field.encode()})
+        assert header.status_code == 403, header.text[-300:]
+
+
 async def test_log_in_page(browser: Client) -> None:
     address = await sign_up(browser)
     browser.cookies.clear()
