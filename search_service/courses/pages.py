@@ -24,7 +24,7 @@ from search_service.insights.ids import QueryIds
 from search_service.insights.recorder import InsightsRecorder
 from search_service.lib.errors import SearchUnavailable
 from search_service.lib.limits import Limiter
-from search_service.lib.web import CourseSlug, client_key
+from search_service.lib.web import CourseSlug, client_key, looked_at
 from search_service.pages.forms import (
     BLANK,
     CourseAgain,
@@ -242,6 +242,10 @@ class CoursePages(Controller):
         page = await _course_page(
             request, db_session, engine, slug, query_id=token if searched else None
         )
+        # What another site makes its visitors' browsers load unseen (an image, a frame) is
+        # neither a click nor a view.
+        if not looked_at(request):
+            return page
         if searched is not None:
             position = request.query_params.get("pos", "")
             if position.isdigit() and 1 <= int(position) <= MAX_HITS:

@@ -55,10 +55,24 @@ def client_address(request: Request[Any, Any, Any]) -> str:
     return request.client.host if request.client else "unknown"
 
 
+# Where a browser shows nothing of ours: every page refuses to be framed (frame-ancestors).
+_UNSEEN_DESTINATIONS = frozenset({"iframe", "frame", "embed", "object", "fencedframe"})
+
+
 def looked_at(request: Request[Any, Any, Any]) -> bool:
-    """Whether a person asked for this answer: not a page's image, script or style load
-    (``Sec-Fetch-Mode: no-cors``), which any site can make every visitor's browser send."""
-    return request.headers.get("sec-fetch-mode", "").lower() != "no-cors"
+    """Whether a person asked for this answer, rather than another site making each of its
+    visitors' browsers send it, unseen: a page's image, script or style load
+    (``Sec-Fetch-Mode: no-cors``), a frame (which our pages refuse to be shown in), or a
+    cross-origin ``fetch`` from an origin that may not read the answer (not in
+    SKILLSPRING_CORS_ORIGINS)."""
+    headers = request.headers
+    mode = headers.get("sec-fetch-mode", "").lower()
+    if mode == "no-cors" or headers.get("sec-fetch-dest", "").lower() in _UNSEEN_DESTINATIONS:
+        return False
+    if mode == "cors" and headers.get("sec-fetch-site", "").lower() != "same-origin":
+        allowed = request.app.state.settings.server.cors_list
+        return headers.get("origin", "") in allowed
+    return True
 
 
 def client_key(request: Request[Any, Any, Any]) -> str:

@@ -134,6 +134,31 @@ async def test_course_views_count_once_per_visitor(api: Client, shop: Catalog) -
         await conn.close()
 
 
+async def test_a_course_page_loaded_unseen_is_no_view(api: Client, shop: Catalog) -> None:
+    """Another site's <img src> or <iframe> of a course page made each of its visitors'
+    browsers a view of it (views feed popularity)."""
+    hit = await a_course(api)
+    course_id = uuid.UUID(hit["id"])
+    query = (
+        "SELECT coalesce(sum(views), 0) FROM course_metrics "
+        "WHERE course_id = $1 AND date = (now() AT TIME ZONE 'utc')::date"
+    )
+    conn = await asyncpg.connect(asyncpg_dsn(shop.url))
+    api.app.state.views.batch_size = 1
+    try:
+        before = await conn.fetchval(query, course_id)
+        for mode, dest in (("no-cors", "image"), ("navigate", "iframe")):
+            unseen = BROWSER | {"sec-fetch-mode": mode, "sec-fetch-dest": dest}
+            loaded = await api.get(f"/courses/{hit['slug']}", headers=unseen)
+            assert loaded.status_code == 200
+        assert await conn.fetchval(query, course_id) == before
+        seen = BROWSER | {"sec-fetch-mode": "navigate", "sec-fetch-dest": "document"}
+        await api.get(f"/courses/{hit['slug']}", headers=seen)
+        assert await conn.fetchval(query, course_id) == before + 1
+    finally:
+        await conn.close()
+
+
 async def test_views_are_written_in_batches(shop: Catalog) -> None:
     """One write per batch, not per view: the view that fills a batch writes it."""
     from sqlalchemy.ext.asyncio import async_sessionmaker

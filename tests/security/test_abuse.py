@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 import asyncpg
+import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 
@@ -45,15 +46,17 @@ async def _searched(
     clients: int,
     address: str = "203.0.113.{}",
     headers: dict[str, str] | None = None,
+    path: str = "/api/v1/search",
+    settings: Settings = IN_PROCESS,
 ) -> None:
     """``query`` searched ``times`` times by ``clients`` different addresses (``address``
-    with a number from 1), through HTTP; the service then stops, which writes what it
-    recorded."""
-    app = in_process_app(shop.url, shop.index)
+    with a number from 1), through HTTP (the API, or the search ``path`` given); the service
+    then stops, which writes what it recorded."""
+    app = in_process_app(shop.url, shop.index, settings)
     async with AsyncTestClient(app=_as_clients(app)) as client:
         for n in range(times):
             named = {"x-test-client": address.format(n % clients + 1)} | (headers or {})
-            got = await client.get("/api/v1/search", params={"q": query}, headers=named)
+            got = await client.get(path, params={"q": query}, headers=named)
             assert got.status_code == 200
 
 
@@ -142,6 +145,30 @@ async def test_searches_a_page_loads_as_an_image_or_script_never_make_one_popula
         "sec-fetch-site": "cross-site",
     }
     await _searched(shop, "docker", 6, clients=6, headers=followed)
+    assert "docker" in await _suggested(api, "dock")
+
+
+async def test_searches_another_site_sends_unseen_never_make_one_popular(
+    api: Client, shop: Catalog
+) -> None:
+    """Another site's script could fetch our API from each of its visitors' browsers (the
+    answer unreadable to it, but counted), or frame our search page (refused by
+    frame-ancestors, but counted): either planted a popular search."""
+    fetched = {"sec-fetch-mode": "cors", "sec-fetch-dest": "empty", "sec-fetch-site": "cross-site"}
+    evil = fetched | {"origin": "https://evil.example"}
+    await _searched(shop, "docker", 6, clients=6, headers=evil)
+    framed = {
+        "sec-fetch-mode": "navigate",
+        "sec-fetch-dest": "iframe",
+        "sec-fetch-site": "cross-site",
+    }
+    await _searched(shop, "docker", 6, clients=6, headers=framed, path="/search")
+    assert "docker" not in await _suggested(api, "dock")
+    # A frontend the operator allows (SKILLSPRING_CORS_ORIGINS) reads its answers: it counts.
+    ours = msgspec.structs.replace(IN_PROCESS.server, cors_origins="https://shop.example")
+    allowed = msgspec.structs.replace(IN_PROCESS, server=ours)
+    front = fetched | {"origin": "https://shop.example"}
+    await _searched(shop, "docker", 6, clients=6, headers=front, settings=allowed)
     assert "docker" in await _suggested(api, "dock")
 
 
