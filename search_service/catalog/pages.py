@@ -77,6 +77,13 @@ def _price_steps(request: SearchRequest) -> list[tuple[int, str]]:
     return [(c, price_bound(c)) for c in cents]
 
 
+def _within(request: SearchRequest, fixed: str, allowed: set[str]) -> SearchRequest:
+    """A category page's request: the categories chosen that are in it (a subcategory of a
+    root's page), else its own; another category in the query does not replace the path's."""
+    chosen = [c for c in request.category if c in allowed]
+    return msgspec.structs.replace(request, category=chosen or [fixed])
+
+
 async def _results_page(
     catalog: CatalogSearch,
     search_request: SearchRequest,
@@ -88,8 +95,6 @@ async def _results_page(
     client: str = "",
     looked_at: bool = True,
 ) -> Template:
-    if fixed and not search_request.category:
-        search_request = msgspec.structs.replace(search_request, category=list(fixed))
     context: dict[str, Any] = {
         "heading": heading,
         "crumbs": crumbs or [],
@@ -222,6 +227,7 @@ class CatalogPages(Controller):
         if node is None or node.parent is not None:
             raise NotFound("There is no such category.")
         crumbs = [Crumb(name=node.name, url=category_url(root))]
+        search_request = _within(search_request, root, {root, *tree.children.get(root, [])})
         return await _results_page(
             catalog, search_request, category_url(root), node.name, (root,), crumbs, viewer
         )
@@ -244,6 +250,7 @@ class CatalogPages(Controller):
             Crumb(name=tree.name(root), url=category_url(root)),
             Crumb(name=node.name, url=category_url(root, sub)),
         ]
+        search_request = _within(search_request, sub, {sub})
         return await _results_page(
             catalog, search_request, category_url(root, sub), node.name, (sub,), crumbs, viewer
         )

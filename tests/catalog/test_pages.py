@@ -78,6 +78,26 @@ async def test_category_pages(api: Client) -> None:
     await page(api, "/categories/nothing-here", status=404)
 
 
+async def test_a_category_page_shows_only_its_category(api: Client) -> None:
+    """``?category=design`` on Development's page showed Design's courses under the heading
+    "Development"; a subcategory of the page's narrows it, any other is not the page's."""
+
+    async def total(**params: str) -> int:
+        return int((await api.get("/api/v1/search", params=params)).json()["total"])
+
+    def shown(html: str) -> str:
+        return re.search(r"<meta name=\"description\" content=\"([^\"]*)\"", html).group(1)  # type: ignore[union-attr]
+
+    development, web = await total(category="development"), await total(category="web-development")
+    assert 0 < web < development
+    root = await page(api, "/categories/development?category=design")
+    assert "<h1>Development</h1>" in root and f"{development:,} courses" in shown(root)
+    narrowed = await page(api, "/categories/development?category=web-development")
+    assert f"{web:,} courses" in shown(narrowed)
+    sub = await page(api, "/categories/development/web-development?category=development")
+    assert f"{web:,} courses" in shown(sub)
+
+
 async def test_course_page(api: Client) -> None:
     hit = await a_course(api)
     html = await page(api, f"/courses/{hit['slug']}")
