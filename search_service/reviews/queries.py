@@ -90,7 +90,7 @@ UPDATE = text(
     "UPDATE course_reviews SET rating = :rating, title = :title, body = :body, "
     "would_recommend = :would_recommend WHERE id = :review_id"
 )
-DELETE = text("DELETE FROM course_reviews WHERE id = :review_id")
+DELETE = text("DELETE FROM course_reviews WHERE id = :review_id RETURNING id")
 # The mean rounded once, to the one decimal every page shows (a mean of 4.149 is 4.1, where
 # 4.15 would be shown as 4.2), as course ratings are (indexer/documents.py).
 MENTOR_TOTALS = text("""

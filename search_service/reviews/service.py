@@ -207,7 +207,9 @@ async def edit(
 
 async def remove(session: AsyncSession, student_id: uuid.UUID, review_id: uuid.UUID) -> None:
     mentor = await _mine(session, student_id, review_id)
-    await session.execute(queries.DELETE, {"review_id": review_id})
+    # Deleted by a request sent at the same time, after the check: that one answers 204.
+    if (await session.execute(queries.DELETE, {"review_id": review_id})).first() is None:
+        raise NotFound("No such review of yours.")
     await _recount_mentor(session, mentor)
 
 

@@ -48,7 +48,7 @@ RENAME = text(
     "(SELECT 1 FROM wishlists WHERE student_id = :student_id AND id <> :wishlist_id "
     "AND lower(name) = lower(CAST(:name AS text))) RETURNING id"
 )
-DELETE_LIST = text("DELETE FROM wishlists WHERE id = :wishlist_id")  # its items cascade
+DELETE_LIST = text("DELETE FROM wishlists WHERE id = :wishlist_id RETURNING id")  # items cascade
 PUBLISHED_COURSE = text(
     f"SELECT 1 FROM courses c WHERE c.id = :course_id AND {PUBLISHED}"  # noqa: S608 - constants only
 )
@@ -170,7 +170,9 @@ async def delete_list(session: AsyncSession, student_id: uuid.UUID, wishlist_id:
         NotFound: not the student's list. Conflict: Favorites.
     """
     await _named_list(session, student_id, wishlist_id, "deleted")
-    await session.execute(DELETE_LIST, {"wishlist_id": wishlist_id})
+    # Deleted by a request sent at the same time, after the check: that one answers 204.
+    if (await session.execute(DELETE_LIST, {"wishlist_id": wishlist_id})).first() is None:
+        raise NotFound("No such wishlist.")
 
 
 async def add(

@@ -193,3 +193,38 @@ async def test_a_flood_of_views_from_one_client_is_one_view(
         assert {p.status_code for p in pages} == {200}
         assert served.stop() == 0  # the workers write what they counted as they stop
     assert await db.fetchval(query, course["id"]) == before + 1
+
+
+@pytest.mark.system
+async def test_simultaneous_deletes_of_one_thing_delete_it_once(
+    server: Served, db: asyncpg.Connection
+) -> None:
+    """Two deletes that both passed the ownership check both answered 204 (the second
+    deleted nothing); one is 204 now, the others 404, for a wishlist and for a review."""
+    async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
+        shopper = await student(db)
+        for n in range(4):
+            made = await client.post(
+                "/api/v1/wishlists", json={"name": f"Later {n}"}, headers=auth(shopper)
+            )
+            assert made.status_code == 201, made.text
+            path = f"/api/v1/wishlists/{made.json()['id']}"
+            answers = await asyncio.gather(
+                *(client.delete(path, headers=auth(shopper)) for _ in range(12))
+            )
+            codes = sorted(a.status_code for a in answers)
+            assert codes == [204] + [404] * 11, codes
+        for course in await courses(db, 2):
+            await enroll(db, shopper, course["id"])
+            created = await client.post(
+                f"/api/v1/courses/{course['slug']}/reviews",
+                json={"rating": 4},
+                headers=auth(shopper),
+            )
+            assert created.status_code == 201, created.text
+            path = f"/api/v1/reviews/{created.json()['id']}"
+            answers = await asyncio.gather(
+                *(client.delete(path, headers=auth(shopper)) for _ in range(12))
+            )
+            codes = sorted(a.status_code for a in answers)
+            assert codes == [204] + [404] * 11, codes
