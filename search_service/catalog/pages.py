@@ -58,6 +58,9 @@ BESTSELLERS = SearchRequest(
 )
 
 
+KEPT = ("literal", "semantic_ratio", "per_page")
+
+
 def _page_links(
     request: SearchRequest, total_pages: int, path: str, fixed: tuple[str, ...]
 ) -> list[PageLink]:
@@ -108,6 +111,7 @@ async def _results_page(
         "facet_groups": FACET_GROUPS,
         "trending": [],  # what the search page offers when nothing is found
         "subjects": [],
+        "kept": [],
     }
     try:
         result: SearchResponse = await catalog.search(
@@ -133,6 +137,8 @@ async def _results_page(
         else search_url(params, path),
         page_links=_page_links(search_request, result.total_pages, path, fixed),
         price_steps=_price_steps(search_request),
+        # What the filters form sends along unchanged (it has no control for them).
+        kept=[(k, v) for k, v in to_params(search_request, page=True, fixed=fixed) if k in KEPT],
     )
     return Template("search/results.html.jinja2", context=context)
 

@@ -61,6 +61,17 @@ async def test_pagination_links(api: Client) -> None:
     assert 'href="/search?sort=newest&amp;page=2"' in html
 
 
+async def test_the_filters_form_keeps_what_it_has_no_control_for(api: Client) -> None:
+    """Changing a filter or the sort dropped ``literal=true`` (back came the typed Spanish
+    filter), the semantic ratio and the page size; pagination kept them."""
+    html = await page(api, "/search?q=python+in+spanish&literal=true&semantic_ratio=0.2&per_page=7")
+    form = re.search(r'<form id="facets".*?</form>', html, re.S).group(0)  # type: ignore[union-attr]
+    for name, value in (("literal", "true"), ("semantic_ratio", "0.2"), ("per_page", "7")):
+        assert f'<input type="hidden" name="{name}" value="{value}">' in form, name
+    plain = await page(api, "/search?q=python")
+    assert 'name="literal"' not in plain and 'name="per_page" value' not in plain
+
+
 async def test_zero_results_page_helps(api: Client) -> None:
     html = await page(api, "/search?q=zzqqxx+qqzzyy&literal=true")
     assert "We couldn’t find a match" in html
