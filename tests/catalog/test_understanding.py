@@ -135,6 +135,12 @@ async def test_a_need_with_no_exact_match_recovers(judged: CatalogSearch) -> Non
     dropped = await find(judged, "q=zzqqxx sourdough")
     assert slugs(dropped)[0] == "sourdough-bread"
     assert dropped.interpreted.dropped_words == ["zzqqxx"]
+    # A word the catalog has, ruled out only by the filters, is not "matched by no course":
+    # the way out is to remove the filter (counted for it), not the word.
+    filtered = await find(judged, "q=sourdough python&language=ja")
+    assert filtered.interpreted.dropped_words == [], filtered.interpreted
+    assert "python-nyumon" not in slugs(filtered)
+    assert any(s.kind == "remove_filter" for s in filtered.suggestions) or filtered.total
 
 
 async def test_highest_rated_trusts_reviews(judged: CatalogSearch) -> None:

@@ -37,7 +37,7 @@ from search_service.insights.log import SearchLog
 from search_service.lib.pricing import discount_percent, effective_price_cents, price_display
 from search_service.merchandising.personal import Personaliser
 from search_service.search.engine import SearchEngine
-from search_service.search.request import MAX_HITS, SearchRequest
+from search_service.search.request import MAX_HITS, SearchRequest, unfiltered
 from search_service.search.results import EngineHit, EngineResult
 from search_service.search.text import plan, words
 from search_service.semantic.embedder import Embedder, pack
@@ -234,16 +234,19 @@ class CatalogSearch:
         return [marked[i] for i in order]
 
     async def _without_unmatched(self, request: SearchRequest) -> tuple[SearchRequest, list[str]]:
-        """The request without the words that match no course on their own (with its
-        filters), so a sentence that matches nothing as a whole recovers with its subject."""
+        """The request without the words that match no course on their own, so a sentence
+        that matches nothing as a whole recovers with its subject. A word is tried in the
+        whole catalog: one that only the filters rule out stays ("machine learning" over 17
+        hours finds nothing, and the way out is to remove that filter, not the word)."""
         typed = request.q.split()
         if len(typed) < 2:
             return request, []
+        bare = unfiltered(request)
         alone = await asyncio.gather(
             *(
                 self.engine.search(
                     msgspec.structs.replace(
-                        request, q=word, with_hits=False, with_facets=False, vector=b""
+                        bare, q=word, with_hits=False, with_facets=False, vector=b""
                     )
                 )
                 for word in typed
