@@ -426,3 +426,15 @@ async def test_free_and_paid_counts_are_what_clicking_them_finds(api: Client, qu
     for value in ("free", "paid"):
         clicked = await search(api, urlencode([*kept, ("price", value)]))
         assert counts[value] == clicked["total"], (value, counts)
+
+
+@pytest.mark.parametrize("query", ["q=python&price=free", "q=javascript&price=paid", "q=python"])
+async def test_price_band_counts_are_what_clicking_them_finds(api: Client, query: str) -> None:
+    """With Free chosen, "$1–$19.99 (15)" was counted without it, and its link (Free kept,
+    the band's range added) found 0."""
+    shown = await search(api, query)
+    bands = [f for f in shown["facets"]["price"] if f["value"] not in ("free", "paid")]
+    assert bands
+    for band in bands:
+        clicked = await search(api, urlencode([*parse_qsl(query), *band["params"].items()]))
+        assert band["count"] == clicked["total"], (band["value"], band["count"])
