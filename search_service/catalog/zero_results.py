@@ -10,7 +10,7 @@ import msgspec
 
 from search_service.catalog.categories import CategoryTree
 from search_service.catalog.schemas import Suggestion
-from search_service.catalog.search.query_string import build_applied, to_params
+from search_service.catalog.search.query_string import CHIP_GROUP, build_applied, to_params
 from search_service.catalog.urls import SEARCH_PAGE, category_url, search_url
 from search_service.search.engine import SearchEngine
 from search_service.search.request import (
@@ -21,7 +21,7 @@ from search_service.search.request import (
 )
 from search_service.search.results import EngineHit
 from search_service.search.text import matches_word, typo_budget, words
-from search_service.search.vocabulary import FACETS, FacetGroup
+from search_service.search.vocabulary import FacetGroup
 
 
 async def _count(engine: SearchEngine, request: SearchRequest) -> int:
@@ -59,7 +59,7 @@ async def _least_selective_filter(
     removed = [
         c.label
         for c in build_applied(request, tree, path, fixed).chips
-        if c.param in FACETS[applied[best]].params
+        if CHIP_GROUP.get(c.param) == applied[best]
     ]
     return Suggestion(
         kind="remove_filter",

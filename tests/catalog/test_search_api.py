@@ -84,6 +84,16 @@ async def test_selected_value_without_matches_is_listed(api: Client) -> None:
     assert body["suggestions"][0]["total"] == (await search(api))["total"]
 
 
+async def test_removing_a_price_range_that_leaves_nothing_says_which(api: Client) -> None:
+    """A range from $50 to $50 that found nothing was offered as "Remove (27)": the range is
+    one chip of both bounds, which the label did not find among the price group's."""
+    body = await search(api, "q=python&price_min=5001&price_max=5001")
+    assert body["total"] == 0
+    first = body["suggestions"][0]
+    assert first["kind"] == "remove_filter" and first["total"] > 0
+    assert first["label"] == "Remove $50.01 – $50.01", first
+
+
 async def test_filters_that_together_leave_nothing_offer_the_words_alone(
     api: Client, browser: Client
 ) -> None:

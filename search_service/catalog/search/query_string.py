@@ -92,6 +92,8 @@ def to_params(
 # The applied filters as removable chips.
 # Query parameter -> the facet group it filters.
 GROUP_OF = {param: group for group, spec in FACETS.items() for param in spec.params}
+# A chip -> the facet group it filters (a price range is one chip of both bounds).
+CHIP_GROUP = {**GROUP_OF, "price_range": "price"}
 NOT_CHIPS = ("q", "sort", "literal", "page", "per_page")
 PRICE_BOUNDS = ("price_min", "price_max")
 
