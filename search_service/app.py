@@ -58,8 +58,10 @@ from search_service.catalog.search.query_string import (
     provide_page_search_request,
     provide_search_request,
 )
+from search_service.catalog.urls import instructor_url
 from search_service.courses.controllers import CourseController
 from search_service.courses.pages import CoursePages, provide_course_again
+from search_service.db.lookups import Account, account
 from search_service.insights.controllers import InsightsController
 from search_service.insights.ids import QueryIds
 from search_service.insights.pages import InsightsPages
@@ -171,13 +173,19 @@ def _api() -> Router:
 
 
 async def _before_page(request: Request[Any, Any, Any]) -> None:
-    """Every page knows its viewer (signed in, or None) and the viewer's cart count."""
+    """Every page knows its viewer (signed in, or None), what their account offers (a cart,
+    an instructor's page) and their cart count."""
     await load_page_viewer(request)
     viewer = request.state.viewer
-    count = 0
+    held = Account()
     if viewer is not None:
-        count = await cart_service.item_count(request_session(request), viewer.id)
-    request.state.cart_count = count
+        held = await account(request_session(request), viewer.id)
+    request.state.account = held
+    request.state.cart_count = held.cart_count
+    request.state.instructor_url = None
+    if viewer is not None and held.mentor:
+        name = " ".join(p for p in (viewer.first_name, viewer.last_name) if p)
+        request.state.instructor_url = instructor_url(str(viewer.id), name)
 
 
 def _finish_add(state: State) -> PendingAdds:

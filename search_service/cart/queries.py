@@ -37,10 +37,6 @@ ADD_ITEM = text(
     "VALUES (:cart_id, :course_id, :price_cents, :currency, :query_id) "
     "ON CONFLICT DO NOTHING RETURNING course_id"
 )
-ITEM_COUNT = text(
-    "SELECT count(*) FROM cart_items ci JOIN carts c ON c.id = ci.cart_id "
-    "WHERE c.student_id = :student_id AND c.status = 'open'"
-)
 IN_CART = text(
     "SELECT EXISTS (SELECT 1 FROM cart_items ci JOIN carts c ON c.id = ci.cart_id "
     "WHERE c.student_id = :student_id AND c.status = 'open' AND ci.course_id = :course_id)"

@@ -192,11 +192,6 @@ async def in_cart(session: AsyncSession, user_id: uuid.UUID, course_id: uuid.UUI
     return bool((await session.execute(queries.IN_CART, params)).scalar_one())
 
 
-async def item_count(session: AsyncSession, user_id: uuid.UUID) -> int:
-    """How many courses the student's open cart holds (for the header's cart count)."""
-    return int((await session.execute(queries.ITEM_COUNT, {"student_id": user_id})).scalar_one())
-
-
 async def add_pending(
     session: AsyncSession,
     user_id: uuid.UUID,

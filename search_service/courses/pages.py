@@ -133,6 +133,11 @@ async def _course_page(
             "json_ld": _json_ld(detail, canonical),
             "review_form": forms.get("review", BLANK),
             "question_form": forms.get("question", BLANK),
+            "answer_form": forms.get("answer", BLANK),
+            "blank_form": BLANK,
+            # The course's mentor, or an admin, answers its questions on the page.
+            "answers": viewer is not None
+            and (str(viewer.id) == detail.mentor.id or viewer.role == "admin"),
             "vote_form": forms.get("vote", BLANK),
             "query_id": query_id,
             "owned": owned,

@@ -35,6 +35,12 @@ _HELD = text(
     "WHERE w.student_id = :student_id AND i.course_id = :course_id) AS wished"
 )
 _IS_STUDENT = text("SELECT 1 FROM students WHERE user_id = :user_id")
+_ACCOUNT = text(
+    "SELECT EXISTS (SELECT 1 FROM students WHERE user_id = :user_id) AS student, "
+    "EXISTS (SELECT 1 FROM mentors WHERE user_id = :user_id) AS mentor, "
+    "(SELECT count(*) FROM cart_items ci JOIN carts c ON c.id = ci.cart_id "
+    "WHERE c.student_id = :user_id AND c.status = 'open') AS cart_count"
+)
 
 
 class PublishedCourse(msgspec.Struct, frozen=True):
@@ -88,3 +94,18 @@ async def is_enrolled(session: AsyncSession, student_id: uuid.UUID, course_id: u
 async def is_student(session: AsyncSession, user_id: uuid.UUID) -> bool:
     """The user has a student profile (carts and wishlists are theirs)."""
     return (await session.execute(_IS_STUDENT, {"user_id": user_id})).first() is not None
+
+
+class Account(msgspec.Struct, frozen=True):
+    """What a signed-in user's pages offer them: a shopper's cart, wishlists and learning
+    (a student profile), an instructor's page (a mentor profile)."""
+
+    student: bool = True
+    mentor: bool = False
+    cart_count: int = 0
+
+
+async def account(session: AsyncSession, user_id: uuid.UUID) -> Account:
+    """The user's profiles and open cart's size (one query, for every page's header)."""
+    row = (await session.execute(_ACCOUNT, {"user_id": user_id})).one()
+    return Account(row.student, row.mentor, int(row.cart_count))

@@ -126,6 +126,7 @@ DONE: dict[str, str] = {
     "saved": "Moved to your wishlist.",
     "to-cart": "Moved to your cart.",
     "asked": "Your question is posted. The instructor and other students can answer it.",
+    "answered": "Your answer is posted under the question.",
     "reviewed": "Thank you: your review is posted.",
     "wished": "Saved to your wishlist.",
     "list-renamed": "The list is renamed.",

@@ -132,3 +132,36 @@ async def test_a_long_question_is_shown_in_full_under_a_short_heading(
     heading = block.split("<h3", 1)[1].split("</h3>", 1)[0].split(">", 1)[1]
     assert 20 < len(heading) <= 121 and heading.endswith("…"), heading
     assert long in block.replace("\n", " ")
+
+
+async def test_the_mentor_answers_on_the_course_page(
+    api: Client, browser: Any, db: asyncpg.Connection
+) -> None:
+    """A mentor saw their course's questions with no way to answer them but the API."""
+    from tests.support.pages import sign_up, submit
+
+    course = (await courses(db, 1, fresh=True))[0]
+    asker = await student(db)
+    await enroll(db, asker, course["id"])
+    url = f"/api/v1/courses/{course['slug']}/questions"
+    question = (await api.post(url, json={"question": QUESTION}, headers=auth(asker))).json()["id"]
+    page = f"/courses/{course['slug']}"
+    await sign_up(browser)  # a shopper: no answer form, and an answer is refused
+    assert 'name="question_id"' not in (await browser.get(page)).text
+    refused = await submit(browser, page, f"{page}/answer", question_id=question, answer=ANSWER)
+    assert refused.status_code == 403
+    browser.cookies.clear()
+    mentor = await student(db, mentor_of=course["mentor_id"])
+    browser.cookies.set("skillspring_session", mentor["authorization"].removeprefix("Bearer "))
+    html = (await browser.get(page)).text
+    assert f'name="question_id" value="{question}"' in html
+    written = "SELECT count(*) FROM course_answers WHERE question_id = $1"
+    short = await submit(browser, page, f"{page}/answer", question_id=question, answer="Yes")
+    assert short.status_code == 400 and ">Yes</textarea>" in short.text
+    assert 'class="field-error"' in short.text
+    assert await db.fetchval(written, uuid.UUID(question)) == 0
+    posted = await submit(browser, page, f"{page}/answer", question_id=question, answer=ANSWER)
+    assert posted.status_code == 303 and posted.headers["location"].endswith("done=answered#qa")
+    assert await db.fetchval(written, uuid.UUID(question)) == 1
+    shown = (await browser.get(posted.headers["location"])).text
+    assert ANSWER in shown and "Your answer is posted" in shown

@@ -439,3 +439,46 @@ async def test_a_form_s_address_opened_as_a_page_leads_to_its_page(
         html = (await browser.get(missing)).text
         header = html.split('class="site-header"', 1)[1].split("</header>", 1)[0]
         assert ">Log in</a>" not in header and ">My learning</a>" in header, missing
+
+
+async def test_a_mentor_is_offered_no_cart_but_their_instructor_page(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    """A mentor's (or an admin's) account has no student profile: the header's Cart, the
+    menu's Wishlists and a course's Add to cart all ended in "Only student accounts …"."""
+    import hashlib
+    import secrets
+
+    own = await db.fetchrow(
+        "SELECT c.slug, c.mentor_id, u.first_name, u.last_name FROM courses c "
+        "JOIN users u ON u.id = c.mentor_id WHERE c.status = 'published' "
+        "AND c.deleted_at IS NULL AND u.status = 'active' "
+        "AND NOT EXISTS (SELECT 1 FROM students s WHERE s.user_id = c.mentor_id) "
+        "ORDER BY c.slug LIMIT 1"
+    )
+    other = await db.fetchval(
+        "SELECT slug FROM courses WHERE status = 'published' AND deleted_at IS NULL "
+        "AND mentor_id <> $1 ORDER BY slug LIMIT 1",
+        own["mentor_id"],
+    )
+    token = secrets.token_urlsafe(32)
+    await db.execute(
+        "INSERT INTO auth_tokens (user_id, token_hash, expires_at) "
+        "VALUES ($1, $2, now() + interval '1 day')",
+        own["mentor_id"],
+        hashlib.sha256(token.encode()).digest(),
+    )
+    browser.cookies.set("skillspring_session", token)
+    home = (await browser.get("/")).text
+    assert 'id="cart-link"' not in home and ">Wishlists<" not in home
+    assert "Your instructor page" in home
+    mine = (await browser.get(f"/courses/{own['slug']}")).text
+    assert "This is your course." in mine and 'action="/cart/add"' not in mine
+    theirs = (await browser.get(f"/courses/{other}")).text
+    assert "Courses are bought with a student account" in theirs
+    assert 'action="/cart/add"' not in theirs and 'action="/wishlists/add"' not in theirs
+    browser.cookies.clear()
+    await sign_up(browser)  # a student: all of it, as before
+    shopper = (await browser.get(f"/courses/{other}")).text
+    assert 'id="cart-link"' in shopper and 'action="/cart/add"' in shopper
+    assert "Your instructor page" not in shopper
