@@ -17,7 +17,8 @@ from search_service.accounts import service
 from search_service.accounts.identity import SESSION_COOKIE, session_cookie
 from search_service.accounts.limits import AccountGuard
 from search_service.accounts.schemas import LoginIn, RegisterIn
-from search_service.db.annotations import DbSession
+from search_service.db.annotations import DbSession, Viewer
+from search_service.db.models import User
 from search_service.lib.web import client_key
 from search_service.pages.errors import safe_next
 from search_service.pages.forms import BLANK, FormData, FormState, Rerender, submit
@@ -94,6 +95,15 @@ def _page(name: str, after: After, form: FormState = BLANK, status: int = 200) -
     )
 
 
+def _page_or_onward(name: str, after: After, viewer: User | None) -> Response[Any]:
+    """The page, or for a shopper signed in already (the Back button after signing up, an
+    old tab) where it would lead: signing up there again made a second account and
+    switched to it."""
+    if viewer is not None:
+        return Redirect(after.next, status_code=303)
+    return _page(name, after)
+
+
 def _again(name: str, after: After) -> Rerender:
     async def rerender(form: FormState, status: int) -> Template:
         return _page(name, after, form, status)
@@ -129,8 +139,8 @@ class AccountPages(Controller):
     cache_control = CacheControlHeader(no_store=True)
 
     @get("/login", name="login_page")
-    async def login_form(self, request: Request[Any, Any, Any]) -> Template:
-        return _page("login", After.of(request.query_params))
+    async def login_form(self, request: Request[Any, Any, Any], viewer: Viewer) -> Response[Any]:
+        return _page_or_onward("login", After.of(request.query_params), viewer)
 
     @post("/login", name="login_submit", status_code=303)
     async def login(
@@ -154,8 +164,8 @@ class AccountPages(Controller):
         return await submit(data, LoginIn, sign_in, again, _itself, outside=AFTER)
 
     @get("/register", name="register_page")
-    async def register_form(self, request: Request[Any, Any, Any]) -> Template:
-        return _page("register", After.of(request.query_params))
+    async def register_form(self, request: Request[Any, Any, Any], viewer: Viewer) -> Response[Any]:
+        return _page_or_onward("register", After.of(request.query_params), viewer)
 
     @post("/register", name="register_submit", status_code=303)
     async def register(

@@ -211,8 +211,9 @@ async def test_signing_up_again_with_a_taken_address_while_signed_in_is_a_409_pa
 
     address = await sign_up(browser)
     before = await db.fetchval("SELECT count(*) FROM users")
+    # The form of a tab opened before signing in (the page itself now leads onward).
     again = await submit(
-        browser, "/register", "/register", email=address, password=PASSWORD, first_name="Sam"
+        browser, "/cart", "/register", email=address, password=PASSWORD, first_name="Sam"
     )
     assert again.status_code == 409, again.text[-600:]
     assert "An account with this email already exists." in again.text
@@ -235,3 +236,18 @@ async def test_demo_accounts_on_a_catalog_with_nothing_to_buy(empty_url: str) ->
         assert await conn.fetchval("SELECT count(*) FROM enrollments") == 0
     finally:
         await conn.close()
+
+
+async def test_the_log_in_and_sign_up_pages_lead_a_signed_in_shopper_onward(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    """After signing up, Back showed the sign-up form again; sent, it made a second account
+    and switched to it, the first one's cart out of sight."""
+    from tests.support.pages import sign_up
+
+    await sign_up(browser)
+    for path, onward in (("/register", "/"), ("/login?next=/cart", "/cart")):
+        page = await browser.get(path)
+        assert page.status_code == 303 and page.headers["location"] == onward, path
+    browser.cookies.clear()
+    assert (await browser.get("/register")).status_code == 200
