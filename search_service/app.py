@@ -70,7 +70,7 @@ from search_service.instructors.pages import InstructorPages
 from search_service.learning.controllers import LearningController
 from search_service.learning.pages import LearningPages
 from search_service.lib.errors import UsageError
-from search_service.lib.pricing import price_display
+from search_service.lib.pricing import amount_display, price_display
 from search_service.lib.problems import api_exception_handlers, log_failure, problem
 from search_service.lib.safe_urls import safe_url
 from search_service.lib.web import BEARER_SCHEME, api_request
@@ -131,6 +131,8 @@ def _jinja(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["safe_url"] = safe_url
     # Money as every page shows it: "$84.99", "Free", "19.99 CHF".
     engine.engine.filters["money"] = price_display
+    # An amount taken off or paid, which is never "Free": "−$0.00".
+    engine.engine.filters["amount"] = amount_display
     engine.engine.globals["static_url"] = static_url
     engine.engine.globals["done_messages"] = DONE
     # A page no route took has not read the session: its header goes by the cookie alone.

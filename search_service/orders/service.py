@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from search_service.catalog.pictures import picture_url
 from search_service.catalog.urls import instructor_url
 from search_service.lib.errors import NotFound
-from search_service.lib.pricing import price_display
+from search_service.lib.pricing import amount_display, price_display
 from search_service.orders import queries
 from search_service.orders.schemas import OrderLine, OrderOut, OrderSummary
 
@@ -50,7 +50,7 @@ async def receipt(session: AsyncSession, student_id: uuid.UUID, order_id: uuid.U
         total_cents=order["total_cents"],
         coupon_code=order["coupon_code"],
         subtotal_display=price_display(order["subtotal_cents"], currency),
-        discount_display=price_display(order["discount_cents"], currency),
+        discount_display=amount_display(order["discount_cents"], currency),
         total_display=price_display(order["total_cents"], currency),
     )
 

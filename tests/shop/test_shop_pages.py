@@ -482,3 +482,21 @@ async def test_a_mentor_is_offered_no_cart_but_their_instructor_page(
     shopper = (await browser.get(f"/courses/{other}")).text
     assert 'id="cart-link"' in shopper and 'action="/cart/add"' in shopper
     assert "Your instructor page" not in shopper
+
+
+async def test_a_coupon_on_a_free_cart_takes_off_nothing_not_free(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    """The cart of a free course with a coupon read "Coupon, 10% off −Free"."""
+    await sign_up(browser)
+    free = await db.fetchrow(
+        "SELECT id, slug FROM courses WHERE status = 'published' AND deleted_at IS NULL "
+        "AND list_price_cents = 0 ORDER BY slug LIMIT 1"
+    )
+    page = f"/courses/{free['slug']}"
+    added = await submit(browser, page, "/cart/add", course_id=str(free["id"]), back=page)
+    assert added.status_code == 303
+    applied = await submit(browser, "/cart", "/cart/coupon", code="WELCOME10")
+    assert applied.status_code == 303, applied.text[-400:]
+    html = (await browser.get("/cart")).text
+    assert "−$0.00" in html and "−Free" not in html
