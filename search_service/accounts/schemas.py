@@ -22,10 +22,11 @@ LoginEmail = Annotated[
 
 
 class RegisterIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    email: Email
-    password: NewPassword
+    # In the sign-up page's order: the first field in error is the one the page focuses.
     first_name: PersonName
     last_name: PersonName | None = None
+    email: Email
+    password: NewPassword
 
 
 class LoginIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -251,3 +251,13 @@ async def test_the_log_in_and_sign_up_pages_lead_a_signed_in_shopper_onward(
         assert page.status_code == 303 and page.headers["location"] == onward, path
     browser.cookies.clear()
     assert (await browser.get("/register")).status_code == 200
+
+
+async def test_an_empty_sign_up_focuses_its_first_field(browser: Client) -> None:
+    """Every field of an empty sign-up was marked, but the focus went to Email, the third."""
+    from tests.support.pages import submit
+
+    refused = await submit(browser, "/register", "/register", first_name="", email="", password="")
+    assert refused.status_code == 400
+    focused = re.findall(r"<input[^>]*\bautofocus\b[^>]*>", refused.text)
+    assert len(focused) == 1 and 'name="first_name"' in focused[0], focused
