@@ -141,7 +141,7 @@ def check_password(password: str, email: str) -> None:
     if len(typed) < MIN_VISIBLE:
         _refuse(f"fewer than {MIN_VISIBLE} of its characters can be seen")
     if len(set(typed)) < MIN_DISTINCT or re.fullmatch(r"(.+?)\1+", typed):
-        _refuse("it repeats too few characters")
+        _refuse("it repeats the same few characters")
     if _runs(typed) <= MAX_RUNS:
         _refuse("it is a row of the keyboard or the alphabet")
     if bare in _COMMON_WORDS or seen in _COMMON_WORDS:
