@@ -38,6 +38,7 @@ SORTABLE = {key for key, _ in COLUMNS}
 
 
 def _days(raw: str | None) -> tuple[int, str | None]:
+    raw = raw.strip() if raw is not None else None  # " 30 ", as a pasted number comes
     if raw is None or raw == "":
         return DEFAULT_DAYS, None
     if raw.isdigit() and 1 <= int(raw) <= MAX_DAYS:

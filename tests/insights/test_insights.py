@@ -624,3 +624,16 @@ async def test_queries_that_found_nothing_are_those_whose_words_found_nothing(
         assert (await api.get("/api/v1/search", params=params)).json()["total"] == 0
     listed = [r["query"] for r in (await insights(api, boss))["zero_result_queries"]]
     assert nothing in listed and "python" not in listed
+
+
+async def test_the_insights_page_takes_days_typed_with_spaces(
+    browser: Any, db: asyncpg.Connection
+) -> None:
+    """Days typed as " 30 " (a pasted number) were refused as not a whole number."""
+    boss = await admin(db)
+    browser.cookies.set("skillspring_session", boss["authorization"].removeprefix("Bearer "))
+    page = await browser.get("/admin/search-insights", params={"days": " 30 "})
+    assert page.status_code == 200 and "Days must be" not in page.text
+    assert 'value="30"' in page.text
+    wrong = await browser.get("/admin/search-insights", params={"days": "3 0"})
+    assert wrong.status_code == 400 and "Days must be" in wrong.text
