@@ -87,10 +87,13 @@ async def _cart_page(
             together = await cards_in_order(engine, ids)
         except SearchUnavailable:
             together = []
+    # An empty cart after a purchase (this tab's or another's) leads to what was bought.
+    bought = not cart.items and await service.has_bought(db_session, user_id)
     return Template(
         "cart/cart.html.jinja2",
         status_code=status,
         context={
+            "bought": bought,
             "cart": cart,
             "together": together,
             "coupon_form": forms.get("coupon", BLANK),

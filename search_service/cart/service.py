@@ -192,6 +192,11 @@ async def in_cart(session: AsyncSession, user_id: uuid.UUID, course_id: uuid.UUI
     return bool((await session.execute(queries.IN_CART, params)).scalar_one())
 
 
+async def has_bought(session: AsyncSession, student_id: uuid.UUID) -> bool:
+    """Whether the student has checked out a cart before."""
+    return bool(await session.scalar(queries.HAS_BOUGHT, {"student_id": student_id}))
+
+
 async def add_pending(
     session: AsyncSession,
     user_id: uuid.UUID,

@@ -500,3 +500,24 @@ async def test_a_coupon_on_a_free_cart_takes_off_nothing_not_free(
     assert applied.status_code == 303, applied.text[-400:]
     html = (await browser.get("/cart")).text
     assert "−$0.00" in html and "−Free" not in html
+
+
+async def test_buy_now_in_a_tab_bought_from_another_leads_to_what_was_bought(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    """The cart open in two tabs, bought in one: the other's "Buy now" said "Reload your
+    cart and try again" over an empty cart, with no way to the order just placed."""
+    await sign_up(browser)
+    course = await a_course(db, skip=8)
+    await submit(browser, "/", "/cart/add", course_id=str(course["id"]))
+    stale = (await browser.get("/cart")).text
+    fields = {
+        name: re.search(rf'name="{name}" value="([^"]*)"', stale).group(1)  # type: ignore[union-attr]
+        for name in ("expected_items", "expected_total_cents", "expected_currency")
+    }
+    first = await submit(browser, "/cart", "/cart/checkout", **fields)
+    assert first.status_code == 303
+    again = await submit(browser, "/cart", "/cart/checkout", **fields)
+    assert again.status_code in (400, 409), again.status_code
+    empty = again.text.split('class="empty-state"', 1)[1].split("</div>", 1)[0]
+    assert 'href="/orders"' in empty and 'href="/my-learning"' in empty, empty
