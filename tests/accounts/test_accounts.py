@@ -261,3 +261,13 @@ async def test_an_empty_sign_up_focuses_its_first_field(browser: Client) -> None
     assert refused.status_code == 400
     focused = re.findall(r"<input[^>]*\bautofocus\b[^>]*>", refused.text)
     assert len(focused) == 1 and 'name="first_name"' in focused[0], focused
+
+
+async def test_a_personal_page_asked_for_signed_out_says_why_log_in(browser: Client) -> None:
+    """The header's Cart, signed out, led to the log-in page with no word of why."""
+    for path, said in (("/cart", "your cart"), ("/wishlists", "your wishlists")):
+        asked = await browser.get(path)
+        assert asked.status_code in (302, 303), path
+        login = (await browser.get(asked.headers["location"])).text
+        assert f"Log in to see {said}." in login, path
+    assert "Log in to see" not in (await browser.get("/login")).text
