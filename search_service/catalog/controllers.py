@@ -16,7 +16,7 @@ from search_service.catalog.schemas import (
     SearchResponse,
     SuggestResponse,
 )
-from search_service.catalog.search.query_string import SearchOperation
+from search_service.catalog.search.query_string import SearchOperation, with_typed_text
 from search_service.catalog.search.service import CatalogSearch
 from search_service.catalog.suggest import Suggester
 from search_service.catalog.urls import category_url
@@ -83,7 +83,7 @@ class CatalogController(Controller):
         engine: NamedDependency[SearchEngine],
     ) -> Response[SuggestResponse]:
         """Up to 8 course titles, categories and mentors for what has been typed so far."""
-        query = request.query_params.dict()
+        query = with_typed_text(request.query_params.dict())
         parsed = decode_fields(SuggestRequest, from_multidict(SuggestRequest, query))
         popular = await suggester.popular.digest() if suggester.popular else ""
         validator = await conditional(request, engine, popular)

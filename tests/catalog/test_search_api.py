@@ -448,3 +448,14 @@ async def test_price_band_counts_are_what_clicking_them_finds(api: Client, query
     for band in bands:
         clicked = await search(api, urlencode([*parse_qsl(query), *band["params"].items()]))
         assert band["count"] == clicked["total"], (band["value"], band["count"])
+
+
+async def test_suggest_measures_the_text_as_search_does(api: Client) -> None:
+    """60 words joined by two spaces (238 characters, 179 once runs count as one) were a
+    search but a 400 for the suggestions of the same box."""
+    text = "  ".join(["go"] * 60)
+    assert (await api.get("/api/v1/search", params={"q": text})).status_code == 200
+    assert (await api.get("/api/v1/suggest", params={"q": text})).status_code == 200
+    too_long = "x" * 201
+    for path in ("/api/v1/search", "/api/v1/suggest"):
+        assert (await api.get(path, params={"q": too_long})).status_code == 400, path

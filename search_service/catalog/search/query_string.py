@@ -31,15 +31,19 @@ ALLOWED: dict[str, str] = {f.name: describe(f.type) or "" for f in PARAMETERS}
 SearchOperation = operation_with(query_parameters(PARAMETERS))
 
 
+def with_typed_text(query: Mapping[str, list[str]]) -> Mapping[str, list[str]]:
+    """The query string with its text normalised before it is measured: runs of spaces (a
+    paste) count as one, in the search and in its suggestions alike."""
+    return {**query, "q": [typed(text) for text in query["q"]]} if "q" in query else query
+
+
 def parse_search(query: Mapping[str, list[str]]) -> SearchRequest:
     """A search request from query-string values (every value of each parameter).
 
     Raises:
         Invalid: naming each parameter that is wrong and what it allows.
     """
-    # The text is normalised before it is measured: runs of spaces (a paste) count as one.
-    query = {**query, "q": [typed(text) for text in query["q"]]} if "q" in query else query
-    decoded = decode_fields(SearchRequest, from_multidict(SearchRequest, query))
+    decoded = decode_fields(SearchRequest, from_multidict(SearchRequest, with_typed_text(query)))
     if (
         decoded.price_min is not None
         and decoded.price_max is not None
