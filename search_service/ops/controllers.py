@@ -96,4 +96,5 @@ class OpsController(Controller):
         except Exception:  # noqa: S110 - the rest of the metrics still matter
             pass
         body, content_type = exposition()
-        return Response(body, media_type=content_type)
+        # Litestar adds the charset of a text/* answer itself: named twice, some scrapers stop.
+        return Response(body, media_type=content_type.split("; charset=")[0])

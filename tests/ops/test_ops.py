@@ -82,7 +82,7 @@ async def test_metrics(shop: Catalog) -> None:
         assert wrong.status_code == 403
         response = await api.get("/metrics", headers={"authorization": "Bearer scrape-token"})
     assert response.status_code == 200
-    assert response.headers["content-type"].startswith("text/plain")
+    assert response.headers["content-type"] == "text/plain; version=1.0.0; charset=utf-8"
     text = response.text
     assert (
         'skillspring_http_requests_total{method="GET",route="/api/v1/search",status="200"}' in text
