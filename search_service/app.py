@@ -60,7 +60,7 @@ from search_service.catalog.search.query_string import (
 )
 from search_service.catalog.urls import instructor_url
 from search_service.courses.controllers import CourseController
-from search_service.courses.pages import CoursePages, provide_course_again
+from search_service.courses.pages import CoursePages, provide_course_form
 from search_service.db.lookups import Account, account
 from search_service.insights.controllers import InsightsController
 from search_service.insights.ids import QueryIds
@@ -387,7 +387,7 @@ def create_app(
         on_shutdown=[stop],
         dependencies={
             **{name: _from_state(state) for name, state in DEPENDENCIES.items()},
-            "course_again": Provide(provide_course_again, sync_to_thread=False),
+            "course_form": Provide(provide_course_form, sync_to_thread=False),
         },
         exception_handlers=_app_exception_handlers(),
         openapi_config=OpenAPIConfig(

@@ -25,12 +25,7 @@ from search_service.insights.recorder import InsightsRecorder
 from search_service.lib.errors import SearchUnavailable
 from search_service.lib.limits import Limiter
 from search_service.lib.web import CourseSlug, client_key, looked_at
-from search_service.pages.forms import (
-    BLANK,
-    CourseAgain,
-    FormState,
-    Rerender,
-)
+from search_service.pages.forms import BLANK, CourseForm, FormState, Rerender, section
 from search_service.questions import service as questions
 from search_service.reviews import service as reviews
 from search_service.reviews.schemas import ReviewPage, ReviewSort
@@ -187,8 +182,8 @@ def _includes(course: CourseDetail) -> list[str]:
     """What the course includes, counted from its curriculum."""
     kinds: dict[str, int] = {}
     video = 0  # minutes of video: the course's duration counts its articles and quizzes too
-    for section in course.curriculum:
-        for lecture in section.lectures:
+    for part in course.curriculum:
+        for lecture in part.lectures:
             kinds[lecture.content_type] = kinds.get(lecture.content_type, 0) + 1
             if lecture.content_type == "video":
                 video += lecture.duration_minutes
@@ -209,19 +204,25 @@ def _includes(course: CourseDetail) -> list[str]:
     return out
 
 
-def provide_course_again(
-    request: Request[Any, Any, Any], db_session: DbSession, engine: NamedDependency[SearchEngine]
-) -> CourseAgain:
-    """The course page shown again for a form on it (``form``: which one) that went wrong:
-    the reviews' and questions' forms get it as the dependency ``course_again``."""
+def provide_course_form(
+    request: Request[Any, Any, Any],
+    slug: CourseSlug,
+    db_session: DbSession,
+    engine: NamedDependency[SearchEngine],
+) -> CourseForm:
+    """The reviews' and questions' forms on the course page at ``slug``: shown again there
+    with what went wrong, or on to a part of it."""
 
-    def again(slug: str, form: str) -> Rerender:
+    def again(form: str) -> Rerender:
         async def rerender(state: FormState, status: int) -> Template:
             return await _course_page(request, db_session, engine, slug, {form: state}, status)
 
         return rerender
 
-    return again
+    def part_url(part: str) -> str:
+        return section(request, "course_page", part, slug=slug)
+
+    return CourseForm(slug, again, part_url)
 
 
 class CoursePages(Controller):

@@ -114,9 +114,6 @@ BLANK = FormState()
 
 
 Rerender = Callable[[FormState, int], Awaitable[Template]]
-# The course page shown again for one of its forms (slug, which form): ``courses/pages.py``
-# provides it, so the features whose forms sit on that page need not import it.
-CourseAgain = Callable[[str, str], Rerender]
 
 
 # What a form did, said on the page it leads to (``?done=removed``): a fixed list, so the
@@ -182,3 +179,33 @@ async def submit(
         return await rerender(FormState.failed(values, error, shown), status_of(error))
     target = success(result) if callable(success) else success
     return target if isinstance(target, Response) else Redirect(target, status_code=303)
+
+
+class CourseForm:
+    """A form on a course's page (a review's, a question's): done, on to a part of the page
+    (``#ratings``) saying what was done; refused, the page again with the form's errors.
+    ``courses/pages.py`` provides it (the dependency ``course_form``), so the features whose
+    forms sit on that page need not import it."""
+
+    def __init__(
+        self, slug: str, again: Callable[[str], Rerender], part_url: Callable[[str], str]
+    ) -> None:
+        self.slug = slug
+        self._again = again  # which form -> the page shown again with it
+        self._part_url = part_url  # which part of the page -> its URL
+
+    async def submit(
+        self,
+        data: Mapping[str, Any],
+        form: type[T],
+        act: Callable[[T], Awaitable[Any]],
+        *,
+        shown_as: str,
+        part: str,
+        said: str | None = None,
+    ) -> Response[Any]:
+        """``submit`` for a form shown on the page as ``shown_as``, leading to ``part``."""
+        url = self._part_url(part)
+        return await submit(
+            data, form, act, self._again(shown_as), done(url, said) if said else url
+        )

@@ -6,15 +6,16 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from litestar import Controller, Request, Response, post
+from litestar import Controller, Response, post
 from litestar.di import NamedDependency
 
 from search_service.db.annotations import DbSession, SignedIn
 from search_service.lib.limits import Limiter
-from search_service.lib.web import CourseSlug
-from search_service.pages.forms import CourseAgain, FormData, PageForm, done, section, submit
+from search_service.pages.forms import CourseForm, FormData, PageForm
 from search_service.questions import service
 from search_service.questions.schemas import QuestionIn, Text
+
+OnPage = NamedDependency[CourseForm]
 
 
 class AnswerForm(PageForm):
@@ -30,36 +31,26 @@ class QuestionPages(Controller):
     @post("/question", name="question_submit", status_code=303)
     async def question(
         self,
-        request: Request[Any, Any, Any],
-        slug: CourseSlug,
         db_session: DbSession,
-        course_again: NamedDependency[CourseAgain],
+        course_form: OnPage,
         limiter: NamedDependency[Limiter],
         user: SignedIn,
         data: FormData,
     ) -> Response[Any]:
-        return await submit(
-            data,
-            QuestionIn,
-            lambda form: service.ask(db_session, limiter, user, slug, form.question),
-            course_again(slug, "question"),
-            done(section(request, "course_page", "qa", slug=slug), "asked"),
+        async def ask(form: QuestionIn) -> object:
+            return await service.ask(db_session, limiter, user, course_form.slug, form.question)
+
+        return await course_form.submit(
+            data, QuestionIn, ask, shown_as="question", part="qa", said="asked"
         )
 
     @post("/answer", name="answer_submit", status_code=303)
     async def answer(
-        self,
-        request: Request[Any, Any, Any],
-        slug: CourseSlug,
-        db_session: DbSession,
-        course_again: NamedDependency[CourseAgain],
-        user: SignedIn,
-        data: FormData,
+        self, db_session: DbSession, course_form: OnPage, user: SignedIn, data: FormData
     ) -> Response[Any]:
-        return await submit(
-            data,
-            AnswerForm,
-            lambda form: service.answer(db_session, user, form.question_id, form.answer),
-            course_again(slug, "answer"),
-            done(section(request, "course_page", "qa", slug=slug), "answered"),
+        async def reply(form: AnswerForm) -> object:
+            return await service.answer(db_session, user, form.question_id, form.answer)
+
+        return await course_form.submit(
+            data, AnswerForm, reply, shown_as="answer", part="qa", said="answered"
         )

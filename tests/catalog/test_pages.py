@@ -137,28 +137,28 @@ async def test_error_pages_match_the_site(api: Client) -> None:
 
 
 BROWSER = {"user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/150.0"}
+VIEWS_TODAY = (
+    "SELECT coalesce(sum(views), 0) FROM course_metrics "
+    "WHERE course_id = $1 AND date = (now() AT TIME ZONE 'utc')::date"
+)
 
 
 async def test_course_views_count_once_per_visitor(api: Client, shop: Catalog) -> None:
     """Browsers' visits count, one per visitor per day; bots and scripts do not."""
     hit = await a_course(api)
     course_id = uuid.UUID(hit["id"])
-    query = (
-        "SELECT coalesce(sum(views), 0) FROM course_metrics "
-        "WHERE course_id = $1 AND date = (now() AT TIME ZONE 'utc')::date"
-    )
     conn = await asyncpg.connect(asyncpg_dsn(shop.url))
     api.app.state.views.batch_size = 1  # each new visit written in its own request
     try:
-        before = await conn.fetchval(query, course_id)
+        before = await conn.fetchval(VIEWS_TODAY, course_id)
         for _ in range(5):  # one visitor, five times: one view
             await api.get(f"/courses/{hit['slug']}", headers=BROWSER)
         await api.get(f"/courses/{hit['slug']}", headers={"user-agent": "Googlebot/2.1"})
         await api.get(f"/courses/{hit['slug']}")  # a script (python-httpx): not a view
-        assert await conn.fetchval(query, course_id) == before + 1
+        assert await conn.fetchval(VIEWS_TODAY, course_id) == before + 1
         for _ in range(3):  # written again, but the visitor was seen today already
             await api.get(f"/courses/{hit['slug']}", headers=BROWSER)
-        assert await conn.fetchval(query, course_id) == before + 1
+        assert await conn.fetchval(VIEWS_TODAY, course_id) == before + 1
         outbox = "SELECT count(*) FROM search_outbox WHERE course_id = $1"
         assert await conn.fetchval(outbox, course_id) >= 1, "views feed popularity through sync"
     finally:
@@ -170,22 +170,18 @@ async def test_a_course_page_loaded_unseen_is_no_view(api: Client, shop: Catalog
     browsers a view of it (views feed popularity)."""
     hit = await a_course(api)
     course_id = uuid.UUID(hit["id"])
-    query = (
-        "SELECT coalesce(sum(views), 0) FROM course_metrics "
-        "WHERE course_id = $1 AND date = (now() AT TIME ZONE 'utc')::date"
-    )
     conn = await asyncpg.connect(asyncpg_dsn(shop.url))
     api.app.state.views.batch_size = 1
     try:
-        before = await conn.fetchval(query, course_id)
+        before = await conn.fetchval(VIEWS_TODAY, course_id)
         for mode, dest in (("no-cors", "image"), ("navigate", "iframe")):
             unseen = BROWSER | {"sec-fetch-mode": mode, "sec-fetch-dest": dest}
             loaded = await api.get(f"/courses/{hit['slug']}", headers=unseen)
             assert loaded.status_code == 200
-        assert await conn.fetchval(query, course_id) == before
+        assert await conn.fetchval(VIEWS_TODAY, course_id) == before
         seen = BROWSER | {"sec-fetch-mode": "navigate", "sec-fetch-dest": "document"}
         await api.get(f"/courses/{hit['slug']}", headers=seen)
-        assert await conn.fetchval(query, course_id) == before + 1
+        assert await conn.fetchval(VIEWS_TODAY, course_id) == before + 1
     finally:
         await conn.close()
 
