@@ -161,6 +161,10 @@ def decode_fields(cls: type[T], data: Mapping[str, Any], *, ignore_unknown: bool
         if required and info.name not in values and name not in {e.name for e in errors}:
             errors.append(FieldError(name=name, reason="required", allowed=describe(info.type)))
     if errors:
+        # In the fields' order (a form's, top to bottom: the first in error is focused),
+        # whether a field came wrong or did not come at all (a form leaves a blank one out).
+        place = {name: n for n, name in enumerate(fields)}
+        errors.sort(key=lambda e: place.get(e.name, len(place)))
         raise Invalid.of(errors)
     return cls(**values)
 

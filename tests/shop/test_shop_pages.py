@@ -522,3 +522,28 @@ async def test_buy_now_in_a_tab_bought_from_another_leads_to_what_was_bought(
     assert again.status_code in (400, 409), again.status_code
     empty = again.text.split('class="empty-state"', 1)[1].split("</div>", 1)[0]
     assert 'href="/orders"' in empty and 'href="/my-learning"' in empty, empty
+
+
+async def _owning(browser: Client, db: asyncpg.Connection, skip: int) -> asyncpg.Record:
+    """A new shopper signed in who owns a course (the review form shows): the course."""
+    address = await sign_up(browser)
+    course = await a_course(db, skip=skip)
+    await db.execute(
+        "INSERT INTO enrollments (course_id, student_id) SELECT $1, id FROM users WHERE email = $2",
+        course["id"],
+        address,
+    )
+    return course
+
+
+async def test_a_review_with_two_mistakes_focuses_the_first_field(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    """No rating and a short body: both were marked, but the body (further down) had the
+    focus: a blank field left out of the post was named after the fields sent."""
+    course = await _owning(browser, db, skip=9)
+    page = f"/courses/{course['slug']}"
+    refused = await submit(browser, page, f"{page}/review", rating="", body="short")
+    assert refused.status_code == 400
+    focused = re.findall(r"<(?:input|select|textarea)[^>]*\bautofocus\b[^>]*>", refused.text)
+    assert len(focused) == 1 and 'name="rating"' in focused[0], focused
