@@ -98,6 +98,14 @@ async def _course_page(
     holds = await held(db_session, viewer.id, course_id) if viewer is not None else Held()
     owned = holds.owned
     mine = await reviews.my_review(db_session, viewer.id, course_id) if owned else None
+    forms = dict(forms or {})
+    # A review form from a page shown before, refused: a review posted again (another tab
+    # posted one since) is shown as the edit of that review, an edit of a review deleted
+    # since as a new one; the typed values and what went wrong stay in sight either way.
+    if mine is not None and "review" in forms:
+        forms["edit"] = forms.pop("review")
+    elif mine is None and "edit" in forms:
+        forms["review"] = forms.pop("edit")
     try:
         related = await service.related_courses(db_session, engine, slug)
         also_bought = await service.also_bought_for(
@@ -108,7 +116,6 @@ async def _course_page(
     page_url = course_url(slug)
     # The configured public address, never the request's Host header (anyone can send one).
     canonical = request.app.state.settings.server.public_url + page_url
-    forms = forms or {}
     return Template(
         "course/detail.html.jinja2",
         status_code=status,

@@ -547,3 +547,27 @@ async def test_a_review_with_two_mistakes_focuses_the_first_field(
     assert refused.status_code == 400
     focused = re.findall(r"<(?:input|select|textarea)[^>]*\bautofocus\b[^>]*>", refused.text)
     assert len(focused) == 1 and 'name="rating"' in focused[0], focused
+
+
+async def test_a_review_form_from_an_older_page_keeps_its_text_and_says_why(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    """Posted from a second tab after the first had posted a review, the form was refused
+    (409) with nothing said and the text gone: the new-review form is not on the page once
+    there is a review. Likewise an edit of a review deleted since (404)."""
+    course = await _owning(browser, db, skip=10)
+    page = f"/courses/{course['slug']}"
+    first = await submit(browser, page, f"{page}/review", rating="5", body="A" * 30)
+    assert first.status_code == 303
+    typed = "Written in the other tab, and worth keeping."
+    again = await submit(browser, page, f"{page}/review", rating="2", body=typed)
+    assert again.status_code == 409
+    mine = again.text.split('id="my-review"', 1)[1].split("</article>", 1)[0]
+    assert "You have already reviewed this course" in mine and f">{typed}</textarea>" in mine
+    deleted = await submit(browser, page, f"{page}/review/delete")
+    assert deleted.status_code == 303
+    edited = await submit(browser, page, f"{page}/review/edit", rating="3", body=typed)
+    assert edited.status_code == 404
+    form = edited.text.split('id="review-form"', 1)[1].split("</form>", 1)[0]
+    assert "No such review of yours." in form or "not reviewed" in form
+    assert f">{typed}</textarea>" in form
