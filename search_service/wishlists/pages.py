@@ -57,12 +57,18 @@ async def _lists_page(
     forms: dict[str, FormState] | None = None,
     status: int = 200,
 ) -> Template:
-    forms = forms or {}
+    forms = dict(forms or {})
+    lists = await service.all_lists(db_session, user_id)
+    # A rename of a list deleted since (another tab) has no list to stand under: it is said
+    # at the top, as the list forms' mistakes are.
+    renamed = forms.get("rename")
+    if renamed is not None and renamed.value("wishlist_id") not in {w.id for w in lists}:
+        forms["items"] = forms.pop("rename")
     return Template(
         "wishlists/lists.html.jinja2",
         status_code=status,
         context={
-            "lists": await service.all_lists(db_session, user_id),
+            "lists": lists,
             "create_form": forms.get("create", BLANK),
             "items_form": forms.get("items", BLANK),
             "rename_form": forms.get("rename", BLANK),  # shown under its own list

@@ -571,3 +571,21 @@ async def test_a_review_form_from_an_older_page_keeps_its_text_and_says_why(
     form = edited.text.split('id="review-form"', 1)[1].split("</form>", 1)[0]
     assert "No such review of yours." in form or "not reviewed" in form
     assert f">{typed}</textarea>" in form
+
+
+async def test_renaming_a_list_deleted_in_another_tab_says_so(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    """The rename of a list deleted since was a 404 page saying nothing: its message stood
+    under the list, which is gone."""
+    await sign_up(browser)
+    made = await submit(browser, "/wishlists", "/wishlists/create", name="For later")
+    assert made.status_code == 303
+    listed = (await browser.get("/wishlists")).text
+    wishlist = re.findall(r'name="wishlist_id" value="([0-9a-f-]{36})"', listed)[-1]
+    gone = await submit(browser, "/wishlists", "/wishlists/delete", wishlist_id=wishlist)
+    assert gone.status_code == 303
+    renamed = await submit(
+        browser, "/wishlists", "/wishlists/rename", wishlist_id=wishlist, name="Someday"
+    )
+    assert renamed.status_code == 404 and "No such wishlist." in renamed.text
