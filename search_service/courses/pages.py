@@ -7,7 +7,6 @@ import datetime as dt
 import json
 import uuid
 from typing import Any
-from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
@@ -29,16 +28,9 @@ from search_service.pages.forms import BLANK, CourseForm, FormState, Rerender, s
 from search_service.questions import service as questions
 from search_service.reviews import service as reviews
 from search_service.reviews.schemas import ReviewPage, ReviewSort
+from search_service.reviews.view import REVIEW_SORTS, ReviewView
 from search_service.search.engine import SearchEngine
 from search_service.search.request import MAX_HITS
-
-REVIEW_SORTS: tuple[tuple[ReviewSort, str], ...] = (
-    ("helpful", "Most helpful"),
-    ("recent", "Newest"),
-    ("highest", "Highest"),
-    ("lowest", "Lowest"),
-)
-
 
 # Lecture kinds listed under "This course includes" (videos are counted as hours).
 INCLUDED = (
@@ -88,11 +80,8 @@ async def _course_page(
     detail = await service.course_detail(db_session, slug)
     course_id = uuid.UUID(detail.id)
     params = request.query_params
-    requested = params.get("reviews", "helpful")
-    sort: ReviewSort = next((v for v, _ in REVIEW_SORTS if v == requested), "helpful")
-    stars = _whole(params.get("stars"), 1, 5)
-    number = _whole(params.get("rpage"), 1, 10_000) or 1
-    review_page = await reviews.reviews_page(db_session, slug, sort, stars, number)
+    view = ReviewView.read(params)
+    review_page = await reviews.reviews_page(db_session, slug, *view)
     question_page = await questions.questions_page(db_session, slug, 1)
     viewer = request.state.get("viewer")
     holds = await held(db_session, viewer.id, course_id) if viewer is not None else Held()
@@ -125,10 +114,12 @@ async def _course_page(
             "questions": question_page,
             "related": related,
             "also_bought": also_bought,
-            "reviews_sort": sort,
+            "reviews_sort": view.sort,
             "review_sorts": REVIEW_SORTS,
-            "review_links": _review_links(page_url, sort, stars, review_page),
-            "reviews_stars": stars,
+            "review_links": _review_links(page_url, view, review_page),
+            "reviews_stars": view.stars,
+            # Where the reviews stand (sort, stars, page): a vote comes back to it.
+            "review_view": view.query(),
             "language": language_label(detail.language_code),
             "tag_urls": {t: search_url([("q", t)]) for t in detail.tags},
             "canonical": canonical,
@@ -152,30 +143,18 @@ async def _course_page(
     )
 
 
-def _whole(text: str | None, low: int, high: int) -> int | None:
-    """A whole number from a link's parameter, or None when absent or out of range (a page
-    link is never an error page)."""
-    if text is None or not text.isdigit() or not low <= int(text) <= high:
-        return None
-    return int(text)
-
-
-def _review_links(
-    page_url: str, sort: ReviewSort, stars: int | None, page: ReviewPage
-) -> dict[str, Any]:
+def _review_links(page_url: str, view: ReviewView, page: ReviewPage) -> dict[str, Any]:
     """Links of the reviews block: each sort and star filter, and the pages around this one."""
 
-    def url(sort: ReviewSort = sort, stars: int | None = stars, number: int = 1) -> str:
-        query: list[tuple[str, str]] = [("reviews", sort)] if sort != "helpful" else []
-        query += [("stars", str(stars))] if stars else []
-        query += [("rpage", str(number))] if number > 1 else []
-        return f"{page_url}?{urlencode(query)}#ratings" if query else f"{page_url}#ratings"
+    def url(sort: ReviewSort = view.sort, stars: int | None = view.stars, number: int = 1) -> str:
+        query = ReviewView(sort, stars, number).query()
+        return f"{page_url}?{query}#ratings" if query else f"{page_url}#ratings"
 
     last = max(1, -(-page.total // page.per_page))
     past = page.total > 0 and page.page > last  # a link kept from before, or typed
     return {
         "sorts": {value: url(sort=value) for value, _ in REVIEW_SORTS},
-        "stars": {n: url(stars=None if n == stars else n) for n in range(1, 6)},
+        "stars": {n: url(stars=None if n == view.stars else n) for n in range(1, 6)},
         "all_stars": url(stars=None),
         "past_last": url(number=last) if past else None,
         "previous": url(number=min(page.page - 1, last)) if page.page > 1 else None,
@@ -226,8 +205,9 @@ def provide_course_form(
 
         return rerender
 
-    def part_url(part: str) -> str:
-        return section(request, "course_page", part, slug=slug)
+    def part_url(part: str, query: str = "") -> str:
+        url = section(request, "course_page", part, slug=slug)
+        return url.replace("#", f"?{query}#", 1) if query else url
 
     return CourseForm(slug, again, part_url)
 

@@ -188,11 +188,11 @@ class CourseForm:
     forms sit on that page need not import it."""
 
     def __init__(
-        self, slug: str, again: Callable[[str], Rerender], part_url: Callable[[str], str]
+        self, slug: str, again: Callable[[str], Rerender], part_url: Callable[[str, str], str]
     ) -> None:
         self.slug = slug
         self._again = again  # which form -> the page shown again with it
-        self._part_url = part_url  # which part of the page -> its URL
+        self._part_url = part_url  # which part of the page (and query) -> its URL
 
     async def submit(
         self,
@@ -203,9 +203,11 @@ class CourseForm:
         shown_as: str,
         part: str,
         said: str | None = None,
+        query: str = "",
     ) -> Response[Any]:
-        """``submit`` for a form shown on the page as ``shown_as``, leading to ``part``."""
-        url = self._part_url(part)
+        """``submit`` for a form shown on the page as ``shown_as``, leading to ``part`` (of
+        the page with ``query``)."""
+        url = self._part_url(part, query)
         return await submit(
             data, form, act, self._again(shown_as), done(url, said) if said else url
         )

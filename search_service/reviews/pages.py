@@ -10,17 +10,20 @@ from litestar.di import NamedDependency
 
 from search_service.db.annotations import DbSession, SignedIn
 from search_service.lib.limits import Limiter
-from search_service.pages.forms import CourseForm, FormData, NoFields, PageForm
+from search_service.pages.forms import CourseForm, FormData, NoFields, PageForm, form_values
 from search_service.reviews import service
 from search_service.reviews.schemas import ReviewIn
+from search_service.reviews.view import ReviewView
 
 OnPage = NamedDependency[CourseForm]
 
 
 class VoteForm(PageForm):
-    page_fields = frozenset({"review_id", "vote"})  # a hidden id, the button pressed
+    # A hidden id, the button pressed, where the reviews stood (a page of them, sorted).
+    page_fields = frozenset({"review_id", "vote", "view"})
     review_id: uuid.UUID
     vote: Literal["helpful", "not_helpful"]
+    view: str | None = None
 
 
 class ReviewPages(Controller):
@@ -74,4 +77,8 @@ class ReviewPages(Controller):
         async def judge(form: VoteForm) -> object:
             return await service.vote(db_session, limiter, user.id, form.review_id, form.vote)
 
-        return await course_form.submit(data, VoteForm, judge, shown_as="vote", part="ratings")
+        # Back to the reviews as they stood: the same page of them, sort and star filter.
+        view = ReviewView.sent_back(form_values(data).get("view")).query()
+        return await course_form.submit(
+            data, VoteForm, judge, shown_as="vote", part="ratings", query=view
+        )

@@ -589,3 +589,44 @@ async def test_renaming_a_list_deleted_in_another_tab_says_so(
         browser, "/wishlists", "/wishlists/rename", wishlist_id=wishlist, name="Someday"
     )
     assert renamed.status_code == 404 and "No such wishlist." in renamed.text
+
+
+async def test_a_vote_comes_back_to_the_reviews_as_they_stood(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    """A vote from the third page of the newest reviews led to the first page of the most
+    helpful: the reader lost their place."""
+    address = await sign_up(browser)
+    course = await db.fetchrow(
+        "SELECT c.id, c.slug FROM courses c JOIN course_reviews r ON r.course_id = c.id "
+        "WHERE c.status = 'published' AND c.deleted_at IS NULL "
+        "GROUP BY c.id HAVING count(*) >= 25 ORDER BY c.slug LIMIT 1"
+    )
+    await db.execute(
+        "INSERT INTO enrollments (course_id, student_id) SELECT $1, id FROM users WHERE email = $2",
+        course["id"],
+        address,
+    )
+    page = f"/courses/{course['slug']}?reviews=recent&rpage=3"
+    html = (await browser.get(page)).text
+    review = re.search(r'name="review_id" value="([0-9a-f-]{36})"', html).group(1)  # type: ignore[union-attr]
+    assert 'name="view" value="reviews=recent&amp;rpage=3"' in html
+    voted = await submit(
+        browser,
+        page,
+        f"/courses/{course['slug']}/vote",
+        review_id=review,
+        vote="helpful",
+        view="reviews=recent&rpage=3",
+    )
+    assert voted.status_code == 303
+    assert voted.headers["location"] == f"/courses/{course['slug']}?reviews=recent&rpage=3#ratings"
+    odd = await submit(
+        browser,
+        page,
+        f"/courses/{course['slug']}/vote",
+        review_id=review,
+        vote="helpful",
+        view="rpage=-1&next=//evil.example",
+    )
+    assert odd.headers["location"] == f"/courses/{course['slug']}#ratings"
