@@ -23,7 +23,7 @@ from search_service.insights.ids import QueryIds
 from search_service.insights.recorder import InsightsRecorder
 from search_service.lib.errors import SearchUnavailable
 from search_service.lib.limits import Limiter
-from search_service.lib.web import CourseSlug, client_key, looked_at
+from search_service.lib.web import CourseSlug, client_key, link_number, looked_at
 from search_service.pages.forms import BLANK, CourseForm, FormState, Rerender, section
 from search_service.questions import service as questions
 from search_service.reviews import service as reviews
@@ -240,10 +240,10 @@ class CoursePages(Controller):
         if not looked_at(request):
             return page
         if searched is not None:
-            position = request.query_params.get("pos", "")
-            if position.isdigit() and 1 <= int(position) <= MAX_HITS:
+            position = link_number(request.query_params.get("pos"), 1, MAX_HITS)
+            if position is not None:
                 course_id = uuid.UUID(page.context["course"].id)
-                await recorder.click(searched, course_id, int(position))
+                await recorder.click(searched, course_id, position)
         if not is_bot(request.headers.get("user-agent")):
             day = dt.datetime.now(dt.UTC).date()
             visitor = limiter.subject("course-view", f"{day}|{client_key(request)}")

@@ -20,6 +20,7 @@ from search_service.insights.schemas import QueryFigures
 from search_service.insights.service import PopularSearches
 from search_service.lib.constraints import TEXT_CHARACTERS
 from search_service.lib.errors import Invalid
+from search_service.lib.web import link_number
 from search_service.pages.forms import FormData, FormState, PageForm, submit
 
 DEFAULT_DAYS = 7
@@ -41,8 +42,9 @@ def _days(raw: str | None) -> tuple[int, str | None]:
     raw = raw.strip() if raw is not None else None  # " 30 ", as a pasted number comes
     if raw is None or raw == "":
         return DEFAULT_DAYS, None
-    if raw.isdigit() and 1 <= int(raw) <= MAX_DAYS:
-        return int(raw), None
+    days = link_number(raw, 1, MAX_DAYS)
+    if days is not None:
+        return days, None
     return DEFAULT_DAYS, f"Days must be a whole number from 1 to {MAX_DAYS:,}."
 
 

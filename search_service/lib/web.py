@@ -154,3 +154,13 @@ async def one_value_each(request: Request[Any, Any, Any]) -> None:
 # operation that needs one says so (``security=BEARER``), so Swagger UI offers "Authorize".
 BEARER_SCHEME = "BearerToken"
 BEARER: list[dict[str, list[str]]] = [{BEARER_SCHEME: []}]
+
+
+def link_number(text: str | None, low: int, high: int) -> int | None:
+    """A whole number from ``low`` to ``high`` in a link's parameter, written in ASCII digits,
+    or None. ``str.isdigit`` alone lets "²" (which ``int`` refuses) and 5,000 digits (past
+    ``int``'s limit) through: both were a 500."""
+    if text is None or not (text.isascii() and text.isdigit()) or len(text) > len(str(high)):
+        return None
+    value = int(text)
+    return value if low <= value <= high else None

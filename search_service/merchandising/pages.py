@@ -16,6 +16,7 @@ from search_service.accounts.admins import require_admin
 from search_service.db.annotations import DbSession, SignedIn
 from search_service.lib.decoding import decode_fields
 from search_service.lib.errors import SearchUnavailable
+from search_service.lib.web import link_number
 from search_service.merchandising import service
 from search_service.merchandising.rules import MerchandisedEngine, RuleBook
 from search_service.merchandising.schemas import RuleIn, RuleOut, RuleQuery
@@ -191,8 +192,7 @@ class RulesPages(Controller):
         form = _as_form(rule) if rule else BLANK
         if editing and rule is None:  # a stale or mistyped link: said, not a blank "New rule"
             form = FormState(message="No rule has this id (deleted since?): here is a new one.")
-        number = request.query_params.get("page", "1")
-        page = int(number) if number.isdigit() and 1 <= int(number) <= 10_000 else 1
+        page = link_number(request.query_params.get("page"), 1, 10_000) or 1
         return await _rules_page(db_session, form, page=page, found=found, find=find)
 
     @post("/preview", name="rules_preview", status_code=200)

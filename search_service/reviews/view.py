@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode
 
+from search_service.lib.web import link_number
 from search_service.reviews.schemas import ReviewSort
 
 REVIEW_SORTS: tuple[tuple[ReviewSort, str], ...] = (
@@ -15,14 +16,6 @@ REVIEW_SORTS: tuple[tuple[ReviewSort, str], ...] = (
     ("highest", "Highest"),
     ("lowest", "Lowest"),
 )
-
-
-def _whole(text: str | None, low: int, high: int) -> int | None:
-    """A whole number from a link's parameter, or None when absent or out of range (a page
-    link is never an error page)."""
-    if text is None or not text.isdigit() or not low <= int(text) <= high:
-        return None
-    return int(text)
 
 
 class ReviewView(NamedTuple):
@@ -35,8 +28,8 @@ class ReviewView(NamedTuple):
         """From a link's parameters (anything not ours, or out of range, left out)."""
         wanted = params.get("reviews")
         sort: ReviewSort = next((v for v, _ in REVIEW_SORTS if v == wanted), "helpful")
-        number = _whole(params.get("rpage"), 1, 10_000) or 1
-        return cls(sort, _whole(params.get("stars"), 1, 5), number)
+        number = link_number(params.get("rpage"), 1, 10_000) or 1
+        return cls(sort, link_number(params.get("stars"), 1, 5), number)
 
     @classmethod
     def sent_back(cls, text: str | None) -> ReviewView:

@@ -22,7 +22,8 @@ PARAMS = (
     "rating_min", "language", "level", "duration", "features", "bestseller", "literal",
     "reviews", "stars", "rpage", "sections", "done", "next", "add", "qid", "to", "days",
 )  # fmt: skip
-HOSTILE = ("x" * 3000, "9" * 40, "-1", "\x00", "😀" * 300, "%")
+# "²" passes str.isdigit but not int(); 4,301 digits pass isdigit but not int()'s limit.
+HOSTILE = ("x" * 3000, "9" * 40, "-1", "\x00", "😀" * 300, "%", "²", "9" * 4301)
 
 
 async def test_no_page_answers_a_hostile_parameter_with_a_500(
@@ -72,3 +73,19 @@ async def test_no_page_answers_a_hostile_parameter_with_a_500(
                     if answer.status_code >= 500:
                         failures.append((signed_in, path, name, value[:12], answer.status_code))
     assert failures == []
+
+
+async def test_numbers_in_pairs_and_clicks_are_never_a_500(browser: Client) -> None:
+    """A price range read the right way round compared two "numbers" with int(), and a
+    click's position too: "²" and 4,301 digits were a 500 there, signed out."""
+    body = (await browser.get("/api/v1/search", params={"q": "python"})).json()
+    slug, qid = body["hits"][0]["slug"], body["query_id"]
+    for odd in ("²", "9" * 4301, "٣"):
+        for path, params in (
+            ("/search", {"price_min": odd, "price_max": "1"}),
+            ("/search", {"price_min": "5", "price_max": odd}),
+            ("/categories/development", {"price_min": odd, "price_max": "5"}),
+            (f"/courses/{slug}", {"qid": qid, "pos": odd}),
+        ):
+            answer = await browser.get(path, params=params)
+            assert answer.status_code < 500, (path, params, answer.status_code)

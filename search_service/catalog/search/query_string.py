@@ -21,7 +21,14 @@ from search_service.lib.decoding import decode_fields, describe, from_multidict,
 from search_service.lib.errors import Invalid
 from search_service.lib.openapi import operation_with, query_parameters
 from search_service.lib.pricing import price_bound
-from search_service.search.request import DEFAULTS, FILTER_FIELDS, PARAMETERS, SearchRequest
+from search_service.lib.web import link_number
+from search_service.search.request import (
+    DEFAULTS,
+    FILTER_FIELDS,
+    MAX_CENTS,
+    PARAMETERS,
+    SearchRequest,
+)
 from search_service.search.text import typed
 from search_service.search.vocabulary import FACETS
 
@@ -64,7 +71,8 @@ async def provide_page_search_request(request: Request[Any, Any, Any]) -> Search
     rather than refused."""
     query = request.query_params.dict()
     low, high = query.get("price_min", [""])[-1], query.get("price_max", [""])[-1]
-    if low.isdigit() and high.isdigit() and int(low) > int(high):
+    low_cents, high_cents = link_number(low, 0, MAX_CENTS), link_number(high, 0, MAX_CENTS)
+    if low_cents is not None and high_cents is not None and low_cents > high_cents:
         query = {**query, "price_min": [high], "price_max": [low]}
     return parse_search(query)
 
