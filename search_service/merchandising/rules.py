@@ -229,9 +229,11 @@ async def merchandised(
             )
             hits += after.hits
         rest = hits[skip : skip + need]
-    # What the words found is the engine's, the pinned counted among the matches (they are
-    # the rule's answer to those words): the respelling's check and the interpretation read it.
-    matched = None if organic.matched is None else organic.matched + len(first)
+    # What the words found is the engine's (how many courses have them, how many word groups
+    # were kept): the respelling's check and the interpretation read it. The pinned, kept out
+    # of the engine's count, are counted among the matches when the words match courses at
+    # all; when they match none (a rule on a misspelling), the respelling is still searched.
+    matched = organic.matched + len(first) if organic.matched else organic.matched
     return msgspec.structs.replace(
         organic,
         total=organic.total + len(first),

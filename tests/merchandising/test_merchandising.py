@@ -115,6 +115,23 @@ async def test_a_pin_keeps_the_respelling_of_its_query(api: Client, boss: Any) -
     assert pinned["interpreted"]["relaxed_words"] == [] and not pinned["interpreted"]["by_meaning"]
 
 
+async def test_a_rule_on_a_misspelling_leaves_its_respelling_searched(
+    api: Client, boss: Any
+) -> None:
+    """A rule pinning a course for "phyton" answered the pin alone ("1 result"), under
+    "Showing results for python"; the respelling, which found 63, was not searched."""
+    before = await search(api, q="phyton")
+    assert before["interpreted"]["spelling"] == QUERY and before["total"] > 1
+    pin = slugs(await search(api, q=QUERY, per_page=20))[5]
+    made = await api.post(
+        "/api/v1/admin/rules", json={"query": "phyton", "pin": [pin]}, headers=auth(boss)
+    )
+    assert made.status_code == 201, made.text
+    after = await search(api, q="phyton")
+    assert after["interpreted"]["spelling"] == QUERY
+    assert after["total"] == before["total"], (after["total"], before["total"])
+
+
 async def test_pins_obey_the_shoppers_filters(api: Client, boss: Any) -> None:
     ranked = (await search(api, q=QUERY, per_page=40))["hits"]
     free = next((h for h in ranked if h["price"]["is_free"]), None)
