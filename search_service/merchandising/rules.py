@@ -29,7 +29,7 @@ from search_service.insights.service import normalise_query
 from search_service.merchandising import queries
 from search_service.ops.periodic import Periodic
 from search_service.search.engine import SearchEngine
-from search_service.search.request import SearchRequest
+from search_service.search.request import MAX_HITS, SearchRequest
 from search_service.search.results import EngineResult
 from search_service.search.vocabulary import FacetGroup
 from search_service.search.wrappers.base import EngineWrapper
@@ -208,7 +208,9 @@ async def merchandised(
     )
     order = {course: place for place, course in enumerate(rule.pin)}
     first = sorted(pinned.hits, key=lambda h: order[h.document.id])
-    offset, size = request.offset, request.per_page
+    offset = request.offset
+    # Pages reach MAX_HITS deep, the pinned included: the last page is cut there.
+    size = max(0, min(request.per_page, MAX_HITS - offset))
     shown = first[offset : offset + size] if request.with_hits else []
     need = size - len(shown) if request.with_hits else 0
     start = max(0, offset - len(first))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import AsyncIterator
-from typing import Any
+from pathlib import Path
+from typing import Any, cast
 
 import asyncpg
 import pytest
@@ -474,3 +475,29 @@ async def test_a_rule_beginning_or_ending_changes_the_cache_validator(
         assert book.digest == before and book.match(SearchRequest(q="watercolor")) is None
     finally:
         await engine.dispose()
+
+
+async def test_pins_reach_no_deeper_than_the_pages_do(tmp_path: Path) -> None:
+    """With a course pinned, the 1,000 hits pages reach became 1,001: page 143 of 7 had 7
+    hits (6 without a rule) and page 1,001 of 1 had one."""
+    from search_service.merchandising.rules import ActiveRule, MerchandisedEngine, RuleBook
+    from search_service.search.request import MAX_HITS, SearchRequest
+    from search_service.search.tantivy.engine import TantivyEngine
+    from tests.support.documents import titled
+
+    engine = TantivyEngine(tmp_path / "courses")
+    await engine.apply_settings()
+    courses = [titled(n, f"Guitar lesson {n}") for n in range(MAX_HITS + 10)]
+    await engine.upsert(courses)
+    book = RuleBook(cast("async_sessionmaker[Any]", None))  # rules given, none read
+    book.use([ActiveRule("guitar", None, None, None, (courses[500].id,), ())])
+    ruled = MerchandisedEngine(engine, book)
+    try:
+        first = await ruled.search(SearchRequest(q="guitar", per_page=7))
+        assert first.hits[0].document.id == courses[500].id and first.total == MAX_HITS + 10
+        last = await ruled.search(SearchRequest(q="guitar", per_page=7, page=143))
+        assert len(last.hits) == MAX_HITS - 142 * 7
+        beyond = await ruled.search(SearchRequest(q="guitar", per_page=1, page=MAX_HITS + 1))
+        assert beyond.hits == [] and beyond.total == MAX_HITS + 10
+    finally:
+        await ruled.close()
