@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -16,7 +15,6 @@ from search_service.accounts.admins import require_admin
 from search_service.db.annotations import DbSession, SignedIn
 from search_service.insights import charts, service
 from search_service.insights.recorder import InsightsRecorder
-from search_service.insights.schemas import QueryFigures
 from search_service.insights.service import PopularSearches
 from search_service.lib.constraints import TEXT_CHARACTERS
 from search_service.lib.errors import Invalid
@@ -48,16 +46,6 @@ def _days(raw: str | None) -> tuple[int, str | None]:
     return DEFAULT_DAYS, f"Days must be a whole number from 1 to {MAX_DAYS:,}."
 
 
-def _sort_key(key: str) -> Callable[[QueryFigures], Any]:
-    if key == "revenue_cents":  # per currency: by the largest amount, whatever its currency
-        return lambda r: r.revenue[0].cents if r.revenue else 0
-    return lambda r: getattr(r, key)
-
-
-def _sorted(rows: list[QueryFigures], key: str, descending: bool) -> list[QueryFigures]:
-    return sorted(rows, key=_sort_key(key), reverse=descending)
-
-
 class HideForm(PageForm):
     page_fields = frozenset({"query", "hidden"})  # the row's query, the button's action
     query: Annotated[str, Meta(min_length=1, max_length=200, pattern=TEXT_CHARACTERS)]
@@ -84,7 +72,7 @@ class InsightsPages(Controller):
         sort = sort if sort in SORTABLE else "clients"
         descending = params.get("order") != "asc"
         await recorder.flush()
-        report = await service.report(db_session, days, limit=100)
+        report = await service.report(db_session, days, limit=100, sort=sort, descending=descending)
         labels = [d.day for d in report.daily]
 
         def sort_url(key: str) -> str:
@@ -103,7 +91,7 @@ class InsightsPages(Controller):
                 "sort": sort,
                 "descending": descending,
                 "sort_url": sort_url,
-                "top": _sorted(report.top_queries, sort, descending),
+                "top": report.top_queries,
                 "hidden": await service.hidden_queries(db_session),
                 "searches_chart": charts.bars(
                     "Searches per day", labels, [d.searches for d in report.daily]

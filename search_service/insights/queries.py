@@ -85,8 +85,19 @@ FROM q
 """
 )
 
-PER_QUERY = _windowed(
-    """
+# What the top queries can be sorted by: a column of the report -> its SQL (constants only).
+PER_QUERY_ORDER = {
+    "query": "per.query",
+    "searches": "per.searches",
+    "clients": "per.clients",
+    "clicks": "coalesce(o.clicks, 0)",
+    "ctr": "per.clicked::float / per.searches",
+    "add_to_carts": "coalesce(o.add_to_carts, 0)",
+    "purchases": "coalesce(o.purchases, 0)",
+    # per currency: by the largest amount, whatever its currency (as the page shows it)
+    "revenue_cents": "coalesce(r.cents[1], 0)",
+}
+_PER_QUERY = """
 , per AS (
     SELECT q.query,
            count(*) AS searches,
@@ -116,10 +127,17 @@ SELECT per.query, per.searches, per.clients, per.zero_results, per.clicked,
        coalesce(o.purchases, 0) AS purchases, r.currencies, r.cents
 FROM per LEFT JOIN outcomes o ON o.query = per.query LEFT JOIN revenue r ON r.query = per.query
 WHERE per.query <> ''
-ORDER BY per.clients DESC, per.searches DESC, per.query
+ORDER BY {order}, per.clients DESC, per.searches DESC, per.query
 LIMIT :limit
 """
-)
+
+
+def per_query(sort: str = "clients", descending: bool = True) -> TextClause:
+    """The top queries, sorted by ``sort`` (a key of ``PER_QUERY_ORDER``) before the limit:
+    the most bought of all queries, not of the most searched."""
+    order = f"{PER_QUERY_ORDER[sort]} {'DESC' if descending else 'ASC'}"
+    return _windowed(_PER_QUERY.replace("{order}", order))
+
 
 ZERO_RESULTS = _windowed(
     """

@@ -182,12 +182,20 @@ def _since(days: int) -> dt.datetime:
     return dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
 
 
-async def report(session: AsyncSession, days: int, limit: int = 50) -> InsightsOut:
-    """Searches, rates and lists over the last ``days`` days."""
+async def report(
+    session: AsyncSession,
+    days: int,
+    limit: int = 50,
+    sort: str = "clients",
+    descending: bool = True,
+) -> InsightsOut:
+    """Searches, rates and lists over the last ``days`` days; the top ``limit`` queries by
+    ``sort`` (``queries.PER_QUERY_ORDER``)."""
     window = {"since": _since(days), "limit": limit}
     totals = (await session.execute(queries.TOTALS, window)).mappings().one()
     searches = int(totals["searches"])
-    per_query = (await session.execute(queries.PER_QUERY, window)).mappings().all()
+    top = queries.per_query(sort, descending)
+    per_query = (await session.execute(top, window)).mappings().all()
     zero = (await session.execute(queries.ZERO_RESULTS, window)).mappings().all()
     no_clicks = (await session.execute(queries.NO_CLICKS, window)).mappings().all()
     positions = (await session.execute(queries.POSITIONS, window)).mappings().all()

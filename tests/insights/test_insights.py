@@ -30,7 +30,7 @@ from tests.support.apps import in_process_app
 from tests.support.catalogs import Catalog
 from tests.support.pages import submit
 from tests.support.processes import skillspring
-from tests.support.shoppers import PASSWORD, admin, auth, student
+from tests.support.shoppers import PASSWORD, admin, auth, courses, student
 
 Client = Any
 
@@ -637,3 +637,41 @@ async def test_the_insights_page_takes_days_typed_with_spaces(
     assert 'value="30"' in page.text
     wrong = await browser.get("/admin/search-insights", params={"days": "3 0"})
     assert wrong.status_code == 400 and "Days must be" in wrong.text
+
+
+async def test_the_insights_page_sorts_every_query_not_the_first_hundred(
+    browser: Any, db: asyncpg.Connection
+) -> None:
+    """Sorting the top queries by purchases re-sorted the 100 most searched: a query bought
+    from but searched by fewer clients than 100 others was not in the table at all."""
+    (course,) = await courses(db, 1)
+    for n in range(105):
+        for client in (b"a", b"b"):
+            await db.execute(
+                "INSERT INTO search_queries (id, query, total, client) VALUES ($1, $2, 3, $3)",
+                uuid.uuid4(),
+                f"common query {n}",
+                client,
+            )
+    bought = uuid.uuid4()
+    await db.execute(
+        "INSERT INTO search_queries (id, query, total, client, shown) "
+        "VALUES ($1, 'watercolor rarely', 3, 'c', ARRAY[$2::uuid])",
+        bought,
+        course["id"],
+    )
+    await db.execute(
+        "INSERT INTO search_events (query_id, course_id, type, revenue_cents, currency) "
+        "VALUES ($1, $2, 'purchase', 1099, 'USD')",
+        bought,
+        course["id"],
+    )
+    boss = await admin(db)
+    browser.cookies.set("skillspring_session", boss["authorization"].removeprefix("Bearer "))
+    by_clients = (await browser.get("/admin/search-insights")).text
+    assert "watercolor rarely" not in by_clients  # the 100 most searched, as before
+    for key in ("purchases", "revenue_cents"):
+        page = await browser.get("/admin/search-insights", params={"sort": key, "order": "desc"})
+        table = page.text.split('id="top-queries"', 1)[1]
+        first_row = table.split("<tbody>", 1)[1].split("</tr>", 1)[0]
+        assert "watercolor rarely" in first_row, key
