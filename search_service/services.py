@@ -12,7 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from search_service.accounts.limits import AccountGuard
 from search_service.catalog.categories import CategoryDirectory
-from search_service.catalog.search.service import CatalogSearch, Meaning, every_word_as_typed
+from search_service.catalog.search.service import (
+    CatalogSearch,
+    Meaning,
+    every_word_as_typed,
+    searched_words,
+)
 from search_service.catalog.suggest import Suggester
 from search_service.courses.views import ViewCounter
 from search_service.db.connection import make_engine as make_db_engine
@@ -81,7 +86,7 @@ async def build_services(
         started.push_async_callback(side.dispose)
         sessions = async_sessionmaker(side, expire_on_commit=False)
         # Rules apply above the cache (and the engine): every engine gets them the same.
-        rules = RuleBook(sessions)
+        rules = RuleBook(sessions, searched_as=searched_words)
         await rules.start()
         started.push_async_callback(rules.stop)
         search = MerchandisedEngine(cached, rules)

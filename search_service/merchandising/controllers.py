@@ -50,7 +50,7 @@ class RulesController(Controller):
         folding case, accents and spaces) or a category page, optionally between ``starts_at``
         and ``ends_at``. Applies within a second on every worker."""
         require_admin(user)
-        rule_id = await service.create_rule(db_session, data)
+        rule_id = await service.create_rule(db_session, data, rules.searched_as)
         await rules.refresh(db_session, rule_id)
         return RuleCreated(id=str(rule_id))
 
@@ -85,7 +85,7 @@ class RulesController(Controller):
     ) -> RuleOut:
         """The same body and checks as creating one (the rule itself does not overlap)."""
         require_admin(user)
-        await service.update_rule(db_session, rule_id, data)
+        await service.update_rule(db_session, rule_id, data, rules.searched_as)
         await rules.refresh(db_session, rule_id)
         updated = await service.get_rule(db_session, rule_id)
         assert updated is not None

@@ -200,6 +200,7 @@ class RulesPages(Controller):
         self,
         db_session: DbSession,
         engine: NamedDependency[SearchEngine],
+        rules: NamedDependency[RuleBook],
         user: SignedIn,
         data: FormData,
     ) -> Response[Any]:
@@ -208,7 +209,9 @@ class RulesPages(Controller):
         values = form_values(data)
 
         async def show(form: RuleForm) -> Template:
-            result = await service.preview_rule(db_session, _unmerchandised(engine), _decode(form))
+            result = await service.preview_rule(
+                db_session, _unmerchandised(engine), _decode(form), rules.searched_as
+            )
             cards = [h.document for h in result.hits]
             kept = FormState(values={k: v for k, v in values.items() if k not in HIDDEN})
             return await _rules_page(db_session, kept, preview=cards, pinned=result.pinned)
@@ -229,9 +232,9 @@ class RulesPages(Controller):
         async def save(form: RuleForm) -> None:
             rule_id = form.rule_id
             if rule_id is None:
-                rule_id = await service.create_rule(db_session, _decode(form))
+                rule_id = await service.create_rule(db_session, _decode(form), rules.searched_as)
             else:
-                await service.update_rule(db_session, rule_id, _decode(form))
+                await service.update_rule(db_session, rule_id, _decode(form), rules.searched_as)
             await rules.refresh(db_session, rule_id)  # this worker at once, the others in 1 s
 
         return await submit(

@@ -79,9 +79,14 @@ class RuleBook:
         self,
         sessions: async_sessionmaker[AsyncSession],
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        searched_as: Callable[[str], str] = lambda q: q,
     ) -> None:
         self.sessions = sessions
         self.clock = clock  # what time it is (a test may set it)
+        # The words a typed query is searched for (catalog search reads typed filters and
+        # filler out of it), which are what a rule's query is matched with: the composition
+        # root gives it, and a rule whose query would never be searched is refused.
+        self.searched_as = searched_as
         self._by_id: dict[str, ActiveRule] = {}
         self._by_query: dict[str, list[ActiveRule]] = {}
         self._version: tuple[Any, ...] | None = None

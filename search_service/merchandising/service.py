@@ -4,7 +4,7 @@ recomputed from enrollments in one statement, read per course."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import asyncpg
@@ -26,7 +26,15 @@ MAX_RULES = 5000  # rules kept at most (every worker holds them all): docs/opera
 QUERY_OR_CATEGORY = "Give a query or a category (exactly one of the two)."
 
 
-async def _valid(session: AsyncSession, data: RuleIn) -> str | None:
+_NOT_SEARCHED = (
+    "“{query}” is searched as “{searched}” (its filter words and filler read out), so a rule "
+    "on it would never apply: make the rule for “{searched}”."
+)
+
+
+async def _valid(
+    session: AsyncSession, data: RuleIn, searched_as: Callable[[str], str]
+) -> str | None:
     """The rule's normalised query, once the rule alone is right.
 
     Raises:
@@ -43,8 +51,12 @@ async def _valid(session: AsyncSession, data: RuleIn) -> str | None:
     if (data.query is None) == (data.category is None):
         add("query", QUERY_OR_CATEGORY)
     query = normalise_query(data.query) if data.query is not None else None
+    searched = normalise_query(searched_as(data.query)) if data.query is not None else None
     if query == "":
         add("query", "The query has no words.")
+    elif query is not None and searched != query:
+        # "python in spanish" is searched as "python" (in Spanish): a rule on it never fired.
+        add("query", _NOT_SEARCHED.format(query=query, searched=searched or "no words"))
     for field, value in (("starts_at", data.starts_at), ("ends_at", data.ends_at)):
         try:
             bounded_time(field, value)
@@ -76,7 +88,10 @@ async def _valid(session: AsyncSession, data: RuleIn) -> str | None:
 
 
 async def _checked(
-    session: AsyncSession, data: RuleIn, replacing: uuid.UUID | None = None
+    session: AsyncSession,
+    data: RuleIn,
+    searched_as: Callable[[str], str],
+    replacing: uuid.UUID | None = None,
 ) -> dict[str, object]:
     """The rule's row, once every check has passed (under a lock on its target).
 
@@ -84,7 +99,7 @@ async def _checked(
         Invalid: see ``_valid``; or the rule pins and hides nothing (a preview may).
         Conflict: another rule for the same query or category overlaps this one's window.
     """
-    query = await _valid(session, data)
+    query = await _valid(session, data, searched_as)
     if not data.pin and not data.hide:  # saved, it would only hold the query from real rules
         raise Invalid("pin", "A rule pins or hides at least one course.")
     target = f"q:{query}" if query is not None else f"c:{data.category}"
@@ -106,13 +121,15 @@ async def _checked(
     return {**params, "pin": list(data.pin), "hide": list(data.hide)}
 
 
-async def create_rule(session: AsyncSession, data: RuleIn) -> uuid.UUID:
+async def create_rule(
+    session: AsyncSession, data: RuleIn, searched_as: Callable[[str], str]
+) -> uuid.UUID:
     """A new rule (see ``_checked`` for what is refused).
 
     Raises:
         Conflict: ``MAX_RULES`` rules exist already.
     """
-    params = await _checked(session, data)
+    params = await _checked(session, data, searched_as)
     params.pop("replacing")
     await session.execute(queries.LOCK_TARGET, {"target": "count"})  # one creator at a time
     if (await session.execute(queries.COUNT_RULES)).scalar_one() >= MAX_RULES:
@@ -123,7 +140,9 @@ async def create_rule(session: AsyncSession, data: RuleIn) -> uuid.UUID:
     return uuid.UUID(str(row.scalar_one()))
 
 
-async def update_rule(session: AsyncSession, rule_id: uuid.UUID, data: RuleIn) -> None:
+async def update_rule(
+    session: AsyncSession, rule_id: uuid.UUID, data: RuleIn, searched_as: Callable[[str], str]
+) -> None:
     """Replace a rule's target, courses and window (see ``_checked``).
 
     Raises:
@@ -132,7 +151,7 @@ async def update_rule(session: AsyncSession, rule_id: uuid.UUID, data: RuleIn) -
     exists = await session.execute(queries.RULE_EXISTS, {"id": rule_id})
     if exists.first() is None:
         raise NotFound("No rule has this id.")
-    params = await _checked(session, data, replacing=rule_id)
+    params = await _checked(session, data, searched_as, replacing=rule_id)
     params.pop("replacing")
     await session.execute(queries.UPDATE_RULE, {**params, "id": rule_id})
 
@@ -209,14 +228,16 @@ async def bought_with(
 PREVIEW = 20  # the first page an admin sees before saving a rule: a shopper's first page
 
 
-async def preview_rule(session: AsyncSession, engine: SearchEngine, data: RuleIn) -> EngineResult:
+async def preview_rule(
+    session: AsyncSession, engine: SearchEngine, data: RuleIn, searched_as: Callable[[str], str]
+) -> EngineResult:
     """The first page shoppers would see with this rule (and no other rule): its pinned
     courses first, its hidden ones gone. Nothing is saved.
 
     Raises:
         Invalid: as saving it would (see ``_valid``).
     """
-    query = await _valid(session, data)
+    query = await _valid(session, data, searched_as)
     rows = await session.execute(queries.IDS_OF_SLUGS, {"slugs": [*data.pin, *data.hide]})
     ids: dict[str, str] = {slug: str(course_id) for slug, course_id in rows.all()}
     rule = ActiveRule(

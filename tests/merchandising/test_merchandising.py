@@ -133,6 +133,25 @@ async def test_a_rule_on_a_misspelling_leaves_its_respelling_searched(
     assert after["total"] == before["total"], (after["total"], before["total"])
 
 
+@pytest.mark.parametrize(
+    ("query", "searched"),
+    [("python in spanish", "python"), ("learn python", "python"), ("free", "no words")],
+)
+async def test_a_rule_on_words_never_searched_is_refused(
+    api: Client, boss: Any, query: str, searched: str
+) -> None:
+    """A rule on "python in spanish" was saved and listed, and never applied: searches match
+    rules with the words they search for ("python", in Spanish)."""
+    pin = slugs(await search(api, q=QUERY))[0]
+    rule = {"query": query, "pin": [pin]}
+    made = await api.post("/api/v1/admin/rules", json=rule, headers=auth(boss))
+    assert made.status_code == 400, made.text
+    error = made.json()["invalid_params"][0]
+    assert error["name"] == "query" and f"searched as “{searched}”" in error["reason"], error
+    listed = (await api.get("/api/v1/admin/rules", headers=auth(boss))).json()["rules"]
+    assert listed == []
+
+
 async def test_pins_obey_the_shoppers_filters(api: Client, boss: Any) -> None:
     ranked = (await search(api, q=QUERY, per_page=40))["hits"]
     free = next((h for h in ranked if h["price"]["is_free"]), None)

@@ -181,6 +181,12 @@ async def every_word_as_typed(engine: SearchEngine, text: str) -> bool:
     return _every_word_matched(await engine.search(literal))
 
 
+def searched_words(text: str) -> str:
+    """The words ``text`` is searched for, typed filters and filler read out ("python in
+    spanish": "python"): what merchandising rules are matched with."""
+    return understand(SearchRequest(q=text)).searched.q
+
+
 def _relaxed_words(request: SearchRequest, result: EngineResult) -> list[str]:
     """The words some results do not have: relaxation kept only the first word groups."""
     if result.kept_words is None or not result.words or result.kept_words >= result.words:
