@@ -122,7 +122,7 @@ DONE: dict[str, str] = {
     "removed": "Removed from your cart.",
     "saved": "Moved to your wishlist.",
     "to-cart": "Moved to your cart.",
-    "asked": "Your question is posted. The instructor and other students can answer it.",
+    "asked": "Your question is posted. The instructor answers it here.",
     "answered": "Your answer is posted under the question.",
     "reviewed": "Thank you: your review is posted.",
     "wished": "Saved to your wishlist.",
