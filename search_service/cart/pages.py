@@ -13,11 +13,11 @@ from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
 from search_service.cart import service
-from search_service.cart.schemas import AgreedCents, AgreedCurrency, CartOut, CheckoutOut, CouponIn
+from search_service.cart.schemas import AgreedCents, AgreedCurrency, CartOut, CouponIn
 from search_service.catalog.search.service import cards_in_order
 from search_service.db.annotations import DbSession, SignedIn, Viewer
 from search_service.insights.ids import QueryIds
-from search_service.lib.errors import DomainError, Invalid, SearchUnavailable
+from search_service.lib.errors import Conflict, DomainError, Invalid, SearchUnavailable
 from search_service.lib.limits import Limiter
 from search_service.lib.problems import problem, status_of
 from search_service.merchandising import service as recommendations
@@ -245,19 +245,30 @@ class CartPages(Controller):
         user: SignedIn,
         data: FormData,
     ) -> Response[Any]:
-        def receipt(order: CheckoutOut) -> str:
-            return done(request.app.route_reverse("order_page", order_id=order.order_id), "bought")
+        def receipt(order_id: str) -> str:
+            return done(request.app.route_reverse("order_page", order_id=order_id), "bought")
+
+        async def buy(form: CheckoutForm) -> str:
+            try:
+                bought = await service.checkout(
+                    db_session,
+                    user.id,
+                    form.expected_total_cents,
+                    form.expected_currency,
+                    form.course_ids(),
+                )
+            except Conflict as exc:
+                # Sent twice (a double click without script): the first bought these very
+                # courses a moment ago, so this one leads to that receipt.
+                ids = form.course_ids()
+                if exc.detail != service.CHECKED_OUT or not ids:
+                    raise
+                placed = await service.just_bought(db_session, user.id, ids)
+                if placed is None:
+                    raise
+                return str(placed)
+            return bought.order_id
 
         return await submit(
-            data,
-            CheckoutForm,
-            lambda form: service.checkout(
-                db_session,
-                user.id,
-                form.expected_total_cents,
-                form.expected_currency,
-                form.course_ids(),
-            ),
-            _again(db_session, user.id, "items", engine),
-            receipt,
+            data, CheckoutForm, buy, _again(db_session, user.id, "items", engine), receipt
         )

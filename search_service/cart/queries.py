@@ -101,3 +101,13 @@ ON CONFLICT (course_id, date) DO UPDATE SET
     revenue_cents = course_metrics.revenue_cents + excluded.revenue_cents
 """)
 CONVERT = text("UPDATE carts SET status = 'converted', updated_at = now() WHERE id = :cart_id")
+# The order a checkout sent twice (a double click without script) placed a moment ago: the
+# newest of the student's in the last minute, of exactly these courses.
+JUST_BOUGHT = text("""
+SELECT o.id FROM orders o
+WHERE o.student_id = :student_id AND o.created_at > now() - interval '1 minute'
+  AND (SELECT array_agg(i.course_id ORDER BY i.course_id) FROM order_items i
+       WHERE i.order_id = o.id)
+    = (SELECT array_agg(c ORDER BY c) FROM unnest(CAST(:course_ids AS uuid[])) c)
+ORDER BY o.created_at DESC LIMIT 1
+""")

@@ -192,6 +192,15 @@ async def in_cart(session: AsyncSession, user_id: uuid.UUID, course_id: uuid.UUI
     return bool((await session.execute(queries.IN_CART, params)).scalar_one())
 
 
+async def just_bought(
+    session: AsyncSession, student_id: uuid.UUID, course_ids: Sequence[uuid.UUID]
+) -> uuid.UUID | None:
+    """The order of exactly ``course_ids`` the student placed in the last minute, if any."""
+    params = {"student_id": student_id, "course_ids": list(course_ids)}
+    found: uuid.UUID | None = await session.scalar(queries.JUST_BOUGHT, params)
+    return found
+
+
 async def has_bought(session: AsyncSession, student_id: uuid.UUID) -> bool:
     """Whether the student has checked out a cart before."""
     return bool(await session.scalar(queries.HAS_BOUGHT, {"student_id": student_id}))

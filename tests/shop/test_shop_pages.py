@@ -630,3 +630,23 @@ async def test_a_vote_comes_back_to_the_reviews_as_they_stood(
         view="rpage=-1&next=//evil.example",
     )
     assert odd.headers["location"] == f"/courses/{course['slug']}#ratings"
+
+
+async def test_buy_now_sent_twice_leads_both_times_to_the_receipt(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    """Without script, a double click sends Buy now twice: the first bought, the second
+    answered "Reload your cart and try again" over an empty cart."""
+    await sign_up(browser)
+    course = await a_course(db, skip=11)
+    await submit(browser, "/", "/cart/add", course_id=str(course["id"]))
+    cart = (await browser.get("/cart")).text
+    fields = {
+        name: re.search(rf'name="{name}" value="([^"]*)"', cart).group(1)  # type: ignore[union-attr]
+        for name in ("expected_items", "expected_total_cents", "expected_currency", "_csrf_token")
+    }
+    first = await browser.post("/cart/checkout", data=fields)
+    second = await browser.post("/cart/checkout", data=fields)
+    assert first.status_code == second.status_code == 303, second.text[-400:]
+    assert second.headers["location"] == first.headers["location"]
+    assert "/orders/" in first.headers["location"]
