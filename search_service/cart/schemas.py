@@ -9,7 +9,17 @@ import msgspec
 
 from search_service.insights.schemas import QueryIdText
 
-CouponCode = Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
+# Letters, digits, "-" and "_"; spaces around it (a code pasted from an e-mail) are dropped
+# (one inside is no coupon's).
+CouponCode = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1,
+        max_length=48,
+        pattern=r"^[A-Za-z0-9_ -]+$",
+        description="a coupon code: 1 to 40 letters, digits, '-' or '_'",
+    ),
+]
 
 
 class AddItemIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -249,7 +249,9 @@ async def apply_coupon(
     # Counted as a wrong guess until the coupon applies: guesses sent at once count one by one.
     await limiter.attempt(COUPON_GUESSES, guesser)
     cart = await _open_cart(session, user_id, lock=True)
-    coupon = (await session.execute(queries.COUPON_BY_CODE, {"code": code})).mappings().first()
+    coupon = (
+        (await session.execute(queries.COUPON_BY_CODE, {"code": code.strip()})).mappings().first()
+    )
     items = await _items(session, cart["id"])
     if coupon is None or not any(_applies(coupon, i) for i in items):
         raise Invalid("code", NOT_A_COUPON)

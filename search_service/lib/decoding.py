@@ -119,8 +119,11 @@ def _refused_character(annotation: Any, value: Any) -> str | None:
 
 
 def _shown(ch: str) -> str:
-    if ch.isprintable() and not unicodedata.category(ch).startswith(("C", "Z")):
+    kind = unicodedata.category(ch)
+    if ch.isprintable() and not kind.startswith(("C", "Z")):
         return f"“{ch}”"
+    if kind == "Zs":  # seen, as a gap: "bad code!" is refused for its space, not for "!"
+        return "a space" if ch == " " else f"a space (U+{ord(ch):04X})"
     return f"an invisible or control character (U+{ord(ch):04X})"
 
 

@@ -283,3 +283,18 @@ async def test_checkout_refuses_a_cart_changed_since_it_was_shown(
     bought = await api.post("/api/v1/cart/checkout", json=fresh, headers=auth(who))
     assert bought.status_code == 200, bought.text
     assert await db.fetchval("SELECT count(*) FROM enrollments") == enrollments + 2
+
+
+async def test_a_coupon_code_pasted_with_spaces_applies(
+    api: Client, db: asyncpg.Connection
+) -> None:
+    """ "WELCOME10 " (pasted from an e-mail) was refused as "text of 1 to 40 characters"."""
+    who = await student(db)
+    (course,) = await courses(db, 1)
+    await api.post("/api/v1/cart/items", json={"course_id": str(course["id"])}, headers=auth(who))
+    code = await coupon(db)
+    applied = await api.post("/api/v1/cart/coupon", json={"code": f" {code} "}, headers=auth(who))
+    assert applied.status_code == 200, applied.text
+    assert applied.json()["coupon"]["code"] == code
+    spaced = await api.post("/api/v1/cart/coupon", json={"code": "bad code!"}, headers=auth(who))
+    assert spaced.status_code == 400
