@@ -650,3 +650,10 @@ async def test_buy_now_sent_twice_leads_both_times_to_the_receipt(
     assert first.status_code == second.status_code == 303, second.text[-400:]
     assert second.headers["location"] == first.headers["location"]
     assert "/orders/" in first.headers["location"]
+
+
+async def test_orders_past_the_last_page_lead_back_to_the_first(browser: Client) -> None:
+    """/orders?page=2 said "No more orders." with only "Find a course"."""
+    await sign_up(browser)
+    past = (await browser.get("/orders", params={"page": "2"})).text
+    assert "No more orders." in past and 'href="/orders">Your latest orders' in past
