@@ -137,7 +137,10 @@ class ServerSettings(msgspec.Struct, kw_only=True, frozen=True):
 
     @property
     def trusted_list(self) -> list[str]:
-        return [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
+        """The proxies as granian reads them: a network as its own address ("10.0.0.1/8" is
+        10.0.0.0/8, which granian would otherwise take for a name no client has)."""
+        entries = [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
+        return [str(ipaddress.ip_network(e, strict=False)) if "/" in e else e for e in entries]
 
     @property
     def cors_list(self) -> list[str]:
@@ -314,7 +317,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         settings = msgspec.convert(raw, Settings, strict=False, dec_hook=_decode_path)
     except msgspec.ValidationError as exc:
         raise _error(exc, raw) from None
-    _check_proxies(settings.server.trusted_list)
+    _check_proxies([p.strip() for p in settings.server.trusted_proxies.split(",") if p.strip()])
     if settings.database.url is not None:
         database = msgspec.structs.replace(
             settings.database, url=normalise_database_url(settings.database.url)

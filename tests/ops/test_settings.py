@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,11 @@ def test_database_password_is_not_echoed_in_errors() -> None:
 def test_trusted_proxies_take_addresses_and_networks() -> None:
     settings = load_settings({"SKILLSPRING_TRUSTED_PROXIES": " 10.0.0.2, 10.1.0.0/16 ,::1 "})
     assert settings.server.trusted_list == ["10.0.0.2", "10.1.0.0/16", "::1"]
+    # A network written with its host's bits: granian reads a network strictly, and took
+    # "10.0.0.1/8" for a name no client has.
+    spelled = load_settings({"SKILLSPRING_TRUSTED_PROXIES": "10.0.0.1/8"}).server.trusted_list
+    assert spelled == ["10.0.0.0/8"]
+    assert ipaddress.ip_address("10.1.2.3") in ipaddress.ip_network(spelled[0], strict=True)
 
 
 def test_a_refused_secret_key_is_not_echoed() -> None:
