@@ -425,6 +425,7 @@ async def test_a_smaller_page_never_shrinks_the_pages_after_it(api: Client) -> N
         "price_min=0&price_max=999",
         "q=python&price_min=1&price=paid",
         "category=development&price_max=0&level=beginner",
+        "q=javascript&price=free&price_min=1000&price_max=5000",
     ],
 )
 async def test_free_and_paid_counts_are_what_clicking_them_finds(api: Client, query: str) -> None:
@@ -438,7 +439,15 @@ async def test_free_and_paid_counts_are_what_clicking_them_finds(api: Client, qu
         assert counts[value] == clicked["total"], (value, counts)
 
 
-@pytest.mark.parametrize("query", ["q=python&price=free", "q=javascript&price=paid", "q=python"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=python&price=free",
+        "q=javascript&price=paid",
+        "q=python",
+        "q=python&price=free&price_min=100&price_max=900",
+    ],
+)
 async def test_price_band_counts_are_what_clicking_them_finds(api: Client, query: str) -> None:
     """With Free chosen, "$1–$19.99 (15)" was counted without it, and its link (Free kept,
     the band's range added) found 0."""
@@ -446,7 +455,9 @@ async def test_price_band_counts_are_what_clicking_them_finds(api: Client, query
     bands = [f for f in shown["facets"]["price"] if f["value"] not in ("free", "paid")]
     assert bands
     for band in bands:
-        clicked = await search(api, urlencode([*parse_qsl(query), *band["params"].items()]))
+        # The band's link replaces a range chosen before.
+        kept = {k: v for k, v in parse_qsl(query) if k not in ("price_min", "price_max")}
+        clicked = await search(api, urlencode({**kept, **band["params"]}))
         assert band["count"] == clicked["total"], (band["value"], band["count"])
 
 

@@ -407,18 +407,14 @@ class CatalogSearch:
         An engine counts each facet group without the group's own filters, and the range is
         one of the price group's, as its bands need (a band's link replaces the range). With
         Free chosen, the bands count 0: what their links (Free kept) find."""
-        if not searched.with_facets:
+        ranged = searched.price_min is not None or searched.price_max is not None
+        if not searched.with_facets or not (ranged or searched.price == "free"):
             return result
         counts = dict(result.facets.get("price", {}))
         if searched.price == "free":
             # and the reverse: every band is of paid courses, and its link keeps Free.
-            bands = {value: 0 for value in counts if value not in ("free", "paid")}
-            return msgspec.structs.replace(
-                result, facets={**result.facets, "price": {**counts, **bands}}
-            )
-        if searched.price_min is None and searched.price_max is None:
-            return result
-        for value in ("free", "paid"):
+            counts.update({value: 0 for value in counts if value not in ("free", "paid")})
+        for value in ("free", "paid") if ranged else ():
             if searched.price == value:
                 counts[value] = result.total
                 continue
