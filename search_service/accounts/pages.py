@@ -98,7 +98,7 @@ def _page(name: str, after: After, form: FormState = BLANK, status: int = 200) -
 def _page_or_onward(name: str, after: After, viewer: User | None) -> Response[Any]:
     """The page, or for a shopper signed in already (the Back button after signing up, an
     old tab) where it would lead: signing up there again made a second account and
-    switched to it."""
+    switched to it. The forms sent signed in lead there too, doing nothing."""
     if viewer is not None:
         return Redirect(after.next, status_code=303)
     return _page(name, after)
@@ -152,6 +152,8 @@ class AccountPages(Controller):
         data: FormData,
     ) -> Response[Any]:
         after = After.of(data)
+        if request.state.get("viewer") is not None:  # a form from before signing in
+            return Redirect(after.next, status_code=303)
 
         async def sign_in(credentials: LoginIn) -> Redirect:
             client = client_key(request)
@@ -177,6 +179,8 @@ class AccountPages(Controller):
         data: FormData,
     ) -> Response[Any]:
         after = After.of(data)
+        if request.state.get("viewer") is not None:  # a form from before signing in
+            return Redirect(after.next, status_code=303)
 
         async def sign_up(account: RegisterIn) -> Redirect:
             user = await service.register(db_session, account_guard, account, client_key(request))
