@@ -17,7 +17,8 @@ CouponCode = Annotated[
         min_length=1,
         max_length=48,
         pattern=r"^[A-Za-z0-9_ -]+$",
-        description="a coupon code: 1 to 40 letters, digits, '-' or '_'",
+        description="a coupon code: up to 40 letters, digits, '-' or '_' (spaces around it "
+        "are dropped; 48 characters in all)",
     ),
 ]
 

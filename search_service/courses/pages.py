@@ -76,11 +76,12 @@ async def _course_page(
     forms: dict[str, FormState] | None = None,
     status: int = 200,
     query_id: str | None = None,
+    view: ReviewView | None = None,
 ) -> Template:
     detail = await service.course_detail(db_session, slug)
     course_id = uuid.UUID(detail.id)
     params = request.query_params
-    view = ReviewView.read(params)
+    view = view or ReviewView.read(params)
     review_page = await reviews.reviews_page(db_session, slug, *view)
     question_page = await questions.questions_page(db_session, slug, 1)
     viewer = request.state.get("viewer")
@@ -199,9 +200,12 @@ def provide_course_form(
     """The reviews' and questions' forms on the course page at ``slug``: shown again there
     with what went wrong, or on to a part of it."""
 
-    def again(form: str) -> Rerender:
+    def again(form: str, query: str) -> Rerender:
         async def rerender(state: FormState, status: int) -> Template:
-            return await _course_page(request, db_session, engine, slug, {form: state}, status)
+            view = ReviewView.sent_back(query) if query else None  # the reviews as they stood
+            return await _course_page(
+                request, db_session, engine, slug, {form: state}, status, view=view
+            )
 
         return rerender
 

@@ -188,10 +188,13 @@ class CourseForm:
     forms sit on that page need not import it."""
 
     def __init__(
-        self, slug: str, again: Callable[[str], Rerender], part_url: Callable[[str, str], str]
+        self,
+        slug: str,
+        again: Callable[[str, str], Rerender],
+        part_url: Callable[[str, str], str],
     ) -> None:
         self.slug = slug
-        self._again = again  # which form -> the page shown again with it
+        self._again = again  # which form (and the page's query) -> the page shown again
         self._part_url = part_url  # which part of the page (and query) -> its URL
 
     async def submit(
@@ -208,6 +211,5 @@ class CourseForm:
         """``submit`` for a form shown on the page as ``shown_as``, leading to ``part`` (of
         the page with ``query``)."""
         url = self._part_url(part, query)
-        return await submit(
-            data, form, act, self._again(shown_as), done(url, said) if said else url
-        )
+        again = self._again(shown_as, query)
+        return await submit(data, form, act, again, done(url, said) if said else url)

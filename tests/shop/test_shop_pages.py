@@ -630,6 +630,17 @@ async def test_a_vote_comes_back_to_the_reviews_as_they_stood(
         view="rpage=-1&next=//evil.example",
     )
     assert odd.headers["location"] == f"/courses/{course['slug']}#ratings"
+    # Refused (a review deleted since), the page shown again is the reviews as they stood.
+    refused = await submit(
+        browser,
+        page,
+        f"/courses/{course['slug']}/vote",
+        review_id=str(uuid.uuid4()),
+        vote="helpful",
+        view="reviews=recent&rpage=3",
+    )
+    assert refused.status_code == 404
+    assert 'name="view" value="reviews=recent&amp;rpage=3"' in refused.text
 
 
 async def test_buy_now_sent_twice_leads_both_times_to_the_receipt(
