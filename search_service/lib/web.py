@@ -160,7 +160,10 @@ def link_number(text: str | None, low: int, high: int) -> int | None:
     """A whole number from ``low`` to ``high`` in a link's parameter, written in ASCII digits,
     or None. ``str.isdigit`` alone lets "²" (which ``int`` refuses) and 5,000 digits (past
     ``int``'s limit) through: both were a 500."""
-    if text is None or not (text.isascii() and text.isdigit()) or len(text) > len(str(high)):
+    if text is None or not (text.isascii() and text.isdigit()):
         return None
-    value = int(text)
+    digits = text.lstrip("0") or "0"  # "05" is 5
+    if len(digits) > len(str(high)):
+        return None
+    value = int(digits)
     return value if low <= value <= high else None
