@@ -22,6 +22,8 @@ from search_service.db.models import AuthToken, Student, User
 from search_service.lib.constraints import optional_public_text, public_text
 from search_service.lib.errors import Conflict, Forbidden, Unauthorized
 
+NAME_MOST = 80  # a first or last name's column
+
 TOKEN_DAYS = 30
 
 
@@ -51,8 +53,8 @@ async def register(
         password_hash=hashed,
         role="student",
         status="active",
-        first_name=public_text("first_name", data.first_name),
-        last_name=optional_public_text("last_name", data.last_name),
+        first_name=public_text("first_name", data.first_name, most=NAME_MOST),
+        last_name=optional_public_text("last_name", data.last_name, most=NAME_MOST),
     )
     try:
         # A savepoint: a taken address undoes this insert only, and the request's transaction

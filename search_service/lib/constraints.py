@@ -150,9 +150,10 @@ def _trimmed(text: str) -> str:
     return text[start:end]
 
 
-def public_text(field: str, value: str, least: int = 1) -> str:
+def public_text(field: str, value: str, least: int = 1, most: int | None = None) -> str:
     """``value`` normalised (NFC) and trimmed, once it is text others can read: at least
-    ``least`` characters long after trimming, something visible in it, and no bidi
+    ``least`` characters long after trimming, at most ``most`` once normalised (the column's
+    size: NFC writes some letters longer, "क़" as two), something visible in it, and no bidi
     direction overrides (they reorder what readers see).
 
     Raises:
@@ -171,11 +172,15 @@ def public_text(field: str, value: str, least: int = 1) -> str:
     # Counted as shown: zero-width characters and marks on a letter take no place.
     if _length(text) < least:
         raise Invalid(field, f"{field} must be at least {least} characters long.")
+    if most is not None and len(text) > most:
+        raise Invalid(field, f"{field} must be at most {most:,} characters long, as stored.")
     return text
 
 
-def optional_public_text(field: str, value: str | None, least: int = 1) -> str | None:
+def optional_public_text(
+    field: str, value: str | None, least: int = 1, most: int | None = None
+) -> str | None:
     """``public_text`` of an optional field: blank (spaces alone) counts as not given."""
     if value is None or not value.strip():
         return None
-    return public_text(field, value, least)
+    return public_text(field, value, least, most)

@@ -18,6 +18,7 @@ from search_service.questions import queries
 from search_service.questions.schemas import AnswerItem, QuestionItem, QuestionPage
 
 TEXT_LEAST = 10  # characters of a question or an answer, once trimmed
+TEXT_MOST = 5000  # as the API takes it, once normalised
 
 QUESTIONS_PER_PAGE = 10
 # A free course is free to enrol in: without it, one account filled a course's questions (40
@@ -65,7 +66,7 @@ async def ask(
     course = await published_course(session, slug)
     if not await is_enrolled(session, user.id, course.id):
         raise Forbidden("Only students who bought this course can ask about it.")
-    text = public_text("question", question, TEXT_LEAST)
+    text = public_text("question", question, TEXT_LEAST, TEXT_MOST)
     await limiter.hit(QUESTIONS, str(user.id))
     params = {"course_id": course.id, "student_id": user.id, "question": text}
     row = (await session.execute(queries.ASK, params)).mappings().one()
@@ -91,7 +92,7 @@ async def answer(
     if user.id != question["mentor_id"] and user.role != "admin":
         raise Forbidden("Only the course's mentor or an admin can answer.")
     staff = user.id != question["mentor_id"]
-    text = public_text("answer", text_, TEXT_LEAST)
+    text = public_text("answer", text_, TEXT_LEAST, TEXT_MOST)
     params = {
         "question_id": question_id,
         "mentor_id": question["mentor_id"],

@@ -26,6 +26,7 @@ from search_service.reviews.schemas import (
 )
 
 BODY_LEAST = 20  # characters of a review's body, once trimmed (as the API documents)
+TITLE_MOST, BODY_MOST = 140, 5000  # as stored (the title's column), as typed
 
 REVIEWS_PER_PAGE = 10
 TOP_REVIEWS = 3
@@ -151,8 +152,10 @@ def _values(data: ReviewIn) -> dict[str, object]:
     """
     return {
         "rating": data.rating,
-        "title": optional_public_text("title", data.title),
-        "body": public_text("body", data.body, BODY_LEAST) if data.body is not None else None,
+        "title": optional_public_text("title", data.title, most=TITLE_MOST),
+        "body": public_text("body", data.body, BODY_LEAST, BODY_MOST)
+        if data.body is not None
+        else None,
         "would_recommend": data.would_recommend,
     }
 

@@ -19,6 +19,7 @@ from search_service.lib.pricing import effective_price_cents, price_display
 from search_service.wishlists.schemas import WishlistItemOut, WishlistOut
 
 DEFAULT = "Favorites"
+NAME_MOST = 120  # the name's column
 CREATE_DEFAULT = text(
     "INSERT INTO wishlists (student_id, name) SELECT :student_id, :name "
     "WHERE NOT EXISTS (SELECT 1 FROM wishlists WHERE student_id = :student_id) "
@@ -116,7 +117,7 @@ async def all_lists(session: AsyncSession, student_id: uuid.UUID) -> list[Wishli
 
 async def create(session: AsyncSession, student_id: uuid.UUID, name: str) -> WishlistOut:
     await _student(session, student_id)
-    name = public_text("name", name)  # nothing invisible or blank-looking alone
+    name = public_text("name", name, most=NAME_MOST)  # nothing invisible or blank alone
     taken = Conflict(f"You already have a list called “{name.strip()}”.", field="name")
     try:
         async with session.begin_nested():
@@ -151,7 +152,7 @@ async def rename(
         NotFound: not the student's list. Conflict: Favorites, or the name is taken.
     """
     await _named_list(session, student_id, wishlist_id, "renamed")
-    name = public_text("name", name).strip()
+    name = public_text("name", name, most=NAME_MOST).strip()
     params = {"wishlist_id": wishlist_id, "student_id": student_id, "name": name}
     try:
         async with session.begin_nested():

@@ -24,6 +24,7 @@ HOSTILE = (
     "\x00",
     "😀" * 600,
     "2026-13-45T99:99",
+    "\u0958" * 75,  # short enough as typed, longer than any name or title once normalised
 )
 # What a shopper types into the empty fields, so that the others' checks are reached.
 TYPED = {
