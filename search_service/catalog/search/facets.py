@@ -97,7 +97,8 @@ def _price(
     values = [_value(spec, v, counts, kind) for v in ("free", "paid")]
     for band, low, high in PRICE_BANDS[1:]:
         upper = None if high is None else high - 1
-        params = {"price_min": str(low)} | ({"price_max": str(upper)} if upper is not None else {})
+        # Both bounds, an open one blank (no bound): the band replaces any range chosen.
+        params = {"price_min": str(low), "price_max": str(upper) if upper is not None else ""}
         values.append(
             FacetValue(
                 value=f"{low}-{upper if upper is not None else ''}",
