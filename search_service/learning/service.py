@@ -34,7 +34,7 @@ async def my_courses(session: AsyncSession, student: uuid.UUID) -> list[OwnedCou
             mentor_name=row["mentor_name"],
             mentor_url=instructor_url(str(row["mentor_id"]), row["mentor_name"]),
             image_url=picture_url(row["slug"], row["thumbnail_url"]),
-            progress_percent=row["progress_percent"] or Decimal(0),
+            progress_percent=row["progress_percent"] or Decimal("0.00"),  # as stored: "0.00"
             purchased_at=row["purchased_at"],
             completed_at=row["completed_at"],
             last_lecture=row["last_lecture"],

@@ -29,6 +29,10 @@ async def test_marking_every_lecture_complete_completes_the_course(
     learning = (await api.get(f"/api/v1/learning/{course['slug']}", headers=auth(who))).json()
     lectures = [lec["id"] for section in learning["sections"] for lec in section["lectures"]]
     assert lectures and float(learning["progress_percent"]) == 0
+    # The list's card says it as the course's page does ("0" there was "0.00" here).
+    cards = (await api.get("/api/v1/learning", headers=auth(who))).json()
+    card = next(c for c in cards if c["slug"] == course["slug"])
+    assert card["progress_percent"] == learning["progress_percent"] == "0.00"
     url = f"/api/v1/learning/{course['slug']}/progress"
     first = await api.post(url, json={"lecture_id": lectures[0]}, headers=auth(who))
     assert first.status_code in (200, 201), first.text
