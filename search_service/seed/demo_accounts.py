@@ -102,6 +102,11 @@ SELECT id, (SELECT id FROM student), price, currency,
 FROM picked
 RETURNING id, course_id, purchased_at
 """  # noqa: S608 - constants only
+# Their mentors have one student more (the demo student is new to each), as checkout counts.
+DEMO_STUDENTS_COUNTED = """
+UPDATE mentors SET total_students = total_students + 1
+WHERE user_id IN (SELECT DISTINCT mentor_id FROM courses WHERE id = ANY($1::uuid[]))
+"""
 # A course's published lectures in their order, to mark the first ``$3`` per cent of them done
 # (whole numbers: a float's 0.4 is a hair above it, and marked one lecture too many).
 DEMO_DONE = """
@@ -145,6 +150,7 @@ async def create_demo_accounts(conn: asyncpg.Connection) -> DemoAccounts:
         await conn.execute(DEMO_SEARCHES)
         bought = await conn.fetch(DEMO_PURCHASES, DEMO_STUDENT[0], mentor)
         bought = sorted(bought, key=lambda row: row["purchased_at"])  # the order picked
+        await conn.execute(DEMO_STUDENTS_COUNTED, [row["course_id"] for row in bought])
         for row, percent in zip(bought[1:], (40, 100), strict=False):
             await conn.execute(DEMO_DONE, row["id"], row["course_id"], percent)
         record = {"student": DEMO_STUDENT[0], "mentor": mentor, "admin": DEMO_ADMIN[0]}

@@ -144,7 +144,15 @@ async def test_demo_accounts_only_on_a_database_the_demo_seeded(api: Client, sho
         # A database the demo did not seed has none.
         assert await demo_accounts(conn) is None
         # Right after the demo seeded it (this test plays that part), they are made once...
+        uncounted = (
+            "SELECT count(*) FROM mentors m WHERE m.total_students <> (SELECT "
+            "count(DISTINCT e.student_id) FROM enrollments e JOIN courses c ON c.id = "
+            "e.course_id WHERE c.mentor_id = m.user_id)"
+        )
+        assert await conn.fetchval(uncounted) == 0
         made = await create_demo_accounts(conn)
+        # ...the demo student counted among their courses' mentors' students (they were not)
+        assert await conn.fetchval(uncounted) == 0
         # ...and later runs read them back without touching them.
         assert await demo_accounts(conn) == made
         # With a week of shoppers' searches: a fresh demo shows trending searches, of the
