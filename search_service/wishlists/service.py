@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from typing import Any
 
@@ -49,6 +50,7 @@ RENAME = text(
     "(SELECT 1 FROM wishlists WHERE student_id = :student_id AND id <> :wishlist_id "
     "AND lower(name) = lower(CAST(:name AS text))) RETURNING id"
 )
+NAMES = text("SELECT id, name FROM wishlists WHERE student_id = :student_id")
 DELETE_LIST = text("DELETE FROM wishlists WHERE id = :wishlist_id RETURNING id")  # items cascade
 PUBLISHED_COURSE = text(
     f"SELECT 1 FROM courses c WHERE c.id = :course_id AND {PUBLISHED}"  # noqa: S608 - constants only
@@ -115,9 +117,29 @@ async def all_lists(session: AsyncSession, student_id: uuid.UUID) -> list[Wishli
     return await _lists(session, student_id)
 
 
+def _name_key(name: str) -> str:
+    """A list's name as the student tells names apart: compatibility forms, case ("Straße"
+    is "STRASSE", "ſ" an "s") and invisible characters (a soft hyphen) set aside."""
+    folded = unicodedata.normalize("NFKC", name)
+    shown = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+    return unicodedata.normalize("NFKC", shown.casefold()).strip()
+
+
+async def _name_free(
+    session: AsyncSession, student_id: uuid.UUID, name: str, renaming: uuid.UUID | None = None
+) -> None:
+    """Raises Conflict when another of the student's lists has this name in any spelling
+    (the database's own check compares ``lower()``, which misses these)."""
+    key = _name_key(name)
+    for other_id, other in (await session.execute(NAMES, {"student_id": student_id})).all():
+        if other_id != renaming and _name_key(other) == key:
+            raise Conflict(f"You already have a list called “{other}”.", field="name")
+
+
 async def create(session: AsyncSession, student_id: uuid.UUID, name: str) -> WishlistOut:
     await _student(session, student_id)
     name = public_text("name", name, most=NAME_MOST)  # nothing invisible or blank alone
+    await _name_free(session, student_id, name)
     taken = Conflict(f"You already have a list called “{name.strip()}”.", field="name")
     try:
         async with session.begin_nested():
@@ -153,6 +175,7 @@ async def rename(
     """
     await _named_list(session, student_id, wishlist_id, "renamed")
     name = public_text("name", name, most=NAME_MOST).strip()
+    await _name_free(session, student_id, name, renaming=wishlist_id)
     params = {"wishlist_id": wishlist_id, "student_id": student_id, "name": name}
     try:
         async with session.begin_nested():

@@ -172,3 +172,32 @@ async def test_save_for_later_moves_a_course_from_the_cart_to_favorites(
     assert moved.status_code == 200 and moved.json()["name"] == "Favorites"
     assert [i["course_id"] for i in moved.json()["items"]] == [str(course["id"])]
     assert (await api.get("/api/v1/cart", headers=auth(who))).json()["items"] == []
+
+
+async def test_a_list_name_taken_in_another_spelling_is_a_409(
+    api: Client, db: asyncpg.Connection
+) -> None:
+    """PostgreSQL's lower() told "Straße" from "STRASSE", "ﬁle" from "FILE", "σας" from
+    "ΣΑΣ", and "Favorites" from "favoriteſ" or one with a soft hyphen inside, which looks
+    the same: each made a second list of one name."""
+    who = await student(db)
+
+    async def make(name: str) -> Any:
+        return await api.post("/api/v1/wishlists", json={"name": name}, headers=auth(who))
+
+    await api.get("/api/v1/wishlists", headers=auth(who))  # Favorites exists
+    for first, again in (("Straße", "STRASSE"), ("ﬁle", "FILE"), ("σας", "ΣΑΣ")):
+        assert (await make(first)).status_code == 201, first
+        refused = await make(again)
+        assert refused.status_code == 409, (again, refused.text)
+    for favorites in ("favoriteſ", "Fav\u00adorites"):
+        assert (await make(favorites)).status_code == 409, favorites
+    later = (await make("Later")).json()
+    renamed = await api.patch(
+        f"/api/v1/wishlists/{later['id']}", json={"name": "STRASSE"}, headers=auth(who)
+    )
+    assert renamed.status_code == 409
+    itself = await api.patch(
+        f"/api/v1/wishlists/{later['id']}", json={"name": "LATER"}, headers=auth(who)
+    )
+    assert itself.status_code == 200, itself.text
