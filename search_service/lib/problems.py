@@ -25,6 +25,7 @@ from litestar.openapi import ResponseSpec
 from litestar.openapi.spec import Example
 from litestar.status_codes import (
     HTTP_400_BAD_REQUEST,
+    HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     HTTP_500_INTERNAL_SERVER_ERROR,
     HTTP_503_SERVICE_UNAVAILABLE,
 )
@@ -240,6 +241,14 @@ def _http(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
         log.error("server error on %s %s", request.method, request.url.path, exc_info=exc)
     response = problem(request, exc.status_code, str(exc.detail))
     response.headers.update(getattr(exc, "headers", None) or {})
+    return closing_if_unread(response)
+
+
+def closing_if_unread(response: Response[Any]) -> Response[Any]:
+    """A 413's body was never read to its end: the server closes the connection, and says
+    so, or a client sends its next request on it and finds it gone."""
+    if response.status_code == HTTP_413_REQUEST_ENTITY_TOO_LARGE:
+        response.headers["Connection"] = "close"
     return response
 
 
@@ -283,4 +292,11 @@ def api_exception_handlers() -> dict[type[Exception], Handler]:
     }
 
 
-__all__ = ["PROBLEM_JSON", "STATUS_OF", "api_exception_handlers", "problem", "status_of"]
+__all__ = [
+    "PROBLEM_JSON",
+    "STATUS_OF",
+    "api_exception_handlers",
+    "closing_if_unread",
+    "problem",
+    "status_of",
+]

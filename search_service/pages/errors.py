@@ -26,6 +26,7 @@ from search_service.lib.problems import (
     UNAVAILABLE,
     Handler,
     client_went_away,
+    closing_if_unread,
     log_failure,
     status_of,
 )
@@ -111,7 +112,7 @@ def _http(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
         return error_page(CLIENT_CLOSED, "The client closed the connection.")
     if exc.status_code >= 500:
         log.error("server error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_page(exc.status_code, str(exc.detail))
+    return closing_if_unread(error_page(exc.status_code, str(exc.detail)))
 
 
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
