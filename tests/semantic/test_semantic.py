@@ -227,3 +227,27 @@ async def test_words_no_course_under_the_filters_has_find_nothing_by_meaning(api
     page = (await api.get("/search", params={"q": "python", "category": others[0]})).text
     assert "passes your filters" in page
     assert "Check the spelling" not in page and "No course has these words" not in page
+
+
+async def _walk(api: Client, per_page: int, **params: Any) -> list[str]:
+    ids: list[str] = []
+    page = 1
+    while True:
+        found = await _search(api, per_page=per_page, page=page, **params)
+        ids += [h["id"] for h in found["hits"]]
+        if page >= found["total_pages"]:
+            return ids
+        page += 1
+
+
+@pytest.mark.parametrize("ratio", ["0", "0.35"])
+@pytest.mark.parametrize("query", ["go", "dat", "pro"])
+async def test_an_unfinished_word_s_pages_lose_and_repeat_nothing(
+    api: Client, query: str, ratio: str
+) -> None:
+    # Completions score alike: the order among equal scores must not depend on how many
+    # hits a page asks for (it did: page 3 of 7 repeated page 2's last and lost others).
+    whole = await _walk(api, 100, q=query, semantic_ratio=ratio)
+    assert len(whole) == len(set(whole)) > 20
+    assert await _walk(api, 7, q=query, semantic_ratio=ratio) == whole
+    assert await _walk(api, 20, q=query, semantic_ratio=ratio) == whole

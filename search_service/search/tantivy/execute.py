@@ -30,7 +30,7 @@ from search_service.search.tantivy.reader import Reader
 from search_service.search.tantivy.schema import KEY, SET_SEPARATOR, VALUE_SETS
 from search_service.search.vocabulary import FACETS, SORTS, FacetGroup, group_counts
 
-TIE_WINDOW = 50  # extra hits read past the page so equal scores can be re-ordered
+TIE_BLOCK = 64  # hits of tantivy's order re-ordered together, equal scores by rating
 FACET_SIZE = 200
 SET_BUCKETS = 100_000  # every set of values a field holds: they are few, and all are needed
 # Hybrid search (measured on the tuning split of the judged queries: docs/relevance.md).
@@ -80,21 +80,25 @@ def _facet_counts(
 
 def _ranked(reader: Reader, query: tantivy.Query, limit: int) -> tuple[int, list[Hit]]:
     """The exact total and the best ``limit`` hits by score x business weight, equal scores
-    ordered by rating, then popularity."""
+    ordered by rating, then popularity within blocks of ``TIE_BLOCK`` hits of tantivy's
+    order. The blocks are fixed whatever ``limit`` is, so pages of any size are cut from one
+    order (completions score alike, thousands of them: a window past the page re-ordered
+    a different set for each page size, and pages repeated and lost hits)."""
     searcher = reader.searcher
-    result = searcher.search(query, limit + TIE_WINDOW, count=True, weight_by_field="rank_weight")
+    fetch = -(-max(limit, 1) // TIE_BLOCK) * TIE_BLOCK
+    result = searcher.search(query, fetch, count=True, weight_by_field="rank_weight")
     hits = result.hits
     if hits:
         addresses = [address for _, address in hits]
         ratings = searcher.fast_field_values("rating_weighted", addresses)
         popularity = searcher.fast_field_values("popularity", addresses)
         order = sorted(
-            (-round(score, 3), -(rating or 0), -(popular or 0), index)
+            (index // TIE_BLOCK, -round(score, 3), -(rating or 0), -(popular or 0), index)
             for index, ((score, _), rating, popular) in enumerate(
                 zip(hits, ratings, popularity, strict=True)
             )
         )
-        hits = [hits[key[3]] for key in order]
+        hits = [hits[key[-1]] for key in order]
     return _count(result), hits[:limit]
 
 
