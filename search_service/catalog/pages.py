@@ -128,7 +128,7 @@ async def _results_page(
     if fixed:
         root = next((f for f in result.facets["category"] if f.value == fixed[0]), None)
         context["sub_facets"] = root.children if root else []
-    params = [p for p in to_params(search_request, page=True, fixed=fixed) if p[0] != "page"]
+    params = to_params(search_request, fixed=fixed)
     context.update(
         result=result,
         first_page_url=search_url(params, path),
@@ -138,7 +138,7 @@ async def _results_page(
         page_links=_page_links(search_request, result.total_pages, path, fixed),
         price_steps=_price_steps(search_request),
         # What the filters form sends along unchanged (it has no control for them).
-        kept=[(k, v) for k, v in to_params(search_request, page=True, fixed=fixed) if k in KEPT],
+        kept=[(k, v) for k, v in params if k in KEPT],
     )
     return Template("search/results.html.jinja2", context=context)
 

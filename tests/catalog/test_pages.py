@@ -61,6 +61,17 @@ async def test_pagination_links(api: Client) -> None:
     assert 'href="/search?sort=newest&amp;page=2"' in html
 
 
+async def test_links_keep_the_page_size_and_the_ratio_is_no_filter(api: Client) -> None:
+    """Page 2 of 7 a page linked to page 2 of 20 (results 8 to 20 never shown); the
+    semantic ratio showed as a filter chip, "Remove filter 0.7"."""
+    html = await page(api, "/search?q=python&per_page=7&semantic_ratio=0.7")
+    assert 'href="/search?q=python&amp;semantic_ratio=0.7&amp;per_page=7&amp;page=2"' in html
+    assert "Remove filter" not in html
+    found = (await api.get("/api/v1/search?q=python&per_page=7&semantic_ratio=0.7")).json()
+    assert found["applied"]["chips"] == []
+    assert found["applied"]["clear_url"] == "/search?q=python&semantic_ratio=0.7&per_page=7"
+
+
 async def test_the_filters_form_keeps_what_it_has_no_control_for(api: Client) -> None:
     """Changing a filter or the sort dropped ``literal=true`` (back came the typed Spanish
     filter), the semantic ratio and the page size; pagination kept them."""

@@ -81,11 +81,11 @@ def to_params(
     request: SearchRequest, *, page: bool = False, fixed: tuple[str, ...] = ()
 ) -> list[tuple[str, str]]:
     """The request as query parameters (for links that keep the current state): values that
-    differ from the defaults, categories fixed by the page's path left out, the page and page
-    size only when ``page``."""
+    differ from the defaults, categories fixed by the page's path left out, the page only
+    when ``page`` (a link to other results starts on their first page, at the same size)."""
     params: list[tuple[str, str]] = []
     for name, annotation in _TYPES.items():
-        if name in ("page", "per_page") and not page:
+        if name == "page" and not page:
             continue
         value = getattr(request, name)
         if value == getattr(DEFAULTS, name):
@@ -106,7 +106,8 @@ def to_params(
 GROUP_OF = {param: group for group, spec in FACETS.items() for param in spec.params}
 # A chip -> the facet group it filters (a price range is one chip of both bounds).
 CHIP_GROUP = {**GROUP_OF, "price_range": "price"}
-NOT_CHIPS = ("q", "sort", "literal", "page", "per_page")
+# How the results are searched and shown, not which: no chip removes them.
+NOT_CHIPS = ("q", "sort", "literal", "semantic_ratio", "page", "per_page")
 PRICE_BOUNDS = ("price_min", "price_max")
 
 
@@ -154,6 +155,6 @@ def build_applied(
                 remove_url=search_url([p for p in params if p[0] not in PRICE_BOUNDS], path),
             )
         )
-    kept = [p for p in params if p[0] in ("q", "sort", "literal", "semantic_ratio")]
+    kept = [p for p in params if p[0] in ("q", *NOT_CHIPS)]
     fields = {name: getattr(request, name) for name in FILTER_FIELDS}
     return Applied(**fields, chips=chips, clear_url=search_url(kept, path))
