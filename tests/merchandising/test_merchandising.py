@@ -133,6 +133,21 @@ async def test_a_rule_on_a_misspelling_leaves_its_respelling_searched(
     assert after["total"] == before["total"], (after["total"], before["total"])
 
 
+async def test_pins_alone_are_not_said_to_be_found_by_meaning(api: Client, boss: Any) -> None:
+    """With ``semantic_ratio=0``, a rule's pins for words no course has were introduced as
+    "the courses closest to what it means"."""
+    pins = slugs(await search(api, q=QUERY, per_page=2))
+    made = await api.post(
+        "/api/v1/admin/rules", json={"query": "website", "pin": pins}, headers=auth(boss)
+    )
+    assert made.status_code == 201, made.text
+    lexical = await search(api, q="make a website", semantic_ratio=0)
+    assert slugs(lexical) == pins and lexical["total"] == 2
+    assert not lexical["interpreted"]["by_meaning"]
+    hybrid = await search(api, q="make a website")
+    assert hybrid["total"] > 2 and hybrid["interpreted"]["by_meaning"]
+
+
 @pytest.mark.parametrize(
     ("query", "searched"),
     [("python in spanish", "python"), ("learn python", "python"), ("free", "no words")],

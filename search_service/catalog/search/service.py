@@ -336,7 +336,7 @@ class CatalogSearch:
                 ignored_words=understood.ignored,
                 dropped_words=dropped,
                 relaxed_words=_relaxed_words(searched, result),
-                by_meaning=bool(result.total) and result.matched == 0,
+                by_meaning=bool(result.neighbours) and result.matched == 0,
             ),
         )
 
