@@ -251,3 +251,18 @@ async def test_an_unfinished_word_s_pages_lose_and_repeat_nothing(
     assert len(whole) == len(set(whole)) > 20
     assert await _walk(api, 7, q=query, semantic_ratio=ratio) == whole
     assert await _walk(api, 20, q=query, semantic_ratio=ratio) == whole
+
+
+@pytest.mark.parametrize("typed", ["TAKE BETTER PICTURES", "Take Better Pictures"])
+async def test_meaning_does_not_depend_on_case(api: Client, typed: str) -> None:
+    # "COOKING BASICS" found sales and bread courses that "cooking basics" did not.
+    lower = await _search(api, q="take better pictures", per_page=50)
+    other = await _search(api, q=typed, per_page=50)
+    assert other["total"] == lower["total"]
+    assert [h["id"] for h in other["hits"]] == [h["id"] for h in lower["hits"]]
+
+
+async def test_meaning_does_not_depend_on_how_an_accent_is_encoded(api: Client) -> None:
+    composed = await _search(api, q="diseño de logotipos", per_page=50)
+    decomposed = await _search(api, q="disen\u0303o de logotipos", per_page=50)
+    assert [h["id"] for h in decomposed["hits"]] == [h["id"] for h in composed["hits"]]

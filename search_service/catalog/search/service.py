@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
+import unicodedata
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -138,7 +139,10 @@ class Meaning:
         # text without one word it knows (function words aside) is searched by its words only.
         content = [w for w in words(text) if w not in STOP_WORDS]
         meant = ratio and any(self.embedder.knows(w) for w in content)
-        vector = pack(self.embedder.embed([text])[0]) if meant else b""
+        # Meaning does not depend on case or on how an accent is encoded ("COOKING BASICS"
+        # read as sales and bread, "diseño" typed as n + U+0303 as a language course).
+        said = unicodedata.normalize("NFC", text).lower()
+        vector = pack(self.embedder.embed([said])[0]) if meant else b""
         # Counted as the engines count the words searched: a synonym phrase is one.
         groups = len(plan(" ".join(content))) if meant else 0
         return msgspec.structs.replace(
