@@ -5,7 +5,7 @@ ratings, near-duplicate editions, respelling and highlights of what matched."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qs, parse_qsl, urlsplit
+from urllib.parse import parse_qs, parse_qsl, quote, urlsplit
 
 import msgspec
 import pytest
@@ -142,6 +142,16 @@ async def test_a_need_with_no_exact_match_recovers(judged: CatalogSearch) -> Non
     assert "python-nyumon" not in slugs(filtered)
     assert filtered.total == 0, slugs(filtered)
     assert filtered.suggestions[0].kind == "remove_filter", filtered.suggestions
+
+
+@pytest.mark.parametrize("q", ["zzqqxx:sourdough", "zzqqxx/sourdough", "(zzqqxx)sourdough"])
+async def test_words_joined_by_punctuation_recover_too(judged: CatalogSearch, q: str) -> None:
+    # "title:python" found 20 courses by meaning and none of the 62 with "python": recovery
+    # split the text on spaces only, and the engines search the words on each side.
+    response = await find(judged, f"q={quote(q)}")
+    assert response.interpreted.dropped_words == ["zzqqxx"], response.interpreted
+    assert slugs(response)[0] == "sourdough-bread"
+    assert not response.interpreted.by_meaning
 
 
 async def test_highest_rated_trusts_reviews(judged: CatalogSearch) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import re
 import time
 import unicodedata
 import uuid
@@ -151,6 +152,10 @@ class Meaning:
 
 
 CLOSEST = 4  # courses shown on a page that found nothing
+# Punctuation that joins words without being part of one ("title:python", "ui/ux"): both
+# engines search the words on each side, so recovery tries each on its own. Symbols of names
+# (c++, c#, .net), hyphens and apostrophes stay inside their word.
+_BETWEEN_WORDS = re.compile(r"[^\w\s+#.'’-]+")
 
 
 def named_instructor(query: str, hits: Sequence[EngineHit]) -> MentorRef | None:
@@ -248,7 +253,9 @@ class CatalogSearch:
         that matches nothing as a whole recovers with its subject. A word is tried in the
         whole catalog: one that only the filters rule out stays ("machine learning" over 17
         hours finds nothing, and the way out is to remove that filter, not the word)."""
-        typed = request.q.split()
+        typed = [
+            part for token in request.q.split() for part in _BETWEEN_WORDS.split(token) if part
+        ]
         if len(typed) < 2:
             return request, []
         bare = unfiltered(request)
