@@ -4,7 +4,8 @@ do not crowd the first results. The same re-rank on both engines (it runs above 
 The first ``PREFIX`` hits of a relevance ranking are re-ordered, none is removed: a course
 that repeats an earlier one (the same title, give or take a year, an edition word or
 punctuation) moves to just after the top ``DEPTH``, but never below a course matching clearly
-less well (an exact edition title keeps the other editions above unrelated courses); one that
+less well (a lower score, or a title without the words searched: an exact edition title keeps
+the other editions above unrelated courses); one that
 would give a mentor more than ``MENTOR_CAP`` of the top ``WINDOW`` places moves down
 ``MENTOR_STEP`` places. Pages are cut
 from the re-ordered ranking, so every course stays reachable, once, whatever the page size.
@@ -110,19 +111,34 @@ def diversify(hits: Sequence[EngineHit], query: str = "", keep: int = 0) -> list
             place(waiting.pop(0)[1])
     for _, hit in waiting:
         place(hit)
-    return _with_repeats(placed, repeats, keep)
+    return _with_repeats(placed, repeats, keep, title_key(query))
 
 
-def _with_repeats(placed: list[EngineHit], repeats: list[EngineHit], keep: int) -> list[EngineHit]:
+def _with_repeats(
+    placed: list[EngineHit], repeats: list[EngineHit], keep: int, asked: frozenset[str]
+) -> list[EngineHit]:
     """Each repeat just after the top ``DEPTH``, or sooner: before the first hit there (after
-    the ``keep`` placed by a rule) that matches clearly less well than it does (a score below
-    ``RELEVANT_SHARE`` of its own), so a relevant edition never falls below unrelated
-    courses."""
+    the ``keep`` placed by a rule) that matches clearly less well than it does: a score below
+    ``RELEVANT_SHARE`` of its own, or a title without every word of the query when the
+    repeat's has them all (an edition of the title searched for stays above the courses that
+    share one word with it), so a relevant edition never falls below unrelated courses."""
     out = list(placed)
     after = max(keep, min(DEPTH, len(out)))
+
+    def titled(hit: EngineHit) -> bool:
+        return bool(asked) and asked <= title_key(hit.document.title)
+
     for repeat in repeats:
         floor = RELEVANT_SHARE * repeat.score
-        at = next((i for i in range(keep, after) if out[i].score < floor), after)
+        named = titled(repeat)
+        at = next(
+            (
+                i
+                for i in range(keep, after)
+                if out[i].score < floor or (named and not titled(out[i]))
+            ),
+            after,
+        )
         out.insert(at, repeat)
         after += 1
     return out
