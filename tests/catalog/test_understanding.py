@@ -179,6 +179,16 @@ async def test_editions_collapse_and_stay_reachable(judged: CatalogSearch) -> No
     assert [s for page in pages for s in page] == everything[:12]
 
 
+async def test_a_respelling_shown_is_the_respelling_searched(judged: CatalogSearch) -> None:
+    """Typo tolerance found some of the respelling's courses ("gitar": 6 of the 16 with
+    "guitar"), under "6 results for guitar" and "Showing results for guitar"."""
+    typo = await find(judged, "q=javscript&per_page=50")
+    right = await find(judged, "q=javascript&per_page=50")
+    assert typo.interpreted.spelling == "javascript"
+    assert typo.total == right.total
+    assert slugs(typo) == slugs(right)
+
+
 async def test_respelling_is_said_and_matches_are_marked(judged: CatalogSearch) -> None:
     typo = await find(judged, "q=pyhton")
     assert typo.interpreted.spelling == "python"

@@ -292,26 +292,30 @@ class CatalogSearch:
             pinned=max(0, result.pinned - request.offset),
         )
 
-    async def _spelling(self, searched: SearchRequest, result: EngineResult) -> str | None:
+    async def _spelling(
+        self, searched: SearchRequest, result: EngineResult
+    ) -> tuple[str | None, bool]:
         """A respelling of the words searched (of a word the index does not hold), offered
         only when it finds better matches than the words typed: every word of it matches,
-        and the typed words matched fewer courses, or not all of them."""
+        and the typed words matched fewer courses, or not all of them; and whether it finds
+        more courses than typo tolerance did."""
         if not searched.q or searched.literal:
-            return None
+            return None, False
         spelling = await self.engine.correct(searched.q)
         if not spelling or only_filler(spelling):  # "free" → "from" says nothing
-            return None
+            return None, False
         # Counted strictly (as an explicit sort is): every word when any course has them all.
         probe = msgspec.structs.replace(
             searched, q=spelling, vector=b"", with_hits=False, with_facets=False, sort="newest"
         )
         found = await self.engine.search(probe)
         if not _every_word_matched(found):
-            return None
+            return None, False
         # As many courses with every word as typo tolerance found, or more: the respelling
         # says what was searched ("Showing results for python").
-        better = not _every_word_matched(result) or (found.matched or 0) >= (result.matched or 0)
-        return spelling if better else None
+        more = (found.matched or 0) > (result.matched or 0)
+        better = not _every_word_matched(result) or more or found.matched == result.matched
+        return (spelling, more) if better else (None, False)
 
     async def _run(
         self, request: SearchRequest
@@ -322,13 +326,19 @@ class CatalogSearch:
         # website"); the words searched are the subject alone ("website").
         searched = self._meant(understood.searched, understood.explicit.q)
         result = await self._ranked(searched)
-        spelling = await self._spelling(searched, result)
+        spelling, more = await self._spelling(searched, result)
         if spelling and not result.matched:
             # Beyond what typo tolerance reaches ("adbe"): the respelling is searched.
             respelled = self._meant(msgspec.structs.replace(searched, q=spelling), spelling)
             found = await self._ranked(respelled)
             if found.total:
                 searched, result = respelled, found
+        elif spelling and more:
+            # Typo tolerance found some of the respelling's courses ("gitar": 6 of the 16
+            # with "guitar"): what "Showing results for guitar" says is searched, with the
+            # meaning of what was typed.
+            respelled = msgspec.structs.replace(searched, q=spelling)
+            searched, result = respelled, await self._ranked(respelled)
         dropped: list[str] = []
         if not result.matched and not request.literal:
             # No course has the words: those that match nothing on their own are dropped
