@@ -179,6 +179,25 @@ async def test_editions_collapse_and_stay_reachable(judged: CatalogSearch) -> No
     assert [s for page in pages for s in page] == everything[:12]
 
 
+@pytest.mark.parametrize(
+    ("q", "languages"),
+    [
+        ("aprender python", ["es", "pt"]),
+        ("quiero aprender python", ["es"]),
+        ("apprendre python", ["fr"]),
+    ],
+)
+async def test_wanting_to_learn_in_another_language_is_no_subject(
+    judged: CatalogSearch, q: str, languages: list[str]
+) -> None:
+    """ "learn python" searched "python"; "aprender python" searched "aprender" too (and
+    ranked "Aprenda Django do zero" first): the verb says the language, not the subject."""
+    response = await find(judged, f"q={quote(q)}")
+    assert response.interpreted.query == "python", response.interpreted
+    assert response.applied.language == languages
+    assert "python" in slugs(response)[0], slugs(response)
+
+
 async def test_a_respelling_shown_is_the_respelling_searched(judged: CatalogSearch) -> None:
     """Typo tolerance found some of the respelling's courses ("gitar": 6 of the 16 with
     "guitar"), under "6 results for guitar" and "Showing results for guitar"."""

@@ -46,7 +46,23 @@ _FILLER = (
     "ways best good great course courses tutorial tutorials lesson lessons please where "
     "find looking make build create first take better pass job jobs"
 )
-FILLER_WORDS = frozenset(_FILLER.split())
+# The same in the catalog's other languages (folded): filler that also says which language
+# the shopper reads ("aprender python" searched "aprender" and ranked "Aprende Data
+# Visualization" first). Not "lernen" (maschinelles Lernen) nor "aprendizaje".
+_NEED_WORDS = {
+    "es": "aprender aprende aprenda quiero quisiera",
+    "pt": "aprender aprenda quero gostaria",
+    "fr": "apprendre apprends apprenez veux voudrais",
+    "de": "mochte",
+    "it": "imparare impara voglio vorrei",
+}
+NEED_WORDS = {code: frozenset(text.split()) for code, text in _NEED_WORDS.items()}
+ENGLISH_FILLER = frozenset(_FILLER.split())
+FILLER_WORDS = ENGLISH_FILLER.union(*NEED_WORDS.values())
+# What a word says of the language of a query: its function words, and its need words.
+LANGUAGE_WORDS = {
+    code: FUNCTION_WORDS[code] | NEED_WORDS.get(code, frozenset()) for code in FUNCTION_WORDS
+}
 
 # A course for all levels is for beginners too.
 LEVEL_WORDS = {
@@ -180,9 +196,9 @@ def _typed_language(tokens: list[_Token], request: SearchRequest) -> list[str]:
     for token in tokens:
         if token.used or not token.word:
             continue
-        if token.word in FUNCTION_WORDS["en"] or token.word in FILLER_WORDS:
+        if token.word in FUNCTION_WORDS["en"] or token.word in ENGLISH_FILLER:
             return []
-        languages = {c for c, found in FUNCTION_WORDS.items() if c != "en" and token.word in found}
+        languages = {c for c, found in LANGUAGE_WORDS.items() if c != "en" and token.word in found}
         if languages:
             guess = languages if guess is None else guess & languages
             used.append(token)
