@@ -49,19 +49,16 @@ class SearchLog:
         every_word: bool = False,
         shown: Sequence[str] = (),
         client: str = "",
-        looked_at: bool = True,
     ) -> str:
         """Log a search that found ``total`` courses (``every_word``: with all of its words),
-        its page showing ``shown``, asked by ``client`` (an address; one whose answer was not
-        ``looked_at``, loaded by a page as an image, counts towards no popular search);
-        returns its query id."""
+        its page showing ``shown``, asked by ``client`` (an address); returns its query id."""
         stored, token = self.ids.new()
         if client and self._over(client):
             return token  # answered, not logged: a click on it is dropped with it
         filtered = bool(filtered_groups(request))  # narrowed by a facet's filter
         query = normalise_query(request.q)
-        # A search of no client, or one a page loaded unlooked-at, never counts towards them.
-        popular = bool(client) and looked_at and total > 0 and every_word and suggestable(query)
+        # A search of no client never counts towards them.
+        popular = bool(client) and total > 0 and every_word and suggestable(query)
         await self.recorder.search(
             (
                 stored,

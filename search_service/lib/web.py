@@ -64,7 +64,10 @@ def looked_at(request: Request[Any, Any, Any]) -> bool:
     visitors' browsers send it, unseen: a page's image, script or style load
     (``Sec-Fetch-Mode: no-cors``), a frame (which our pages refuse to be shown in), or a
     cross-origin ``fetch`` from an origin that may not read the answer (not in
-    SKILLSPRING_CORS_ORIGINS)."""
+    SKILLSPRING_CORS_ORIGINS), or a ``HEAD`` request (a monitor or link checker: no answer is
+    read)."""
+    if request.state.get("head"):
+        return False
     headers = request.headers
     mode = headers.get("sec-fetch-mode", "").lower()
     if mode == "no-cors" or headers.get("sec-fetch-dest", "").lower() in _UNSEEN_DESTINATIONS:

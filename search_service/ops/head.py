@@ -25,6 +25,8 @@ def answer_head(app: ASGIApp) -> ASGIApp:
         # the response starts is keyed to this scope (a copy left every HEAD's session open,
         # holding a pooled connection idle in its transaction until the pool ran dry).
         scope["method"] = "GET"  # type: ignore[typeddict-unknown-key]
+        # Handlers read it as request.state.head: nobody sees the answer (``looked_at``).
+        scope.setdefault("state", {})["head"] = True
         await app(scope, receive, headers_only)
 
     return middleware

@@ -48,6 +48,7 @@ async def _searched(
     headers: dict[str, str] | None = None,
     path: str = "/api/v1/search",
     settings: Settings = IN_PROCESS,
+    method: str = "GET",
 ) -> None:
     """``query`` searched ``times`` times by ``clients`` different addresses (``address``
     with a number from 1), through HTTP (the API, or the search ``path`` given); the service
@@ -56,7 +57,7 @@ async def _searched(
     async with AsyncTestClient(app=_as_clients(app)) as client:
         for n in range(times):
             named = {"x-test-client": address.format(n % clients + 1)} | (headers or {})
-            got = await client.get(path, params={"q": query}, headers=named)
+            got = await client.request(method, path, params={"q": query}, headers=named)
             assert got.status_code == 200
 
 
@@ -170,6 +171,19 @@ async def test_searches_another_site_sends_unseen_never_make_one_popular(
     front = fetched | {"origin": "https://shop.example"}
     await _searched(shop, "docker", 6, clients=6, headers=front, settings=allowed)
     assert "docker" in await _suggested(api, "dock")
+
+
+async def test_head_requests_are_no_searches(
+    api: Client, db: asyncpg.Connection, shop: Catalog
+) -> None:
+    """A monitor or link checker asking with HEAD reads no answer: its requests counted as
+    searches (and towards popular ones) in the insights."""
+    await _searched(shop, "docker", 6, clients=6, method="HEAD")
+    await _searched(shop, "docker", 6, clients=6, method="HEAD", path="/search")
+    assert await db.fetchval("SELECT count(*) FROM search_queries WHERE query = 'docker'") == 0
+    assert "docker" not in await _suggested(api, "dock")
+    await _searched(shop, "docker", 1, clients=1)
+    assert await db.fetchval("SELECT count(*) FROM search_queries WHERE query = 'docker'") == 1
 
 
 def test_one_address_is_one_client_for_a_month_not_a_day() -> None:

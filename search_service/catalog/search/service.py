@@ -371,8 +371,8 @@ class CatalogSearch:
         looked_at: bool = True,
     ) -> SearchResponse:
         """The response to a shopper's search (``client``: their address, for the insights'
-        count of different clients, unless the answer was not ``looked_at``; ``viewer``: the
-        signed-in student, for their page)."""
+        count of different clients; logged only when the answer is ``looked_at``; ``viewer``:
+        the signed-in student, for their page)."""
         started = time.perf_counter()
         understood, searched, result, interpreted = await self._run(request)
         result = await self._free_and_paid(searched, result)
@@ -385,7 +385,9 @@ class CatalogSearch:
             closest = [course_card(hit) for hit in near]
             suggestions = with_categories_of(suggestions, near, tree)
         query_id = ""
-        if self.log is not None:
+        # An answer nobody looks at (a HEAD, a load another site sends unseen) is no
+        # shopper's search: not logged, not counted towards popular searches.
+        if self.log is not None and looked_at:
             query_id = await self.log.searched(
                 request,
                 result.total,
@@ -396,7 +398,6 @@ class CatalogSearch:
                 and not interpreted.dropped_words,
                 shown=[hit.document.id for hit in result.hits],
                 client=client,
-                looked_at=looked_at,
             )
         applied = msgspec.structs.replace(
             build_applied(explicit, tree, path, fixed), semantic_ratio=searched.semantic_ratio
