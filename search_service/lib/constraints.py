@@ -12,8 +12,8 @@ from msgspec import Meta
 from search_service.lib.errors import Invalid
 
 # No control characters but tab and line breaks: no NUL (PostgreSQL text cannot hold it), no
-# escape sequences, no bell.
-TEXT_CHARACTERS = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+# escape sequences (nor their 8-bit forms, U+0080 to U+009F: U+009B is ESC "["), no bell.
+TEXT_CHARACTERS = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
 # A line of text: no control characters at all, no invisible format characters (zero-width
 # spaces, bidi overrides that reorder what others read), no angle brackets. ``$(?!\n)``: the
 # very end (Python's ``$`` also matches before a last line break, which would let one in).

@@ -205,7 +205,11 @@ def _validation(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
         if name in ("", "data"):  # the body as a whole: name the field msgspec names
             name, reason = _body_problem(reason)
             said = f"{reason}."
-        params.append(FieldError(name=name, reason=reason, allowed=_allowed(request, name)))
+        allowed = _allowed(request, name)
+        if "matching regex" in reason:  # msgspec shows the pattern: say what it allows
+            reason = f"{name} holds a character it may not hold: {allowed or 'see the schema'}"
+            said = f"{reason}."
+        params.append(FieldError(name=name, reason=reason, allowed=allowed))
     names = ", ".join(p.name for p in params) or "request"
     detail = f"Invalid value for {names}."
     if len(params) == 1 and said:

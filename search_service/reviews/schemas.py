@@ -13,7 +13,10 @@ Rating = Annotated[int, msgspec.Meta(ge=1, le=5, description="a whole number of 
 Title = Annotated[
     str,
     msgspec.Meta(
-        max_length=140, pattern=LINE_CHARACTERS, description="text of at most 140 characters"
+        max_length=140,
+        pattern=LINE_CHARACTERS,
+        description="a line of at most 140 characters, without control or invisible characters, "
+        "< or >",
     ),
 ]
 Body = Annotated[
@@ -22,7 +25,8 @@ Body = Annotated[
         min_length=20,
         max_length=5000,
         pattern=TEXT_CHARACTERS,
-        description="text of 20 to 5,000 characters",
+        description="text of 20 to 5,000 characters, without control characters but tabs and "
+        "line breaks",
     ),
 ]
 ReviewSort = Literal["recent", "helpful", "highest", "lowest"]

@@ -29,6 +29,8 @@ async def test_ask_answer_resolve(api: Client, db: asyncpg.Connection) -> None:
     assert asked.status_code == 201
     question = asked.json()["id"]
     assert (await api.post(url, json={"question": "short"}, headers=auth(asker))).status_code == 400
+    c1 = await api.post(url, json={"question": QUESTION + "\u009b2J"}, headers=auth(asker))
+    assert c1.status_code == 400, c1.text  # an escape sequence's 8-bit form
 
     answers_url = f"/api/v1/questions/{question}/answers"
     bystander = await student(db)

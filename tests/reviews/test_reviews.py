@@ -106,6 +106,8 @@ async def test_review_limits_are_400(api: Client, db: asyncpg.Connection) -> Non
         {"rating": 5, "body": "Clear and useful \u0628" + "\u0610" * 10 + " projects throughout."},
         {"rating": 5, "body": "Clear and useful \u0e01" + "\u0e49" * 10 + " projects throughout."},
         {"rating": 5, "body": "Clear and useful o" + "\u0301\u200d" * 6 + " projects throughout."},
+        # An escape sequence's 8-bit form (U+009B is ESC "["), as its 7-bit one is refused.
+        {"rating": 5, "body": "Clear and useful projects here.\u009b31m"},
     ):
         response = await api.post(url, json=body, headers=auth(who))
         assert response.status_code == 400, body
@@ -115,6 +117,10 @@ async def test_review_limits_are_400(api: Client, db: asyncpg.Connection) -> Non
         )
         == 0
     )
+    # A title the pattern refuses says what it allows, not the pattern itself.
+    bidi = await api.post(url, json={"rating": 4, "title": "Great \u202ecourse"}, headers=auth(who))
+    assert bidi.status_code == 400
+    assert "regex" not in bidi.text and "invisible" in bidi.json()["detail"], bidi.text
     # A title of spaces alone is no title, as on the page.
     blank = await api.post(url, json={"rating": 4, "title": "   "}, headers=auth(who))
     assert blank.status_code == 201 and blank.json()["title"] is None, blank.text
