@@ -96,7 +96,13 @@ def _as_form(rule: RuleOut) -> FormState:
     """An existing rule in the form, for editing."""
 
     def when(value: dt.datetime | None) -> str:
-        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M") if value else ""
+        # As precise as it was set (the API takes seconds and fractions): minutes alone moved
+        # a window's ends by up to 59 s, and a window within one minute could not be saved.
+        if value is None:
+            return ""
+        utc = value.astimezone(dt.UTC).replace(tzinfo=None)
+        spec = "microseconds" if utc.microsecond else "seconds" if utc.second else "minutes"
+        return utc.isoformat(timespec=spec)
 
     return FormState(
         values={

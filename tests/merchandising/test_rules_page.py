@@ -3,12 +3,13 @@ is saved."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import asyncpg
 
 from tests.support.pages import submit
-from tests.support.shoppers import PASSWORD, admin
+from tests.support.shoppers import PASSWORD, admin, auth
 
 Client = Any
 
@@ -107,6 +108,39 @@ async def test_a_scheduled_rule_is_saved_from_the_page_s_own_date_inputs(
     )
     assert window["starts_at"].isoformat() == "2027-01-01T10:00:00+00:00"
     assert window["ends_at"].isoformat() == "2027-01-02T10:00:00+00:00"
+
+
+async def test_a_rule_set_to_the_second_is_saved_again_unchanged(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    """The page showed a window set through the API with seconds in minutes: saved
+    unchanged, 15:00:45 to 15:00:59 became "The rule must end after it starts"."""
+    boss = await admin(db)
+    slug = (await browser.get("/api/v1/search", params={"q": "python"})).json()["hits"][2]["slug"]
+    window = {"starts_at": "2027-03-08T15:00:45Z", "ends_at": "2027-03-08T15:00:59.250000Z"}
+    made = await browser.post(
+        "/api/v1/admin/rules",
+        json={"query": "seconds", "pin": [slug], **window},
+        headers=auth(boss),
+    )
+    assert made.status_code == 201, made.text
+    rule = made.json()["id"]
+    await _signed_in_admin(browser, db)
+    page = (await browser.get("/admin/rules", params={"edit": rule})).text
+    shown = dict(
+        re.findall(r'name="(starts_at|ends_at)" type="datetime-local" value="([^"]*)"', page)
+    )
+    assert shown == {"starts_at": "2027-03-08T15:00:45", "ends_at": "2027-03-08T15:00:59.250000"}
+    edit = f"/admin/rules?edit={rule}"
+    again = await submit(
+        browser, edit, "/admin/rules", rule_id=rule, query="seconds", pin=slug, **shown
+    )
+    assert again.status_code == 303, again.text[-600:]
+    saved = await db.fetchrow(
+        "SELECT starts_at, ends_at FROM merchandising_rules WHERE id = $1::uuid", rule
+    )
+    assert saved["starts_at"].isoformat() == "2027-03-08T15:00:45+00:00"
+    assert saved["ends_at"].isoformat() == "2027-03-08T15:00:59.250000+00:00"
 
 
 async def test_an_edit_link_to_no_rule_says_so(browser: Client, db: asyncpg.Connection) -> None:
