@@ -3,8 +3,8 @@ a short ``Cache-Control``, and ``304 Not Modified`` for an ``If-None-Match`` tha
 
 A browser or a CDN may serve a repeat for ``MAX_AGE`` seconds without asking; after that, or
 whenever it asks, the tag tells whether anything searchable changed (every commit and every
-switch moves the generation). Answers to a signed-in viewer (personal: owned courses) are
-never cached.
+switch moves the generation) or a category's name (the tree, read again every 5 seconds).
+Answers to a signed-in viewer (personal: owned courses) are never cached.
 """
 
 from __future__ import annotations
@@ -49,8 +49,8 @@ async def conditional(
 ) -> Conditional:
     """The validator of an anonymous GET (none for a signed-in one, or an engine that cannot
     tell its generation): of the index generation and the rules in force (the engine's
-    ``generation``), ``shown`` (whatever else the answer shows: the popular searches of
-    suggestions) and the request."""
+    ``generation``), ``shown`` (whatever else the answer shows: the category tree's version,
+    the popular searches of suggestions) and the request."""
     if "authorization" in request.headers:
         return Conditional(None, False)
     generation = await engine.generation()

@@ -1,7 +1,8 @@
-"""The category tree, read from PostgreSQL and kept in memory for a minute."""
+"""The category tree, read from PostgreSQL and kept in memory for a few seconds."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 
@@ -11,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from search_service.db.models import Category
 from search_service.search.text import words
 
-TTL_SECONDS = 60.0
+# As long as an answer's Cache-Control lets a cache keep it (catalog/caching.py: MAX_AGE): a
+# renamed category shows in every answer within that time, under a new ETag.
+TTL_SECONDS = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +32,7 @@ class CategoryTree:
     nodes: dict[str, Node] = field(default_factory=dict)
     children: dict[str, list[str]] = field(default_factory=dict)
     roots: list[str] = field(default_factory=list)
+    version: str = ""  # changes whenever a slug, a name or a parent does (an ETag's part)
 
     def name(self, slug: str) -> str:
         node = self.nodes.get(slug)
@@ -42,7 +46,7 @@ class CategoryTree:
 
 
 class CategoryDirectory:
-    """Loads the tree once a minute at most; categories change rarely."""
+    """Loads the tree once every ``TTL_SECONDS`` at most; categories change rarely."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
@@ -55,6 +59,10 @@ class CategoryDirectory:
             self._loaded_at = time.monotonic()
         return self._tree
 
+    def forget(self) -> None:
+        """Read the tree again on its next use (as once ``TTL_SECONDS`` have passed)."""
+        self._tree = None
+
     async def _load(self) -> CategoryTree:
         async with self.sessions() as session:
             rows = (
@@ -65,7 +73,8 @@ class CategoryDirectory:
                 )
             ).all()
         slug_of = {row.id: row.slug for row in rows}
-        tree = CategoryTree()
+        said = "\n".join(f"{row.slug}\t{row.name}\t{row.parent_id}" for row in rows)
+        tree = CategoryTree(version=hashlib.sha256(said.encode()).hexdigest()[:16])
         for row in rows:
             parent = slug_of.get(row.parent_id) if row.parent_id else None
             tree.nodes[row.slug] = Node(row.slug, row.name, parent, tuple(words(row.name)))

@@ -53,12 +53,13 @@ class CatalogController(Controller):
         viewer: Viewer,
         catalog: NamedDependency[CatalogSearch],
         engine: NamedDependency[SearchEngine],
+        directory: NamedDependency[CategoryDirectory],
     ) -> Response[SearchResponse]:
         """Search published courses: text, filters (OR within a facet, AND across facets),
         sort and page; facet counts are disjunctive; with ``semantic_ratio`` above 0 (the
         default), courses close in meaning join the matches (docs/relevance.md). With a bearer
         token, hits the student owns say ``owned: true`` and go after the page's others."""
-        validator = await conditional(request, engine)
+        validator = await conditional(request, engine, (await directory.tree()).version)
         if validator.fresh:
             return validator.not_modified()
         viewer_id = viewer.id if viewer else None
@@ -81,12 +82,14 @@ class CatalogController(Controller):
         request: Request[Any, Any, Any],
         suggester: NamedDependency[Suggester],
         engine: NamedDependency[SearchEngine],
+        directory: NamedDependency[CategoryDirectory],
     ) -> Response[SuggestResponse]:
         """Up to 8 course titles, categories and mentors for what has been typed so far."""
         query = with_typed_text(request.query_params.dict())
         parsed = decode_fields(SuggestRequest, from_multidict(SuggestRequest, query))
         popular = await suggester.popular.digest() if suggester.popular else ""
-        validator = await conditional(request, engine, popular)
+        tree = await directory.tree()
+        validator = await conditional(request, engine, f"{popular}|{tree.version}")
         if validator.fresh:
             return validator.not_modified()
         return validator.answer(await suggester.suggest(parsed.q))
@@ -106,10 +109,10 @@ class CatalogController(Controller):
     ) -> Response[CategoryTreeResponse]:
         """Every category with the number of published courses in it (roots include their
         subcategories' courses)."""
-        validator = await conditional(request, engine)
+        tree = await directory.tree()
+        validator = await conditional(request, engine, tree.version)
         if validator.fresh:
             return validator.not_modified()
-        tree = await directory.tree()
         counts, total = await catalog.category_counts()
         nodes = [
             CategoryNode(

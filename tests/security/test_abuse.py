@@ -515,6 +515,23 @@ async def test_anonymous_answers_carry_an_etag_and_a_match_is_a_304(api: Client)
             assert (await api.get(path, headers={"if-none-match": asked})).status_code == 304
 
 
+async def test_a_renamed_category_changes_the_tag(api: Client, db: asyncpg.Connection) -> None:
+    """The tag was of the index and the request alone, while answers showed category names
+    kept for a minute: after a rename, an answer with the new name came under the tag of
+    one with the old, and a cache holding the old one was told it still held."""
+    paths = ("/api/v1/search?q=python", "/api/v1/suggest?q=progr", "/api/v1/categories")
+    before = {path: (await api.get(path)) for path in paths}
+    slug = "programming-languages"
+    assert "Programming Languages" in before["/api/v1/categories"].text
+    await db.execute("UPDATE categories SET name = 'Coding Languages' WHERE slug = $1", slug)
+    api.app.state.directory.forget()  # as if the seconds the tree is kept had passed
+    for path, old in before.items():
+        again = await api.get(path, headers={"if-none-match": old.headers["etag"]})
+        assert again.status_code == 200, path
+        assert again.headers["etag"] != old.headers["etag"], path
+    assert "Coding Languages" in (await api.get("/api/v1/categories")).text
+
+
 async def test_archived_courses_refuse_every_write_alike(
     api: Client, db: asyncpg.Connection
 ) -> None:
