@@ -79,8 +79,9 @@ from search_service.merchandising.pages import RulesPages
 from search_service.ops.controllers import OpsController
 from search_service.ops.cors import cors
 from search_service.ops.docs import PinnedSwagger
+from search_service.ops.encodings import accepted_encodings
 from search_service.ops.head import answer_head
-from search_service.ops.limits import oversized_headers, stalled_bodies
+from search_service.ops.limits import refused_heads, stalled_bodies
 from search_service.ops.logs import request_log
 from search_service.ops.metrics import request_metrics
 from search_service.ops.security import security_headers
@@ -319,9 +320,13 @@ def _outside_routes(app: Litestar, settings: Settings) -> None:
     app.asgi_handler = security_headers(
         request_metrics(
             request_log(
-                oversized_headers(
+                refused_heads(
                     stalled_bodies(
-                        cors(answer_head(app.asgi_handler), settings.server.cors_list, API_PREFIX),
+                        cors(
+                            answer_head(accepted_encodings(app.asgi_handler)),
+                            settings.server.cors_list,
+                            API_PREFIX,
+                        ),
                         settings.server.body_timeout,
                     )
                 )

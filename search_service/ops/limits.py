@@ -6,6 +6,8 @@
   did). This check is exact, and costs a sum per request.
 - A path with a control character (``/static/app.css%00.py``: a NUL reached the file system
   as a 500) gets ``400``: no route has one.
+- An HTTP/1.1 request without a ``Host`` header, or with more than one, gets ``400`` (RFC 9112
+  3.2: a server must refuse it; granian passes it on).
 - A request body not complete within SKILLSPRING_BODY_TIMEOUT seconds of the app's first read
   gets ``408 Request Timeout`` and the connection is closed, so neither a pause nor a trickle
   of bytes can hold a worker's connection open.
@@ -39,6 +41,7 @@ TOO_LARGE = (
 )
 TIMED_OUT = (408, "Request timeout", "The request body stopped arriving.")
 CONTROL_IN_PATH = (400, "Bad request", "The address holds a control character.")
+NO_HOST = (400, "Bad request", "An HTTP/1.1 request names its host once, in a Host header.")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -65,10 +68,16 @@ def header_bytes(scope: Scope) -> int:
     return sum(len(name) + len(value) + 4 for name, value in scope["headers"])
 
 
-def oversized_headers(app: ASGIApp) -> ASGIApp:
+def _one_host(scope: Scope) -> bool:
+    # granian gives a request that sent none an empty one: an http URI always has a host.
+    hosts = [value for name, value in scope["headers"] if name == b"host"]
+    return len(hosts) == 1 and bool(hosts[0].strip())
+
+
+def refused_heads(app: ASGIApp) -> ASGIApp:
     """Wrap ``app`` so that a request whose headers are over ``MAX_HEADER_BYTES`` answers
-    431 and closes the connection, and one whose path holds a control character answers
-    400, without reaching the app."""
+    431 and closes the connection, and one whose path holds a control character, or an
+    HTTP/1.1 one without exactly one ``Host``, answers 400, without reaching the app."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":  # type: ignore[comparison-overlap]
@@ -77,6 +86,8 @@ def oversized_headers(app: ASGIApp) -> ASGIApp:
             await _refuse(send, scope, TOO_LARGE)
         elif _CONTROL.search(scope["path"]):
             await _refuse(send, scope, CONTROL_IN_PATH)
+        elif scope.get("http_version") == "1.1" and not _one_host(scope):
+            await _refuse(send, scope, NO_HOST)
         else:
             await app(scope, receive, send)
 

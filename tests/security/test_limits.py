@@ -92,6 +92,20 @@ def test_a_control_character_in_the_path_is_a_400(address: tuple[str, int], path
     }
 
 
+@pytest.mark.parametrize("hosts", [[], ["Host: a.example", "Host: b.example"]])
+def test_an_http_1_1_request_names_its_host_once(
+    address: tuple[str, int], hosts: list[str]
+) -> None:
+    # RFC 9112 3.2: a server must answer 400 (granian answered 200).
+    lines = ["GET /api/v1/search?q=x HTTP/1.1", *hosts, "Connection: close", "", ""]
+    with _connect(address) as sock:
+        sock.sendall("\r\n".join(lines).encode())
+        answer = _read_all(sock)
+    assert answer.startswith(b"HTTP/1.1 400"), answer[:200]
+    problem = json.loads(answer.split(b"\r\n\r\n", 1)[1])
+    assert problem["status"] == 400 and "Host" in problem["detail"]
+
+
 @pytest.mark.parametrize(
     "path",
     ["/static/app.css/x", "/static/favicon.svg/..", "/static/" + "a" * 300, "/static/nope.css"],

@@ -69,6 +69,25 @@ async def test_responses_are_gzipped_when_accepted(api: Client, path: str) -> No
     assert sent < len(plain.content) / 2
 
 
+@pytest.mark.parametrize(
+    ("accepted", "coded"),
+    [
+        ("gzip;q=0", None),
+        ("gzip; q=0.0, identity", None),
+        ("br;q=1, gzip;q=0, *;q=0", None),
+        ("gzip;q=0.5", "gzip"),
+        ("deflate, gzip;q=0.001", "gzip"),
+    ],
+)
+async def test_a_coding_the_client_refuses_is_not_sent(
+    api: Client, accepted: str, coded: str | None
+) -> None:
+    # RFC 9110 12.5.3: q=0 is "not acceptable"; gzip came whenever "gzip" was in the header.
+    for path in ("/search?q=python", "/api/v1/categories"):
+        got = await api.get(path, headers={"accept-encoding": accepted})
+        assert got.status_code == 200 and got.headers.get("content-encoding") == coded, path
+
+
 async def test_static_files_are_addressed_by_content(api: Client) -> None:
     import hashlib
     import re
