@@ -14,10 +14,13 @@ from collections.abc import Sequence
 from litestar.config.cors import CORSConfig
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from search_service.ops.limits import problem_body
+
 MAX_AGE = 600
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 HEADERS = ["Authorization", "Content-Type", "If-None-Match", "X-Request-Id"]
 EXPOSED = ["ETag", "X-Request-Id", "Retry-After"]
+REFUSED = (400, "Bad request", "This origin may not call the API from a browser.")
 
 
 def _encoded(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
@@ -52,12 +55,19 @@ def cors(app: ASGIApp, origins: Sequence[str], prefix: str) -> ASGIApp:
             scope.get("method") == "OPTIONS" and b"access-control-request-method" in headers
         )
         if is_preflight:
+            body = b""
+            answer = [(b"vary", b"Origin")]
+            if allowed:
+                answer += [*preflight, (b"access-control-allow-origin", origin.encode())]
+            else:  # said as every other refusal is, in a problem document
+                body = problem_body(scope, *REFUSED)
+                answer += [
+                    (b"content-type", b"application/problem+json"),
+                    (b"content-length", str(len(body)).encode()),
+                ]
             status = 204 if allowed else 400
-            answer = (
-                [*preflight, (b"access-control-allow-origin", origin.encode())] if allowed else []
-            )
             await send({"type": "http.response.start", "status": status, "headers": answer})
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
+            await send({"type": "http.response.body", "body": body, "more_body": False})
             return
 
         async def with_cors(message: Message) -> None:

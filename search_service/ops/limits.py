@@ -25,7 +25,7 @@ from litestar.types import ASGIApp, Message, Receive, ReceiveMessage, Scope, Sen
 MAX_HEADER_BYTES = 64 * 1024
 
 
-def _problem(scope: Scope, status: int, title: str, detail: str) -> bytes:
+def problem_body(scope: Scope, status: int, title: str, detail: str) -> bytes:
     """A problem document as ``lib/problems.problem`` writes one; ``instance`` is the path
     as it was sent (percent-encoded, so a control character in it stays inert)."""
     raw = scope.get("raw_path") or quote(scope["path"]).encode()
@@ -48,7 +48,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 async def _refuse(send: Send, scope: Scope, refusal: tuple[int, str, str]) -> None:
     """Answer with the problem ``refusal`` (status, title, detail) and close the connection."""
     status = refusal[0]
-    body = _problem(scope, *refusal)
+    body = problem_body(scope, *refusal)
     await send(
         {
             "type": "http.response.start",

@@ -477,6 +477,12 @@ async def test_the_api_answers_cors_preflights_from_configured_origins_only(
             "/api/v1/search", headers={**asked, "origin": "https://evil.example"}
         )
         assert "access-control-allow-origin" not in other.headers
+        # Refused as every request is: a problem document, and varying with the origin.
+        assert other.status_code == 400
+        assert other.headers["content-type"] == "application/problem+json"
+        assert other.json()["status"] == 400 and "origin" in other.json()["detail"]
+        assert "Origin" in ", ".join(other.headers.get_list("vary"))
+        assert "Origin" in ", ".join(pre.headers.get_list("vary"))
         page = await client.get("/", headers={"origin": "https://shop.example"})
         assert "access-control-allow-origin" not in page.headers  # the API router only
         # Wishlists are renamed with PATCH: the preflight allows every method the API uses.
