@@ -149,6 +149,24 @@ def decode_fields(cls: type[T], data: Mapping[str, Any], *, ignore_unknown: bool
             if not ignore_unknown:
                 errors.append(FieldError(name=name, reason=f"{name} is not expected here"))
             continue
+        kind = _number_kind(info.type)
+        if isinstance(raw, str) and kind is not None:
+            written = raw.strip()
+            if kind is int and not _WHOLE.match(written):
+                # msgspec reads "1e2" and "100.0" as whole numbers: refused as described.
+                errors.append(
+                    FieldError(
+                        name=name,
+                        reason=f"{name} must be a whole number",
+                        allowed=describe(info.type),
+                    )
+                )
+                continue
+            if kind is int:
+                # Past 20 digits it is out of every range (and int() refuses 4,301 digits).
+                raw = int(written) if len(written) <= 20 else written
+            elif _DECIMAL.match(written) and len(written) <= 40:
+                raw = float(written)  # ".5", "1." and "+0.5" too, as Python and browsers read them
         try:
             values[info.name] = msgspec.convert(raw, info.type, strict=False)
         except msgspec.ValidationError as exc:
@@ -170,6 +188,26 @@ def decode_fields(cls: type[T], data: Mapping[str, Any], *, ignore_unknown: bool
         errors.sort(key=lambda e: place.get(e.name, len(place)))
         raise Invalid.of(errors)
     return cls(**values)
+
+
+_WHOLE = re.compile(r"^[+-]?\d+$")
+_DECIMAL = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+
+
+@functools.cache
+def _number_kind(annotation: Any) -> type | None:
+    """``int`` or ``float`` for a (possibly optional) number field, else None."""
+    info = mi.type_info(annotation)
+    while isinstance(info, mi.Metadata):
+        info = info.type
+    if isinstance(info, mi.UnionType):
+        given = [t for t in info.types if not isinstance(t, mi.NoneType)]
+        info = given[0] if len(given) == 1 else info
+    while isinstance(info, mi.Metadata):
+        info = info.type
+    if isinstance(info, mi.IntType):
+        return int
+    return float if isinstance(info, mi.FloatType) else None
 
 
 @functools.cache

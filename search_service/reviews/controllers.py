@@ -18,7 +18,13 @@ from search_service.reviews.schemas import ReviewIn, ReviewItem, ReviewPage, Rev
 
 ERRORS = problem_responses(400, 401, 403, 404, 409, 429)
 StarFilter = Annotated[
-    int | None, QueryParameter(ge=1, le=5, required=False, description="only reviews of N stars")
+    int | None,
+    QueryParameter(
+        ge=1,
+        le=5,
+        required=False,
+        description="only reviews of N stars, a whole number from 1 to 5",
+    ),
 ]
 
 

@@ -268,7 +268,19 @@ BAD_INPUT = [
     ("category=Not%20A%20Slug", "category"),
     ("language=english!", "language"),
     ("page=10001", "page"),
+    # Not whole numbers, though msgspec reads them as such.
+    ("per_page=1e2", "per_page"),
+    ("per_page=100.0", "per_page"),
+    ("page=" + "9" * 5000, "page"),
 ]
+
+
+@pytest.mark.parametrize("written", [".5", "0.5", "+0.5", "5e-1"])
+async def test_a_number_is_read_as_written(api: Client, written: str) -> None:
+    # ".5", "1." and "+0.5" were refused as "not a number from 0 to 1".
+    response = await api.get("/api/v1/search", params={"q": "python", "semantic_ratio": written})
+    assert response.status_code == 200, response.text
+    assert response.json()["applied"]["semantic_ratio"] == 0.5
 
 
 @pytest.mark.parametrize(
