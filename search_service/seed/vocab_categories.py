@@ -276,7 +276,7 @@ CATEGORY_TREE: dict[str, dict[str, list[Topic]]] = {
             ("Home Workouts", ("home workout", "fitness", "bodyweight")),
         ],
         "Yoga": [
-            ("Yoga for Beginners", ("yoga", "flexibility", "wellness")),
+            ("Yoga Practice", ("yoga", "flexibility", "wellness")),
         ],
         "Nutrition": [
             ("Nutrition Science", ("nutrition", "diet", "health")),

@@ -265,3 +265,16 @@ async def test_a_seed_outside_a_transaction_is_vacuumed(empty_url: str) -> None:
     finally:
         await conn.close()
     assert visible > 0
+
+
+def test_no_topic_names_a_level_or_a_language() -> None:
+    """ "Yoga for Beginners" made "Mastering Yoga for Beginners" an advanced course, which the
+    words "for beginners" filtered out of its own title's search."""
+    from search_service.catalog.search.understanding import understand
+    from search_service.search.request import SearchRequest
+    from search_service.seed.vocab_categories import CATEGORY_TREE
+
+    names = [name for subs in CATEGORY_TREE.values() for ts in subs.values() for name, _ in ts]
+    for name in names:
+        typed = understand(SearchRequest(q=name)).auto
+        assert not typed.get("level") and not typed.get("language"), (name, typed)
