@@ -268,8 +268,8 @@ async def test_a_seed_outside_a_transaction_is_vacuumed(empty_url: str) -> None:
 
 
 def test_no_topic_names_a_level_or_a_language() -> None:
-    """ "Yoga for Beginners" made "Mastering Yoga for Beginners" an advanced course, which the
-    words "for beginners" filtered out of its own title's search."""
+    """The topic "Yoga for Beginners" made "Mastering Yoga for Beginners" an advanced course,
+    which the words "for beginners" filtered out of its own title's search."""
     from search_service.catalog.search.understanding import understand
     from search_service.search.request import SearchRequest
     from search_service.seed.vocab_categories import CATEGORY_TREE
