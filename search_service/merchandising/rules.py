@@ -6,7 +6,8 @@ course ids, reloaded when they change (and at once after a change in this worker
 or, with no text, a category the request filters on) is answered as
 
 - hidden courses: neither shown nor counted (the engine keeps them out: ``exclude_ids``);
-- pinned courses that pass the shopper's filters: first, in the rule's order, on every sort,
+- pinned courses that pass the shopper's filters: first, in the rule's order, when results
+  are ranked by relevance (an explicit sort is exact: there they are ordinary results),
   counted in the total and the facets whether or not they match the text;
 - then everything else, in the engine's order, without the pinned and hidden ones.
 """
@@ -266,6 +267,10 @@ class MerchandisedEngine(EngineWrapper):
 
     async def search(self, request: SearchRequest) -> EngineResult:
         rule = self.book.match(request)
+        if rule is not None and request.sort != "relevance":
+            # An order the shopper chose is exact (a $9.99 pin came before the free courses
+            # under "Price: low to high"): pins place courses in a relevance ranking only.
+            rule = msgspec.structs.replace(rule, pin=())
         if rule is None or not (rule.pin or rule.hide):
             return await self.inner.search(request)
         return await merchandised(self.inner, request, rule)

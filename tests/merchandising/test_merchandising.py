@@ -64,8 +64,16 @@ async def test_pins_first_hides_and_counts(api: Client, db: asyncpg.Connection, 
     # Page 2 continues where page 1 stopped: no course twice, none lost.
     pages = slugs(await search(api, q=QUERY, page=1)) + slugs(await search(api, q=QUERY, page=2))
     assert pages == everything[:20]
-    # Every sort keeps the pins first; other queries are left alone.
-    assert slugs(await search(api, q=QUERY, sort="newest"))[:2] == [first, second]
+    # An explicit sort is exact: the pins are ordinary results there (a $9.99 pin came
+    # before the free courses under "Price: low to high"); the hidden course stays hidden.
+    for order in ("newest", "price_asc"):
+        plain = await search(api, q=QUERY, sort=order, per_page=100)
+        assert [h["slug"] for h in plain["hits"]][:2] != [first, second], order
+        assert hidden not in slugs(plain) and plain["total"] == after["total"], order
+    cheapest = (await search(api, q=QUERY, sort="price_asc", per_page=100))["hits"]
+    cents = [h["price"]["effective_cents"] for h in cheapest]
+    assert cents == sorted(cents)
+    # Other queries are left alone.
     again = await search(api, q="javascript")
     assert slugs(again) == slugs(elsewhere) and again["total"] == elsewhere["total"]
     # Deleting it restores the ranking.
