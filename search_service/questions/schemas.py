@@ -15,8 +15,7 @@ Text = Annotated[
         min_length=10,
         max_length=5000,
         pattern=TEXT_CHARACTERS,
-        description="text of 10 to 5,000 characters, without control characters but tabs and "
-        "line breaks",
+        description="text of 10 to 5,000 characters",
     ),
 ]
 

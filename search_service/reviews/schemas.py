@@ -15,8 +15,7 @@ Title = Annotated[
     msgspec.Meta(
         max_length=140,
         pattern=LINE_CHARACTERS,
-        description="a line of at most 140 characters, without control or invisible characters, "
-        "< or >",
+        description="text of at most 140 characters, on one line, without < or >",
     ),
 ]
 Body = Annotated[
@@ -25,8 +24,7 @@ Body = Annotated[
         min_length=20,
         max_length=5000,
         pattern=TEXT_CHARACTERS,
-        description="text of 20 to 5,000 characters, without control characters but tabs and "
-        "line breaks",
+        description="text of 20 to 5,000 characters",
     ),
 ]
 ReviewSort = Literal["recent", "helpful", "highest", "lowest"]
