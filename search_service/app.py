@@ -53,6 +53,7 @@ from search_service.cart import service as cart_service
 from search_service.cart.controllers import CartController
 from search_service.cart.pages import CartPages
 from search_service.catalog.controllers import CatalogController
+from search_service.catalog.labels import value_label
 from search_service.catalog.pages import CatalogPages
 from search_service.catalog.search.query_string import (
     provide_page_search_request,
@@ -134,6 +135,8 @@ def _jinja(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["money"] = price_display
     # An amount taken off or paid, which is never "Free": "−$0.00".
     engine.engine.filters["amount"] = amount_display
+    # A course's level as the filters name it: "All levels", not "All" beside "English".
+    engine.engine.filters["level"] = lambda value: value_label("level", value)
     engine.engine.globals["static_url"] = static_url
     engine.engine.globals["done_messages"] = DONE
     # A page no route took has not read the session: its header goes by the cookie alone.

@@ -99,3 +99,14 @@ async def test_static_files_are_addressed_by_content(api: Client) -> None:
     assert css.group(2) == hashlib.sha256(response.content).hexdigest()[:12]
     cache = response.headers["cache-control"]
     assert "immutable" in cache and "max-age=31536000" in cache
+
+
+async def test_a_course_for_every_level_says_all_levels(api: Client) -> None:
+    """Cards said "· All" and the course page an "All" badge beside "English" ("All English"),
+    where the filters say "All levels"."""
+    found = (await api.get("/api/v1/search", params={"level": "all", "per_page": 1})).json()
+    slug = found["hits"][0]["slug"]
+    page = (await api.get(f"/courses/{slug}")).text
+    assert '<span class="badge level">All levels</span>' in page
+    cards = (await api.get("/search", params={"level": "all"})).text
+    assert "lectures · All levels" in cards and "lectures · All<" not in cards
