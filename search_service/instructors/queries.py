@@ -16,7 +16,9 @@ WHERE replace(u.id::text, '-', '') LIKE :prefix || '%'
 COURSE_IDS = text(f"""
 SELECT c.id::text FROM courses c
 WHERE c.mentor_id = :mentor AND {PUBLISHED}
-ORDER BY c.is_bestseller DESC, c.last_updated_at DESC NULLS LAST, c.id
+ORDER BY c.is_bestseller DESC,
+         (SELECT count(*) FROM enrollments e WHERE e.course_id = c.id) DESC,
+         c.last_updated_at DESC NULLS LAST, c.id
 LIMIT :limit OFFSET :offset
 """)  # noqa: S608 - constants only
 COURSE_COUNT = text(f"SELECT count(*) FROM courses c WHERE c.mentor_id = :mentor AND {PUBLISHED}")  # noqa: S608

@@ -20,7 +20,8 @@ async def instructor(
     session: AsyncSession, engine: SearchEngine, slug: str, page: int = 1, per_page: int = PER_PAGE
 ) -> InstructorOut:
     """The instructor at ``slug`` (``catalog.urls.instructor_slug``) with page ``page`` of
-    their courses, ``per_page`` a page (bestsellers first, then the latest updated).
+    their courses, ``per_page`` a page (bestsellers first, then by their students, as the
+    most popular first).
 
     Raises:
         NotFound: no mentor has this address.

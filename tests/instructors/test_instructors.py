@@ -86,6 +86,29 @@ async def _slug(browser: Client, mentor: asyncpg.Record) -> str:
     return str(found["instructor"]["url"]).removeprefix("/instructors/")
 
 
+async def test_an_instructor_s_most_popular_courses_come_first(
+    browser: Client, db: asyncpg.Connection
+) -> None:
+    """After the bestsellers, the latest updated came first: a course of 137 reviews was not
+    on the first page, which opened with one of 5. Now by students, as Udemy orders them."""
+    mentor = await _a_mentor(db)
+    path = f"/api/v1/instructors/{await _slug(browser, mentor)}"
+    shown = (await browser.get(path)).json()["courses"]
+    students = {
+        str(r["id"]): r["n"]
+        for r in await db.fetch(
+            "SELECT c.id, count(e.id) AS n, c.is_bestseller FROM courses c "
+            "LEFT JOIN enrollments e ON e.course_id = c.id WHERE c.mentor_id = $1 "
+            "GROUP BY c.id",
+            mentor["id"],
+        )
+    }
+    bestsellers = [c for c in shown if c["is_bestseller"]]
+    rest = [students[c["id"]] for c in shown[len(bestsellers) :]]
+    assert shown[: len(bestsellers)] == bestsellers
+    assert rest == sorted(rest, reverse=True) and len(set(rest)) > 1, rest
+
+
 async def test_an_unknown_instructor_is_a_404(browser: Client) -> None:
     assert (await browser.get("/instructors/nobody-000000000000")).status_code == 404
     assert (await browser.get("/api/v1/instructors/nobody-000000000000")).status_code == 404
