@@ -191,7 +191,8 @@ async def report(
 ) -> InsightsOut:
     """Searches, rates and lists over the last ``days`` days; the top ``limit`` queries by
     ``sort`` (``queries.PER_QUERY_ORDER``)."""
-    window = {"since": _since(days), "limit": limit}
+    since = _since(days)
+    window = {"since": since, "limit": limit}
     totals = (await session.execute(queries.TOTALS, window)).mappings().one()
     searches = int(totals["searches"])
     top = queries.per_query(sort, descending)
@@ -212,16 +213,29 @@ async def report(
         click_positions=[
             PositionClicks(position=int(r["position"]), clicks=int(r["clicks"])) for r in positions
         ],
-        daily=[
-            DayFigures(
-                day=r["day"].isoformat(),
-                searches=int(r["searches"]),
-                zero_result_rate=_rate(int(r["zero_results"]), int(r["searches"])),
-                click_through_rate=_rate(int(r["clicked"]), int(r["searches"])),
-            )
-            for r in daily
-        ],
+        daily=_every_day(since, daily),
     )
+
+
+def _every_day(since: dt.datetime, rows: Sequence[RowMapping]) -> list[DayFigures]:
+    """A figure for every day of the window, 0 on a day without searches (the chart of the
+    last 30 days showed the 6 days that had some)."""
+    found = {r["day"]: r for r in rows}
+    first, today = since.date(), dt.datetime.now(dt.UTC).date()
+    out = []
+    for n in range((today - first).days + 1):
+        day = first + dt.timedelta(days=n)
+        r = found.get(day)
+        searches = int(r["searches"]) if r else 0
+        out.append(
+            DayFigures(
+                day=day.isoformat(),
+                searches=searches,
+                zero_result_rate=_rate(int(r["zero_results"]), searches) if r else 0.0,
+                click_through_rate=_rate(int(r["clicked"]), searches) if r else 0.0,
+            )
+        )
+    return out
 
 
 POPULAR_DAYS = 30

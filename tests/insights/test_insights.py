@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 import os
 import subprocess
 import sys
@@ -113,6 +114,12 @@ async def test_a_search_a_click_an_add_and_a_checkout_show_exactly(
     assert any(p["position"] == position and p["clicks"] >= 1 for p in report["click_positions"])
     assert report["daily"][-1]["day"] == dt.datetime.now(dt.UTC).date().isoformat()
     assert 0 < report["zero_result_rate"] < 1 and 0 < report["click_through_rate"] < 1
+    # Every day of the window, a day without searches at 0 (the chart of 30 days drew the
+    # few that had some).
+    days = [dt.date.fromisoformat(d["day"]) for d in report["daily"]]
+    assert len(days) == report["days"] + 1 and days == sorted(days)
+    assert all((b - a).days == 1 for a, b in itertools.pairwise(days))
+    assert report["daily"][0]["searches"] == 0
 
 
 async def test_bad_events_are_refused_and_nothing_is_stored(
