@@ -110,3 +110,24 @@ async def test_a_course_for_every_level_says_all_levels(api: Client) -> None:
     assert '<span class="badge level">All levels</span>' in page
     cards = (await api.get("/search", params={"level": "all"})).text
     assert "lectures · All levels" in cards and "lectures · All<" not in cards
+
+
+async def test_a_section_s_length_reads_in_hours_and_no_vote_says_nobody(
+    api: Client, db: Any
+) -> None:
+    """Sections read "196 min", and every new review "0 people found this helpful"."""
+    slug = await db.fetchval(
+        "SELECT c.slug FROM courses c JOIN course_sections s ON s.course_id = c.id "
+        "JOIN course_reviews r ON r.course_id = c.id WHERE c.status = 'published' "
+        "AND s.total_duration_minutes > 60 AND s.total_duration_minutes % 60 > 0 "
+        "AND r.helpful_count = 0 AND r.body IS NOT NULL LIMIT 1"
+    )
+    minutes = await db.fetchval(
+        "SELECT s.total_duration_minutes FROM course_sections s JOIN courses c "
+        "ON c.id = s.course_id WHERE c.slug = $1 AND s.total_duration_minutes > 60 "
+        "AND s.total_duration_minutes % 60 > 0 LIMIT 1",
+        slug,
+    )
+    page = (await api.get(f"/courses/{slug}")).text
+    assert f"· {minutes // 60} hr {minutes % 60} min</span></summary>" in page
+    assert "0 people found this helpful" not in page
