@@ -49,6 +49,18 @@ async def test_results_controls_at_both_sizes(page: Any, live_server: str) -> No
     await both_sizes(page, "walk-zero-results")
 
 
+async def test_the_phone_s_buy_bar_leaves_the_footer_in_view(page: Any, live_server: str) -> None:
+    # The fixed "Add to cart" bar covered the footer at the end of a course page.
+    course = await chromium.first_course(page, live_server, "python")
+    await page.set_viewport_size(chromium.PHONE)
+    await page.goto(course)
+    await page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    bar = await page.locator(".buy-bar").bounding_box()
+    footer = await page.locator(".site-footer").bounding_box()
+    assert bar is not None and footer is not None
+    assert footer["y"] + footer["height"] <= bar["y"] + 1, (footer, bar)
+
+
 async def test_buy_then_receipt_learning_progress_and_instructor(
     browser: Any, live_server: str
 ) -> None:
