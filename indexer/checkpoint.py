@@ -110,6 +110,11 @@ async def finish_reindex(conn: asyncpg.Connection) -> int:
 
 
 async def abandon_reindex(conn: asyncpg.Connection) -> None:
-    """A reindex failed: the live index already has the marked rows; forget them."""
-    await conn.execute("DELETE FROM search_outbox WHERE processed_at IS NOT NULL")
+    """A reindex failed or was killed: the marked rows are applied again to whichever index
+    is live. The old one has them already (applying a row again is idempotent), but a run
+    that failed after its switch made the new one live without them: deleting them lost
+    those changes until the next full reindex."""
+    await conn.execute(
+        "UPDATE search_outbox SET processed_at = NULL WHERE processed_at IS NOT NULL"
+    )
     await conn.execute("DELETE FROM search_sync_state WHERE name = $1", REINDEX_MARKER)

@@ -221,6 +221,52 @@ async def test_change_during_reindex_is_in_the_new_index(
     assert report.documents == await engine.document_count()
 
 
+async def test_a_reindex_failing_after_its_switch_loses_no_change(
+    catalog: asyncpg.Connection,
+    catalog_url: str,
+    engine: TantivyEngine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A change the follower applied to the old index during a reindex was deleted from the
+    outbox when the reindex failed after its switch (the new index live, without it): its
+    course was never found by its new title until another full reindex."""
+    import asyncio
+
+    from indexer import checkpoint
+
+    course = await published_course(catalog)
+    followed: list[asyncio.Task[None]] = []
+
+    async def change_and_follow() -> None:
+        await catalog.execute(
+            "UPDATE courses SET title = 'Followed Mid Reindex' WHERE id = $1", course["id"]
+        )
+        await sync_once(catalog, engine)  # the follower: into the old index, row marked
+
+    def during(_: int) -> None:
+        if not followed:
+            followed.append(asyncio.get_event_loop().create_task(change_and_follow()))
+
+    lock_batch = checkpoint.lock_batch
+
+    async def followed_first(conn: asyncpg.Connection) -> None:
+        if conn is not catalog:  # the switch: once the follower is done (it takes this too)
+            await followed[0]
+        await lock_batch(conn)
+
+    async def fail_after_the_switch(conn: asyncpg.Connection) -> int:
+        raise ConnectionError("connection is closed")
+
+    monkeypatch.setattr(checkpoint, "lock_batch", followed_first)
+    monkeypatch.setattr(checkpoint, "finish_reindex", fail_after_the_switch)
+    with pytest.raises(ConnectionError):
+        await reindex(asyncpg_dsn(catalog_url), engine, progress=during)
+    monkeypatch.undo()
+    await sync_once(catalog, engine)  # the follower's next pass
+    found = await engine.search(SearchRequest(q="followed mid reindex"))
+    assert found.hits and found.hits[0].document.slug == course["slug"]
+
+
 async def test_failed_reindex_leaves_the_live_index_untouched(
     catalog_url: str, engine: TantivyEngine
 ) -> None:
