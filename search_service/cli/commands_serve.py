@@ -20,7 +20,7 @@ from search_service.db.connection import check_reachable, connect, database_url
 from search_service.lib.errors import SearchUnavailable
 from search_service.ops.limits import MAX_HEADER_BYTES
 from search_service.ops.logs import configure_logging, log_config
-from search_service.ops.orphans import SERVER_PID
+from search_service.ops.orphans import SERVER_PID, signalled_with_parent
 from search_service.search.factory import make_engine
 from search_service.seed.demo_accounts import (
     DemoAccounts,
@@ -152,6 +152,7 @@ def _follower(url: str) -> Iterator[None]:
         [sys.executable, "-m", "search_service.cli", "sync", "--follow"],
         env=env,
         stdout=subprocess.DEVNULL,
+        preexec_fn=signalled_with_parent,  # one prctl call: nothing a fork could leave locked
     )
     try:
         yield

@@ -19,6 +19,15 @@ GRACE_SECONDS = 10.0  # then how long it may take to stop on its own
 SERVER_PID = "SKILLSPRING_SERVER_PID"  # set by `skillspring serve` for its workers
 
 
+def signalled_with_parent() -> None:
+    """In a child about to start (``Popen(preexec_fn=…)``): SIGTERM when its parent dies (the
+    demo's follower outlived a ``kill -9`` of the demo, keeping its cluster up and writing to
+    its index). Linux only."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+
+
 def die_with_parent() -> None:
     """Ask for SIGTERM when the parent dies; if it already has, stop now.
 

@@ -128,6 +128,36 @@ def test_workers_stop_when_their_server_is_killed(shop: Catalog, tmp_path: Path)
                 child.kill()
 
 
+def test_the_demo_s_follower_stops_when_the_demo_is_killed(shop: Catalog, tmp_path: Path) -> None:
+    """``kill -9`` of the demo left its ``sync --follow`` running, reparented to init: it
+    kept the embedded cluster up and went on writing to the index."""
+    import contextlib
+
+    import psutil
+
+    data_dir = tmp_path / "data"
+    (data_dir / "search").mkdir(parents=True)
+    (data_dir / "search" / "courses").symlink_to(shop.index)
+    port = free_port()
+    env = dict(SKILLSPRING_DATABASE_URL=shop.url, SKILLSPRING_DATA_DIR=str(data_dir))
+    process = spawn("demo", "--port", str(port), env=env)
+    followers: list[psutil.Process] = []
+    try:
+        wait_for_line(read_lines(process), SERVING, anywhere=True)
+        children = psutil.Process(process.pid).children()
+        followers += [p for p in children if "--follow" in p.cmdline()]
+        assert len(followers) == 1
+        process.kill()
+        process.wait(timeout=60)
+        _, alive = psutil.wait_procs(followers, timeout=30)
+        assert not alive, [p.pid for p in alive]
+    finally:
+        for child in [*psutil.Process().children(recursive=True), *followers]:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                if child in followers or str(port) in child.cmdline():
+                    child.kill()
+
+
 def test_a_worker_that_missed_its_servers_death_stops_all_the_same(tmp_path: Path) -> None:
     """The kernel's SIGTERM can reach a worker while its loop is not yet listening for it
     (a CI run saw a worker outlive its killed server): the worker's own watch stops it."""
