@@ -109,7 +109,15 @@ class SearchSettings(msgspec.Struct, kw_only=True, frozen=True):
     def api_key(self) -> str | None:
         """The Meilisearch key: the variable's, or the key file's."""
         if self.meili_api_key_file:
-            return Path(self.meili_api_key_file).read_text().strip() or None
+            try:
+                return Path(self.meili_api_key_file).read_text().strip() or None
+            except (OSError, UnicodeDecodeError) as exc:
+                why = exc.strerror if isinstance(exc, OSError) else "not text"
+                raise SettingsError(
+                    "SKILLSPRING_MEILI_API_KEY_FILE",
+                    f"a readable file holding the Meilisearch API key ({why})",
+                    self.meili_api_key_file,
+                ) from exc
         return self.meili_api_key
 
 

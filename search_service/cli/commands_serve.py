@@ -51,14 +51,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 _port = whole(1, 65535, "a port from")
-_workers = whole(1, 512, "a number of workers from")
+_workers = whole(1, 64, "a number of workers from")  # as SKILLSPRING_WORKERS allows
 
 
 def _server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", help="address to bind (default SKILLSPRING_HOST)")
     parser.add_argument("--port", type=_port, help="port, 1-65535 (default SKILLSPRING_PORT)")
     parser.add_argument(
-        "--workers", type=_workers, help="worker processes, 1 or more (default SKILLSPRING_WORKERS)"
+        "--workers", type=_workers, help="worker processes, 1 to 64 (default SKILLSPRING_WORKERS)"
     )
 
 

@@ -158,6 +158,8 @@ def database_errors(action: str) -> Iterator[None]:
         asyncpg.InterfaceError,
         asyncpg.exceptions.AdminShutdownError,
     ) as exc:
+        if isinstance(exc, OSError) and exc.filename is not None:
+            raise  # a file (a key file, the index's folder), not the connection: said as such
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise DatabaseUnavailable(f"{action}: lost the PostgreSQL connection: {reason}") from exc
 

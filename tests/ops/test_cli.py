@@ -103,10 +103,28 @@ def test_sync_without_an_index_is_one_line(catalog_url: str, tmp_path: Path) -> 
     assert_one_line_error(skillspring("sync", env=env), "search engine", "reindex")
 
 
+@pytest.mark.parametrize("command", ["reindex", "sync"])
+def test_an_unreadable_key_file_is_named_not_blamed_on_postgresql(
+    catalog_url: str, tmp_path: Path, command: str
+) -> None:
+    # "reindex: lost the PostgreSQL connection: [Errno 2] No such file or directory".
+    env = {
+        "SKILLSPRING_DATABASE_URL": catalog_url,
+        "SKILLSPRING_DATA_DIR": str(tmp_path),
+        "SKILLSPRING_SEARCH_ENGINE": "meilisearch",
+        "SKILLSPRING_MEILI_API_KEY_FILE": str(tmp_path / "missing-key"),
+    }
+    done = skillspring(command, env=env)
+    assert_one_line_error(done, "SKILLSPRING_MEILI_API_KEY_FILE", "missing-key")
+    assert "PostgreSQL" not in done.stderr
+
+
 @pytest.mark.parametrize(
     ("argv", "words"),
     [
         (["serve", "--port", "99999"], ["a port from 1 to 65,535"]),
+        # As SKILLSPRING_WORKERS is: 65 workers started, where the setting refuses 65.
+        (["serve", "--workers", "65"], ["a number of workers from 1 to 64"]),
         (["serve", "--workers", "0"], ["a number of workers from 1"]),
         # 0 polled without pause: a core busy and PostgreSQL asked without end.
         (["sync", "--follow", "--poll-seconds", "0"], ["seconds from 0.1 to 3,600"]),
