@@ -22,6 +22,7 @@ from search_service.db.migrate import migrated_database
 from search_service.lib.errors import SearchUnavailable, UsageError
 from search_service.merchandising.service import refresh_recommendations
 from search_service.ops.periodic import Periodic
+from search_service.search.engine import SearchEngine
 from search_service.search.factory import make_engine
 from search_service.settings import Settings
 
@@ -90,12 +91,21 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     keys.set_defaults(handler=cmd_search_keys)
 
 
+async def _holds_documents(engine: SearchEngine) -> bool:
+    """Whether the live index is there and holds documents (one whose folder is gone, or that
+    cannot be read, is missing: compose's indexer failed at every start on it)."""
+    try:
+        return await engine.document_count() > 0
+    except SearchUnavailable:
+        return False
+
+
 async def reindex_into(url: str, settings: Settings, if_missing: bool = False) -> int:
     """Rebuild the configured engine's index from the database at ``url``."""
     engine = make_engine(settings)
     try:
         await engine.apply_settings()
-        if if_missing and await engine.document_count() > 0:
+        if if_missing and await _holds_documents(engine):
             print("the index exists and holds documents; nothing to do")
             return 0
         with progress_bar("indexing", total=0, unit="docs") as (advance, set_total):

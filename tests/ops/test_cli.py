@@ -98,6 +98,22 @@ def test_reindex_then_sync_from_the_command_line(catalog_url: str, tmp_path: Pat
     assert "synced 0 changes" in result.stdout
 
 
+def test_reindex_if_missing_rebuilds_an_index_whose_folder_is_gone(
+    catalog_url: str, tmp_path: Path
+) -> None:
+    # compose's indexer runs it at every start: it failed there, "search index folder … is
+    # missing; run: skillspring reindex".
+    env = {"SKILLSPRING_DATABASE_URL": catalog_url, "SKILLSPRING_DATA_DIR": str(tmp_path)}
+    current = tmp_path / "search" / "courses" / "CURRENT"
+    assert skillspring("reindex", env=env).returncode == 0
+    current.write_text("gen-missing")
+    rebuilt = skillspring("reindex", "--if-missing", env=env)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "indexed" in rebuilt.stdout and current.read_text() != "gen-missing"
+    again = skillspring("reindex", "--if-missing", env=env)
+    assert again.returncode == 0 and "nothing to do" in again.stdout
+
+
 def test_sync_without_an_index_is_one_line(catalog_url: str, tmp_path: Path) -> None:
     env = {"SKILLSPRING_DATABASE_URL": catalog_url, "SKILLSPRING_DATA_DIR": str(tmp_path)}
     assert_one_line_error(skillspring("sync", env=env), "search engine", "reindex")
