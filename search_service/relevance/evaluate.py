@@ -11,17 +11,40 @@ from urllib.parse import parse_qs
 
 from search_service.catalog.search.query_string import parse_search
 from search_service.catalog.search.service import CatalogSearch
+from search_service.lib.errors import UsageError
 from search_service.relevance.metrics import RELEVANT, ndcg, precision, reciprocal_rank
 
 Judgments = dict[str, dict[str, int]]
 
 
+JUDGMENT_COLUMNS = ("query", "docid", "rating")
+
+
 def read_judgments(path: Path) -> Judgments:
-    """``query,docid,rating`` CSV (the format relevance tools exchange)."""
+    """``query,docid,rating`` CSV (the format relevance tools exchange).
+
+    Raises:
+        UsageError: the file is not such a CSV (naming the line), or judges nothing.
+    """
     judged: Judgments = defaultdict(dict)
-    with path.open(newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            judged[row["query"]][row["docid"]] = int(row["rating"])
+    try:
+        with path.open(newline="", encoding="utf-8") as f:
+            reader = csv.DictReader(f)
+            missing = [c for c in JUDGMENT_COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                raise UsageError(f"{path}: a CSV with the columns query,docid,rating")
+            for row in reader:
+                query, doc, rating = (row[c] for c in JUDGMENT_COLUMNS)
+                if not query or not doc or not (rating or "").strip().isdigit():
+                    raise UsageError(
+                        f"{path}, line {reader.line_num}: a query, a document id and a"
+                        " rating (a whole number) on every line"
+                    )
+                judged[query][doc] = int(rating)
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    if not judged:
+        raise UsageError(f"{path}: no judgments (query,docid,rating lines)")
     return dict(judged)
 
 

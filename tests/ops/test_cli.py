@@ -136,6 +136,29 @@ def test_an_unreadable_key_file_is_named_not_blamed_on_postgresql(
 
 
 @pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"q,d,r\npython,python-basics,3\n", ["columns query,docid,rating"]),
+        (b"query,docid,rating\npython,python-basics,abc\n", ["line 2", "whole number"]),
+        (b"query,docid,rating\ngarbage,,\n", ["line 2"]),
+        (b"query,docid,rating\n\xff\xfe,x,1\n", ["not UTF-8"]),
+        (b"query,docid,rating\n", ["no judgments"]),
+    ],
+)
+def test_a_malformed_judgments_file_is_one_line(
+    content: bytes, words: list[str], tmp_path: Path
+) -> None:
+    # A KeyError, ValueError or UnicodeDecodeError traceback, exit 1; garbage rows scored
+    # nothing and exited 0.
+    judged = tmp_path / "judged.csv"
+    judged.write_bytes(content)
+    result = skillspring(
+        "relevance", "--judgments", str(judged), env={"SKILLSPRING_DATA_DIR": str(tmp_path)}
+    )
+    assert_one_line_error(result, *words)
+
+
+@pytest.mark.parametrize(
     ("argv", "words"),
     [
         (["serve", "--port", "99999"], ["a port from 1 to 65,535"]),
