@@ -50,8 +50,14 @@ async def create_admin(conn: asyncpg.Connection, email: str, password: str) -> b
     """Create the admin, or make an existing account one (with this password); True when
     the account is new."""
     data = check_admin(email, password)
+    address = normalise_email(data.email)
+    deleted = await conn.fetchval(
+        "SELECT deleted_at IS NOT NULL FROM users WHERE email = $1", address
+    )
+    if deleted:  # promoted, it still could not sign in: said, not "promoted admin"
+        raise UsageError(f"{address} is a deleted account: it cannot sign in to be an admin")
     digest = await hash_password(data.password)
-    return bool(await conn.fetchval(UPSERT_ADMIN, normalise_email(data.email), digest))
+    return bool(await conn.fetchval(UPSERT_ADMIN, address, digest))
 
 
 def require_admin(user: User) -> User:

@@ -21,9 +21,9 @@ LINE_CHARACTERS = (
     r"^[^\x00-\x1f\x7f-\x9f<>\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]*$(?!\n)"
 )
 # The HTML living standard's e-mail address, ASCII only (no look-alike letters from other
-# scripts).
+# scripts), its local part at most 64 characters (RFC 5321 4.5.3.1.1).
 EMAIL = (
-    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$(?!\n)"
 )
 

@@ -411,6 +411,21 @@ async def test_create_admin_command_then_sign_in_like_everyone(
     again = _cli(["users", "create-admin", email.upper()], url, stdin=PASSWORD + "\n")
     assert again.returncode == 0 and "promoted admin" in again.stdout
     assert await db.fetchval("SELECT role::text FROM users WHERE email = $1", email) == "admin"
+    # A deleted account was "promoted admin", and still could not sign in; a local part over
+    # 64 characters (RFC 5321) was taken.
+    gone = f"gone-{uuid.uuid4().hex[:8]}@example.com"
+    await db.execute(
+        "INSERT INTO users (email, role, status, deleted_at) "
+        "VALUES ($1, 'student', 'active', now())",
+        gone,
+    )
+    refused = _cli(["users", "create-admin", gone], url, stdin=PASSWORD + "\n")
+    assert refused.returncode == 2 and "deleted account" in refused.stderr, refused.stdout
+    assert await db.fetchval("SELECT role::text FROM users WHERE email = $1", gone) == "student"
+    long_local = _cli(
+        ["users", "create-admin", "a" * 65 + "@example.com"], url, stdin=PASSWORD + "\n"
+    )
+    assert long_local.returncode == 2 and "email" in long_local.stderr
     out = tmp_path / "clicks.csv"
     written = _cli(["relevance", "--judgments-from-clicks", str(out)], url)
     assert written.returncode == 0, written.stderr
