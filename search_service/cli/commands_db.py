@@ -54,15 +54,23 @@ def cmd_upgrade(settings: Settings, args: argparse.Namespace) -> int:
     with database_url(settings) as url:
         asyncio.run(check_reachable(url))
         migrate.upgrade(url, args.revision)
-    print(f"database at revision {args.revision}")
+        reached = asyncio.run(migrate.applied(url))
+    print(f"database at revision {_revision(reached)}")
     return 0
+
+
+def _revision(reached: tuple[str, ...]) -> str:
+    """The revision reached, as alembic names it (``head``, ``-1`` are where to go, not where
+    the database is); ``base`` when no migration is applied."""
+    return ", ".join(reached) or "base (empty)"
 
 
 def cmd_downgrade(settings: Settings, args: argparse.Namespace) -> int:
     with database_url(settings) as url:
         asyncio.run(check_reachable(url))
         migrate.downgrade(url, args.revision)
-    print(f"database downgraded to {args.revision}")
+        reached = asyncio.run(migrate.applied(url))
+    print(f"database downgraded to revision {_revision(reached)}")
     return 0
 
 

@@ -190,6 +190,18 @@ def test_an_unknown_revision_is_one_line(catalog_url: str) -> None:
     assert_one_line_error(result, "nosuchrev")
 
 
+async def test_migrations_say_the_revision_they_reach(empty_url: str) -> None:
+    # "database downgraded to -1": where to go, not where the database is.
+    env = {"SKILLSPRING_DATABASE_URL": empty_url}
+    head = skillspring("db", "upgrade", env=env)
+    assert head.returncode == 0 and "revision head" not in head.stdout, head.stdout
+    down = skillspring("db", "downgrade", "-1", env=env)
+    assert down.returncode == 0 and "-1" not in down.stdout, down.stdout
+    up = skillspring("db", "upgrade", "head", env=env)
+    reached = up.stdout.strip().rsplit(" ", 1)[-1]
+    assert reached in head.stdout and reached not in down.stdout, (head, down, up)
+
+
 @pytest.mark.parametrize(
     "argv",
     [
