@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit, urlunsplit
 
 import msgspec
 import msgspec.inspect as mi
@@ -285,6 +286,13 @@ def _normalised(section: str | None, field: str, raw: str) -> str:
     return raw.lower() if isinstance(info, mi.LiteralType) else raw
 
 
+def _without_credentials(url: str) -> str:
+    """A database URL as it may be shown: its scheme kept (a mysql:// URL was shown as
+    "y/z"), no user, password or query (which may hold one)."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[-1], parts.path, "", ""))
+
+
 def _error(exc: msgspec.ValidationError, raw: dict[str, dict[str, str] | str]) -> SettingsError:
     match = _LOCATION.search(str(exc))
     first, second = match.groups() if match else ("", None)
@@ -292,7 +300,7 @@ def _error(exc: msgspec.ValidationError, raw: dict[str, dict[str, str] | str]) -
     variable = PREFIX + _VARIABLE_OF.get((section, field), "?")
     value = raw.get(field) if section is None else raw.get(section, {}).get(field)  # type: ignore[union-attr]
     allowed = _description(section, field) if (section, field) in _VARIABLE_OF else None
-    shown = str(value).split("@")[-1] if field == "url" else value
+    shown = _without_credentials(str(value)) if field == "url" else value
     if field in _SECRETS:
         shown = None
     return SettingsError(variable, allowed or str(exc).split(" - at ")[0], shown)  # type: ignore[arg-type]

@@ -84,13 +84,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     cmd.add_argument(
         "--days",
         type=int,
-        default=90,
+        default=None,
         help="with --judgments-from-clicks: the window, in days (default 90)",
     )
     cmd.add_argument(
         "--min-searches",
         type=int,
-        default=10,
+        default=None,
         help="with --judgments-from-clicks: a query needs this many searches (default 10)",
     )
     cmd.set_defaults(handler=cmd_relevance)
@@ -102,6 +102,8 @@ async def _from_clicks(url: str, days: int, min_searches: int) -> list[tuple[str
 
 
 def _write_click_judgments(settings: Settings, args: argparse.Namespace) -> int:
+    args.days = 90 if args.days is None else args.days
+    args.min_searches = 10 if args.min_searches is None else args.min_searches
     if not 1 <= args.days <= 3650:
         raise UsageError("--days must be a whole number from 1 to 3650")
     if args.min_searches < 1:
@@ -110,6 +112,7 @@ def _write_click_judgments(settings: Settings, args: argparse.Namespace) -> int:
         asyncio.run(check_reachable(url))
         graded = asyncio.run(_from_clicks(url, args.days, args.min_searches))
     write_click_judgments(args.judgments_from_clicks, graded)
+    return 0
     queries = len({q for q, _, _ in graded})
     print(
         f"wrote {len(graded):,} judgments for {queries:,} queries to {args.judgments_from_clicks}"
@@ -152,6 +155,9 @@ async def _run(url: str, settings: Settings, args: argparse.Namespace) -> int:
 def cmd_relevance(settings: Settings, args: argparse.Namespace) -> int:
     if args.judgments_from_clicks:
         return _write_click_judgments(settings, args)
+    for option in ("days", "min_searches"):  # silently ignored, as --load alone is not
+        if getattr(args, option) is not None:
+            raise UsageError(f"--{option.replace('_', '-')} goes with --judgments-from-clicks")
     if args.export:
         write_judgments(read_judgments(args.judgments), args.export)
         print(f"wrote {args.export}")

@@ -172,6 +172,8 @@ def test_a_malformed_judgments_file_is_one_line(
             ["relevance", "--judgments", "/nonexistent/j.csv"],
             ["No such file", "/nonexistent/j.csv"],
         ),
+        # Silently ignored (as --load without --live is not).
+        (["relevance", "--days", "0"], ["--days goes with --judgments-from-clicks"]),
     ],
 )
 def test_misuse_is_a_short_error_without_a_traceback(
