@@ -8,6 +8,7 @@ import signal
 import sys
 import warnings
 from collections.abc import Sequence
+from typing import Any
 
 from alembic.util.exc import CommandError
 
@@ -27,7 +28,7 @@ EXIT_USAGE = 2
 
 def build_parser() -> argparse.ArgumentParser:
     """The full command tree; every command and sub-command answers ``--help``."""
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = _Parser(
         prog="skillspring",
         description="Skillspring catalog search: database, demo catalog, indexer and web service.",
         epilog="Settings come from SKILLSPRING_* environment variables (see README).",
@@ -42,6 +43,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Parser(argparse.ArgumentParser):
+    """A parser that puts itself in the namespace (``command_parser``; the command's own
+    wins, and sub-commands are made of this class too), so an argument a command does not
+    take is refused with that command's usage, not the top level's."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_defaults(command_parser=self)
+
+
 def _terminated(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
@@ -52,7 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     # SIGTERM ends a command like Ctrl-C does: `finally` blocks and exit handlers run, so the
     # embedded PostgreSQL is released (and stopped by its last user). granian takes the
     # signal over while it serves, stops its workers gracefully and returns.

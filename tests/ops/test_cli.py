@@ -174,6 +174,9 @@ def test_a_malformed_judgments_file_is_one_line(
         ),
         # Silently ignored (as --load without --live is not).
         (["relevance", "--days", "0"], ["--days goes with --judgments-from-clicks"]),
+        # The command's own usage line, not the top level's ("usage: skillspring [-h] …").
+        (["reindex", "--bogus"], ["usage: skillspring reindex", "--bogus"]),
+        (["db", "upgrade", "head", "--x"], ["usage: skillspring db upgrade", "--x"]),
     ],
 )
 def test_misuse_is_a_short_error_without_a_traceback(
