@@ -9,6 +9,7 @@ pool and the search engine are created on startup and closed on shutdown.
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from advanced_alchemy.extensions.litestar import (
     SQLAlchemyAsyncConfig,
     SQLAlchemyPlugin,
 )
-from jinja2 import StrictUndefined
+from jinja2 import Environment, StrictUndefined
 from litestar import Litestar, Request, Response, Router
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
@@ -126,21 +127,27 @@ TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
 
 
-def _jinja(engine: JinjaTemplateEngine) -> None:
-    engine.engine.undefined = StrictUndefined
-    engine.engine.autoescape = True
+def configure_templates(environment: Environment) -> None:
+    """What every template may use beside its context (the app's environment, and any a test
+    renders a macro with)."""
+    environment.undefined = StrictUndefined
+    environment.autoescape = True
     # Every URL that comes from data goes through it: https: and site paths only.
-    engine.engine.filters["safe_url"] = safe_url
+    environment.filters["safe_url"] = safe_url
     # Money as every page shows it: "$84.99", "Free", "19.99 CHF".
-    engine.engine.filters["money"] = price_display
+    environment.filters["money"] = price_display
     # An amount taken off or paid, which is never "Free": "−$0.00".
-    engine.engine.filters["amount"] = amount_display
+    environment.filters["amount"] = amount_display
     # A course's level as the filters name it: "All levels", not "All" beside "English".
-    engine.engine.filters["level"] = lambda value: value_label("level", value)
-    engine.engine.globals["static_url"] = static_url
-    engine.engine.globals["done_messages"] = DONE
+    environment.filters["level"] = partial(value_label, "level")
+    environment.globals["static_url"] = static_url
+    environment.globals["done_messages"] = DONE
     # A page no route took has not read the session: its header goes by the cookie alone.
-    engine.engine.globals["session_cookie"] = SESSION_COOKIE
+    environment.globals["session_cookie"] = SESSION_COOKIE
+
+
+def _jinja(engine: JinjaTemplateEngine) -> None:
+    configure_templates(engine.engine)
 
 
 def _from_state(name: str) -> Provide:

@@ -10,6 +10,7 @@ import asyncpg
 import jinja2
 import pytest
 
+from search_service.app import configure_templates
 from search_service.db.connection import asyncpg_dsn
 from tests.support.catalogs import Catalog
 
@@ -18,8 +19,8 @@ Client = Any
 
 
 def render(source: str) -> str:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
-    env.filters["safe_url"] = lambda value: value  # the app's filter; not used by these macros
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES))
+    configure_templates(env)  # the app's filters and globals
     return env.from_string(source).render()
 
 
