@@ -12,7 +12,6 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit, urlunsplit
 
 import msgspec
 import msgspec.inspect as mi
@@ -289,8 +288,11 @@ def _normalised(section: str | None, field: str, raw: str) -> str:
 def _without_credentials(url: str) -> str:
     """A database URL as it may be shown: its scheme kept (a mysql:// URL was shown as
     "y/z"), no user, password or query (which may hold one)."""
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[-1], parts.path, "", ""))
+    scheme, sep, rest = url.partition("://")
+    if not sep:  # no scheme: all of it may be "user:password@host…"
+        scheme, rest = "", url
+    place = rest.rsplit("@", 1)[-1].split("?", 1)[0].split("#", 1)[0]
+    return f"{scheme}://{place}" if sep else place
 
 
 def _error(exc: msgspec.ValidationError, raw: dict[str, dict[str, str] | str]) -> SettingsError:

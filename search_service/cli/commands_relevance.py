@@ -112,7 +112,6 @@ def _write_click_judgments(settings: Settings, args: argparse.Namespace) -> int:
         asyncio.run(check_reachable(url))
         graded = asyncio.run(_from_clicks(url, args.days, args.min_searches))
     write_click_judgments(args.judgments_from_clicks, graded)
-    return 0
     queries = len({q for q, _, _ in graded})
     print(
         f"wrote {len(graded):,} judgments for {queries:,} queries to {args.judgments_from_clicks}"

@@ -429,6 +429,7 @@ async def test_create_admin_command_then_sign_in_like_everyone(
     out = tmp_path / "clicks.csv"
     written = _cli(["relevance", "--judgments-from-clicks", str(out)], url)
     assert written.returncode == 0, written.stderr
+    assert "judgments for" in written.stdout and str(out) in written.stdout
     assert out.read_text().splitlines()[0] == "query,docid,rating"
 
 

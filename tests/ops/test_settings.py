@@ -73,6 +73,15 @@ def test_database_password_is_not_echoed_in_errors() -> None:
     assert "hunter2" not in str(caught.value) and "p2" not in str(caught.value)
     # The scheme is what is wrong: it is shown ("got 'db/app'" said nothing).
     assert "(got 'mysql://db/app')" in str(caught.value)
+    for url in (
+        "skillspring:s3cret@db:5432/app",
+        "mysql://admin:se/cret@db/x",
+        "mysql://a:pa?ss@db/x",
+    ):
+        with pytest.raises(SettingsError) as caught:
+            load_settings({"SKILLSPRING_DATABASE_URL": url})
+        assert "s3cret" not in str(caught.value) and "cret" not in str(caught.value), url
+        assert "pa" not in str(caught.value).split("got", 1)[1], url
 
 
 def test_trusted_proxies_take_addresses_and_networks() -> None:
