@@ -58,6 +58,12 @@ async def test_pins_first_hides_and_counts(api: Client, db: asyncpg.Connection, 
     assert after["total"] == before["total"] - 1
     everything = slugs(await search(api, q=QUERY, per_page=100))
     assert hidden not in everything and len(everything) == len(set(everything))
+    # The engine's own fields are no parameters: ?ids= (a search by ids meets no rule)
+    # showed the hidden course, and ?with_hits=false emptied a page.
+    hidden_id = next(h["id"] for h in before["hits"] if h["slug"] == hidden)
+    for internal in ({"ids": hidden_id}, {"exclude_ids": first}, {"with_hits": "false"}):
+        same = await search(api, q=QUERY, per_page=100, **internal)
+        assert slugs(same) == everything, internal
     assert everything.count(first) == 1
     level = next(h["level"] for h in before["hits"] if h["slug"] == hidden)
     assert level_counts(after)[level] == level_counts(before).get(level, 0) - 1
