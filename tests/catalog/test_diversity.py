@@ -36,3 +36,16 @@ def test_an_edition_still_moves_below_courses_matching_as_well() -> None:
     ]
     ranked = diversify(hits, query)  # the second "Photography Masterclass Part" repeats the first
     assert ranked[DEPTH].document.slug == "course-1"
+
+
+def test_an_edition_never_goes_above_the_course_it_repeats() -> None:
+    # From a review: the title rule looked from the top, so "Trail Running Masterclass (2024
+    # Edition)" came first, above the top hit and the course it repeats.
+    query = "running masterclass"
+    hits = [
+        _hit(0, "Marathon Training: Running for Everyone", 10.0),
+        _hit(1, "Trail Running Masterclass", 9.9),
+        _hit(2, "Trail Running Masterclass (2024 Edition)", 9.8),
+    ]
+    ranked = [h.document.slug for h in diversify(hits, query)]
+    assert ranked == ["course-0", "course-1", "course-2"]

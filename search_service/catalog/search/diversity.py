@@ -59,17 +59,18 @@ class _Titles:
             self.by_word.setdefault(word, []).append(len(self.keys))
         self.keys.append(key)
 
-    def repeats(self, key: frozenset[str]) -> bool:
+    def repeats(self, key: frozenset[str]) -> int | None:
+        """The place of the first title placed that ``key`` repeats, if any."""
         shared: dict[int, int] = {}
         for word in key:
             for index in self.by_word.get(word, ()):
                 shared[index] = shared.get(index, 0) + 1
-        for index, n in shared.items():
+        for index, n in sorted(shared.items()):
             # Similar titles share at least SIMILAR of the larger one's words.
             other = self.keys[index]
             if n >= SIMILAR * max(len(key), len(other)) and _similar(key, other, n):
-                return True
-        return False
+                return index
+        return None
 
 
 def diversify(hits: Sequence[EngineHit], query: str = "", keep: int = 0) -> list[EngineHit]:
@@ -80,13 +81,15 @@ def diversify(hits: Sequence[EngineHit], query: str = "", keep: int = 0) -> list
     asked = set(words(query))
     placed: list[EngineHit] = []
     waiting: list[tuple[int, EngineHit]] = []  # (places still to give up, hit)
-    repeats: list[EngineHit] = []
+    repeats: list[tuple[EngineHit, EngineHit]] = []  # (repeat, the placed hit it repeats)
+    by_title: list[EngineHit] = []  # the placed hits in the order their titles were added
     titles = _Titles()
     mentors: dict[str, int] = {}
 
     def place(hit: EngineHit) -> None:
         placed.append(hit)
         titles.add(title_key(hit.document.title))
+        by_title.append(hit)
         mentors[hit.document.mentor_id] = mentors.get(hit.document.mentor_id, 0) + 1
 
     for hit in hits[:keep]:
@@ -94,8 +97,9 @@ def diversify(hits: Sequence[EngineHit], query: str = "", keep: int = 0) -> list
     for hit in hits[keep:]:
         doc = hit.document
         key = title_key(doc.title)
-        if titles.repeats(key):
-            repeats.append(hit)
+        original = titles.repeats(key)
+        if original is not None:
+            repeats.append((hit, by_title[original]))
             continue
         crowded = (
             len(placed) < WINDOW
@@ -115,29 +119,34 @@ def diversify(hits: Sequence[EngineHit], query: str = "", keep: int = 0) -> list
 
 
 def _with_repeats(
-    placed: list[EngineHit], repeats: list[EngineHit], keep: int, asked: frozenset[str]
+    placed: list[EngineHit],
+    repeats: list[tuple[EngineHit, EngineHit]],
+    keep: int,
+    asked: frozenset[str],
 ) -> list[EngineHit]:
-    """Each repeat just after the top ``DEPTH``, or sooner: before the first hit there (after
-    the ``keep`` placed by a rule) that matches clearly less well than it does: a score below
-    ``RELEVANT_SHARE`` of its own, or a title without every word of the query when the
-    repeat's has them all (an edition of the title searched for stays above the courses that
-    share one word with it), so a relevant edition never falls below unrelated courses."""
+    """Each repeat just after the top ``DEPTH``, or sooner, but never before the course it
+    repeats: before the first hit there (after the ``keep`` placed by a rule) that matches
+    clearly less well than it does: a score below ``RELEVANT_SHARE`` of its own, or a title
+    without every word of the query when the repeat's has them all (an edition of the title
+    searched for stays above the courses that share one word with it), so a relevant edition
+    never falls below unrelated courses."""
     out = list(placed)
     after = max(keep, min(DEPTH, len(out)))
 
     def titled(hit: EngineHit) -> bool:
         return bool(asked) and asked <= title_key(hit.document.title)
 
-    for repeat in repeats:
+    for repeat, original in repeats:
         floor = RELEVANT_SHARE * repeat.score
         named = titled(repeat)
+        first = max(keep, out.index(original) + 1)
         at = next(
             (
                 i
-                for i in range(keep, after)
+                for i in range(first, after)
                 if out[i].score < floor or (named and not titled(out[i]))
             ),
-            after,
+            max(after, first),
         )
         out.insert(at, repeat)
         after += 1
