@@ -34,7 +34,8 @@ Email = Annotated[
         min_length=3,
         max_length=255,
         pattern=EMAIL,
-        description="an email address (ASCII letters, digits and punctuation)",
+        description="an email address (ASCII letters, digits and punctuation; at most 64 "
+        "characters before the @)",
     ),
 ]
 PersonName = Annotated[

@@ -190,8 +190,8 @@ def decode_fields(cls: type[T], data: Mapping[str, Any], *, ignore_unknown: bool
     return cls(**values)
 
 
-_WHOLE = re.compile(r"^[+-]?\d+$")
-_DECIMAL = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+_WHOLE = re.compile(r"^[+-]?[0-9]+$")  # ASCII digits: "٣" and "２" are no page number
+_DECIMAL = re.compile(r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
 
 
 @functools.cache

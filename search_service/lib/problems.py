@@ -207,7 +207,7 @@ def _validation(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
             said = f"{reason}."
         allowed = _allowed(request, name)
         if "matching regex" in reason:  # msgspec shows the pattern: say what it allows
-            reason = f"{name} holds a character it may not hold"
+            reason = f"{name} must be {allowed}" if allowed else f"{name} is not valid"
         params.append(FieldError(name=name, reason=reason, allowed=allowed))
     names = ", ".join(p.name for p in params) or "request"
     detail = f"Invalid value for {names}."

@@ -100,8 +100,10 @@ def _as_form(rule: RuleOut) -> FormState:
         # a window's ends by up to 59 s, and a window within one minute could not be saved.
         if value is None:
             return ""
+        # A browser's datetime-local takes at most milliseconds (it blanks a value with more,
+        # and the rule would lose that end when saved).
         utc = value.astimezone(dt.UTC).replace(tzinfo=None)
-        spec = "microseconds" if utc.microsecond else "seconds" if utc.second else "minutes"
+        spec = "milliseconds" if utc.microsecond else "seconds" if utc.second else "minutes"
         return utc.isoformat(timespec=spec)
 
     return FormState(

@@ -272,6 +272,7 @@ BAD_INPUT = [
     ("per_page=1e2", "per_page"),
     ("per_page=100.0", "per_page"),
     ("page=" + "9" * 5000, "page"),
+    ("page=%D9%A3", "page"),  # an Arabic-Indic 3: no page number
 ]
 
 
