@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
 from dataclasses import dataclass, field
@@ -52,11 +53,18 @@ class CategoryDirectory:
         self.sessions = sessions
         self._tree: CategoryTree | None = None
         self._loaded_at = 0.0
+        self._loading = asyncio.Lock()  # one read at a time; the others wait for it
+
+    def _fresh(self) -> bool:
+        return self._tree is not None and time.monotonic() - self._loaded_at <= TTL_SECONDS
 
     async def tree(self) -> CategoryTree:
-        if self._tree is None or time.monotonic() - self._loaded_at > TTL_SECONDS:
-            self._tree = await self._load()
-            self._loaded_at = time.monotonic()
+        if not self._fresh():
+            async with self._loading:
+                if not self._fresh():  # the requests that waited take the tree just read
+                    self._tree = await self._load()
+                    self._loaded_at = time.monotonic()
+        assert self._tree is not None
         return self._tree
 
     def forget(self) -> None:

@@ -152,7 +152,7 @@ def _follower(url: str) -> Iterator[None]:
         [sys.executable, "-m", "search_service.cli", "sync", "--follow"],
         env=env,
         stdout=subprocess.DEVNULL,
-        preexec_fn=signalled_with_parent,  # one prctl call: nothing a fork could leave locked
+        preexec_fn=signalled_with_parent(),  # one prctl call: nothing a fork could leave locked
     )
     try:
         yield

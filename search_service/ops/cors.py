@@ -57,8 +57,8 @@ def cors(app: ASGIApp, origins: Sequence[str], prefix: str) -> ASGIApp:
         if is_preflight:
             body = b""
             answer = [(b"vary", b"Origin")]
-            if allowed:
-                answer += [*preflight, (b"access-control-allow-origin", origin.encode())]
+            if allowed:  # Litestar's preflight headers say Vary: Origin too: once is enough
+                answer = [*preflight, (b"access-control-allow-origin", origin.encode())]
             else:  # said as every other refusal is, in a problem document
                 body = problem_body(scope, *REFUSED)
                 answer += [

@@ -29,7 +29,7 @@ def accepted_encodings(app: ASGIApp) -> ASGIApp:
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and any(  # type: ignore[comparison-overlap]
-            name == b"accept-encoding" and b"q" in value for name, value in scope["headers"]
+            name == b"accept-encoding" and b"q" in value.lower() for name, value in scope["headers"]
         ):
             scope["headers"] = [
                 (name, acceptable(value.decode("latin-1")).encode("latin-1"))

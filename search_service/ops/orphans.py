@@ -12,6 +12,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 
 PR_SET_PDEATHSIG = 1
 WATCH_SECONDS = 1.0  # how often a worker looks whether its server is still there
@@ -19,13 +20,22 @@ GRACE_SECONDS = 10.0  # then how long it may take to stop on its own
 SERVER_PID = "SKILLSPRING_SERVER_PID"  # set by `skillspring serve` for its workers
 
 
-def signalled_with_parent() -> None:
-    """In a child about to start (``Popen(preexec_fn=…)``): SIGTERM when its parent dies (the
+def signalled_with_parent() -> Callable[[], None] | None:
+    """For ``Popen(preexec_fn=…)``: a child that gets SIGTERM when this process dies (the
     demo's follower outlived a ``kill -9`` of the demo, keeping its cluster up and writing to
-    its index). Linux only."""
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    its index). libc is looked up here, in the parent: between fork and exec the child only
+    calls ``prctl``, then exits at once if this process died meanwhile. None off Linux."""
+    if not sys.platform.startswith("linux"):
+        return None
+    prctl = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
+    parent = os.getpid()
+
+    def in_child() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return in_child
 
 
 def die_with_parent() -> None:

@@ -74,6 +74,7 @@ async def test_responses_are_gzipped_when_accepted(api: Client, path: str) -> No
     ("accepted", "coded"),
     [
         ("gzip;q=0", None),
+        ("gzip;Q=0", None),  # parameter names are case-insensitive
         ("gzip; q=0.0, identity", None),
         ("br;q=1, gzip;q=0, *;q=0", None),
         ("gzip;q=0.5", "gzip"),
