@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import signal
+import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -101,45 +103,60 @@ async def test_sigterm_finishes_the_request_in_flight(catalog_url: str, tmp_path
             process.wait()
 
 
+def _over(shop: Catalog, tmp_path: Path) -> tuple[dict[str, str], int]:
+    """The environment of a command over the test's catalog, and a free port."""
+    data_dir = tmp_path / "data"
+    (data_dir / "search").mkdir(parents=True)
+    (data_dir / "search" / "courses").symlink_to(shop.index)
+    return dict(SKILLSPRING_DATABASE_URL=shop.url, SKILLSPRING_DATA_DIR=str(data_dir)), free_port()
+
+
+def _killed_outlived_by_none(process: subprocess.Popen[str], children: list[Any]) -> None:
+    """``kill -9`` of ``process`` (no chance to stop anything): its ``children`` stop too."""
+    import psutil
+
+    process.kill()
+    process.wait(timeout=60)
+    _, alive = psutil.wait_procs(children, timeout=30)
+    assert not alive, [p.pid for p in alive]
+
+
+def _kill_left(port: int, also: list[Any]) -> None:
+    import contextlib
+
+    import psutil
+
+    for child in [*psutil.Process().children(recursive=True), *also]:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            if child in also or str(port) in child.cmdline():
+                child.kill()
+
+
 def test_workers_stop_when_their_server_is_killed(shop: Catalog, tmp_path: Path) -> None:
     """``kill -9`` of the server (no chance to stop its workers): the workers stop too, so no
     orphan keeps the port or a database pool."""
     import psutil
 
-    data_dir = tmp_path / "data"
-    (data_dir / "search").mkdir(parents=True)
-    (data_dir / "search" / "courses").symlink_to(shop.index)
-    port = free_port()
-    env = dict(SKILLSPRING_DATABASE_URL=shop.url, SKILLSPRING_DATA_DIR=str(data_dir))
+    env, port = _over(shop, tmp_path)
     process = spawn("serve", "--port", str(port), "--workers", "2", env=env)
+    workers: list[psutil.Process] = []
     try:
         lines = read_lines(process)
         for _ in range(2):
             wait_for_line(lines, SERVING, anywhere=True)
-        workers = psutil.Process(process.pid).children()
+        workers += psutil.Process(process.pid).children()
         assert len(workers) == 2
-        process.kill()
-        process.wait(timeout=60)
-        _, alive = psutil.wait_procs(workers, timeout=30)
-        assert not alive, [w.pid for w in alive]
+        _killed_outlived_by_none(process, workers)
     finally:
-        for child in psutil.Process().children(recursive=True):
-            if "serve" in " ".join(child.cmdline()) and str(port) in " ".join(child.cmdline()):
-                child.kill()
+        _kill_left(port, workers)
 
 
 def test_the_demo_s_follower_stops_when_the_demo_is_killed(shop: Catalog, tmp_path: Path) -> None:
     """``kill -9`` of the demo left its ``sync --follow`` running, reparented to init: it
     kept the embedded cluster up and went on writing to the index."""
-    import contextlib
-
     import psutil
 
-    data_dir = tmp_path / "data"
-    (data_dir / "search").mkdir(parents=True)
-    (data_dir / "search" / "courses").symlink_to(shop.index)
-    port = free_port()
-    env = dict(SKILLSPRING_DATABASE_URL=shop.url, SKILLSPRING_DATA_DIR=str(data_dir))
+    env, port = _over(shop, tmp_path)
     process = spawn("demo", "--port", str(port), env=env)
     followers: list[psutil.Process] = []
     try:
@@ -147,15 +164,9 @@ def test_the_demo_s_follower_stops_when_the_demo_is_killed(shop: Catalog, tmp_pa
         children = psutil.Process(process.pid).children()
         followers += [p for p in children if "--follow" in p.cmdline()]
         assert len(followers) == 1
-        process.kill()
-        process.wait(timeout=60)
-        _, alive = psutil.wait_procs(followers, timeout=30)
-        assert not alive, [p.pid for p in alive]
+        _killed_outlived_by_none(process, followers)
     finally:
-        for child in [*psutil.Process().children(recursive=True), *followers]:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                if child in followers or str(port) in child.cmdline():
-                    child.kill()
+        _kill_left(port, followers)
 
 
 def test_a_worker_that_missed_its_servers_death_stops_all_the_same(tmp_path: Path) -> None:
