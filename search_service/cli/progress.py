@@ -36,7 +36,9 @@ class _Rate(ProgressColumn):
 def progress_bar(
     label: str, total: int, unit: str = "courses"
 ) -> Iterator[tuple[Callable[[int], None], Callable[[int], None]]]:
-    """Yield ``(advance(n), set_total(n))``; draws on stderr, quietly off a terminal."""
+    """Yield ``(advance(n), set_total(n))``; draws on stderr, quietly off a terminal, from
+    the first call on: work refused before it starts ("another reindex is running", a
+    catalog already seeded) draws no bar ("indexing 0/0" stood above the refusal)."""
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -47,9 +49,25 @@ def progress_bar(
         transient=False,
         console=Console(stderr=True),
     )
-    with progress:
-        task = progress.add_task(label, total=total)
-        yield (
-            lambda n: progress.advance(task, n),
-            lambda n: progress.update(task, total=n),
-        )
+    task = progress.add_task(label, total=total)
+    started = False
+
+    def drawn() -> None:
+        nonlocal started
+        if not started:
+            progress.start()
+            started = True
+
+    def advance(n: int) -> None:
+        drawn()
+        progress.advance(task, n)
+
+    def set_total(n: int) -> None:
+        drawn()
+        progress.update(task, total=n)
+
+    try:
+        yield advance, set_total
+    finally:
+        if started:
+            progress.stop()
