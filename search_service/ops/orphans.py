@@ -13,11 +13,17 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 PR_SET_PDEATHSIG = 1
 WATCH_SECONDS = 1.0  # how often a worker looks whether its server is still there
 GRACE_SECONDS = 10.0  # then how long it may take to stop on its own
 SERVER_PID = "SKILLSPRING_SERVER_PID"  # set by `skillspring serve` for its workers
+
+
+def _prctl() -> Any:
+    """libc's ``prctl`` (looked up once per call: in a parent, never between fork and exec)."""
+    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
 
 
 def signalled_with_parent() -> Callable[[], None] | None:
@@ -27,7 +33,7 @@ def signalled_with_parent() -> Callable[[], None] | None:
     calls ``prctl``, then exits at once if this process died meanwhile. None off Linux."""
     if not sys.platform.startswith("linux"):
         return None
-    prctl = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
+    prctl = _prctl()
     parent = os.getpid()
 
     def in_child() -> None:
@@ -48,8 +54,7 @@ def die_with_parent() -> None:
     if not sys.platform.startswith("linux"):
         return
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    _prctl()(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     server = os.environ.get(SERVER_PID)
     if server is not None and server.isdigit():
         if os.getppid() != int(server):

@@ -288,7 +288,8 @@ async def test_checkout_refuses_a_cart_changed_since_it_was_shown(
 async def test_a_coupon_code_pasted_with_spaces_applies(
     api: Client, db: asyncpg.Connection
 ) -> None:
-    """ "WELCOME10 " (pasted from an e-mail) was refused as "text of 1 to 40 characters"."""
+    """A code pasted from an e-mail (" WELCOME10 ") was refused as "text of 1 to 40
+    characters"."""
     who = await student(db)
     (course,) = await courses(db, 1)
     await api.post("/api/v1/cart/items", json={"course_id": str(course["id"])}, headers=auth(who))

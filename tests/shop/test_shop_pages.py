@@ -503,6 +503,15 @@ async def test_a_coupon_on_a_free_cart_takes_off_nothing_not_free(
     assert "−$0.00" in html and "−Free" not in html
 
 
+def _checkout_fields(cart: str, *more: str) -> dict[str, str]:
+    """The cart page's Buy now form: what it says it buys (and ``more`` of its fields)."""
+    names = ("expected_items", "expected_total_cents", "expected_currency", *more)
+    return {
+        name: re.search(rf'name="{name}" value="([^"]*)"', cart).group(1)  # type: ignore[union-attr]
+        for name in names
+    }
+
+
 async def test_buy_now_in_a_tab_bought_from_another_leads_to_what_was_bought(
     browser: Client, db: asyncpg.Connection
 ) -> None:
@@ -512,10 +521,7 @@ async def test_buy_now_in_a_tab_bought_from_another_leads_to_what_was_bought(
     course = await a_course(db, skip=8)
     await submit(browser, "/", "/cart/add", course_id=str(course["id"]))
     stale = (await browser.get("/cart")).text
-    fields = {
-        name: re.search(rf'name="{name}" value="([^"]*)"', stale).group(1)  # type: ignore[union-attr]
-        for name in ("expected_items", "expected_total_cents", "expected_currency")
-    }
+    fields = _checkout_fields(stale)
     first = await submit(browser, "/cart", "/cart/checkout", **fields)
     assert first.status_code == 303
     again = await submit(browser, "/cart", "/cart/checkout", **fields)
@@ -652,10 +658,7 @@ async def test_buy_now_sent_twice_leads_both_times_to_the_receipt(
     course = await a_course(db, skip=11)
     await submit(browser, "/", "/cart/add", course_id=str(course["id"]))
     cart = (await browser.get("/cart")).text
-    fields = {
-        name: re.search(rf'name="{name}" value="([^"]*)"', cart).group(1)  # type: ignore[union-attr]
-        for name in ("expected_items", "expected_total_cents", "expected_currency", "_csrf_token")
-    }
+    fields = _checkout_fields(cart, "_csrf_token")
     first = await browser.post("/cart/checkout", data=fields)
     second = await browser.post("/cart/checkout", data=fields)
     assert first.status_code == second.status_code == 303, second.text[-400:]
