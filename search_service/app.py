@@ -9,6 +9,7 @@ pool and the search engine are created on startup and closed on shutdown.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -349,9 +350,14 @@ def _outside_routes(app: Litestar, settings: Settings) -> None:
 
 
 def create_app(
-    settings: Settings, *, database_url: str | None = None, engine: SearchEngine | None = None
+    settings: Settings,
+    *,
+    database_url: str | None = None,
+    open_engine: Callable[[], SearchEngine] | None = None,
 ) -> Litestar:
-    """Build the app for ``settings`` (``engine`` replaces the configured one, for tests)."""
+    """Build the app for ``settings``. Each start opens the search engine ``open_engine``
+    gives (tests open their own index) or else the configured one, so an app can be started
+    again after a stop."""
     url = database_url or settings.database.url
     if url is None:
         raise UsageError("no database URL: start the service with `skillspring serve`")
@@ -359,6 +365,7 @@ def create_app(
     secret = csrf_secret(settings)
 
     async def start(app: Litestar) -> None:
+        engine = open_engine() if open_engine is not None else None
         services = await build_services(settings, url, secret, engine)
         for name, value in services.items():
             app.state[name] = value
@@ -368,6 +375,10 @@ def create_app(
         services = app.state.get("services")
         if services is not None:
             await close(services)
+        # advanced_alchemy disposes its engine only under the first state key a process gives
+        # out ("db_engine"): a second app in one process (tests) kept its pool, whose
+        # connections then outlived the database and the event loop they were opened on.
+        await db.get_engine().dispose()
 
     app = Litestar(
         route_handlers=[

@@ -5,7 +5,8 @@ only its own writes:
   after the test;
 - ``shop`` (and ``api``, ``browser``, ``db`` over it): a database cloned for the test from a
   seeded, indexed template (500 courses, seed 11), with its own copy of the template's tantivy
-  index; dropped after the test;
+  index; dropped after the test (it is at the same address for each test of a process, so
+  the app over it is built once and started afresh for each test);
 - ``empty_url``: a migrated database of its own with no catalog, for tests that seed.
 
 A clone is a ``CREATE DATABASE … TEMPLATE`` (tens of milliseconds), so tests that write need
@@ -37,6 +38,7 @@ warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
 TEMPLATE = "catalog_template"
 EMPTY_TEMPLATE = "empty_template"
+SHOP = "shop"  # each test's clone of the template (one test at a time per process)
 CATALOG_COURSES = 500
 PINNED_TITLES = (
     "JavaScript for Beginners",
@@ -210,15 +212,28 @@ def template(database: str, tmp_path_factory: pytest.TempPathFactory) -> Catalog
 
 
 @pytest.fixture
-async def shop(template: Catalog, tmp_path: Path) -> AsyncIterator[Catalog]:
-    """The template catalog, cloned for this test: its own database and index."""
-    url = await _clone(template.url, TEMPLATE)
-    index = tmp_path / "index" / "courses"
-    shutil.copytree(template.index, index)
+async def shop(template: Catalog, shop_index: Path) -> AsyncIterator[Catalog]:
+    """The template catalog, cloned for this test: its own database and index, at the same
+    address each test (so the app over it is built once: ``tests/support/apps.py``)."""
+    url = with_database(template.url, SHOP)
+    await _drop(url)  # a test that could not drop its own
+    admin = await _admin(url)
     try:
-        yield Catalog(url, index)
+        await admin.execute(f"CREATE DATABASE {SHOP} TEMPLATE {TEMPLATE}")
+    finally:
+        await admin.close()
+    shutil.rmtree(shop_index, ignore_errors=True)
+    shutil.copytree(template.index, shop_index)
+    try:
+        yield Catalog(url, shop_index)
     finally:
         await _drop(url)
+
+
+@pytest.fixture(scope="session")
+def shop_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where each test's ``shop`` index is copied (each test process has its own)."""
+    return tmp_path_factory.mktemp("shop") / "courses"
 
 
 @pytest.fixture
@@ -236,9 +251,9 @@ async def api(shop: Catalog) -> AsyncIterator[Any]:
     """An HTTP client for the service over the test's catalog (tantivy, real PostgreSQL)."""
     from litestar.testing import AsyncTestClient
 
-    from tests.support.apps import in_process_app
+    from tests.support.apps import shared_app
 
-    async with AsyncTestClient(app=in_process_app(shop.url, shop.index)) as client:
+    async with AsyncTestClient(app=shared_app(shop.url, shop.index, "api")) as client:
         yield client
 
 
@@ -247,9 +262,9 @@ async def browser(shop: Catalog) -> AsyncIterator[Any]:
     """Another client of the same service (its own cookies), which follows no redirect."""
     from litestar.testing import AsyncTestClient
 
-    from tests.support.apps import in_process_app
+    from tests.support.apps import shared_app
 
-    async with AsyncTestClient(app=in_process_app(shop.url, shop.index)) as client:
+    async with AsyncTestClient(app=shared_app(shop.url, shop.index, "browser")) as client:
         client.follow_redirects = False
         yield client
 

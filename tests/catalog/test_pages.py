@@ -239,7 +239,8 @@ async def broken_search(shop: Catalog, tmp_path: Path) -> Any:
     from search_service.search.tantivy.engine import TantivyEngine
     from search_service.settings import Settings
 
-    app = create_app(Settings(), database_url=shop.url, engine=TantivyEngine(tmp_path / "missing"))
+    missing = tmp_path / "missing"
+    app = create_app(Settings(), database_url=shop.url, open_engine=lambda: TantivyEngine(missing))
     async with AsyncTestClient(app=app) as client:
         yield client
 

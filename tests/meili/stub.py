@@ -75,7 +75,8 @@ class MeiliStub:
             stub_state = state
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # Polled every 10 ms for shutdown (the default half second was each test's teardown).
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.01,), daemon=True)
 
     @property
     def url(self) -> str:

@@ -32,7 +32,7 @@ async def _client(
     from search_service.app import create_app
 
     async with AsyncTestClient(
-        app=create_app(settings or Settings(), database_url=url, engine=engine)
+        app=create_app(settings or Settings(), database_url=url, open_engine=lambda: engine)
     ) as client:
         yield client
 

@@ -48,3 +48,27 @@ async def test_a_start_that_works_is_stopped_by_close(empty_url: str, tmp_path: 
     await services.close(built)
     assert asyncio.all_tasks() == tasks
     assert await _connections(empty_url) == 0
+
+
+async def test_every_app_of_a_process_closes_its_request_pool_when_it_stops(
+    empty_url: str, tmp_path: Path
+) -> None:
+    """advanced_alchemy disposed the request pool of the first app a process built only: a
+    second app's connections stayed open after it stopped (tests saw them outlive the
+    database and the event loop they were opened on)."""
+    from litestar.testing import AsyncTestClient
+
+    from tests.support.apps import in_process_app
+
+    for n in range(2):
+        async with AsyncTestClient(app=in_process_app(empty_url, tmp_path)) as client:
+            signed_up = await client.post(
+                "/api/v1/auth/register",
+                json={
+                    "email": f"s{n}@example.com",
+                    "password": "a long enough password",
+                    "first_name": "Sam",
+                },
+            )
+            assert signed_up.status_code == 201, signed_up.text
+        assert await _connections(empty_url) == 0, f"app {n + 1}"
