@@ -6,14 +6,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
 import pytest
 
-from tests.support.apps import in_process_app
-from tests.support.catalogs import Catalog
 from tests.support.shoppers import (
     PASSWORD,
     account,
@@ -26,15 +23,6 @@ from tests.support.shoppers import (
 
 Client = Any
 DEEP = "[" * 20000 + "]" * 20000
-
-
-@pytest.fixture
-async def browser(shop: Catalog) -> AsyncIterator[Client]:
-    from litestar.testing import AsyncTestClient
-
-    async with AsyncTestClient(app=in_process_app(shop.url, shop.index)) as client:
-        client.follow_redirects = False
-        yield client
 
 
 async def _counts(db: asyncpg.Connection) -> tuple[int, ...]:
