@@ -22,7 +22,7 @@ from search_service.search.results import EngineResult
 
 TOP_PER_COURSE = 20
 MIN_CO_BUYERS = 5  # k-anonymity: a pair is shown only when this many bought both
-MAX_RULES = 5000  # rules kept at most (every worker holds them all): docs/operations.md
+MAX_RULES = 5000  # rules kept at most (every worker holds them all): docs/api.md
 QUERY_OR_CATEGORY = "Give a query or a category (exactly one of the two)."
 
 
