@@ -373,12 +373,18 @@ def create_app(
 
     async def stop(app: Litestar) -> None:
         services = app.state.get("services")
-        if services is not None:
-            await close(services)
-        # advanced_alchemy disposes its engine only under the first state key a process gives
-        # out ("db_engine"): a second app in one process (tests) kept its pool, whose
-        # connections then outlived the database and the event loop they were opened on.
-        await db.get_engine().dispose()
+        try:
+            if services is not None:
+                # Closed and forgotten: a start after this stop (tests) sees none of them.
+                del app.state.services
+                for name, _ in services.items():
+                    del app.state[name]
+                await close(services)
+        finally:
+            # advanced_alchemy disposes its engine only under the first state key a process
+            # gives out ("db_engine"): a second app in one process (tests) kept its pool,
+            # whose connections outlived the database and the event loop they were opened on.
+            await db.get_engine().dispose()
 
     app = Litestar(
         route_handlers=[

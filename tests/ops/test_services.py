@@ -72,3 +72,19 @@ async def test_every_app_of_a_process_closes_its_request_pool_when_it_stops(
             )
             assert signed_up.status_code == 201, signed_up.text
         assert await _connections(empty_url) == 0, f"app {n + 1}"
+
+
+async def test_a_stopped_app_keeps_none_of_its_services(empty_url: str, tmp_path: Path) -> None:
+    """A stopped app kept its closed services in its state, where a test that started the app
+    again (tests/support/apps.py: shared_app) could find the previous test's."""
+    from litestar.testing import AsyncTestClient
+
+    from search_service.services import Services
+    from tests.support.apps import in_process_app
+
+    app = in_process_app(empty_url, tmp_path)
+    async with AsyncTestClient(app=app) as client:
+        assert (await client.get("/health")).status_code == 200
+        assert isinstance(app.state["services"], Services)
+    left = {"services", *Services.__struct_fields__} & set(app.state.keys())
+    assert not left, left

@@ -25,10 +25,11 @@ def in_process_app(url: str, index: Path, settings: Settings = IN_PROCESS) -> Li
 def shared_app(url: str, index: Path, client: str) -> Litestar:
     """The app over ``url`` and ``index`` for one of a test's clients (``api``, ``browser``),
     built once per test process: building the routes is most of a test's set-up (about a
-    tenth of a second), and what a test can change lives in what each start opens afresh
-    (services, pools, the engine), so a test shares only the routes with the one before. A
-    test's ``shop`` is at the same address each time; each client has its own app, as two
-    starts of one app at once would share its state."""
+    tenth of a second). What a test can change lives in what each start opens afresh and each
+    stop closes and takes out of the app's state (services, pools, the engine); what stays is
+    configuration: routes, the database plugin's settings, the templates. A test's ``shop``
+    is at the same address each time; each client has its own app, as two starts of one app
+    at once would share its state."""
     key = (url, index, client)
     if key not in _BUILT:
         _BUILT[key] = in_process_app(url, index)
