@@ -16,8 +16,10 @@ not put anything back, and no test passes only in file order.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
 import shutil
+import tempfile
 import uuid
 import warnings
 from collections.abc import AsyncIterator, Iterator
@@ -66,9 +68,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The session's SKILLSPRING_DATA_DIR: embedded cluster and search indexes live here."""
-    path = tmp_path_factory.mktemp("skillspring")
+def data_dir() -> Path:
+    """The session's SKILLSPRING_DATA_DIR: embedded cluster and search indexes live here.
+
+    Not under pytest's own temporary folder: each pytest session that starts takes every
+    permission but its user's off ``/tmp/pytest-of-<user>``, which cut a running session's
+    server (an unprivileged user when we are root) off its data folder ("could not stat
+    data directory: Permission denied"). Removed when the process exits, after the server
+    has stopped (``atexit`` runs the server's clean-up, registered later, first)."""
+    path = Path(tempfile.mkdtemp(prefix="skillspring-tests-"))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
     # The embedded server runs as an unprivileged user when we are root; let it in.
     for parent in (path, *path.parents):
         if parent == Path("/"):

@@ -51,3 +51,33 @@ async def test_the_cluster_logs_no_row_values_with_its_errors(database: str) -> 
         assert await conn.fetchval("SHOW log_error_verbosity") == "terse"
     finally:
         await conn.close()
+
+
+async def test_another_pytest_session_leaves_this_one_s_cluster_running(
+    database: str, tmp_path: Path
+) -> None:
+    """Each pytest session that starts takes every permission but its user's off
+    /tmp/pytest-of-<user>: a session whose cluster lived below it lost it ("could not stat
+    data directory: Permission denied", then the server shut down) when a second suite ran."""
+    import subprocess
+    import sys
+
+    import asyncpg
+
+    from search_service.db.connection import asyncpg_dsn
+
+    (tmp_path / "test_nothing.py").write_text("def test_nothing(tmp_path):\n    pass\n")
+    other = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert other.returncode == 0, other.stdout + other.stderr
+    conn = await asyncpg.connect(asyncpg_dsn(database))
+    try:
+        await conn.execute("CHECKPOINT")  # the server opens its control file again
+        assert await conn.fetchval("SELECT 1") == 1
+    finally:
+        await conn.close()
