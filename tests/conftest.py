@@ -125,9 +125,9 @@ async def _admin(url: str) -> asyncpg.Connection:
     return await asyncpg.connect(asyncpg_dsn(with_database(url, "postgres")))
 
 
-async def _clone(url: str, template: str) -> str:
-    """A new database copied from ``template``; its URL."""
-    name = f"t_{uuid.uuid4().hex[:16]}"
+async def _clone(url: str, template: str, name: str | None = None) -> str:
+    """A new database copied from ``template`` (named ``name``, or a fresh name); its URL."""
+    name = name or f"t_{uuid.uuid4().hex[:16]}"
     admin = await _admin(url)
     try:
         await admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
@@ -224,13 +224,8 @@ def template(database: str, tmp_path_factory: pytest.TempPathFactory) -> Catalog
 async def shop(template: Catalog, shop_index: Path) -> AsyncIterator[Catalog]:
     """The template catalog, cloned for this test: its own database and index, at the same
     address each test (so the app over it is built once: ``tests/support/apps.py``)."""
-    url = with_database(template.url, SHOP)
-    await _drop(url)  # a test that could not drop its own
-    admin = await _admin(url)
-    try:
-        await admin.execute(f"CREATE DATABASE {SHOP} TEMPLATE {TEMPLATE}")
-    finally:
-        await admin.close()
+    await _drop(with_database(template.url, SHOP))  # a test that could not drop its own
+    url = await _clone(template.url, TEMPLATE, SHOP)
     shutil.rmtree(shop_index, ignore_errors=True)
     shutil.copytree(template.index, shop_index)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from litestar import Litestar
@@ -14,14 +15,13 @@ from search_service.settings import LimitSettings, Settings
 # sign-ups would trip the per-address limit, which tests/test_limits.py tests on its own.
 IN_PROCESS = Settings(limits=LimitSettings(signups_per_address_hour=1_000_000))
 
-_BUILT: dict[tuple[str, Path, str], Litestar] = {}
-
 
 def in_process_app(url: str, index: Path, settings: Settings = IN_PROCESS) -> Litestar:
     """A new app over the database at ``url`` and the tantivy index at ``index``."""
     return create_app(settings, database_url=url, open_engine=lambda: TantivyEngine(index))
 
 
+@functools.cache
 def shared_app(url: str, index: Path, client: str) -> Litestar:
     """The app over ``url`` and ``index`` for one of a test's clients (``api``, ``browser``),
     built once per test process: building the routes is most of a test's set-up (about a
@@ -30,7 +30,4 @@ def shared_app(url: str, index: Path, client: str) -> Litestar:
     configuration: routes, the database plugin's settings, the templates. A test's ``shop``
     is at the same address each time; each client has its own app, as two starts of one app
     at once would share its state."""
-    key = (url, index, client)
-    if key not in _BUILT:
-        _BUILT[key] = in_process_app(url, index)
-    return _BUILT[key]
+    return in_process_app(url, index)
